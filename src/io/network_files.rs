@@ -1,0 +1,687 @@
+//! Reads a network folder (format version 1, documented in `docs/formats.md`): `network.toml`
+//! plus CSV tables. Every row is checked and cross-referenced, and every problem in every file is
+//! reported together.
+
+use super::table::{Row, Table};
+use super::{read_text, toml_problem};
+use crate::error::{Error, Problem, Result};
+use crate::network::{
+    AccessLink, AccessMode, Departure, Direction, FareRule, HeadwayPeriod, Line, Mode, Network,
+    Node, NodeId, NodeKind, RoadLink, Settings, Stop, Transfer, WalkLink, Zone, ZoneId,
+};
+use crate::time::{Seconds, minutes_to_seconds};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+/// The network format version this build reads.
+pub const NETWORK_FORMAT_VERSION: u32 = 1;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NetworkToml {
+    format_version: u32,
+    name: String,
+    #[serde(default)]
+    description: String,
+    coordinate_system: String,
+    #[serde(default)]
+    sources: Vec<String>,
+    #[serde(default = "default_transfer_min")]
+    default_transfer_min: f64,
+    #[serde(default)]
+    station_processing_min: BTreeMap<String, f64>,
+}
+
+fn default_transfer_min() -> f64 {
+    3.0
+}
+
+const MODE_NAMES: [&str; 5] = ["hsr", "rail", "subway", "bus", "custom_bus"];
+const KIND_NAMES: [&str; 5] = [
+    "zone_centroid",
+    "rail_station",
+    "subway_station",
+    "bus_stop",
+    "road_junction",
+];
+
+/// Loads and validates the network in folder `dir`.
+pub fn load_network(dir: &Path) -> Result<Network> {
+    let meta_path = dir.join("network.toml");
+    if !dir.is_dir() {
+        return Err(Error::Invalid(vec![Problem::file(
+            dir,
+            "network folder not found",
+        )]));
+    }
+    let text = read_text(&meta_path)?;
+    let mut problems = Vec::new();
+    let meta: NetworkToml = toml::from_str(&text)
+        .map_err(|e| Error::Invalid(vec![toml_problem(&meta_path, &text, &e)]))?;
+    let settings = settings(&meta, &meta_path, &mut problems);
+    let mut loader = Loader {
+        dir,
+        net: Network::empty(settings),
+        problems,
+    };
+    loader.nodes();
+    loader.links();
+    loader.lines();
+    loader.zones();
+    let Loader {
+        mut net, problems, ..
+    } = loader;
+    if problems.is_empty() {
+        net.reindex();
+        Ok(net)
+    } else {
+        Err(Error::Invalid(problems))
+    }
+}
+
+fn settings(meta: &NetworkToml, path: &Path, problems: &mut Vec<Problem>) -> Settings {
+    let mut bad = |field: &str, message: String| {
+        problems.push(Problem {
+            field: Some(field.to_owned()),
+            ..Problem::file(path, message)
+        })
+    };
+    if meta.format_version != NETWORK_FORMAT_VERSION {
+        bad(
+            "format_version",
+            format!(
+                "this build reads network format version {NETWORK_FORMAT_VERSION}, the file says {}",
+                meta.format_version
+            ),
+        );
+    }
+    if meta.coordinate_system != "WGS84" {
+        bad(
+            "coordinate_system",
+            format!("expected `WGS84`, got `{}`", meta.coordinate_system),
+        );
+    }
+    let default_transfer_s = minutes_to_seconds(meta.default_transfer_min).unwrap_or_else(|m| {
+        bad("default_transfer_min", m);
+        0
+    });
+    let mut processing_s = [0; 5];
+    for (mode, &minutes) in &meta.station_processing_min {
+        match (Mode::parse(mode), minutes_to_seconds(minutes)) {
+            (Some(m), Ok(s)) => processing_s[m.index()] = s,
+            (None, _) => bad(
+                "station_processing_min",
+                format!(
+                    "unknown mode `{mode}`; expected one of {}",
+                    MODE_NAMES.join(", ")
+                ),
+            ),
+            (_, Err(m)) => bad("station_processing_min", format!("{mode}: {m}")),
+        }
+    }
+    Settings {
+        name: meta.name.clone(),
+        description: meta.description.clone(),
+        sources: meta.sources.clone(),
+        default_transfer_s,
+        processing_s,
+    }
+}
+
+struct Loader<'a> {
+    dir: &'a Path,
+    net: Network,
+    problems: Vec<Problem>,
+}
+
+/// Ids seen so far in one table, to report duplicates with the line of the first use.
+#[derive(Default)]
+struct SeenIds(HashMap<String, u64>);
+
+impl SeenIds {
+    fn check(&mut self, row: &mut Row<'_>, column: &str, id: &str) -> bool {
+        if let Some(first) = self.0.get(id) {
+            row.problem(
+                Some(column),
+                format!("duplicate id `{id}` (first used on line {first})"),
+            );
+            false
+        } else {
+            self.0.insert(id.to_owned(), row.line);
+            true
+        }
+    }
+}
+
+impl Loader<'_> {
+    fn table(&mut self, file: &str, required: &[&str], optional: &[&str]) -> Option<Table> {
+        Table::read(&self.dir.join(file), required, optional, &mut self.problems)
+    }
+
+    /// An optional table: absent file means no rows.
+    fn optional_table(
+        &mut self,
+        file: &str,
+        required: &[&str],
+        optional: &[&str],
+    ) -> Option<Table> {
+        if self.dir.join(file).exists() {
+            self.table(file, required, optional)
+        } else {
+            None
+        }
+    }
+
+    fn node_ref(
+        node_index: &HashMap<String, NodeId>,
+        row: &mut Row<'_>,
+        column: &str,
+    ) -> Option<NodeId> {
+        let id = row.text(column)?;
+        let found = node_index.get(id).copied();
+        if found.is_none() {
+            row.problem(
+                Some(column),
+                format!("unknown node id `{id}` (not in nodes.csv)"),
+            );
+        }
+        found
+    }
+
+    fn node_index(&self) -> HashMap<String, NodeId> {
+        self.net
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.id.clone(), NodeId::new(i)))
+            .collect()
+    }
+
+    fn nodes(&mut self) {
+        let Some(t) = self.table(
+            "nodes.csv",
+            &["id", "name", "kind", "lon", "lat"],
+            &["approximate"],
+        ) else {
+            return;
+        };
+        let mut seen = SeenIds::default();
+        for i in 0..t.records.len() {
+            let mut row = t.row(i, &mut self.problems);
+            let id = row.text("id");
+            let name = row.text("name");
+            let kind = row.choice("kind", &KIND_NAMES, NodeKind::parse);
+            let lon = row.number("lon");
+            let lat = row.number("lat");
+            let approximate = row.boolean_or("approximate", false);
+            if lon.is_some_and(|v| !(-180.0..=180.0).contains(&v)) {
+                row.problem(Some("lon"), "expected a longitude between -180 and 180");
+            }
+            if lat.is_some_and(|v| !(-90.0..=90.0).contains(&v)) {
+                row.problem(Some("lat"), "expected a latitude between -90 and 90");
+            }
+            if let (Some(id), Some(name), Some(kind), Some(lon), Some(lat), Some(approximate)) =
+                (id, name, kind, lon, lat, approximate)
+                && seen.check(&mut row, "id", id)
+            {
+                self.net.nodes.push(Node {
+                    id: id.to_owned(),
+                    name: name.to_owned(),
+                    kind,
+                    lon,
+                    lat,
+                    approximate,
+                });
+            }
+        }
+    }
+
+    fn links(&mut self) {
+        let nodes = self.node_index();
+        let mut seen = SeenIds::default();
+        if let Some(t) = self.optional_table(
+            "roads.csv",
+            &[
+                "id",
+                "from",
+                "to",
+                "length_km",
+                "speed_kmh",
+                "capacity_vph",
+                "lanes",
+                "class",
+                "toll_yuan",
+                "oneway",
+            ],
+            &["checkpoint_min", "name"],
+        ) {
+            for i in 0..t.records.len() {
+                let mut row = t.row(i, &mut self.problems);
+                let id = row.text("id");
+                let from = Self::node_ref(&nodes, &mut row, "from");
+                let to = Self::node_ref(&nodes, &mut row, "to");
+                let length_km = row.positive("length_km");
+                let speed_kmh = row.positive("speed_kmh");
+                let capacity_vph = row.non_negative("capacity_vph");
+                let lanes = row.whole("lanes", 1);
+                let class = row.text("class");
+                let toll_yuan = row.non_negative("toll_yuan");
+                let oneway = row.boolean_or("oneway", false);
+                let checkpoint_s = row.minutes_or_zero("checkpoint_min");
+                let name = row.text_or_empty("name");
+                if from.is_some() && from == to {
+                    row.problem(Some("to"), "a road link must join two different nodes");
+                    continue;
+                }
+                if let (
+                    Some(id),
+                    Some(from),
+                    Some(to),
+                    Some(length_km),
+                    Some(speed_kmh),
+                    Some(capacity_vph),
+                    Some(lanes),
+                    Some(class),
+                    Some(toll_yuan),
+                    Some(oneway),
+                    Some(checkpoint_s),
+                ) = (
+                    id,
+                    from,
+                    to,
+                    length_km,
+                    speed_kmh,
+                    capacity_vph,
+                    lanes,
+                    class,
+                    toll_yuan,
+                    oneway,
+                    checkpoint_s,
+                ) && seen.check(&mut row, "id", id)
+                {
+                    self.net.roads.push(RoadLink {
+                        id: id.to_owned(),
+                        name: name.to_owned(),
+                        from,
+                        to,
+                        length_km,
+                        speed_kmh,
+                        capacity_vph,
+                        lanes: lanes.min(u64::from(u32::MAX)) as u32,
+                        class: class.to_owned(),
+                        toll_yuan,
+                        oneway,
+                        checkpoint_s,
+                    });
+                }
+            }
+        }
+        if let Some(t) =
+            self.optional_table("walk.csv", &["id", "from", "to", "minutes"], &["oneway"])
+        {
+            for i in 0..t.records.len() {
+                let mut row = t.row(i, &mut self.problems);
+                let id = row.text("id");
+                let from = Self::node_ref(&nodes, &mut row, "from");
+                let to = Self::node_ref(&nodes, &mut row, "to");
+                let time_s = row.minutes("minutes");
+                let oneway = row.boolean_or("oneway", false);
+                if let (Some(id), Some(from), Some(to), Some(time_s), Some(oneway)) =
+                    (id, from, to, time_s, oneway)
+                    && seen.check(&mut row, "id", id)
+                {
+                    self.net.walks.push(WalkLink {
+                        id: id.to_owned(),
+                        from,
+                        to,
+                        time_s,
+                        oneway,
+                    });
+                }
+            }
+        }
+        if let Some(t) = self.optional_table("transfers.csv", &["from", "to", "minutes"], &[]) {
+            let mut pairs = HashMap::new();
+            for i in 0..t.records.len() {
+                let mut row = t.row(i, &mut self.problems);
+                let from = Self::node_ref(&nodes, &mut row, "from");
+                let to = Self::node_ref(&nodes, &mut row, "to");
+                let time_s = row.minutes("minutes");
+                let (Some(from), Some(to), Some(time_s)) = (from, to, time_s) else {
+                    continue;
+                };
+                for (column, node) in [("from", from), ("to", to)] {
+                    if !self.net.nodes[node.index()].kind.is_station() {
+                        row.problem(Some(column), "transfers join stations or stops");
+                    }
+                }
+                let key = (from.min(to), from.max(to));
+                if let Some(first) = pairs.insert(key, row.line) {
+                    row.problem(
+                        None,
+                        format!("duplicate transfer (first given on line {first})"),
+                    );
+                    continue;
+                }
+                self.net.transfers.push(Transfer { from, to, time_s });
+            }
+        }
+    }
+
+    fn lines(&mut self) {
+        let nodes = self.node_index();
+        let Some(t) = self.optional_table(
+            "lines.csv",
+            &["id", "name", "mode", "capacity", "fare"],
+            &["oneway"],
+        ) else {
+            return;
+        };
+        let mut seen = SeenIds::default();
+        let mut lines: HashMap<String, usize> = HashMap::new();
+        let mut line_rows: Vec<u64> = Vec::new();
+        for i in 0..t.records.len() {
+            let mut row = t.row(i, &mut self.problems);
+            let id = row.text("id");
+            let name = row.text("name");
+            let mode = row.choice("mode", &MODE_NAMES, Mode::parse);
+            let capacity = row.whole("capacity", 1);
+            let fare_text = row.text("fare");
+            let fare = fare_text.and_then(|f| {
+                let parsed = FareRule::parse(f);
+                if parsed.is_none() {
+                    row.problem(
+                        Some("fare"),
+                        format!("expected `none`, `flat:YUAN` or `per_km:YUAN`, got `{f}`"),
+                    );
+                }
+                parsed
+            });
+            let oneway = row.boolean_or("oneway", false);
+            if let (Some(id), Some(name), Some(mode), Some(capacity), Some(fare), Some(oneway)) =
+                (id, name, mode, capacity, fare, oneway)
+                && seen.check(&mut row, "id", id)
+            {
+                lines.insert(id.to_owned(), self.net.lines.len());
+                line_rows.push(row.line);
+                self.net.lines.push(Line {
+                    id: id.to_owned(),
+                    name: name.to_owned(),
+                    mode,
+                    capacity: capacity.min(u64::from(u32::MAX)) as u32,
+                    fare,
+                    oneway,
+                    stops: Vec::new(),
+                    headways: Vec::new(),
+                    departures: Vec::new(),
+                });
+            }
+        }
+        let line_ref = |row: &mut Row<'_>| -> Option<usize> {
+            let id = row.text("line")?;
+            let found = lines.get(id).copied();
+            if found.is_none() {
+                row.problem(
+                    Some("line"),
+                    format!("unknown line id `{id}` (not in lines.csv)"),
+                );
+            }
+            found
+        };
+        if let Some(t) = self.table(
+            "stops.csv",
+            &["line", "node", "run_min", "dwell_min"],
+            &["distance_km"],
+        ) {
+            for i in 0..t.records.len() {
+                let mut row = t.row(i, &mut self.problems);
+                let line = line_ref(&mut row);
+                let node = Self::node_ref(&nodes, &mut row, "node");
+                let run_s = row.minutes("run_min");
+                let dwell_s = row.minutes("dwell_min");
+                let distance_km = row.non_negative_or("distance_km", 0.0);
+                if let Some(n) = node
+                    && !self.net.nodes[n.index()].kind.is_station()
+                {
+                    row.problem(Some("node"), "lines stop at stations or bus stops only");
+                    continue;
+                }
+                let (Some(line), Some(node), Some(run_s), Some(dwell_s), Some(distance_km)) =
+                    (line, node, run_s, dwell_s, distance_km)
+                else {
+                    continue;
+                };
+                let stops = &mut self.net.lines[line].stops;
+                if stops.is_empty() && (run_s != 0 || distance_km != 0.0) {
+                    row.problem(
+                        Some("run_min"),
+                        "the first stop of a line has no previous stop: run_min and distance_km must be 0",
+                    );
+                }
+                if stops.last().is_some_and(|s| s.node == node) {
+                    row.problem(Some("node"), "the same stop twice in a row");
+                }
+                stops.push(Stop {
+                    node,
+                    run_s,
+                    dwell_s,
+                    distance_km,
+                });
+            }
+        }
+        if let Some(t) =
+            self.optional_table("service.csv", &["line", "start", "end", "headway_min"], &[])
+        {
+            for i in 0..t.records.len() {
+                let mut row = t.row(i, &mut self.problems);
+                let line = line_ref(&mut row);
+                let start_s = row.clock("start");
+                let end_s = row.clock("end");
+                let headway_s = row.minutes("headway_min");
+                if headway_s == Some(0) {
+                    row.problem(Some("headway_min"), "expected a positive headway");
+                    continue;
+                }
+                if let (Some(s), Some(e)) = (start_s, end_s)
+                    && s >= e
+                {
+                    row.problem(Some("end"), "the period must end after it starts");
+                    continue;
+                }
+                if let (Some(line), Some(start_s), Some(end_s), Some(headway_s)) =
+                    (line, start_s, end_s, headway_s)
+                {
+                    self.net.lines[line].headways.push(HeadwayPeriod {
+                        start_s,
+                        end_s,
+                        headway_s,
+                    });
+                }
+            }
+        }
+        if let Some(t) = self.optional_table("departures.csv", &["line", "time"], &["direction"]) {
+            for i in 0..t.records.len() {
+                let mut row = t.row(i, &mut self.problems);
+                let line = line_ref(&mut row);
+                let time_s = row.clock("time");
+                let direction = match row.text_or_empty("direction") {
+                    "" | "forward" => Some(Direction::Forward),
+                    "reverse" => Some(Direction::Reverse),
+                    other => {
+                        row.problem(
+                            Some("direction"),
+                            format!("expected forward or reverse, got `{other}`"),
+                        );
+                        None
+                    }
+                };
+                let (Some(line), Some(time_s), Some(direction)) = (line, time_s, direction) else {
+                    continue;
+                };
+                if direction == Direction::Reverse && self.net.lines[line].oneway {
+                    row.problem(
+                        Some("direction"),
+                        "a one-way line has no reverse departures",
+                    );
+                    continue;
+                }
+                self.net.lines[line]
+                    .departures
+                    .push(Departure { direction, time_s });
+            }
+        }
+        for (line, &line_no) in self.net.lines.iter_mut().zip(&line_rows) {
+            let id = &line.id;
+            line.departures.sort();
+            if line.stops.len() < 2 {
+                self.problems.push(Problem::at(
+                    &self.dir.join("lines.csv"),
+                    line_no,
+                    Some("id"),
+                    format!("line `{id}` needs at least two stops in stops.csv"),
+                ));
+            }
+            if line.headways.is_empty() && line.departures.is_empty() {
+                self.problems.push(Problem::at(
+                    &self.dir.join("lines.csv"),
+                    line_no,
+                    Some("id"),
+                    format!("line `{id}` has no service in service.csv or departures.csv"),
+                ));
+            }
+        }
+    }
+
+    fn zones(&mut self) {
+        let nodes = self.node_index();
+        let Some(t) = self.table(
+            "zones.csv",
+            &["id", "name", "centroid", "residents", "jobs", "car_share"],
+            &[],
+        ) else {
+            return;
+        };
+        let mut seen = SeenIds::default();
+        let mut centroids = HashMap::new();
+        for i in 0..t.records.len() {
+            let mut row = t.row(i, &mut self.problems);
+            let id = row.text("id");
+            let name = row.text("name");
+            let centroid = Self::node_ref(&nodes, &mut row, "centroid");
+            let residents = row.whole("residents", 0);
+            let jobs = row.whole("jobs", 0);
+            let car_share = row.non_negative("car_share");
+            if car_share.is_some_and(|c| c > 1.0) {
+                row.problem(Some("car_share"), "expected a share between 0 and 1");
+                continue;
+            }
+            if let Some(c) = centroid {
+                if self.net.nodes[c.index()].kind != NodeKind::ZoneCentroid {
+                    row.problem(
+                        Some("centroid"),
+                        "the centroid must be a node of kind zone_centroid",
+                    );
+                    continue;
+                }
+                if let Some(first) = centroids.insert(c, row.line) {
+                    row.problem(
+                        Some("centroid"),
+                        format!("centroid already used by the zone on line {first}"),
+                    );
+                    continue;
+                }
+            }
+            if let (
+                Some(id),
+                Some(name),
+                Some(centroid),
+                Some(residents),
+                Some(jobs),
+                Some(car_share),
+            ) = (id, name, centroid, residents, jobs, car_share)
+                && seen.check(&mut row, "id", id)
+            {
+                self.net.zones.push(Zone {
+                    id: id.to_owned(),
+                    name: name.to_owned(),
+                    centroid,
+                    residents,
+                    jobs,
+                    car_share,
+                });
+            }
+        }
+        let zones: HashMap<String, ZoneId> = self
+            .net
+            .zones
+            .iter()
+            .enumerate()
+            .map(|(i, z)| (z.id.clone(), ZoneId::new(i)))
+            .collect();
+        let Some(t) = self.table("access.csv", &["zone", "node", "mode", "minutes"], &[]) else {
+            return;
+        };
+        let mut has_access = HashSet::new();
+        for i in 0..t.records.len() {
+            let mut row = t.row(i, &mut self.problems);
+            let zone = row.text("zone").and_then(|z| {
+                let found = zones.get(z).copied();
+                if found.is_none() {
+                    row.problem(
+                        Some("zone"),
+                        format!("unknown zone id `{z}` (not in zones.csv)"),
+                    );
+                }
+                found
+            });
+            let node = Self::node_ref(&nodes, &mut row, "node");
+            let mode = row.choice("mode", &["car", "walk", "feeder"], AccessMode::parse);
+            let time_s: Option<Seconds> = row.minutes("minutes");
+            let (Some(zone), Some(node), Some(mode), Some(time_s)) = (zone, node, mode, time_s)
+            else {
+                continue;
+            };
+            let kind = self.net.nodes[node.index()].kind;
+            let fits = match mode {
+                AccessMode::Car => kind == NodeKind::RoadJunction,
+                AccessMode::Walk | AccessMode::Feeder => kind.is_station(),
+            };
+            if !fits {
+                row.problem(
+                    Some("node"),
+                    format!(
+                        "{} access leads to {}, but `{}` is a {}",
+                        mode.as_str(),
+                        if mode == AccessMode::Car {
+                            "a road_junction"
+                        } else {
+                            "a station or stop"
+                        },
+                        self.net.nodes[node.index()].id,
+                        kind.as_str()
+                    ),
+                );
+                continue;
+            }
+            has_access.insert(zone);
+            self.net.access.push(AccessLink {
+                zone,
+                node,
+                mode,
+                time_s,
+            });
+        }
+        for (i, zone) in self.net.zones.iter().enumerate() {
+            if !has_access.contains(&ZoneId::new(i)) {
+                self.problems.push(Problem::file(
+                    &t.path,
+                    format!(
+                        "zone `{}` has no access link: it cannot reach the network",
+                        zone.id
+                    ),
+                ));
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! Atomic output folders: everything is written into a temporary sibling folder, which is renamed
+//! into place only when complete. A failed run leaves no partial output, and an existing run is
+//! replaced only with `force`.
+
+use crate::error::{Error, Problem, Result};
+use std::path::{Path, PathBuf};
+
+/// An output folder being written.
+#[derive(Debug)]
+pub struct OutputDir {
+    target: PathBuf,
+    temp: PathBuf,
+    committed: bool,
+}
+
+impl OutputDir {
+    /// Starts writing the folder `target`. Fails if it exists and `force` is false.
+    pub fn create(target: &Path, force: bool) -> Result<OutputDir> {
+        if target.exists() && !force {
+            return Err(Error::Invalid(vec![Problem::file(
+                target,
+                "output folder already exists; pass --force to replace it",
+            )]));
+        }
+        let name = target
+            .file_name()
+            .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent).map_err(|source| Error::Write {
+            path: parent.to_path_buf(),
+            source,
+        })?;
+        let temp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+        if temp.exists() {
+            std::fs::remove_dir_all(&temp).map_err(|source| Error::Write {
+                path: temp.clone(),
+                source,
+            })?;
+        }
+        std::fs::create_dir(&temp).map_err(|source| Error::Write {
+            path: temp.clone(),
+            source,
+        })?;
+        Ok(OutputDir {
+            target: target.to_path_buf(),
+            temp,
+            committed: false,
+        })
+    }
+
+    /// Writes one file into the folder.
+    pub fn write(&self, file: &str, contents: &[u8]) -> Result<()> {
+        let path = self.temp.join(file);
+        std::fs::write(&path, contents).map_err(|source| Error::Write { path, source })
+    }
+
+    /// Moves the finished folder into place, replacing any previous one.
+    pub fn commit(mut self) -> Result<PathBuf> {
+        let write_err = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| Error::Write { path, source }
+        };
+        if self.target.exists() {
+            let old = self.temp.with_extension("old");
+            std::fs::rename(&self.target, &old).map_err(write_err(&self.target))?;
+            std::fs::rename(&self.temp, &self.target).map_err(write_err(&self.target))?;
+            std::fs::remove_dir_all(&old).map_err(write_err(&old))?;
+        } else {
+            std::fs::rename(&self.temp, &self.target).map_err(write_err(&self.target))?;
+        }
+        self.committed = true;
+        Ok(self.target.clone())
+    }
+}
+
+impl Drop for OutputDir {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.temp);
+        }
+    }
+}

@@ -1,0 +1,366 @@
+//! Scenario files (TOML, format version 1, documented in `docs/formats.md`): the file structs
+//! with strict serde (unknown fields are errors), and loading of an `extends` chain with cycle
+//! detection. Values are checked against the network later, in `scenario`, which needs the line
+//! of each modification: hence `Spanned`.
+
+use super::{line_of, toml_problem};
+use crate::error::{Error, Problem, Result};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// The scenario format version this build reads.
+pub const SCENARIO_FORMAT_VERSION: u32 = 1;
+
+/// A scenario file as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    /// Format version; must be [`SCENARIO_FORMAT_VERSION`].
+    pub version: Spanned<u32>,
+    /// Scenario name; names the default output folder.
+    pub name: Spanned<String>,
+    /// What the scenario models, and its sources.
+    #[serde(default)]
+    pub description: String,
+    /// Network folder, relative to this file (inherited from `extends` when absent).
+    pub network: Option<Spanned<String>>,
+    /// Another scenario file this one builds on, relative to this file.
+    pub extends: Option<Spanned<String>>,
+    /// Departure window of the analysis (inherited when absent; default 07:00-09:00).
+    pub window: Option<Spanned<WindowSpec>>,
+    /// Modifications, applied in order after those of `extends`.
+    #[serde(default)]
+    pub modifications: Vec<Spanned<ModificationSpec>>,
+}
+
+/// The analysis window.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WindowSpec {
+    /// Start, `HH:MM`.
+    pub start: String,
+    /// End, `HH:MM` (exclusive).
+    pub end: String,
+}
+
+/// A stop of an added line.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StopSpec {
+    /// Stop node id.
+    pub node: String,
+    /// Run time from the previous stop, minutes.
+    #[serde(default)]
+    pub run_min: f64,
+    /// Dwell time, minutes.
+    #[serde(default)]
+    pub dwell_min: f64,
+    /// Distance from the previous stop, km.
+    #[serde(default)]
+    pub distance_km: f64,
+}
+
+/// A headway period.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeadwaySpec {
+    /// Start, `HH:MM`.
+    pub start: String,
+    /// End, `HH:MM` (exclusive).
+    pub end: String,
+    /// Headway, minutes.
+    pub headway_min: f64,
+}
+
+/// A new node.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeSpec {
+    /// Stable id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Node kind (`rail_station`, `road_junction`, ...).
+    pub kind: String,
+    /// Longitude, degrees WGS84.
+    pub lon: f64,
+    /// Latitude, degrees WGS84.
+    pub lat: f64,
+    /// Whether the coordinate is approximate.
+    #[serde(default)]
+    pub approximate: bool,
+}
+
+/// A new road link.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkSpec {
+    /// Stable id.
+    pub id: String,
+    /// Road name.
+    #[serde(default)]
+    pub name: String,
+    /// Start node id.
+    pub from: String,
+    /// End node id.
+    pub to: String,
+    /// Length, km.
+    pub length_km: f64,
+    /// Free-flow speed, km/h.
+    pub speed_kmh: f64,
+    /// Capacity, vehicles/h per direction.
+    pub capacity_vph: f64,
+    /// Lanes per direction.
+    #[serde(default = "one")]
+    pub lanes: u32,
+    /// Road class.
+    #[serde(default = "expressway")]
+    pub class: String,
+    /// Toll, yuan.
+    #[serde(default)]
+    pub toll_yuan: f64,
+    /// One-way link.
+    #[serde(default)]
+    pub oneway: bool,
+    /// Checkpoint delay, minutes.
+    #[serde(default)]
+    pub checkpoint_min: f64,
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn expressway() -> String {
+    "expressway".to_owned()
+}
+
+fn none_fare() -> String {
+    "none".to_owned()
+}
+
+/// One modification, tagged by its kebab-case `type`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum ModificationSpec {
+    /// A new transit line.
+    AddLine {
+        /// Stable id.
+        id: String,
+        /// Display name.
+        name: String,
+        /// Mode (`hsr`, `rail`, `subway`, `bus`, `custom_bus`).
+        mode: String,
+        /// Passengers per vehicle.
+        capacity: u32,
+        /// Fare rule (`none`, `flat:YUAN`, `per_km:YUAN`).
+        #[serde(default = "none_fare")]
+        fare: String,
+        /// Runs only in stop order.
+        #[serde(default)]
+        oneway: bool,
+        /// Stops in order.
+        stops: Vec<StopSpec>,
+        /// Headway periods.
+        #[serde(default)]
+        headways: Vec<HeadwaySpec>,
+        /// Explicit departures from the first stop (`HH:MM`), both directions.
+        #[serde(default)]
+        departures: Vec<String>,
+    },
+    /// Removes lines.
+    RemoveLine {
+        /// Line ids.
+        lines: Vec<String>,
+    },
+    /// Replaces a line's service.
+    AdjustFrequency {
+        /// Line id.
+        line: String,
+        /// New headway periods (replace all).
+        #[serde(default)]
+        headways: Option<Vec<HeadwaySpec>>,
+        /// New departures (replace all).
+        #[serde(default)]
+        departures: Option<Vec<String>>,
+    },
+    /// Scales a line's run times, or sets a road link's speed.
+    AdjustSpeed {
+        /// Line id (with `run_time_factor`).
+        line: Option<String>,
+        /// Factor on run and dwell times (0.8 = 20% faster).
+        run_time_factor: Option<f64>,
+        /// Road link id (with `speed_kmh`).
+        road: Option<String>,
+        /// New free-flow speed, km/h.
+        speed_kmh: Option<f64>,
+    },
+    /// New road links, with new nodes if needed.
+    AddRoad {
+        /// New nodes, added before the links.
+        #[serde(default)]
+        nodes: Vec<NodeSpec>,
+        /// The links (a chain is several links).
+        links: Vec<LinkSpec>,
+    },
+    /// A new node.
+    AddNode(NodeSpec),
+    /// Closes road or walk links.
+    CloseLink {
+        /// Link ids.
+        links: Vec<String>,
+    },
+    /// Sets a road link's capacity or a line's vehicle capacity.
+    SetCapacity {
+        /// Road link id (with `capacity_vph`).
+        link: Option<String>,
+        /// Vehicles/h.
+        capacity_vph: Option<f64>,
+        /// Line id (with `capacity`).
+        line: Option<String>,
+        /// Passengers per vehicle.
+        capacity: Option<u32>,
+    },
+    /// Scales commuter demand (validated now; used by the demand model).
+    ScaleDemand {
+        /// Factor, >= 0.
+        factor: f64,
+        /// Origin zones affected (all when empty).
+        #[serde(default)]
+        origins: Vec<String>,
+        /// Destination zones affected (all when empty).
+        #[serde(default)]
+        destinations: Vec<String>,
+    },
+}
+
+impl ModificationSpec {
+    /// The kebab-case type name.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            ModificationSpec::AddLine { .. } => "add-line",
+            ModificationSpec::RemoveLine { .. } => "remove-line",
+            ModificationSpec::AdjustFrequency { .. } => "adjust-frequency",
+            ModificationSpec::AdjustSpeed { .. } => "adjust-speed",
+            ModificationSpec::AddRoad { .. } => "add-road",
+            ModificationSpec::AddNode(_) => "add-node",
+            ModificationSpec::CloseLink { .. } => "close-link",
+            ModificationSpec::SetCapacity { .. } => "set-capacity",
+            ModificationSpec::ScaleDemand { .. } => "scale-demand",
+        }
+    }
+}
+
+/// A scenario file with where it came from.
+#[derive(Debug, Clone)]
+pub struct LoadedScenario {
+    /// Path as given (joined to the parent's folder for `extends`).
+    pub path: PathBuf,
+    /// The text, for turning spans into lines.
+    pub text: String,
+    /// The parsed file.
+    pub file: ScenarioFile,
+}
+
+impl LoadedScenario {
+    /// The 1-based line of a span start.
+    pub fn line(&self, offset: usize) -> u64 {
+        line_of(&self.text, offset)
+    }
+}
+
+/// A scenario and its ancestors, root first.
+#[derive(Debug, Clone)]
+pub struct ScenarioChain {
+    /// Root ancestor first, the named scenario last.
+    pub files: Vec<LoadedScenario>,
+}
+
+impl ScenarioChain {
+    /// The scenario named on the command line.
+    pub fn leaf(&self) -> &LoadedScenario {
+        self.files.last().expect("a chain has at least one file")
+    }
+
+    /// The network folder: the nearest `network` in the chain, relative to its file.
+    pub fn network_dir(&self) -> Result<PathBuf> {
+        self.files
+            .iter()
+            .rev()
+            .find_map(|s| {
+                s.file
+                    .network
+                    .as_ref()
+                    .map(|n| s.path.parent().unwrap_or(Path::new("")).join(n.get_ref()))
+            })
+            .ok_or_else(|| {
+                Error::Invalid(vec![Problem::file(
+                    &self.leaf().path,
+                    "no `network` given (in this file or any file it extends)",
+                )])
+            })
+    }
+}
+
+/// Loads `path` and, recursively, the files it `extends`. Cycles are an error.
+pub fn load_scenario_chain(path: &Path) -> Result<ScenarioChain> {
+    let mut files: Vec<LoadedScenario> = Vec::new();
+    let mut seen: Vec<PathBuf> = Vec::new();
+    let mut next = Some((path.to_path_buf(), None::<(PathBuf, u64)>));
+    while let Some((path, referrer)) = next.take() {
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(source) => {
+                return Err(match referrer {
+                    Some((by, line)) => Error::Invalid(vec![Problem::at(
+                        &by,
+                        line,
+                        Some("extends"),
+                        format!("cannot read {}: {source}", path.display()),
+                    )]),
+                    None => Error::Read { path, source },
+                });
+            }
+        };
+        let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
+        if let Some((by, line)) = &referrer
+            && seen.contains(&canonical)
+        {
+            return Err(Error::Invalid(vec![Problem::at(
+                by,
+                *line,
+                Some("extends"),
+                format!(
+                    "cyclic `extends`: {} is already in the chain",
+                    path.display()
+                ),
+            )]));
+        }
+        seen.push(canonical);
+        let file: ScenarioFile = toml::from_str(&text)
+            .map_err(|e| Error::Invalid(vec![toml_problem(&path, &text, &e)]))?;
+        let loaded = LoadedScenario { path, text, file };
+        if *loaded.file.version.get_ref() != SCENARIO_FORMAT_VERSION {
+            return Err(Error::Invalid(vec![Problem::at(
+                &loaded.path,
+                loaded.line(loaded.file.version.span().start),
+                Some("version"),
+                format!(
+                    "this build reads scenario version {SCENARIO_FORMAT_VERSION}, the file says {}",
+                    loaded.file.version.get_ref()
+                ),
+            )]));
+        }
+        if let Some(parent) = &loaded.file.extends {
+            let dir = loaded.path.parent().unwrap_or(Path::new(""));
+            next = Some((
+                dir.join(parent.get_ref()),
+                Some((loaded.path.clone(), loaded.line(parent.span().start))),
+            ));
+        }
+        files.push(loaded);
+    }
+    files.reverse();
+    Ok(ScenarioChain { files })
+}

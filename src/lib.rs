@@ -1,0 +1,11 @@
+//! `commute`: a commute and transport network simulator for the Beijing-Tianjin-Hebei
+//! (Jing-Jin-Ji) region. See ARCHITECTURE.md for the map of the crate.
+
+pub mod error;
+pub mod io;
+pub mod network;
+pub mod routing;
+pub mod scenario;
+pub mod time;
+
+pub use error::{Error, Problem, Result};

@@ -1,0 +1,566 @@
+//! The transport network model: nodes, road links, walk links, transfers, transit lines and
+//! zones, addressed by dense `u32` ids wrapped in newtypes.
+//!
+//! A [`Network`] is immutable to everyone outside this crate. It is built by `io` (from files) and
+//! by `scenario` (a modified *copy* of a base network); both go through the crate-private editing
+//! methods and finish with [`Network::reindex`], so the id indexes can never go stale. Ids are
+//! stable strings in files and dense indices inside: a scenario only ever appends nodes, so node
+//! ids of the base stay valid in every derived network.
+
+mod ids;
+
+pub use ids::{LineId, NodeId, ZoneId};
+
+use crate::time::Seconds;
+use std::collections::HashMap;
+use std::fmt;
+
+/// What a node is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NodeKind {
+    /// The centroid of a zone: where its trips start and end. Never a through node.
+    ZoneCentroid,
+    /// A railway station (HSR, intercity or conventional rail).
+    RailStation,
+    /// A subway station.
+    SubwayStation,
+    /// A bus stop (including custom-bus stops).
+    BusStop,
+    /// A road junction (including expressway interchanges and checkpoints).
+    RoadJunction,
+}
+
+impl NodeKind {
+    /// All kinds, in output order.
+    pub const ALL: [NodeKind; 5] = [
+        NodeKind::ZoneCentroid,
+        NodeKind::RailStation,
+        NodeKind::SubwayStation,
+        NodeKind::BusStop,
+        NodeKind::RoadJunction,
+    ];
+
+    /// The name used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeKind::ZoneCentroid => "zone_centroid",
+            NodeKind::RailStation => "rail_station",
+            NodeKind::SubwayStation => "subway_station",
+            NodeKind::BusStop => "bus_stop",
+            NodeKind::RoadJunction => "road_junction",
+        }
+    }
+
+    /// Parses the name used in files.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Whether passengers can board transit at a node of this kind.
+    pub fn is_station(self) -> bool {
+        matches!(
+            self,
+            NodeKind::RailStation | NodeKind::SubwayStation | NodeKind::BusStop
+        )
+    }
+}
+
+/// A transit mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Mode {
+    /// High-speed and intercity rail.
+    Hsr,
+    /// Conventional rail.
+    Rail,
+    /// Subway and metro.
+    Subway,
+    /// Public bus.
+    Bus,
+    /// Custom commuter express bus (reserved seats, few peak departures).
+    CustomBus,
+}
+
+impl Mode {
+    /// All modes, in output order.
+    pub const ALL: [Mode; 5] = [
+        Mode::Hsr,
+        Mode::Rail,
+        Mode::Subway,
+        Mode::Bus,
+        Mode::CustomBus,
+    ];
+
+    /// The name used in files and outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Hsr => "hsr",
+            Mode::Rail => "rail",
+            Mode::Subway => "subway",
+            Mode::Bus => "bus",
+            Mode::CustomBus => "custom_bus",
+        }
+    }
+
+    /// Parses the name used in files.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+
+    /// Dense index, for per-mode tables.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A node of the network.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// Stable id, as in the files.
+    pub id: String,
+    /// Display name (English).
+    pub name: String,
+    /// What the node is.
+    pub kind: NodeKind,
+    /// Longitude, degrees WGS84.
+    pub lon: f64,
+    /// Latitude, degrees WGS84.
+    pub lat: f64,
+    /// Whether the coordinate is an estimate rather than a surveyed position.
+    pub approximate: bool,
+}
+
+/// A road link (one or both directions).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoadLink {
+    /// Stable id, unique among road and walk links.
+    pub id: String,
+    /// Road name, e.g. `G4 Jing-Gang-Ao` (may be empty).
+    pub name: String,
+    /// Start node.
+    pub from: NodeId,
+    /// End node.
+    pub to: NodeId,
+    /// Length, km.
+    pub length_km: f64,
+    /// Free-flow speed, km/h (positive).
+    pub speed_kmh: f64,
+    /// Capacity, vehicles per hour per direction.
+    pub capacity_vph: f64,
+    /// Lanes per direction.
+    pub lanes: u32,
+    /// Road class, e.g. `expressway`, `arterial`.
+    pub class: String,
+    /// Toll per traversal, yuan.
+    pub toll_yuan: f64,
+    /// Whether the link is usable only from `from` to `to`.
+    pub oneway: bool,
+    /// Delay at a checkpoint on this link (e.g. Beijing entry checks), seconds.
+    pub checkpoint_s: Seconds,
+}
+
+impl RoadLink {
+    /// Free-flow traversal time (without checkpoint delay), whole seconds.
+    pub fn free_flow_s(&self) -> Seconds {
+        (self.length_km / self.speed_kmh * 3600.0).round() as Seconds
+    }
+}
+
+/// A walk link between two nodes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WalkLink {
+    /// Stable id, unique among road and walk links.
+    pub id: String,
+    /// Start node.
+    pub from: NodeId,
+    /// End node.
+    pub to: NodeId,
+    /// Walking time, seconds.
+    pub time_s: Seconds,
+    /// Whether the link is usable only from `from` to `to`.
+    pub oneway: bool,
+}
+
+/// A transfer between two station nodes (walked both ways), or, when `from == to`, the time
+/// needed to change lines inside one station.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transfer {
+    /// One station node.
+    pub from: NodeId,
+    /// The other station node (equal to `from` for a station-internal transfer time).
+    pub to: NodeId,
+    /// Transfer time, seconds.
+    pub time_s: Seconds,
+}
+
+/// How a fare is charged for one boarding of a line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FareRule {
+    /// No fare modelled.
+    None,
+    /// A flat fare per boarding, yuan.
+    Flat(f64),
+    /// A fare per in-vehicle km, yuan/km.
+    PerKm(f64),
+}
+
+impl FareRule {
+    /// Parses `none`, `flat:YUAN` or `per_km:YUAN`.
+    pub fn parse(text: &str) -> Option<Self> {
+        if text == "none" {
+            return Some(FareRule::None);
+        }
+        let (kind, value) = text.split_once(':')?;
+        let value: f64 = value
+            .trim()
+            .parse()
+            .ok()
+            .filter(|v: &f64| v.is_finite() && *v >= 0.0)?;
+        match kind.trim() {
+            "flat" => Some(FareRule::Flat(value)),
+            "per_km" => Some(FareRule::PerKm(value)),
+            _ => None,
+        }
+    }
+
+    /// The fare for one boarding riding `distance_km`, yuan.
+    pub fn fare(self, distance_km: f64) -> f64 {
+        match self {
+            FareRule::None => 0.0,
+            FareRule::Flat(yuan) => yuan,
+            FareRule::PerKm(yuan_per_km) => yuan_per_km * distance_km,
+        }
+    }
+}
+
+/// One stop of a line, in travel order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stop {
+    /// The station or stop node.
+    pub node: NodeId,
+    /// Run time from the previous stop, seconds (0 for the first stop).
+    pub run_s: Seconds,
+    /// Dwell time at this stop, seconds.
+    pub dwell_s: Seconds,
+    /// Distance from the previous stop, km (0 for the first stop; 0 when unknown).
+    pub distance_km: f64,
+}
+
+/// A service period with a regular headway, applying to both directions of a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeadwayPeriod {
+    /// Start, seconds since midnight.
+    pub start_s: Seconds,
+    /// End (exclusive), seconds since midnight.
+    pub end_s: Seconds,
+    /// Headway, seconds (positive).
+    pub headway_s: Seconds,
+}
+
+/// Which way a vehicle runs along the stop list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Direction {
+    /// In stop-list order.
+    Forward,
+    /// Against stop-list order (two-way lines only).
+    Reverse,
+}
+
+impl Direction {
+    /// The name used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Forward => "forward",
+            Direction::Reverse => "reverse",
+        }
+    }
+}
+
+/// An explicit departure from the first stop of a direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Departure {
+    /// The direction the trip runs.
+    pub direction: Direction,
+    /// Departure from the first stop, seconds since midnight.
+    pub time_s: Seconds,
+}
+
+/// A transit line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    /// Stable id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Mode.
+    pub mode: Mode,
+    /// Passengers per vehicle.
+    pub capacity: u32,
+    /// Fare rule.
+    pub fare: FareRule,
+    /// Whether vehicles run only in stop-list order.
+    pub oneway: bool,
+    /// Stops in travel order (at least two).
+    pub stops: Vec<Stop>,
+    /// Headway-based service periods.
+    pub headways: Vec<HeadwayPeriod>,
+    /// Explicit departures, sorted.
+    pub departures: Vec<Departure>,
+}
+
+impl Line {
+    /// The directions this line runs in.
+    pub fn directions(&self) -> &'static [Direction] {
+        if self.oneway {
+            &[Direction::Forward]
+        } else {
+            &[Direction::Forward, Direction::Reverse]
+        }
+    }
+
+    /// Number of departures in `[start_s, end_s)` in one direction: fractional for headway
+    /// periods (overlap / headway), whole for explicit departures.
+    pub fn departures_in(&self, direction: Direction, start_s: Seconds, end_s: Seconds) -> f64 {
+        let from_periods: f64 = self
+            .headways
+            .iter()
+            .map(|p| {
+                let overlap = p.end_s.min(end_s).saturating_sub(p.start_s.max(start_s));
+                f64::from(overlap) / f64::from(p.headway_s)
+            })
+            .sum();
+        let explicit = self
+            .departures
+            .iter()
+            .filter(|d| d.direction == direction && (start_s..end_s).contains(&d.time_s))
+            .count();
+        from_periods + explicit as f64
+    }
+}
+
+/// A zone: where commuters live and work.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Zone {
+    /// Stable id.
+    pub id: String,
+    /// Display name (English).
+    pub name: String,
+    /// The centroid node (kind `zone_centroid`).
+    pub centroid: NodeId,
+    /// Residents, persons.
+    pub residents: u64,
+    /// Jobs located in the zone.
+    pub jobs: u64,
+    /// Share of households with a car, 0..=1.
+    pub car_share: f64,
+}
+
+/// How a zone centroid reaches the network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AccessMode {
+    /// Driving to a road node.
+    Car,
+    /// Walking to a station or stop.
+    Walk,
+    /// A feeder ride (local bus, taxi, bike) to a station or stop.
+    Feeder,
+}
+
+impl AccessMode {
+    /// The name used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccessMode::Car => "car",
+            AccessMode::Walk => "walk",
+            AccessMode::Feeder => "feeder",
+        }
+    }
+
+    /// Parses the name used in files.
+    pub fn parse(s: &str) -> Option<Self> {
+        [AccessMode::Car, AccessMode::Walk, AccessMode::Feeder]
+            .into_iter()
+            .find(|m| m.as_str() == s)
+    }
+}
+
+/// An access link between a zone centroid and a network node, used both ways (access and egress).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessLink {
+    /// The zone.
+    pub zone: ZoneId,
+    /// The road node, station or stop reached.
+    pub node: NodeId,
+    /// How it is travelled.
+    pub mode: AccessMode,
+    /// Travel time, seconds.
+    pub time_s: Seconds,
+}
+
+/// Network-wide settings from `network.toml`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// Network name.
+    pub name: String,
+    /// Free-text description.
+    pub description: String,
+    /// Where the figures come from.
+    pub sources: Vec<String>,
+    /// Time to change lines within a station without its own transfer row, seconds.
+    pub default_transfer_s: Seconds,
+    /// Station processing time before boarding (ticket and security check), by mode, seconds.
+    pub processing_s: [Seconds; 5],
+}
+
+/// A reference to a road or walk link by position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkRef {
+    /// Index into [`Network::roads`].
+    Road(usize),
+    /// Index into [`Network::walks`].
+    Walk(usize),
+}
+
+/// The transport network. Immutable outside the crate.
+#[derive(Debug, Clone)]
+pub struct Network {
+    pub(crate) settings: Settings,
+    pub(crate) nodes: Vec<Node>,
+    pub(crate) roads: Vec<RoadLink>,
+    pub(crate) walks: Vec<WalkLink>,
+    pub(crate) transfers: Vec<Transfer>,
+    pub(crate) lines: Vec<Line>,
+    pub(crate) zones: Vec<Zone>,
+    pub(crate) access: Vec<AccessLink>,
+    node_index: HashMap<String, NodeId>,
+    zone_index: HashMap<String, ZoneId>,
+    line_index: HashMap<String, LineId>,
+    link_index: HashMap<String, LinkRef>,
+}
+
+impl Network {
+    /// A network with the given settings and nothing in it.
+    pub(crate) fn empty(settings: Settings) -> Self {
+        Network {
+            settings,
+            nodes: Vec::new(),
+            roads: Vec::new(),
+            walks: Vec::new(),
+            transfers: Vec::new(),
+            lines: Vec::new(),
+            zones: Vec::new(),
+            access: Vec::new(),
+            node_index: HashMap::new(),
+            zone_index: HashMap::new(),
+            line_index: HashMap::new(),
+            link_index: HashMap::new(),
+        }
+    }
+
+    /// Rebuilds the id indexes after an edit. Callers guarantee ids are unique.
+    pub(crate) fn reindex(&mut self) {
+        self.node_index = self
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.id.clone(), NodeId::new(i)))
+            .collect();
+        self.zone_index = self
+            .zones
+            .iter()
+            .enumerate()
+            .map(|(i, z)| (z.id.clone(), ZoneId::new(i)))
+            .collect();
+        self.line_index = self
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.id.clone(), LineId::new(i)))
+            .collect();
+        self.link_index = self
+            .roads
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.clone(), LinkRef::Road(i)))
+            .chain(
+                self.walks
+                    .iter()
+                    .enumerate()
+                    .map(|(i, w)| (w.id.clone(), LinkRef::Walk(i))),
+            )
+            .collect();
+    }
+
+    /// Settings from `network.toml`.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+    /// All nodes, indexed by [`NodeId`].
+    pub fn nodes(&self) -> &[Node] {
+        &self.nodes
+    }
+    /// All road links.
+    pub fn roads(&self) -> &[RoadLink] {
+        &self.roads
+    }
+    /// All walk links.
+    pub fn walks(&self) -> &[WalkLink] {
+        &self.walks
+    }
+    /// All transfers.
+    pub fn transfers(&self) -> &[Transfer] {
+        &self.transfers
+    }
+    /// All lines, indexed by [`LineId`].
+    pub fn lines(&self) -> &[Line] {
+        &self.lines
+    }
+    /// All zones, indexed by [`ZoneId`].
+    pub fn zones(&self) -> &[Zone] {
+        &self.zones
+    }
+    /// All zone access links.
+    pub fn access(&self) -> &[AccessLink] {
+        &self.access
+    }
+    /// The node with this id.
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id.index()]
+    }
+    /// The zone with this id.
+    pub fn zone(&self, id: ZoneId) -> &Zone {
+        &self.zones[id.index()]
+    }
+    /// The line with this id.
+    pub fn line(&self, id: LineId) -> &Line {
+        &self.lines[id.index()]
+    }
+    /// Looks up a node by its string id.
+    pub fn node_id(&self, id: &str) -> Option<NodeId> {
+        self.node_index.get(id).copied()
+    }
+    /// Looks up a zone by its string id.
+    pub fn zone_id(&self, id: &str) -> Option<ZoneId> {
+        self.zone_index.get(id).copied()
+    }
+    /// Looks up a line by its string id.
+    pub fn line_id(&self, id: &str) -> Option<LineId> {
+        self.line_index.get(id).copied()
+    }
+    /// Looks up a road or walk link by its string id.
+    pub fn link(&self, id: &str) -> Option<LinkRef> {
+        self.link_index.get(id).copied()
+    }
+    /// The zone whose centroid is `node`, if any.
+    pub fn zone_at(&self, node: NodeId) -> Option<ZoneId> {
+        self.zones
+            .iter()
+            .position(|z| z.centroid == node)
+            .map(ZoneId::new)
+    }
+}

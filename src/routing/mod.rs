@@ -1,0 +1,103 @@
+//! Routing engines over a network for one analysis window: free-flow car and frequency-based
+//! public transport (see [`graph`] for the graph model), with reusable per-thread workspaces and
+//! parallel all-zones skims.
+
+mod csr;
+mod dijkstra;
+mod graph;
+mod skim;
+mod trip;
+
+pub use csr::Csr;
+pub use dijkstra::{UNREACHED, Workspace, one_to_all};
+pub use graph::RoutingGraph;
+pub use skim::{OdResult, Skims, skim_all};
+pub use trip::{Leg, LegMode, Trip};
+
+use crate::network::{Network, NodeId};
+use crate::scenario::Window;
+
+/// A way to travel between zones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TravelMode {
+    /// Driving on the road network.
+    Car,
+    /// Public transport with walking and feeder access.
+    Transit,
+}
+
+impl TravelMode {
+    /// The name used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TravelMode::Car => "car",
+            TravelMode::Transit => "transit",
+        }
+    }
+}
+
+/// The routing graphs of one network and window. Build once, share across threads.
+#[derive(Debug)]
+pub struct Engine<'n> {
+    net: &'n Network,
+    car: RoutingGraph,
+    transit: RoutingGraph,
+    patterns: Vec<graph::Pattern>,
+}
+
+impl<'n> Engine<'n> {
+    /// Builds the car and public-transport graphs of `net` for departures in `window`.
+    pub fn new(net: &'n Network, window: Window) -> Self {
+        let patterns = graph::patterns(net, window);
+        let transit = graph::transit_graph(net, &patterns);
+        Engine {
+            net,
+            car: graph::car_graph(net),
+            transit,
+            patterns,
+        }
+    }
+
+    /// The network routed on.
+    pub fn network(&self) -> &'n Network {
+        self.net
+    }
+
+    /// The routing graph of `mode`.
+    pub fn graph(&self, mode: TravelMode) -> &RoutingGraph {
+        match mode {
+            TravelMode::Car => &self.car,
+            TravelMode::Transit => &self.transit,
+        }
+    }
+
+    /// A workspace big enough for both graphs.
+    pub fn workspace(&self) -> Workspace {
+        Workspace::new(self.car.node_count().max(self.transit.node_count()))
+    }
+
+    /// Runs a one-to-all search by `mode` from `source` into `ws`.
+    pub fn search(&self, mode: TravelMode, source: NodeId, ws: &mut Workspace) {
+        let g = self.graph(mode);
+        one_to_all(&g.csr, source.index() as u32, &g.barrier, ws);
+    }
+
+    /// The itinerary to `target` from the last [`Engine::search`] by `mode` in `ws`; `None`
+    /// when `target` is unreachable.
+    pub fn trip(&self, mode: TravelMode, ws: &Workspace, target: NodeId) -> Option<Trip> {
+        trip::rebuild(
+            self.net,
+            self.graph(mode),
+            &self.patterns,
+            ws,
+            target.index() as u32,
+        )
+    }
+
+    /// The best itinerary from `from` to `to` by `mode`.
+    pub fn route(&self, mode: TravelMode, from: NodeId, to: NodeId) -> Option<Trip> {
+        let mut ws = self.workspace();
+        self.search(mode, from, &mut ws);
+        self.trip(mode, &ws, to)
+    }
+}

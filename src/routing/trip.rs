@@ -1,0 +1,238 @@
+//! Itineraries rebuilt from a shortest-path tree: legs a person can read, and the summary figures
+//! (minutes, km, yuan, transfers, lines used) that go into the OD table.
+
+use super::dijkstra::Workspace;
+use super::graph::{EdgeKind, Pattern, RoutingGraph};
+use crate::network::{AccessMode, Mode, Network, NodeId};
+use crate::time::Seconds;
+
+/// What a leg of an itinerary is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LegMode {
+    /// Walking (access, egress, walk links).
+    Walk,
+    /// Driving.
+    Car,
+    /// Waiting at a stop, or station processing before boarding.
+    Wait,
+    /// Changing between lines or stations.
+    Transfer,
+    /// In a vehicle of this mode (feeder access is shown as `bus` with line `feeder`).
+    Ride(Mode),
+}
+
+impl LegMode {
+    /// The name used in outputs: `walk`, `car`, `wait`, `transfer` or the transit mode.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LegMode::Walk => "walk",
+            LegMode::Car => "car",
+            LegMode::Wait => "wait",
+            LegMode::Transfer => "transfer",
+            LegMode::Ride(m) => m.as_str(),
+        }
+    }
+}
+
+/// One leg of an itinerary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Leg {
+    /// What the leg is.
+    pub mode: LegMode,
+    /// The line ridden, the road driven (its name), `feeder`, or the line waited for.
+    pub line: Option<String>,
+    /// Where the leg starts.
+    pub from: NodeId,
+    /// Where the leg ends.
+    pub to: NodeId,
+    /// Duration, seconds.
+    pub time_s: Seconds,
+    /// Distance, km (roads and rides with known stop distances; 0 otherwise).
+    pub distance_km: f64,
+    /// Money cost, yuan (tolls and fares).
+    pub cost_yuan: f64,
+    /// A note for people, e.g. why a wait lasts as long as it does.
+    pub detail: Option<String>,
+}
+
+/// A door-to-door itinerary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trip {
+    /// Total time, seconds.
+    pub time_s: Seconds,
+    /// Legs in travel order.
+    pub legs: Vec<Leg>,
+}
+
+impl Trip {
+    /// Total distance, km.
+    pub fn distance_km(&self) -> f64 {
+        self.legs.iter().map(|l| l.distance_km).sum()
+    }
+
+    /// Total money cost, yuan.
+    pub fn cost_yuan(&self) -> f64 {
+        self.legs.iter().map(|l| l.cost_yuan).sum()
+    }
+
+    /// Vehicles boarded.
+    pub fn boardings(&self) -> u32 {
+        self.legs
+            .iter()
+            .filter(|l| matches!(l.mode, LegMode::Ride(_)) && l.line.as_deref() != Some("feeder"))
+            .count() as u32
+    }
+
+    /// Transfers between vehicles (boardings - 1, at least 0).
+    pub fn transfers(&self) -> u32 {
+        self.boardings().saturating_sub(1)
+    }
+
+    /// The lines ridden, or for car trips the named roads driven, joined with ` > `.
+    pub fn path_summary(&self) -> String {
+        let mut parts: Vec<&str> = Vec::new();
+        let mut driving = false;
+        for leg in &self.legs {
+            let name = match leg.mode {
+                LegMode::Ride(_) => leg.line.as_deref(),
+                LegMode::Car => {
+                    driving = true;
+                    leg.line.as_deref()
+                }
+                _ => None,
+            };
+            if let Some(name) = name
+                && parts.last() != Some(&name)
+            {
+                parts.push(name);
+            }
+        }
+        match (parts.is_empty(), driving) {
+            (false, _) => parts.join(" > "),
+            (true, true) => "local roads".to_owned(),
+            (true, false) => "walk".to_owned(),
+        }
+    }
+}
+
+/// Rebuilds the itinerary to `target` from the tree in `ws`, or `None` when unreached.
+pub(crate) fn rebuild(
+    net: &Network,
+    graph: &RoutingGraph,
+    patterns: &[Pattern],
+    ws: &Workspace,
+    target: u32,
+) -> Option<Trip> {
+    let time_s = ws.distance(target)?;
+    let mut edges = Vec::new();
+    let mut v = target;
+    while let Some(e) = ws.pred_edge(v) {
+        edges.push(e);
+        v = graph.csr.tail(e);
+    }
+    edges.reverse();
+    let node = |g: u32| NodeId::new(graph.node_of[g as usize] as usize);
+    let mut legs: Vec<Leg> = Vec::new();
+    let mut push = |leg: Leg| {
+        if let Some(last) = legs.last_mut()
+            && last.mode == leg.mode
+            && last.line == leg.line
+            && matches!(leg.mode, LegMode::Walk | LegMode::Car | LegMode::Transfer)
+        {
+            last.to = leg.to;
+            last.time_s += leg.time_s;
+            last.distance_km += leg.distance_km;
+            last.cost_yuan += leg.cost_yuan;
+            return;
+        }
+        legs.push(leg);
+    };
+    let mut ride: Option<(Leg, usize)> = None;
+    for e in edges {
+        let (from, to, w) = (
+            node(graph.csr.tail(e)),
+            node(graph.csr.head(e)),
+            graph.csr.weight(e),
+        );
+        let leg = |mode, line: Option<String>| Leg {
+            mode,
+            line,
+            from,
+            to,
+            time_s: w,
+            distance_km: 0.0,
+            cost_yuan: 0.0,
+            detail: None,
+        };
+        match graph.kinds[e] {
+            EdgeKind::Road { link, .. } => {
+                let r = &net.roads()[link as usize];
+                let name = (!r.name.is_empty()).then(|| r.name.clone());
+                push(Leg {
+                    distance_km: r.length_km,
+                    cost_yuan: r.toll_yuan,
+                    ..leg(LegMode::Car, name)
+                });
+            }
+            EdgeKind::Access { access } => {
+                let a = &net.access()[access as usize];
+                push(match a.mode {
+                    AccessMode::Car => leg(LegMode::Car, None),
+                    AccessMode::Walk => leg(LegMode::Walk, None),
+                    AccessMode::Feeder => leg(LegMode::Ride(Mode::Bus), Some("feeder".to_owned())),
+                });
+            }
+            EdgeKind::Walk { .. } => push(leg(LegMode::Walk, None)),
+            EdgeKind::Transfer => push(leg(LegMode::Transfer, None)),
+            EdgeKind::Board { pattern, .. } => {
+                let p = &patterns[pattern as usize];
+                let line = net.line(p.line);
+                let headway_min = f64::from(p.headway_s.unwrap_or(0)) / 60.0;
+                push(Leg {
+                    time_s: p.wait_s,
+                    detail: Some(format!("half the mean headway of {headway_min:.1} min")),
+                    to: from,
+                    ..leg(LegMode::Wait, Some(line.id.clone()))
+                });
+                if p.processing_s > 0 {
+                    push(Leg {
+                        time_s: p.processing_s,
+                        detail: Some(format!(
+                            "{} station processing (ticket and security check)",
+                            line.mode
+                        )),
+                        to: from,
+                        ..leg(LegMode::Wait, Some(line.id.clone()))
+                    });
+                }
+                ride = Some((
+                    Leg {
+                        time_s: 0,
+                        to: from,
+                        ..leg(LegMode::Ride(line.mode), Some(line.id.clone()))
+                    },
+                    pattern as usize,
+                ));
+            }
+            EdgeKind::Ride { pattern, stop } => {
+                if let Some((r, _)) = ride.as_mut() {
+                    r.time_s += w;
+                    r.distance_km += patterns[pattern as usize].stops[stop as usize].distance_km;
+                    r.to = to;
+                }
+            }
+            EdgeKind::Dwell => {
+                if let Some((r, _)) = ride.as_mut() {
+                    r.time_s += w;
+                }
+            }
+            EdgeKind::Alight => {
+                if let Some((mut r, p)) = ride.take() {
+                    r.cost_yuan = net.line(patterns[p].line).fare.fare(r.distance_km);
+                    push(r);
+                }
+            }
+        }
+    }
+    Some(Trip { time_s, legs })
+}
