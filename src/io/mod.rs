@@ -9,8 +9,9 @@ mod table;
 
 pub use network_files::{NETWORK_FORMAT_VERSION, load_network};
 pub use scenario_file::{
-    HeadwaySpec, LinkSpec, LoadedScenario, ModificationSpec, NodeSpec, SCENARIO_FORMAT_VERSION,
-    ScenarioChain, ScenarioFile, StopSpec, WindowSpec, load_scenario_chain,
+    AccessSpec, HeadwaySpec, LinkSpec, LoadedScenario, ModificationSpec, NodeSpec,
+    SCENARIO_FORMAT_VERSION, ScenarioChain, ScenarioFile, StopSpec, TransferSpec, WindowSpec,
+    load_scenario_chain,
 };
 
 use crate::error::{Error, Problem};

@@ -90,6 +90,34 @@ pub struct NodeSpec {
     /// Whether the coordinate is approximate.
     #[serde(default)]
     pub approximate: bool,
+    /// Zone access links to the new node (stations and stops: walk or feeder; junctions: car).
+    #[serde(default)]
+    pub access: Vec<AccessSpec>,
+    /// Transfers from the new station to existing stations (walked both ways).
+    #[serde(default)]
+    pub transfers: Vec<TransferSpec>,
+}
+
+/// A zone access link to a new node.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessSpec {
+    /// Zone id.
+    pub zone: String,
+    /// `car`, `walk` or `feeder`.
+    pub mode: String,
+    /// Travel time, minutes.
+    pub minutes: f64,
+}
+
+/// A transfer from a new station.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransferSpec {
+    /// The other station's node id.
+    pub to: String,
+    /// Transfer time, minutes.
+    pub minutes: f64,
 }
 
 /// A new road link.

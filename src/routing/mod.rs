@@ -84,14 +84,20 @@ impl<'n> Engine<'n> {
 
     /// The itinerary to `target` from the last [`Engine::search`] by `mode` in `ws`; `None`
     /// when `target` is unreachable.
+    /// A station is reached either on foot or straight off a vehicle (its alighted twin, see
+    /// the `graph` module); the earlier of the two counts.
     pub fn trip(&self, mode: TravelMode, ws: &Workspace, target: NodeId) -> Option<Trip> {
-        trip::rebuild(
-            self.net,
-            self.graph(mode),
-            &self.patterns,
-            ws,
-            target.index() as u32,
-        )
+        let mut node = target.index() as u32;
+        if mode == TravelMode::Transit {
+            let alighted = (self.net.nodes().len() + target.index()) as u32;
+            if ws
+                .distance(alighted)
+                .is_some_and(|a| ws.distance(node).is_none_or(|v| a < v))
+            {
+                node = alighted;
+            }
+        }
+        trip::rebuild(self.net, self.graph(mode), &self.patterns, ws, node)
     }
 
     /// The best itinerary from `from` to `to` by `mode`.

@@ -4,8 +4,8 @@ use super::DemandScale;
 use crate::error::Problem;
 use crate::io::{HeadwaySpec, LinkSpec, ModificationSpec, NodeSpec, StopSpec};
 use crate::network::{
-    Departure, Direction, FareRule, HeadwayPeriod, Line, LinkRef, Mode, Network, Node, NodeId,
-    NodeKind, RoadLink, Stop, ZoneId,
+    AccessLink, AccessMode, Departure, Direction, FareRule, HeadwayPeriod, Line, LinkRef, Mode,
+    Network, Node, NodeId, NodeKind, RoadLink, Stop, Transfer, ZoneId,
 };
 use crate::time::{Seconds, minutes_to_seconds, parse_clock};
 use std::path::Path;
@@ -127,7 +127,63 @@ impl Check<'_> {
         out
     }
 
-    fn new_node(&mut self, net: &Network, spec: &NodeSpec) -> Option<Node> {
+    /// A new node with its access links and transfers (which refer to it by its new id).
+    fn new_node(&mut self, net: &Network, spec: &NodeSpec) -> Option<NewNode> {
+        let node = self.node_only(net, spec);
+        let id = NodeId::new(net.nodes().len());
+        let mut access = Vec::new();
+        for a in &spec.access {
+            let zone = self.zone(net, "access.zone", &a.zone);
+            let mode = AccessMode::parse(&a.mode);
+            let time_s = self.minutes("access.minutes", a.minutes);
+            let fits = match (mode, &node) {
+                (None, _) => {
+                    self.fail(
+                        "access.mode",
+                        format!("expected car, walk or feeder, got `{}`", a.mode),
+                    );
+                    false
+                }
+                (Some(AccessMode::Car), Some(n)) => n.kind == NodeKind::RoadJunction,
+                (Some(_), Some(n)) => n.kind.is_station(),
+                (Some(_), None) => true,
+            };
+            if !fits {
+                self.fail("access.mode", "car access leads to road junctions, walk and feeder access to stations and stops");
+            }
+            if let (Some(zone), Some(mode)) = (zone, mode) {
+                access.push(AccessLink {
+                    zone,
+                    node: id,
+                    mode,
+                    time_s,
+                });
+            }
+        }
+        let mut transfers = Vec::new();
+        for t in &spec.transfers {
+            let to = self.node(net, "transfers.to", &t.to);
+            let time_s = self.minutes("transfers.minutes", t.minutes);
+            let station = node.as_ref().is_none_or(|n| n.kind.is_station());
+            if !station || to.is_some_and(|to| !net.node(to).kind.is_station()) {
+                self.fail("transfers.to", "transfers join stations or stops");
+            }
+            if let Some(to) = to {
+                transfers.push(Transfer {
+                    from: id,
+                    to,
+                    time_s,
+                });
+            }
+        }
+        Some(NewNode {
+            node: node?,
+            access,
+            transfers,
+        })
+    }
+
+    fn node_only(&mut self, net: &Network, spec: &NodeSpec) -> Option<Node> {
         if net.node_id(&spec.id).is_some() {
             self.fail("id", format!("node id `{}` already exists", spec.id));
         }
@@ -229,6 +285,22 @@ impl Check<'_> {
             }
         }
         stops
+    }
+}
+
+/// A node added by a scenario, with what connects it.
+#[derive(Clone)]
+struct NewNode {
+    node: Node,
+    access: Vec<AccessLink>,
+    transfers: Vec<Transfer>,
+}
+
+impl NewNode {
+    fn add_to(self, net: &mut Network) {
+        net.nodes.push(self.node);
+        net.access.extend(self.access);
+        net.transfers.extend(self.transfers);
     }
 }
 
@@ -432,10 +504,14 @@ impl Applier {
                 }
                 // Links may use the nodes added here: check them against a network that has them.
                 let mut with_nodes = net.clone();
-                let new_nodes: Vec<Node> =
-                    nodes.iter().filter_map(|n| c.new_node(net, n)).collect();
-                with_nodes.nodes.extend(new_nodes.iter().cloned());
-                with_nodes.reindex();
+                let mut new_nodes: Vec<NewNode> = Vec::new();
+                for n in nodes {
+                    if let Some(new) = c.new_node(&with_nodes, n) {
+                        new.clone().add_to(&mut with_nodes);
+                        with_nodes.reindex();
+                        new_nodes.push(new);
+                    }
+                }
                 let mut new_links: Vec<RoadLink> = Vec::new();
                 for l in links {
                     if new_links.iter().any(|n| n.id == l.id) {
@@ -449,7 +525,9 @@ impl Applier {
                         .map(|l| l.id.as_str())
                         .collect::<Vec<_>>()
                         .join(",");
-                    net.nodes.extend(new_nodes);
+                    for n in new_nodes {
+                        n.add_to(net);
+                    }
                     net.roads.extend(new_links);
                     label
                 }))
@@ -457,8 +535,8 @@ impl Applier {
             ModificationSpec::AddNode(spec) => {
                 let node = c.new_node(net, spec)?;
                 Some(Box::new(move |net| {
-                    let label = node.id.clone();
-                    net.nodes.push(node);
+                    let label = node.node.id.clone();
+                    node.add_to(net);
                     label
                 }))
             }

@@ -1,0 +1,72 @@
+//! `commute inspect`: what a network (or a scenario's modified network) contains.
+
+use commute::io::{load_network, load_scenario};
+use commute::results::{NetworkCounts, Unreachable};
+use commute::routing::{Engine, skim_all};
+use commute::scenario::Window;
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// Show counts of nodes by kind, links by mode, lines by mode, zones and unreachable zone pairs.
+///
+/// Takes a network folder (analysed in the default 07:00-09:00 window) or a scenario file.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  commute inspect networks/demo
+  commute inspect scenarios/demo-line22.toml --json")]
+pub struct Args {
+    /// Network folder or scenario file.
+    path: PathBuf,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Serialize)]
+struct Inspection {
+    name: String,
+    #[serde(flatten)]
+    counts: NetworkCounts,
+    unreachable_zone_pairs: Unreachable,
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let (name, net, window) = if args.path.is_dir() {
+        let net = load_network(&args.path)?;
+        (net.settings().name.clone(), net, Window::MORNING_PEAK)
+    } else {
+        let s = load_scenario(&args.path)?;
+        (s.name, s.network, s.window)
+    };
+    let skims = skim_all(&Engine::new(&net, window));
+    let report = Inspection {
+        name,
+        counts: NetworkCounts::of(&net),
+        unreachable_zone_pairs: Unreachable::of(&skims),
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(());
+    }
+    let c = &report.counts;
+    println!("{}", report.name);
+    println!("  nodes: {}", c.nodes);
+    for (k, n) in &c.nodes_by_kind {
+        println!("    {k:<16} {n}");
+    }
+    println!("  links:");
+    for (k, n) in &c.links_by_mode {
+        println!("    {k:<16} {n}");
+    }
+    println!("  lines: {}", c.lines);
+    for (k, n) in &c.lines_by_mode {
+        println!("    {k:<16} {n}");
+    }
+    println!("  zones: {}", c.zones);
+    let u = &report.unreachable_zone_pairs;
+    println!(
+        "  unreachable zone pairs: car {}, transit {}, any mode {}",
+        u.car, u.transit, u.best
+    );
+    Ok(())
+}

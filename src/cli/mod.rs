@@ -1,0 +1,65 @@
+//! Command-line parsing (clap derive) and dispatch, one file per subcommand. Arguments are
+//! validated into plain values before any work starts; errors carry context through `anyhow`.
+
+mod inspect;
+mod route;
+mod run;
+mod validate;
+
+use clap::{Parser, Subcommand};
+
+/// Commute and transport network simulator for the Beijing-Tianjin-Hebei (Jing-Jin-Ji) region.
+///
+/// Loads a transport network and a scenario of modifications, computes door-to-door travel
+/// times between all zones by car and public transport, and writes results a planner can open.
+#[derive(Debug, Parser)]
+#[command(name = "commute", version, propagate_version = true)]
+#[command(after_help = "Examples:
+  commute run scenarios/demo-base.toml
+  commute route scenarios/demo-base.toml --from Xiongan --to Guomao --mode transit
+  commute validate scenarios/*.toml
+  commute inspect networks/demo")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Run(run::Args),
+    Route(route::Args),
+    Validate(validate::Args),
+    Inspect(inspect::Args),
+}
+
+/// Parses the command line and runs the subcommand.
+pub fn run() -> anyhow::Result<()> {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // --help and --version
+            e.print()?;
+            return Ok(());
+        }
+        Err(e) => {
+            e.print()?;
+            anyhow::bail!("invalid command line")
+        }
+    };
+    match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Route(args) => route::run(args),
+        Command::Validate(args) => validate::run(args),
+        Command::Inspect(args) => inspect::run(args),
+    }
+}
+
+/// A rayon pool with `threads` workers (all cores when `None`).
+fn thread_pool(threads: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        anyhow::ensure!(n >= 1, "--threads must be at least 1");
+        builder = builder.num_threads(n);
+    }
+    Ok(builder.build()?)
+}

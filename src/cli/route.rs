@@ -1,0 +1,170 @@
+//! `commute route`: the best itinerary between two places, as a leg table or JSON.
+
+use anyhow::{Context, bail};
+use commute::io::load_scenario;
+use commute::network::{Network, NodeId, Place};
+use commute::routing::{Engine, TravelMode, Trip};
+use commute::time::{parse_clock, to_minutes};
+use serde_json::json;
+use std::path::PathBuf;
+
+/// The best itinerary from one place to another.
+///
+/// Places are zone or node ids, or their English names (case-insensitive). Public transport is
+/// routed in the deterministic frequency-based mode: each boarding waits half the line's mean
+/// headway over the scenario's window.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  commute route scenarios/demo-base.toml --from Xiongan --to Guomao
+  commute route scenarios/demo-base.toml --from \"Beijing West\" --to \"Xiong'an station\" --mode transit --json
+  commute route scenarios/demo-base.toml --from Langfang --to Guomao --depart 08:00")]
+pub struct Args {
+    /// Scenario file (TOML).
+    scenario: PathBuf,
+    /// Origin: zone or node id or name.
+    #[arg(long)]
+    from: String,
+    /// Destination: zone or node id or name.
+    #[arg(long)]
+    to: String,
+    /// Travel mode.
+    #[arg(long, value_enum, default_value_t = ModeArg::Best)]
+    mode: ModeArg,
+    /// Departure time HH:MM: the scenario's window is moved to start then (same length).
+    #[arg(long)]
+    depart: Option<String>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ModeArg {
+    Car,
+    Transit,
+    Best,
+}
+
+fn place(net: &Network, query: &str, flag: &str) -> anyhow::Result<(NodeId, String)> {
+    match net.find_place(query) {
+        Place::Zone(z) => Ok((net.zone(z).centroid, net.zone(z).name.clone())),
+        Place::Node(n) => Ok((n, net.node(n).name.clone())),
+        Place::NotFound => bail!("{flag} `{query}`: no zone or node has this id or name"),
+        Place::Ambiguous(ids) => {
+            bail!(
+                "{flag} `{query}`: several nodes have this name; use an id: {}",
+                ids.join(", ")
+            )
+        }
+    }
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let scenario = load_scenario(&args.scenario)?;
+    let net = &scenario.network;
+    let (from, from_name) = place(net, &args.from, "--from")?;
+    let (to, to_name) = place(net, &args.to, "--to")?;
+    let mut window = scenario.window;
+    if let Some(depart) = &args.depart {
+        let start = parse_clock(depart)
+            .map_err(anyhow::Error::msg)
+            .context("--depart")?;
+        window = window.starting_at(start);
+    }
+    let engine = Engine::new(net, window);
+    let modes: &[TravelMode] = match args.mode {
+        ModeArg::Car => &[TravelMode::Car],
+        ModeArg::Transit => &[TravelMode::Transit],
+        ModeArg::Best => &[TravelMode::Transit, TravelMode::Car],
+    };
+    let best: Option<(TravelMode, Trip)> = modes
+        .iter()
+        .filter_map(|&m| engine.route(m, from, to).map(|t| (m, t)))
+        .min_by_key(|(_, t)| t.time_s);
+    let requested = match args.mode {
+        ModeArg::Car => "car",
+        ModeArg::Transit => "transit",
+        ModeArg::Best => "best",
+    };
+    if args.json {
+        let value = match &best {
+            Some((mode, trip)) => json!({
+                "from": from_name,
+                "to": to_name,
+                "mode": mode.as_str(),
+                "minutes": to_minutes(trip.time_s),
+                "distance_km": trip.distance_km(),
+                "cost_yuan": trip.cost_yuan(),
+                "transfers": trip.transfers(),
+                "legs": trip.legs.iter().map(|l| json!({
+                    "mode": l.mode.as_str(),
+                    "line": l.line,
+                    "from": net.node(l.from).name,
+                    "to": net.node(l.to).name,
+                    "minutes": to_minutes(l.time_s),
+                    "detail": l.detail,
+                })).collect::<Vec<_>>(),
+            }),
+            None => json!({
+                "from": from_name, "to": to_name, "mode": requested, "minutes": null, "legs": [],
+            }),
+        };
+        println!("{}", serde_json::to_string_pretty(&value)?);
+        return Ok(());
+    }
+    let Some((mode, trip)) = best else {
+        println!("No {requested} route from {from_name} to {to_name}.");
+        return Ok(());
+    };
+    println!(
+        "{from_name} -> {to_name} by {}: {:.1} min, {} transfer{}, {:.1} km, {:.2} yuan",
+        mode.as_str(),
+        to_minutes(trip.time_s),
+        trip.transfers(),
+        if trip.transfers() == 1 { "" } else { "s" },
+        trip.distance_km(),
+        trip.cost_yuan()
+    );
+    let name = |n: NodeId| net.node(n).name.clone();
+    let rows: Vec<[String; 6]> = trip
+        .legs
+        .iter()
+        .map(|l| {
+            [
+                l.mode.as_str().to_owned(),
+                l.line.clone().unwrap_or_default(),
+                name(l.from),
+                name(l.to),
+                format!("{:.1}", to_minutes(l.time_s)),
+                l.detail.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let header = ["mode", "line", "from", "to", "min", "note"];
+    let mut widths = header.map(str::len);
+    for r in &rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let print = |cells: [&str; 6]| {
+        let line: Vec<String> = cells
+            .iter()
+            .zip(widths)
+            .enumerate()
+            .map(|(i, (c, w))| {
+                if i == 4 {
+                    format!("{c:>w$}")
+                } else {
+                    format!("{c:<w$}")
+                }
+            })
+            .collect();
+        println!("  {}", line.join("  ").trim_end());
+    };
+    print(header);
+    for r in &rows {
+        print([&r[0], &r[1], &r[2], &r[3], &r[4], &r[5]]);
+    }
+    Ok(())
+}

@@ -1,0 +1,57 @@
+//! `commute validate`: load and resolve scenarios, printing every problem in every file.
+
+use commute::io::load_scenario;
+use commute::results::Unreachable;
+use commute::routing::{Engine, skim_all};
+use std::path::PathBuf;
+
+/// Check scenario files and their networks; print every problem found.
+///
+/// Exits with code 2 when any file has a problem. Zone pairs without any route are reported as
+/// warnings.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  commute validate scenarios/*.toml")]
+pub struct Args {
+    /// Scenario files.
+    #[arg(required = true)]
+    scenarios: Vec<PathBuf>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let mut failed = 0;
+    for path in &args.scenarios {
+        match load_scenario(path) {
+            Ok(s) => {
+                let skims = skim_all(&Engine::new(&s.network, s.window));
+                let unreachable = Unreachable::of(&skims);
+                println!(
+                    "ok: {} ({}): {} nodes, {} lines, {} zones, {} modifications",
+                    path.display(),
+                    s.name,
+                    s.network.nodes().len(),
+                    s.network.lines().len(),
+                    s.network.zones().len(),
+                    s.applied.len()
+                );
+                if unreachable.best > 0 {
+                    println!(
+                        "warning: {}: {} zone pairs have no route by any mode",
+                        path.display(),
+                        unreachable.best
+                    );
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                println!("error: {}: {e}", path.display());
+            }
+        }
+    }
+    anyhow::ensure!(
+        failed == 0,
+        "{failed} of {} scenario files have problems",
+        args.scenarios.len()
+    );
+    Ok(())
+}

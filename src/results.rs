@@ -1,0 +1,285 @@
+//! The result tables and summaries a run writes, as bytes. Pure functions of the network and the
+//! skims, so identical inputs give identical bytes whatever the thread count; `io::output` puts
+//! them on disk atomically.
+
+use crate::network::{AccessMode, Mode, Network, NodeKind};
+use crate::routing::{OdResult, Skims, TravelMode};
+use crate::scenario::Scenario;
+use crate::time::{format_clock, to_minutes};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Accessibility thresholds for `zones.csv`, minutes.
+pub const ACCESS_THRESHOLDS_MIN: [u32; 5] = [30, 45, 60, 90, 120];
+
+/// Counts describing a network.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NetworkCounts {
+    /// Nodes, total.
+    pub nodes: usize,
+    /// Nodes by kind.
+    pub nodes_by_kind: BTreeMap<&'static str, usize>,
+    /// Links by mode: `road`, `walk`, `transfer` and zone access (`access_car`, ...).
+    pub links_by_mode: BTreeMap<&'static str, usize>,
+    /// Lines, total.
+    pub lines: usize,
+    /// Lines by mode.
+    pub lines_by_mode: BTreeMap<&'static str, usize>,
+    /// Zones.
+    pub zones: usize,
+}
+
+impl NetworkCounts {
+    /// Counts the elements of `net`.
+    pub fn of(net: &Network) -> Self {
+        let nodes_by_kind = NodeKind::ALL
+            .iter()
+            .map(|&k| {
+                (
+                    k.as_str(),
+                    net.nodes().iter().filter(|n| n.kind == k).count(),
+                )
+            })
+            .collect();
+        let mut links_by_mode = BTreeMap::from([
+            ("road", net.roads().len()),
+            ("walk", net.walks().len()),
+            ("transfer", net.transfers().len()),
+        ]);
+        for (mode, key) in [
+            (AccessMode::Car, "access_car"),
+            (AccessMode::Walk, "access_walk"),
+            (AccessMode::Feeder, "access_feeder"),
+        ] {
+            links_by_mode.insert(key, net.access().iter().filter(|a| a.mode == mode).count());
+        }
+        let lines_by_mode = Mode::ALL
+            .iter()
+            .map(|&m| {
+                (
+                    m.as_str(),
+                    net.lines().iter().filter(|l| l.mode == m).count(),
+                )
+            })
+            .collect();
+        NetworkCounts {
+            nodes: net.nodes().len(),
+            nodes_by_kind,
+            links_by_mode,
+            lines: net.lines().len(),
+            lines_by_mode,
+            zones: net.zones().len(),
+        }
+    }
+}
+
+/// Unreachable ordered zone pairs (origin != destination), by mode.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Unreachable {
+    /// No car route.
+    pub car: usize,
+    /// No public-transport route.
+    pub transit: usize,
+    /// No route by any mode.
+    pub best: usize,
+}
+
+impl Unreachable {
+    /// Counts the unreachable pairs of `skims`.
+    pub fn of(skims: &Skims) -> Self {
+        let count = |table: &[Option<OdResult>]| {
+            let n = skims.zones;
+            (0..n * n)
+                .filter(|&i| i / n != i % n && table[i].is_none())
+                .count()
+        };
+        Unreachable {
+            car: count(&skims.car),
+            transit: count(&skims.transit),
+            best: skims.unreachable_pairs(),
+        }
+    }
+}
+
+/// `summary.json` of a deterministic run.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunSummary {
+    /// `commute` version that wrote it.
+    pub version: &'static str,
+    /// The scenario.
+    pub scenario: ScenarioInfo,
+    /// Network counts after the modifications.
+    pub network: NetworkCounts,
+    /// Zone pairs and how many are unreachable.
+    pub results: ResultInfo,
+    /// How the run went; the only part that differs between identical runs.
+    pub run: RunInfo,
+}
+
+/// What was run.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScenarioInfo {
+    /// Scenario name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// Scenario file.
+    pub file: String,
+    /// Network folder.
+    pub network: String,
+    /// Departure window, `HH:MM-HH:MM`.
+    pub window: String,
+    /// Modifications applied, in order.
+    pub modifications: Vec<String>,
+}
+
+/// Result totals.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResultInfo {
+    /// Ordered zone pairs with origin != destination.
+    pub zone_pairs: usize,
+    /// Pairs without a route.
+    pub unreachable_pairs: Unreachable,
+}
+
+/// Run conditions.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunInfo {
+    /// Worker threads.
+    pub threads: usize,
+    /// Wall-clock time of the run, seconds.
+    pub wall_time_s: f64,
+}
+
+impl ScenarioInfo {
+    /// Describes `scenario`.
+    pub fn of(scenario: &Scenario) -> Self {
+        ScenarioInfo {
+            name: scenario.name.clone(),
+            description: scenario.description.clone(),
+            file: scenario.path.display().to_string(),
+            network: scenario.network_dir.display().to_string(),
+            window: format!(
+                "{}-{}",
+                format_clock(scenario.window.start_s),
+                format_clock(scenario.window.end_s)
+            ),
+            modifications: scenario.applied.clone(),
+        }
+    }
+}
+
+fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    // Writing to memory cannot fail.
+    w.write_record(header).expect("in-memory write");
+    for row in rows {
+        w.write_record(&row).expect("in-memory write");
+    }
+    w.into_inner().expect("in-memory write")
+}
+
+fn od_fields(result: Option<&OdResult>) -> [String; 5] {
+    match result {
+        Some(r) => [
+            format!("{:.1}", to_minutes(r.time_s)),
+            format!("{:.2}", r.distance_km),
+            r.transfers.to_string(),
+            format!("{:.2}", r.cost_yuan),
+            r.path.clone(),
+        ],
+        None => [
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            "unreachable".into(),
+        ],
+    }
+}
+
+/// `od.csv`: one row per ordered zone pair (origin != destination) and mode (`car`, `transit`,
+/// `best`). Unreachable pairs have empty figures and path `unreachable`.
+pub fn od_csv(net: &Network, skims: &Skims) -> Vec<u8> {
+    let zones = net.zones();
+    let rows = (0..zones.len()).flat_map(move |o| {
+        (0..zones.len())
+            .filter(move |&d| d != o)
+            .flat_map(move |d| {
+                let row = |mode: &str, chosen: Option<TravelMode>, r: Option<&OdResult>| {
+                    let mut row = vec![
+                        zones[o].id.clone(),
+                        zones[d].id.clone(),
+                        mode.to_owned(),
+                        chosen.map_or("", TravelMode::as_str).to_owned(),
+                    ];
+                    row.extend(od_fields(r));
+                    row
+                };
+                let car = skims.get(TravelMode::Car, o, d);
+                let transit = skims.get(TravelMode::Transit, o, d);
+                let best = skims.best(o, d);
+                [
+                    row("car", car.map(|_| TravelMode::Car), car),
+                    row("transit", transit.map(|_| TravelMode::Transit), transit),
+                    row("best", best.map(|b| b.0), best.map(|b| b.1)),
+                ]
+            })
+    });
+    csv_bytes(
+        &[
+            "origin",
+            "destination",
+            "mode",
+            "chosen_mode",
+            "minutes",
+            "distance_km",
+            "transfers",
+            "cost_yuan",
+            "path",
+        ],
+        rows,
+    )
+}
+
+/// `zones.csv`: per zone, residents and jobs of all zones (itself included) reachable within
+/// each threshold of [`ACCESS_THRESHOLDS_MIN`] by the best mode.
+pub fn zones_csv(net: &Network, skims: &Skims) -> Vec<u8> {
+    let zones = net.zones();
+    let mut header = vec![
+        "zone".to_owned(),
+        "name".into(),
+        "residents".into(),
+        "jobs".into(),
+    ];
+    for what in ["jobs", "residents"] {
+        header.extend(
+            ACCESS_THRESHOLDS_MIN
+                .iter()
+                .map(|t| format!("{what}_within_{t}min")),
+        );
+    }
+    let rows = (0..zones.len()).map(|o| {
+        let mut row = vec![
+            zones[o].id.clone(),
+            zones[o].name.clone(),
+            zones[o].residents.to_string(),
+            zones[o].jobs.to_string(),
+        ];
+        for pick in [
+            |z: &crate::network::Zone| z.jobs,
+            |z: &crate::network::Zone| z.residents,
+        ] {
+            for t in ACCESS_THRESHOLDS_MIN {
+                let total: u64 = (0..zones.len())
+                    .filter(|&d| skims.best_time_s(o, d).is_some_and(|s| s <= t * 60))
+                    .map(|d| pick(&zones[d]))
+                    .sum();
+                row.push(total.to_string());
+            }
+        }
+        row
+    });
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    csv_bytes(&header, rows)
+}
