@@ -27,11 +27,16 @@ pub(crate) fn read_text(path: &Path) -> Result<String, Error> {
 
 /// The 1-based line of byte `offset` in `text`.
 pub(crate) fn line_of(text: &str, offset: usize) -> u64 {
-    text.as_bytes()[..offset.min(text.len())]
+    line_of_bytes(text.as_bytes(), offset)
+}
+
+/// The 1-based line of byte `offset` in `bytes`.
+pub(crate) fn line_of_bytes(bytes: &[u8], offset: usize) -> u64 {
+    let newlines = bytes[..offset.min(bytes.len())]
         .iter()
         .filter(|&&b| b == b'\n')
-        .count() as u64
-        + 1
+        .count();
+    newlines as u64 + 1
 }
 
 /// Turns a TOML error into a problem with the line it points at.

@@ -64,6 +64,7 @@ pub fn load_network(dir: &Path) -> Result<Network> {
         dir,
         net: Network::empty(settings),
         problems,
+        nodes: Refs::default(),
     };
     loader.nodes();
     loader.links();
@@ -133,14 +134,69 @@ struct Loader<'a> {
     dir: &'a Path,
     net: Network,
     problems: Vec<Problem>,
+    nodes: Refs,
+}
+
+/// The ids of one table, for resolving references from other tables. An id whose own row had
+/// problems is known but unusable: rows referring to it are skipped without a second, misleading
+/// "unknown id" problem.
+#[derive(Default)]
+struct Refs {
+    what: &'static str,
+    file: &'static str,
+    index: HashMap<String, usize>,
+    mentioned: HashSet<String>,
+}
+
+impl Refs {
+    fn new<'s>(
+        what: &'static str,
+        file: &'static str,
+        ids: impl Iterator<Item = &'s str>,
+        mentioned: HashSet<String>,
+    ) -> Self {
+        let index = ids.enumerate().map(|(i, id)| (id.to_owned(), i)).collect();
+        Refs {
+            what,
+            file,
+            index,
+            mentioned,
+        }
+    }
+
+    fn get(&self, row: &mut Row<'_>, column: &str) -> Option<usize> {
+        let id = row.text(column)?;
+        let found = self.index.get(id).copied();
+        if found.is_none() && !self.mentioned.contains(id) {
+            row.problem(
+                Some(column),
+                format!("unknown {} id `{id}` (not in {})", self.what, self.file),
+            );
+        }
+        found
+    }
+}
+
+fn node_ref(nodes: &Refs, row: &mut Row<'_>, column: &str) -> Option<NodeId> {
+    nodes.get(row, column).map(NodeId::new)
 }
 
 /// Ids seen so far in one table, to report duplicates with the line of the first use.
 #[derive(Default)]
-struct SeenIds(HashMap<String, u64>);
+struct SeenIds(HashMap<String, u64>, HashSet<String>);
+
+impl SeenIds {
+    /// Notes an id read from a row, whether or not the row is valid.
+    fn mention(&mut self, id: Option<&str>) {
+        if let Some(id) = id {
+            self.1.insert(id.to_owned());
+        }
+    }
+}
 
 impl SeenIds {
     fn check(&mut self, row: &mut Row<'_>, column: &str, id: &str) -> bool {
+        self.1.insert(id.to_owned());
         if let Some(first) = self.0.get(id) {
             row.problem(
                 Some(column),
@@ -173,31 +229,6 @@ impl Loader<'_> {
         }
     }
 
-    fn node_ref(
-        node_index: &HashMap<String, NodeId>,
-        row: &mut Row<'_>,
-        column: &str,
-    ) -> Option<NodeId> {
-        let id = row.text(column)?;
-        let found = node_index.get(id).copied();
-        if found.is_none() {
-            row.problem(
-                Some(column),
-                format!("unknown node id `{id}` (not in nodes.csv)"),
-            );
-        }
-        found
-    }
-
-    fn node_index(&self) -> HashMap<String, NodeId> {
-        self.net
-            .nodes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.id.clone(), NodeId::new(i)))
-            .collect()
-    }
-
     fn nodes(&mut self) {
         let Some(t) = self.table(
             "nodes.csv",
@@ -210,6 +241,7 @@ impl Loader<'_> {
         for i in 0..t.records.len() {
             let mut row = t.row(i, &mut self.problems);
             let id = row.text("id");
+            seen.mention(id);
             let name = row.text("name");
             let kind = row.choice("kind", &KIND_NAMES, NodeKind::parse);
             let lon = row.number("lon");
@@ -235,10 +267,11 @@ impl Loader<'_> {
                 });
             }
         }
+        let ids = self.net.nodes.iter().map(|n| n.id.as_str());
+        self.nodes = Refs::new("node", "nodes.csv", ids, seen.1);
     }
 
     fn links(&mut self) {
-        let nodes = self.node_index();
         let mut seen = SeenIds::default();
         if let Some(t) = self.optional_table(
             "roads.csv",
@@ -259,8 +292,10 @@ impl Loader<'_> {
             for i in 0..t.records.len() {
                 let mut row = t.row(i, &mut self.problems);
                 let id = row.text("id");
-                let from = Self::node_ref(&nodes, &mut row, "from");
-                let to = Self::node_ref(&nodes, &mut row, "to");
+                seen.mention(id);
+                seen.mention(id);
+                let from = node_ref(&self.nodes, &mut row, "from");
+                let to = node_ref(&self.nodes, &mut row, "to");
                 let length_km = row.positive("length_km");
                 let speed_kmh = row.positive("speed_kmh");
                 let capacity_vph = row.non_negative("capacity_vph");
@@ -323,8 +358,10 @@ impl Loader<'_> {
             for i in 0..t.records.len() {
                 let mut row = t.row(i, &mut self.problems);
                 let id = row.text("id");
-                let from = Self::node_ref(&nodes, &mut row, "from");
-                let to = Self::node_ref(&nodes, &mut row, "to");
+                seen.mention(id);
+                seen.mention(id);
+                let from = node_ref(&self.nodes, &mut row, "from");
+                let to = node_ref(&self.nodes, &mut row, "to");
                 let time_s = row.minutes("minutes");
                 let oneway = row.boolean_or("oneway", false);
                 if let (Some(id), Some(from), Some(to), Some(time_s), Some(oneway)) =
@@ -345,8 +382,8 @@ impl Loader<'_> {
             let mut pairs = HashMap::new();
             for i in 0..t.records.len() {
                 let mut row = t.row(i, &mut self.problems);
-                let from = Self::node_ref(&nodes, &mut row, "from");
-                let to = Self::node_ref(&nodes, &mut row, "to");
+                let from = node_ref(&self.nodes, &mut row, "from");
+                let to = node_ref(&self.nodes, &mut row, "to");
                 let time_s = row.minutes("minutes");
                 let (Some(from), Some(to), Some(time_s)) = (from, to, time_s) else {
                     continue;
@@ -370,7 +407,6 @@ impl Loader<'_> {
     }
 
     fn lines(&mut self) {
-        let nodes = self.node_index();
         let Some(t) = self.optional_table(
             "lines.csv",
             &["id", "name", "mode", "capacity", "fare"],
@@ -379,11 +415,11 @@ impl Loader<'_> {
             return;
         };
         let mut seen = SeenIds::default();
-        let mut lines: HashMap<String, usize> = HashMap::new();
         let mut line_rows: Vec<u64> = Vec::new();
         for i in 0..t.records.len() {
             let mut row = t.row(i, &mut self.problems);
             let id = row.text("id");
+            seen.mention(id);
             let name = row.text("name");
             let mode = row.choice("mode", &MODE_NAMES, Mode::parse);
             let capacity = row.whole("capacity", 1);
@@ -403,7 +439,6 @@ impl Loader<'_> {
                 (id, name, mode, capacity, fare, oneway)
                 && seen.check(&mut row, "id", id)
             {
-                lines.insert(id.to_owned(), self.net.lines.len());
                 line_rows.push(row.line);
                 self.net.lines.push(Line {
                     id: id.to_owned(),
@@ -418,17 +453,9 @@ impl Loader<'_> {
                 });
             }
         }
-        let line_ref = |row: &mut Row<'_>| -> Option<usize> {
-            let id = row.text("line")?;
-            let found = lines.get(id).copied();
-            if found.is_none() {
-                row.problem(
-                    Some("line"),
-                    format!("unknown line id `{id}` (not in lines.csv)"),
-                );
-            }
-            found
-        };
+        let ids = self.net.lines.iter().map(|l| l.id.as_str());
+        let lines = Refs::new("line", "lines.csv", ids, seen.1);
+        let line_ref = |row: &mut Row<'_>| lines.get(row, "line");
         if let Some(t) = self.table(
             "stops.csv",
             &["line", "node", "run_min", "dwell_min"],
@@ -437,7 +464,7 @@ impl Loader<'_> {
             for i in 0..t.records.len() {
                 let mut row = t.row(i, &mut self.problems);
                 let line = line_ref(&mut row);
-                let node = Self::node_ref(&nodes, &mut row, "node");
+                let node = node_ref(&self.nodes, &mut row, "node");
                 let run_s = row.minutes("run_min");
                 let dwell_s = row.minutes("dwell_min");
                 let distance_km = row.non_negative_or("distance_km", 0.0);
@@ -554,7 +581,6 @@ impl Loader<'_> {
     }
 
     fn zones(&mut self) {
-        let nodes = self.node_index();
         let Some(t) = self.table(
             "zones.csv",
             &["id", "name", "centroid", "residents", "jobs", "car_share"],
@@ -567,8 +593,9 @@ impl Loader<'_> {
         for i in 0..t.records.len() {
             let mut row = t.row(i, &mut self.problems);
             let id = row.text("id");
+            seen.mention(id);
             let name = row.text("name");
-            let centroid = Self::node_ref(&nodes, &mut row, "centroid");
+            let centroid = node_ref(&self.nodes, &mut row, "centroid");
             let residents = row.whole("residents", 0);
             let jobs = row.whole("jobs", 0);
             let car_share = row.non_negative("car_share");
@@ -612,30 +639,16 @@ impl Loader<'_> {
                 });
             }
         }
-        let zones: HashMap<String, ZoneId> = self
-            .net
-            .zones
-            .iter()
-            .enumerate()
-            .map(|(i, z)| (z.id.clone(), ZoneId::new(i)))
-            .collect();
+        let ids = self.net.zones.iter().map(|z| z.id.as_str());
+        let zones = Refs::new("zone", "zones.csv", ids, seen.1);
         let Some(t) = self.table("access.csv", &["zone", "node", "mode", "minutes"], &[]) else {
             return;
         };
         let mut has_access = HashSet::new();
         for i in 0..t.records.len() {
             let mut row = t.row(i, &mut self.problems);
-            let zone = row.text("zone").and_then(|z| {
-                let found = zones.get(z).copied();
-                if found.is_none() {
-                    row.problem(
-                        Some("zone"),
-                        format!("unknown zone id `{z}` (not in zones.csv)"),
-                    );
-                }
-                found
-            });
-            let node = Self::node_ref(&nodes, &mut row, "node");
+            let zone = zones.get(&mut row, "zone").map(ZoneId::new);
+            let node = node_ref(&self.nodes, &mut row, "node");
             let mode = row.choice("mode", &["car", "walk", "feeder"], AccessMode::parse);
             let time_s: Option<Seconds> = row.minutes("minutes");
             let (Some(zone), Some(node), Some(mode), Some(time_s)) = (zone, node, mode, time_s)

@@ -31,7 +31,7 @@ impl Table {
         problems: &mut Vec<Problem>,
     ) -> Option<Table> {
         let bytes = match std::fs::read(path) {
-            Ok(b) => b,
+            Ok(b) => blank_comments(b),
             Err(e) => {
                 problems.push(Problem::file(path, format!("cannot read file: {e}")));
                 return None;
@@ -41,7 +41,6 @@ impl Table {
             .has_headers(true)
             .flexible(true)
             .trim(csv::Trim::All)
-            .comment(Some(b'#'))
             .from_reader(bytes.as_slice());
         let header = match reader.headers() {
             Ok(h) => h.clone(),
@@ -93,7 +92,7 @@ impl Table {
         for result in reader.records() {
             match result {
                 Ok(rec) => {
-                    let line = rec.position().map_or(0, |p| p.line());
+                    let line = rec.position().map_or(0, |p| line_at(&bytes, p));
                     if rec.len() != header.len() {
                         problems.push(Problem::at(
                             path,
@@ -112,7 +111,7 @@ impl Table {
                     records.push((line, rec));
                 }
                 Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line());
+                    let line = e.position().map_or(0, |p| line_at(&bytes, p));
                     problems.push(Problem::at(path, line, None, format!("malformed CSV: {e}")));
                     ok = false;
                 }
@@ -135,6 +134,34 @@ impl Table {
             problems,
         }
     }
+}
+
+/// The 1-based line of a record, from its byte offset (the csv crate's own line count skips
+/// blank lines).
+fn line_at(bytes: &[u8], position: &csv::Position) -> u64 {
+    // A record's position may point at the blank lines before it.
+    let mut offset = position.byte() as usize;
+    while bytes
+        .get(offset)
+        .is_some_and(|b| matches!(b, b'\n' | b'\r'))
+    {
+        offset += 1;
+    }
+    super::line_of_bytes(bytes, offset)
+}
+
+/// Empties comment lines (first non-blank character `#`) but keeps their line breaks, so the
+/// csv reader skips them as blank lines and line numbers stay those of the file.
+fn blank_comments(bytes: Vec<u8>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    for line in bytes.split_inclusive(|&b| b == b'\n') {
+        if line.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'#') {
+            out.push(b'\n');
+        } else {
+            out.extend_from_slice(line);
+        }
+    }
+    out
 }
 
 /// One record being read.

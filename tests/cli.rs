@@ -1,0 +1,271 @@
+//! The `commute` binary as a user runs it: outputs, determinism across thread counts, route
+//! output, help texts.
+
+mod common;
+
+use common::root;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn commute(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_commute"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run commute")
+}
+
+fn ok(args: &[&str]) -> String {
+    let out = commute(args);
+    assert!(
+        out.status.success(),
+        "commute {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn read(dir: &Path, file: &str) -> Vec<u8> {
+    std::fs::read(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
+}
+
+#[test]
+fn one_and_two_threads_write_identical_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("t1"), tmp.path().join("t2"));
+    for (dir, threads) in [(&a, "1"), (&b, "2")] {
+        ok(&[
+            "run",
+            "scenarios/demo-line22.toml",
+            "--out",
+            dir.to_str().unwrap(),
+            "--threads",
+            threads,
+        ]);
+    }
+    assert_eq!(read(&a, "od.csv"), read(&b, "od.csv"));
+    assert_eq!(read(&a, "zones.csv"), read(&b, "zones.csv"));
+    // summary.json differs only in its `run` section (threads and wall time).
+    let strip = |dir: &Path| {
+        let mut v: serde_json::Value = serde_json::from_slice(&read(dir, "summary.json")).unwrap();
+        assert!(v["run"]["wall_time_s"].as_f64().unwrap() >= 0.0);
+        v.as_object_mut().unwrap().remove("run");
+        v
+    };
+    assert_eq!(strip(&a), strip(&b));
+}
+
+#[test]
+fn run_writes_every_zone_pair_and_mode() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("base");
+    ok(&[
+        "run",
+        "scenarios/demo-base.toml",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let od = String::from_utf8(read(&out, "od.csv")).unwrap();
+    let mut lines = od.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "origin,destination,mode,chosen_mode,minutes,distance_km,transfers,cost_yuan,path"
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(
+        rows.len(),
+        12 * 11 * 3,
+        "12 zones: 132 ordered pairs x 3 modes"
+    );
+    for mode in ["car", "transit", "best"] {
+        assert_eq!(
+            rows.iter()
+                .filter(|r| r.split(',').nth(2) == Some(mode))
+                .count(),
+            132
+        );
+    }
+    let summary: serde_json::Value = serde_json::from_slice(&read(&out, "summary.json")).unwrap();
+    assert_eq!(summary["scenario"]["name"], "demo-base");
+    assert_eq!(summary["network"]["zones"], 12);
+    assert_eq!(summary["results"]["zone_pairs"], 132);
+    assert_eq!(summary["results"]["unreachable_pairs"]["best"], 0);
+    assert_eq!(summary["version"], env!("CARGO_PKG_VERSION"));
+    let zones = String::from_utf8(read(&out, "zones.csv")).unwrap();
+    assert_eq!(zones.lines().count(), 13);
+    assert!(zones.starts_with("zone,name,residents,jobs,jobs_within_30min,"));
+}
+
+#[test]
+fn default_output_folder_is_named_after_the_scenario() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = root().join("scenarios/demo-base.toml");
+    let out = Command::new(env!("CARGO_BIN_EXE_commute"))
+        .args(["run", scenario.to_str().unwrap()])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(tmp.path().join("out/demo-base/od.csv").is_file());
+}
+
+#[test]
+fn route_json_has_the_documented_shape() {
+    let text = ok(&[
+        "route",
+        "scenarios/demo-base.toml",
+        "--from",
+        "Beijing West",
+        "--to",
+        "Xiong'an station",
+        "--mode",
+        "transit",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["from"], "Beijing West");
+    assert_eq!(v["to"], "Xiong'an station");
+    assert_eq!(v["mode"], "transit");
+    let legs = v["legs"].as_array().unwrap();
+    let rail: Vec<_> = legs.iter().filter(|l| l["mode"] == "hsr").collect();
+    assert_eq!(rail.len(), 1);
+    assert_eq!(rail[0]["line"], "JX");
+    assert_eq!(
+        rail[0]["minutes"], 60.0,
+        "Beijing West - Xiong'an in-vehicle time"
+    );
+    let total: f64 = legs.iter().map(|l| l["minutes"].as_f64().unwrap()).sum();
+    assert!((total - v["minutes"].as_f64().unwrap()).abs() < 1e-9);
+    for leg in legs {
+        let mode = leg["mode"].as_str().unwrap();
+        assert!(
+            [
+                "walk",
+                "car",
+                "wait",
+                "transfer",
+                "hsr",
+                "rail",
+                "subway",
+                "bus",
+                "custom_bus"
+            ]
+            .contains(&mode),
+            "{mode}"
+        );
+        for key in ["line", "from", "to", "minutes"] {
+            assert!(leg.get(key).is_some(), "leg without {key}");
+        }
+    }
+}
+
+#[test]
+fn route_text_shows_a_leg_table_and_names_resolve_case_insensitively() {
+    let text = ok(&[
+        "route",
+        "scenarios/demo-line22.toml",
+        "--from",
+        "YANJIAO",
+        "--to",
+        "guomao",
+    ]);
+    assert!(text.starts_with("Yanjiao -> Guomao by transit:"), "{text}");
+    assert!(text.contains("L22"), "{text}");
+    let car = ok(&[
+        "route",
+        "scenarios/demo-base.toml",
+        "--from",
+        "xiongan",
+        "--to",
+        "Guomao",
+        "--mode",
+        "car",
+    ]);
+    assert!(car.contains("Jing-Xiong Expressway"), "{car}");
+}
+
+#[test]
+fn no_route_is_reported_not_an_error() {
+    // A station has no car access: no car route, exit 0.
+    let text = ok(&[
+        "route",
+        "scenarios/demo-base.toml",
+        "--from",
+        "s_bjw",
+        "--to",
+        "guomao",
+        "--mode",
+        "car",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert!(v["minutes"].is_null());
+    assert_eq!(v["legs"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn depart_moves_the_window() {
+    // Custom bus CB1 departs 06:40, 07:00, 07:20: from 06:30 its mean headway is shorter.
+    let at = |depart: &str| -> f64 {
+        let text = ok(&[
+            "route",
+            "scenarios/demo-base.toml",
+            "--from",
+            "Derong Dijing",
+            "--to",
+            "Dawanglu bus stop",
+            "--mode",
+            "transit",
+            "--depart",
+            depart,
+            "--json",
+        ]);
+        serde_json::from_str::<serde_json::Value>(&text).unwrap()["minutes"]
+            .as_f64()
+            .unwrap()
+    };
+    assert!(at("06:30") < at("07:00"));
+}
+
+#[test]
+fn inspect_counts_and_json() {
+    let text = ok(&["inspect", "networks/demo", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["zones"], 12);
+    assert_eq!(v["lines_by_mode"]["hsr"], 2);
+    assert_eq!(v["nodes_by_kind"]["zone_centroid"], 12);
+    assert_eq!(v["unreachable_zone_pairs"]["best"], 0);
+    let text = ok(&["inspect", "scenarios/demo-line22.toml"]);
+    assert!(
+        text.contains("subway") && text.contains("unreachable zone pairs"),
+        "{text}"
+    );
+}
+
+#[test]
+fn validate_accepts_every_shipped_scenario() {
+    let mut args = vec!["validate".to_owned()];
+    for entry in std::fs::read_dir(root().join("scenarios")).unwrap() {
+        args.push(entry.unwrap().path().display().to_string());
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let text = ok(&args);
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("ok: ")).count(),
+        args.len() - 1,
+        "{text}"
+    );
+}
+
+#[test]
+fn help_has_examples_for_every_subcommand() {
+    assert!(ok(&["--help"]).contains("Examples:"));
+    for sub in ["run", "route", "validate", "inspect"] {
+        let text = ok(&[sub, "--help"]);
+        assert!(text.contains("Examples:"), "{sub} --help has no examples");
+    }
+}

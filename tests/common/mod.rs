@@ -1,0 +1,41 @@
+//! Shared helpers for the integration tests: paths to the shipped fixtures, scenario files written
+//! into temporary folders, and loading them.
+
+#![allow(dead_code)]
+
+use commute::io::load_scenario;
+use commute::routing::{Engine, Skims, skim_all};
+use commute::scenario::Scenario;
+use std::path::{Path, PathBuf};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The demo network folder.
+pub fn demo_network() -> PathBuf {
+    root().join("networks/demo")
+}
+
+/// Writes a scenario on the demo network with the given modifications (TOML text of
+/// `[[modifications]]` tables) into `dir`, returning its path.
+pub fn demo_scenario(dir: &Path, name: &str, modifications: &str) -> PathBuf {
+    let path = dir.join(format!("{name}.toml"));
+    let text = format!(
+        "version = 1\nname = \"{name}\"\nnetwork = \"{}\"\n\n{modifications}\n",
+        demo_network().display()
+    );
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Loads a scenario, panicking with the error text on failure (for fixtures that must be valid).
+pub fn load(path: &Path) -> Scenario {
+    load_scenario(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Skims of a scenario in its window.
+pub fn skims(s: &Scenario) -> Skims {
+    skim_all(&Engine::new(&s.network, s.window))
+}

@@ -1,0 +1,160 @@
+//! The network format: what the demo network's files turn into, optional columns and comments.
+
+mod common;
+
+use common::demo_network;
+use commute::io::load_network;
+use commute::network::{AccessMode, Direction, FareRule, LinkRef, Mode, NodeKind};
+use std::path::Path;
+
+fn copy_demo(to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(demo_network()).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
+}
+
+#[test]
+fn demo_network_values_are_read_as_written() {
+    let net = load_network(&demo_network()).unwrap();
+    assert_eq!(net.settings().name, "demo");
+    assert_eq!(net.settings().default_transfer_s, 180);
+    assert_eq!(net.settings().processing_s[Mode::Hsr.index()], 15 * 60);
+    assert_eq!(net.settings().processing_s[Mode::Subway.index()], 0);
+
+    let xa = net.node(net.node_id("z_xiongan").unwrap());
+    assert_eq!(
+        (xa.kind, xa.approximate, xa.name.as_str()),
+        (NodeKind::ZoneCentroid, true, "Xiong'an")
+    );
+
+    let Some(LinkRef::Road(g1)) = net.link("rd_yanjiao_tongzhou") else {
+        panic!("road expected")
+    };
+    let g1 = &net.roads()[g1];
+    assert_eq!(g1.checkpoint_s, 600);
+    assert_eq!(g1.free_flow_s(), 1080, "15 km at 50 km/h");
+    assert!(!g1.oneway);
+    assert!(matches!(
+        net.link("wk_bjw_liuliqiao"),
+        Some(LinkRef::Walk(_))
+    ));
+
+    let jx = net.line(net.line_id("JX").unwrap());
+    assert_eq!(jx.mode, Mode::Hsr);
+    assert_eq!(jx.fare, FareRule::PerKm(0.45));
+    assert_eq!(jx.stops.len(), 4);
+    assert_eq!(
+        jx.stops.iter().map(|s| s.run_s + s.dwell_s).sum::<u32>(),
+        60 * 60
+    );
+    assert_eq!(
+        jx.departures
+            .iter()
+            .filter(|d| d.direction == Direction::Reverse)
+            .count(),
+        3
+    );
+    assert_eq!(
+        jx.departures_in(Direction::Forward, 7 * 3600, 9 * 3600),
+        3.0
+    );
+    let l1 = net.line(net.line_id("L1").unwrap());
+    // 2.5-minute headway 07:00-09:30: 48 departures between 07:00 and 09:00.
+    assert_eq!(
+        l1.departures_in(Direction::Forward, 7 * 3600, 9 * 3600),
+        48.0
+    );
+    assert!(net.line(net.line_id("CB1").unwrap()).oneway);
+
+    let xidan = net.node_id("m_xidan").unwrap();
+    assert!(
+        net.transfers()
+            .iter()
+            .any(|t| t.from == xidan && t.to == xidan && t.time_s == 300)
+    );
+    let zone = net.zone(net.zone_id("langfang").unwrap());
+    assert_eq!(
+        (zone.residents, zone.jobs, zone.car_share),
+        (800_000, 350_000, 0.5)
+    );
+    let modes: Vec<AccessMode> = net
+        .access()
+        .iter()
+        .filter(|a| a.zone == net.zone_id("langfang").unwrap())
+        .map(|a| a.mode)
+        .collect();
+    assert_eq!(
+        modes,
+        [AccessMode::Car, AccessMode::Feeder, AccessMode::Walk]
+    );
+}
+
+#[test]
+fn optional_files_columns_comments_and_source_columns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("net");
+    copy_demo(&dir);
+    // No explicit departures, no walk links: the network still loads (lines keep their headways).
+    std::fs::remove_file(dir.join("walk.csv")).unwrap();
+    let service = std::fs::read_to_string(dir.join("service.csv")).unwrap();
+    std::fs::write(
+        dir.join("service.csv"),
+        format!("{service}JX,06:00,22:00,30\nCB1,06:30,08:00,30\n"),
+    )
+    .unwrap();
+    std::fs::remove_file(dir.join("departures.csv")).unwrap();
+    // Optional columns may be left out; `source` and `notes` columns and # comments are allowed.
+    std::fs::write(
+        dir.join("transfers.csv"),
+        "from,to,minutes,source\n# a comment line\nm_xidan,m_xidan,5,station survey\n",
+    )
+    .unwrap();
+    let nodes = std::fs::read_to_string(dir.join("nodes.csv")).unwrap();
+    let without_approx: String = nodes
+        .lines()
+        .map(|l| l.rsplit_once(',').unwrap().0.to_owned() + "\n")
+        .collect();
+    std::fs::write(dir.join("nodes.csv"), without_approx).unwrap();
+    let net = load_network(&dir).unwrap();
+    assert!(net.walks().is_empty());
+    assert!(net.nodes().iter().all(|n| !n.approximate));
+    assert_eq!(net.transfers().len(), 1);
+    assert!(net.line(net.line_id("JX").unwrap()).departures.is_empty());
+}
+
+#[test]
+fn every_problem_in_every_file_is_reported_together() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("net");
+    copy_demo(&dir);
+    let edit = |file: &str, from: &str, to: &str| {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        assert!(text.contains(from), "{file} lacks {from}");
+        std::fs::write(dir.join(file), text.replacen(from, to, 1)).unwrap();
+    };
+    edit(
+        "roads.csv",
+        "rd_fin_guomao,Chang'an Avenue,r_fin,r_guomao,10,30",
+        "rd_fin_guomao,Chang'an Avenue,r_fin,r_guomao,10,-30",
+    );
+    edit(
+        "roads.csv",
+        "rd_zgc_fin,West 2nd-3rd Ring,r_zgc,r_fin,9,30,3600,3",
+        "rd_zgc_fin,West 2nd-3rd Ring,r_zgc,r_fin,9,30,3600,zero",
+    );
+    edit(
+        "zones.csv",
+        "guomao,Guomao,z_guomao,150000,600000,0.45",
+        "guomao,Guomao,z_guomao,150000,600000,1.45",
+    );
+    let err = load_network(&dir).unwrap_err().to_string();
+    assert!(err.starts_with("3 problems in the input"), "{err}");
+    assert!(
+        err.contains("roads.csv:3: field `speed_kmh`: expected a positive number, got `-30`"),
+        "{err}"
+    );
+    assert!(err.contains("roads.csv:4: field `lanes`"), "{err}");
+    assert!(err.contains("zones.csv:2: field `car_share`"), "{err}");
+}
