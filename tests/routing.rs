@@ -1,0 +1,143 @@
+//! Itineraries on the demo network, checked against times worked out by hand from its files.
+
+mod common;
+
+use common::*;
+use commute::network::Mode;
+use commute::routing::{Engine, LegMode, TravelMode, Trip};
+
+fn route(scenario: &str, mode: TravelMode, from: &str, to: &str) -> Trip {
+    let s = load(&root().join(scenario));
+    let n = &s.network;
+    let place = |q: &str| match n.find_place(q) {
+        commute::network::Place::Zone(z) => n.zone(z).centroid,
+        commute::network::Place::Node(v) => v,
+        other => panic!("{q}: {other:?}"),
+    };
+    Engine::new(n, s.window)
+        .route(mode, place(from), place(to))
+        .expect("a route")
+}
+
+fn legs(t: &Trip) -> Vec<(&'static str, Option<&str>, u32)> {
+    t.legs
+        .iter()
+        .map(|l| (l.mode.as_str(), l.line.as_deref(), l.time_s))
+        .collect()
+}
+
+#[test]
+fn a_change_of_line_pays_the_station_transfer_time_and_half_headways() {
+    let t = route(
+        "scenarios/demo-base.toml",
+        TravelMode::Transit,
+        "zgc",
+        "guomao",
+    );
+    assert_eq!(
+        legs(&t),
+        [
+            ("walk", None, 300),
+            ("wait", Some("L4"), 90),        // half of a 3-minute headway
+            ("subway", Some("L4"), 16 * 60), // Zhongguancun - Xidan
+            ("transfer", None, 300),         // Xidan's own transfer time (transfers.csv)
+            ("wait", Some("L1"), 75),        // half of 2.5 minutes
+            ("subway", Some("L1"), 14 * 60), // Xidan - Guomao
+            ("walk", None, 300),
+        ]
+    );
+    assert_eq!(t.time_s, t.legs.iter().map(|l| l.time_s).sum::<u32>());
+    assert_eq!(t.transfers(), 1);
+    assert_eq!(t.path_summary(), "L4 > L1");
+    assert_eq!(t.cost_yuan(), 5.0 + 4.0, "flat fares per boarding");
+}
+
+#[test]
+fn hsr_boarding_pays_processing_and_rides_include_intermediate_dwells() {
+    let t = route(
+        "scenarios/demo-base.toml",
+        TravelMode::Transit,
+        "Beijing West",
+        "Xiong'an station",
+    );
+    assert_eq!(
+        legs(&t),
+        [
+            ("wait", Some("JX"), 20 * 60), // 3 departures 07:00-09:00: mean headway 40 min
+            ("wait", Some("JX"), 15 * 60), // hsr station processing (network.toml)
+            ("hsr", Some("JX"), 60 * 60), // 15 + 2 + 21 + 3 + 19: dwell only at Daxing, Daxing Airport
+        ]
+    );
+    assert!((t.cost_yuan() - 0.45 * 106.0).abs() < 1e-9, "per-km fare");
+    assert!((t.distance_km() - 106.0).abs() < 1e-9);
+    // The reverse direction runs the same stops backwards with the same run times.
+    let back = route(
+        "scenarios/demo-base.toml",
+        TravelMode::Transit,
+        "Xiong'an station",
+        "Beijing West",
+    );
+    let ride: Vec<_> = back
+        .legs
+        .iter()
+        .filter(|l| l.mode == LegMode::Ride(Mode::Hsr))
+        .collect();
+    assert_eq!(ride.len(), 1);
+    assert_eq!(ride[0].time_s, 60 * 60);
+}
+
+#[test]
+fn checkpoint_delays_apply_in_the_drawn_direction_only() {
+    let into = route(
+        "scenarios/demo-base.toml",
+        TravelMode::Car,
+        "yanjiao",
+        "tongzhou",
+    );
+    let out = route(
+        "scenarios/demo-base.toml",
+        TravelMode::Car,
+        "tongzhou",
+        "yanjiao",
+    );
+    assert_eq!(
+        into.time_s,
+        out.time_s + 600,
+        "10-minute Baimiao checkpoint towards Beijing"
+    );
+    assert_eq!(into.path_summary(), "G1 Jing-Ha (Baimiao checkpoint)");
+    assert_eq!(into.transfers(), 0);
+}
+
+#[test]
+fn car_trips_report_distance_and_tolls() {
+    let t = route(
+        "scenarios/demo-base.toml",
+        TravelMode::Car,
+        "xiongan",
+        "guomao",
+    );
+    assert_eq!(
+        t.path_summary(),
+        "Jing-Xiong Expressway > South-East 3rd Ring"
+    );
+    assert_eq!(t.distance_km(), 115.0);
+    assert_eq!(t.cost_yuan(), 45.0);
+    // 6 min access + 100 km at 110 km/h + 5 min checkpoint + 15 km at 40 km/h + 8 min egress.
+    let expected = 360 + (100.0_f64 / 110.0 * 3600.0).round() as u32 + 300 + 1350 + 480;
+    assert_eq!(t.time_s, expected);
+}
+
+#[test]
+fn feeder_access_shows_as_a_bus_leg_and_is_not_a_boarding() {
+    let t = route(
+        "scenarios/demo-base.toml",
+        TravelMode::Transit,
+        "xiongan",
+        "Beijing West",
+    );
+    assert_eq!(t.legs[0].mode, LegMode::Ride(Mode::Bus));
+    assert_eq!(t.legs[0].line.as_deref(), Some("feeder"));
+    assert_eq!(t.transfers(), 0);
+    assert_eq!(t.path_summary(), "feeder > JX");
+}

@@ -1,0 +1,185 @@
+//! Scenario resolution: every modification type takes effect, problems are all collected with
+//! file and line, `extends` chains compose.
+
+mod common;
+
+use common::*;
+use commute::io::load_scenario;
+use commute::network::{LinkRef, Mode};
+use commute::routing::{Engine, TravelMode};
+
+#[test]
+fn every_modification_type_takes_effect() {
+    let base = load(&root().join("scenarios/demo-base.toml"));
+    let up = load(&root().join("scenarios/demo-upgrades.toml"));
+    let (b, u) = (&base.network, &up.network);
+    let line = |n: &commute::network::Network, id: &str| n.line(n.line_id(id).unwrap()).clone();
+    // adjust-frequency replaces the whole service.
+    let jx = line(u, "JX");
+    assert!(jx.departures.is_empty());
+    assert_eq!(jx.headways.len(), 1);
+    assert_eq!(jx.headways[0].headway_s, 900);
+    // adjust-speed on a line scales run times.
+    let (b818, b818_up) = (line(b, "B818"), line(u, "B818"));
+    assert_eq!(b818_up.stops[1].run_s, b818.stops[1].run_s * 8 / 10);
+    // adjust-speed on a road sets its speed; set-capacity on a road and on a line.
+    let Some(LinkRef::Road(g1)) = u.link("rd_yanjiao_tongzhou") else {
+        panic!()
+    };
+    assert_eq!(
+        (u.roads()[g1].speed_kmh, u.roads()[g1].capacity_vph),
+        (70.0, 6000.0)
+    );
+    assert_eq!(line(u, "CB1").capacity, 55);
+    // add-road with a new node.
+    assert!(u.node_id("r_dxa").is_some());
+    assert!(u.link("rd_s5_dxa").is_some() && u.link("rd_dxa_guan").is_some());
+    // scale-demand is validated and recorded.
+    assert_eq!(up.demand_scales.len(), 1);
+    assert_eq!(up.demand_scales[0].factor, 1.1);
+    assert_eq!(up.applied.len(), 7);
+    assert!(
+        up.applied[0].starts_with("adjust-frequency JX ("),
+        "{:?}",
+        up.applied
+    );
+
+    let before = load(&root().join("scenarios/demo-2014.toml"));
+    assert!(before.network.line_id("JX").is_none() && before.network.line_id("CB1").is_none());
+    assert!(before.network.link("rd_xiongan_s5").is_none());
+    assert!(before.network.link("wk_guomao_bus").is_none());
+
+    let l22 = load(&root().join("scenarios/demo-line22.toml"));
+    let n = &l22.network;
+    let line22 = n.line(n.line_id("L22").unwrap());
+    assert_eq!(line22.mode, Mode::Subway);
+    let yj = n.node_id("m_yanjiao").unwrap();
+    assert!(
+        n.access()
+            .iter()
+            .any(|a| a.node == yj && a.zone == n.zone_id("yanjiao").unwrap())
+    );
+}
+
+#[test]
+fn the_new_expressway_shortens_the_drive_it_serves() {
+    let base = load(&root().join("scenarios/demo-base.toml"));
+    let up = load(&root().join("scenarios/demo-upgrades.toml"));
+    let time = |s: &commute::scenario::Scenario, from: &str, to: &str| {
+        let n = &s.network;
+        let c = |z: &str| n.zone(n.zone_id(z).unwrap()).centroid;
+        Engine::new(n, s.window)
+            .route(TravelMode::Car, c(from), c(to))
+            .unwrap()
+            .time_s
+    };
+    assert!(time(&up, "guomao", "guan") < time(&base, "guomao", "guan"));
+    assert!(time(&up, "yanjiao", "tongzhou") < time(&base, "yanjiao", "tongzhou"));
+}
+
+#[test]
+fn all_problems_are_reported_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo_scenario(
+        dir.path(),
+        "bad",
+        r#"[[modifications]]
+type = "remove-line"
+lines = ["NOPE"]
+
+[[modifications]]
+type = "adjust-speed"
+line = "L1"
+run_time_factor = -2
+
+[[modifications]]
+type = "add-line"
+id = "X1"
+name = "Broken line"
+mode = "tram"
+capacity = 100
+stops = [{ node = "m_guomao" }, { node = "nowhere", run_min = 5 }]
+headways = [{ start = "09:00", end = "08:00", headway_min = 0 }]
+
+[[modifications]]
+type = "close-link"
+links = ["rd_fin_guomao"]
+"#,
+    );
+    let err = load_scenario(&path).unwrap_err().to_string();
+    let file = path.display().to_string();
+    for expected in [
+        format!("{file}:5: field `lines`: remove-line: unknown line id `NOPE`"),
+        format!(
+            "{file}:9: field `run_time_factor`: adjust-speed: expected a positive number, got -2"
+        ),
+        format!("{file}:14: field `mode`: add-line"),
+        format!("{file}:14: field `stops.node`: add-line: unknown node id `nowhere`"),
+        format!("{file}:14: field `headways.headway_min`: add-line: expected a positive headway"),
+        format!("{file}:14: field `headways.end`: add-line"),
+    ] {
+        assert!(err.contains(&expected), "missing `{expected}` in:\n{err}");
+    }
+    assert!(err.starts_with("6 problems"), "{err}");
+}
+
+#[test]
+fn later_modifications_see_earlier_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    // A node added by one modification can be used by the next; a line removed cannot.
+    let path = demo_scenario(
+        dir.path(),
+        "order",
+        r#"[[modifications]]
+type = "add-node"
+id = "r_new"
+name = "New junction"
+kind = "road_junction"
+lon = 116.5
+lat = 39.8
+
+[[modifications]]
+type = "add-road"
+links = [{ id = "rd_new", from = "r_s5", to = "r_new", length_km = 5, speed_kmh = 80, capacity_vph = 2000 }]
+
+[[modifications]]
+type = "remove-line"
+lines = ["B_GA"]
+
+[[modifications]]
+type = "adjust-frequency"
+line = "B_GA"
+headways = [{ start = "07:00", end = "09:00", headway_min = 5 }]
+"#,
+    );
+    let err = load_scenario(&path).unwrap_err().to_string();
+    assert!(err.starts_with("1 problem in"), "{err}");
+    assert!(
+        err.contains(":21: field `line`: adjust-frequency: unknown line id `B_GA`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn extends_chains_inherit_network_and_window() {
+    let dir = tempfile::tempdir().unwrap();
+    demo_scenario(
+        dir.path(),
+        "parent",
+        "[window]\nstart = \"06:30\"\nend = \"08:00\"\n",
+    );
+    let child = dir.path().join("child.toml");
+    std::fs::write(
+        &child,
+        "version = 1\nname = \"child\"\nextends = \"parent.toml\"\n\n[[modifications]]\n\
+         type = \"remove-line\"\nlines = [\"JX\"]\n",
+    )
+    .unwrap();
+    let s = load(&child);
+    assert_eq!(
+        (s.window.start_s, s.window.end_s),
+        (6 * 3600 + 1800, 8 * 3600)
+    );
+    assert_eq!(s.name, "child");
+    assert!(s.network.line_id("JX").is_none());
+}
