@@ -34,14 +34,14 @@ fn empty_scenario_reproduces_the_base_byte_for_byte() {
     let scenario = load(&demo_scenario(dir.path(), "empty", ""));
     let base = load_network(&demo_network()).unwrap();
     let base_skims = skim_all(&Engine::new(&base, Window::MORNING_PEAK));
-    let skims = skims(&scenario);
+    let scenario_skims = skims(&scenario);
     assert_eq!(
         od_csv(&base, &base_skims),
-        od_csv(&scenario.network, &skims)
+        od_csv(&scenario.network, &scenario_skims)
     );
     assert_eq!(
         zones_csv(&base, &base_skims),
-        zones_csv(&scenario.network, &skims)
+        zones_csv(&scenario.network, &scenario_skims)
     );
     // An `extends` chain with no modifications gives the same as its parent.
     let child = dir.path().join("child.toml");

@@ -92,7 +92,8 @@ impl Skims {
 pub fn skim_all(engine: &Engine<'_>) -> Skims {
     let net = engine.network();
     let zones = net.zones();
-    let rows: Vec<(Vec<Option<OdResult>>, Vec<Option<OdResult>>)> = (0..zones.len())
+    type Row = Vec<Option<OdResult>>;
+    let rows: Vec<(Row, Row)> = (0..zones.len())
         .into_par_iter()
         .map_init(
             || engine.workspace(),

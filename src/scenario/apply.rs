@@ -288,6 +288,9 @@ impl Check<'_> {
     }
 }
 
+/// A checked modification, ready to apply; returns a label for the log of applied modifications.
+type Edit = Box<dyn FnOnce(&mut Network) -> String>;
+
 /// A node added by a scenario, with what connects it.
 #[derive(Clone)]
 struct NewNode {
@@ -355,11 +358,7 @@ impl Applier {
     }
 
     /// Validates a modification; returns the edit to perform (which returns a label).
-    fn check(
-        &mut self,
-        spec: &ModificationSpec,
-        c: &mut Check<'_>,
-    ) -> Option<Box<dyn FnOnce(&mut Network) -> String>> {
+    fn check(&mut self, spec: &ModificationSpec, c: &mut Check<'_>) -> Option<Edit> {
         let net = &self.net;
         match spec {
             ModificationSpec::AddLine {
