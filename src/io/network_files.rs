@@ -142,6 +142,8 @@ struct Loader<'a> {
 /// "unknown id" problem.
 #[derive(Default)]
 struct Refs {
+    /// False when the table could not be read at all: then nothing is reported about it again.
+    usable: bool,
     what: &'static str,
     file: &'static str,
     index: HashMap<String, usize>,
@@ -157,6 +159,7 @@ impl Refs {
     ) -> Self {
         let index = ids.enumerate().map(|(i, id)| (id.to_owned(), i)).collect();
         Refs {
+            usable: true,
             what,
             file,
             index,
@@ -167,7 +170,7 @@ impl Refs {
     fn get(&self, row: &mut Row<'_>, column: &str) -> Option<usize> {
         let id = row.text(column)?;
         let found = self.index.get(id).copied();
-        if found.is_none() && !self.mentioned.contains(id) {
+        if found.is_none() && self.usable && !self.mentioned.contains(id) {
             row.problem(
                 Some(column),
                 format!("unknown {} id `{id}` (not in {})", self.what, self.file),
@@ -238,6 +241,9 @@ impl Loader<'_> {
             return;
         };
         let mut seen = SeenIds::default();
+        for id in t.broken_values("id") {
+            seen.mention(Some(id));
+        }
         for i in 0..t.records.len() {
             let mut row = t.row(i, &mut self.problems);
             let id = row.text("id");
@@ -415,6 +421,9 @@ impl Loader<'_> {
             return;
         };
         let mut seen = SeenIds::default();
+        for id in t.broken_values("id") {
+            seen.mention(Some(id));
+        }
         let mut line_rows: Vec<u64> = Vec::new();
         for i in 0..t.records.len() {
             let mut row = t.row(i, &mut self.problems);
@@ -589,6 +598,9 @@ impl Loader<'_> {
             return;
         };
         let mut seen = SeenIds::default();
+        for id in t.broken_values("id") {
+            seen.mention(Some(id));
+        }
         let mut centroids = HashMap::new();
         for i in 0..t.records.len() {
             let mut row = t.row(i, &mut self.problems);

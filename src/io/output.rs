@@ -29,20 +29,20 @@ impl OutputDir {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        std::fs::create_dir_all(parent).map_err(|source| Error::Write {
+        std::fs::create_dir_all(parent).map_err(|error| Error::Write {
             path: parent.to_path_buf(),
-            source,
+            error,
         })?;
         let temp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
         if temp.exists() {
-            std::fs::remove_dir_all(&temp).map_err(|source| Error::Write {
+            std::fs::remove_dir_all(&temp).map_err(|error| Error::Write {
                 path: temp.clone(),
-                source,
+                error,
             })?;
         }
-        std::fs::create_dir(&temp).map_err(|source| Error::Write {
+        std::fs::create_dir(&temp).map_err(|error| Error::Write {
             path: temp.clone(),
-            source,
+            error,
         })?;
         Ok(OutputDir {
             target: target.to_path_buf(),
@@ -54,14 +54,14 @@ impl OutputDir {
     /// Writes one file into the folder.
     pub fn write(&self, file: &str, contents: &[u8]) -> Result<()> {
         let path = self.temp.join(file);
-        std::fs::write(&path, contents).map_err(|source| Error::Write { path, source })
+        std::fs::write(&path, contents).map_err(|error| Error::Write { path, error })
     }
 
     /// Moves the finished folder into place, replacing any previous one.
     pub fn commit(mut self) -> Result<PathBuf> {
         let write_err = |path: &Path| {
             let path = path.to_path_buf();
-            move |source| Error::Write { path, source }
+            move |error| Error::Write { path, error }
         };
         if self.target.exists() {
             let old = self.temp.with_extension("old");

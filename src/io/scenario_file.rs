@@ -347,7 +347,10 @@ pub fn load_scenario_chain(path: &Path) -> Result<ScenarioChain> {
                         Some("extends"),
                         format!("cannot read {}: {source}", path.display()),
                     )]),
-                    None => Error::Read { path, source },
+                    None => Error::Read {
+                        path,
+                        error: source,
+                    },
                 });
             }
         };

@@ -18,12 +18,15 @@ pub(crate) struct Table {
     pub path: PathBuf,
     columns: HashMap<String, usize>,
     pub records: Vec<(u64, StringRecord)>,
+    /// Records that could not be read as rows (wrong field count), already reported.
+    broken: Vec<StringRecord>,
 }
 
 impl Table {
     /// Reads `path`, checking that every `required` column is present and every other column is
-    /// `optional` or a comment column. Lines starting with `#` are comments. Returns `None` (with
-    /// problems recorded) when the file cannot be used at all.
+    /// `optional` or a comment column. Lines starting with `#` are comments. Rows with problems
+    /// are reported and left out. Returns `None` (with problems recorded) when the file cannot be
+    /// used at all: unreadable, or a bad header.
     pub fn read(
         path: &Path,
         required: &[&str],
@@ -89,6 +92,7 @@ impl Table {
             }
         }
         let mut records = Vec::new();
+        let mut broken = Vec::new();
         for result in reader.records() {
             match result {
                 Ok(rec) => {
@@ -99,13 +103,18 @@ impl Table {
                             line,
                             None,
                             format!(
-                                "expected {} fields ({}), found {}",
+                                "expected {} fields ({}), found {}{}",
                                 header.len(),
                                 header.iter().collect::<Vec<_>>().join(","),
-                                rec.len()
+                                rec.len(),
+                                if rec.iter().any(|f| f.contains('\n')) {
+                                    " (a quote opened on this line is never closed)"
+                                } else {
+                                    ""
+                                }
                             ),
                         ));
-                        ok = false;
+                        broken.push(rec);
                         continue;
                     }
                     records.push((line, rec));
@@ -113,7 +122,6 @@ impl Table {
                 Err(e) => {
                     let line = e.position().map_or(0, |p| line_at(&bytes, p));
                     problems.push(Problem::at(path, line, None, format!("malformed CSV: {e}")));
-                    ok = false;
                 }
             }
         }
@@ -121,7 +129,17 @@ impl Table {
             path: path.to_path_buf(),
             columns,
             records,
+            broken,
         })
+    }
+
+    /// The values of `column` in the records that could not be read, where present: ids that
+    /// exist but are unusable.
+    pub fn broken_values<'a>(&'a self, column: &str) -> impl Iterator<Item = &'a str> {
+        let index = self.columns.get(column).copied();
+        self.broken
+            .iter()
+            .filter_map(move |r| index.and_then(|i| r.get(i)))
     }
 
     /// A cursor over one record that records problems as fields are read.
