@@ -158,3 +158,53 @@ fn every_problem_in_every_file_is_reported_together() {
     assert!(err.contains("roads.csv:4: field `lanes`"), "{err}");
     assert!(err.contains("zones.csv:2: field `car_share`"), "{err}");
 }
+
+#[test]
+fn parts_add_tables_from_sub_folders() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("net");
+    copy_demo(&dir);
+    let part = dir.join("subway9");
+    std::fs::create_dir(&part).unwrap();
+    // Move line 9 into the part: its line row, its stops and its service.
+    let mut moved = 0;
+    for (file, header) in [
+        ("lines.csv", "id,name,mode,capacity,fare,oneway"),
+        ("stops.csv", "line,node,run_min,dwell_min,distance_km"),
+        ("service.csv", "line,start,end,headway_min"),
+    ] {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        let (take, keep): (Vec<&str>, Vec<&str>) = text.lines().partition(|l| l.starts_with("L9,"));
+        moved += take.len();
+        std::fs::write(dir.join(file), keep.join("\n") + "\n").unwrap();
+        std::fs::write(part.join(file), format!("{header}\n{}\n", take.join("\n"))).unwrap();
+    }
+    assert_eq!(moved, 4);
+    let toml = std::fs::read_to_string(dir.join("network.toml")).unwrap();
+    let toml = toml.replace(
+        "format_version = 1",
+        "format_version = 1\nparts = [\"subway9\"]",
+    );
+    std::fs::write(dir.join("network.toml"), &toml).unwrap();
+    let whole = load_network(&demo_network()).unwrap();
+    let split = load_network(&dir).unwrap();
+    let l9 = |n: &commute::network::Network| n.line(n.line_id("L9").unwrap()).clone();
+    assert_eq!(l9(&whole), l9(&split));
+    assert_eq!(whole.lines().len(), split.lines().len());
+
+    // A duplicate id across files names both files.
+    std::fs::write(
+        part.join("nodes.csv"),
+        "id,name,kind,lon,lat\nm_bjw,Again,subway_station,116.3,39.9\n",
+    )
+    .unwrap();
+    let err = load_network(&dir).unwrap_err().to_string();
+    assert!(
+        err.contains("subway9/nodes.csv:2: field `id`: duplicate id `m_bjw` (first used in "),
+        "{err}"
+    );
+    // A part that does not exist is an error.
+    std::fs::write(dir.join("network.toml"), toml.replace("subway9", "nowhere")).unwrap();
+    let err = load_network(&dir).unwrap_err().to_string();
+    assert!(err.contains("part folder `nowhere` not found"), "{err}");
+}

@@ -12,7 +12,7 @@ use crate::network::{
 use crate::time::{Seconds, minutes_to_seconds};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The network format version this build reads.
 pub const NETWORK_FORMAT_VERSION: u32 = 1;
@@ -31,6 +31,9 @@ struct NetworkToml {
     default_transfer_min: f64,
     #[serde(default)]
     station_processing_min: BTreeMap<String, f64>,
+    /// Sub-folders holding more of the same tables (e.g. a generated subway layer).
+    #[serde(default)]
+    parts: Vec<String>,
 }
 
 fn default_transfer_min() -> f64 {
@@ -60,8 +63,21 @@ pub fn load_network(dir: &Path) -> Result<Network> {
     let meta: NetworkToml = toml::from_str(&text)
         .map_err(|e| Error::Invalid(vec![toml_problem(&meta_path, &text, &e)]))?;
     let settings = settings(&meta, &meta_path, &mut problems);
+    let mut parts = Vec::new();
+    for part in &meta.parts {
+        let path = dir.join(part);
+        if path.is_dir() {
+            parts.push(path);
+        } else {
+            problems.push(Problem {
+                field: Some("parts".to_owned()),
+                ..Problem::file(&meta_path, format!("part folder `{part}` not found"))
+            });
+        }
+    }
     let mut loader = Loader {
         dir,
+        parts,
         net: Network::empty(settings),
         problems,
         nodes: Refs::default(),
@@ -132,6 +148,8 @@ fn settings(meta: &NetworkToml, path: &Path, problems: &mut Vec<Problem>) -> Set
 
 struct Loader<'a> {
     dir: &'a Path,
+    /// Part folders (from `parts` in network.toml), read after the network folder.
+    parts: Vec<PathBuf>,
     net: Network,
     problems: Vec<Problem>,
     nodes: Refs,
@@ -186,7 +204,7 @@ fn node_ref(nodes: &Refs, row: &mut Row<'_>, column: &str) -> Option<NodeId> {
 
 /// Ids seen so far in one table, to report duplicates with the line of the first use.
 #[derive(Default)]
-struct SeenIds(HashMap<String, u64>, HashSet<String>);
+struct SeenIds(HashMap<String, (PathBuf, u64)>, HashSet<String>);
 
 impl SeenIds {
     /// Notes an id read from a row, whether or not the row is valid.
@@ -200,36 +218,61 @@ impl SeenIds {
 impl SeenIds {
     fn check(&mut self, row: &mut Row<'_>, column: &str, id: &str) -> bool {
         self.1.insert(id.to_owned());
-        if let Some(first) = self.0.get(id) {
+        if let Some((path, line)) = self.0.get(id) {
+            let place = if path == row.path {
+                format!("on line {line}")
+            } else {
+                format!("in {} line {line}", path.display())
+            };
             row.problem(
                 Some(column),
-                format!("duplicate id `{id}` (first used on line {first})"),
+                format!("duplicate id `{id}` (first used {place})"),
             );
             false
         } else {
-            self.0.insert(id.to_owned(), row.line);
+            self.0
+                .insert(id.to_owned(), (row.path.to_path_buf(), row.line));
             true
         }
     }
 }
 
 impl Loader<'_> {
+    /// A table the network must have: `file` in the network folder, followed by the same file
+    /// in each part folder that has it.
     fn table(&mut self, file: &str, required: &[&str], optional: &[&str]) -> Option<Table> {
-        Table::read(&self.dir.join(file), required, optional, &mut self.problems)
+        let root = Table::read(&self.dir.join(file), required, optional, &mut self.problems)?;
+        let parts = self.part_tables(file, required, optional);
+        Table::concat(std::iter::once(root).chain(parts).collect())
     }
 
-    /// An optional table: absent file means no rows.
+    /// An optional table: `file` in the network folder and its parts, wherever it exists.
     fn optional_table(
         &mut self,
         file: &str,
         required: &[&str],
         optional: &[&str],
     ) -> Option<Table> {
-        if self.dir.join(file).exists() {
-            self.table(file, required, optional)
-        } else {
-            None
-        }
+        let root = self.dir.join(file);
+        let root = root
+            .exists()
+            .then(|| Table::read(&root, required, optional, &mut self.problems))
+            .flatten();
+        let parts = self.part_tables(file, required, optional);
+        Table::concat(root.into_iter().chain(parts).collect())
+    }
+
+    fn part_tables(&mut self, file: &str, required: &[&str], optional: &[&str]) -> Vec<Table> {
+        let paths: Vec<PathBuf> = self
+            .parts
+            .iter()
+            .map(|p| p.join(file))
+            .filter(|p| p.exists())
+            .collect();
+        paths
+            .iter()
+            .filter_map(|p| Table::read(p, required, optional, &mut self.problems))
+            .collect()
     }
 
     fn nodes(&mut self) {
@@ -244,7 +287,7 @@ impl Loader<'_> {
         for id in t.broken_values("id") {
             seen.mention(Some(id));
         }
-        for i in 0..t.records.len() {
+        for i in 0..t.len() {
             let mut row = t.row(i, &mut self.problems);
             let id = row.text("id");
             seen.mention(id);
@@ -295,7 +338,7 @@ impl Loader<'_> {
             ],
             &["checkpoint_min", "name"],
         ) {
-            for i in 0..t.records.len() {
+            for i in 0..t.len() {
                 let mut row = t.row(i, &mut self.problems);
                 let id = row.text("id");
                 seen.mention(id);
@@ -361,7 +404,7 @@ impl Loader<'_> {
         if let Some(t) =
             self.optional_table("walk.csv", &["id", "from", "to", "minutes"], &["oneway"])
         {
-            for i in 0..t.records.len() {
+            for i in 0..t.len() {
                 let mut row = t.row(i, &mut self.problems);
                 let id = row.text("id");
                 seen.mention(id);
@@ -386,7 +429,7 @@ impl Loader<'_> {
         }
         if let Some(t) = self.optional_table("transfers.csv", &["from", "to", "minutes"], &[]) {
             let mut pairs = HashMap::new();
-            for i in 0..t.records.len() {
+            for i in 0..t.len() {
                 let mut row = t.row(i, &mut self.problems);
                 let from = node_ref(&self.nodes, &mut row, "from");
                 let to = node_ref(&self.nodes, &mut row, "to");
@@ -424,8 +467,8 @@ impl Loader<'_> {
         for id in t.broken_values("id") {
             seen.mention(Some(id));
         }
-        let mut line_rows: Vec<u64> = Vec::new();
-        for i in 0..t.records.len() {
+        let mut line_rows: Vec<(PathBuf, u64)> = Vec::new();
+        for i in 0..t.len() {
             let mut row = t.row(i, &mut self.problems);
             let id = row.text("id");
             seen.mention(id);
@@ -448,7 +491,7 @@ impl Loader<'_> {
                 (id, name, mode, capacity, fare, oneway)
                 && seen.check(&mut row, "id", id)
             {
-                line_rows.push(row.line);
+                line_rows.push((row.path.to_path_buf(), row.line));
                 self.net.lines.push(Line {
                     id: id.to_owned(),
                     name: name.to_owned(),
@@ -470,7 +513,7 @@ impl Loader<'_> {
             &["line", "node", "run_min", "dwell_min"],
             &["distance_km"],
         ) {
-            for i in 0..t.records.len() {
+            for i in 0..t.len() {
                 let mut row = t.row(i, &mut self.problems);
                 let line = line_ref(&mut row);
                 let node = node_ref(&self.nodes, &mut row, "node");
@@ -509,7 +552,7 @@ impl Loader<'_> {
         if let Some(t) =
             self.optional_table("service.csv", &["line", "start", "end", "headway_min"], &[])
         {
-            for i in 0..t.records.len() {
+            for i in 0..t.len() {
                 let mut row = t.row(i, &mut self.problems);
                 let line = line_ref(&mut row);
                 let start_s = row.clock("start");
@@ -537,7 +580,7 @@ impl Loader<'_> {
             }
         }
         if let Some(t) = self.optional_table("departures.csv", &["line", "time"], &["direction"]) {
-            for i in 0..t.records.len() {
+            for i in 0..t.len() {
                 let mut row = t.row(i, &mut self.problems);
                 let line = line_ref(&mut row);
                 let time_s = row.clock("time");
@@ -567,21 +610,21 @@ impl Loader<'_> {
                     .push(Departure { direction, time_s });
             }
         }
-        for (line, &line_no) in self.net.lines.iter_mut().zip(&line_rows) {
+        for (line, (path, line_no)) in self.net.lines.iter_mut().zip(&line_rows) {
             let id = &line.id;
             line.departures.sort();
             if line.stops.len() < 2 {
                 self.problems.push(Problem::at(
-                    &self.dir.join("lines.csv"),
-                    line_no,
+                    path,
+                    *line_no,
                     Some("id"),
                     format!("line `{id}` needs at least two stops in stops.csv"),
                 ));
             }
             if line.headways.is_empty() && line.departures.is_empty() {
                 self.problems.push(Problem::at(
-                    &self.dir.join("lines.csv"),
-                    line_no,
+                    path,
+                    *line_no,
                     Some("id"),
                     format!("line `{id}` has no service in service.csv or departures.csv"),
                 ));
@@ -602,7 +645,7 @@ impl Loader<'_> {
             seen.mention(Some(id));
         }
         let mut centroids = HashMap::new();
-        for i in 0..t.records.len() {
+        for i in 0..t.len() {
             let mut row = t.row(i, &mut self.problems);
             let id = row.text("id");
             seen.mention(id);
@@ -657,7 +700,7 @@ impl Loader<'_> {
             return;
         };
         let mut has_access = HashSet::new();
-        for i in 0..t.records.len() {
+        for i in 0..t.len() {
             let mut row = t.row(i, &mut self.problems);
             let zone = zones.get(&mut row, "zone").map(ZoneId::new);
             let node = node_ref(&self.nodes, &mut row, "node");
@@ -700,7 +743,7 @@ impl Loader<'_> {
         for (i, zone) in self.net.zones.iter().enumerate() {
             if !has_access.contains(&ZoneId::new(i)) {
                 self.problems.push(Problem::file(
-                    &t.path,
+                    t.path(),
                     format!(
                         "zone `{}` has no access link: it cannot reach the network",
                         zone.id

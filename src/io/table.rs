@@ -13,11 +13,12 @@ use std::path::{Path, PathBuf};
 /// Columns any table may carry for people, ignored by the model.
 const COMMENT_COLUMNS: [&str; 2] = ["source", "notes"];
 
-/// A parsed CSV file: header plus records with their line numbers.
+/// One or more parsed CSV files of the same table: records with their file and line numbers.
 pub(crate) struct Table {
-    pub path: PathBuf,
+    paths: Vec<PathBuf>,
     columns: HashMap<String, usize>,
-    pub records: Vec<(u64, StringRecord)>,
+    /// (index into `paths`, 1-based line, fields in `columns` order).
+    records: Vec<(usize, u64, StringRecord)>,
     /// Records that could not be read as rows (wrong field count), already reported.
     broken: Vec<StringRecord>,
 }
@@ -117,7 +118,7 @@ impl Table {
                         broken.push(rec);
                         continue;
                     }
-                    records.push((line, rec));
+                    records.push((0, line, rec));
                 }
                 Err(e) => {
                     let line = e.position().map_or(0, |p| line_at(&bytes, p));
@@ -126,11 +127,62 @@ impl Table {
             }
         }
         ok.then_some(Table {
-            path: path.to_path_buf(),
+            paths: vec![path.to_path_buf()],
             columns,
             records,
             broken,
         })
+    }
+
+    /// Joins tables read from several files (a network's parts) into one, in order. Columns are
+    /// the union of the files' columns; a column a file lacks reads as empty (its default).
+    pub fn concat(tables: Vec<Table>) -> Option<Table> {
+        let mut columns: HashMap<String, usize> = HashMap::new();
+        for t in &tables {
+            let mut names: Vec<(&String, &usize)> = t.columns.iter().collect();
+            names.sort_by_key(|(_, i)| **i);
+            for (name, _) in names {
+                let next = columns.len();
+                columns.entry(name.clone()).or_insert(next);
+            }
+        }
+        let mut out = Table {
+            paths: Vec::new(),
+            columns,
+            records: Vec::new(),
+            broken: Vec::new(),
+        };
+        for t in tables {
+            let map: Vec<(usize, usize)> = t
+                .columns
+                .iter()
+                .map(|(name, &from)| (from, out.columns[name]))
+                .collect();
+            let remap = |rec: &StringRecord| {
+                let mut fields = vec![""; out.columns.len()];
+                for &(from, to) in &map {
+                    fields[to] = rec.get(from).unwrap_or("");
+                }
+                StringRecord::from(fields)
+            };
+            let offset = out.paths.len();
+            for (source, line, rec) in &t.records {
+                out.records.push((offset + source, *line, remap(rec)));
+            }
+            out.broken.extend(t.broken.iter().map(remap));
+            out.paths.extend(t.paths);
+        }
+        (!out.paths.is_empty()).then_some(out)
+    }
+
+    /// Number of records.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// The first file of the table.
+    pub fn path(&self) -> &Path {
+        &self.paths[0]
     }
 
     /// The values of `column` in the records that could not be read, where present: ids that
@@ -144,9 +196,10 @@ impl Table {
 
     /// A cursor over one record that records problems as fields are read.
     pub fn row<'a>(&'a self, index: usize, problems: &'a mut Vec<Problem>) -> Row<'a> {
-        let (line, record) = &self.records[index];
+        let (source, line, record) = &self.records[index];
         Row {
             table: self,
+            path: &self.paths[*source],
             line: *line,
             record,
             problems,
@@ -185,6 +238,9 @@ fn blank_comments(bytes: Vec<u8>) -> Vec<u8> {
 /// One record being read.
 pub(crate) struct Row<'a> {
     table: &'a Table,
+    /// The file the row is in.
+    pub path: &'a Path,
+    /// Its 1-based line.
     pub line: u64,
     record: &'a StringRecord,
     problems: &'a mut Vec<Problem>,
@@ -202,7 +258,7 @@ impl<'a> Row<'a> {
     /// Records a problem on this row.
     pub fn problem(&mut self, column: Option<&str>, message: impl Into<String>) {
         self.problems
-            .push(Problem::at(&self.table.path, self.line, column, message));
+            .push(Problem::at(self.path, self.line, column, message));
     }
 
     /// A required, non-empty text field.
