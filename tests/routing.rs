@@ -63,7 +63,7 @@ fn hsr_boarding_pays_processing_and_rides_include_intermediate_dwells() {
     assert_eq!(
         legs(&t),
         [
-            ("wait", Some("JX"), 20 * 60), // 3 departures 07:00-09:00: mean headway 40 min
+            ("wait", Some("JX"), 5 * 60), // timetabled: planned 5-min early arrival (< 40/2)
             ("wait", Some("JX"), 15 * 60), // hsr station processing (network.toml)
             ("hsr", Some("JX"), 60 * 60), // 15 + 2 + 21 + 3 + 19: dwell only at Daxing, Daxing Airport
         ]
@@ -140,4 +140,40 @@ fn feeder_access_shows_as_a_bus_leg_and_is_not_a_boarding() {
     assert_eq!(t.legs[0].line.as_deref(), Some("feeder"));
     assert_eq!(t.transfers(), 0);
     assert_eq!(t.path_summary(), "feeder > JX");
+}
+
+#[test]
+fn timetabled_lines_wait_the_planned_arrival_frequency_lines_half_the_headway() {
+    // CB1 runs by explicit departures only (07:00, 07:20 in the window: mean headway 60 min).
+    let t = route(
+        "scenarios/demo-base.toml",
+        TravelMode::Transit,
+        "Derong Dijing",
+        "Dawanglu bus stop",
+    );
+    assert_eq!(
+        legs(&t),
+        [
+            ("wait", Some("CB1"), 300),
+            ("custom_bus", Some("CB1"), 55 * 60)
+        ]
+    );
+    // Made frequency-based with the same 60-minute headway, it waits half of it.
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo_scenario(
+        dir.path(),
+        "cb1-headway",
+        "[[modifications]]\ntype = \"adjust-frequency\"\nline = \"CB1\"\n\
+         headways = [{ start = \"07:00\", end = \"09:00\", headway_min = 60 }]\n",
+    );
+    let s = load(&path);
+    let n = &s.network;
+    let (a, b) = (
+        n.node_id("b_langfang").unwrap(),
+        n.node_id("b_guomao").unwrap(),
+    );
+    let t = Engine::new(n, s.window)
+        .route(TravelMode::Transit, a, b)
+        .unwrap();
+    assert_eq!(legs(&t)[0], ("wait", Some("CB1"), 30 * 60));
 }

@@ -29,11 +29,17 @@ struct NetworkToml {
     sources: Vec<String>,
     #[serde(default = "default_transfer_min")]
     default_transfer_min: f64,
+    #[serde(default = "default_scheduled_wait_min")]
+    scheduled_wait_min: f64,
     #[serde(default)]
     station_processing_min: BTreeMap<String, f64>,
     /// Sub-folders holding more of the same tables (e.g. a generated subway layer).
     #[serde(default)]
     parts: Vec<String>,
+}
+
+fn default_scheduled_wait_min() -> f64 {
+    5.0
 }
 
 fn default_transfer_min() -> f64 {
@@ -123,6 +129,10 @@ fn settings(meta: &NetworkToml, path: &Path, problems: &mut Vec<Problem>) -> Set
         bad("default_transfer_min", m);
         0
     });
+    let scheduled_wait_s = minutes_to_seconds(meta.scheduled_wait_min).unwrap_or_else(|m| {
+        bad("scheduled_wait_min", m);
+        0
+    });
     let mut processing_s = [0; 5];
     for (mode, &minutes) in &meta.station_processing_min {
         match (Mode::parse(mode), minutes_to_seconds(minutes)) {
@@ -142,6 +152,7 @@ fn settings(meta: &NetworkToml, path: &Path, problems: &mut Vec<Problem>) -> Set
         description: meta.description.clone(),
         sources: meta.sources.clone(),
         default_transfer_s,
+        scheduled_wait_s,
         processing_s,
     }
 }

@@ -11,6 +11,8 @@
 //!   the wait, while the first boarding and the final egress do not pay a transfer;
 //! - each line direction (a *pattern*) with stops `0..k` has a departure node `D(i)` and an
 //!   arrival node `A(i)` per stop. Boarding `v -> D(i)` costs half the mean headway in the window
+//!   (for a timetabled line, one run only by explicit departures, at most the network's
+//!   `scheduled_wait`: riders plan to a departure)
 //!   plus the mode's station processing time; riding `D(i) -> A(i+1)` costs the run time; staying
 //!   on `A(i) -> D(i)` costs the dwell time; alighting `A(i) -> X(v)` is free.
 //!
@@ -50,8 +52,11 @@ pub(crate) struct Pattern {
     pub stops: Vec<Stop>,
     /// Mean headway in the window, seconds (`None`: no departure in the window).
     pub headway_s: Option<Seconds>,
-    /// Expected wait at boarding (half the headway), seconds.
+    /// Expected wait at boarding, seconds: half the mean headway, or for a timetabled line the
+    /// planned early arrival when shorter.
     pub wait_s: Seconds,
+    /// Whether the line runs only by explicit departures.
+    pub timetabled: bool,
     /// Station processing time before boarding, seconds.
     pub processing_s: Seconds,
 }
@@ -180,13 +185,20 @@ pub(crate) fn patterns(net: &Network, window: Window) -> Vec<Pattern> {
                 }
             };
             let departures = line.departures_in(direction, window.start_s, window.end_s);
+            let timetabled = line.headways.is_empty();
             let headway_s = (departures > 0.0)
                 .then(|| (f64::from(window.len_s()) / departures).round() as Seconds);
+            let half_headway = headway_s.map_or(0, |h| h / 2);
             out.push(Pattern {
                 line: LineId::new(li),
                 stops,
                 headway_s,
-                wait_s: headway_s.map_or(0, |h| h / 2),
+                wait_s: if timetabled {
+                    half_headway.min(net.settings().scheduled_wait_s)
+                } else {
+                    half_headway
+                },
+                timetabled,
                 processing_s: net.settings().processing_s[line.mode.index()],
             });
         }

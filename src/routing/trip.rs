@@ -190,7 +190,13 @@ pub(crate) fn rebuild(
                 let headway_min = f64::from(p.headway_s.unwrap_or(0)) / 60.0;
                 push(Leg {
                     time_s: p.wait_s,
-                    detail: Some(format!("half the mean headway of {headway_min:.1} min")),
+                    detail: Some(if p.timetabled && p.wait_s * 2 < p.headway_s.unwrap_or(0) {
+                        format!(
+                            "timetabled (mean headway {headway_min:.1} min): planned arrival before departure"
+                        )
+                    } else {
+                        format!("half the mean headway of {headway_min:.1} min")
+                    }),
                     to: from,
                     ..leg(LegMode::Wait, Some(line.id.clone()))
                 });
