@@ -37,7 +37,13 @@ fn every_modification_type_takes_effect() {
     // scale-demand is validated and recorded.
     assert_eq!(up.demand_scales.len(), 1);
     assert_eq!(up.demand_scales[0].factor, 1.1);
-    assert_eq!(up.applied.len(), 7);
+    // add-zone: a centroid, the zone and its access links (one to a node added by add-road).
+    let z = u.zone_id("airport_zone").unwrap();
+    assert_eq!(u.zone(z).centroid, u.node_id("z_airport_zone").unwrap());
+    assert_eq!(u.access().iter().filter(|a| a.zone == z).count(), 2);
+    let skims = skims(&up);
+    assert!((0..skims.zones).all(|d| d == z.index() || skims.best(z.index(), d).is_some()));
+    assert_eq!(up.applied.len(), 8);
     assert!(
         up.applied[0].starts_with("adjust-frequency JX ("),
         "{:?}",

@@ -11,7 +11,7 @@ pub use network_files::{NETWORK_FORMAT_VERSION, load_network};
 pub use scenario_file::{
     AccessSpec, HeadwaySpec, LinkSpec, LoadedScenario, ModificationSpec, NodeSpec,
     SCENARIO_FORMAT_VERSION, ScenarioChain, ScenarioFile, StopSpec, TransferSpec, WindowSpec,
-    load_scenario_chain,
+    ZoneAccessSpec, load_scenario_chain,
 };
 
 use crate::error::{Error, Problem};

@@ -110,6 +110,18 @@ pub struct AccessSpec {
     pub minutes: f64,
 }
 
+/// An access link of a new zone.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ZoneAccessSpec {
+    /// Node id (a road junction for `car`, a station or stop for `walk` and `feeder`).
+    pub node: String,
+    /// `car`, `walk` or `feeder`.
+    pub mode: String,
+    /// Travel time, minutes.
+    pub minutes: f64,
+}
+
 /// A transfer from a new station.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -250,6 +262,25 @@ pub enum ModificationSpec {
         /// Passengers per vehicle.
         capacity: Option<u32>,
     },
+    /// A new zone with its centroid node `z_<id>` and its access links.
+    AddZone {
+        /// Stable id.
+        id: String,
+        /// Display name (English).
+        name: String,
+        /// Centroid longitude, degrees WGS84.
+        lon: f64,
+        /// Centroid latitude, degrees WGS84.
+        lat: f64,
+        /// Residents, persons.
+        residents: u64,
+        /// Jobs.
+        jobs: u64,
+        /// Share of households with a car, 0..=1.
+        car_share: f64,
+        /// Access links from the zone (at least one).
+        access: Vec<ZoneAccessSpec>,
+    },
     /// Scales commuter demand (validated now; used by the demand model).
     ScaleDemand {
         /// Factor, >= 0.
@@ -275,6 +306,7 @@ impl ModificationSpec {
             ModificationSpec::AddNode(_) => "add-node",
             ModificationSpec::CloseLink { .. } => "close-link",
             ModificationSpec::SetCapacity { .. } => "set-capacity",
+            ModificationSpec::AddZone { .. } => "add-zone",
             ModificationSpec::ScaleDemand { .. } => "scale-demand",
         }
     }

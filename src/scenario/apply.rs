@@ -5,7 +5,7 @@ use crate::error::Problem;
 use crate::io::{HeadwaySpec, LinkSpec, ModificationSpec, NodeSpec, StopSpec};
 use crate::network::{
     AccessLink, AccessMode, Departure, Direction, FareRule, HeadwayPeriod, Line, LinkRef, Mode,
-    Network, Node, NodeId, NodeKind, RoadLink, Stop, Transfer, ZoneId,
+    Network, Node, NodeId, NodeKind, RoadLink, Stop, Transfer, Zone, ZoneId,
 };
 use crate::time::{Seconds, minutes_to_seconds, parse_clock};
 use std::path::Path;
@@ -134,23 +134,8 @@ impl Check<'_> {
         let mut access = Vec::new();
         for a in &spec.access {
             let zone = self.zone(net, "access.zone", &a.zone);
-            let mode = AccessMode::parse(&a.mode);
+            let mode = self.access_mode(node.as_ref().map(|n| n.kind), &a.mode);
             let time_s = self.minutes("access.minutes", a.minutes);
-            let fits = match (mode, &node) {
-                (None, _) => {
-                    self.fail(
-                        "access.mode",
-                        format!("expected car, walk or feeder, got `{}`", a.mode),
-                    );
-                    false
-                }
-                (Some(AccessMode::Car), Some(n)) => n.kind == NodeKind::RoadJunction,
-                (Some(_), Some(n)) => n.kind.is_station(),
-                (Some(_), None) => true,
-            };
-            if !fits {
-                self.fail("access.mode", "car access leads to road junctions, walk and feeder access to stations and stops");
-            }
             if let (Some(zone), Some(mode)) = (zone, mode) {
                 access.push(AccessLink {
                     zone,
@@ -183,6 +168,38 @@ impl Check<'_> {
         })
     }
 
+    /// An access mode that fits the kind of node it leads to (when known).
+    fn access_mode(&mut self, kind: Option<NodeKind>, mode: &str) -> Option<AccessMode> {
+        let Some(mode) = AccessMode::parse(mode) else {
+            self.fail(
+                "access.mode",
+                format!("expected car, walk or feeder, got `{mode}`"),
+            );
+            return None;
+        };
+        let fits = match (mode, kind) {
+            (_, None) => true,
+            (AccessMode::Car, Some(k)) => k == NodeKind::RoadJunction,
+            (_, Some(k)) => k.is_station(),
+        };
+        if !fits {
+            self.fail(
+                "access.mode",
+                "car access leads to road junctions, walk and feeder access to stations and stops",
+            );
+        }
+        Some(mode)
+    }
+
+    fn coordinates(&mut self, lon: f64, lat: f64) {
+        if !(lon.is_finite() && (-180.0..=180.0).contains(&lon)) {
+            self.fail("lon", "expected a longitude between -180 and 180");
+        }
+        if !(lat.is_finite() && (-90.0..=90.0).contains(&lat)) {
+            self.fail("lat", "expected a latitude between -90 and 90");
+        }
+    }
+
     fn node_only(&mut self, net: &Network, spec: &NodeSpec) -> Option<Node> {
         if net.node_id(&spec.id).is_some() {
             self.fail("id", format!("node id `{}` already exists", spec.id));
@@ -196,18 +213,12 @@ impl Check<'_> {
                     spec.kind
                 ),
             ),
-            Some(NodeKind::ZoneCentroid) => self.fail(
-                "kind",
-                "zone centroids come with zones, which scenarios cannot add yet",
-            ),
+            Some(NodeKind::ZoneCentroid) => {
+                self.fail("kind", "zone centroids come with zones: use add-zone")
+            }
             Some(_) => {}
         }
-        if !(spec.lon.is_finite() && (-180.0..=180.0).contains(&spec.lon)) {
-            self.fail("lon", "expected a longitude between -180 and 180");
-        }
-        if !(spec.lat.is_finite() && (-90.0..=90.0).contains(&spec.lat)) {
-            self.fail("lat", "expected a latitude between -90 and 90");
-        }
+        self.coordinates(spec.lon, spec.lat);
         Some(Node {
             id: spec.id.clone(),
             name: spec.name.clone(),
@@ -595,6 +606,76 @@ impl Applier {
                     None
                 }
             },
+            ModificationSpec::AddZone {
+                id,
+                name,
+                lon,
+                lat,
+                residents,
+                jobs,
+                car_share,
+                access,
+            } => {
+                let centroid_id = format!("z_{id}");
+                if net.zone_id(id).is_some() {
+                    c.fail("id", format!("zone id `{id}` already exists"));
+                }
+                if net.node_id(&centroid_id).is_some() {
+                    c.fail(
+                        "id",
+                        format!("its centroid node id `{centroid_id}` already exists"),
+                    );
+                }
+                c.coordinates(*lon, *lat);
+                if !(car_share.is_finite() && (0.0..=1.0).contains(car_share)) {
+                    c.fail(
+                        "car_share",
+                        format!("expected a share between 0 and 1, got {car_share}"),
+                    );
+                }
+                if access.is_empty() {
+                    c.fail("access", "a zone needs at least one access link");
+                }
+                let zone = ZoneId::new(net.zones().len());
+                let centroid = NodeId::new(net.nodes().len());
+                let mut links = Vec::new();
+                for a in access {
+                    let node = c.node(net, "access.node", &a.node);
+                    let mode = c.access_mode(node.map(|n| net.node(n).kind), &a.mode);
+                    let time_s = c.minutes("access.minutes", a.minutes);
+                    if let (Some(node), Some(mode)) = (node, mode) {
+                        links.push(AccessLink {
+                            zone,
+                            node,
+                            mode,
+                            time_s,
+                        });
+                    }
+                }
+                let node = Node {
+                    id: centroid_id,
+                    name: name.clone(),
+                    kind: NodeKind::ZoneCentroid,
+                    lon: *lon,
+                    lat: *lat,
+                    approximate: false,
+                };
+                let zone = Zone {
+                    id: id.clone(),
+                    name: name.clone(),
+                    centroid,
+                    residents: *residents,
+                    jobs: *jobs,
+                    car_share: *car_share,
+                };
+                Some(Box::new(move |net| {
+                    let label = zone.id.clone();
+                    net.nodes.push(node);
+                    net.zones.push(zone);
+                    net.access.extend(links);
+                    label
+                }))
+            }
             ModificationSpec::ScaleDemand {
                 factor,
                 origins,
