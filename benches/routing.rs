@@ -1,1 +1,84 @@
-fn main() {}
+//! Routing benchmarks: one-to-all Dijkstra on a ~100k-node road-like grid (ours with a reused
+//! workspace vs petgraph), and all-zones skims on the demo scenario.
+//!
+//! Run with `cargo bench --bench routing`. Measurement times are short on purpose.
+
+mod common;
+
+use commute::io::load_scenario;
+use commute::routing::{Csr, Engine, Workspace, one_to_all, skim_all};
+use criterion::{Criterion, criterion_group, criterion_main};
+use petgraph::graph::NodeIndex;
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Duration;
+
+/// Grid side: 316 x 316 = 99,856 nodes, about 400k arcs.
+const SIDE: usize = 316;
+const ARTERIAL_EVERY: usize = 8;
+
+fn one_to_all_grid(c: &mut Criterion) {
+    let grid = common::road_grid(SIDE, ARTERIAL_EVERY, 42);
+    let (csr, _) = Csr::build(grid.nodes, &grid.arcs);
+    let pg = common::to_petgraph(&grid);
+    let sources = common::sources(&grid, 16, 7);
+
+    // Same answers before timing anything.
+    let mut ws = Workspace::new(csr.node_count());
+    for &s in &sources[..2] {
+        one_to_all(&csr, s, &[], &mut ws);
+        let theirs =
+            petgraph::algo::dijkstra(&pg, NodeIndex::new(s as usize), None, |e| *e.weight());
+        assert_eq!(theirs.len(), grid.nodes);
+        for (v, d) in theirs {
+            assert_eq!(ws.distance(v.index() as u32), Some(d));
+        }
+    }
+
+    let mut group = c.benchmark_group(format!("one_to_all_grid_{}k", grid.nodes / 1000));
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    group.bench_function("commute_csr_reused_workspace", |b| {
+        let mut ws = Workspace::new(csr.node_count());
+        let mut i = 0;
+        b.iter(|| {
+            let s = sources[i % sources.len()];
+            i += 1;
+            one_to_all(&csr, black_box(s), &[], &mut ws);
+            black_box(ws.distance(0))
+        });
+    });
+    group.bench_function("petgraph_dijkstra", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            let s = sources[i % sources.len()];
+            i += 1;
+            let scores =
+                petgraph::algo::dijkstra(&pg, NodeIndex::new(black_box(s) as usize), None, |e| {
+                    *e.weight()
+                });
+            black_box(scores.len())
+        });
+    });
+    group.finish();
+}
+
+fn skim_demo(c: &mut Criterion) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/demo-base.toml");
+    let scenario = load_scenario(&path).expect("demo scenario loads");
+    let engine = Engine::new(&scenario.network, scenario.window);
+    let mut group = c.benchmark_group("skim_all_demo");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    group.bench_function("car_and_transit_all_zones", |b| {
+        b.iter(|| black_box(skim_all(&engine)));
+    });
+    group.finish();
+}
+
+criterion_group!(benches, one_to_all_grid, skim_demo);
+criterion_main!(benches);

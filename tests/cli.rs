@@ -209,14 +209,15 @@ fn no_route_is_reported_not_an_error() {
 
 #[test]
 fn depart_moves_the_window() {
-    // Line 1 runs every 5 minutes before 07:00 and every 2.5 minutes from 07:00: the half-headway
+    // Line 1 runs every 5 minutes before 07:00 and every 2.5 minutes from 07:00 (from Military
+    // Museum, its first stop): the half-headway
     // wait, and so the trip, is shorter in a window starting at 07:00 than at 05:00.
     let at = |depart: &str| -> f64 {
         let text = ok(&[
             "route",
             "scenarios/demo-base.toml",
             "--from",
-            "Fuxingmen",
+            "Military Museum",
             "--to",
             "Guomao (subway)",
             "--mode",

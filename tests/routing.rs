@@ -41,7 +41,9 @@ fn a_change_of_line_pays_the_station_transfer_time_and_half_headways() {
             ("wait", Some("L4"), 90),        // half of a 3-minute headway
             ("subway", Some("L4"), 16 * 60), // Zhongguancun - Xidan
             ("transfer", None, 300),         // Xidan's own transfer time (transfers.csv)
-            ("wait", Some("L1"), 75),        // half of 2.5 minutes
+            // Half the mean headway of trains leaving Xidan 07:00-09:00: they left Military Museum
+            // 9.5 min earlier, partly in the 5-minute period before 07:00 (46.1 trains, 156 s).
+            ("wait", Some("L1"), 78),
             ("subway", Some("L1"), 14 * 60), // Xidan - Guomao
             ("walk", None, 300),
         ]
@@ -176,4 +178,27 @@ fn timetabled_lines_wait_the_planned_arrival_frequency_lines_half_the_headway() 
         .route(TravelMode::Transit, a, b)
         .unwrap();
     assert_eq!(legs(&t)[0], ("wait", Some("CB1"), 30 * 60));
+}
+
+#[test]
+fn service_at_a_stop_counts_vehicles_leaving_that_stop_in_the_window() {
+    // JX towards Beijing leaves Xiong'an at 06:50, 07:35 and 08:20: two departures from Xiong'an
+    // in 07:00-09:00 (mean headway 60 min), but three from Daxing Airport 22 minutes later
+    // (07:12, 07:57, 08:42: 40 min).
+    let detail = |from: &str| {
+        let t = route(
+            "scenarios/demo-base.toml",
+            TravelMode::Transit,
+            from,
+            "Beijing West",
+        );
+        let wait = t.legs.iter().find(|l| l.mode == LegMode::Wait).unwrap();
+        wait.detail.clone().unwrap()
+    };
+    assert!(
+        detail("Xiong'an station").contains("mean headway 60.0 min"),
+        "{}",
+        detail("Xiong'an station")
+    );
+    assert!(detail("Daxing Airport station").contains("mean headway 40.0 min"));
 }

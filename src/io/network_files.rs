@@ -519,7 +519,7 @@ impl Loader<'_> {
         let ids = self.net.lines.iter().map(|l| l.id.as_str());
         let lines = Refs::new("line", "lines.csv", ids, seen.1);
         let line_ref = |row: &mut Row<'_>| lines.get(row, "line");
-        if let Some(t) = self.table(
+        if let Some(t) = self.optional_table(
             "stops.csv",
             &["line", "node", "run_min", "dwell_min"],
             &["distance_km"],

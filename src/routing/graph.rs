@@ -50,11 +50,12 @@ pub(crate) struct Pattern {
     pub line: LineId,
     /// Stops in travel order, with run time and distance from the previous stop in this order.
     pub stops: Vec<Stop>,
-    /// Mean headway in the window, seconds (`None`: no departure in the window).
-    pub headway_s: Option<Seconds>,
-    /// Expected wait at boarding, seconds: half the mean headway, or for a timetabled line the
-    /// planned early arrival when shorter.
-    pub wait_s: Seconds,
+    /// Mean headway at each stop over the window, seconds (`None`: no departure there in the
+    /// window).
+    pub headway_s: Vec<Option<Seconds>>,
+    /// Expected wait when boarding at each stop, seconds: half the mean headway, or for a
+    /// timetabled line the planned early arrival when shorter.
+    pub wait_s: Vec<Seconds>,
     /// Whether the line runs only by explicit departures.
     pub timetabled: bool,
     /// Station processing time before boarding, seconds.
@@ -184,20 +185,38 @@ pub(crate) fn patterns(net: &Network, window: Window) -> Vec<Pattern> {
                         .collect()
                 }
             };
-            let departures = line.departures_in(direction, window.start_s, window.end_s);
+            // Service at each stop: the departures that leave *that stop* within the window, i.e.
+            // first-stop departures shifted by the time the vehicle takes to get there.
             let timetabled = line.headways.is_empty();
-            let headway_s = (departures > 0.0)
-                .then(|| (f64::from(window.len_s()) / departures).round() as Seconds);
-            let half_headway = headway_s.map_or(0, |h| h / 2);
+            let mut offset_s: Seconds = 0;
+            let mut headway_s = Vec::with_capacity(stops.len());
+            let mut wait_s = Vec::with_capacity(stops.len());
+            for (i, stop) in stops.iter().enumerate() {
+                if i > 0 {
+                    offset_s = offset_s
+                        .saturating_add(stop.run_s)
+                        .saturating_add(stop.dwell_s);
+                }
+                let departures = line.departures_in(
+                    direction,
+                    window.start_s.saturating_sub(offset_s),
+                    window.end_s.saturating_sub(offset_s),
+                );
+                let headway = (departures > 0.0)
+                    .then(|| (f64::from(window.len_s()) / departures).round() as Seconds);
+                let half = headway.map_or(0, |h| h / 2);
+                headway_s.push(headway);
+                wait_s.push(if timetabled {
+                    half.min(net.settings().scheduled_wait_s)
+                } else {
+                    half
+                });
+            }
             out.push(Pattern {
                 line: LineId::new(li),
                 stops,
                 headway_s,
-                wait_s: if timetabled {
-                    half_headway.min(net.settings().scheduled_wait_s)
-                } else {
-                    half_headway
-                },
+                wait_s,
                 timetabled,
                 processing_s: net.settings().processing_s[line.mode.index()],
             });
@@ -262,11 +281,11 @@ pub(crate) fn transit_graph(net: &Network, patterns: &[Pattern]) -> RoutingGraph
         for i in 0..k {
             let stop = &p.stops[i as usize];
             let v = stop.node.index() as u32;
-            if i + 1 < k && p.headway_s.is_some() {
+            if i + 1 < k && p.headway_s[i as usize].is_some() {
                 edges.push((
                     v,
                     dep(i),
-                    p.wait_s + p.processing_s,
+                    p.wait_s[i as usize] + p.processing_s,
                     EdgeKind::Board { pattern, stop: i },
                 ));
             }

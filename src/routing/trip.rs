@@ -184,13 +184,17 @@ pub(crate) fn rebuild(
             }
             EdgeKind::Walk { .. } => push(leg(LegMode::Walk, None)),
             EdgeKind::Transfer => push(leg(LegMode::Transfer, None)),
-            EdgeKind::Board { pattern, .. } => {
+            EdgeKind::Board { pattern, stop } => {
                 let p = &patterns[pattern as usize];
                 let line = net.line(p.line);
-                let headway_min = f64::from(p.headway_s.unwrap_or(0)) / 60.0;
+                let (headway_s, wait_s) = (
+                    p.headway_s[stop as usize].unwrap_or(0),
+                    p.wait_s[stop as usize],
+                );
+                let headway_min = f64::from(headway_s) / 60.0;
                 push(Leg {
-                    time_s: p.wait_s,
-                    detail: Some(if p.timetabled && p.wait_s * 2 < p.headway_s.unwrap_or(0) {
+                    time_s: wait_s,
+                    detail: Some(if p.timetabled && wait_s * 2 < headway_s {
                         format!(
                             "timetabled (mean headway {headway_min:.1} min): planned arrival before departure"
                         )
