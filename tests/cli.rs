@@ -271,3 +271,27 @@ fn help_has_examples_for_every_subcommand() {
         assert!(text.contains("Examples:"), "{sub} --help has no examples");
     }
 }
+
+#[test]
+fn a_closed_output_pipe_is_not_a_panic() {
+    // `commute route ... | head -1`: the reader goes away before the output is written.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_commute"))
+        .args([
+            "route",
+            "scenarios/demo-base.toml",
+            "--from",
+            "zgc",
+            "--to",
+            "guomao",
+        ])
+        .current_dir(root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}

@@ -45,28 +45,30 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         unreachable_zone_pairs: Unreachable::of(&skims),
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        outln!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(());
     }
     let c = &report.counts;
-    println!("{}", report.name);
-    println!("  nodes: {}", c.nodes);
+    outln!("{}", report.name);
+    outln!("  nodes: {}", c.nodes);
     for (k, n) in &c.nodes_by_kind {
-        println!("    {k:<16} {n}");
+        outln!("    {k:<16} {n}");
     }
-    println!("  links:");
+    outln!("  links:");
     for (k, n) in &c.links_by_mode {
-        println!("    {k:<16} {n}");
+        outln!("    {k:<16} {n}");
     }
-    println!("  lines: {}", c.lines);
+    outln!("  lines: {}", c.lines);
     for (k, n) in &c.lines_by_mode {
-        println!("    {k:<16} {n}");
+        outln!("    {k:<16} {n}");
     }
-    println!("  zones: {}", c.zones);
+    outln!("  zones: {}", c.zones);
     let u = &report.unreachable_zone_pairs;
-    println!(
+    outln!(
         "  unreachable zone pairs: car {}, transit {}, any mode {}",
-        u.car, u.transit, u.best
+        u.car,
+        u.transit,
+        u.best
     );
     Ok(())
 }

@@ -1,6 +1,20 @@
 //! Command-line parsing (clap derive) and dispatch, one file per subcommand. Arguments are
 //! validated into plain values before any work starts; errors carry context through `anyhow`.
 
+/// `println!` for command output: a closed pipe (`commute ... | head`) ends the program quietly
+/// instead of panicking; other write errors are returned.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout(), $($arg)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+            return Err(e.into());
+        }
+    }};
+}
+
 mod inspect;
 mod route;
 mod run;

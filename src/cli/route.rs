@@ -109,14 +109,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 "from": from_name, "to": to_name, "mode": requested, "minutes": null, "legs": [],
             }),
         };
-        println!("{}", serde_json::to_string_pretty(&value)?);
+        outln!("{}", serde_json::to_string_pretty(&value)?);
         return Ok(());
     }
     let Some((mode, trip)) = best else {
-        println!("No {requested} route from {from_name} to {to_name}.");
+        outln!("No {requested} route from {from_name} to {to_name}.");
         return Ok(());
     };
-    println!(
+    outln!(
         "{from_name} -> {to_name} by {}: {:.1} min, {} transfer{}, {:.1} km, {:.2} yuan",
         mode.as_str(),
         to_minutes(trip.time_s),
@@ -147,7 +147,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             *w = (*w).max(cell.chars().count());
         }
     }
-    let print = |cells: [&str; 6]| {
+    let format_row = |cells: [&str; 6]| {
         let line: Vec<String> = cells
             .iter()
             .zip(widths)
@@ -160,11 +160,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 }
             })
             .collect();
-        println!("  {}", line.join("  ").trim_end());
+        format!("  {}", line.join("  ").trim_end())
     };
-    print(header);
+    outln!("{}", format_row(header));
     for r in &rows {
-        print([&r[0], &r[1], &r[2], &r[3], &r[4], &r[5]]);
+        outln!("{}", format_row([&r[0], &r[1], &r[2], &r[3], &r[4], &r[5]]));
     }
     Ok(())
 }

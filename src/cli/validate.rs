@@ -25,7 +25,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             Ok(s) => {
                 let skims = skim_all(&Engine::new(&s.network, s.window));
                 let unreachable = Unreachable::of(&skims);
-                println!(
+                outln!(
                     "ok: {} ({}): {} nodes, {} lines, {} zones, {} modifications",
                     path.display(),
                     s.name,
@@ -35,7 +35,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                     s.applied.len()
                 );
                 if unreachable.best > 0 {
-                    println!(
+                    outln!(
                         "warning: {}: {} zone pairs have no route by any mode",
                         path.display(),
                         unreachable.best
@@ -44,7 +44,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             }
             Err(e) => {
                 failed += 1;
-                println!("error: {}: {e}", path.display());
+                outln!("error: {}: {e}", path.display());
             }
         }
     }
