@@ -202,3 +202,55 @@ fn service_at_a_stop_counts_vehicles_leaving_that_stop_in_the_window() {
     );
     assert!(detail("Daxing Airport station").contains("mean headway 40.0 min"));
 }
+
+#[test]
+fn changing_trains_inside_a_station_skips_the_second_security_check() {
+    // A new HSR line onwards from Xiong'an station: Beijing West -> JX -> change at Xiong'an.
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo_scenario(
+        dir.path(),
+        "onwards",
+        r#"[[modifications]]
+type = "add-node"
+id = "s_baoding"
+name = "Baoding East"
+kind = "rail_station"
+lon = 115.5
+lat = 38.86
+
+[[modifications]]
+type = "add-line"
+id = "XB"
+name = "Xiong'an - Baoding"
+mode = "hsr"
+capacity = 500
+stops = [{ node = "s_xiongan" }, { node = "s_baoding", run_min = 20 }]
+headways = [{ start = "06:00", end = "22:00", headway_min = 30 }]
+"#,
+    );
+    let s = load(&path);
+    let n = &s.network;
+    let (a, b) = (n.node_id("s_bjw").unwrap(), n.node_id("s_baoding").unwrap());
+    let t = Engine::new(n, s.window)
+        .route(TravelMode::Transit, a, b)
+        .unwrap();
+    let kinds: Vec<_> = t
+        .legs
+        .iter()
+        .map(|l| (l.mode.as_str(), l.line.as_deref()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("wait", Some("JX")),
+            ("wait", Some("JX")), // processing at Beijing West
+            ("hsr", Some("JX")),
+            ("transfer", None), // Xiong'an's transfer time, no second check
+            ("wait", Some("XB")),
+            ("hsr", Some("XB")),
+        ]
+    );
+    assert_eq!(t.legs[3].time_s, 180, "the demo's default transfer time");
+    assert_eq!(t.legs[4].time_s, 15 * 60, "half of 30 minutes");
+    assert_eq!(t.time_s, t.legs.iter().map(|l| l.time_s).sum::<u32>());
+}

@@ -6,6 +6,8 @@
 //! Public transport is a frequency-based, line-expanded graph (the deterministic mode):
 //! - the *street layer* is the network's nodes with walk links, transfers and walk/feeder access;
 //! - each network node `v` has an *alighted* twin `X(v)`: reached by leaving a vehicle at `v`;
+//!   at a station whose lines have a processing time (HSR security), boarding straight from `X(v)`
+//!   costs the transfer time and the wait but no second check;
 //!   from it you may walk on or leave the station directly, or pay the station's internal transfer
 //!   time to get back to `v` and board again. So a same-station change costs the transfer time and
 //!   the wait, while the first boarding and the final egress do not pay a transfer;
@@ -34,8 +36,13 @@ pub(crate) enum EdgeKind {
     Walk { link: u32 },
     /// A transfer between stations, or a station-internal change of line.
     Transfer,
-    /// Boarding pattern `pattern` at its stop `stop`.
-    Board { pattern: u32, stop: u32 },
+    /// Boarding pattern `pattern` at its stop `stop`; `in_station` when changing from another
+    /// vehicle inside a station with processing (no second ticket and security check).
+    Board {
+        pattern: u32,
+        stop: u32,
+        in_station: bool,
+    },
     /// Riding pattern `pattern` from stop `stop - 1` to stop `stop`.
     Ride { pattern: u32, stop: u32 },
     /// Staying on board during the dwell at `stop`.
@@ -286,8 +293,25 @@ pub(crate) fn transit_graph(net: &Network, patterns: &[Pattern]) -> RoutingGraph
                     v,
                     dep(i),
                     p.wait_s[i as usize] + p.processing_s,
-                    EdgeKind::Board { pattern, stop: i },
+                    EdgeKind::Board {
+                        pattern,
+                        stop: i,
+                        in_station: false,
+                    },
                 ));
+                if p.processing_s > 0 {
+                    // Changing trains inside the station: the transfer time, not the check again.
+                    edges.push((
+                        alighted(v as usize),
+                        dep(i),
+                        internal[v as usize] + p.wait_s[i as usize],
+                        EdgeKind::Board {
+                            pattern,
+                            stop: i,
+                            in_station: true,
+                        },
+                    ));
+                }
             }
             if i > 0 {
                 edges.push((

@@ -184,7 +184,11 @@ pub(crate) fn rebuild(
             }
             EdgeKind::Walk { .. } => push(leg(LegMode::Walk, None)),
             EdgeKind::Transfer => push(leg(LegMode::Transfer, None)),
-            EdgeKind::Board { pattern, stop } => {
+            EdgeKind::Board {
+                pattern,
+                stop,
+                in_station,
+            } => {
                 let p = &patterns[pattern as usize];
                 let line = net.line(p.line);
                 let (headway_s, wait_s) = (
@@ -192,6 +196,14 @@ pub(crate) fn rebuild(
                     p.wait_s[stop as usize],
                 );
                 let headway_min = f64::from(headway_s) / 60.0;
+                if in_station {
+                    push(Leg {
+                        time_s: w - wait_s,
+                        to: from,
+                        detail: Some("change of train inside the station".to_owned()),
+                        ..leg(LegMode::Transfer, None)
+                    });
+                }
                 push(Leg {
                     time_s: wait_s,
                     detail: Some(if p.timetabled && wait_s * 2 < headway_s {
@@ -204,7 +216,7 @@ pub(crate) fn rebuild(
                     to: from,
                     ..leg(LegMode::Wait, Some(line.id.clone()))
                 });
-                if p.processing_s > 0 {
+                if p.processing_s > 0 && !in_station {
                     push(Leg {
                         time_s: p.processing_s,
                         detail: Some(format!(
