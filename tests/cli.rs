@@ -295,3 +295,53 @@ fn a_closed_output_pipe_is_not_a_panic() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.code(), Some(0), "{stderr}");
 }
+
+/// Splits an example command line, honouring double quotes.
+fn split_args(line: &str) -> Vec<String> {
+    let mut args = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ' ' if !quoted => {
+                if !current.is_empty() {
+                    args.push(std::mem::take(&mut current));
+                }
+            }
+            _ => current.push(c),
+        }
+    }
+    if !current.is_empty() {
+        args.push(current);
+    }
+    args
+}
+
+#[test]
+fn help_examples_that_only_read_run_as_written() {
+    let mut ran = 0;
+    for sub in ["route", "validate", "inspect"] {
+        let help = ok(&[sub, "--help"]);
+        for line in help
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("commute "))
+        {
+            let mut args = split_args(line);
+            if args.last().is_some_and(|a| a.contains('*')) {
+                // The shell would expand the glob.
+                args.pop();
+                for entry in std::fs::read_dir(root().join("scenarios")).unwrap() {
+                    args.push(format!(
+                        "scenarios/{}",
+                        entry.unwrap().file_name().to_string_lossy()
+                    ));
+                }
+            }
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            ok(&args);
+            ran += 1;
+        }
+    }
+    assert!(ran >= 6, "only {ran} examples found");
+}

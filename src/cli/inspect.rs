@@ -12,8 +12,8 @@ use std::path::PathBuf;
 /// Takes a network folder (analysed in the default 07:00-09:00 window) or a scenario file.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
-  commute inspect networks/demo
-  commute inspect scenarios/demo-line22.toml --json")]
+  commute inspect networks/jjj
+  commute inspect scenarios/line22.toml --json")]
 pub struct Args {
     /// Network folder or scenario file.
     path: PathBuf,

@@ -29,10 +29,10 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "commute", version, propagate_version = true)]
 #[command(after_help = "Examples:
-  commute run scenarios/demo-base.toml
-  commute route scenarios/demo-base.toml --from Xiongan --to Guomao --mode transit
+  commute run scenarios/jjj-2024.toml
+  commute route scenarios/jjj-2024.toml --from Xiongan --to Guomao --mode transit
   commute validate scenarios/*.toml
-  commute inspect networks/demo")]
+  commute inspect networks/jjj")]
 struct Cli {
     #[command(subcommand)]
     command: Command,

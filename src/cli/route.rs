@@ -15,9 +15,9 @@ use std::path::PathBuf;
 /// headway over the scenario's window.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
-  commute route scenarios/demo-base.toml --from Xiongan --to Guomao
-  commute route scenarios/demo-base.toml --from \"Beijing West\" --to \"Xiong'an station\" --mode transit --json
-  commute route scenarios/demo-base.toml --from Langfang --to Guomao --depart 08:00")]
+  commute route scenarios/jjj-2024.toml --from Xiongan --to Guomao
+  commute route scenarios/jjj-2024.toml --from \"Beijing West\" --to rs_xiongan --mode transit --json
+  commute route scenarios/jjj-2024.toml --from Langfang --to Guomao --depart 08:00")]
 pub struct Args {
     /// Scenario file (TOML).
     scenario: PathBuf,

@@ -15,8 +15,8 @@ use std::time::Instant;
 /// zones.csv (residents and jobs reachable within 30-120 minutes) and summary.json.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
-  commute run scenarios/demo-base.toml
-  commute run scenarios/demo-line22.toml --out out/line22 --threads 2 --force")]
+  commute run scenarios/jjj-2024.toml
+  commute run scenarios/line22.toml --out out/line22 --threads 2 --force")]
 pub struct Args {
     /// Scenario file (TOML).
     scenario: PathBuf,
