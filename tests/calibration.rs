@@ -172,7 +172,7 @@ fn xiongan_beijing_before_and_after_and_every_pair_reachable() {
         before["minutes"].as_f64().unwrap(),
         after["minutes"].as_f64().unwrap(),
     );
-    assert!(a < b - 60.0, "2014 {b:.1} min, 2024 {a:.1} min");
+    assert!(a < b - 30.0, "2014 {b:.1} min, 2024 {a:.1} min");
 
     let tmp = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_commute"))
