@@ -3,27 +3,9 @@
 
 mod common;
 
-use common::root;
+use common::{commute_ok, root};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn commute(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_commute"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("run commute")
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = commute(args);
-    assert!(
-        out.status.success(),
-        "commute {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+use std::process::Command;
 
 fn read(dir: &Path, file: &str) -> Vec<u8> {
     std::fs::read(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
@@ -34,7 +16,7 @@ fn one_and_two_threads_write_identical_files() {
     let tmp = tempfile::tempdir().unwrap();
     let (a, b) = (tmp.path().join("t1"), tmp.path().join("t2"));
     for (dir, threads) in [(&a, "1"), (&b, "2")] {
-        ok(&[
+        commute_ok(&[
             "run",
             "scenarios/demo-line22.toml",
             "--out",
@@ -59,7 +41,7 @@ fn one_and_two_threads_write_identical_files() {
 fn run_writes_every_zone_pair_and_mode() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("base");
-    ok(&[
+    commute_ok(&[
         "run",
         "scenarios/demo-base.toml",
         "--out",
@@ -115,7 +97,7 @@ fn default_output_folder_is_named_after_the_scenario() {
 
 #[test]
 fn route_json_has_the_documented_shape() {
-    let text = ok(&[
+    let text = commute_ok(&[
         "route",
         "scenarios/demo-base.toml",
         "--from",
@@ -165,7 +147,7 @@ fn route_json_has_the_documented_shape() {
 
 #[test]
 fn route_text_shows_a_leg_table_and_names_resolve_case_insensitively() {
-    let text = ok(&[
+    let text = commute_ok(&[
         "route",
         "scenarios/demo-line22.toml",
         "--from",
@@ -175,7 +157,7 @@ fn route_text_shows_a_leg_table_and_names_resolve_case_insensitively() {
     ]);
     assert!(text.starts_with("Yanjiao -> Guomao by transit:"), "{text}");
     assert!(text.contains("L22"), "{text}");
-    let car = ok(&[
+    let car = commute_ok(&[
         "route",
         "scenarios/demo-base.toml",
         "--from",
@@ -191,7 +173,7 @@ fn route_text_shows_a_leg_table_and_names_resolve_case_insensitively() {
 #[test]
 fn no_route_is_reported_not_an_error() {
     // A station has no car access: no car route, exit 0.
-    let text = ok(&[
+    let text = commute_ok(&[
         "route",
         "scenarios/demo-base.toml",
         "--from",
@@ -213,7 +195,7 @@ fn depart_moves_the_window() {
     // Museum, its first stop): the half-headway
     // wait, and so the trip, is shorter in a window starting at 07:00 than at 05:00.
     let at = |depart: &str| -> f64 {
-        let text = ok(&[
+        let text = commute_ok(&[
             "route",
             "scenarios/demo-base.toml",
             "--from",
@@ -235,13 +217,13 @@ fn depart_moves_the_window() {
 
 #[test]
 fn inspect_counts_and_json() {
-    let text = ok(&["inspect", "networks/demo", "--json"]);
+    let text = commute_ok(&["inspect", "networks/demo", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(v["zones"], 12);
     assert_eq!(v["lines_by_mode"]["hsr"], 2);
     assert_eq!(v["nodes_by_kind"]["zone_centroid"], 12);
     assert_eq!(v["unreachable_zone_pairs"]["best"], 0);
-    let text = ok(&["inspect", "scenarios/demo-line22.toml"]);
+    let text = commute_ok(&["inspect", "scenarios/demo-line22.toml"]);
     assert!(
         text.contains("subway") && text.contains("unreachable zone pairs"),
         "{text}"
@@ -255,7 +237,7 @@ fn validate_accepts_every_shipped_scenario() {
         args.push(entry.unwrap().path().display().to_string());
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let text = ok(&args);
+    let text = commute_ok(&args);
     assert_eq!(
         text.lines().filter(|l| l.starts_with("ok: ")).count(),
         args.len() - 1,
@@ -265,9 +247,9 @@ fn validate_accepts_every_shipped_scenario() {
 
 #[test]
 fn help_has_examples_for_every_subcommand() {
-    assert!(ok(&["--help"]).contains("Examples:"));
+    assert!(commute_ok(&["--help"]).contains("Examples:"));
     for sub in ["run", "route", "validate", "inspect"] {
-        let text = ok(&[sub, "--help"]);
+        let text = commute_ok(&[sub, "--help"]);
         assert!(text.contains("Examples:"), "{sub} --help has no examples");
     }
 }
@@ -322,7 +304,7 @@ fn split_args(line: &str) -> Vec<String> {
 fn help_examples_that_only_read_run_as_written() {
     let mut ran = 0;
     for sub in ["route", "validate", "inspect"] {
-        let help = ok(&[sub, "--help"]);
+        let help = commute_ok(&[sub, "--help"]);
         for line in help
             .lines()
             .filter_map(|l| l.trim().strip_prefix("commute "))
@@ -339,7 +321,7 @@ fn help_examples_that_only_read_run_as_written() {
                 }
             }
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
-            ok(&args);
+            commute_ok(&args);
             ran += 1;
         }
     }

@@ -218,6 +218,15 @@ fn node_ref(nodes: &Refs, row: &mut Row<'_>, column: &str) -> Option<NodeId> {
 struct SeenIds(HashMap<String, (PathBuf, u64)>, HashSet<String>);
 
 impl SeenIds {
+    /// Starts with the ids of the table's rows that could not be read at all.
+    fn with_broken_rows_of(table: &Table) -> Self {
+        let mut seen = SeenIds::default();
+        for id in table.broken_values("id") {
+            seen.mention(Some(id));
+        }
+        seen
+    }
+
     /// Notes an id read from a row, whether or not the row is valid.
     fn mention(&mut self, id: Option<&str>) {
         if let Some(id) = id {
@@ -294,10 +303,7 @@ impl Loader<'_> {
         ) else {
             return;
         };
-        let mut seen = SeenIds::default();
-        for id in t.broken_values("id") {
-            seen.mention(Some(id));
-        }
+        let mut seen = SeenIds::with_broken_rows_of(&t);
         for i in 0..t.len() {
             let mut row = t.row(i, &mut self.problems);
             let id = row.text("id");
@@ -474,10 +480,7 @@ impl Loader<'_> {
         ) else {
             return;
         };
-        let mut seen = SeenIds::default();
-        for id in t.broken_values("id") {
-            seen.mention(Some(id));
-        }
+        let mut seen = SeenIds::with_broken_rows_of(&t);
         let mut line_rows: Vec<(PathBuf, u64)> = Vec::new();
         for i in 0..t.len() {
             let mut row = t.row(i, &mut self.problems);
@@ -651,10 +654,7 @@ impl Loader<'_> {
         ) else {
             return;
         };
-        let mut seen = SeenIds::default();
-        for id in t.broken_values("id") {
-            seen.mention(Some(id));
-        }
+        let mut seen = SeenIds::with_broken_rows_of(&t);
         let mut centroids = HashMap::new();
         for i in 0..t.len() {
             let mut row = t.row(i, &mut self.problems);

@@ -7,6 +7,7 @@ use commute::io::load_scenario;
 use commute::routing::{Engine, Skims, skim_all};
 use commute::scenario::Scenario;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// The repository root.
 pub fn root() -> PathBuf {
@@ -38,4 +39,23 @@ pub fn load(path: &Path) -> Scenario {
 /// Skims of a scenario in its window.
 pub fn skims(s: &Scenario) -> Skims {
     skim_all(&Engine::new(&s.network, s.window))
+}
+
+/// Runs the `commute` binary with `args` in the repository root; returns its standard output,
+/// panicking with its error output when it fails.
+pub fn commute_ok<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_commute"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run commute");
+    assert!(
+        out.status.success(),
+        "commute {:?} failed: {}",
+        args.iter()
+            .map(|a| a.as_ref().to_string_lossy().into_owned())
+            .collect::<Vec<_>>(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
 }
