@@ -323,6 +323,48 @@ impl Line {
         }
     }
 
+    /// The stops in the order vehicles serve them in `direction`, each with the run time and
+    /// distance from the previous stop in that order (a reverse run uses the forward values of
+    /// the stop after).
+    pub fn stops_in(&self, direction: Direction) -> Vec<Stop> {
+        match direction {
+            Direction::Forward => self.stops.clone(),
+            Direction::Reverse => {
+                let k = self.stops.len();
+                (0..k)
+                    .rev()
+                    .map(|i| {
+                        let next = self.stops.get(i + 1);
+                        Stop {
+                            node: self.stops[i].node,
+                            run_s: next.map_or(0, |s| s.run_s),
+                            dwell_s: self.stops[i].dwell_s,
+                            distance_km: next.map_or(0.0, |s| s.distance_km),
+                        }
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    /// Every departure from the first stop in `direction` over the day, sorted, seconds since
+    /// midnight: the explicit departures plus a vehicle every headway from the start of each
+    /// headway period (up to, not including, its end).
+    pub fn trips(&self, direction: Direction) -> Vec<Seconds> {
+        let mut out: Vec<Seconds> = self
+            .departures
+            .iter()
+            .filter(|d| d.direction == direction)
+            .map(|d| d.time_s)
+            .collect();
+        for p in &self.headways {
+            out.extend((p.start_s..p.end_s).step_by(p.headway_s as usize));
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// Number of departures in `[start_s, end_s)` in one direction: fractional for headway
     /// periods (overlap / headway), whole for explicit departures.
     pub fn departures_in(&self, direction: Direction, start_s: Seconds, end_s: Seconds) -> f64 {

@@ -21,7 +21,7 @@
 //! Zone centroids are barriers: reachable, never passed through.
 
 use super::csr::Csr;
-use crate::network::{AccessMode, Direction, LineId, Network, NodeKind, Stop};
+use crate::network::{AccessMode, LineId, Network, NodeKind, Stop};
 use crate::scenario::Window;
 use crate::time::Seconds;
 
@@ -168,30 +168,7 @@ pub(crate) fn patterns(net: &Network, window: Window) -> Vec<Pattern> {
     let mut out = Vec::new();
     for (li, line) in net.lines().iter().enumerate() {
         for &direction in line.directions() {
-            let stops = match direction {
-                Direction::Forward => line.stops.clone(),
-                Direction::Reverse => {
-                    // Run time and distance from the previous stop, in reverse order: the forward
-                    // values of the stop after.
-                    let k = line.stops.len();
-                    (0..k)
-                        .rev()
-                        .map(|i| {
-                            let (run_s, distance_km) = if i + 1 < k {
-                                (line.stops[i + 1].run_s, line.stops[i + 1].distance_km)
-                            } else {
-                                (0, 0.0)
-                            };
-                            Stop {
-                                node: line.stops[i].node,
-                                run_s,
-                                dwell_s: line.stops[i].dwell_s,
-                                distance_km,
-                            }
-                        })
-                        .collect()
-                }
-            };
+            let stops = line.stops_in(direction);
             // Service at each stop: the departures that leave *that stop* within the window, i.e.
             // first-stop departures shifted by the time the vehicle takes to get there.
             let timetabled = line.headways.is_empty();
