@@ -190,29 +190,35 @@ fn no_route_is_reported_not_an_error() {
 }
 
 #[test]
-fn depart_moves_the_window() {
-    // Line 1 runs every 5 minutes before 07:00 and every 2.5 minutes from 07:00 (from Military
-    // Museum, its first stop): the half-headway
-    // wait, and so the trip, is shorter in a window starting at 07:00 than at 05:00.
-    let at = |depart: &str| -> f64 {
+fn depart_routes_on_the_timetable_and_shows_the_trips_taken() {
+    // Custom bus CB1 leaves Derong Dijing at 06:40, 07:00 and 07:20 and takes 55 minutes.
+    let at = |depart: &str| -> serde_json::Value {
         let text = commute_ok(&[
             "route",
             "scenarios/demo-base.toml",
             "--from",
-            "Military Museum",
+            "Derong Dijing",
             "--to",
-            "Guomao (subway)",
+            "Dawanglu bus stop",
             "--mode",
             "transit",
             "--depart",
             depart,
             "--json",
         ]);
-        serde_json::from_str::<serde_json::Value>(&text).unwrap()["minutes"]
-            .as_f64()
-            .unwrap()
+        serde_json::from_str(&text).unwrap()
     };
-    assert_eq!(at("05:00") - at("07:00"), 1.25);
+    let early = at("06:55");
+    assert_eq!(early["minutes"], 60.0, "5 min wait + 55 min ride: {early}");
+    let ride = &early["legs"][1];
+    assert_eq!(
+        (ride["mode"].as_str(), ride["start"].as_str()),
+        (Some("custom_bus"), Some("07:00"))
+    );
+    assert_eq!(ride["detail"], "departs 07:00, arrives 07:55");
+    let late = at("07:01");
+    assert_eq!(late["minutes"], 74.0, "19 min wait for the 07:20: {late}");
+    assert_eq!(late["legs"][0]["start"], "07:01");
 }
 
 #[test]

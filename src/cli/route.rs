@@ -3,16 +3,19 @@
 use anyhow::{Context, bail};
 use commute::io::load_scenario;
 use commute::network::{Network, NodeId, Place};
-use commute::routing::{Engine, TravelMode, Trip};
-use commute::time::{parse_clock, to_minutes};
+use commute::routing::{
+    Engine, RaptorWorkspace, Timetable, TravelMode, Trip, earliest_arrivals, journey,
+};
+use commute::time::{format_clock, parse_clock, to_minutes};
 use serde_json::json;
 use std::path::PathBuf;
 
 /// The best itinerary from one place to another.
 ///
-/// Places are zone or node ids, or their English names (case-insensitive). Public transport is
-/// routed in the deterministic frequency-based mode: each boarding waits half the line's mean
-/// headway over the scenario's window.
+/// Places are zone or node ids, or their English names (case-insensitive). Without --depart,
+/// public transport is routed in the deterministic frequency-based mode: each boarding waits half
+/// the line's mean headway over the scenario's window. With --depart, it is routed on the
+/// timetable (every trip of the day, RAPTOR): the itinerary shows the actual departures taken.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   commute route scenarios/jjj-2024.toml --from Xiongan --to Guomao
@@ -30,7 +33,7 @@ pub struct Args {
     /// Travel mode.
     #[arg(long, value_enum, default_value_t = ModeArg::Best)]
     mode: ModeArg,
-    /// Departure time HH:MM: the scenario's window is moved to start then (same length).
+    /// Departure time HH:MM: route public transport on the timetable, leaving then.
     #[arg(long)]
     depart: Option<String>,
     /// Print JSON instead of a table.
@@ -64,22 +67,32 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let net = &scenario.network;
     let (from, from_name) = place(net, &args.from, "--from")?;
     let (to, to_name) = place(net, &args.to, "--to")?;
-    let mut window = scenario.window;
-    if let Some(depart) = &args.depart {
-        let start = parse_clock(depart)
-            .map_err(anyhow::Error::msg)
-            .context("--depart")?;
-        window = window.starting_at(start);
-    }
-    let engine = Engine::new(net, window);
+    let depart = match &args.depart {
+        Some(text) => Some(
+            parse_clock(text)
+                .map_err(anyhow::Error::msg)
+                .context("--depart")?,
+        ),
+        None => None,
+    };
+    let engine = Engine::new(net, scenario.window);
     let modes: &[TravelMode] = match args.mode {
         ModeArg::Car => &[TravelMode::Car],
         ModeArg::Transit => &[TravelMode::Transit],
         ModeArg::Best => &[TravelMode::Transit, TravelMode::Car],
     };
+    let route = |mode: TravelMode| match (mode, depart) {
+        (TravelMode::Transit, Some(depart_s)) => {
+            let timetable = Timetable::new(net);
+            let mut ws = RaptorWorkspace::default();
+            earliest_arrivals(net, &timetable, from, depart_s, &mut ws);
+            journey(net, &timetable, &ws, to)
+        }
+        _ => engine.route(mode, from, to),
+    };
     let best: Option<(TravelMode, Trip)> = modes
         .iter()
-        .filter_map(|&m| engine.route(m, from, to).map(|t| (m, t)))
+        .filter_map(|&m| route(m).map(|t| (m, t)))
         .min_by_key(|(_, t)| t.time_s);
     let requested = match args.mode {
         ModeArg::Car => "car",
@@ -102,6 +115,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                     "from": net.node(l.from).name,
                     "to": net.node(l.to).name,
                     "minutes": to_minutes(l.time_s),
+                    "start": l.start_s.map(format_clock),
                     "detail": l.detail,
                 })).collect::<Vec<_>>(),
             }),
@@ -126,7 +140,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         trip.cost_yuan()
     );
     let name = |n: NodeId| net.node(n).name.clone();
-    let rows: Vec<[String; 6]> = trip
+    let rows: Vec<[String; 7]> = trip
         .legs
         .iter()
         .map(|l| {
@@ -135,25 +149,26 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 l.line.clone().unwrap_or_default(),
                 name(l.from),
                 name(l.to),
+                l.start_s.map(format_clock).unwrap_or_default(),
                 format!("{:.1}", to_minutes(l.time_s)),
                 l.detail.clone().unwrap_or_default(),
             ]
         })
         .collect();
-    let header = ["mode", "line", "from", "to", "min", "note"];
+    let header = ["mode", "line", "from", "to", "start", "min", "note"];
     let mut widths = header.map(str::len);
     for r in &rows {
         for (w, cell) in widths.iter_mut().zip(r) {
             *w = (*w).max(cell.chars().count());
         }
     }
-    let format_row = |cells: [&str; 6]| {
+    let format_row = |cells: [&str; 7]| {
         let line: Vec<String> = cells
             .iter()
             .zip(widths)
             .enumerate()
             .map(|(i, (c, w))| {
-                if i == 4 {
+                if i == 5 {
                     format!("{c:>w$}")
                 } else {
                     format!("{c:<w$}")
@@ -164,7 +179,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     };
     outln!("{}", format_row(header));
     for r in &rows {
-        outln!("{}", format_row([&r[0], &r[1], &r[2], &r[3], &r[4], &r[5]]));
+        outln!(
+            "{}",
+            format_row([&r[0], &r[1], &r[2], &r[3], &r[4], &r[5], &r[6]])
+        );
     }
     Ok(())
 }

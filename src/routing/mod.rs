@@ -5,13 +5,17 @@
 mod csr;
 mod dijkstra;
 mod graph;
+mod raptor;
 mod skim;
+mod timetable;
 mod trip;
 
 pub use csr::Csr;
 pub use dijkstra::{UNREACHED, Workspace, one_to_all};
 pub use graph::RoutingGraph;
+pub use raptor::{MAX_VEHICLES, RaptorWorkspace, earliest_arrivals, journey};
 pub use skim::{OdResult, Skims, skim_all};
+pub use timetable::Timetable;
 pub use trip::{Leg, LegMode, Trip};
 
 use crate::network::{Network, NodeId};

@@ -53,6 +53,8 @@ pub struct Leg {
     pub cost_yuan: f64,
     /// A note for people, e.g. why a wait lasts as long as it does.
     pub detail: Option<String>,
+    /// Clock time the leg starts, seconds since midnight (timetable routing only).
+    pub start_s: Option<Seconds>,
 }
 
 /// A door-to-door itinerary.
@@ -163,6 +165,7 @@ pub(crate) fn rebuild(
             distance_km: 0.0,
             cost_yuan: 0.0,
             detail: None,
+            start_s: None,
         };
         match graph.kinds[e] {
             EdgeKind::Road { link, .. } => {
