@@ -272,8 +272,9 @@ pub fn journey(
     ws: &RaptorWorkspace,
     target: NodeId,
 ) -> Option<Trip> {
-    // The best final step: (arrival, round, node, label, egress access link).
-    let mut best: Option<(Seconds, usize, usize, Label, Option<(u32, Seconds)>)> = None;
+    // The best last step: (arrival, round, node, label, egress access link and its time).
+    type Last = (Seconds, usize, usize, Label, Option<(u32, Seconds)>);
+    let mut best: Option<Last> = None;
     let mut consider = |t: Seconds, k: usize, v: usize, label: Label, egress| {
         if t != NEVER && best.is_none_or(|(b, bk, ..)| (t, k) < (b, bk)) {
             best = Some((t, k, v, label, egress));
@@ -626,7 +627,7 @@ mod tests {
     fn oracle(net: &Network, tt: &Timetable, source: NodeId, depart_s: Seconds) -> Vec<Seconds> {
         let mut best: HashMap<State, Seconds> = HashMap::new();
         let mut heap = BinaryHeap::new();
-        let mut push =
+        let push =
             |best: &mut HashMap<State, Seconds>, heap: &mut BinaryHeap<_>, s: State, t: Seconds| {
                 if best.get(&s).is_none_or(|&b| t < b) {
                     best.insert(s, t);
