@@ -1,12 +1,17 @@
 //! Routing benchmarks: one-to-all Dijkstra on a ~100k-node road-like grid (ours with a reused
-//! workspace vs petgraph), and all-zones skims on the demo scenario.
+//! workspace vs petgraph), all-zones skims on the demo scenario, and timetable routing on the
+//! regional network (one RAPTOR search; a 2-hour window of departures every minute as range
+//! RAPTOR vs one search per departure).
 //!
 //! Run with `cargo bench --bench routing`. Measurement times are short on purpose.
 
 mod common;
 
 use commute::io::load_scenario;
-use commute::routing::{Csr, Engine, Workspace, one_to_all, skim_all};
+use commute::routing::{
+    Csr, Engine, RaptorWorkspace, Timetable, Workspace, earliest_arrivals, earliest_arrivals_range,
+    one_to_all, skim_all,
+};
 use criterion::{Criterion, criterion_group, criterion_main};
 use petgraph::graph::NodeIndex;
 use std::hint::black_box;
@@ -80,5 +85,36 @@ fn skim_demo(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, one_to_all_grid, skim_demo);
+fn raptor_jjj(c: &mut Criterion) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/jjj-2024.toml");
+    let scenario = load_scenario(&path).expect("regional scenario loads");
+    let net = &scenario.network;
+    let timetable = Timetable::new(net);
+    let origin = net.zone(net.zone_id("xiongan").expect("zone")).centroid;
+    let departures: Vec<u32> = (0..120).map(|m| 7 * 3600 + m * 60).collect();
+    let mut ws = RaptorWorkspace::default();
+    let mut group = c.benchmark_group("raptor_jjj_from_xiongan");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(4));
+    group.bench_function("one_departure", |b| {
+        b.iter(|| earliest_arrivals(net, &timetable, origin, black_box(8 * 3600), &mut ws));
+    });
+    group.bench_function("120_departures_one_search_each", |b| {
+        b.iter(|| {
+            for &d in &departures {
+                earliest_arrivals(net, &timetable, origin, d, &mut ws);
+            }
+        });
+    });
+    group.bench_function("120_departures_range_raptor", |b| {
+        b.iter(|| {
+            earliest_arrivals_range(net, &timetable, origin, &departures, &mut ws, |_, _| {})
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, one_to_all_grid, skim_demo, raptor_jjj);
 criterion_main!(benches);

@@ -13,7 +13,9 @@ mod trip;
 pub use csr::Csr;
 pub use dijkstra::{UNREACHED, Workspace, one_to_all};
 pub use graph::RoutingGraph;
-pub use raptor::{MAX_VEHICLES, RaptorWorkspace, earliest_arrivals, journey};
+pub use raptor::{
+    MAX_VEHICLES, RaptorWorkspace, earliest_arrivals, earliest_arrivals_range, journey,
+};
 pub use skim::{OdResult, Skims, skim_all};
 pub use timetable::Timetable;
 pub use trip::{Leg, LegMode, Trip};

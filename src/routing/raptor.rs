@@ -143,15 +143,67 @@ pub fn earliest_arrivals(
     depart_s: Seconds,
     ws: &mut RaptorWorkspace,
 ) {
+    ws.reset(net.nodes().len(), tt.patterns.len());
+    ws.rounds = 0;
+    search(net, tt, source, depart_s, ws);
+}
+
+/// Range RAPTOR: earliest arrivals from `source` for each of `departures` (clock seconds, any
+/// order), calling `visit` with each departure time and the workspace holding its labels, latest
+/// departure first. Labels carry over from one departure to the next earlier one (arriving as
+/// early as a later departure is always possible by waiting), so each search only propagates
+/// what the earlier start improves: the work shared across the window is done once.
+pub fn earliest_arrivals_range(
+    net: &Network,
+    tt: &Timetable,
+    source: NodeId,
+    departures: &[Seconds],
+    ws: &mut RaptorWorkspace,
+    mut visit: impl FnMut(Seconds, &RaptorWorkspace),
+) {
+    let mut order = departures.to_vec();
+    order.sort_unstable_by(|a, b| b.cmp(a));
+    order.dedup();
+    ws.reset(net.nodes().len(), tt.patterns.len());
+    ws.rounds = 0;
+    for depart_s in order {
+        search(net, tt, source, depart_s, ws);
+        visit(depart_s, ws);
+    }
+}
+
+/// Carries round `k - 1`'s labels into round `k` where they are better.
+fn carry(ws: &mut RaptorWorkspace, k: usize) {
+    for v in 0..ws.street[k].len() {
+        if ws.street[k - 1][v] < ws.street[k][v] {
+            ws.street[k][v] = ws.street[k - 1][v];
+            ws.street_from[k][v] = StreetFrom::Carried;
+        }
+        if ws.alight[k - 1][v] < ws.alight[k][v] {
+            ws.alight[k][v] = ws.alight[k - 1][v];
+            ws.alight_from[k][v] = AlightFrom::Carried;
+        }
+    }
+}
+
+/// One RAPTOR search on top of the labels already in `ws` (none after a reset).
+fn search(
+    net: &Network,
+    tt: &Timetable,
+    source: NodeId,
+    depart_s: Seconds,
+    ws: &mut RaptorWorkspace,
+) {
     let n = net.nodes().len();
-    ws.reset(n, tt.patterns.len());
     ws.depart_s = depart_s;
     ws.source = source.index() as u32;
     let s = source.index();
-    ws.street[0][s] = depart_s;
-    ws.street_from[0][s] = StreetFrom::Source;
-    ws.marked[s] = true;
-    ws.heap.push(Reverse((depart_s, s as u32)));
+    if depart_s < ws.street[0][s] {
+        ws.street[0][s] = depart_s;
+        ws.street_from[0][s] = StreetFrom::Source;
+        ws.marked[s] = true;
+        ws.heap.push(Reverse((depart_s, s as u32)));
+    }
     if let Some(zone) = net.zone_at(source) {
         for &(v, time_s, i) in tt.access_of(zone) {
             let t = depart_s.saturating_add(time_s);
@@ -164,15 +216,8 @@ pub fn earliest_arrivals(
         }
     }
     walk(tt, ws, 0);
-    ws.rounds = 0;
     for k in 1..=MAX_VEHICLES {
-        // Carry the previous round's labels forward.
-        for v in 0..n {
-            ws.street[k][v] = ws.street[k - 1][v];
-            ws.alight[k][v] = ws.alight[k - 1][v];
-            ws.street_from[k][v] = StreetFrom::Carried;
-            ws.alight_from[k][v] = AlightFrom::Carried;
-        }
+        carry(ws, k);
         // Line directions serving a stop improved in the last round, from the earliest such stop.
         let mut any = false;
         for v in 0..n {
@@ -185,9 +230,13 @@ pub fn earliest_arrivals(
             }
         }
         if !any {
+            // Nothing more to scan; rounds kept from a later departure still get the news.
+            for later in k + 1..=ws.rounds {
+                carry(ws, later);
+            }
             break;
         }
-        ws.rounds = k;
+        ws.rounds = ws.rounds.max(k);
         for (p, pattern) in tt.patterns.iter().enumerate() {
             let start = std::mem::replace(&mut ws.pattern_start[p], u32::MAX);
             if start == u32::MAX {
@@ -751,5 +800,46 @@ mod tests {
             }
         }
         assert!(checked > 300, "only {checked} journeys used a vehicle");
+    }
+
+    #[test]
+    fn range_raptor_matches_one_search_per_departure() {
+        let (mut range_ws, mut single_ws) =
+            (RaptorWorkspace::default(), RaptorWorkspace::default());
+        let mut compared = 0;
+        for seed in 0..200 {
+            let mut rng = ChaCha8Rng::seed_from_u64(1000 + seed);
+            let net = random_network(&mut rng);
+            let tt = Timetable::new(&net);
+            let source = NodeId::new(rng.random_range(0..net.nodes().len()));
+            let first = rng.random_range(6 * 3600..8 * 3600);
+            let departures: Vec<Seconds> = (0..30).map(|i| first + i * 120).collect();
+            earliest_arrivals_range(
+                &net,
+                &tt,
+                source,
+                &departures,
+                &mut range_ws,
+                |depart_s, ws| {
+                    earliest_arrivals(&net, &tt, source, depart_s, &mut single_ws);
+                    for v in 0..net.nodes().len() {
+                        let target = NodeId::new(v);
+                        assert_eq!(
+                            ws.arrival(target),
+                            single_ws.arrival(target),
+                            "seed {seed}: node {v} leaving at {depart_s}"
+                        );
+                        if let Some(trip) = journey(&net, &tt, ws, target) {
+                            let sum: Seconds = trip.legs.iter().map(|l| l.time_s).sum();
+                            assert_eq!(sum, trip.time_s, "seed {seed}: legs add up");
+                            let single = journey(&net, &tt, &single_ws, target).unwrap();
+                            assert_eq!(trip.time_s, single.time_s);
+                            compared += 1;
+                        }
+                    }
+                },
+            );
+        }
+        assert!(compared > 1000, "only {compared} journeys compared");
     }
 }
