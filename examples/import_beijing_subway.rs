@@ -30,7 +30,8 @@
 //!   stations from the shared railway list, station articles on Wikipedia), and applied to every
 //!   station; the residuals are printed. All positions are marked `approximate`.
 //! - **Lines** (`lines.csv`): ids from `LINES`, English names from the line's aliases, mode
-//!   `subway`, capacity = carriages x carriage capacity (`carriage_types.json5`), fare `none`.
+//!   `subway`, capacity = carriages x carriage capacity (`carriage_types.json5`), fare from
+//!   `fare_rules.json5` (see `fare_rule`).
 //!   Loop lines repeat their first station at the end. The Capital Airport Express, whose
 //!   outbound trains run Beixinqiao - Sanyuanqiao - T3 - T2 - Sanyuanqiao - Beixinqiao
 //!   (`end_circle` in the data), is a one-way line over that loop.
@@ -1323,6 +1324,18 @@ fn nodes_csv(stations: &Stations, map: &Value, fit: &Fit) -> Result<String> {
     ))
 }
 
+/// The fare rule of a line, after `fare_rules.json5`: the Xijiao tram, the Capital Airport Express
+/// (25 yuan flat) and the Daxing Airport Express have their own fares; every other line shares the
+/// network's distance fare (the systems are defined in `networks/jjj/network.toml`).
+fn fare_rule(line_id: &str) -> &'static str {
+    match line_id {
+        "XJ" => "system:beijing_tram",
+        "CAE" => "flat:25",
+        "DAE" => "system:daxing_airport_express",
+        _ => "system:beijing_subway",
+    }
+}
+
 fn lines_csv(lines: &[SubwayLine]) -> String {
     let rows = lines
         .iter()
@@ -1333,7 +1346,7 @@ fn lines_csv(lines: &[SubwayLine]) -> String {
                 &l.name,
                 "subway",
                 &l.capacity.to_string(),
-                "none",
+                fare_rule(l.id),
                 if oneway { "true" } else { "false" },
                 &l.cn_name,
             ])

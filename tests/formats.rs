@@ -208,3 +208,36 @@ fn parts_add_tables_from_sub_folders() {
     let err = load_network(&dir).unwrap_err().to_string();
     assert!(err.contains("part folder `nowhere` not found"), "{err}");
 }
+
+#[test]
+fn fare_systems_are_checked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("net");
+    copy_demo(&dir);
+    let toml = std::fs::read_to_string(dir.join("network.toml")).unwrap();
+    std::fs::write(
+        dir.join("network.toml"),
+        toml.replace(
+            "bands = [[6.1, 3], [12.1, 4]",
+            "bands = [[12.1, 3], [6.1, 4]",
+        ),
+    )
+    .unwrap();
+    let lines = std::fs::read_to_string(dir.join("lines.csv")).unwrap();
+    std::fs::write(
+        dir.join("lines.csv"),
+        lines.replacen("system:subway", "system:metro", 1),
+    )
+    .unwrap();
+    let err = load_network(&dir).unwrap_err().to_string();
+    assert!(
+        err.contains("network.toml: field `fare_systems.subway`: expected bands"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "lines.csv:4: field `fare`: expected `none`, `flat:YUAN`, `per_km:YUAN` or `system:ID`"
+        ),
+        "{err}"
+    );
+}

@@ -51,7 +51,9 @@ fn a_change_of_line_pays_the_station_transfer_time_and_half_headways() {
     assert_eq!(t.time_s, t.legs.iter().map(|l| l.time_s).sum::<u32>());
     assert_eq!(t.transfers(), 1);
     assert_eq!(t.path_summary(), "L4 > L1");
-    assert_eq!(t.cost_yuan(), 5.0 + 4.0, "flat fares per boarding");
+    // One subway fare for the whole subway trip: 10 + 9.4 km is in the 12.1-22.1 km band.
+    assert_eq!(t.cost_yuan(), 5.0);
+    assert_eq!(t.legs[2].cost_yuan, 5.0, "charged on the first ride");
 }
 
 #[test]

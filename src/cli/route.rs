@@ -162,11 +162,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             *w = (*w).max(cell.chars().count());
         }
     }
+    // The clock column only when the itinerary has clock times (timetable routing).
+    let timed = trip.legs.iter().any(|l| l.start_s.is_some());
     let format_row = |cells: [&str; 7]| {
         let line: Vec<String> = cells
             .iter()
             .zip(widths)
             .enumerate()
+            .filter(|&(i, _)| timed || i != 4)
             .map(|(i, (c, w))| {
                 if i == 5 {
                     format!("{c:>w$}")

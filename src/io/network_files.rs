@@ -6,8 +6,8 @@ use super::table::{Row, Table};
 use super::{read_text, toml_problem};
 use crate::error::{Error, Problem, Result};
 use crate::network::{
-    AccessLink, AccessMode, Departure, Direction, FareRule, HeadwayPeriod, Line, Mode, Network,
-    Node, NodeId, NodeKind, RoadLink, Settings, Stop, Transfer, WalkLink, Zone, ZoneId,
+    AccessLink, AccessMode, Departure, Direction, FareRule, FareSystem, HeadwayPeriod, Line, Mode,
+    Network, Node, NodeId, NodeKind, RoadLink, Settings, Stop, Transfer, WalkLink, Zone, ZoneId,
 };
 use crate::time::{Seconds, minutes_to_seconds};
 use serde::Deserialize;
@@ -36,6 +36,16 @@ struct NetworkToml {
     /// Sub-folders holding more of the same tables (e.g. a generated subway layer).
     #[serde(default)]
     parts: Vec<String>,
+    /// Distance-based fare systems, by id.
+    #[serde(default)]
+    fare_systems: BTreeMap<String, FareSystemToml>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FareSystemToml {
+    bands: Vec<(f64, f64)>,
+    above_yuan: f64,
 }
 
 fn default_scheduled_wait_min() -> f64 {
@@ -154,7 +164,36 @@ fn settings(meta: &NetworkToml, path: &Path, problems: &mut Vec<Problem>) -> Set
         default_transfer_s,
         scheduled_wait_s,
         processing_s,
+        fare_systems: fare_systems(meta, &mut bad),
     }
+}
+
+fn fare_systems(meta: &NetworkToml, bad: &mut impl FnMut(&str, String)) -> Vec<FareSystem> {
+    let mut out = Vec::new();
+    for (id, system) in &meta.fare_systems {
+        let field = format!("fare_systems.{id}");
+        let amounts_ok = system
+            .bands
+            .iter()
+            .all(|&(km, yuan)| km.is_finite() && km > 0.0 && yuan.is_finite() && yuan >= 0.0)
+            && system.above_yuan.is_finite()
+            && system.above_yuan >= 0.0;
+        let ascending = system.bands.windows(2).all(|w| w[0].0 < w[1].0);
+        if !amounts_ok || !ascending {
+            bad(
+                &field,
+                "expected bands = [[up to km, yuan], ...] with ascending positive km and \
+                 non-negative fares, and above_yuan >= 0"
+                    .to_owned(),
+            );
+        }
+        out.push(FareSystem {
+            id: id.clone(),
+            bands: system.bands.clone(),
+            above_yuan: system.above_yuan,
+        });
+    }
+    out
 }
 
 struct Loader<'a> {
@@ -491,11 +530,13 @@ impl Loader<'_> {
             let capacity = row.whole("capacity", 1);
             let fare_text = row.text("fare");
             let fare = fare_text.and_then(|f| {
-                let parsed = FareRule::parse(f);
+                let parsed = FareRule::parse(f, &self.net.settings.fare_systems);
                 if parsed.is_none() {
                     row.problem(
                         Some("fare"),
-                        format!("expected `none`, `flat:YUAN` or `per_km:YUAN`, got `{f}`"),
+                        format!(
+                            "expected `none`, `flat:YUAN`, `per_km:YUAN` or `system:ID` (a fare system of network.toml), got `{f}`"
+                        ),
                     );
                 }
                 parsed

@@ -207,15 +207,23 @@ pub enum FareRule {
     Flat(f64),
     /// A fare per in-vehicle km, yuan/km.
     PerKm(f64),
+    /// The distance fare of a fare system (index into [`Settings::fare_systems`]).
+    System(usize),
 }
 
 impl FareRule {
-    /// Parses `none`, `flat:YUAN` or `per_km:YUAN`.
-    pub fn parse(text: &str) -> Option<Self> {
+    /// Parses `none`, `flat:YUAN`, `per_km:YUAN` or `system:ID` (a fare system of `systems`).
+    pub fn parse(text: &str, systems: &[FareSystem]) -> Option<Self> {
         if text == "none" {
             return Some(FareRule::None);
         }
         let (kind, value) = text.split_once(':')?;
+        if kind.trim() == "system" {
+            return systems
+                .iter()
+                .position(|s| s.id == value.trim())
+                .map(FareRule::System);
+        }
         let value: f64 = value
             .trim()
             .parse()
@@ -227,14 +235,27 @@ impl FareRule {
             _ => None,
         }
     }
+}
 
-    /// The fare for one boarding riding `distance_km`, yuan.
-    pub fn fare(self, distance_km: f64) -> f64 {
-        match self {
-            FareRule::None => 0.0,
-            FareRule::Flat(yuan) => yuan,
-            FareRule::PerKm(yuan_per_km) => yuan_per_km * distance_km,
-        }
+/// A distance-based fare charged once for consecutive rides on its lines (changing inside the
+/// fare system is free), like the Beijing subway's network fare.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FareSystem {
+    /// Id, as in `system:ID` fare rules.
+    pub id: String,
+    /// Distance bands `(up to km, yuan)`, ascending.
+    pub bands: Vec<(f64, f64)>,
+    /// Fare beyond the last band, yuan.
+    pub above_yuan: f64,
+}
+
+impl FareSystem {
+    /// The fare for riding `distance_km` within the system, yuan.
+    pub fn fare(&self, distance_km: f64) -> f64 {
+        self.bands
+            .iter()
+            .find(|&&(up_to_km, _)| distance_km <= up_to_km)
+            .map_or(self.above_yuan, |&(_, yuan)| yuan)
     }
 }
 
@@ -461,6 +482,8 @@ pub struct Settings {
     pub scheduled_wait_s: Seconds,
     /// Station processing time before boarding (ticket and security check), by mode, seconds.
     pub processing_s: [Seconds; 5],
+    /// Distance-based fare systems that `system:ID` fare rules refer to.
+    pub fare_systems: Vec<FareSystem>,
 }
 
 /// A reference to a road or walk link by position.

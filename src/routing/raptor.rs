@@ -444,7 +444,6 @@ pub fn journey(
                     let (u, w) = (p.nodes[board], p.nodes[stop]);
                     legs.push(Leg {
                         distance_km,
-                        cost_yuan: line.fare.fare(distance_km),
                         detail: Some(format!(
                             "departs {}, arrives {}",
                             format_clock(departs),
@@ -509,6 +508,7 @@ pub fn journey(
         }
     }
     legs.reverse();
+    super::trip::price(net, &mut legs);
     Some(Trip {
         time_s: arrival - ws.depart_s,
         legs,
@@ -542,6 +542,7 @@ mod tests {
             default_transfer_s: rng.random_range(0..6) * 60,
             scheduled_wait_s: 300,
             processing_s,
+            fare_systems: Vec::new(),
         };
         let mut net = Network::empty(settings);
         let node = |id: String, kind| Node {

@@ -3,7 +3,7 @@
 
 use super::dijkstra::Workspace;
 use super::graph::{EdgeKind, Pattern, RoutingGraph};
-use crate::network::{AccessMode, Mode, Network, NodeId};
+use crate::network::{AccessMode, FareRule, Mode, Network, NodeId};
 use crate::time::Seconds;
 
 /// What a leg of an itinerary is.
@@ -149,7 +149,7 @@ pub(crate) fn rebuild(
         }
         legs.push(leg);
     };
-    let mut ride: Option<(Leg, usize)> = None;
+    let mut ride: Option<Leg> = None;
     for e in edges {
         let (from, to, w) = (
             node(graph.csr.tail(e)),
@@ -230,34 +230,154 @@ pub(crate) fn rebuild(
                         ..leg(LegMode::Wait, Some(line.id.clone()))
                     });
                 }
-                ride = Some((
-                    Leg {
-                        time_s: 0,
-                        to: from,
-                        ..leg(LegMode::Ride(line.mode), Some(line.id.clone()))
-                    },
-                    pattern as usize,
-                ));
+                ride = Some(Leg {
+                    time_s: 0,
+                    to: from,
+                    ..leg(LegMode::Ride(line.mode), Some(line.id.clone()))
+                });
             }
             EdgeKind::Ride { pattern, stop } => {
-                if let Some((r, _)) = ride.as_mut() {
+                if let Some(r) = ride.as_mut() {
                     r.time_s += w;
                     r.distance_km += patterns[pattern as usize].stops[stop as usize].distance_km;
                     r.to = to;
                 }
             }
             EdgeKind::Dwell => {
-                if let Some((r, _)) = ride.as_mut() {
+                if let Some(r) = ride.as_mut() {
                     r.time_s += w;
                 }
             }
             EdgeKind::Alight => {
-                if let Some((mut r, p)) = ride.take() {
-                    r.cost_yuan = net.line(patterns[p].line).fare.fare(r.distance_km);
+                if let Some(r) = ride.take() {
                     push(r);
                 }
             }
         }
     }
+    price(net, &mut legs);
     Some(Trip { time_s, legs })
+}
+
+/// Sets the fare of every ride leg: per boarding for `flat` and `per_km` lines; once per fare
+/// system for consecutive rides on lines of the same system (changes inside the system are free;
+/// walking out or another vehicle ends the ride), on their total distance, charged on the first.
+pub(crate) fn price(net: &Network, legs: &mut [Leg]) {
+    // The open fare-system ride: (system, total km, index of its first leg).
+    let mut open: Option<(usize, f64, usize)> = None;
+    let close = |legs: &mut [Leg], open: &mut Option<(usize, f64, usize)>| {
+        if let Some((system, km, first)) = open.take() {
+            legs[first].cost_yuan = net.settings().fare_systems[system].fare(km);
+        }
+    };
+    for i in 0..legs.len() {
+        let rule = match legs[i].mode {
+            LegMode::Ride(_) => legs[i]
+                .line
+                .as_deref()
+                .and_then(|id| net.line_id(id))
+                .map(|l| net.line(l).fare),
+            LegMode::Wait | LegMode::Transfer => continue,
+            LegMode::Walk | LegMode::Car => None,
+        };
+        let km = legs[i].distance_km;
+        match rule {
+            Some(FareRule::System(s)) => match open.as_mut() {
+                Some((current, total, _)) if *current == s => {
+                    *total += km;
+                    legs[i].cost_yuan = 0.0;
+                }
+                _ => {
+                    close(legs, &mut open);
+                    open = Some((s, km, i));
+                }
+            },
+            other => {
+                close(legs, &mut open);
+                legs[i].cost_yuan = match other {
+                    Some(FareRule::Flat(yuan)) => yuan,
+                    Some(FareRule::PerKm(yuan_per_km)) => yuan_per_km * km,
+                    _ => legs[i].cost_yuan,
+                };
+            }
+        }
+    }
+    close(legs, &mut open);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::network::{FareSystem, Settings};
+
+    fn ride(net: &Network, line: &str, km: f64) -> Leg {
+        let l = net.line(net.line_id(line).unwrap());
+        Leg {
+            mode: LegMode::Ride(l.mode),
+            line: Some(line.to_owned()),
+            from: NodeId::new(0),
+            to: NodeId::new(0),
+            time_s: 60,
+            distance_km: km,
+            cost_yuan: 0.0,
+            detail: None,
+            start_s: None,
+        }
+    }
+
+    #[test]
+    fn a_fare_system_charges_once_per_ride_inside_it() {
+        let settings = Settings {
+            name: "fares".into(),
+            description: String::new(),
+            sources: Vec::new(),
+            default_transfer_s: 0,
+            scheduled_wait_s: 0,
+            processing_s: [0; 5],
+            fare_systems: vec![FareSystem {
+                id: "metro".into(),
+                bands: vec![(6.0, 3.0), (12.0, 4.0)],
+                above_yuan: 5.0,
+            }],
+        };
+        let mut net = Network::empty(settings);
+        for (id, fare) in [
+            ("M1", FareRule::System(0)),
+            ("M2", FareRule::System(0)),
+            ("B", FareRule::Flat(2.0)),
+            ("R", FareRule::PerKm(0.5)),
+        ] {
+            net.lines.push(crate::network::Line {
+                id: id.into(),
+                name: id.into(),
+                mode: Mode::Subway,
+                capacity: 1,
+                fare,
+                oneway: false,
+                stops: Vec::new(),
+                headways: Vec::new(),
+                departures: Vec::new(),
+            });
+        }
+        net.reindex();
+        let other = |mode| Leg {
+            mode,
+            line: None,
+            ..ride(&net, "B", 0.0)
+        };
+        let mut legs = vec![
+            ride(&net, "M1", 4.0),
+            other(LegMode::Transfer),
+            other(LegMode::Wait),
+            ride(&net, "M2", 5.0), // same system: 9 km in all -> 4 yuan, on the first leg
+            other(LegMode::Walk),
+            ride(&net, "M2", 2.0), // walked out: a new fare
+            ride(&net, "B", 7.0),
+            ride(&net, "M1", 13.0), // another vehicle in between: a new fare, above the bands
+            ride(&net, "R", 10.0),
+        ];
+        price(&net, &mut legs);
+        let costs: Vec<f64> = legs.iter().map(|l| l.cost_yuan).collect();
+        assert_eq!(costs, [4.0, 0.0, 0.0, 0.0, 0.0, 3.0, 2.0, 5.0, 5.0]);
+    }
 }

@@ -390,7 +390,7 @@ impl Applier {
                 if mode.is_none() {
                     c.fail("mode", "expected one of hsr, rail, subway, bus, custom_bus");
                 }
-                let fare_rule = FareRule::parse(fare);
+                let fare_rule = FareRule::parse(fare, &net.settings().fare_systems);
                 if fare_rule.is_none() {
                     c.fail(
                         "fare",
