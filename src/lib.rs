@@ -7,6 +7,7 @@ pub mod network;
 pub mod results;
 pub mod routing;
 pub mod scenario;
+pub mod sim;
 pub mod time;
 
 pub use error::{Error, Problem, Result};
