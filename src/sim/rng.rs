@@ -78,7 +78,7 @@ mod tests {
         }
         assert!((sum / 20_000.0 - 0.5).abs() < 0.01);
         assert!(
-            bins.iter().all(|&b| (9_500..10_500).contains(&b)),
+            bins.iter().all(|&b| (1_800..2_200).contains(&b)),
             "{bins:?}"
         );
     }
