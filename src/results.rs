@@ -112,8 +112,24 @@ pub struct RunSummary {
     pub network: NetworkCounts,
     /// Zone pairs and how many are unreachable.
     pub results: ResultInfo,
+    /// The Monte-Carlo settings, when draws were made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monte_carlo: Option<MonteCarloInfo>,
     /// How the run went; the only part that differs between identical runs.
     pub run: RunInfo,
+}
+
+/// Monte-Carlo settings of a run.
+#[derive(Debug, Clone, Serialize)]
+pub struct MonteCarloInfo {
+    /// Seed of every random stream.
+    pub seed: u64,
+    /// Draws (random phases of headway-based lines).
+    pub draws: u32,
+    /// Departure minutes per draw (every minute of the window).
+    pub departure_minutes: u32,
+    /// Samples per zone pair and mode: draws x departure minutes.
+    pub samples_per_pair: u64,
 }
 
 /// What was run.
@@ -282,4 +298,85 @@ pub fn zones_csv(net: &Network, skims: &Skims) -> Vec<u8> {
     });
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     csv_bytes(&header, rows)
+}
+
+/// `od.csv` of a Monte-Carlo run: per ordered zone pair and mode (`car`, `transit`, `best`: the
+/// better of the two in each sample), the share of samples with a route, the mean of those, and
+/// nearest-rank percentiles over all samples counting a missing route as infinitely long (an
+/// empty cell when the percentile falls on one), and the shares over 60 and 120 minutes.
+pub fn od_distribution_csv(
+    net: &Network,
+    transit: &crate::sim::montecarlo::TransitSamples,
+    skims: &Skims,
+) -> Vec<u8> {
+    use crate::sim::montecarlo::{NO_ROUTE, mode_samples};
+    use crate::sim::stats::percentile;
+    let zones = net.zones();
+    let modes = [
+        ("car", Some(TravelMode::Car)),
+        ("transit", Some(TravelMode::Transit)),
+        ("best", None),
+    ];
+    let rows = (0..zones.len()).flat_map(move |o| {
+        (0..zones.len())
+            .filter(move |&d| d != o)
+            .flat_map(move |d| {
+                modes.into_iter().map(move |(name, mode)| {
+                    let mut samples = mode_samples(transit, skims, mode, o, d);
+                    samples.sort_unstable();
+                    let minutes: Vec<f64> = samples
+                        .iter()
+                        .map(|&s| {
+                            if s == NO_ROUTE {
+                                f64::INFINITY
+                            } else {
+                                to_minutes(s)
+                            }
+                        })
+                        .collect();
+                    let reached: Vec<f64> =
+                        minutes.iter().copied().filter(|m| m.is_finite()).collect();
+                    let n = minutes.len().max(1) as f64;
+                    let cell = |v: Option<f64>| match v {
+                        Some(v) if v.is_finite() => format!("{v:.1}"),
+                        _ => String::new(),
+                    };
+                    let mut row = vec![zones[o].id.clone(), zones[d].id.clone(), name.to_owned()];
+                    row.push(minutes.len().to_string());
+                    row.push(format!("{:.4}", reached.len() as f64 / n));
+                    row.push(cell(
+                        (!reached.is_empty())
+                            .then(|| reached.iter().sum::<f64>() / reached.len() as f64),
+                    ));
+                    for p in [5.0, 25.0, 50.0, 75.0, 95.0] {
+                        row.push(cell(percentile(&minutes, p)));
+                    }
+                    for limit in [60.0, 120.0] {
+                        row.push(format!(
+                            "{:.4}",
+                            minutes.iter().filter(|&&m| m > limit).count() as f64 / n
+                        ));
+                    }
+                    row
+                })
+            })
+    });
+    csv_bytes(
+        &[
+            "origin",
+            "destination",
+            "mode",
+            "samples",
+            "reachable_share",
+            "mean_min",
+            "p5_min",
+            "p25_min",
+            "p50_min",
+            "p75_min",
+            "p95_min",
+            "share_over_60",
+            "share_over_120",
+        ],
+        rows,
+    )
 }

@@ -372,6 +372,13 @@ impl Line {
     /// midnight: the explicit departures plus a vehicle every headway from the start of each
     /// headway period (up to, not including, its end).
     pub fn trips(&self, direction: Direction) -> Vec<Seconds> {
+        self.trips_with_phase(direction, 0.0)
+    }
+
+    /// Like [`Line::trips`], with the headway-based departures of each period shifted by `phase`
+    /// (0..1) of its headway: where in the headway cycle the first vehicle runs, which a
+    /// frequency-only description leaves open. Explicit departures do not move.
+    pub fn trips_with_phase(&self, direction: Direction, phase: f64) -> Vec<Seconds> {
         let mut out: Vec<Seconds> = self
             .departures
             .iter()
@@ -379,7 +386,11 @@ impl Line {
             .map(|d| d.time_s)
             .collect();
         for p in &self.headways {
-            out.extend((p.start_s..p.end_s).step_by(p.headway_s as usize));
+            let shift = (phase.clamp(0.0, 1.0) * f64::from(p.headway_s)) as Seconds;
+            let first = p
+                .start_s
+                .saturating_add(shift.min(p.headway_s.saturating_sub(1)));
+            out.extend((first..p.end_s).step_by(p.headway_s as usize));
         }
         out.sort_unstable();
         out.dedup();

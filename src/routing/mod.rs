@@ -15,6 +15,7 @@ pub use dijkstra::{UNREACHED, Workspace, one_to_all};
 pub use graph::RoutingGraph;
 pub use raptor::{
     MAX_VEHICLES, RaptorWorkspace, earliest_arrivals, earliest_arrivals_range, journey,
+    zone_arrival,
 };
 pub use skim::{OdResult, Skims, skim_all};
 pub use timetable::Timetable;

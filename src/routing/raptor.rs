@@ -108,6 +108,22 @@ impl RaptorWorkspace {
     }
 }
 
+/// Earliest arrival at the centre of `zone` in the last search (through its walk and feeder
+/// access links), clock seconds.
+pub fn zone_arrival(
+    tt: &Timetable,
+    ws: &RaptorWorkspace,
+    zone: crate::network::ZoneId,
+) -> Option<Seconds> {
+    tt.access_of(zone)
+        .iter()
+        .filter_map(|&(v, time_s, _)| {
+            ws.arrival(NodeId::new(v as usize))
+                .map(|t| t.saturating_add(time_s))
+        })
+        .min()
+}
+
 /// Relaxes the walking layer from the street labels on the heap, within round `k`.
 fn walk(tt: &Timetable, ws: &mut RaptorWorkspace, k: usize) {
     while let Some(Reverse((d, u))) = ws.heap.pop() {

@@ -68,6 +68,12 @@ pub struct Timetable {
 impl Timetable {
     /// Lays out every trip of the day of `net`.
     pub fn new(net: &Network) -> Self {
+        Self::with_phases(net, |_| 0.0)
+    }
+
+    /// Like [`Timetable::new`], with each line's headway-based trips shifted by `phase(line)`
+    /// (0..1 of the headway; see [`crate::network::Line::trips_with_phase`]).
+    pub fn with_phases(net: &Network, phase: impl Fn(LineId) -> f64) -> Self {
         let n = net.nodes().len();
         let mut patterns = Vec::new();
         for (li, line) in net.lines().iter().enumerate() {
@@ -91,7 +97,7 @@ impl Timetable {
                     arrive,
                     depart,
                     distance_km: stops.iter().map(|s| s.distance_km).collect(),
-                    trips: line.trips(direction),
+                    trips: line.trips_with_phase(direction, phase(LineId::new(li))),
                     processing_s: net.settings().processing_s[line.mode.index()],
                 });
             }

@@ -10,5 +10,6 @@
 
 pub mod choice;
 pub mod gravity;
+pub mod montecarlo;
 pub mod rng;
 pub mod stats;
