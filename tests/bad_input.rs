@@ -503,14 +503,20 @@ fn run_refuses_to_overwrite_without_force() {
     let out = case.out();
     fs::create_dir(&out).unwrap();
     fs::write(out.join("keep.txt"), "earlier results").unwrap();
+    fs::write(out.join("summary.json"), "{}").unwrap();
 
     let output = case.run(&case.scenario());
     assert_rejected(&output, &["out", "already exists", "--force"]);
-    let names: Vec<String> = fs::read_dir(&out)
+    let mut names: Vec<String> = fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names, ["keep.txt"], "the existing folder was changed");
+    names.sort();
+    assert_eq!(
+        names,
+        ["keep.txt", "summary.json"],
+        "the existing folder was changed"
+    );
     assert_eq!(
         fs::read_to_string(out.join("keep.txt")).unwrap(),
         "earlier results"
@@ -594,4 +600,44 @@ fn untouched_fixture_runs() {
     assert_no_panic(&output);
     assert!(case.out().join("od.csv").is_file());
     case.assert_no_temp_folders();
+}
+
+#[test]
+fn force_never_replaces_what_is_not_an_earlier_run() {
+    let case = Case::new();
+    // A folder of other files, and a plain file.
+    let docs = case.dir.path().join("docs");
+    fs::create_dir(&docs).unwrap();
+    fs::write(docs.join("thesis.txt"), "years of work").unwrap();
+    let file = case.dir.path().join("notes.txt");
+    fs::write(&file, "notes").unwrap();
+    for target in [&docs, &file] {
+        let output = run_cli([
+            "run".as_ref(),
+            case.scenario().as_os_str(),
+            "--out".as_ref(),
+            target.as_os_str(),
+            "--force".as_ref(),
+        ]);
+        assert_rejected(&output, &["is not an earlier commute output"]);
+    }
+    assert_eq!(
+        fs::read_to_string(docs.join("thesis.txt")).unwrap(),
+        "years of work"
+    );
+    assert_eq!(fs::read_to_string(&file).unwrap(), "notes");
+    case.assert_no_temp_folders();
+}
+
+#[test]
+fn a_scenario_name_cannot_escape_the_output_folder() {
+    let case = Case::new();
+    let path = case.dir.path().join("escape.toml");
+    fs::write(
+        &path,
+        "version = 1\nname = \"../victim\"\nnetwork = \"net\"\n",
+    )
+    .unwrap();
+    let output = case.run(&path);
+    assert_rejected(&output, &["escape.toml:2: field `name`", "`../victim`"]);
 }

@@ -14,13 +14,25 @@ pub struct OutputDir {
 }
 
 impl OutputDir {
-    /// Starts writing the folder `target`. Fails if it exists and `force` is false.
+    /// Starts writing the folder `target`. If it exists it is replaced only with `force`, and
+    /// only when it is an earlier `commute` output (it holds `summary.json`) or an empty folder:
+    /// `--force` never deletes anything else.
     pub fn create(target: &Path, force: bool) -> Result<OutputDir> {
-        if target.exists() && !force {
-            return Err(Error::Invalid(vec![Problem::file(
-                target,
-                "output folder already exists; pass --force to replace it",
-            )]));
+        if target.exists() || target.is_symlink() {
+            let refuse =
+                |why: &str| Err(Error::Invalid(vec![Problem::file(target, why.to_owned())]));
+            if !force {
+                return refuse("output folder already exists; pass --force to replace it");
+            }
+            let is_run = target.is_dir()
+                && !target.is_symlink()
+                && (target.join("summary.json").is_file()
+                    || std::fs::read_dir(target).is_ok_and(|mut d| d.next().is_none()));
+            if !is_run {
+                return refuse(
+                    "exists and is not an earlier commute output (no summary.json): not replacing it, even with --force",
+                );
+            }
         }
         let name = target
             .file_name()

@@ -89,10 +89,26 @@ pub fn resolve(chain: &ScenarioChain, base: &Network, network_dir: PathBuf) -> R
             applier.apply(spanned.get_ref(), &loaded.path, line, &mut problems);
         }
     }
+    let leaf = chain.leaf();
+    let name = leaf.file.name.get_ref();
+    let simple = !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if !simple {
+        problems.push(Problem::at(
+            &leaf.path,
+            leaf.line(leaf.file.name.span().start),
+            Some("name"),
+            format!(
+                "`{name}`: a scenario name names its output folder: use letters, digits, `-`, `_` and `.` (not first)"
+            ),
+        ));
+    }
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
-    let leaf = chain.leaf();
     let (network, applied, demand_scales) = applier.finish();
     Ok(Scenario {
         name: leaf.file.name.get_ref().clone(),
