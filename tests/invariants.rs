@@ -109,6 +109,14 @@ fn adding_a_line_or_shortening_headways_never_makes_a_trip_slower() {
             line.id
         );
     }
+    // A timetabled line given a headway no longer than its shortest gap between departures.
+    let path = demo_scenario(
+        dir.path(),
+        "cb1-regular",
+        "[[modifications]]\ntype = \"adjust-frequency\"\nline = \"CB1\"\n\
+         headways = [{ start = \"06:40\", end = \"09:00\", headway_min = 20 }]\n",
+    );
+    assert_monotone(&before, &skims(&load(&path)), true, "CB1 every 20 min");
 }
 
 #[test]

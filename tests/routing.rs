@@ -147,7 +147,7 @@ fn feeder_access_shows_as_a_bus_leg_and_is_not_a_boarding() {
 }
 
 #[test]
-fn timetabled_lines_wait_the_planned_arrival_frequency_lines_half_the_headway() {
+fn sparse_service_waits_the_planned_arrival_however_it_is_described() {
     // CB1 runs by explicit departures only (07:00, 07:20 in the window: mean headway 60 min).
     let t = route(
         "scenarios/demo-base.toml",
@@ -162,7 +162,7 @@ fn timetabled_lines_wait_the_planned_arrival_frequency_lines_half_the_headway() 
             ("custom_bus", Some("CB1"), 55 * 60)
         ]
     );
-    // Made frequency-based with the same 60-minute headway, it waits half of it.
+    // Described by a 60-minute headway instead, it waits the same: one rule for every line.
     let dir = tempfile::tempdir().unwrap();
     let path = demo_scenario(
         dir.path(),
@@ -179,7 +179,7 @@ fn timetabled_lines_wait_the_planned_arrival_frequency_lines_half_the_headway() 
     let t = Engine::new(n, s.window)
         .route(TravelMode::Transit, a, b)
         .unwrap();
-    assert_eq!(legs(&t)[0], ("wait", Some("CB1"), 30 * 60));
+    assert_eq!(legs(&t)[0], ("wait", Some("CB1"), 5 * 60));
 }
 
 #[test]
@@ -227,7 +227,7 @@ name = "Xiong'an - Baoding"
 mode = "hsr"
 capacity = 500
 stops = [{ node = "s_xiongan" }, { node = "s_baoding", run_min = 20 }]
-headways = [{ start = "06:00", end = "22:00", headway_min = 30 }]
+headways = [{ start = "06:00", end = "22:00", headway_min = 8 }]
 "#,
     );
     let s = load(&path);
@@ -253,6 +253,6 @@ headways = [{ start = "06:00", end = "22:00", headway_min = 30 }]
         ]
     );
     assert_eq!(t.legs[3].time_s, 180, "the demo's default transfer time");
-    assert_eq!(t.legs[4].time_s, 15 * 60, "half of 30 minutes");
+    assert_eq!(t.legs[4].time_s, 4 * 60, "half of 8 minutes");
     assert_eq!(t.time_s, t.legs.iter().map(|l| l.time_s).sum::<u32>());
 }

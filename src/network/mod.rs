@@ -487,9 +487,8 @@ pub struct Settings {
     pub sources: Vec<String>,
     /// Time to change lines within a station without its own transfer row, seconds.
     pub default_transfer_s: Seconds,
-    /// Wait before boarding a timetabled line (one run only by explicit departures) in the
-    /// deterministic mode, when shorter than half its mean headway: riders plan to a departure
-    /// and arrive this early. Seconds.
+    /// The longest expected wait in the deterministic mode: when half a line's mean headway is
+    /// longer, riders time their arrival to a departure and wait this long. Seconds.
     pub scheduled_wait_s: Seconds,
     /// Station processing time before boarding (ticket and security check), by mode, seconds.
     pub processing_s: [Seconds; 5],

@@ -12,10 +12,10 @@
 //!   time to get back to `v` and board again. So a same-station change costs the transfer time and
 //!   the wait, while the first boarding and the final egress do not pay a transfer;
 //! - each line direction (a *pattern*) with stops `0..k` has a departure node `D(i)` and an
-//!   arrival node `A(i)` per stop. Boarding `v -> D(i)` costs half the mean headway in the window
-//!   (for a timetabled line, one run only by explicit departures, at most the network's
-//!   `scheduled_wait`: riders plan to a departure)
-//!   plus the mode's station processing time; riding `D(i) -> A(i+1)` costs the run time; staying
+//!   arrival node `A(i)` per stop. Boarding `v -> D(i)` costs half the mean headway in the window,
+//!   at most the network's `scheduled_wait` (for sparse service riders time their arrival to a
+//!   departure; one rule for every line, so more service never means a longer wait), plus the
+//!   mode's station processing time; riding `D(i) -> A(i+1)` costs the run time; staying
 //!   on `A(i) -> D(i)` costs the dwell time; alighting `A(i) -> X(v)` is free.
 //!
 //! Zone centroids are barriers: reachable, never passed through.
@@ -60,11 +60,9 @@ pub(crate) struct Pattern {
     /// Mean headway at each stop over the window, seconds (`None`: no departure there in the
     /// window).
     pub headway_s: Vec<Option<Seconds>>,
-    /// Expected wait when boarding at each stop, seconds: half the mean headway, or for a
-    /// timetabled line the planned early arrival when shorter.
+    /// Expected wait when boarding at each stop, seconds: half the mean headway, at most the
+    /// planned early arrival for sparse service.
     pub wait_s: Vec<Seconds>,
-    /// Whether the line runs only by explicit departures.
-    pub timetabled: bool,
     /// Station processing time before boarding, seconds.
     pub processing_s: Seconds,
 }
@@ -171,7 +169,6 @@ pub(crate) fn patterns(net: &Network, window: Window) -> Vec<Pattern> {
             let stops = line.stops_in(direction);
             // Service at each stop: the departures that leave *that stop* within the window, i.e.
             // first-stop departures shifted by the time the vehicle takes to get there.
-            let timetabled = line.headways.is_empty();
             let mut offset_s: Seconds = 0;
             let mut headway_s = Vec::with_capacity(stops.len());
             let mut wait_s = Vec::with_capacity(stops.len());
@@ -190,18 +187,13 @@ pub(crate) fn patterns(net: &Network, window: Window) -> Vec<Pattern> {
                     .then(|| (f64::from(window.len_s()) / departures).round() as Seconds);
                 let half = headway.map_or(0, |h| h / 2);
                 headway_s.push(headway);
-                wait_s.push(if timetabled {
-                    half.min(net.settings().scheduled_wait_s)
-                } else {
-                    half
-                });
+                wait_s.push(half.min(net.settings().scheduled_wait_s));
             }
             out.push(Pattern {
                 line: LineId::new(li),
                 stops,
                 headway_s,
                 wait_s,
-                timetabled,
                 processing_s: net.settings().processing_s[line.mode.index()],
             });
         }

@@ -209,9 +209,9 @@ pub(crate) fn rebuild(
                 }
                 push(Leg {
                     time_s: wait_s,
-                    detail: Some(if p.timetabled && wait_s * 2 < headway_s {
+                    detail: Some(if wait_s * 2 < headway_s {
                         format!(
-                            "timetabled (mean headway {headway_min:.1} min): planned arrival before departure"
+                            "planned arrival before a departure (mean headway {headway_min:.1} min)"
                         )
                     } else {
                         format!("half the mean headway of {headway_min:.1} min")
