@@ -290,7 +290,7 @@ pub fn zones_csv(net: &Network, skims: &Skims) -> Vec<u8> {
                 let total: u64 = (0..zones.len())
                     .filter(|&d| skims.best_time_s(o, d).is_some_and(|s| s <= t * 60))
                     .map(|d| pick(&zones[d]))
-                    .sum();
+                    .fold(0, u64::saturating_add);
                 row.push(total.to_string());
             }
         }

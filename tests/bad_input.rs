@@ -641,3 +641,42 @@ fn a_scenario_name_cannot_escape_the_output_folder() {
     let output = case.run(&path);
     assert_rejected(&output, &["escape.toml:2: field `name`", "`../victim`"]);
 }
+
+#[test]
+fn implausibly_large_figures_are_rejected_not_overflowed() {
+    let case = Case::new();
+    let line = case.replace_row(
+        "zones.csv",
+        "guomao,Guomao,z_guomao,150000,600000,0.45",
+        "guomao,Guomao,z_guomao,18446744073709551615,600000,0.45",
+    );
+    let road = case.replace_row(
+        "roads.csv",
+        "rd_fin_guomao,Chang'an Avenue,r_fin,r_guomao,10,30,3600,3,arterial,0,false,",
+        "rd_fin_guomao,Chang'an Avenue,r_fin,r_guomao,1e300,30,3600,3,arterial,0,false,",
+    );
+    case.assert_run_rejected(
+        &case.scenario(),
+        &[
+            &at_field("zones.csv", line, "residents"),
+            &at_field("roads.csv", road, "length_km"),
+            "implausibly large",
+        ],
+    );
+}
+
+#[test]
+fn threads_must_be_sensible() {
+    let case = Case::new();
+    for threads in ["0", "100000"] {
+        let output = run_cli([
+            "run".as_ref(),
+            case.scenario().as_os_str(),
+            "--out".as_ref(),
+            case.out().as_os_str(),
+            "--threads".as_ref(),
+            threads.as_ref(),
+        ]);
+        assert_rejected(&output, &["--threads must be between 1 and 256"]);
+    }
+}

@@ -68,11 +68,17 @@ pub fn run() -> anyhow::Result<()> {
     }
 }
 
+/// More worker threads than this only cost memory and start-up time.
+const MAX_THREADS: usize = 256;
+
 /// A rayon pool with `threads` workers (all cores when `None`).
 fn thread_pool(threads: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(n) = threads {
-        anyhow::ensure!(n >= 1, "--threads must be at least 1");
+        anyhow::ensure!(
+            (1..=MAX_THREADS).contains(&n),
+            "--threads must be between 1 and {MAX_THREADS}, got {n}"
+        );
         builder = builder.num_threads(n);
     }
     Ok(builder.build()?)

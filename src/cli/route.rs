@@ -20,7 +20,7 @@ use std::path::PathBuf;
 #[command(after_help = "Examples:
   commute route scenarios/jjj-2024.toml --from Xiongan --to Guomao
   commute route scenarios/jjj-2024.toml --from \"Beijing West\" --to rs_xiongan --mode transit --json
-  commute route scenarios/jjj-2024.toml --from Langfang --to Guomao --depart 08:00")]
+  commute route scenarios/jjj-2024.toml --from Langfang --to Guomao --mode transit --depart 07:00")]
 pub struct Args {
     /// Scenario file (TOML).
     scenario: PathBuf,

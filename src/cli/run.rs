@@ -94,6 +94,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         (serde_json::to_string_pretty(&summary)? + "\n").as_bytes(),
     )?;
     let written = dir.commit().context("finishing the output folder")?;
+    if unreachable.car > 0 || unreachable.transit > 0 {
+        eprintln!(
+            "warning: {} zone pairs have no car route and {} no public-transport route",
+            unreachable.car, unreachable.transit
+        );
+    }
     eprintln!(
         "{}: {} zones, {} zone pairs, {} unreachable; wrote {} in {:.2} s",
         scenario.name,

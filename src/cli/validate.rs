@@ -7,8 +7,8 @@ use std::path::PathBuf;
 
 /// Check scenario files and their networks; print every problem found.
 ///
-/// Exits with code 2 when any file has a problem. Zone pairs without any route are reported as
-/// warnings.
+/// Exits with code 2 when any file has a problem. Zone pairs without a route (by car, by public
+/// transport, by any mode) are reported as warnings.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   commute validate scenarios/*.toml")]
@@ -26,20 +26,26 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 let skims = skim_all(&Engine::new(&s.network, s.window));
                 let unreachable = Unreachable::of(&skims);
                 outln!(
-                    "ok: {} ({}): {} nodes, {} lines, {} zones, {} modifications",
+                    "ok: {} ({}): {} nodes, {} lines, {} zones, {} modification{}",
                     path.display(),
                     s.name,
                     s.network.nodes().len(),
                     s.network.lines().len(),
                     s.network.zones().len(),
-                    s.applied.len()
+                    s.applied.len(),
+                    if s.applied.len() == 1 { "" } else { "s" }
                 );
-                if unreachable.best > 0 {
-                    outln!(
-                        "warning: {}: {} zone pairs have no route by any mode",
-                        path.display(),
-                        unreachable.best
-                    );
+                for (count, what) in [
+                    (unreachable.best, "by any mode"),
+                    (unreachable.car, "by car"),
+                    (unreachable.transit, "by public transport"),
+                ] {
+                    if count > 0 {
+                        outln!(
+                            "warning: {}: {count} zone pairs have no route {what}",
+                            path.display()
+                        );
+                    }
                 }
             }
             Err(e) => {

@@ -56,6 +56,11 @@ fn default_transfer_min() -> f64 {
     3.0
 }
 
+/// Sanity limits on input figures (far above any real value, far below overflow).
+const MAX_LINK_KM: f64 = 5_000.0;
+const MAX_SPEED_KMH: f64 = 1_000.0;
+const MAX_PERSONS: u64 = 10_000_000_000;
+
 const MODE_NAMES: [&str; 5] = ["hsr", "rail", "subway", "bus", "custom_bus"];
 const KIND_NAMES: [&str; 5] = [
     "zone_centroid",
@@ -403,6 +408,8 @@ impl Loader<'_> {
                 let to = node_ref(&self.nodes, &mut row, "to");
                 let length_km = row.positive("length_km");
                 let speed_kmh = row.positive("speed_kmh");
+                let length_km = row.at_most("length_km", length_km, MAX_LINK_KM);
+                let speed_kmh = row.at_most("speed_kmh", speed_kmh, MAX_SPEED_KMH);
                 let capacity_vph = row.non_negative("capacity_vph");
                 let lanes = row.whole("lanes", 1);
                 let class = row.text("class");
@@ -705,6 +712,8 @@ impl Loader<'_> {
             let centroid = node_ref(&self.nodes, &mut row, "centroid");
             let residents = row.whole("residents", 0);
             let jobs = row.whole("jobs", 0);
+            let residents = row.at_most("residents", residents, MAX_PERSONS);
+            let jobs = row.at_most("jobs", jobs, MAX_PERSONS);
             let car_share = row.non_negative("car_share");
             if car_share.is_some_and(|c| c > 1.0) {
                 row.problem(Some("car_share"), "expected a share between 0 and 1");

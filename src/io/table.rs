@@ -304,6 +304,25 @@ impl<'a> Row<'a> {
         self.number_with(column, "a non-negative number", |v| v >= 0.0)
     }
 
+    /// `value` if it is at most `max`; otherwise records a problem on `column`.
+    pub fn at_most<T: PartialOrd + std::fmt::Display>(
+        &mut self,
+        column: &str,
+        value: Option<T>,
+        max: T,
+    ) -> Option<T> {
+        match value {
+            Some(v) if v > max => {
+                self.problem(
+                    Some(column),
+                    format!("{v} is implausibly large (at most {max})"),
+                );
+                None
+            }
+            other => other,
+        }
+    }
+
     /// A number >= 0 in an optional column (`default` when the column or cell is empty).
     pub fn non_negative_or(&mut self, column: &str, default: f64) -> Option<f64> {
         match self.raw(column) {

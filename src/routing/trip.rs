@@ -69,12 +69,13 @@ pub struct Trip {
 impl Trip {
     /// Total distance, km.
     pub fn distance_km(&self) -> f64 {
-        self.legs.iter().map(|l| l.distance_km).sum()
+        // `+ 0.0`: an empty float sum is -0.0, which would print as "-0.0".
+        self.legs.iter().map(|l| l.distance_km).sum::<f64>() + 0.0
     }
 
     /// Total money cost, yuan.
     pub fn cost_yuan(&self) -> f64 {
-        self.legs.iter().map(|l| l.cost_yuan).sum()
+        self.legs.iter().map(|l| l.cost_yuan).sum::<f64>() + 0.0
     }
 
     /// Vehicles boarded.

@@ -240,6 +240,12 @@ impl Check<'_> {
         }
         let length_km = self.positive("links.length_km", spec.length_km);
         let speed_kmh = self.positive("links.speed_kmh", spec.speed_kmh);
+        if length_km > 5_000.0 || speed_kmh > 1_000.0 {
+            self.fail(
+                "links.length_km",
+                "implausibly long or fast (at most 5,000 km and 1,000 km/h)",
+            );
+        }
         let capacity_vph = self.non_negative("links.capacity_vph", spec.capacity_vph);
         let toll_yuan = self.non_negative("links.toll_yuan", spec.toll_yuan);
         let checkpoint_s = self.minutes("links.checkpoint_min", spec.checkpoint_min);
@@ -635,6 +641,9 @@ impl Applier {
                 }
                 if access.is_empty() {
                     c.fail("access", "a zone needs at least one access link");
+                }
+                if *residents > 10_000_000_000 || *jobs > 10_000_000_000 {
+                    c.fail("residents", "implausibly large (at most 10,000,000,000)");
                 }
                 let zone = ZoneId::new(net.zones().len());
                 let centroid = NodeId::new(net.nodes().len());
