@@ -680,3 +680,21 @@ fn threads_must_be_sensible() {
         assert_rejected(&output, &["--threads must be between 1 and 256"]);
     }
 }
+
+#[test]
+fn a_wrong_network_path_is_reported_at_the_scenario_line() {
+    let case = Case::new();
+    let path = case.dir.path().join("wrong.toml");
+    fs::write(
+        &path,
+        "version = 1\nname = \"wrong\"\n\nnetwork = \"nett\"\n",
+    )
+    .unwrap();
+    case.assert_run_rejected(
+        &path,
+        &[
+            "wrong.toml:4: field `network`",
+            "`nett` is not a network folder",
+        ],
+    );
+}

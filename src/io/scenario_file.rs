@@ -345,21 +345,35 @@ impl ScenarioChain {
 
     /// The network folder: the nearest `network` in the chain, relative to its file.
     pub fn network_dir(&self) -> Result<PathBuf> {
-        self.files
+        let Some((loaded, network)) = self
+            .files
             .iter()
             .rev()
-            .find_map(|s| {
-                s.file
-                    .network
-                    .as_ref()
-                    .map(|n| s.path.parent().unwrap_or(Path::new("")).join(n.get_ref()))
-            })
-            .ok_or_else(|| {
-                Error::Invalid(vec![Problem::file(
-                    &self.leaf().path,
-                    "no `network` given (in this file or any file it extends)",
-                )])
-            })
+            .find_map(|s| s.file.network.as_ref().map(|n| (s, n)))
+        else {
+            return Err(Error::Invalid(vec![Problem::file(
+                &self.leaf().path,
+                "no `network` given (in this file or any file it extends)",
+            )]));
+        };
+        let dir = loaded
+            .path
+            .parent()
+            .unwrap_or(Path::new(""))
+            .join(network.get_ref());
+        if !dir.join("network.toml").is_file() {
+            return Err(Error::Invalid(vec![Problem::at(
+                &loaded.path,
+                loaded.line(network.span().start),
+                Some("network"),
+                format!(
+                    "`{}` is not a network folder (no {}; paths are relative to this file)",
+                    network.get_ref(),
+                    dir.join("network.toml").display()
+                ),
+            )]));
+        }
+        Ok(dir)
     }
 }
 
