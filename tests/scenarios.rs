@@ -189,3 +189,39 @@ fn extends_chains_inherit_network_and_window() {
     assert_eq!(s.name, "child");
     assert!(s.network.line_id("JX").is_none());
 }
+
+#[test]
+fn malformed_modifications_are_all_reported_at_their_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo_scenario(
+        dir.path(),
+        "malformed",
+        r#"[window]
+start = "07:00"
+end = "7h"
+
+[[modifications]]
+type = "set-capacity"
+line = "L1"
+capacity = "big"
+
+[[modifications]]
+type = "close-link"
+link = "rd_fin_guomao"
+
+[[modifications]]
+type = "remove-line"
+lines = ["NOPE"]
+"#,
+    );
+    let err = load_scenario(&path).unwrap_err().to_string();
+    let file = path.display().to_string();
+    for expected in [
+        format!("{file}:7: field `window.end`"),
+        format!("{file}:12: field `capacity`: invalid type: string \"big\""),
+        format!("{file}:16: field `link`: unknown field `link`"),
+        format!("{file}:18: field `lines`: remove-line: unknown line id `NOPE`"),
+    ] {
+        assert!(err.contains(&expected), "missing `{expected}` in:\n{err}");
+    }
+}

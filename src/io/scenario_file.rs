@@ -29,9 +29,11 @@ pub struct ScenarioFile {
     pub extends: Option<Spanned<String>>,
     /// Departure window of the analysis (inherited when absent; default 07:00-09:00).
     pub window: Option<Spanned<WindowSpec>>,
-    /// Modifications, applied in order after those of `extends`.
+    /// Modifications, applied in order after those of `extends`. Kept as TOML values here and
+    /// read one by one ([`LoadedScenario::modifications`]), so a mistake in one does not hide
+    /// the others.
     #[serde(default)]
-    pub modifications: Vec<Spanned<ModificationSpec>>,
+    pub modifications: Vec<Spanned<toml::Value>>,
 }
 
 /// The analysis window.
@@ -39,9 +41,9 @@ pub struct ScenarioFile {
 #[serde(deny_unknown_fields)]
 pub struct WindowSpec {
     /// Start, `HH:MM`.
-    pub start: String,
+    pub start: Spanned<String>,
     /// End, `HH:MM` (exclusive).
-    pub end: String,
+    pub end: Spanned<String>,
 }
 
 /// A stop of an added line.
@@ -328,6 +330,74 @@ impl LoadedScenario {
     pub fn line(&self, offset: usize) -> u64 {
         line_of(&self.text, offset)
     }
+
+    /// Each modification with the line of its table, read on its own: a modification that is
+    /// not well formed gives a problem naming its field and, where it can be found, the field's
+    /// line, and the others are still read.
+    pub fn modifications(&self) -> Vec<(u64, std::result::Result<ModificationSpec, Problem>)> {
+        self.file
+            .modifications
+            .iter()
+            .map(|spanned| {
+                let line = self.line(spanned.span().start);
+                let value = spanned.get_ref().clone();
+                let parsed = value.clone().try_into::<ModificationSpec>().map_err(|e| {
+                    let message = e.message().trim().to_owned();
+                    let field = culprit(&value, &message);
+                    let field_line = field
+                        .as_deref()
+                        .and_then(|f| self.key_line(spanned.span().start, f))
+                        .unwrap_or(line);
+                    Problem::at(&self.path, field_line, field.as_deref(), message)
+                });
+                (line, parsed)
+            })
+            .collect()
+    }
+
+    /// The line of `key = ...` in the table starting at byte `start`.
+    fn key_line(&self, start: usize, key: &str) -> Option<u64> {
+        let mut offset = start;
+        for (i, text) in self.text[start..].split_inclusive('\n').enumerate() {
+            let trimmed = text.trim_start();
+            if i > 0 && trimmed.starts_with("[[") {
+                return None;
+            }
+            if let Some(rest) = trimmed.strip_prefix(key)
+                && rest.trim_start().starts_with('=')
+            {
+                return Some(self.line(offset));
+            }
+            offset += text.len();
+        }
+        None
+    }
+}
+
+/// The field a modification's error is about: named in the message (unknown or missing field),
+/// or found by leaving each field out in turn: the one whose absence changes the error.
+fn culprit(value: &toml::Value, message: &str) -> Option<String> {
+    let named = message
+        .split('`')
+        .nth(1)
+        .filter(|_| message.contains("field `"));
+    if message.starts_with("unknown field") || message.starts_with("missing field") {
+        return named.map(str::to_owned);
+    }
+    if message.starts_with("unknown variant") {
+        return Some("type".to_owned());
+    }
+    let table = value.as_table()?;
+    table.keys().filter(|k| *k != "type").find_map(|key| {
+        let mut without = table.clone();
+        without.remove(key);
+        let other = toml::Value::Table(without).try_into::<ModificationSpec>();
+        match other {
+            Ok(_) => Some(key.clone()),
+            Err(e) if e.message().trim() != message => Some(key.clone()),
+            Err(_) => None,
+        }
+    })
 }
 
 /// A scenario and its ancestors, root first.

@@ -84,9 +84,11 @@ pub fn resolve(chain: &ScenarioChain, base: &Network, network_dir: PathBuf) -> R
     let window = resolve_window(chain, &mut problems);
     let mut applier = apply::Applier::new(base);
     for loaded in &chain.files {
-        for spanned in &loaded.file.modifications {
-            let line = loaded.line(spanned.span().start);
-            applier.apply(spanned.get_ref(), &loaded.path, line, &mut problems);
+        for (line, parsed) in loaded.modifications() {
+            match parsed {
+                Ok(spec) => applier.apply(&spec, &loaded.path, line, &mut problems),
+                Err(problem) => problems.push(problem),
+            }
         }
     }
     let leaf = chain.leaf();
@@ -131,14 +133,15 @@ fn resolve_window(chain: &ScenarioChain, problems: &mut Vec<Problem>) -> Window 
     else {
         return Window::MORNING_PEAK;
     };
-    let line = loaded.line(spec.span().start);
-    let mut clock = |field: &str, text: &str| {
-        parse_clock(text)
+    let mut clock = |field: &str, text: &toml::Spanned<String>| {
+        let line = loaded.line(text.span().start);
+        parse_clock(text.get_ref())
             .map_err(|m| problems.push(Problem::at(&loaded.path, line, Some(field), m)))
             .ok()
     };
     let start = clock("window.start", &spec.get_ref().start);
     let end = clock("window.end", &spec.get_ref().end);
+    let line = loaded.line(spec.get_ref().end.span().start);
     match (start, end) {
         (Some(start_s), Some(end_s)) if start_s < end_s => Window { start_s, end_s },
         (Some(_), Some(_)) => {
