@@ -256,3 +256,17 @@ headways = [{ start = "06:00", end = "22:00", headway_min = 8 }]
     assert_eq!(t.legs[4].time_s, 4 * 60, "half of 8 minutes");
     assert_eq!(t.time_s, t.legs.iter().map(|l| l.time_s).sum::<u32>());
 }
+
+#[test]
+fn loop_lines_run_through_their_first_stop() {
+    // Line 2 of the Beijing subway is a loop listed from Xizhimen back to Xizhimen: Jishuitan
+    // (before the seam) to Chegongzhuang (after it) is one ride.
+    let t = route(
+        "scenarios/jjj-2024.toml",
+        TravelMode::Transit,
+        "bj_jishuitan",
+        "bj_chegongzhuang",
+    );
+    assert_eq!(t.transfers(), 0, "{:?}", t.legs);
+    assert_eq!(t.path_summary(), "L2");
+}

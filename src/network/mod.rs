@@ -347,7 +347,26 @@ impl Line {
     /// The stops in the order vehicles serve them in `direction`, each with the run time and
     /// distance from the previous stop in that order (a reverse run uses the forward values of
     /// the stop after).
+    ///
+    /// A loop line (its last stop is its first, as Beijing's lines 2 and 10) runs on through the
+    /// seam: the stop list is followed by a second lap, so a ride across the first stop needs no
+    /// change of train.
     pub fn stops_in(&self, direction: Direction) -> Vec<Stop> {
+        let mut stops = self.stops_one_lap(direction);
+        if self.is_loop() {
+            let lap = stops[1..].to_vec();
+            stops.extend(lap);
+        }
+        stops
+    }
+
+    /// Whether the line is a loop: more than two stops, the last one the first.
+    pub fn is_loop(&self) -> bool {
+        self.stops.len() > 2
+            && self.stops.first().map(|s| s.node) == self.stops.last().map(|s| s.node)
+    }
+
+    fn stops_one_lap(&self, direction: Direction) -> Vec<Stop> {
         match direction {
             Direction::Forward => self.stops.clone(),
             Direction::Reverse => {

@@ -210,7 +210,7 @@ pub(crate) fn rebuild(
                 }
                 push(Leg {
                     time_s: wait_s,
-                    detail: Some(if wait_s * 2 < headway_s {
+                    detail: Some(if wait_s < headway_s / 2 {
                         format!(
                             "planned arrival before a departure (mean headway {headway_min:.1} min)"
                         )
