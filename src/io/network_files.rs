@@ -570,6 +570,11 @@ impl Loader<'_> {
         let ids = self.net.lines.iter().map(|l| l.id.as_str());
         let lines = Refs::new("line", "lines.csv", ids, seen.1);
         let line_ref = |row: &mut Row<'_>| lines.get(row, "line");
+        // Lines with a stop row that could not be read, or whose nodes could not be read at all.
+        let mut incomplete: HashSet<usize> = HashSet::new();
+        if !self.nodes.usable {
+            incomplete.extend(0..self.net.lines.len());
+        }
         if let Some(t) = self.optional_table(
             "stops.csv",
             &["line", "node", "run_min", "dwell_min"],
@@ -582,15 +587,18 @@ impl Loader<'_> {
                 let run_s = row.minutes("run_min");
                 let dwell_s = row.minutes("dwell_min");
                 let distance_km = row.non_negative_or("distance_km", 0.0);
-                if let Some(n) = node
-                    && !self.net.nodes[n.index()].kind.is_station()
-                {
+                let not_station =
+                    node.is_some_and(|n| !self.net.nodes[n.index()].kind.is_station());
+                if not_station {
                     row.problem(Some("node"), "lines stop at stations or bus stops only");
-                    continue;
                 }
-                let (Some(line), Some(node), Some(run_s), Some(dwell_s), Some(distance_km)) =
-                    (line, node, run_s, dwell_s, distance_km)
+                let (Some(line), Some(node), Some(run_s), Some(dwell_s), Some(distance_km), false) =
+                    (line, node, run_s, dwell_s, distance_km, not_station)
                 else {
+                    // A line with a bad stop row is already reported: no "too few stops" too.
+                    if let Some(l) = line {
+                        incomplete.insert(l);
+                    }
                     continue;
                 };
                 let stops = &mut self.net.lines[line].stops;
@@ -672,10 +680,12 @@ impl Loader<'_> {
                     .push(Departure { direction, time_s });
             }
         }
-        for (line, (path, line_no)) in self.net.lines.iter_mut().zip(&line_rows) {
+        for (index, (line, (path, line_no))) in
+            self.net.lines.iter_mut().zip(&line_rows).enumerate()
+        {
             let id = &line.id;
             line.departures.sort();
-            if line.stops.len() < 2 {
+            if line.stops.len() < 2 && !incomplete.contains(&index) {
                 self.problems.push(Problem::at(
                     path,
                     *line_no,
