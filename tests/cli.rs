@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{commute_ok, root};
+use common::{commute_ok, root, run_at_one_and_two_threads};
 use std::path::Path;
 use std::process::Command;
 
@@ -14,17 +14,7 @@ fn read(dir: &Path, file: &str) -> Vec<u8> {
 #[test]
 fn one_and_two_threads_write_identical_files() {
     let tmp = tempfile::tempdir().unwrap();
-    let (a, b) = (tmp.path().join("t1"), tmp.path().join("t2"));
-    for (dir, threads) in [(&a, "1"), (&b, "2")] {
-        commute_ok(&[
-            "run",
-            "scenarios/demo-line22.toml",
-            "--out",
-            dir.to_str().unwrap(),
-            "--threads",
-            threads,
-        ]);
-    }
+    let (a, b) = run_at_one_and_two_threads(tmp.path(), "scenarios/demo-line22.toml", &[]);
     assert_eq!(read(&a, "od.csv"), read(&b, "od.csv"));
     assert_eq!(read(&a, "zones.csv"), read(&b, "zones.csv"));
     // summary.json differs only in its `run` section (threads and wall time).

@@ -9,21 +9,8 @@ use commute::sim::montecarlo::transit_samples;
 #[test]
 fn draws_are_identical_at_one_and_two_threads() {
     let tmp = tempfile::tempdir().unwrap();
-    let (a, b) = (tmp.path().join("t1"), tmp.path().join("t2"));
-    for (dir, threads) in [(&a, "1"), (&b, "2")] {
-        commute_ok(&[
-            "run",
-            "scenarios/demo-line22.toml",
-            "--draws",
-            "20",
-            "--seed",
-            "5",
-            "--out",
-            dir.to_str().unwrap(),
-            "--threads",
-            threads,
-        ]);
-    }
+    let args = ["--draws", "20", "--seed", "5"];
+    let (a, b) = run_at_one_and_two_threads(tmp.path(), "scenarios/demo-line22.toml", &args);
     let od = |d: &std::path::Path| std::fs::read(d.join("od.csv")).unwrap();
     assert_eq!(od(&a), od(&b));
     let text = String::from_utf8(od(&a)).unwrap();

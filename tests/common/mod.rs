@@ -59,3 +59,21 @@ pub fn commute_ok<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> String {
     );
     String::from_utf8(out.stdout).unwrap()
 }
+
+/// Runs `commute run SCENARIO ARGS...` at 1 and at 2 threads into two folders under `dir`.
+pub fn run_at_one_and_two_threads(dir: &Path, scenario: &str, args: &[&str]) -> (PathBuf, PathBuf) {
+    let (a, b) = (dir.join("t1"), dir.join("t2"));
+    for (out, threads) in [(&a, "1"), (&b, "2")] {
+        let mut all = vec![
+            "run",
+            scenario,
+            "--out",
+            out.to_str().unwrap(),
+            "--threads",
+            threads,
+        ];
+        all.extend_from_slice(args);
+        commute_ok(&all);
+    }
+    (a, b)
+}
