@@ -115,6 +115,9 @@ pub struct RunSummary {
     /// The Monte-Carlo settings, when draws were made.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub monte_carlo: Option<MonteCarloInfo>,
+    /// Commuters and mode shares, when draws were made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub demand: Option<DemandInfo>,
     /// How the run went; the only part that differs between identical runs.
     pub run: RunInfo,
 }
@@ -130,6 +133,53 @@ pub struct MonteCarloInfo {
     pub departure_minutes: u32,
     /// Samples per zone pair and mode: draws x departure minutes.
     pub samples_per_pair: u64,
+}
+
+/// Region-wide figures of the commuter demand in a Monte-Carlo run.
+#[derive(Debug, Clone, Serialize)]
+pub struct DemandInfo {
+    /// Commuters between zones (routed).
+    pub commuters: f64,
+    /// Commuters working in their own zone (counted, not routed).
+    pub intrazonal_commuters: f64,
+    /// Share going by car.
+    pub car_share: f64,
+    /// Share going by public transport.
+    pub transit_share: f64,
+    /// Share with no available mode.
+    pub unserved_share: f64,
+    /// Mean door-to-door minutes of the served commuters.
+    pub mean_commute_min: f64,
+    /// Share of served commuters within 60 minutes.
+    pub share_within_60: f64,
+}
+
+impl DemandInfo {
+    /// Totals of per-pair splits (shares and times are of the commuters between zones).
+    pub fn of(splits: &[crate::sim::demand::Split], intrazonal_commuters: f64) -> Self {
+        let total: f64 = splits.iter().map(|s| s.commuters).sum();
+        let car: f64 = splits.iter().map(|s| s.car).sum();
+        let pt: f64 = splits.iter().map(|s| s.transit).sum();
+        let served = car + pt;
+        let weighted = |f: fn(&crate::sim::demand::Split) -> f64| {
+            splits
+                .iter()
+                .filter(|s| s.car + s.transit > 0.0)
+                .map(|s| f(s) * (s.car + s.transit))
+                .sum::<f64>()
+                / served.max(f64::MIN_POSITIVE)
+        };
+        let share = |x: f64| if total > 0.0 { x / total } else { 0.0 };
+        DemandInfo {
+            commuters: total,
+            intrazonal_commuters,
+            car_share: share(car),
+            transit_share: share(pt),
+            unserved_share: share(total - served).max(0.0),
+            mean_commute_min: weighted(|s| s.mean_min),
+            share_within_60: weighted(|s| s.within_60),
+        }
+    }
 }
 
 /// What was run.
@@ -308,6 +358,7 @@ pub fn od_distribution_csv(
     net: &Network,
     transit: &crate::sim::montecarlo::TransitSamples,
     skims: &Skims,
+    splits: &[crate::sim::demand::Split],
 ) -> Vec<u8> {
     use crate::sim::montecarlo::{NO_ROUTE, mode_samples};
     use crate::sim::stats::percentile;
@@ -341,7 +392,20 @@ pub fn od_distribution_csv(
                         Some(v) if v.is_finite() => format!("{v:.1}"),
                         _ => String::new(),
                     };
+                    let split = splits[o * zones.len() + d];
+                    let commuters = match mode {
+                        Some(TravelMode::Car) => split.car,
+                        Some(TravelMode::Transit) => split.transit,
+                        None => split.car + split.transit,
+                    };
+                    let share = if split.commuters > 0.0 {
+                        commuters / split.commuters
+                    } else {
+                        0.0
+                    };
                     let mut row = vec![zones[o].id.clone(), zones[d].id.clone(), name.to_owned()];
+                    row.push(format!("{commuters:.1}"));
+                    row.push(format!("{share:.4}"));
                     row.push(minutes.len().to_string());
                     row.push(format!("{:.4}", reached.len() as f64 / n));
                     row.push(cell(
@@ -366,6 +430,8 @@ pub fn od_distribution_csv(
             "origin",
             "destination",
             "mode",
+            "commuters",
+            "mode_share",
             "samples",
             "reachable_share",
             "mean_min",

@@ -14,16 +14,30 @@ fn draws_are_identical_at_one_and_two_threads() {
     let od = |d: &std::path::Path| std::fs::read(d.join("od.csv")).unwrap();
     assert_eq!(od(&a), od(&b));
     let text = String::from_utf8(od(&a)).unwrap();
-    assert!(text.starts_with("origin,destination,mode,samples,reachable_share,mean_min,p5_min,"));
+    assert!(text.starts_with(
+        "origin,destination,mode,commuters,mode_share,samples,reachable_share,mean_min,p5_min,"
+    ));
     // 20 draws x 120 departure minutes per pair.
     assert!(
-        text.lines().nth(1).unwrap().split(',').nth(3) == Some("2400"),
+        text.lines().nth(1).unwrap().split(',').nth(5) == Some("2400"),
         "{text:.300}"
     );
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(a.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["monte_carlo"]["seed"], 5);
     assert_eq!(summary["monte_carlo"]["draws"], 20);
+    // Commuters between zones split between car and public transport; car + transit = all.
+    let demand = &summary["demand"];
+    let (car, pt) = (
+        demand["car_share"].as_f64().unwrap(),
+        demand["transit_share"].as_f64().unwrap(),
+    );
+    let unserved = demand["unserved_share"].as_f64().unwrap();
+    assert!(
+        car > 0.0 && pt > 0.0 && (car + pt + unserved - 1.0).abs() < 1e-9,
+        "{demand}"
+    );
+    assert!(demand["intrazonal_commuters"].as_f64().unwrap() > 0.0);
 }
 
 #[test]

@@ -3,9 +3,11 @@
 use anyhow::Context;
 use commute::io::{load_scenario, output::OutputDir};
 use commute::results::{
-    self, MonteCarloInfo, NetworkCounts, ResultInfo, RunInfo, RunSummary, ScenarioInfo, Unreachable,
+    self, DemandInfo, MonteCarloInfo, NetworkCounts, ResultInfo, RunInfo, RunSummary, ScenarioInfo,
+    Unreachable,
 };
 use commute::routing::{Engine, skim_all};
+use commute::sim::demand::{commuter_flows, split};
 use commute::sim::montecarlo::transit_samples;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -56,8 +58,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let net = &scenario.network;
     let engine = Engine::new(net, scenario.window);
     let skims = pool.install(|| skim_all(&engine));
-    let (od, monte_carlo) = if args.draws == 0 {
-        (results::od_csv(net, &skims), None)
+    let (od, monte_carlo, demand) = if args.draws == 0 {
+        (results::od_csv(net, &skims), None, None)
     } else {
         let samples = pool.install(|| transit_samples(net, scenario.window, args.seed, args.draws));
         let info = MonteCarloInfo {
@@ -66,10 +68,19 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             departure_minutes: samples.minutes,
             samples_per_pair: u64::from(samples.draws) * u64::from(samples.minutes),
         };
-        (
-            results::od_distribution_csv(net, &samples, &skims),
-            Some(info),
-        )
+        let flows = commuter_flows(net, &skims, scenario.demand, &scenario.demand_scales);
+        let n = skims.zones;
+        let splits: Vec<_> = (0..n * n)
+            .map(|k| {
+                let (o, d) = (k / n, k % n);
+                // Commuters within their own zone are counted, not routed.
+                let routed = if o == d { 0.0 } else { flows[k] };
+                split(net, &skims, &samples, scenario.choice, routed, o, d)
+            })
+            .collect();
+        let od = results::od_distribution_csv(net, &samples, &skims, &splits);
+        let intrazonal: f64 = (0..n).map(|z| flows[z * n + z]).sum();
+        (od, Some(info), Some(DemandInfo::of(&splits, intrazonal)))
     };
     let zones = results::zones_csv(net, &skims);
     let unreachable = Unreachable::of(&skims);
@@ -82,6 +93,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             unreachable_pairs: unreachable.clone(),
         },
         monte_carlo,
+        demand,
         run: RunInfo {
             threads: pool.current_num_threads(),
             wall_time_s: started.elapsed().as_secs_f64(),

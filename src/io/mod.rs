@@ -9,9 +9,9 @@ mod table;
 
 pub use network_files::{NETWORK_FORMAT_VERSION, load_network};
 pub use scenario_file::{
-    AccessSpec, HeadwaySpec, LinkSpec, LoadedScenario, ModificationSpec, NodeSpec,
-    SCENARIO_FORMAT_VERSION, ScenarioChain, ScenarioFile, StopSpec, TransferSpec, WindowSpec,
-    ZoneAccessSpec, load_scenario_chain,
+    AccessSpec, ChoiceSpec, DemandSpec, HeadwaySpec, LinkSpec, LoadedScenario, ModificationSpec,
+    NodeSpec, SCENARIO_FORMAT_VERSION, ScenarioChain, ScenarioFile, StopSpec, TransferSpec,
+    WindowSpec, ZoneAccessSpec, load_scenario_chain,
 };
 
 use crate::error::{Error, Problem};

@@ -29,6 +29,10 @@ pub struct ScenarioFile {
     pub extends: Option<Spanned<String>>,
     /// Departure window of the analysis (inherited when absent; default 07:00-09:00).
     pub window: Option<Spanned<WindowSpec>>,
+    /// Commuter demand (inherited when absent; defaults documented in `docs/formats.md`).
+    pub demand: Option<Spanned<DemandSpec>>,
+    /// Mode choice parameters (inherited when absent; defaults documented).
+    pub choice: Option<Spanned<ChoiceSpec>>,
     /// Modifications, applied in order after those of `extends`. Kept as TOML values here and
     /// read one by one ([`LoadedScenario::modifications`]), so a mistake in one does not hide
     /// the others.
@@ -44,6 +48,34 @@ pub struct WindowSpec {
     pub start: Spanned<String>,
     /// End, `HH:MM` (exclusive).
     pub end: Spanned<String>,
+}
+
+/// Commuter demand: a doubly constrained gravity model from zone residents and jobs.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemandSpec {
+    /// Commuters per resident.
+    pub commute_rate: Option<f64>,
+    /// Deterrence per minute of door-to-door time.
+    pub beta_per_min: Option<f64>,
+    /// Typical commute within a zone, minutes.
+    pub intrazonal_min: Option<f64>,
+}
+
+/// Mode choice (multinomial logit on generalised minutes).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChoiceSpec {
+    /// Logit scale, per generalised minute.
+    pub scale_per_min: Option<f64>,
+    /// Value of time as minutes per yuan.
+    pub minutes_per_yuan: Option<f64>,
+    /// Car alternative-specific penalty (parking, search), minutes.
+    pub car_constant_min: Option<f64>,
+    /// Public-transport alternative-specific penalty, minutes.
+    pub transit_constant_min: Option<f64>,
+    /// Car running cost, yuan per km (tolls come on top).
+    pub car_cost_yuan_per_km: Option<f64>,
 }
 
 /// A stop of an added line.

@@ -74,6 +74,65 @@ pub struct Scenario {
     pub applied: Vec<String>,
     /// Demand scalings, in order.
     pub demand_scales: Vec<DemandScale>,
+    /// Commuter demand model.
+    pub demand: Demand,
+    /// Mode choice parameters.
+    pub choice: Choice,
+}
+
+/// The commuter demand model: a doubly constrained gravity model (see `sim::demand`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Demand {
+    /// Commuters per resident of the origin zone.
+    pub commute_rate: f64,
+    /// Deterrence per minute of best-mode door-to-door time (negative exponential).
+    pub beta_per_min: f64,
+    /// Typical commute within a zone, minutes (the gravity model's cost on the diagonal).
+    pub intrazonal_min: f64,
+}
+
+impl Default for Demand {
+    /// Half of residents commute (employment rate times working-day share), a deterrence of
+    /// 0.08 per minute (flows halve every 9 minutes of extra travel) and 20 minutes for a
+    /// commute within a zone: uncalibrated estimates, see the README.
+    fn default() -> Self {
+        Demand {
+            commute_rate: 0.5,
+            beta_per_min: 0.08,
+            intrazonal_min: 20.0,
+        }
+    }
+}
+
+/// Mode choice parameters: a binary logit between car (for households with one) and public
+/// transport on generalised minutes `time + constant + cost x minutes_per_yuan`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Choice {
+    /// Logit scale per generalised minute.
+    pub scale_per_min: f64,
+    /// Minutes a yuan is worth.
+    pub minutes_per_yuan: f64,
+    /// Car penalty (parking, search), minutes.
+    pub car_constant_min: f64,
+    /// Public-transport penalty, minutes.
+    pub transit_constant_min: f64,
+    /// Car running cost, yuan per km (tolls come on top).
+    pub car_cost_yuan_per_km: f64,
+}
+
+impl Default for Choice {
+    /// Estimates to calibrate: scale 0.1 per minute (10 minutes' difference makes the odds
+    /// e:1), a value of time of 40 yuan/h (1.5 minutes per yuan), 10 minutes of parking and
+    /// access for a car in Beijing, 0.6 yuan/km of fuel and wear.
+    fn default() -> Self {
+        Choice {
+            scale_per_min: 0.1,
+            minutes_per_yuan: 1.5,
+            car_constant_min: 10.0,
+            transit_constant_min: 0.0,
+            car_cost_yuan_per_km: 0.6,
+        }
+    }
 }
 
 /// Applies every modification of `chain` (root file first) to a copy of `base`.
@@ -82,6 +141,7 @@ pub struct Scenario {
 pub fn resolve(chain: &ScenarioChain, base: &Network, network_dir: PathBuf) -> Result<Scenario> {
     let mut problems = Vec::new();
     let window = resolve_window(chain, &mut problems);
+    let (demand, choice) = resolve_model(chain, &mut problems);
     let mut applier = apply::Applier::new(base);
     for loaded in &chain.files {
         for (line, parsed) in loaded.modifications() {
@@ -121,6 +181,8 @@ pub fn resolve(chain: &ScenarioChain, base: &Network, network_dir: PathBuf) -> R
         network,
         applied,
         demand_scales,
+        demand,
+        choice,
     })
 }
 
@@ -155,4 +217,105 @@ fn resolve_window(chain: &ScenarioChain, problems: &mut Vec<Problem>) -> Window 
         }
         _ => Window::MORNING_PEAK,
     }
+}
+
+/// The demand and choice parameters: the nearest `[demand]` and `[choice]` in the chain, each
+/// field defaulting; every value finite and in range.
+fn resolve_model(chain: &ScenarioChain, problems: &mut Vec<Problem>) -> (Demand, Choice) {
+    let mut demand = Demand::default();
+    let mut choice = Choice::default();
+    let mut check =
+        |loaded: &crate::io::LoadedScenario, span: usize, field: &str, value: f64, ok: bool| {
+            if !(value.is_finite() && ok) {
+                problems.push(Problem::at(
+                    &loaded.path,
+                    loaded.line(span),
+                    Some(field),
+                    format!("{value} is out of range"),
+                ));
+            }
+            value
+        };
+    if let Some((loaded, spec)) = chain
+        .files
+        .iter()
+        .rev()
+        .find_map(|s| s.file.demand.as_ref().map(|d| (s, d)))
+    {
+        let at = spec.span().start;
+        let d = spec.get_ref();
+        if let Some(v) = d.commute_rate {
+            demand.commute_rate = check(
+                loaded,
+                at,
+                "demand.commute_rate",
+                v,
+                (0.0..=1.0).contains(&v),
+            );
+        }
+        if let Some(v) = d.beta_per_min {
+            demand.beta_per_min = check(
+                loaded,
+                at,
+                "demand.beta_per_min",
+                v,
+                (0.0..=1.0).contains(&v),
+            );
+        }
+        if let Some(v) = d.intrazonal_min {
+            demand.intrazonal_min = check(
+                loaded,
+                at,
+                "demand.intrazonal_min",
+                v,
+                (0.0..=600.0).contains(&v),
+            );
+        }
+    }
+    if let Some((loaded, spec)) = chain
+        .files
+        .iter()
+        .rev()
+        .find_map(|s| s.file.choice.as_ref().map(|c| (s, c)))
+    {
+        let at = spec.span().start;
+        let c = spec.get_ref();
+        for (field, value, target) in [
+            (
+                "choice.scale_per_min",
+                c.scale_per_min,
+                &mut choice.scale_per_min,
+            ),
+            (
+                "choice.minutes_per_yuan",
+                c.minutes_per_yuan,
+                &mut choice.minutes_per_yuan,
+            ),
+            (
+                "choice.car_constant_min",
+                c.car_constant_min,
+                &mut choice.car_constant_min,
+            ),
+            (
+                "choice.transit_constant_min",
+                c.transit_constant_min,
+                &mut choice.transit_constant_min,
+            ),
+            (
+                "choice.car_cost_yuan_per_km",
+                c.car_cost_yuan_per_km,
+                &mut choice.car_cost_yuan_per_km,
+            ),
+        ] {
+            if let Some(v) = value {
+                let ok = if field.ends_with("constant_min") {
+                    v.abs() <= 600.0
+                } else {
+                    (0.0..=100.0).contains(&v)
+                };
+                *target = check(loaded, at, field, v, ok);
+            }
+        }
+    }
+    (demand, choice)
 }
