@@ -225,3 +225,36 @@ lines = ["NOPE"]
         assert!(err.contains(&expected), "missing `{expected}` in:\n{err}");
     }
 }
+
+#[test]
+fn demand_and_choice_parameters_are_inherited_and_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    demo_scenario(
+        dir.path(),
+        "parent",
+        "[demand]\nbeta_per_min = 0.05\n\n[choice]\nminutes_per_yuan = 2\n",
+    );
+    let child = dir.path().join("child.toml");
+    std::fs::write(
+        &child,
+        "version = 1\nname = \"child\"\nextends = \"parent.toml\"\n",
+    )
+    .unwrap();
+    let s = load(&child);
+    assert_eq!((s.demand.beta_per_min, s.demand.commute_rate), (0.05, 0.5));
+    assert_eq!(s.choice.minutes_per_yuan, 2.0);
+    let bad = demo_scenario(
+        dir.path(),
+        "bad",
+        "[demand]\nbeta_per_min = -1\n\n[choice]\nscale_per_min = nan\n",
+    );
+    let err = load_scenario(&bad).unwrap_err().to_string();
+    assert!(
+        err.contains(":5: field `demand.beta_per_min`: -1 is out of range"),
+        "{err}"
+    );
+    assert!(
+        err.contains(":8: field `choice.scale_per_min`: NaN is out of range"),
+        "{err}"
+    );
+}
