@@ -5,7 +5,7 @@
 use crate::network::{AccessMode, Mode, Network, NodeKind};
 use crate::routing::{OdResult, Skims, TravelMode};
 use crate::scenario::Scenario;
-use crate::time::{format_clock, to_minutes};
+use crate::time::{Seconds, format_clock, to_minutes};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -445,4 +445,99 @@ pub fn od_distribution_csv(
         ],
         rows,
     )
+}
+
+/// `zones.csv` of a Monte-Carlo run: per origin zone, its commuters to other zones, their mean
+/// commute and mode shares, and the jobs reachable within each threshold of
+/// [`ACCESS_THRESHOLDS_MIN`] at the median (p50) and at the 80th percentile (p80) of the
+/// best-mode time: reachable in half, or in four days out of five.
+pub fn zones_distribution_csv(
+    net: &Network,
+    transit: &crate::sim::montecarlo::TransitSamples,
+    skims: &Skims,
+    splits: &[crate::sim::demand::Split],
+) -> Vec<u8> {
+    use crate::sim::montecarlo::{NO_ROUTE, mode_samples};
+    let zones = net.zones();
+    let n = zones.len();
+    // Best-mode p50 and p80 per pair, seconds (own zone: 0).
+    let quantiles: Vec<[Seconds; 2]> = (0..n * n)
+        .map(|k| {
+            let (o, d) = (k / n, k % n);
+            if o == d {
+                return [0, 0];
+            }
+            let mut s = mode_samples(transit, skims, None, o, d);
+            s.sort_unstable();
+            let at = |p: f64| {
+                let rank = (p / 100.0 * s.len() as f64).ceil().max(1.0) as usize;
+                s.get(rank - 1).copied().unwrap_or(NO_ROUTE)
+            };
+            [at(50.0), at(80.0)]
+        })
+        .collect();
+    let mut header: Vec<String> = [
+        "zone",
+        "name",
+        "residents",
+        "jobs",
+        "commuters",
+        "mean_commute_min",
+        "car_share",
+        "transit_share",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    for q in ["p50", "p80"] {
+        header.extend(
+            ACCESS_THRESHOLDS_MIN
+                .iter()
+                .map(|t| format!("jobs_within_{t}min_{q}")),
+        );
+    }
+    let rows = (0..n).map(|o| {
+        let row_splits = &splits[o * n..(o + 1) * n];
+        let commuters: f64 = row_splits.iter().map(|s| s.commuters).sum();
+        let car: f64 = row_splits.iter().map(|s| s.car).sum();
+        let pt: f64 = row_splits.iter().map(|s| s.transit).sum();
+        let served = car + pt;
+        let mean: f64 = row_splits
+            .iter()
+            .filter(|s| s.car + s.transit > 0.0)
+            .map(|s| s.mean_min * (s.car + s.transit))
+            .sum::<f64>();
+        let share = |x: f64| {
+            if commuters > 0.0 {
+                format!("{:.4}", x / commuters)
+            } else {
+                String::new()
+            }
+        };
+        let mut row = vec![
+            zones[o].id.clone(),
+            zones[o].name.clone(),
+            zones[o].residents.to_string(),
+            zones[o].jobs.to_string(),
+            format!("{commuters:.1}"),
+            if served > 0.0 {
+                format!("{:.1}", mean / served)
+            } else {
+                String::new()
+            },
+            share(car),
+            share(pt),
+        ];
+        for q in 0..2 {
+            for t in ACCESS_THRESHOLDS_MIN {
+                let jobs = (0..n)
+                    .filter(|&d| quantiles[o * n + d][q] <= t * 60)
+                    .map(|d| zones[d].jobs)
+                    .fold(0, u64::saturating_add);
+                row.push(jobs.to_string());
+            }
+        }
+        row
+    });
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    csv_bytes(&header, rows)
 }

@@ -72,3 +72,53 @@ fn pairs_a_modification_does_not_reach_see_the_same_draws() {
         other.pair(z(&base, "yanjiao"), z(&base, "guomao"))
     );
 }
+
+#[test]
+fn zones_report_commuters_and_accessibility_at_p50_and_p80() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("mc");
+    commute_ok(&[
+        "run",
+        "scenarios/demo-base.toml",
+        "--draws",
+        "10",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let text = std::fs::read_to_string(out.join("zones.csv")).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(
+        &header[..8],
+        [
+            "zone",
+            "name",
+            "residents",
+            "jobs",
+            "commuters",
+            "mean_commute_min",
+            "car_share",
+            "transit_share"
+        ]
+    );
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 12);
+    for row in &rows {
+        let num = |name: &str| row[col(name)].parse::<f64>().unwrap();
+        assert!(
+            (num("car_share") + num("transit_share") - 1.0).abs() < 1e-3,
+            "{row:?}"
+        );
+        for t in [30, 45, 60, 90, 120] {
+            // Reachable in four days out of five is never more than reachable in half.
+            assert!(
+                num(&format!("jobs_within_{t}min_p80")) <= num(&format!("jobs_within_{t}min_p50"))
+            );
+        }
+        assert!(
+            num("jobs_within_120min_p50") >= num("jobs"),
+            "own zone counts"
+        );
+    }
+}

@@ -58,8 +58,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let net = &scenario.network;
     let engine = Engine::new(net, scenario.window);
     let skims = pool.install(|| skim_all(&engine));
-    let (od, monte_carlo, demand) = if args.draws == 0 {
-        (results::od_csv(net, &skims), None, None)
+    let (od, zones, monte_carlo, demand) = if args.draws == 0 {
+        let zones = results::zones_csv(net, &skims);
+        (results::od_csv(net, &skims), zones, None, None)
     } else {
         let samples = pool.install(|| transit_samples(net, scenario.window, args.seed, args.draws));
         let info = MonteCarloInfo {
@@ -80,9 +81,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             .collect();
         let od = results::od_distribution_csv(net, &samples, &skims, &splits);
         let intrazonal: f64 = (0..n).map(|z| flows[z * n + z]).sum();
-        (od, Some(info), Some(DemandInfo::of(&splits, intrazonal)))
+        let zones = results::zones_distribution_csv(net, &samples, &skims, &splits);
+        (
+            od,
+            zones,
+            Some(info),
+            Some(DemandInfo::of(&splits, intrazonal)),
+        )
     };
-    let zones = results::zones_csv(net, &skims);
     let unreachable = Unreachable::of(&skims);
     let summary = RunSummary {
         version: env!("CARGO_PKG_VERSION"),
