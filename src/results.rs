@@ -485,6 +485,7 @@ pub fn zones_distribution_csv(
         "mean_commute_min",
         "car_share",
         "transit_share",
+        "unserved_share",
     ]
     .map(str::to_owned)
     .to_vec();
@@ -526,8 +527,9 @@ pub fn zones_distribution_csv(
             },
             share(car),
             share(pt),
+            share((commuters - served).max(0.0)),
         ];
-        for q in 0..2 {
+        for q in [0, 1] {
             for t in ACCESS_THRESHOLDS_MIN {
                 let jobs = (0..n)
                     .filter(|&d| quantiles[o * n + d][q] <= t * 60)
