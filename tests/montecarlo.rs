@@ -89,7 +89,7 @@ fn zones_report_commuters_and_accessibility_at_p50_and_p80() {
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
     assert_eq!(
-        &header[..8],
+        &header[..9],
         [
             "zone",
             "name",
@@ -98,7 +98,8 @@ fn zones_report_commuters_and_accessibility_at_p50_and_p80() {
             "commuters",
             "mean_commute_min",
             "car_share",
-            "transit_share"
+            "transit_share",
+            "unserved_share"
         ]
     );
     let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
@@ -106,10 +107,8 @@ fn zones_report_commuters_and_accessibility_at_p50_and_p80() {
     assert_eq!(rows.len(), 12);
     for row in &rows {
         let num = |name: &str| row[col(name)].parse::<f64>().unwrap();
-        assert!(
-            (num("car_share") + num("transit_share") - 1.0).abs() < 1e-3,
-            "{row:?}"
-        );
+        let shares = num("car_share") + num("transit_share") + num("unserved_share");
+        assert!((shares - 1.0).abs() < 1e-3, "{row:?}");
         for t in [30, 45, 60, 90, 120] {
             // Reachable in four days out of five is never more than reachable in half.
             assert!(
