@@ -215,6 +215,10 @@ pub struct RunInfo {
     pub threads: usize,
     /// Wall-clock time of the run, seconds.
     pub wall_time_s: f64,
+    /// With draws: zone-pair samples (a pair, a draw, a departure minute) simulated per second
+    /// of wall time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub samples_per_s: Option<f64>,
 }
 
 impl ScenarioInfo {

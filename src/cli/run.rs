@@ -90,7 +90,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         )
     };
     let unreachable = Unreachable::of(&skims);
-    let summary = RunSummary {
+    let mut summary = RunSummary {
         version: env!("CARGO_PKG_VERSION"),
         scenario: ScenarioInfo::of(&scenario),
         network: NetworkCounts::of(net),
@@ -103,8 +103,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         run: RunInfo {
             threads: pool.current_num_threads(),
             wall_time_s: started.elapsed().as_secs_f64(),
+            samples_per_s: None,
         },
     };
+    if let Some(mc) = &summary.monte_carlo {
+        let pairs = (skims.zones * skims.zones.saturating_sub(1)) as f64;
+        summary.run.samples_per_s =
+            Some(pairs * mc.samples_per_pair as f64 / summary.run.wall_time_s.max(1e-9));
+    }
     dir.write("od.csv", &od)?;
     dir.write("zones.csv", &zones)?;
     dir.write(
