@@ -8,7 +8,8 @@ use commute::results::{
 };
 use commute::routing::{Engine, skim_all};
 use commute::sim::demand::{commuter_flows, split};
-use commute::sim::montecarlo::transit_samples;
+use commute::sim::montecarlo::transit_samples_with_progress;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -39,6 +40,9 @@ pub struct Args {
     /// window); 0 keeps the deterministic half-headway model.
     #[arg(long, default_value_t = 0)]
     draws: u32,
+    /// No progress display on the terminal.
+    #[arg(long)]
+    quiet: bool,
     /// Seed of every random stream; the same seed gives the same outputs.
     #[arg(long, default_value_t = DEFAULT_SEED)]
     seed: u64,
@@ -58,11 +62,21 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let net = &scenario.network;
     let engine = Engine::new(net, scenario.window);
     let skims = pool.install(|| skim_all(&engine));
+    let show_progress = !args.quiet && std::io::stderr().is_terminal();
     let (od, zones, monte_carlo, demand) = if args.draws == 0 {
         let zones = results::zones_csv(net, &skims);
         (results::od_csv(net, &skims), zones, None, None)
     } else {
-        let samples = pool.install(|| transit_samples(net, scenario.window, args.seed, args.draws));
+        let samples = pool.install(|| {
+            transit_samples_with_progress(net, scenario.window, args.seed, args.draws, |draw| {
+                if show_progress {
+                    eprint!("\rdraw {draw}/{}", args.draws);
+                    if draw == args.draws {
+                        eprintln!();
+                    }
+                }
+            })
+        });
         let info = MonteCarloInfo {
             seed: args.seed,
             draws: args.draws,

@@ -59,6 +59,17 @@ pub fn phase(seed: u64, draw: u32, line_id: &str) -> f64 {
 /// `window`. Origins run in parallel on the current rayon pool; the result does not depend on
 /// the number of threads.
 pub fn transit_samples(net: &Network, window: Window, seed: u64, draws: u32) -> TransitSamples {
+    transit_samples_with_progress(net, window, seed, draws, |_| {})
+}
+
+/// [`transit_samples`], calling `done(draw)` after each draw (for a progress display).
+pub fn transit_samples_with_progress(
+    net: &Network,
+    window: Window,
+    seed: u64,
+    draws: u32,
+    done: impl Fn(u32),
+) -> TransitSamples {
     let zones = net.zones().len();
     let departures: Vec<Seconds> = (window.start_s..window.end_s).step_by(60).collect();
     let minutes = departures.len() as u32;
@@ -95,6 +106,7 @@ pub fn transit_samples(net: &Network, window: Window, seed: u64, draws: u32) -> 
                     }
                 }
             });
+        done(draw + 1);
     }
     TransitSamples {
         zones,
