@@ -125,7 +125,7 @@ fn scenarios_do_not_touch_the_base_network() {
     let before = format!("{:?}", base.roads());
     let lines_before = format!("{:?}", base.lines());
     let chain = commute::io::load_scenario_chain(&root().join("scenarios/demo-2014.toml")).unwrap();
-    let s = commute::scenario::resolve(&chain, &base, demo_network()).unwrap();
+    let s = commute::scenario::resolve(&chain, &base, demo_network(), None).unwrap();
     assert!(s.network.lines().len() < base.lines().len());
     assert_eq!(before, format!("{:?}", base.roads()));
     assert_eq!(lines_before, format!("{:?}", base.lines()));

@@ -121,3 +121,57 @@ fn zones_report_commuters_and_accessibility_at_p50_and_p80() {
         );
     }
 }
+
+#[test]
+fn a_commuter_table_replaces_the_gravity_model() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("commuters.csv"),
+        "origin,destination,commuters\nyanjiao,guomao,1000\nlangfang,guomao,500\nguomao,guomao,300\n",
+    )
+    .unwrap();
+    let scenario = demo_scenario(tmp.path(), "table", "[demand]\nfile = \"commuters.csv\"\n");
+    let out = tmp.path().join("out");
+    commute_ok(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--draws",
+        "5",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["demand"]["commuters"], 1500.0);
+    assert_eq!(summary["demand"]["intrazonal_commuters"], 300.0);
+    let od = std::fs::read_to_string(out.join("od.csv")).unwrap();
+    let best = |pair: &str| {
+        od.lines()
+            .find(|l| l.starts_with(pair))
+            .unwrap()
+            .split(',')
+            .nth(3)
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(best("yanjiao,guomao,best"), "1000.0");
+    assert_eq!(best("guomao,yanjiao,best"), "0.0");
+
+    // Unknown zones and repeated pairs are reported with their lines.
+    std::fs::write(
+        tmp.path().join("commuters.csv"),
+        "origin,destination,commuters\nyanjiao,nowhere,1000\nlangfang,guomao,500\nlangfang,guomao,5\n",
+    )
+    .unwrap();
+    let err = commute::io::load_scenario(&scenario)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("commuters.csv:2: field `destination`: unknown zone id `nowhere`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("commuters.csv:4: the same pair again (first on line 3)"),
+        "{err}"
+    );
+}

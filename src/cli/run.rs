@@ -83,7 +83,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             departure_minutes: samples.minutes,
             samples_per_pair: u64::from(samples.draws) * u64::from(samples.minutes),
         };
-        let flows = commuter_flows(net, &skims, scenario.demand, &scenario.demand_scales);
+        let flows = commuter_flows(
+            net,
+            &skims,
+            scenario.demand,
+            scenario.commuter_table.as_deref(),
+            &scenario.demand_scales,
+        );
         let n = skims.zones;
         let splits: Vec<_> = (0..n * n)
             .map(|k| {

@@ -53,5 +53,59 @@ pub fn load_scenario(path: &Path) -> Result<crate::scenario::Scenario, Error> {
     let chain = load_scenario_chain(path)?;
     let network_dir = chain.network_dir()?;
     let base = load_network(&network_dir)?;
-    crate::scenario::resolve(&chain, &base, network_dir)
+    let demand = read_demand_table(&chain)?;
+    crate::scenario::resolve(&chain, &base, network_dir, demand)
+}
+
+/// The commuter table named by the nearest `[demand] file`, if any: rows with their lines.
+fn read_demand_table(chain: &ScenarioChain) -> Result<Option<crate::scenario::DemandTable>, Error> {
+    let Some((loaded, file)) = chain.files.iter().rev().find_map(|s| {
+        s.file
+            .demand
+            .as_ref()
+            .and_then(|d| d.get_ref().file.as_ref())
+            .map(|f| (s, f))
+    }) else {
+        return Ok(None);
+    };
+    let path = loaded
+        .path
+        .parent()
+        .unwrap_or(Path::new(""))
+        .join(file.get_ref());
+    if !path.is_file() {
+        return Err(Error::Invalid(vec![Problem::at(
+            &loaded.path,
+            loaded.line(file.span().start),
+            Some("demand.file"),
+            format!(
+                "cannot read `{}` (paths are relative to this file)",
+                file.get_ref()
+            ),
+        )]));
+    }
+    let mut problems = Vec::new();
+    let mut rows = Vec::new();
+    if let Some(t) = table::Table::read(
+        &path,
+        &["origin", "destination", "commuters"],
+        &[],
+        &mut problems,
+    ) {
+        for i in 0..t.len() {
+            let mut row = t.row(i, &mut problems);
+            let origin = row.text("origin").map(str::to_owned);
+            let destination = row.text("destination").map(str::to_owned);
+            let commuters = row.non_negative("commuters");
+            let line = row.line;
+            if let (Some(o), Some(d), Some(c)) = (origin, destination, commuters) {
+                rows.push((line, o, d, c));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(Some(crate::scenario::DemandTable { path, rows }))
+    } else {
+        Err(Error::Invalid(problems))
+    }
 }

@@ -76,8 +76,19 @@ pub struct Scenario {
     pub demand_scales: Vec<DemandScale>,
     /// Commuter demand model.
     pub demand: Demand,
+    /// Commuters per zone pair from a table, replacing the gravity model when given.
+    pub commuter_table: Option<Vec<(ZoneId, ZoneId, f64)>>,
     /// Mode choice parameters.
     pub choice: Choice,
+}
+
+/// A commuter table as read from a file: `(line, origin id, destination id, commuters)` rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemandTable {
+    /// The file.
+    pub path: PathBuf,
+    /// Rows with their lines.
+    pub rows: Vec<(u64, String, String, f64)>,
 }
 
 /// The commuter demand model: a doubly constrained gravity model (see `sim::demand`).
@@ -138,7 +149,12 @@ impl Default for Choice {
 /// Applies every modification of `chain` (root file first) to a copy of `base`.
 ///
 /// Returns all problems found, each with the file and line of its modification.
-pub fn resolve(chain: &ScenarioChain, base: &Network, network_dir: PathBuf) -> Result<Scenario> {
+pub fn resolve(
+    chain: &ScenarioChain,
+    base: &Network,
+    network_dir: PathBuf,
+    demand_table: Option<DemandTable>,
+) -> Result<Scenario> {
     let mut problems = Vec::new();
     let window = resolve_window(chain, &mut problems);
     let (demand, choice) = resolve_model(chain, &mut problems);
@@ -172,6 +188,42 @@ pub fn resolve(chain: &ScenarioChain, base: &Network, network_dir: PathBuf) -> R
         return Err(Error::Invalid(problems));
     }
     let (network, applied, demand_scales) = applier.finish();
+    let commuter_table = demand_table.map(|t| {
+        let mut seen = std::collections::HashMap::new();
+        t.rows
+            .iter()
+            .filter_map(|(line, o, d, commuters)| {
+                let zone = |id: &str, field: &str, problems: &mut Vec<Problem>| {
+                    let z = network.zone_id(id);
+                    if z.is_none() {
+                        problems.push(Problem::at(
+                            &t.path,
+                            *line,
+                            Some(field),
+                            format!("unknown zone id `{id}`"),
+                        ));
+                    }
+                    z
+                };
+                let (o, d) = (
+                    zone(o, "origin", &mut problems)?,
+                    zone(d, "destination", &mut problems)?,
+                );
+                if let Some(first) = seen.insert((o, d), *line) {
+                    problems.push(Problem::at(
+                        &t.path,
+                        *line,
+                        None,
+                        format!("the same pair again (first on line {first})"),
+                    ));
+                }
+                Some((o, d, *commuters))
+            })
+            .collect()
+    });
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
     Ok(Scenario {
         name: leaf.file.name.get_ref().clone(),
         description: leaf.file.description.clone(),
@@ -182,6 +234,7 @@ pub fn resolve(chain: &ScenarioChain, base: &Network, network_dir: PathBuf) -> R
         applied,
         demand_scales,
         demand,
+        commuter_table,
         choice,
     })
 }

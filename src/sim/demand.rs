@@ -1,6 +1,7 @@
 //! Commuter flows and their mode split.
 //!
-//! Flows come from a doubly constrained gravity model ([`super::gravity`]): each zone sends
+//! Flows come from a table of commuters when the scenario names one (`[demand] file`), or else
+//! from a doubly constrained gravity model ([`super::gravity`]): each zone sends
 //! `residents x commute_rate` commuters, distributed over the zones' jobs with a negative
 //! exponential deterrence on the deterministic best-mode door-to-door time, and on
 //! `intrazonal_min` for commuters who work in their own zone (most, in a large zone: they are
@@ -24,6 +25,7 @@ pub fn commuter_flows(
     net: &Network,
     skims: &Skims,
     demand: Demand,
+    table: Option<&[(crate::network::ZoneId, crate::network::ZoneId, f64)]>,
     scales: &[DemandScale],
 ) -> Vec<f64> {
     let zones = net.zones();
@@ -43,8 +45,16 @@ pub fn commuter_flows(
             }
         })
         .collect();
-    let mut flows =
-        doubly_constrained(&origins, &jobs, &cost, demand.beta_per_min, 1e-9, 500).flows;
+    let mut flows = match table {
+        Some(rows) => {
+            let mut flows = vec![0.0; n * n];
+            for &(o, d, commuters) in rows {
+                flows[o.index() * n + d.index()] = commuters;
+            }
+            flows
+        }
+        None => doubly_constrained(&origins, &jobs, &cost, demand.beta_per_min, 1e-9, 500).flows,
+    };
     for scale in scales {
         for (k, flow) in flows.iter_mut().enumerate() {
             let (o, d) = (k / n, k % n);
@@ -159,7 +169,7 @@ mod tests {
         let s = demo();
         let skims = skim_all(&Engine::new(&s.network, s.window));
         let n = skims.zones;
-        let flows = commuter_flows(&s.network, &skims, s.demand, &[]);
+        let flows = commuter_flows(&s.network, &skims, s.demand, None, &[]);
         for (o, zone) in s.network.zones().iter().enumerate() {
             let sent: f64 = flows[o * n..(o + 1) * n].iter().sum();
             let expected = zone.residents as f64 * s.demand.commute_rate;
@@ -176,7 +186,7 @@ mod tests {
             origins: vec![yanjiao],
             destinations: Vec::new(),
         };
-        let scaled = commuter_flows(&s.network, &skims, s.demand, &[scale]);
+        let scaled = commuter_flows(&s.network, &skims, s.demand, None, &[scale]);
         for k in 0..n * n {
             let factor = if k / n == yanjiao.index() { 2.0 } else { 1.0 };
             assert!((scaled[k] - factor * flows[k]).abs() < 1e-9);
