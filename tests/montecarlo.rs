@@ -4,7 +4,24 @@
 mod common;
 
 use common::*;
-use commute::sim::montecarlo::transit_samples;
+use commute::scenario::DEFAULT_DELAYS_MIN;
+use commute::sim::montecarlo::transit_samples_with_progress;
+
+/// Samples with the default service delays.
+fn samples(
+    s: &commute::scenario::Scenario,
+    seed: u64,
+    draws: u32,
+) -> commute::sim::montecarlo::TransitSamples {
+    transit_samples_with_progress(
+        &s.network,
+        s.window,
+        seed,
+        draws,
+        DEFAULT_DELAYS_MIN,
+        |_| {},
+    )
+}
 
 #[test]
 fn draws_are_identical_at_one_and_two_threads() {
@@ -44,8 +61,8 @@ fn draws_are_identical_at_one_and_two_threads() {
 fn pairs_a_modification_does_not_reach_see_the_same_draws() {
     let base = load(&root().join("scenarios/demo-base.toml"));
     let l22 = load(&root().join("scenarios/demo-line22.toml"));
-    let before = transit_samples(&base.network, base.window, 9, 10);
-    let after = transit_samples(&l22.network, l22.window, 9, 10);
+    let before = samples(&base, 9, 10);
+    let after = samples(&l22, 9, 10);
     let z = |s: &commute::scenario::Scenario, id: &str| s.network.zone_id(id).unwrap().index();
     // Far from line 22: identical samples, draw by draw and minute by minute.
     for (o, d) in [
@@ -66,7 +83,7 @@ fn pairs_a_modification_does_not_reach_see_the_same_draws() {
     );
     assert!(b.iter().zip(a).all(|(b, a)| a <= b) && a.iter().sum::<u32>() < b.iter().sum::<u32>());
     // A different seed gives different draws.
-    let other = transit_samples(&base.network, base.window, 10, 10);
+    let other = samples(&base, 10, 10);
     assert_ne!(
         before.pair(z(&base, "yanjiao"), z(&base, "guomao")),
         other.pair(z(&base, "yanjiao"), z(&base, "guomao"))

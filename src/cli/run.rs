@@ -68,14 +68,21 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         (results::od_csv(net, &skims), zones, None, None)
     } else {
         let samples = pool.install(|| {
-            transit_samples_with_progress(net, scenario.window, args.seed, args.draws, |draw| {
-                if show_progress {
-                    eprint!("\rdraw {draw}/{}", args.draws);
-                    if draw == args.draws {
-                        eprintln!();
+            transit_samples_with_progress(
+                net,
+                scenario.window,
+                args.seed,
+                args.draws,
+                scenario.delays,
+                |draw| {
+                    if show_progress {
+                        eprint!("\rdraw {draw}/{}", args.draws);
+                        if draw == args.draws {
+                            eprintln!();
+                        }
                     }
-                }
-            })
+                },
+            )
         });
         let info = MonteCarloInfo {
             seed: args.seed,

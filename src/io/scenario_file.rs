@@ -33,6 +33,8 @@ pub struct ScenarioFile {
     pub demand: Option<Spanned<DemandSpec>>,
     /// Mode choice parameters (inherited when absent; defaults documented).
     pub choice: Option<Spanned<ChoiceSpec>>,
+    /// Mean service delay by mode in the Monte-Carlo draws, minutes (inherited; per mode).
+    pub delays: Option<Spanned<std::collections::BTreeMap<String, f64>>>,
     /// Modifications, applied in order after those of `extends`. Kept as TOML values here and
     /// read one by one ([`LoadedScenario::modifications`]), so a mistake in one does not hide
     /// the others.

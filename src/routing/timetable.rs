@@ -74,6 +74,16 @@ impl Timetable {
     /// Like [`Timetable::new`], with each line's headway-based trips shifted by `phase(line)`
     /// (0..1 of the headway; see [`crate::network::Line::trips_with_phase`]).
     pub fn with_phases(net: &Network, phase: impl Fn(LineId) -> f64) -> Self {
+        Self::with_phases_and_delays(net, phase, |_| 0)
+    }
+
+    /// Like [`Timetable::with_phases`], with every trip of a line running `delay(line)` seconds
+    /// late after its first stop (a Monte-Carlo draw's service delay).
+    pub fn with_phases_and_delays(
+        net: &Network,
+        phase: impl Fn(LineId) -> f64,
+        delay: impl Fn(LineId) -> Seconds,
+    ) -> Self {
         let n = net.nodes().len();
         let mut patterns = Vec::new();
         for (li, line) in net.lines().iter().enumerate() {
@@ -81,9 +91,13 @@ impl Timetable {
                 let stops = line.stops_in(direction);
                 let (mut arrive, mut depart) = (Vec::new(), Vec::new());
                 let mut clock: Seconds = 0;
+                let late = delay(LineId::new(li));
                 for (i, s) in stops.iter().enumerate() {
                     if i > 0 {
                         clock = clock.saturating_add(s.run_s);
+                        if i == 1 {
+                            clock = clock.saturating_add(late);
+                        }
                     }
                     arrive.push(clock);
                     if i > 0 {

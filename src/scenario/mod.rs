@@ -80,7 +80,15 @@ pub struct Scenario {
     pub commuter_table: Option<Vec<(ZoneId, ZoneId, f64)>>,
     /// Mode choice parameters.
     pub choice: Choice,
+    /// Mean service delay by mode (index [`crate::network::Mode::index`]) in the Monte-Carlo
+    /// draws, minutes; each line is late by an exponential amount with this mean in each draw.
+    pub delays: [f64; 5],
 }
+
+/// Default mean delays, minutes, by mode (hsr, rail, subway, bus, custom bus): HSR mostly
+/// punctual, conventional rail less, the subway near-exact, buses exposed to the roads.
+/// Estimates to calibrate.
+pub const DEFAULT_DELAYS_MIN: [f64; 5] = [1.0, 3.0, 0.5, 3.0, 3.0];
 
 /// A commuter table as read from a file: `(line, origin id, destination id, commuters)` rows.
 #[derive(Debug, Clone, PartialEq)]
@@ -158,6 +166,7 @@ pub fn resolve(
     let mut problems = Vec::new();
     let window = resolve_window(chain, &mut problems);
     let (demand, choice) = resolve_model(chain, &mut problems);
+    let delays = resolve_delays(chain, &mut problems);
     let mut applier = apply::Applier::new(base);
     for loaded in &chain.files {
         for (line, parsed) in loaded.modifications() {
@@ -236,6 +245,7 @@ pub fn resolve(
         demand,
         commuter_table,
         choice,
+        delays,
     })
 }
 
@@ -371,4 +381,37 @@ fn resolve_model(chain: &ScenarioChain, problems: &mut Vec<Problem>) -> (Demand,
         }
     }
     (demand, choice)
+}
+
+/// Mean delays by mode: the defaults, overridden by the nearest `[delays]` table.
+fn resolve_delays(chain: &ScenarioChain, problems: &mut Vec<Problem>) -> [f64; 5] {
+    let mut delays = DEFAULT_DELAYS_MIN;
+    if let Some((loaded, spec)) = chain
+        .files
+        .iter()
+        .rev()
+        .find_map(|s| s.file.delays.as_ref().map(|d| (s, d)))
+    {
+        let line = loaded.line(spec.span().start);
+        for (mode, &minutes) in spec.get_ref() {
+            match crate::network::Mode::parse(mode) {
+                Some(m) if minutes.is_finite() && (0.0..=120.0).contains(&minutes) => {
+                    delays[m.index()] = minutes
+                }
+                Some(_) => problems.push(Problem::at(
+                    &loaded.path,
+                    line,
+                    Some(&format!("delays.{mode}")),
+                    format!("expected minutes between 0 and 120, got {minutes}"),
+                )),
+                None => problems.push(Problem::at(
+                    &loaded.path,
+                    line,
+                    Some("delays"),
+                    format!("unknown mode `{mode}`; expected hsr, rail, subway, bus or custom_bus"),
+                )),
+            }
+        }
+    }
+    delays
 }

@@ -6,8 +6,9 @@
 //! transport time to every zone. A (draw, minute) pair is one sample. The phase of a line comes
 //! from a stream keyed by the seed, the draw and the line's *id*, so a scenario that adds or
 //! removes other lines leaves it unchanged: the same seed gives the same draws wherever a
-//! modification did not reach (common random numbers). Car times are the free-flow skims in
-//! every sample for now.
+//! modification did not reach (common random numbers). Each line also runs late by an
+//! exponentially distributed delay per draw (mean by mode, from the scenario), drawn the same
+//! way. Car times are the free-flow skims in every sample for now.
 
 use super::rng::{Purpose, stream};
 use crate::network::{Network, ZoneId};
@@ -50,6 +51,24 @@ fn key(id: &str) -> u64 {
     })
 }
 
+/// Mean service delay by mode, minutes (exponentially distributed per line and draw).
+pub type Delays = [f64; 5];
+
+/// The delay of `line` (mode index `mode`) in `draw`, seconds: exponential with mean
+/// `delays[mode]` minutes.
+pub fn delay(seed: u64, draw: u32, line_id: &str, mean_min: f64) -> Seconds {
+    if mean_min <= 0.0 {
+        return 0;
+    }
+    let u: f64 = stream(seed, Purpose::Delay, &[u64::from(draw), key(line_id)]).random();
+    (-(1.0 - u).ln() * mean_min * 60.0)
+        .round()
+        .min(f64::from(MAX_DELAY_S)) as Seconds
+}
+
+/// The longest delay drawn, seconds (2 hours).
+const MAX_DELAY_S: Seconds = 7200;
+
 /// The phase (0..1) of `line` in `draw`.
 pub fn phase(seed: u64, draw: u32, line_id: &str) -> f64 {
     stream(seed, Purpose::Phase, &[u64::from(draw), key(line_id)]).random()
@@ -59,15 +78,17 @@ pub fn phase(seed: u64, draw: u32, line_id: &str) -> f64 {
 /// `window`. Origins run in parallel on the current rayon pool; the result does not depend on
 /// the number of threads.
 pub fn transit_samples(net: &Network, window: Window, seed: u64, draws: u32) -> TransitSamples {
-    transit_samples_with_progress(net, window, seed, draws, |_| {})
+    transit_samples_with_progress(net, window, seed, draws, [0.0; 5], |_| {})
 }
 
-/// [`transit_samples`], calling `done(draw)` after each draw (for a progress display).
+/// [`transit_samples`] with service delays (mean minutes by mode), calling `done(draw)` after
+/// each draw (for a progress display).
 pub fn transit_samples_with_progress(
     net: &Network,
     window: Window,
     seed: u64,
     draws: u32,
+    delays: Delays,
     done: impl Fn(u32),
 ) -> TransitSamples {
     let zones = net.zones().len();
@@ -76,7 +97,14 @@ pub fn transit_samples_with_progress(
     // rows[o][d]: the samples from origin o to destination d.
     let mut rows: Vec<Vec<Vec<Seconds>>> = vec![vec![Vec::new(); zones]; zones];
     for draw in 0..draws {
-        let timetable = Timetable::with_phases(net, |l| phase(seed, draw, &net.line(l).id));
+        let timetable = Timetable::with_phases_and_delays(
+            net,
+            |l| phase(seed, draw, &net.line(l).id),
+            |l| {
+                let line = net.line(l);
+                delay(seed, draw, &line.id, delays[line.mode.index()])
+            },
+        );
         rows.par_iter_mut()
             .enumerate()
             .for_each_init(RaptorWorkspace::default, |ws, (o, row)| {
@@ -238,6 +266,25 @@ mod tests {
             samples.pair(1, 0).iter().all(|&t| t == NO_ROUTE),
             "one-way line"
         );
+    }
+
+    #[test]
+    fn service_delays_add_their_mean_to_the_ride() {
+        let net = one_line(720);
+        let window = Window {
+            start_s: 7 * 3600,
+            end_s: 8 * 3600,
+        };
+        let mean = |delays: Delays| {
+            let s = transit_samples_with_progress(&net, window, 3, 400, delays, |_| {});
+            s.pair(0, 1).iter().map(|&t| f64::from(t)).sum::<f64>() / s.pair(0, 1).len() as f64
+        };
+        let mut delays = [0.0; 5];
+        delays[Mode::Subway.index()] = 2.0;
+        let extra = mean(delays) - mean([0.0; 5]);
+        // Exponential with a 2-minute mean over 400 draws: standard error 6 s.
+        assert!((extra - 120.0).abs() < 24.0, "extra {extra} s");
+        assert_eq!(delay(3, 0, "L", 0.0), 0);
     }
 
     #[test]
