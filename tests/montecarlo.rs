@@ -4,10 +4,10 @@
 mod common;
 
 use common::*;
-use commute::scenario::DEFAULT_DELAYS_MIN;
+use commute::scenario::Variability;
 use commute::sim::montecarlo::transit_samples_with_progress;
 
-/// Samples with the default service delays.
+/// Samples with the default variability (service delays, road day factors).
 fn samples(
     s: &commute::scenario::Scenario,
     seed: u64,
@@ -18,7 +18,7 @@ fn samples(
         s.window,
         seed,
         draws,
-        DEFAULT_DELAYS_MIN,
+        Variability::default(),
         |_| {},
     )
 }
@@ -190,5 +190,41 @@ fn a_commuter_table_replaces_the_gravity_model() {
     assert!(
         err.contains("commuters.csv:4: the same pair again (first on line 3)"),
         "{err}"
+    );
+}
+
+#[test]
+fn car_times_vary_by_day_around_the_free_flow_skim() {
+    use commute::routing::{Engine, TravelMode, skim_all};
+    use commute::sim::montecarlo::mode_samples;
+    let base = load(&root().join("scenarios/demo-base.toml"));
+    let skims = skim_all(&Engine::new(&base.network, base.window));
+    let z = |id: &str| base.network.zone_id(id).unwrap().index();
+    let (o, d) = (z("yanjiao"), z("tongzhou")); // over the 10-minute Baimiao checkpoint
+    let s = samples(&base, 4, 150);
+    let car = mode_samples(&s, &skims, Some(TravelMode::Car), o, d);
+    let skim = f64::from(skims.get(TravelMode::Car, o, d).unwrap().time_s);
+    // Constant within a draw, varying between draws, mean-preserving on average.
+    assert!(
+        car.chunks(s.minutes as usize)
+            .all(|day| day.iter().all(|&t| t == day[0]))
+    );
+    assert!(car.iter().min() < car.iter().max());
+    let mean = car.iter().map(|&t| f64::from(t)).sum::<f64>() / car.len() as f64;
+    assert!(
+        (mean / skim - 1.0).abs() < 0.05,
+        "mean {mean} vs skim {skim}"
+    );
+    // Without variability the skim itself.
+    let none = Variability {
+        delays_min: [0.0; 5],
+        road_day_sd: 0.0,
+        checkpoint_sd: 0.0,
+    };
+    let fixed = transit_samples_with_progress(&base.network, base.window, 4, 3, none, |_| {});
+    assert!(
+        mode_samples(&fixed, &skims, Some(TravelMode::Car), o, d)
+            .iter()
+            .all(|&t| f64::from(t) == skim)
     );
 }

@@ -73,7 +73,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 scenario.window,
                 args.seed,
                 args.draws,
-                scenario.delays,
+                scenario.variability,
                 |draw| {
                     if show_progress {
                         eprint!("\rdraw {draw}/{}", args.draws);

@@ -35,6 +35,8 @@ pub struct ScenarioFile {
     pub choice: Option<Spanned<ChoiceSpec>>,
     /// Mean service delay by mode in the Monte-Carlo draws, minutes (inherited; per mode).
     pub delays: Option<Spanned<std::collections::BTreeMap<String, f64>>>,
+    /// Road travel-time variability in the Monte-Carlo draws (inherited).
+    pub roads: Option<Spanned<RoadsSpec>>,
     /// Modifications, applied in order after those of `extends`. Kept as TOML values here and
     /// read one by one ([`LoadedScenario::modifications`]), so a mistake in one does not hide
     /// the others.
@@ -65,6 +67,16 @@ pub struct DemandSpec {
     /// A table of commuters (`origin,destination,commuters`), relative to the scenario file,
     /// used instead of the gravity model.
     pub file: Option<Spanned<String>>,
+}
+
+/// Day-to-day road variability.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoadsSpec {
+    /// Standard deviation of the log day factor on car free-flow times.
+    pub day_sd: Option<f64>,
+    /// Standard deviation of the log day factor on checkpoint delays.
+    pub checkpoint_sd: Option<f64>,
 }
 
 /// Mode choice (multinomial logit on generalised minutes).

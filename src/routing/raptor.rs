@@ -528,6 +528,7 @@ pub fn journey(
     Some(Trip {
         time_s: arrival - ws.depart_s,
         legs,
+        checkpoint_s: 0,
     })
 }
 

@@ -20,6 +20,8 @@ pub struct OdResult {
     pub transfers: u32,
     /// Lines (or named roads) used, joined with ` > `.
     pub path: String,
+    /// Of `time_s`, checkpoint delays, seconds.
+    pub checkpoint_s: Seconds,
 }
 
 impl From<&Trip> for OdResult {
@@ -30,6 +32,7 @@ impl From<&Trip> for OdResult {
             cost_yuan: t.cost_yuan(),
             transfers: t.transfers(),
             path: t.path_summary(),
+            checkpoint_s: t.checkpoint_s,
         }
     }
 }

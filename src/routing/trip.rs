@@ -64,6 +64,8 @@ pub struct Trip {
     pub time_s: Seconds,
     /// Legs in travel order.
     pub legs: Vec<Leg>,
+    /// Of `time_s`, the checkpoint delays passed (car), seconds.
+    pub checkpoint_s: Seconds,
 }
 
 impl Trip {
@@ -150,6 +152,7 @@ pub(crate) fn rebuild(
         }
         legs.push(leg);
     };
+    let mut checkpoint_s: Seconds = 0;
     let mut ride: Option<Leg> = None;
     for e in edges {
         let (from, to, w) = (
@@ -169,8 +172,11 @@ pub(crate) fn rebuild(
             start_s: None,
         };
         match graph.kinds[e] {
-            EdgeKind::Road { link, .. } => {
+            EdgeKind::Road { link, forward } => {
                 let r = &net.roads()[link as usize];
+                if forward {
+                    checkpoint_s += r.checkpoint_s;
+                }
                 let name = (!r.name.is_empty()).then(|| r.name.clone());
                 push(Leg {
                     distance_km: r.length_km,
@@ -257,7 +263,11 @@ pub(crate) fn rebuild(
         }
     }
     price(net, &mut legs);
-    Some(Trip { time_s, legs })
+    Some(Trip {
+        time_s,
+        legs,
+        checkpoint_s,
+    })
 }
 
 /// Sets the fare of every ride leg: per boarding for `flat` and `per_km` lines; once per fare

@@ -80,9 +80,32 @@ pub struct Scenario {
     pub commuter_table: Option<Vec<(ZoneId, ZoneId, f64)>>,
     /// Mode choice parameters.
     pub choice: Choice,
-    /// Mean service delay by mode (index [`crate::network::Mode::index`]) in the Monte-Carlo
-    /// draws, minutes; each line is late by an exponential amount with this mean in each draw.
-    pub delays: [f64; 5],
+    /// What varies between Monte-Carlo draws besides line phases.
+    pub variability: Variability,
+}
+
+/// What varies between Monte-Carlo draws besides line phases.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Variability {
+    /// Mean service delay by mode (index [`crate::network::Mode::index`]), minutes; each line
+    /// is late by an exponential amount with this mean in each draw.
+    pub delays_min: [f64; 5],
+    /// Standard deviation of the log of a day factor on all car free-flow times (mean 1).
+    pub road_day_sd: f64,
+    /// Standard deviation of the log of a day factor on the checkpoint delays (mean 1).
+    pub checkpoint_sd: f64,
+}
+
+impl Default for Variability {
+    /// [`DEFAULT_DELAYS_MIN`]; car times vary by about 15% from day to day and checkpoint queues
+    /// by about half (estimates to calibrate).
+    fn default() -> Self {
+        Variability {
+            delays_min: DEFAULT_DELAYS_MIN,
+            road_day_sd: 0.15,
+            checkpoint_sd: 0.5,
+        }
+    }
 }
 
 /// Default mean delays, minutes, by mode (hsr, rail, subway, bus, custom bus): HSR mostly
@@ -166,7 +189,10 @@ pub fn resolve(
     let mut problems = Vec::new();
     let window = resolve_window(chain, &mut problems);
     let (demand, choice) = resolve_model(chain, &mut problems);
-    let delays = resolve_delays(chain, &mut problems);
+    let variability = Variability {
+        delays_min: resolve_delays(chain, &mut problems),
+        ..resolve_roads(chain, &mut problems)
+    };
     let mut applier = apply::Applier::new(base);
     for loaded in &chain.files {
         for (line, parsed) in loaded.modifications() {
@@ -245,7 +271,7 @@ pub fn resolve(
         demand,
         commuter_table,
         choice,
-        delays,
+        variability,
     })
 }
 
@@ -414,4 +440,39 @@ fn resolve_delays(chain: &ScenarioChain, problems: &mut Vec<Problem>) -> [f64; 5
         }
     }
     delays
+}
+
+/// Road variability: the nearest `[roads]` table over the defaults.
+fn resolve_roads(chain: &ScenarioChain, problems: &mut Vec<Problem>) -> Variability {
+    let mut v = Variability::default();
+    if let Some((loaded, spec)) = chain
+        .files
+        .iter()
+        .rev()
+        .find_map(|s| s.file.roads.as_ref().map(|r| (s, r)))
+    {
+        let line = loaded.line(spec.span().start);
+        for (field, value, target) in [
+            ("roads.day_sd", spec.get_ref().day_sd, &mut v.road_day_sd),
+            (
+                "roads.checkpoint_sd",
+                spec.get_ref().checkpoint_sd,
+                &mut v.checkpoint_sd,
+            ),
+        ] {
+            if let Some(x) = value {
+                if x.is_finite() && (0.0..=2.0).contains(&x) {
+                    *target = x;
+                } else {
+                    problems.push(Problem::at(
+                        &loaded.path,
+                        line,
+                        Some(field),
+                        format!("{x} is out of range (0 to 2)"),
+                    ));
+                }
+            }
+        }
+    }
+    v
 }

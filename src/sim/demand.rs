@@ -8,7 +8,8 @@
 //! counted but not routed), then `scale-demand` modifications multiply the flows they select.
 //!
 //! In each Monte-Carlo sample, households with a car (the origin's `car_share`) choose between
-//! car and public transport by a binary logit on generalised minutes; the others take public
+//! car (its time that draw, see `TransitSamples::car_time`) and public transport by a binary
+//! logit on generalised minutes; the others take public
 //! transport. Commuters with no available mode are counted as unserved.
 
 use super::choice::logit;
@@ -99,13 +100,16 @@ pub fn split(
     let fare = skims
         .get(TravelMode::Transit, o, d)
         .map_or(0.0, |r| r.cost_yuan);
-    let car_general = car.map(|r| {
+    // Generalised car minutes less the (sample-dependent) travel time.
+    let car_extra = car.map(|r| {
         let cost = r.cost_yuan + r.distance_km * choice.car_cost_yuan_per_km;
-        to_minutes(r.time_s) + choice.car_constant_min + cost * choice.minutes_per_yuan
+        choice.car_constant_min + cost * choice.minutes_per_yuan
     });
     let samples = transit.pair(o, d);
     let (mut p_car, mut p_pt, mut minutes, mut within) = (0.0, 0.0, 0.0, 0.0);
-    for &t in samples {
+    for (s, &t) in samples.iter().enumerate() {
+        let car_min = car.map(|r| to_minutes(transit.car_time(r, s)));
+        let car_general = car_min.zip(car_extra).map(|(m, extra)| m + extra);
         let pt_min = (t != NO_ROUTE).then(|| to_minutes(t));
         let pt_general =
             pt_min.map(|m| m + choice.transit_constant_min + fare * choice.minutes_per_yuan);
@@ -122,8 +126,7 @@ pub fn split(
             };
         p_car += by_car;
         p_pt += by_pt;
-        if let Some(r) = car {
-            let m = to_minutes(r.time_s);
+        if let Some(m) = car_min {
             minutes += by_car * m;
             within += by_car * f64::from(u8::from(m <= 60.0));
         }

@@ -15,7 +15,7 @@ use crate::network::{Network, ZoneId};
 use crate::routing::{
     RaptorWorkspace, Skims, Timetable, TravelMode, earliest_arrivals_range, zone_arrival,
 };
-use crate::scenario::Window;
+use crate::scenario::{Variability, Window};
 use crate::time::Seconds;
 use rand::Rng;
 use rayon::prelude::*;
@@ -35,9 +35,18 @@ pub struct TransitSamples {
     /// Door-to-door seconds per (draw, minute) sample, draw-major, for pair `o * zones + d`;
     /// [`NO_ROUTE`] when there was none. Empty on the diagonal.
     pub samples: Vec<Vec<Seconds>>,
+    /// Per draw, the day factors on car free-flow times and on checkpoint delays.
+    pub road: Vec<[f64; 2]>,
 }
 
 impl TransitSamples {
+    /// The car time of `result` in sample `s` (its draw's road factors), seconds.
+    pub fn car_time(&self, result: &crate::routing::OdResult, s: usize) -> Seconds {
+        let [day, checkpoint] = self.road[s / self.minutes.max(1) as usize];
+        let free = f64::from(result.time_s - result.checkpoint_s);
+        (free * day + f64::from(result.checkpoint_s) * checkpoint).round() as Seconds
+    }
+
     /// The samples of one pair.
     pub fn pair(&self, o: usize, d: usize) -> &[Seconds] {
         &self.samples[o * self.zones + d]
@@ -50,9 +59,6 @@ fn key(id: &str) -> u64 {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
 }
-
-/// Mean service delay by mode, minutes (exponentially distributed per line and draw).
-pub type Delays = [f64; 5];
 
 /// The delay of `line` (mode index `mode`) in `draw`, seconds: exponential with mean
 /// `delays[mode]` minutes.
@@ -78,7 +84,12 @@ pub fn phase(seed: u64, draw: u32, line_id: &str) -> f64 {
 /// `window`. Origins run in parallel on the current rayon pool; the result does not depend on
 /// the number of threads.
 pub fn transit_samples(net: &Network, window: Window, seed: u64, draws: u32) -> TransitSamples {
-    transit_samples_with_progress(net, window, seed, draws, [0.0; 5], |_| {})
+    let none = Variability {
+        delays_min: [0.0; 5],
+        road_day_sd: 0.0,
+        checkpoint_sd: 0.0,
+    };
+    transit_samples_with_progress(net, window, seed, draws, none, |_| {})
 }
 
 /// [`transit_samples`] with service delays (mean minutes by mode), calling `done(draw)` after
@@ -88,9 +99,10 @@ pub fn transit_samples_with_progress(
     window: Window,
     seed: u64,
     draws: u32,
-    delays: Delays,
+    variability: Variability,
     done: impl Fn(u32),
 ) -> TransitSamples {
+    let delays = variability.delays_min;
     let zones = net.zones().len();
     let departures: Vec<Seconds> = (window.start_s..window.end_s).step_by(60).collect();
     let minutes = departures.len() as u32;
@@ -136,11 +148,29 @@ pub fn transit_samples_with_progress(
             });
         done(draw + 1);
     }
+    let road = (0..draws)
+        .map(|draw| {
+            let mut rng = stream(seed, Purpose::Road, &[u64::from(draw)]);
+            // Two standard normals by Box-Muller; factors lognormal with mean 1.
+            let (u1, u2): (f64, f64) = (rng.random(), rng.random());
+            let r = (-2.0 * (1.0 - u1).ln()).sqrt();
+            let (z1, z2) = (
+                r * (std::f64::consts::TAU * u2).cos(),
+                r * (std::f64::consts::TAU * u2).sin(),
+            );
+            let factor = |sd: f64, z: f64| (sd * z - sd * sd / 2.0).exp();
+            [
+                factor(variability.road_day_sd, z1),
+                factor(variability.checkpoint_sd, z2),
+            ]
+        })
+        .collect();
     TransitSamples {
         zones,
         draws,
         minutes,
         samples: rows.into_iter().flatten().collect(),
+        road,
     }
 }
 
@@ -153,14 +183,17 @@ pub fn mode_samples(
     o: usize,
     d: usize,
 ) -> Vec<Seconds> {
-    let car = skims
-        .get(TravelMode::Car, o, d)
-        .map_or(NO_ROUTE, |r| r.time_s);
+    let car = skims.get(TravelMode::Car, o, d);
+    let car_at = |s: usize| car.map_or(NO_ROUTE, |r| transit.car_time(r, s));
     let pt = transit.pair(o, d);
     match mode {
         Some(TravelMode::Transit) => pt.to_vec(),
-        Some(TravelMode::Car) => vec![car; pt.len()],
-        None => pt.iter().map(|&t| t.min(car)).collect(),
+        Some(TravelMode::Car) => (0..pt.len()).map(car_at).collect(),
+        None => pt
+            .iter()
+            .enumerate()
+            .map(|(s, &t)| t.min(car_at(s)))
+            .collect(),
     }
 }
 
@@ -275,8 +308,13 @@ mod tests {
             start_s: 7 * 3600,
             end_s: 8 * 3600,
         };
-        let mean = |delays: Delays| {
-            let s = transit_samples_with_progress(&net, window, 3, 400, delays, |_| {});
+        let mean = |delays_min: [f64; 5]| {
+            let v = Variability {
+                delays_min,
+                road_day_sd: 0.0,
+                checkpoint_sd: 0.0,
+            };
+            let s = transit_samples_with_progress(&net, window, 3, 400, v, |_| {});
             s.pair(0, 1).iter().map(|&t| f64::from(t)).sum::<f64>() / s.pair(0, 1).len() as f64
         };
         let mut delays = [0.0; 5];
