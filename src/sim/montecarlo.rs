@@ -8,7 +8,8 @@
 //! removes other lines leaves it unchanged: the same seed gives the same draws wherever a
 //! modification did not reach (common random numbers). Each line also runs late by an
 //! exponentially distributed delay per draw (mean by mode, from the scenario), drawn the same
-//! way. Car times are the free-flow skims in every sample for now.
+//! way. Car times are the free-flow skims with their free-flow part and their checkpoint delays
+//! each scaled by a lognormal day factor of the draw (mean 1), the same for every scenario.
 
 use super::rng::{Purpose, stream};
 use crate::network::{Network, ZoneId};
