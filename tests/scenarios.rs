@@ -258,3 +258,46 @@ fn demand_and_choice_parameters_are_inherited_and_checked() {
         "{err}"
     );
 }
+
+#[test]
+fn delays_and_road_variability_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = demo_scenario(
+        dir.path(),
+        "ok",
+        "[delays]\nhsr = 2\n\n[roads]\nday_sd = 0.3\n",
+    );
+    let s = load(&ok);
+    assert_eq!(
+        s.variability.delays_min[commute::network::Mode::Hsr.index()],
+        2.0
+    );
+    assert_eq!(
+        s.variability.delays_min[commute::network::Mode::Subway.index()],
+        0.5,
+        "default kept"
+    );
+    assert_eq!(
+        (s.variability.road_day_sd, s.variability.checkpoint_sd),
+        (0.3, 0.5)
+    );
+    let bad = demo_scenario(
+        dir.path(),
+        "bad",
+        "[delays]\ntram = 1\nbus = -3\n\n[roads]\ncheckpoint_sd = 9\n",
+    );
+    let err = load_scenario(&bad).unwrap_err().to_string();
+    assert!(err.starts_with("3 problems"), "{err}");
+    assert!(
+        err.contains(":5: field `delays`: unknown mode `tram`"),
+        "{err}"
+    );
+    assert!(
+        err.contains(":5: field `delays.bus`: -3 is out of range (0 to 120)"),
+        "{err}"
+    );
+    assert!(
+        err.contains(":9: field `roads.checkpoint_sd`: 9 is out of range (0 to 2)"),
+        "{err}"
+    );
+}

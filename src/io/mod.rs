@@ -57,15 +57,13 @@ pub fn load_scenario(path: &Path) -> Result<crate::scenario::Scenario, Error> {
     crate::scenario::resolve(&chain, &base, network_dir, demand)
 }
 
-/// The commuter table named by the nearest `[demand] file`, if any: rows with their lines.
+/// The commuter table named by the nearest `[demand]` section's `file`, if any: rows with
+/// their lines.
 fn read_demand_table(chain: &ScenarioChain) -> Result<Option<crate::scenario::DemandTable>, Error> {
-    let Some((loaded, file)) = chain.files.iter().rev().find_map(|s| {
-        s.file
-            .demand
-            .as_ref()
-            .and_then(|d| d.get_ref().file.as_ref())
-            .map(|f| (s, f))
-    }) else {
+    let Some((loaded, file)) = chain
+        .nearest(|f| f.demand.as_ref())
+        .and_then(|(s, d)| d.get_ref().file.as_ref().map(|f| (s, f)))
+    else {
         return Ok(None);
     };
     let path = loaded

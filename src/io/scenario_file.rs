@@ -462,14 +462,21 @@ impl ScenarioChain {
         self.files.last().expect("a chain has at least one file")
     }
 
-    /// The network folder: the nearest `network` in the chain, relative to its file.
-    pub fn network_dir(&self) -> Result<PathBuf> {
-        let Some((loaded, network)) = self
-            .files
+    /// The nearest file of the chain (the scenario itself first) that has the section `pick`
+    /// selects, with that section: sections are inherited whole.
+    pub fn nearest<'a, T>(
+        &'a self,
+        pick: impl Fn(&'a ScenarioFile) -> Option<&'a Spanned<T>>,
+    ) -> Option<(&'a LoadedScenario, &'a Spanned<T>)> {
+        self.files
             .iter()
             .rev()
-            .find_map(|s| s.file.network.as_ref().map(|n| (s, n)))
-        else {
+            .find_map(|s| pick(&s.file).map(|t| (s, t)))
+    }
+
+    /// The network folder: the nearest `network` in the chain, relative to its file.
+    pub fn network_dir(&self) -> Result<PathBuf> {
+        let Some((loaded, network)) = self.nearest(|f| f.network.as_ref()) else {
             return Err(Error::Invalid(vec![Problem::file(
                 &self.leaf().path,
                 "no `network` given (in this file or any file it extends)",

@@ -189,10 +189,7 @@ pub fn resolve(
     let mut problems = Vec::new();
     let window = resolve_window(chain, &mut problems);
     let (demand, choice) = resolve_model(chain, &mut problems);
-    let variability = Variability {
-        delays_min: resolve_delays(chain, &mut problems),
-        ..resolve_roads(chain, &mut problems)
-    };
+    let variability = resolve_variability(chain, &mut problems);
     let mut applier = apply::Applier::new(base);
     for loaded in &chain.files {
         for (line, parsed) in loaded.modifications() {
@@ -276,12 +273,7 @@ pub fn resolve(
 }
 
 fn resolve_window(chain: &ScenarioChain, problems: &mut Vec<Problem>) -> Window {
-    let Some((loaded, spec)) = chain
-        .files
-        .iter()
-        .rev()
-        .find_map(|s| s.file.window.as_ref().map(|w| (s, w)))
-    else {
+    let Some((loaded, spec)) = chain.nearest(|f| f.window.as_ref()) else {
         return Window::MORNING_PEAK;
     };
     let mut clock = |field: &str, text: &toml::Spanned<String>| {
@@ -308,171 +300,131 @@ fn resolve_window(chain: &ScenarioChain, problems: &mut Vec<Problem>) -> Window 
     }
 }
 
+/// Sets `target` to each given value that is finite and in its range; reports the others at
+/// the line of their table. Entries are (field, value given, range, target).
+fn set_parameters(
+    loaded: &crate::io::LoadedScenario,
+    table_start: usize,
+    entries: Vec<(&str, Option<f64>, std::ops::RangeInclusive<f64>, &mut f64)>,
+    problems: &mut Vec<Problem>,
+) {
+    for (field, value, range, target) in entries {
+        match value {
+            Some(v) if v.is_finite() && range.contains(&v) => *target = v,
+            Some(v) => problems.push(Problem::at(
+                &loaded.path,
+                loaded.line(table_start),
+                Some(field),
+                format!("{v} is out of range ({} to {})", range.start(), range.end()),
+            )),
+            None => {}
+        }
+    }
+}
+
 /// The demand and choice parameters: the nearest `[demand]` and `[choice]` in the chain, each
 /// field defaulting; every value finite and in range.
 fn resolve_model(chain: &ScenarioChain, problems: &mut Vec<Problem>) -> (Demand, Choice) {
     let mut demand = Demand::default();
     let mut choice = Choice::default();
-    let mut check =
-        |loaded: &crate::io::LoadedScenario, span: usize, field: &str, value: f64, ok: bool| {
-            if !(value.is_finite() && ok) {
-                problems.push(Problem::at(
-                    &loaded.path,
-                    loaded.line(span),
-                    Some(field),
-                    format!("{value} is out of range"),
-                ));
-            }
-            value
-        };
-    if let Some((loaded, spec)) = chain
-        .files
-        .iter()
-        .rev()
-        .find_map(|s| s.file.demand.as_ref().map(|d| (s, d)))
-    {
-        let at = spec.span().start;
+    if let Some((loaded, spec)) = chain.nearest(|f| f.demand.as_ref()) {
         let d = spec.get_ref();
-        if let Some(v) = d.commute_rate {
-            demand.commute_rate = check(
-                loaded,
-                at,
+        let entries = vec![
+            (
                 "demand.commute_rate",
-                v,
-                (0.0..=1.0).contains(&v),
-            );
-        }
-        if let Some(v) = d.beta_per_min {
-            demand.beta_per_min = check(
-                loaded,
-                at,
+                d.commute_rate,
+                0.0..=1.0,
+                &mut demand.commute_rate,
+            ),
+            (
                 "demand.beta_per_min",
-                v,
-                (0.0..=1.0).contains(&v),
-            );
-        }
-        if let Some(v) = d.intrazonal_min {
-            demand.intrazonal_min = check(
-                loaded,
-                at,
+                d.beta_per_min,
+                0.0..=1.0,
+                &mut demand.beta_per_min,
+            ),
+            (
                 "demand.intrazonal_min",
-                v,
-                (0.0..=600.0).contains(&v),
-            );
-        }
+                d.intrazonal_min,
+                0.0..=600.0,
+                &mut demand.intrazonal_min,
+            ),
+        ];
+        set_parameters(loaded, spec.span().start, entries, problems);
     }
-    if let Some((loaded, spec)) = chain
-        .files
-        .iter()
-        .rev()
-        .find_map(|s| s.file.choice.as_ref().map(|c| (s, c)))
-    {
-        let at = spec.span().start;
+    if let Some((loaded, spec)) = chain.nearest(|f| f.choice.as_ref()) {
         let c = spec.get_ref();
-        for (field, value, target) in [
+        let entries = vec![
             (
                 "choice.scale_per_min",
                 c.scale_per_min,
+                0.0..=100.0,
                 &mut choice.scale_per_min,
             ),
             (
                 "choice.minutes_per_yuan",
                 c.minutes_per_yuan,
+                0.0..=100.0,
                 &mut choice.minutes_per_yuan,
             ),
             (
                 "choice.car_constant_min",
                 c.car_constant_min,
+                -600.0..=600.0,
                 &mut choice.car_constant_min,
             ),
             (
                 "choice.transit_constant_min",
                 c.transit_constant_min,
+                -600.0..=600.0,
                 &mut choice.transit_constant_min,
             ),
             (
                 "choice.car_cost_yuan_per_km",
                 c.car_cost_yuan_per_km,
+                0.0..=100.0,
                 &mut choice.car_cost_yuan_per_km,
             ),
-        ] {
-            if let Some(v) = value {
-                let ok = if field.ends_with("constant_min") {
-                    v.abs() <= 600.0
-                } else {
-                    (0.0..=100.0).contains(&v)
-                };
-                *target = check(loaded, at, field, v, ok);
-            }
-        }
+        ];
+        set_parameters(loaded, spec.span().start, entries, problems);
     }
     (demand, choice)
 }
 
-/// Mean delays by mode: the defaults, overridden by the nearest `[delays]` table.
-fn resolve_delays(chain: &ScenarioChain, problems: &mut Vec<Problem>) -> [f64; 5] {
-    let mut delays = DEFAULT_DELAYS_MIN;
-    if let Some((loaded, spec)) = chain
-        .files
-        .iter()
-        .rev()
-        .find_map(|s| s.file.delays.as_ref().map(|d| (s, d)))
-    {
-        let line = loaded.line(spec.span().start);
+/// What varies between draws: defaults, overridden by the nearest `[delays]` (mean minutes by
+/// mode) and `[roads]` tables.
+fn resolve_variability(chain: &ScenarioChain, problems: &mut Vec<Problem>) -> Variability {
+    let mut v = Variability::default();
+    if let Some((loaded, spec)) = chain.nearest(|f| f.delays.as_ref()) {
+        let at = spec.span().start;
         for (mode, &minutes) in spec.get_ref() {
             match crate::network::Mode::parse(mode) {
-                Some(m) if minutes.is_finite() && (0.0..=120.0).contains(&minutes) => {
-                    delays[m.index()] = minutes
+                Some(m) => {
+                    let field = format!("delays.{mode}");
+                    let target = &mut v.delays_min[m.index()];
+                    let entries = vec![(field.as_str(), Some(minutes), 0.0..=120.0, target)];
+                    set_parameters(loaded, at, entries, problems);
                 }
-                Some(_) => problems.push(Problem::at(
-                    &loaded.path,
-                    line,
-                    Some(&format!("delays.{mode}")),
-                    format!("expected minutes between 0 and 120, got {minutes}"),
-                )),
                 None => problems.push(Problem::at(
                     &loaded.path,
-                    line,
+                    loaded.line(at),
                     Some("delays"),
                     format!("unknown mode `{mode}`; expected hsr, rail, subway, bus or custom_bus"),
                 )),
             }
         }
     }
-    delays
-}
-
-/// Road variability: the nearest `[roads]` table over the defaults.
-fn resolve_roads(chain: &ScenarioChain, problems: &mut Vec<Problem>) -> Variability {
-    let mut v = Variability::default();
-    if let Some((loaded, spec)) = chain
-        .files
-        .iter()
-        .rev()
-        .find_map(|s| s.file.roads.as_ref().map(|r| (s, r)))
-    {
-        let line = loaded.line(spec.span().start);
-        for (field, value, target) in [
-            ("roads.day_sd", spec.get_ref().day_sd, &mut v.road_day_sd),
+    if let Some((loaded, spec)) = chain.nearest(|f| f.roads.as_ref()) {
+        let r = spec.get_ref();
+        let entries = vec![
+            ("roads.day_sd", r.day_sd, 0.0..=2.0, &mut v.road_day_sd),
             (
                 "roads.checkpoint_sd",
-                spec.get_ref().checkpoint_sd,
+                r.checkpoint_sd,
+                0.0..=2.0,
                 &mut v.checkpoint_sd,
             ),
-        ] {
-            if let Some(x) = value {
-                if x.is_finite() && (0.0..=2.0).contains(&x) {
-                    *target = x;
-                } else {
-                    problems.push(Problem::at(
-                        &loaded.path,
-                        line,
-                        Some(field),
-                        format!("{x} is out of range (0 to 2)"),
-                    ));
-                }
-            }
-        }
+        ];
+        set_parameters(loaded, spec.span().start, entries, problems);
     }
     v
 }
