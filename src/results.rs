@@ -473,10 +473,7 @@ pub fn zones_distribution_csv(
             }
             let mut s = mode_samples(transit, skims, None, o, d);
             s.sort_unstable();
-            let at = |p: f64| {
-                let rank = (p / 100.0 * s.len() as f64).ceil().max(1.0) as usize;
-                s.get(rank - 1).copied().unwrap_or(NO_ROUTE)
-            };
+            let at = |p: f64| crate::sim::stats::percentile(&s, p).unwrap_or(NO_ROUTE);
             [at(50.0), at(80.0)]
         })
         .collect();

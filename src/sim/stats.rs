@@ -3,7 +3,7 @@
 //! of the observed values, as in Conveyal R5.
 
 /// The nearest-rank `p`-th percentile (0..=100) of `sorted` (ascending); `None` when empty.
-pub fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
+pub fn percentile<T: Copy>(sorted: &[T], p: f64) -> Option<T> {
     if sorted.is_empty() {
         return None;
     }
