@@ -72,7 +72,7 @@ mod tests {
         assert_eq!(percentile(&s, 50.0), Some(35.0));
         assert_eq!(percentile(&s, 100.0), Some(50.0));
         assert_eq!(percentile(&s, 0.0), Some(15.0));
-        assert_eq!(percentile(&[], 50.0), None);
+        assert_eq!(percentile::<f64>(&[], 50.0), None);
         let hundred: Vec<f64> = (1..=100).map(f64::from).collect();
         assert_eq!(percentile(&hundred, 95.0), Some(95.0));
         assert_eq!(percentile(&hundred, 95.5), Some(96.0));
