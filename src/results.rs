@@ -6,6 +6,7 @@ use crate::network::{AccessMode, Mode, Network, NodeKind};
 use crate::routing::{OdResult, Skims, TravelMode};
 use crate::scenario::Scenario;
 use crate::time::{Seconds, format_clock, to_minutes};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -372,63 +373,65 @@ pub fn od_distribution_csv(
         ("transit", Some(TravelMode::Transit)),
         ("best", None),
     ];
-    let rows = (0..zones.len()).flat_map(move |o| {
-        (0..zones.len())
-            .filter(move |&d| d != o)
-            .flat_map(move |d| {
-                modes.into_iter().map(move |(name, mode)| {
-                    let mut samples = mode_samples(transit, skims, mode, o, d);
-                    samples.sort_unstable();
-                    let minutes: Vec<f64> = samples
-                        .iter()
-                        .map(|&s| {
-                            if s == NO_ROUTE {
-                                f64::INFINITY
-                            } else {
-                                to_minutes(s)
-                            }
-                        })
-                        .collect();
-                    let reached: Vec<f64> =
-                        minutes.iter().copied().filter(|m| m.is_finite()).collect();
-                    let n = minutes.len().max(1) as f64;
-                    let cell = |v: Option<f64>| match v {
-                        Some(v) if v.is_finite() => format!("{v:.1}"),
-                        _ => String::new(),
-                    };
-                    let split = splits[o * zones.len() + d];
-                    let commuters = match mode {
-                        Some(TravelMode::Car) => split.car,
-                        Some(TravelMode::Transit) => split.transit,
-                        None => split.car + split.transit,
-                    };
-                    let share = if split.commuters > 0.0 {
-                        commuters / split.commuters
-                    } else {
-                        0.0
-                    };
-                    let mut row = vec![zones[o].id.clone(), zones[d].id.clone(), name.to_owned()];
-                    row.push(format!("{commuters:.1}"));
-                    row.push(format!("{share:.4}"));
-                    row.push(minutes.len().to_string());
-                    row.push(format!("{:.4}", reached.len() as f64 / n));
-                    row.push(cell(
-                        (!reached.is_empty())
-                            .then(|| reached.iter().sum::<f64>() / reached.len() as f64),
+    // Pairs in parallel (on the current rayon pool), collected in order.
+    let n = zones.len();
+    let rows: Vec<Vec<String>> = (0..n * n)
+        .into_par_iter()
+        .filter(|k| k / n != k % n)
+        .flat_map_iter(|k| {
+            let (o, d) = (k / n, k % n);
+            modes.into_iter().map(move |(name, mode)| {
+                let mut samples = mode_samples(transit, skims, mode, o, d);
+                samples.sort_unstable();
+                let minutes: Vec<f64> = samples
+                    .iter()
+                    .map(|&s| {
+                        if s == NO_ROUTE {
+                            f64::INFINITY
+                        } else {
+                            to_minutes(s)
+                        }
+                    })
+                    .collect();
+                let reached: Vec<f64> = minutes.iter().copied().filter(|m| m.is_finite()).collect();
+                let n = minutes.len().max(1) as f64;
+                let cell = |v: Option<f64>| match v {
+                    Some(v) if v.is_finite() => format!("{v:.1}"),
+                    _ => String::new(),
+                };
+                let split = splits[o * zones.len() + d];
+                let commuters = match mode {
+                    Some(TravelMode::Car) => split.car,
+                    Some(TravelMode::Transit) => split.transit,
+                    None => split.car + split.transit,
+                };
+                let share = if split.commuters > 0.0 {
+                    commuters / split.commuters
+                } else {
+                    0.0
+                };
+                let mut row = vec![zones[o].id.clone(), zones[d].id.clone(), name.to_owned()];
+                row.push(format!("{commuters:.1}"));
+                row.push(format!("{share:.4}"));
+                row.push(minutes.len().to_string());
+                row.push(format!("{:.4}", reached.len() as f64 / n));
+                row.push(cell(
+                    (!reached.is_empty())
+                        .then(|| reached.iter().sum::<f64>() / reached.len() as f64),
+                ));
+                for p in [5.0, 25.0, 50.0, 75.0, 95.0] {
+                    row.push(cell(percentile(&minutes, p)));
+                }
+                for limit in [60.0, 120.0] {
+                    row.push(format!(
+                        "{:.4}",
+                        minutes.iter().filter(|&&m| m > limit).count() as f64 / n
                     ));
-                    for p in [5.0, 25.0, 50.0, 75.0, 95.0] {
-                        row.push(cell(percentile(&minutes, p)));
-                    }
-                    for limit in [60.0, 120.0] {
-                        row.push(format!(
-                            "{:.4}",
-                            minutes.iter().filter(|&&m| m > limit).count() as f64 / n
-                        ));
-                    }
-                    row
-                })
+                }
+                row
             })
-    });
+        })
+        .collect();
     csv_bytes(
         &[
             "origin",
@@ -447,7 +450,7 @@ pub fn od_distribution_csv(
             "share_over_60",
             "share_over_120",
         ],
-        rows,
+        rows.into_iter(),
     )
 }
 
@@ -466,6 +469,7 @@ pub fn zones_distribution_csv(
     let n = zones.len();
     // Best-mode p50 and p80 per pair, seconds (own zone: 0).
     let quantiles: Vec<[Seconds; 2]> = (0..n * n)
+        .into_par_iter()
         .map(|k| {
             let (o, d) = (k / n, k % n);
             if o == d {

@@ -9,6 +9,7 @@ use commute::results::{
 use commute::routing::{Engine, skim_all};
 use commute::sim::demand::{commuter_flows, split};
 use commute::sim::montecarlo::transit_samples_with_progress;
+use rayon::prelude::*;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -98,17 +99,22 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             &scenario.demand_scales,
         );
         let n = skims.zones;
-        let splits: Vec<_> = (0..n * n)
-            .map(|k| {
-                let (o, d) = (k / n, k % n);
-                // Commuters within their own zone are counted, not routed.
-                let routed = if o == d { 0.0 } else { flows[k] };
-                split(net, &skims, &samples, scenario.choice, routed, o, d)
-            })
-            .collect();
-        let od = results::od_distribution_csv(net, &samples, &skims, &splits);
+        // Pairs are independent and collected in order: the same at any thread count.
+        let splits: Vec<_> = pool.install(|| {
+            (0..n * n)
+                .into_par_iter()
+                .map(|k| {
+                    let (o, d) = (k / n, k % n);
+                    // Commuters within their own zone are counted, not routed.
+                    let routed = if o == d { 0.0 } else { flows[k] };
+                    split(net, &skims, &samples, scenario.choice, routed, o, d)
+                })
+                .collect()
+        });
+        let od = pool.install(|| results::od_distribution_csv(net, &samples, &skims, &splits));
         let intrazonal: f64 = (0..n).map(|z| flows[z * n + z]).sum();
-        let zones = results::zones_distribution_csv(net, &samples, &skims, &splits);
+        let zones =
+            pool.install(|| results::zones_distribution_csv(net, &samples, &skims, &splits));
         (
             od,
             zones,
