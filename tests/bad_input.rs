@@ -698,3 +698,17 @@ fn a_wrong_network_path_is_reported_at_the_scenario_line() {
         ],
     );
 }
+
+#[test]
+fn draws_are_bounded() {
+    let case = Case::new();
+    let output = run_cli([
+        "run".as_ref(),
+        case.scenario().as_os_str(),
+        "--out".as_ref(),
+        case.out().as_os_str(),
+        "--draws".as_ref(),
+        "20000".as_ref(),
+    ]);
+    assert_rejected(&output, &["--draws must be at most 10000"]);
+}

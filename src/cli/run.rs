@@ -49,11 +49,20 @@ pub struct Args {
     seed: u64,
 }
 
+/// The most draws one run makes.
+const MAX_DRAWS: u32 = 10_000;
+
 /// The default seed, recorded in summary.json.
 const DEFAULT_SEED: u64 = 20_240_501;
 
 pub fn run(args: Args) -> anyhow::Result<()> {
     let started = Instant::now();
+    // Samples are kept per pair (draws x departure minutes each): bound the memory.
+    anyhow::ensure!(
+        args.draws <= MAX_DRAWS,
+        "--draws must be at most {MAX_DRAWS} (every sample is kept for paired comparisons), got {}",
+        args.draws
+    );
     let pool = super::thread_pool(args.threads)?;
     let scenario = load_scenario(&args.scenario)?;
     let out = args
