@@ -388,15 +388,10 @@ impl Line {
     }
 
     /// Every departure from the first stop in `direction` over the day, sorted, seconds since
-    /// midnight: the explicit departures plus a vehicle every headway from the start of each
-    /// headway period (up to, not including, its end).
-    pub fn trips(&self, direction: Direction) -> Vec<Seconds> {
-        self.trips_with_phase(direction, 0.0)
-    }
-
-    /// Like [`Line::trips`], with the headway-based departures of each period shifted by `phase`
-    /// (0..1) of its headway: where in the headway cycle the first vehicle runs, which a
-    /// frequency-only description leaves open. Explicit departures do not move.
+    /// midnight: the explicit departures plus a vehicle every headway from each headway period's
+    /// start (up to, not including, its end), shifted by `phase` (0..1) of the headway: where in
+    /// the headway cycle the first vehicle runs, which a frequency-only description leaves open.
+    /// Explicit departures do not move.
     pub fn trips_with_phase(&self, direction: Direction, phase: f64) -> Vec<Seconds> {
         let mut out: Vec<Seconds> = self
             .departures

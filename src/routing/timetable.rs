@@ -168,16 +168,6 @@ impl Timetable {
         }
     }
 
-    /// Number of line directions.
-    pub fn pattern_count(&self) -> usize {
-        self.patterns.len()
-    }
-
-    /// Number of vehicle trips over the day.
-    pub fn trip_count(&self) -> usize {
-        self.patterns.iter().map(|p| p.trips.len()).sum()
-    }
-
     /// The walk and feeder access links of `zone`.
     pub(crate) fn access_of(&self, zone: ZoneId) -> &[(u32, Seconds, u32)] {
         &self.access[zone.index()]
