@@ -4,7 +4,7 @@
 //!   order, so results are the same at any thread count and two scenarios run with the same seed
 //!   see the same random numbers for everything a modification did not touch (common random
 //!   numbers);
-//! - [`stats`]: nearest-rank percentiles and summaries of travel-time samples;
+//! - [`stats`]: nearest-rank percentiles of travel-time samples;
 //! - [`choice`]: multinomial logit;
 //! - [`gravity`]: a doubly constrained gravity model of commuter flows.
 
