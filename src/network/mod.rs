@@ -3,7 +3,7 @@
 //!
 //! A [`Network`] is immutable to everyone outside this crate. It is built by `io` (from files) and
 //! by `scenario` (a modified *copy* of a base network); both go through the crate-private editing
-//! methods and finish with [`Network::reindex`], so the id indexes can never go stale. Ids are
+//! methods and finish with `Network::reindex`, so the id indexes can never go stale. Ids are
 //! stable strings in files and dense indices inside: a scenario only ever appends nodes, so node
 //! ids of the base stay valid in every derived network.
 

@@ -1,5 +1,5 @@
 //! Routing engines over a network for one analysis window: free-flow car and frequency-based
-//! public transport (see [`graph`] for the graph model), with reusable per-thread workspaces and
+//! public transport (see the `graph` module for the graph model), with reusable per-thread workspaces and
 //! parallel all-zones skims.
 
 mod csr;
