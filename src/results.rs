@@ -5,6 +5,8 @@
 use crate::network::{AccessMode, Mode, Network, NodeKind};
 use crate::routing::{OdResult, Skims, TravelMode};
 use crate::scenario::Scenario;
+use crate::sim::demand::Split;
+use crate::sim::montecarlo::{Alternative, Simulation};
 use crate::time::{Seconds, format_clock, to_minutes};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -145,8 +147,10 @@ pub struct DemandInfo {
     pub intrazonal_commuters: f64,
     /// Share going by car.
     pub car_share: f64,
-    /// Share going by public transport.
+    /// Share going by rail, subway and bus.
     pub transit_share: f64,
+    /// Share going by custom bus.
+    pub custom_bus_share: f64,
     /// Share with no available mode.
     pub unserved_share: f64,
     /// Mean door-to-door minutes of the served commuters.
@@ -157,16 +161,15 @@ pub struct DemandInfo {
 
 impl DemandInfo {
     /// Totals of per-pair splits (shares and times are of the commuters between zones).
-    pub fn of(splits: &[crate::sim::demand::Split], intrazonal_commuters: f64) -> Self {
+    pub fn of(splits: &[Split], intrazonal_commuters: f64) -> Self {
         let total: f64 = splits.iter().map(|s| s.commuters).sum();
-        let car: f64 = splits.iter().map(|s| s.car).sum();
-        let pt: f64 = splits.iter().map(|s| s.transit).sum();
-        let served = car + pt;
-        let weighted = |f: fn(&crate::sim::demand::Split) -> f64| {
+        let by: [f64; 3] = std::array::from_fn(|a| splits.iter().map(|s| s.by[a]).sum::<f64>());
+        let served: f64 = by.iter().sum();
+        let weighted = |f: fn(&Split) -> f64| {
             splits
                 .iter()
-                .filter(|s| s.car + s.transit > 0.0)
-                .map(|s| f(s) * (s.car + s.transit))
+                .filter(|s| s.served() > 0.0)
+                .map(|s| f(s) * s.served())
                 .sum::<f64>()
                 / served.max(f64::MIN_POSITIVE)
         };
@@ -174,8 +177,9 @@ impl DemandInfo {
         DemandInfo {
             commuters: total,
             intrazonal_commuters,
-            car_share: share(car),
-            transit_share: share(pt),
+            car_share: share(by[0]),
+            transit_share: share(by[1]),
+            custom_bus_share: share(by[2]),
             unserved_share: share(total - served).max(0.0),
             mean_commute_min: weighted(|s| s.mean_min),
             share_within_60: weighted(|s| s.within_60),
@@ -355,79 +359,121 @@ pub fn zones_csv(net: &Network, skims: &Skims) -> Vec<u8> {
     csv_bytes(&header, rows)
 }
 
-/// `od.csv` of a Monte-Carlo run: per ordered zone pair and mode (`car`, `transit`, `best`: the
-/// better of the two in each sample), the share of samples with a route, the mean of those, and
-/// nearest-rank percentiles over all samples counting a missing route as infinitely long (an
-/// empty cell when the percentile falls on one), and the shares over 60 and 120 minutes.
-pub fn od_distribution_csv(
-    net: &Network,
-    transit: &crate::sim::montecarlo::TransitSamples,
-    skims: &Skims,
-    splits: &[crate::sim::demand::Split],
-) -> Vec<u8> {
-    use crate::sim::montecarlo::{NO_ROUTE, mode_samples};
-    use crate::sim::stats::percentile;
+/// Weighted distribution figures of door-to-door samples: the share with a route, the mean of
+/// those, nearest-rank percentiles counting a missing route as infinitely long (`None` when a
+/// percentile falls on one), and the shares over 60 and 120 minutes.
+struct Distribution {
+    samples: usize,
+    reachable: f64,
+    mean_min: Option<f64>,
+    percentiles: [Option<f64>; 5],
+    over: [f64; 2],
+}
+
+/// The percentiles of [`Distribution`].
+const PERCENTILES: [f64; 5] = [5.0, 25.0, 50.0, 75.0, 95.0];
+
+impl Distribution {
+    fn of(sim: &Simulation, samples: &[Seconds]) -> Self {
+        use crate::sim::montecarlo::NO_ROUTE;
+        let mut weighted: Vec<(f64, f64)> = samples
+            .iter()
+            .enumerate()
+            .map(|(i, &t)| {
+                let minutes = if t == NO_ROUTE {
+                    f64::INFINITY
+                } else {
+                    to_minutes(t)
+                };
+                (minutes, sim.sample_weight(i))
+            })
+            .filter(|&(_, w)| w > 0.0)
+            .collect();
+        weighted.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        let total: f64 = weighted.iter().map(|s| s.1).sum();
+        let share = |keep: &dyn Fn(f64) -> bool| {
+            let w: f64 = weighted.iter().filter(|s| keep(s.0)).map(|s| s.1).sum();
+            if total > 0.0 { w / total } else { 0.0 }
+        };
+        let reached: f64 = weighted
+            .iter()
+            .filter(|s| s.0.is_finite())
+            .map(|s| s.1)
+            .sum();
+        let sum: f64 = weighted
+            .iter()
+            .filter(|s| s.0.is_finite())
+            .map(|s| s.0 * s.1)
+            .sum();
+        Distribution {
+            samples: weighted.len(),
+            reachable: share(&|m| m.is_finite()),
+            mean_min: (reached > 0.0).then(|| sum / reached),
+            percentiles: PERCENTILES.map(|p| {
+                crate::sim::stats::weighted_percentile(&weighted, p).filter(|m| m.is_finite())
+            }),
+            over: [share(&|m| m > 60.0), share(&|m| m > 120.0)],
+        }
+    }
+
+    /// The weighted nearest-rank `p`-th percentile of the samples, seconds ([`NO_ROUTE`] when it
+    /// falls on a missing route).
+    fn quantile_s(sim: &Simulation, samples: &[Seconds], p: f64) -> Seconds {
+        let mut weighted: Vec<(Seconds, f64)> = samples
+            .iter()
+            .enumerate()
+            .map(|(i, &t)| (t, sim.sample_weight(i)))
+            .collect();
+        weighted.sort_unstable_by_key(|s| s.0);
+        crate::sim::stats::weighted_percentile(&weighted, p)
+            .unwrap_or(crate::sim::montecarlo::NO_ROUTE)
+    }
+}
+
+fn minutes_cell(v: Option<f64>) -> String {
+    v.map_or(String::new(), |v| format!("{v:.1}"))
+}
+
+/// `od.csv` of a Monte-Carlo run: per ordered zone pair and alternative (`car`, `transit`,
+/// `custom_bus` where one served the pair, and `best`: the fastest in each sample), the
+/// commuters taking it and their share, then the distribution of its door-to-door minutes
+/// over the samples, weighted by the departure profile (see [`Distribution`]).
+pub fn od_distribution_csv(net: &Network, sim: &Simulation, splits: &[Split]) -> Vec<u8> {
     let zones = net.zones();
-    let modes = [
-        ("car", Some(TravelMode::Car)),
-        ("transit", Some(TravelMode::Transit)),
-        ("best", None),
-    ];
-    // Pairs in parallel (on the current rayon pool), collected in order.
     let n = zones.len();
+    // Pairs in parallel (on the current rayon pool), collected in order.
     let rows: Vec<Vec<String>> = (0..n * n)
         .into_par_iter()
         .filter(|k| k / n != k % n)
         .flat_map_iter(|k| {
             let (o, d) = (k / n, k % n);
-            modes.into_iter().map(move |(name, mode)| {
-                let mut samples = mode_samples(transit, skims, mode, o, d);
-                samples.sort_unstable();
-                let minutes: Vec<f64> = samples
-                    .iter()
-                    .map(|&s| {
-                        if s == NO_ROUTE {
-                            f64::INFINITY
-                        } else {
-                            to_minutes(s)
-                        }
-                    })
-                    .collect();
-                let reached: Vec<f64> = minutes.iter().copied().filter(|m| m.is_finite()).collect();
-                let n = minutes.len().max(1) as f64;
-                let cell = |v: Option<f64>| match v {
-                    Some(v) if v.is_finite() => format!("{v:.1}"),
-                    _ => String::new(),
-                };
-                let split = splits[o * zones.len() + d];
-                let commuters = match mode {
-                    Some(TravelMode::Car) => split.car,
-                    Some(TravelMode::Transit) => split.transit,
-                    None => split.car + split.transit,
-                };
+            let mut alternatives: Vec<Option<Alternative>> =
+                vec![Some(Alternative::Car), Some(Alternative::Transit)];
+            if !sim.custom_bus[k].is_empty() {
+                alternatives.push(Some(Alternative::CustomBus));
+            }
+            alternatives.push(None);
+            alternatives.into_iter().map(move |alternative| {
+                let dist = Distribution::of(sim, &sim.samples(alternative, k));
+                let split = splits[k];
+                let commuters = alternative.map_or(split.served(), |a| split.of_alternative(a));
                 let share = if split.commuters > 0.0 {
                     commuters / split.commuters
                 } else {
                     0.0
                 };
-                let mut row = vec![zones[o].id.clone(), zones[d].id.clone(), name.to_owned()];
-                row.push(format!("{commuters:.1}"));
-                row.push(format!("{share:.4}"));
-                row.push(minutes.len().to_string());
-                row.push(format!("{:.4}", reached.len() as f64 / n));
-                row.push(cell(
-                    (!reached.is_empty())
-                        .then(|| reached.iter().sum::<f64>() / reached.len() as f64),
-                ));
-                for p in [5.0, 25.0, 50.0, 75.0, 95.0] {
-                    row.push(cell(percentile(&minutes, p)));
-                }
-                for limit in [60.0, 120.0] {
-                    row.push(format!(
-                        "{:.4}",
-                        minutes.iter().filter(|&&m| m > limit).count() as f64 / n
-                    ));
-                }
+                let mut row = vec![
+                    zones[o].id.clone(),
+                    zones[d].id.clone(),
+                    alternative.map_or("best", Alternative::as_str).to_owned(),
+                    format!("{commuters:.1}"),
+                    format!("{share:.4}"),
+                    dist.samples.to_string(),
+                    format!("{:.4}", dist.reachable),
+                    minutes_cell(dist.mean_min),
+                ];
+                row.extend(dist.percentiles.map(minutes_cell));
+                row.extend(dist.over.map(|x| format!("{x:.4}")));
                 row
             })
         })
@@ -455,30 +501,21 @@ pub fn od_distribution_csv(
 }
 
 /// `zones.csv` of a Monte-Carlo run: per origin zone, its commuters to other zones, their mean
-/// commute and mode shares, and the jobs reachable within each threshold of
+/// commute and shares by alternative, and the jobs reachable within each threshold of
 /// [`ACCESS_THRESHOLDS_MIN`] at the median (p50) and at the 80th percentile (p80) of the
-/// best-mode time: reachable in half, or in four days out of five.
-pub fn zones_distribution_csv(
-    net: &Network,
-    transit: &crate::sim::montecarlo::TransitSamples,
-    skims: &Skims,
-    splits: &[crate::sim::demand::Split],
-) -> Vec<u8> {
-    use crate::sim::montecarlo::{NO_ROUTE, mode_samples};
+/// fastest alternative's time: reachable in half, or in four mornings out of five.
+pub fn zones_distribution_csv(net: &Network, sim: &Simulation, splits: &[Split]) -> Vec<u8> {
     let zones = net.zones();
     let n = zones.len();
-    // Best-mode p50 and p80 per pair, seconds (own zone: 0).
+    // Fastest-alternative p50 and p80 per pair, seconds (own zone: 0).
     let quantiles: Vec<[Seconds; 2]> = (0..n * n)
         .into_par_iter()
         .map(|k| {
-            let (o, d) = (k / n, k % n);
-            if o == d {
+            if k / n == k % n {
                 return [0, 0];
             }
-            let mut s = mode_samples(transit, skims, None, o, d);
-            s.sort_unstable();
-            let at = |p: f64| crate::sim::stats::percentile(&s, p).unwrap_or(NO_ROUTE);
-            [at(50.0), at(80.0)]
+            let samples = sim.samples(None, k);
+            [50.0, 80.0].map(|p| Distribution::quantile_s(sim, &samples, p))
         })
         .collect();
     let mut header: Vec<String> = [
@@ -488,12 +525,11 @@ pub fn zones_distribution_csv(
         "jobs",
         "commuters",
         "mean_commute_min",
-        "car_share",
-        "transit_share",
-        "unserved_share",
     ]
     .map(str::to_owned)
     .to_vec();
+    header.extend(Alternative::ALL.map(|a| format!("{}_share", a.as_str())));
+    header.push("unserved_share".into());
     for q in ["p50", "p80"] {
         header.extend(
             ACCESS_THRESHOLDS_MIN
@@ -504,14 +540,13 @@ pub fn zones_distribution_csv(
     let rows = (0..n).map(|o| {
         let row_splits = &splits[o * n..(o + 1) * n];
         let commuters: f64 = row_splits.iter().map(|s| s.commuters).sum();
-        let car: f64 = row_splits.iter().map(|s| s.car).sum();
-        let pt: f64 = row_splits.iter().map(|s| s.transit).sum();
-        let served = car + pt;
-        let mean: f64 = row_splits
+        let by: [f64; 3] = std::array::from_fn(|a| row_splits.iter().map(|s| s.by[a]).sum::<f64>());
+        let served: f64 = by.iter().sum();
+        let minutes: f64 = row_splits
             .iter()
-            .filter(|s| s.car + s.transit > 0.0)
-            .map(|s| s.mean_min * (s.car + s.transit))
-            .sum::<f64>();
+            .filter(|s| s.served() > 0.0)
+            .map(|s| s.mean_min * s.served())
+            .sum();
         let share = |x: f64| {
             if commuters > 0.0 {
                 format!("{:.4}", x / commuters)
@@ -526,14 +561,13 @@ pub fn zones_distribution_csv(
             zones[o].jobs.to_string(),
             format!("{commuters:.1}"),
             if served > 0.0 {
-                format!("{:.1}", mean / served)
+                format!("{:.1}", minutes / served)
             } else {
                 String::new()
             },
-            share(car),
-            share(pt),
-            share((commuters - served).max(0.0)),
         ];
+        row.extend(by.map(share));
+        row.push(share((commuters - served).max(0.0)));
         for q in [0, 1] {
             for t in ACCESS_THRESHOLDS_MIN {
                 let jobs = (0..n)
@@ -547,4 +581,85 @@ pub fn zones_distribution_csv(
     });
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     csv_bytes(&header, rows)
+}
+
+/// `lines.csv` of a Monte-Carlo run: per line, the modelled commuters' boardings and
+/// passenger-km per morning, the highest load between two stops on any trip (mean over the
+/// mornings and the highest of any), places per vehicle and the load factor (mean peak load over
+/// places), and the commuters turned away for want of a seat (custom buses) per morning.
+pub fn lines_csv(net: &Network, sim: &Simulation) -> Vec<u8> {
+    let draws = f64::from(sim.draws.max(1));
+    let rows = net.lines().iter().zip(&sim.lines).map(|(line, load)| {
+        let peak = load.peak_load / draws;
+        vec![
+            line.id.clone(),
+            line.name.clone(),
+            line.mode.as_str().to_owned(),
+            format!("{:.1}", load.boardings / draws),
+            format!("{:.0}", load.passenger_km / draws),
+            format!("{peak:.1}"),
+            format!("{:.1}", load.max_peak_load),
+            line.capacity.to_string(),
+            if line.capacity > 0 {
+                format!("{:.3}", peak / f64::from(line.capacity))
+            } else {
+                String::new()
+            },
+            format!("{:.1}", load.denied / draws),
+        ]
+    });
+    csv_bytes(
+        &[
+            "line",
+            "name",
+            "mode",
+            "boardings",
+            "passenger_km",
+            "peak_load",
+            "max_peak_load",
+            "vehicle_capacity",
+            "load_factor",
+            "denied_boardings",
+        ],
+        rows,
+    )
+}
+
+/// `draws.csv` of a Monte-Carlo run: per zone pair with commuters and per draw, the commuters by
+/// alternative and their mean door-to-door minutes: the per-draw results that paired
+/// comparisons between scenarios run with the same seed difference.
+pub fn draws_csv(net: &Network, sim: &Simulation) -> Vec<u8> {
+    let zones = net.zones();
+    let n = zones.len();
+    let rows = (0..n * n)
+        .filter(|&k| sim.pair_draws[k].iter().any(|d| d.served() > 0.0))
+        .flat_map(|k| {
+            sim.pair_draws[k].iter().enumerate().map(move |(draw, d)| {
+                let served = d.served();
+                let mut row = vec![
+                    zones[k / n].id.clone(),
+                    zones[k % n].id.clone(),
+                    draw.to_string(),
+                ];
+                row.extend(d.by.map(|x| format!("{x:.3}")));
+                row.push(if served > 0.0 {
+                    format!("{:.3}", d.minutes / served)
+                } else {
+                    String::new()
+                });
+                row
+            })
+        });
+    csv_bytes(
+        &[
+            "origin",
+            "destination",
+            "draw",
+            "car",
+            "transit",
+            "custom_bus",
+            "mean_min",
+        ],
+        rows,
+    )
 }

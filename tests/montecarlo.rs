@@ -4,23 +4,35 @@
 mod common;
 
 use common::*;
-use commute::scenario::Variability;
-use commute::sim::montecarlo::transit_samples_with_progress;
+use commute::routing::{Engine, TravelMode, skim_all};
+use commute::scenario::Scenario;
+use commute::sim::montecarlo::{Alternative, Setup, Simulation, transit_samples};
 
-/// Samples with the default variability (service delays, road day factors).
-fn samples(
-    s: &commute::scenario::Scenario,
-    seed: u64,
-    draws: u32,
-) -> commute::sim::montecarlo::TransitSamples {
-    transit_samples_with_progress(
-        &s.network,
-        s.window,
-        seed,
-        draws,
-        Variability::default(),
-        |_| {},
-    )
+/// Samples of `s` with its variability (service delays, road conditions), no commuters.
+fn samples(s: &Scenario, seed: u64, draws: u32) -> Simulation {
+    let engine = Engine::new(&s.network, s.window);
+    let skims = skim_all(&engine);
+    transit_samples(&engine, &skims, &Setup::of(s, seed, draws))
+}
+
+/// Runs the demo base scenario with 10 draws into a folder under `tmp`, returned.
+fn demo_draws(tmp: &std::path::Path) -> std::path::PathBuf {
+    let out = tmp.join("mc");
+    commute_ok(&[
+        "run",
+        "scenarios/demo-base.toml",
+        "--draws",
+        "10",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    out
+}
+
+/// The transit samples from zone `o` to zone `d` (ids).
+fn pair<'a>(sim: &'a Simulation, s: &Scenario, o: &str, d: &str) -> &'a [u32] {
+    let z = |id: &str| s.network.zone_id(id).unwrap().index();
+    &sim.transit[z(o) * sim.zones + z(d)]
 }
 
 #[test]
@@ -28,8 +40,11 @@ fn draws_are_identical_at_one_and_two_threads() {
     let tmp = tempfile::tempdir().unwrap();
     let args = ["--draws", "20", "--seed", "5"];
     let (a, b) = run_at_one_and_two_threads(tmp.path(), "scenarios/demo-line22.toml", &args);
+    for file in ["od.csv", "zones.csv", "lines.csv", "draws.csv"] {
+        let read = |d: &std::path::Path| std::fs::read(d.join(file)).unwrap();
+        assert!(read(&a) == read(&b), "{file} differs");
+    }
     let od = |d: &std::path::Path| std::fs::read(d.join("od.csv")).unwrap();
-    assert_eq!(od(&a), od(&b));
     let text = String::from_utf8(od(&a)).unwrap();
     assert!(text.starts_with(
         "origin,destination,mode,commuters,mode_share,samples,reachable_share,mean_min,p5_min,"
@@ -43,17 +58,16 @@ fn draws_are_identical_at_one_and_two_threads() {
         serde_json::from_slice(&std::fs::read(a.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["monte_carlo"]["seed"], 5);
     assert_eq!(summary["monte_carlo"]["draws"], 20);
-    // Commuters between zones split between car and public transport; car + transit = all.
+    // Commuters between zones split between car, transit and custom bus, or are unserved.
     let demand = &summary["demand"];
-    let (car, pt) = (
-        demand["car_share"].as_f64().unwrap(),
-        demand["transit_share"].as_f64().unwrap(),
+    let share = |key: &str| demand[key].as_f64().unwrap();
+    let (car, pt, cb) = (
+        share("car_share"),
+        share("transit_share"),
+        share("custom_bus_share"),
     );
-    let unserved = demand["unserved_share"].as_f64().unwrap();
-    assert!(
-        car > 0.0 && pt > 0.0 && (car + pt + unserved - 1.0).abs() < 1e-9,
-        "{demand}"
-    );
+    assert!(car > 0.0 && pt > 0.0 && cb > 0.0, "{demand}");
+    assert!((car + pt + cb + share("unserved_share") - 1.0).abs() < 1e-9);
     assert!(demand["intrazonal_commuters"].as_f64().unwrap() > 0.0);
 }
 
@@ -63,7 +77,6 @@ fn pairs_a_modification_does_not_reach_see_the_same_draws() {
     let l22 = load(&root().join("scenarios/demo-line22.toml"));
     let before = samples(&base, 9, 10);
     let after = samples(&l22, 9, 10);
-    let z = |s: &commute::scenario::Scenario, id: &str| s.network.zone_id(id).unwrap().index();
     // Far from line 22: identical samples, draw by draw and minute by minute.
     for (o, d) in [
         ("xiongan", "daxing"),
@@ -71,42 +84,34 @@ fn pairs_a_modification_does_not_reach_see_the_same_draws() {
         ("tianjin", "langfang"),
     ] {
         assert_eq!(
-            before.pair(z(&base, o), z(&base, d)),
-            after.pair(z(&l22, o), z(&l22, d)),
+            pair(&before, &base, o, d),
+            pair(&after, &l22, o, d),
             "{o} -> {d}"
         );
     }
     // Yanjiao - Guomao gains from it in every sample.
     let (b, a) = (
-        before.pair(z(&base, "yanjiao"), z(&base, "guomao")),
-        after.pair(z(&l22, "yanjiao"), z(&l22, "guomao")),
+        pair(&before, &base, "yanjiao", "guomao"),
+        pair(&after, &l22, "yanjiao", "guomao"),
     );
     assert!(b.iter().zip(a).all(|(b, a)| a <= b) && a.iter().sum::<u32>() < b.iter().sum::<u32>());
     // A different seed gives different draws.
     let other = samples(&base, 10, 10);
     assert_ne!(
-        before.pair(z(&base, "yanjiao"), z(&base, "guomao")),
-        other.pair(z(&base, "yanjiao"), z(&base, "guomao"))
+        pair(&before, &base, "yanjiao", "guomao"),
+        pair(&other, &base, "yanjiao", "guomao")
     );
 }
 
 #[test]
 fn zones_report_commuters_and_accessibility_at_p50_and_p80() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("mc");
-    commute_ok(&[
-        "run",
-        "scenarios/demo-base.toml",
-        "--draws",
-        "10",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let out = demo_draws(tmp.path());
     let text = std::fs::read_to_string(out.join("zones.csv")).unwrap();
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
     assert_eq!(
-        &header[..9],
+        &header[..10],
         [
             "zone",
             "name",
@@ -116,6 +121,7 @@ fn zones_report_commuters_and_accessibility_at_p50_and_p80() {
             "mean_commute_min",
             "car_share",
             "transit_share",
+            "custom_bus_share",
             "unserved_share"
         ]
     );
@@ -124,7 +130,10 @@ fn zones_report_commuters_and_accessibility_at_p50_and_p80() {
     assert_eq!(rows.len(), 12);
     for row in &rows {
         let num = |name: &str| row[col(name)].parse::<f64>().unwrap();
-        let shares = num("car_share") + num("transit_share") + num("unserved_share");
+        let shares = ["car", "transit", "custom_bus", "unserved"]
+            .iter()
+            .map(|m| num(&format!("{m}_share")))
+            .sum::<f64>();
         assert!((shares - 1.0).abs() < 1e-3, "{row:?}");
         for t in [30, 45, 60, 90, 120] {
             // Reachable in four days out of five is never more than reachable in half.
@@ -195,16 +204,19 @@ fn a_commuter_table_replaces_the_gravity_model() {
 
 #[test]
 fn car_times_vary_by_day_around_the_free_flow_skim() {
-    use commute::routing::{Engine, TravelMode, skim_all};
-    use commute::sim::montecarlo::mode_samples;
     let base = load(&root().join("scenarios/demo-base.toml"));
     let skims = skim_all(&Engine::new(&base.network, base.window));
     let z = |id: &str| base.network.zone_id(id).unwrap().index();
-    let (o, d) = (z("yanjiao"), z("tongzhou")); // over the 10-minute Baimiao checkpoint
+    let k = z("yanjiao") * skims.zones + z("tongzhou"); // over the 10-minute Baimiao checkpoint
     let s = samples(&base, 4, 150);
-    let car = mode_samples(&s, &skims, Some(TravelMode::Car), o, d);
-    let skim = f64::from(skims.get(TravelMode::Car, o, d).unwrap().time_s);
-    // Constant within a draw, varying between draws, mean-preserving on average.
+    let car = s.samples(Some(Alternative::Car), k);
+    let skim = f64::from(
+        skims
+            .get(TravelMode::Car, z("yanjiao"), z("tongzhou"))
+            .unwrap()
+            .time_s,
+    );
+    // Constant within a draw, varying between draws, mean-preserving on average (one route).
     assert!(
         car.chunks(s.minutes as usize)
             .all(|day| day.iter().all(|&t| t == day[0]))
@@ -216,15 +228,73 @@ fn car_times_vary_by_day_around_the_free_flow_skim() {
         "mean {mean} vs skim {skim}"
     );
     // Without variability the skim itself.
-    let none = Variability {
-        delays_min: [0.0; 5],
-        road_day_sd: 0.0,
-        checkpoint_sd: 0.0,
-    };
-    let fixed = transit_samples_with_progress(&base.network, base.window, 4, 3, none, |_| {});
+    let engine = Engine::new(&base.network, base.window);
+    let fixed = transit_samples(&engine, &skims, &Setup::phases_only(base.window, 4, 3));
     assert!(
-        mode_samples(&fixed, &skims, Some(TravelMode::Car), o, d)
+        fixed
+            .samples(Some(Alternative::Car), k)
             .iter()
             .all(|&t| f64::from(t) == skim)
     );
+}
+
+#[test]
+fn lines_report_loads_and_custom_buses_keep_to_their_seats() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = demo_draws(tmp.path());
+    let text = std::fs::read_to_string(out.join("lines.csv")).unwrap();
+    let mut rows = csv::Reader::from_reader(text.as_bytes());
+    let header = rows.headers().unwrap().clone();
+    assert_eq!(
+        header.iter().collect::<Vec<_>>(),
+        [
+            "line",
+            "name",
+            "mode",
+            "boardings",
+            "passenger_km",
+            "peak_load",
+            "max_peak_load",
+            "vehicle_capacity",
+            "load_factor",
+            "denied_boardings"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 10, "one row per line");
+    let num = |row: &csv::StringRecord, name: &str| {
+        row[header.iter().position(|h| h == name).unwrap()]
+            .parse::<f64>()
+            .unwrap()
+    };
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let demand = &summary["demand"];
+    let riders = demand["commuters"].as_f64().unwrap()
+        * (demand["transit_share"].as_f64().unwrap()
+            + demand["custom_bus_share"].as_f64().unwrap());
+    let boardings: f64 = rows.iter().map(|r| num(r, "boardings")).sum();
+    // Every rider boards at least one vehicle (feeder access is not a line) and at most eight.
+    assert!(
+        boardings >= 0.99 * riders && boardings <= 8.0 * riders,
+        "{boardings} vs {riders}"
+    );
+    let custom: Vec<_> = rows.iter().filter(|r| &r[2] == "custom_bus").collect();
+    assert!(!custom.is_empty());
+    for row in custom {
+        assert!(
+            num(row, "max_peak_load") <= num(row, "vehicle_capacity") + 0.05,
+            "{row:?}"
+        );
+        assert!(num(row, "load_factor") <= 1.0);
+        // The demo's custom bus is oversubscribed: some are turned away.
+        assert!(num(row, "denied_boardings") > 0.0, "{row:?}");
+    }
+    for row in rows.iter().filter(|r| &r[2] != "custom_bus") {
+        assert_eq!(num(row, "denied_boardings"), 0.0);
+    }
+    // Per-draw results for paired comparisons: one row per pair with commuters and draw.
+    let draws = std::fs::read_to_string(out.join("draws.csv")).unwrap();
+    assert!(draws.starts_with("origin,destination,draw,car,transit,custom_bus,mean_min\n"));
+    assert_eq!(draws.lines().count(), 1 + 132 * 10);
 }

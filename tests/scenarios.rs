@@ -272,6 +272,20 @@ fn delays_and_road_variability_are_checked() {
         s.variability.delays_min[commute::network::Mode::Hsr.index()],
         2.0
     );
+    assert!(s.variability.line_delays_min.is_empty());
+    // A line id sets that line's delay; classes their own link spread.
+    let lines = demo_scenario(
+        dir.path(),
+        "lines",
+        "[delays]\nJX = 4\n\n[roads]\nlink_sd = 0.2\n[roads.class_sd]\nexpressway = 0.05\n",
+    );
+    let t = load(&lines);
+    let jx = t.network.line(t.network.line_id("JX").unwrap());
+    assert_eq!(t.variability.delay_min(jx), 4.0);
+    let l1 = t.network.line(t.network.line_id("L1").unwrap());
+    assert_eq!(t.variability.delay_min(l1), 0.5);
+    assert_eq!(t.variability.link_sd_of("expressway"), 0.05);
+    assert_eq!(t.variability.link_sd_of("arterial"), 0.2);
     assert_eq!(
         s.variability.delays_min[commute::network::Mode::Subway.index()],
         0.5,
@@ -289,7 +303,9 @@ fn delays_and_road_variability_are_checked() {
     let err = load_scenario(&bad).unwrap_err().to_string();
     assert!(err.starts_with("3 problems"), "{err}");
     assert!(
-        err.contains(":5: field `delays`: unknown mode `tram`"),
+        err.contains(
+            ":5: field `delays`: `tram` is neither a mode (hsr, rail, subway, bus, custom_bus) nor a line id"
+        ),
         "{err}"
     );
     assert!(

@@ -7,9 +7,8 @@ use commute::results::{
     Unreachable,
 };
 use commute::routing::{Engine, skim_all};
-use commute::sim::demand::{commuter_flows, split};
-use commute::sim::montecarlo::transit_samples_with_progress;
-use rayon::prelude::*;
+use commute::sim::demand::{Split, commuter_flows};
+use commute::sim::montecarlo::{Setup, simulate};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -73,33 +72,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let engine = Engine::new(net, scenario.window);
     let skims = pool.install(|| skim_all(&engine));
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
+    // Files only a Monte-Carlo run writes.
+    let mut extra: Vec<(&str, Vec<u8>)> = Vec::new();
     let (od, zones, monte_carlo, demand) = if args.draws == 0 {
         let zones = results::zones_csv(net, &skims);
         (results::od_csv(net, &skims), zones, None, None)
     } else {
-        let samples = pool.install(|| {
-            transit_samples_with_progress(
-                net,
-                scenario.window,
-                args.seed,
-                args.draws,
-                scenario.variability,
-                |draw| {
-                    if show_progress {
-                        eprint!("\rdraw {draw}/{}", args.draws);
-                        if draw == args.draws {
-                            eprintln!();
-                        }
-                    }
-                },
-            )
-        });
-        let info = MonteCarloInfo {
-            seed: args.seed,
-            draws: args.draws,
-            departure_minutes: samples.minutes,
-            samples_per_pair: u64::from(samples.draws) * u64::from(samples.minutes),
-        };
         let flows = commuter_flows(
             net,
             &skims,
@@ -107,23 +85,37 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             scenario.commuter_table.as_deref(),
             &scenario.demand_scales,
         );
-        let n = skims.zones;
-        // Pairs are independent and collected in order: the same at any thread count.
-        let splits: Vec<_> = pool.install(|| {
-            (0..n * n)
-                .into_par_iter()
-                .map(|k| {
-                    let (o, d) = (k / n, k % n);
-                    // Commuters within their own zone are counted, not routed.
-                    let routed = if o == d { 0.0 } else { flows[k] };
-                    split(net, &skims, &samples, scenario.choice, routed, o, d)
-                })
-                .collect()
+        let setup = Setup::of(&scenario, args.seed, args.draws);
+        let sim = pool.install(|| {
+            simulate(&engine, &skims, &flows, &setup, |draw| {
+                if show_progress {
+                    eprint!("\rdraw {draw}/{}", args.draws);
+                    if draw == args.draws {
+                        eprintln!();
+                    }
+                }
+            })
         });
-        let od = pool.install(|| results::od_distribution_csv(net, &samples, &skims, &splits));
+        let info = MonteCarloInfo {
+            seed: args.seed,
+            draws: args.draws,
+            departure_minutes: sim.minutes,
+            samples_per_pair: u64::from(sim.draws) * u64::from(sim.minutes),
+        };
+        let n = skims.zones;
+        // Commuters within their own zone are counted, not routed.
+        let splits: Vec<Split> = (0..n * n)
+            .map(|k| Split::of(&sim, k, if k / n == k % n { 0.0 } else { flows[k] }))
+            .collect();
         let intrazonal: f64 = (0..n).map(|z| flows[z * n + z]).sum();
-        let zones =
-            pool.install(|| results::zones_distribution_csv(net, &samples, &skims, &splits));
+        let (od, zones) = pool.install(|| {
+            (
+                results::od_distribution_csv(net, &sim, &splits),
+                results::zones_distribution_csv(net, &sim, &splits),
+            )
+        });
+        extra.push(("lines.csv", results::lines_csv(net, &sim)));
+        extra.push(("draws.csv", results::draws_csv(net, &sim)));
         (
             od,
             zones,
@@ -155,6 +147,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
     dir.write("od.csv", &od)?;
     dir.write("zones.csv", &zones)?;
+    for (name, bytes) in &extra {
+        dir.write(name, bytes)?;
+    }
     dir.write(
         "summary.json",
         (serde_json::to_string_pretty(&summary)? + "\n").as_bytes(),

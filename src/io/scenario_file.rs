@@ -33,7 +33,7 @@ pub struct ScenarioFile {
     pub demand: Option<Spanned<DemandSpec>>,
     /// Mode choice parameters (inherited when absent; defaults documented).
     pub choice: Option<Spanned<ChoiceSpec>>,
-    /// Mean service delay by mode in the Monte-Carlo draws, minutes (inherited; per mode).
+    /// Mean service delay by mode or line id in the Monte-Carlo draws, minutes (inherited).
     pub delays: Option<Spanned<std::collections::BTreeMap<String, f64>>>,
     /// Road travel-time variability in the Monte-Carlo draws (inherited).
     pub roads: Option<Spanned<RoadsSpec>>,
@@ -67,6 +67,20 @@ pub struct DemandSpec {
     /// A table of commuters (`origin,destination,commuters`), relative to the scenario file,
     /// used instead of the gravity model.
     pub file: Option<Spanned<String>>,
+    /// Relative departure rates over the window (uniform when absent).
+    pub departure_profile: Option<Vec<Spanned<ProfileSpec>>>,
+}
+
+/// A period of the departure profile: commuters leave at `weight` times the base rate.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileSpec {
+    /// Start, `HH:MM`.
+    pub start: String,
+    /// End, `HH:MM` (exclusive).
+    pub end: String,
+    /// Relative rate (non-negative).
+    pub weight: f64,
 }
 
 /// Day-to-day road variability.
@@ -77,6 +91,10 @@ pub struct RoadsSpec {
     pub day_sd: Option<f64>,
     /// Standard deviation of the log day factor on checkpoint delays.
     pub checkpoint_sd: Option<f64>,
+    /// Standard deviation of the log factor of each link in each draw (all classes).
+    pub link_sd: Option<f64>,
+    /// The same by road class, overriding `link_sd`.
+    pub class_sd: Option<std::collections::BTreeMap<String, f64>>,
 }
 
 /// Mode choice (multinomial logit on generalised minutes).
@@ -93,6 +111,12 @@ pub struct ChoiceSpec {
     pub transit_constant_min: Option<f64>,
     /// Car running cost, yuan per km (tolls come on top).
     pub car_cost_yuan_per_km: Option<f64>,
+    /// Weight of a minute of waiting, walking and access relative to one in a vehicle.
+    pub wait_walk_weight: Option<f64>,
+    /// Penalty per transfer between vehicles, minutes.
+    pub transfer_penalty_min: Option<f64>,
+    /// Custom-bus alternative-specific penalty, minutes.
+    pub custom_bus_constant_min: Option<f64>,
 }
 
 /// A stop of an added line.

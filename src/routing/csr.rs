@@ -50,6 +50,14 @@ impl Csr {
         )
     }
 
+    /// The same graph with edge `e` weighing `weight(e)`.
+    pub fn reweighted(&self, weight: impl Fn(usize) -> u32) -> Csr {
+        Csr {
+            weights: (0..self.heads.len()).map(weight).collect(),
+            ..self.clone()
+        }
+    }
+
     /// Number of nodes.
     pub fn node_count(&self) -> usize {
         self.offsets.len().saturating_sub(1)

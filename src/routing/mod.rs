@@ -14,11 +14,11 @@ pub use csr::Csr;
 pub use dijkstra::{UNREACHED, Workspace, one_to_all};
 pub use graph::RoutingGraph;
 pub use raptor::{
-    MAX_VEHICLES, RaptorWorkspace, earliest_arrivals, earliest_arrivals_range, journey,
-    zone_arrival,
+    MAX_VEHICLES, RaptorWorkspace, Ride, earliest_arrivals, earliest_arrivals_range, journey,
+    zone_arrival, zone_rides,
 };
 pub use skim::{OdResult, Skims, skim_all};
-pub use timetable::Timetable;
+pub use timetable::{LineDraw, Timetable};
 pub use trip::{Leg, LegMode, Trip};
 
 use crate::network::{Network, NodeId};
@@ -105,6 +105,48 @@ impl<'n> Engine<'n> {
             }
         }
         trip::rebuild(self.net, self.graph(mode), &self.patterns, ws, node)
+    }
+
+    /// Zone-to-zone car times, seconds, with each road link's free-flow time scaled by
+    /// `link_factor[link]` and checkpoint delays by `checkpoint_factor` (all 1: the free-flow
+    /// skim times), routes re-optimised; `o * zones + d`, `None` when unreachable or `o == d`.
+    /// Origins run in parallel on the current rayon pool.
+    pub fn car_times_scaled(
+        &self,
+        link_factor: &[f64],
+        checkpoint_factor: f64,
+    ) -> Vec<Option<crate::time::Seconds>> {
+        use rayon::prelude::*;
+        let roads = self.net.roads();
+        let scale = |s: crate::time::Seconds, f: f64| (f64::from(s) * f).round() as u32;
+        let g = &self.car;
+        let csr = g.csr.reweighted(|e| match g.kinds[e] {
+            graph::EdgeKind::Road { link, forward } => {
+                let r = &roads[link as usize];
+                let check = if forward { r.checkpoint_s } else { 0 };
+                scale(r.free_flow_s(), link_factor[link as usize])
+                    .saturating_add(scale(check, checkpoint_factor))
+            }
+            _ => g.csr.weight(e),
+        });
+        let zones = self.net.zones();
+        (0..zones.len())
+            .into_par_iter()
+            .map_init(
+                || Workspace::new(csr.node_count()),
+                |ws, o| {
+                    one_to_all(&csr, zones[o].centroid.index() as u32, &g.barrier, ws);
+                    (0..zones.len())
+                        .map(|d| {
+                            (d != o)
+                                .then(|| ws.distance(zones[d].centroid.index() as u32))
+                                .flatten()
+                        })
+                        .collect::<Vec<_>>()
+                },
+            )
+            .flatten_iter()
+            .collect()
     }
 
     /// The best itinerary from `from` to `to` by `mode`.

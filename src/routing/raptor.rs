@@ -328,17 +328,11 @@ enum Label {
     Alight,
 }
 
-/// The itinerary to `target` from the last [`earliest_arrivals`] in `ws`, with clock times;
-/// `None` when unreachable. A zone centroid target is reached by its walk or feeder access
-/// links; among equally early itineraries the one with fewest vehicles is returned.
-pub fn journey(
-    net: &Network,
-    tt: &Timetable,
-    ws: &RaptorWorkspace,
-    target: NodeId,
-) -> Option<Trip> {
-    // The best last step: (arrival, round, node, label, egress access link and its time).
-    type Last = (Seconds, usize, usize, Label, Option<(u32, Seconds)>);
+/// The best last step of an itinerary to `target`: (arrival, round, node, label, egress access
+/// link and its time); among equally early arrivals the one with fewest vehicles.
+type Last = (Seconds, usize, usize, Label, Option<(u32, Seconds)>);
+
+fn last_step(net: &Network, tt: &Timetable, ws: &RaptorWorkspace, target: NodeId) -> Option<Last> {
     let mut best: Option<Last> = None;
     let mut consider = |t: Seconds, k: usize, v: usize, label: Label, egress| {
         if t != NEVER && best.is_none_or(|(b, bk, ..)| (t, k) < (b, bk)) {
@@ -372,7 +366,88 @@ pub fn journey(
             consider(ws.alight[k][v], k, v, Label::Alight, None);
         }
     }
-    let (arrival, mut k, mut v, mut label, egress) = best?;
+    best
+}
+
+/// One vehicle ride of an itinerary: trip `trip` of timetable pattern `pattern`, boarded at its
+/// stop index `board` and left at `alight`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ride {
+    /// Pattern (line direction) index in the timetable.
+    pub pattern: u32,
+    /// Trip index within the pattern.
+    pub trip: u32,
+    /// Boarding stop index.
+    pub board: u32,
+    /// Alighting stop index.
+    pub alight: u32,
+}
+
+/// The rides of the itinerary to the centre of `zone` from the last search in `ws`, in travel
+/// order, into `rides` (cleared first); returns the arrival (clock seconds), or `None` when the
+/// zone is unreachable. The same itinerary as [`journey`], without building its legs.
+pub fn zone_rides(
+    net: &Network,
+    tt: &Timetable,
+    ws: &RaptorWorkspace,
+    zone: crate::network::ZoneId,
+    rides: &mut Vec<Ride>,
+) -> Option<Seconds> {
+    rides.clear();
+    let (arrival, mut k, mut v, mut label, _) = last_step(net, tt, ws, net.zone(zone).centroid)?;
+    loop {
+        match label {
+            Label::Street => match ws.street_from[k][v] {
+                StreetFrom::Carried => k -= 1,
+                StreetFrom::Source | StreetFrom::None | StreetFrom::Access(_) => break,
+                StreetFrom::Walk { from, alighted, .. } => {
+                    v = from as usize;
+                    if alighted {
+                        label = Label::Alight;
+                    }
+                }
+            },
+            Label::Alight => match ws.alight_from[k][v] {
+                AlightFrom::Carried => k -= 1,
+                AlightFrom::None => break,
+                AlightFrom::Ride {
+                    pattern,
+                    trip,
+                    board,
+                    stop,
+                    from_alight,
+                } => {
+                    rides.push(Ride {
+                        pattern,
+                        trip,
+                        board,
+                        alight: stop,
+                    });
+                    k -= 1;
+                    v = tt.patterns[pattern as usize].nodes[board as usize] as usize;
+                    label = if from_alight {
+                        Label::Alight
+                    } else {
+                        Label::Street
+                    };
+                }
+            },
+        }
+    }
+    rides.reverse();
+    Some(arrival)
+}
+
+/// The itinerary to `target` from the last [`earliest_arrivals`] in `ws`, with clock times;
+/// `None` when unreachable. A zone centroid target is reached by its walk or feeder access
+/// links; among equally early itineraries the one with fewest vehicles is returned.
+pub fn journey(
+    net: &Network,
+    tt: &Timetable,
+    ws: &RaptorWorkspace,
+    target: NodeId,
+) -> Option<Trip> {
+    let (arrival, mut k, mut v, mut label, egress) = last_step(net, tt, ws, target)?;
     let node = |v: u32| NodeId::new(v as usize);
     let leg = |mode, line: Option<String>, from: u32, to: u32, start_s: Seconds, time_s| Leg {
         mode,

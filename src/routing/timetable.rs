@@ -48,6 +48,29 @@ pub(crate) enum WalkEdge {
     Transfer,
 }
 
+/// How a line runs in one Monte-Carlo draw.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LineDraw {
+    /// Where in its headway the first headway-based trip runs, 0..1 (see
+    /// [`crate::network::Line::trips_with_phase`]).
+    pub phase: f64,
+    /// Delay of every trip after its first stop, seconds.
+    pub delay_s: Seconds,
+    /// Factor on run times between stops (road conditions for buses), 1 as scheduled.
+    pub run_factor: f64,
+}
+
+impl Default for LineDraw {
+    /// As scheduled.
+    fn default() -> Self {
+        LineDraw {
+            phase: 0.0,
+            delay_s: 0,
+            run_factor: 1.0,
+        }
+    }
+}
+
 /// The timetable and the walking layer around it.
 #[derive(Debug, Clone)]
 pub struct Timetable {
@@ -68,35 +91,34 @@ pub struct Timetable {
 impl Timetable {
     /// Lays out every trip of the day of `net`.
     pub fn new(net: &Network) -> Self {
-        Self::with_phases(net, |_| 0.0)
+        Self::for_draw(net, |_| true, |_| LineDraw::default())
     }
 
-    /// Like [`Timetable::new`], with each line's headway-based trips shifted by `phase(line)`
-    /// (0..1 of the headway; see [`crate::network::Line::trips_with_phase`]).
-    pub fn with_phases(net: &Network, phase: impl Fn(LineId) -> f64) -> Self {
-        Self::with_phases_and_delays(net, phase, |_| 0)
-    }
-
-    /// Like [`Timetable::with_phases`], with every trip of a line running `delay(line)` seconds
-    /// late after its first stop (a Monte-Carlo draw's service delay).
-    pub fn with_phases_and_delays(
+    /// The timetable of one Monte-Carlo draw: only the lines `include` accepts, each running as
+    /// `draw(line)` says (phase of its headway-based trips, delay, run-time factor).
+    pub fn for_draw(
         net: &Network,
-        phase: impl Fn(LineId) -> f64,
-        delay: impl Fn(LineId) -> Seconds,
+        include: impl Fn(LineId) -> bool,
+        draw: impl Fn(LineId) -> LineDraw,
     ) -> Self {
         let n = net.nodes().len();
         let mut patterns = Vec::new();
         for (li, line) in net.lines().iter().enumerate() {
+            let id = LineId::new(li);
+            if !include(id) {
+                continue;
+            }
+            let how = draw(id);
             for &direction in line.directions() {
                 let stops = line.stops_in(direction);
                 let (mut arrive, mut depart) = (Vec::new(), Vec::new());
                 let mut clock: Seconds = 0;
-                let late = delay(LineId::new(li));
                 for (i, s) in stops.iter().enumerate() {
                     if i > 0 {
-                        clock = clock.saturating_add(s.run_s);
+                        let run = (f64::from(s.run_s) * how.run_factor).round();
+                        clock = clock.saturating_add(run.min(f64::from(Seconds::MAX)) as Seconds);
                         if i == 1 {
-                            clock = clock.saturating_add(late);
+                            clock = clock.saturating_add(how.delay_s);
                         }
                     }
                     arrive.push(clock);
@@ -111,7 +133,7 @@ impl Timetable {
                     arrive,
                     depart,
                     distance_km: stops.iter().map(|s| s.distance_km).collect(),
-                    trips: line.trips_with_phase(direction, phase(LineId::new(li))),
+                    trips: line.trips_with_phase(direction, how.phase),
                     processing_s: net.settings().processing_s[line.mode.index()],
                 });
             }
@@ -166,6 +188,41 @@ impl Timetable {
             barrier,
             access,
         }
+    }
+
+    /// Number of patterns (line directions).
+    pub fn pattern_count(&self) -> usize {
+        self.patterns.len()
+    }
+
+    /// The line of pattern `pattern`.
+    pub fn pattern_line(&self, pattern: usize) -> LineId {
+        self.patterns[pattern].line
+    }
+
+    /// Trips and stops of pattern `pattern`.
+    pub fn pattern_size(&self, pattern: usize) -> (usize, usize) {
+        let p = &self.patterns[pattern];
+        (p.trips.len(), p.nodes.len())
+    }
+
+    /// Distance of pattern `pattern` from stop `stop - 1` to stop `stop`, km.
+    pub fn segment_km(&self, pattern: usize, stop: usize) -> f64 {
+        self.patterns[pattern].distance_km[stop]
+    }
+
+    /// In-vehicle time of `ride`, seconds.
+    pub fn ride_s(&self, ride: &super::Ride) -> Seconds {
+        let p = &self.patterns[ride.pattern as usize];
+        p.arrive[ride.alight as usize] - p.depart[ride.board as usize]
+    }
+
+    /// Distance of `ride`, km.
+    pub fn ride_km(&self, ride: &super::Ride) -> f64 {
+        let p = &self.patterns[ride.pattern as usize];
+        p.distance_km[ride.board as usize + 1..=ride.alight as usize]
+            .iter()
+            .sum()
     }
 
     /// The walk and feeder access links of `zone`.

@@ -82,28 +82,93 @@ pub struct Scenario {
     pub choice: Choice,
     /// What varies between Monte-Carlo draws besides line phases.
     pub variability: Variability,
+    /// Relative departure rates over the window: `(start_s, end_s, weight)` periods; minutes
+    /// outside every period have weight 0. Empty: uniform.
+    pub departure_profile: Vec<(Seconds, Seconds, f64)>,
+}
+
+impl Scenario {
+    /// The share of commuters leaving in each minute of the window (sums to 1).
+    pub fn departure_weights(&self) -> Vec<f64> {
+        let minutes: Vec<Seconds> = (self.window.start_s..self.window.end_s)
+            .step_by(60)
+            .collect();
+        let raw: Vec<f64> = if self.departure_profile.is_empty() {
+            vec![1.0; minutes.len()]
+        } else {
+            minutes
+                .iter()
+                .map(|&m| {
+                    self.departure_profile
+                        .iter()
+                        .filter(|&&(start, end, _)| (start..end).contains(&m))
+                        .map(|p| p.2)
+                        .sum()
+                })
+                .collect()
+        };
+        let total: f64 = raw.iter().sum();
+        raw.iter().map(|w| w / total).collect()
+    }
 }
 
 /// What varies between Monte-Carlo draws besides line phases.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Variability {
     /// Mean service delay by mode (index [`crate::network::Mode::index`]), minutes; each line
     /// is late by an exponential amount with this mean in each draw.
     pub delays_min: [f64; 5],
-    /// Standard deviation of the log of a day factor on all car free-flow times (mean 1).
+    /// Mean service delay of single lines, by line id, minutes (overriding their mode's).
+    pub line_delays_min: std::collections::BTreeMap<String, f64>,
+    /// Standard deviation of the log of a day factor on all car free-flow times and bus run
+    /// times (mean 1).
     pub road_day_sd: f64,
     /// Standard deviation of the log of a day factor on the checkpoint delays (mean 1).
     pub checkpoint_sd: f64,
+    /// Standard deviation of the log of each road link's own factor in a draw (mean 1).
+    pub link_sd: f64,
+    /// [`Variability::link_sd`] by road class, where it differs.
+    pub class_sd: std::collections::BTreeMap<String, f64>,
+}
+
+impl Variability {
+    /// No variability at all: the draws differ only by line phases.
+    pub fn none() -> Self {
+        Variability {
+            delays_min: [0.0; 5],
+            line_delays_min: Default::default(),
+            road_day_sd: 0.0,
+            checkpoint_sd: 0.0,
+            link_sd: 0.0,
+            class_sd: Default::default(),
+        }
+    }
+
+    /// The mean delay of `line`, minutes.
+    pub fn delay_min(&self, line: &crate::network::Line) -> f64 {
+        self.line_delays_min
+            .get(&line.id)
+            .copied()
+            .unwrap_or(self.delays_min[line.mode.index()])
+    }
+
+    /// The link-factor standard deviation of road class `class`.
+    pub fn link_sd_of(&self, class: &str) -> f64 {
+        self.class_sd.get(class).copied().unwrap_or(self.link_sd)
+    }
 }
 
 impl Default for Variability {
-    /// [`DEFAULT_DELAYS_MIN`]; car times vary by about 15% from day to day and checkpoint queues
-    /// by about half (estimates to calibrate).
+    /// [`DEFAULT_DELAYS_MIN`]; car times vary by about 15% from day to day, each link by
+    /// another 10%, and checkpoint queues by about half (estimates to calibrate).
     fn default() -> Self {
         Variability {
             delays_min: DEFAULT_DELAYS_MIN,
+            line_delays_min: Default::default(),
             road_day_sd: 0.15,
             checkpoint_sd: 0.5,
+            link_sd: 0.1,
+            class_sd: Default::default(),
         }
     }
 }
@@ -160,6 +225,12 @@ pub struct Choice {
     pub transit_constant_min: f64,
     /// Car running cost, yuan per km (tolls come on top).
     pub car_cost_yuan_per_km: f64,
+    /// Weight of a minute of waiting, walking, access and egress relative to one in a vehicle.
+    pub wait_walk_weight: f64,
+    /// Penalty per transfer between vehicles, minutes.
+    pub transfer_penalty_min: f64,
+    /// Custom-bus penalty, minutes (negative: a seat is worth something).
+    pub custom_bus_constant_min: f64,
 }
 
 impl Default for Choice {
@@ -173,6 +244,9 @@ impl Default for Choice {
             car_constant_min: 10.0,
             transit_constant_min: 0.0,
             car_cost_yuan_per_km: 0.6,
+            wait_walk_weight: 1.5,
+            transfer_penalty_min: 5.0,
+            custom_bus_constant_min: 0.0,
         }
     }
 }
@@ -189,14 +263,34 @@ pub fn resolve(
     let mut problems = Vec::new();
     let window = resolve_window(chain, &mut problems);
     let (demand, choice) = resolve_model(chain, &mut problems);
-    let variability = resolve_variability(chain, &mut problems);
+    let departure_profile = resolve_profile(chain, window, &mut problems);
+    let (mut variability, line_delays) = resolve_variability(chain, &mut problems);
     let mut applier = apply::Applier::new(base);
+    let before_modifications = problems.len();
     for loaded in &chain.files {
         for (line, parsed) in loaded.modifications() {
             match parsed {
                 Ok(spec) => applier.apply(&spec, &loaded.path, line, &mut problems),
                 Err(problem) => problems.push(problem),
             }
+        }
+    }
+    let modifications_ok = problems.len() == before_modifications;
+    let (network, applied, demand_scales) = applier.finish();
+    // Line delays name lines of the modified network (unless a modification failed: its line
+    // would be reported twice).
+    for (path, line, id, minutes) in line_delays {
+        if network.line_id(&id).is_some() {
+            variability.line_delays_min.insert(id, minutes);
+        } else if modifications_ok {
+            problems.push(Problem::at(
+                &path,
+                line,
+                Some("delays"),
+                format!(
+                    "`{id}` is neither a mode (hsr, rail, subway, bus, custom_bus) nor a line id"
+                ),
+            ));
         }
     }
     let leaf = chain.leaf();
@@ -219,7 +313,6 @@ pub fn resolve(
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
-    let (network, applied, demand_scales) = applier.finish();
     let commuter_table = demand_table.map(|t| {
         let mut seen = std::collections::HashMap::new();
         t.rows
@@ -269,6 +362,7 @@ pub fn resolve(
         commuter_table,
         choice,
         variability,
+        departure_profile,
     })
 }
 
@@ -384,32 +478,57 @@ fn resolve_model(chain: &ScenarioChain, problems: &mut Vec<Problem>) -> (Demand,
                 0.0..=100.0,
                 &mut choice.car_cost_yuan_per_km,
             ),
+            (
+                "choice.wait_walk_weight",
+                c.wait_walk_weight,
+                0.0..=10.0,
+                &mut choice.wait_walk_weight,
+            ),
+            (
+                "choice.transfer_penalty_min",
+                c.transfer_penalty_min,
+                0.0..=120.0,
+                &mut choice.transfer_penalty_min,
+            ),
+            (
+                "choice.custom_bus_constant_min",
+                c.custom_bus_constant_min,
+                -600.0..=600.0,
+                &mut choice.custom_bus_constant_min,
+            ),
         ];
         set_parameters(loaded, spec.span().start, entries, problems);
     }
     (demand, choice)
 }
 
+/// A `[delays]` entry naming a line: (file, line, line id, mean minutes), checked once the
+/// modifications have made the network.
+type LineDelay = (PathBuf, u64, String, f64);
+
 /// What varies between draws: defaults, overridden by the nearest `[delays]` (mean minutes by
-/// mode) and `[roads]` tables.
-fn resolve_variability(chain: &ScenarioChain, problems: &mut Vec<Problem>) -> Variability {
+/// mode or line id) and `[roads]` tables. Line entries come back separately, to be checked
+/// against the modified network.
+fn resolve_variability(
+    chain: &ScenarioChain,
+    problems: &mut Vec<Problem>,
+) -> (Variability, Vec<LineDelay>) {
     let mut v = Variability::default();
+    let mut lines = Vec::new();
     if let Some((loaded, spec)) = chain.nearest(|f| f.delays.as_ref()) {
         let at = spec.span().start;
-        for (mode, &minutes) in spec.get_ref() {
-            match crate::network::Mode::parse(mode) {
-                Some(m) => {
-                    let field = format!("delays.{mode}");
-                    let target = &mut v.delays_min[m.index()];
-                    let entries = vec![(field.as_str(), Some(minutes), 0.0..=120.0, target)];
-                    set_parameters(loaded, at, entries, problems);
-                }
-                None => problems.push(Problem::at(
-                    &loaded.path,
-                    loaded.line(at),
-                    Some("delays"),
-                    format!("unknown mode `{mode}`; expected hsr, rail, subway, bus or custom_bus"),
-                )),
+        for (key, &minutes) in spec.get_ref() {
+            let field = format!("delays.{key}");
+            let mut value = 0.0;
+            let entries = vec![(field.as_str(), Some(minutes), 0.0..=120.0, &mut value)];
+            let before = problems.len();
+            set_parameters(loaded, at, entries, problems);
+            if problems.len() > before {
+                continue;
+            }
+            match crate::network::Mode::parse(key) {
+                Some(m) => v.delays_min[m.index()] = value,
+                None => lines.push((loaded.path.clone(), loaded.line(at), key.clone(), value)),
             }
         }
     }
@@ -423,8 +542,75 @@ fn resolve_variability(chain: &ScenarioChain, problems: &mut Vec<Problem>) -> Va
                 0.0..=2.0,
                 &mut v.checkpoint_sd,
             ),
+            ("roads.link_sd", r.link_sd, 0.0..=2.0, &mut v.link_sd),
         ];
         set_parameters(loaded, spec.span().start, entries, problems);
+        for (class, &sd) in r.class_sd.iter().flatten() {
+            let field = format!("roads.class_sd.{class}");
+            let mut value = 0.0;
+            let entries = vec![(field.as_str(), Some(sd), 0.0..=2.0, &mut value)];
+            set_parameters(loaded, spec.span().start, entries, problems);
+            v.class_sd.insert(class.clone(), value);
+        }
     }
-    v
+    (v, lines)
+}
+
+/// The departure profile of the nearest `[demand]`: periods inside the window, weights
+/// non-negative and not all zero.
+fn resolve_profile(
+    chain: &ScenarioChain,
+    window: Window,
+    problems: &mut Vec<Problem>,
+) -> Vec<(Seconds, Seconds, f64)> {
+    let Some((loaded, spec)) = chain.nearest(|f| f.demand.as_ref()) else {
+        return Vec::new();
+    };
+    let Some(periods) = &spec.get_ref().departure_profile else {
+        return Vec::new();
+    };
+    let before = problems.len();
+    let mut profile = Vec::new();
+    for period in periods {
+        let line = loaded.line(period.span().start);
+        let p = period.get_ref();
+        let mut fail = |message: String| {
+            problems.push(Problem::at(
+                &loaded.path,
+                line,
+                Some("demand.departure_profile"),
+                message,
+            ))
+        };
+        let (start, end) = match (parse_clock(&p.start), parse_clock(&p.end)) {
+            (Ok(start), Ok(end)) => (start, end),
+            (Err(m), _) | (_, Err(m)) => {
+                fail(m);
+                continue;
+            }
+        };
+        if !(start < end && start >= window.start_s && end <= window.end_s) {
+            fail(format!(
+                "period {}-{} must lie inside the window {}-{}",
+                p.start,
+                p.end,
+                crate::time::format_clock(window.start_s),
+                crate::time::format_clock(window.end_s)
+            ));
+        } else if !(p.weight.is_finite() && p.weight >= 0.0) {
+            fail(format!("weight {} must be a non-negative number", p.weight));
+        } else {
+            profile.push((start, end, p.weight));
+        }
+    }
+    let total: f64 = profile.iter().map(|p| p.2 * f64::from(p.1 - p.0)).sum();
+    if problems.len() == before && total <= 0.0 {
+        problems.push(Problem::at(
+            &loaded.path,
+            loaded.line(spec.span().start),
+            Some("demand.departure_profile"),
+            "the periods give no departures: some weight must be positive",
+        ));
+    }
+    profile
 }

@@ -7,17 +7,14 @@
 //! `intrazonal_min` for commuters who work in their own zone (most, in a large zone: they are
 //! counted but not routed), then `scale-demand` modifications multiply the flows they select.
 //!
-//! In each Monte-Carlo sample, households with a car (the origin's `car_share`) choose between
-//! car (its time that draw, see `TransitSamples::car_time`) and public transport by a binary
-//! logit on generalised minutes; the others take public
-//! transport. Commuters with no available mode are counted as unserved.
+//! The choice between car, transit and custom bus is made in the simulation
+//! ([`super::montecarlo`]); [`Split`] sums it up per zone pair.
 
-use super::choice::logit;
 use super::gravity::doubly_constrained;
-use super::montecarlo::{NO_ROUTE, TransitSamples};
+use super::montecarlo::{Alternative, Simulation};
 use crate::network::Network;
-use crate::routing::{Skims, TravelMode};
-use crate::scenario::{Choice, Demand, DemandScale};
+use crate::routing::Skims;
+use crate::scenario::{Demand, DemandScale};
 use crate::time::to_minutes;
 
 /// Commuters from zone `o` to zone `d` at `o * zones + d`; the diagonal holds those who work in
@@ -70,87 +67,42 @@ pub fn commuter_flows(
     flows
 }
 
-/// The expected mode split of one zone pair over the samples.
+/// The mode split of one zone pair, averaged over the draws.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Split {
     /// Commuters.
     pub commuters: f64,
-    /// Expected car commuters.
-    pub car: f64,
-    /// Expected public-transport commuters.
-    pub transit: f64,
-    /// Mean door-to-door minutes of the chosen modes (NaN when nobody is served).
+    /// Commuters by alternative (index as in [`Alternative::ALL`]).
+    pub by: [f64; 3],
+    /// Mean door-to-door minutes of the chosen alternatives (NaN when nobody is served).
     pub mean_min: f64,
-    /// Share of the served commuters' trips within 60 minutes.
+    /// Share of the served commuters arriving within 60 minutes (NaN when nobody is served).
     pub within_60: f64,
 }
 
-/// The mode split from `o` to `d` for `commuters` commuters.
-pub fn split(
-    net: &Network,
-    skims: &Skims,
-    transit: &TransitSamples,
-    choice: Choice,
-    commuters: f64,
-    o: usize,
-    d: usize,
-) -> Split {
-    let car_share = net.zones()[o].car_share;
-    let car = skims.get(TravelMode::Car, o, d);
-    let fare = skims
-        .get(TravelMode::Transit, o, d)
-        .map_or(0.0, |r| r.cost_yuan);
-    // Generalised car minutes less the (sample-dependent) travel time.
-    let car_extra = car.map(|r| {
-        let cost = r.cost_yuan + r.distance_km * choice.car_cost_yuan_per_km;
-        choice.car_constant_min + cost * choice.minutes_per_yuan
-    });
-    let samples = transit.pair(o, d);
-    let (mut p_car, mut p_pt, mut minutes, mut within) = (0.0, 0.0, 0.0, 0.0);
-    for (s, &t) in samples.iter().enumerate() {
-        let car_min = car.map(|r| to_minutes(transit.car_time(r, s)));
-        let car_general = car_min.zip(car_extra).map(|(m, extra)| m + extra);
-        let pt_min = (t != NO_ROUTE).then(|| to_minutes(t));
-        let pt_general =
-            pt_min.map(|m| m + choice.transit_constant_min + fare * choice.minutes_per_yuan);
-        let owners = logit(&[
-            car_general.map(|g| -choice.scale_per_min * g),
-            pt_general.map(|g| -choice.scale_per_min * g),
-        ]);
-        let by_car = car_share * owners[0];
-        let by_pt = car_share * owners[1]
-            + if pt_min.is_some() {
-                1.0 - car_share
-            } else {
-                0.0
-            };
-        p_car += by_car;
-        p_pt += by_pt;
-        if let Some(m) = car_min {
-            minutes += by_car * m;
-            within += by_car * f64::from(u8::from(m <= 60.0));
-        }
-        if let Some(m) = pt_min {
-            minutes += by_pt * m;
-            within += by_pt * f64::from(u8::from(m <= 60.0));
+impl Split {
+    /// The split of pair `pair` in `sim`, for `commuters` commuters (those the simulation
+    /// routed, or more for a pair it did not route, such as a zone's own).
+    pub fn of(sim: &Simulation, pair: usize, commuters: f64) -> Self {
+        let mean = sim.mean_pair(pair);
+        let served = mean.served();
+        let per_served = |x: f64| if served > 0.0 { x / served } else { f64::NAN };
+        Split {
+            commuters,
+            by: mean.by,
+            mean_min: per_served(mean.minutes),
+            within_60: per_served(mean.within_60).min(1.0),
         }
     }
-    let n = samples.len().max(1) as f64;
-    let served = p_car + p_pt;
-    Split {
-        commuters,
-        car: commuters * p_car / n,
-        transit: commuters * p_pt / n,
-        mean_min: if served > 0.0 {
-            minutes / served
-        } else {
-            f64::NAN
-        },
-        within_60: if served > 0.0 {
-            (within / served).min(1.0)
-        } else {
-            f64::NAN
-        },
+
+    /// Commuters with an alternative.
+    pub fn served(&self) -> f64 {
+        self.by.iter().sum()
+    }
+
+    /// Commuters taking `alternative`.
+    pub fn of_alternative(&self, alternative: Alternative) -> f64 {
+        self.by[alternative as usize]
     }
 }
 
@@ -159,7 +111,6 @@ mod tests {
     use super::*;
     use crate::routing::{Engine, skim_all};
     use crate::scenario::DemandScale;
-    use crate::sim::montecarlo::transit_samples;
     use std::path::Path;
 
     fn demo() -> crate::scenario::Scenario {
@@ -194,41 +145,5 @@ mod tests {
             let factor = if k / n == yanjiao.index() { 2.0 } else { 1.0 };
             assert!((scaled[k] - factor * flows[k]).abs() < 1e-9);
         }
-    }
-
-    #[test]
-    fn the_split_follows_the_logit_for_car_owners() {
-        let s = demo();
-        let net = &s.network;
-        let skims = skim_all(&Engine::new(net, s.window));
-        let samples = transit_samples(net, s.window, 1, 2);
-        let (o, d) = (
-            net.zone_id("tongzhou").unwrap().index(),
-            net.zone_id("guomao").unwrap().index(),
-        );
-        let split = split(net, &skims, &samples, s.choice, 1000.0, o, d);
-        assert!(
-            (split.car + split.transit - 1000.0).abs() < 1e-9,
-            "everyone is served"
-        );
-        // By hand: the mean over samples of car_share x P(car | owner).
-        let c = s.choice;
-        let car = skims.get(TravelMode::Car, o, d).unwrap();
-        let fare = skims.get(TravelMode::Transit, o, d).unwrap().cost_yuan;
-        let g_car = to_minutes(car.time_s)
-            + c.car_constant_min
-            + (car.cost_yuan + car.distance_km * c.car_cost_yuan_per_km) * c.minutes_per_yuan;
-        let pair = samples.pair(o, d);
-        let expected: f64 = pair
-            .iter()
-            .map(|&t| {
-                let g_pt = to_minutes(t) + c.transit_constant_min + fare * c.minutes_per_yuan;
-                net.zone(net.zone_id("tongzhou").unwrap()).car_share
-                    / (1.0 + (c.scale_per_min * (g_car - g_pt)).exp())
-            })
-            .sum::<f64>()
-            / pair.len() as f64;
-        assert!((split.car / 1000.0 - expected).abs() < 1e-12);
-        assert!(split.mean_min.is_finite() && (0.0..=1.0).contains(&split.within_60));
     }
 }

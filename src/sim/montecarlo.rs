@@ -1,56 +1,216 @@
-//! Monte-Carlo travel-time distributions between zones, in the manner of Conveyal R5 but seeded.
+//! The Monte-Carlo commute simulation, in the manner of Conveyal R5 but seeded, with choice and
+//! capacity.
 //!
-//! Each draw gives every headway-based line a random phase (where in its headway cycle the
-//! first vehicle runs; explicit departures stay put), then, for every origin zone, a range
-//! RAPTOR search over each minute of the departure window gives the door-to-door public
-//! transport time to every zone. A (draw, minute) pair is one sample. The phase of a line comes
-//! from a stream keyed by the seed, the draw and the line's *id*, so a scenario that adds or
-//! removes other lines leaves it unchanged: the same seed gives the same draws wherever a
-//! modification did not reach (common random numbers). Each line also runs late by an
-//! exponentially distributed delay per draw (mean by mode, from the scenario), drawn the same
-//! way. Car times are the free-flow skims with their free-flow part and their checkpoint delays
-//! each scaled by a lognormal day factor of the draw (mean 1), the same for every scenario.
+//! Each draw is one morning. It gives every headway-based line a random phase (where in its
+//! headway cycle the first vehicle runs; explicit departures stay put) and a service delay
+//! (exponential, mean by mode or line), scales bus run times and every road link by the draw's
+//! road conditions (a day factor shared by all, a factor per link with a spread by road class,
+//! and a factor on checkpoint queues), and re-routes cars on the day's roads. Every draw value
+//! comes from a stream keyed by the seed, the draw and the line's or link's *id*, so a scenario
+//! that adds or removes other lines leaves it unchanged: the same seed gives the same draws
+//! wherever a modification did not reach (common random numbers).
+//!
+//! For every origin zone and every minute of the departure window, range RAPTOR finds two public
+//! transport itineraries to every zone: *transit* (rail, subway, bus) and *custom bus* (custom
+//! commuter buses with walking or feeder access and egress, as they are sold), each with its
+//! rides. Commuters are spread over the minutes by the departure profile and choose by
+//! multinomial logit between car (households with one), transit and custom bus on generalised
+//! minutes. These are *expected* flows: the exact average over departure times and choices, so
+//! the only sampling noise left is the draws' (a paired comparison of two scenarios is not
+//! blurred by commuters re-rolling their dice).
+//!
+//! Custom buses have seats. The commuters choosing a custom-bus trip are loaded on it; where the
+//! peak load on the trip would exceed its seats, every booking on it is cut in the same
+//! proportion (the result does not depend on processing order) and the commuters turned away
+//! take their next-best alternative (the logit over what is left). Every ride is then loaded on
+//! its trip, giving boardings, passenger-km and peak loads per line. All reductions run in origin
+//! order, so the results are byte-identical at any thread count.
 
+use super::choice::logit;
 use super::rng::{Purpose, stream};
-use crate::network::{Network, ZoneId};
+use crate::network::{FareRule, Mode, Network};
 use crate::routing::{
-    RaptorWorkspace, Skims, Timetable, TravelMode, earliest_arrivals_range, zone_arrival,
+    Engine, LineDraw, RaptorWorkspace, Ride, Skims, Timetable, TravelMode, earliest_arrivals_range,
+    zone_rides,
 };
-use crate::scenario::{Variability, Window};
-use crate::time::Seconds;
+use crate::scenario::{Choice, Scenario, Variability, Window};
+use crate::time::{Seconds, to_minutes};
 use rand::Rng;
 use rayon::prelude::*;
 
 /// A sample with no route.
 pub const NO_ROUTE: Seconds = Seconds::MAX;
 
-/// Public-transport travel-time samples for every ordered zone pair.
+/// What a commuter chooses between.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Alternative {
+    /// Driving (households with a car).
+    Car,
+    /// Rail, subway and bus.
+    Transit,
+    /// A custom commuter bus.
+    CustomBus,
+}
+
+impl Alternative {
+    /// All alternatives, in output order (also the index into per-alternative arrays).
+    pub const ALL: [Alternative; 3] = [
+        Alternative::Car,
+        Alternative::Transit,
+        Alternative::CustomBus,
+    ];
+
+    /// The name used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Alternative::Car => "car",
+            Alternative::Transit => "transit",
+            Alternative::CustomBus => "custom_bus",
+        }
+    }
+}
+
+const CAR: usize = 0;
+const TRANSIT: usize = 1;
+const CUSTOM_BUS: usize = 2;
+
+/// The settings of a simulation.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    /// Departure window; one departure per minute.
+    pub window: Window,
+    /// Share of commuters leaving in each minute of the window (sums to 1).
+    pub weights: Vec<f64>,
+    /// What varies between draws.
+    pub variability: Variability,
+    /// Mode choice parameters.
+    pub choice: Choice,
+    /// Seed of every random stream.
+    pub seed: u64,
+    /// Draws (mornings) simulated.
+    pub draws: u32,
+}
+
+impl Setup {
+    /// The settings of `scenario` for `draws` draws under `seed`.
+    pub fn of(scenario: &Scenario, seed: u64, draws: u32) -> Self {
+        Setup {
+            window: scenario.window,
+            weights: scenario.departure_weights(),
+            variability: scenario.variability.clone(),
+            choice: scenario.choice,
+            seed,
+            draws,
+        }
+    }
+
+    /// Uniform departures over `window`, no variability but line phases, default choice.
+    pub fn phases_only(window: Window, seed: u64, draws: u32) -> Self {
+        let minutes = (window.len_s() / 60) as usize;
+        Setup {
+            window,
+            weights: vec![1.0 / minutes.max(1) as f64; minutes],
+            variability: Variability::none(),
+            choice: Choice::default(),
+            seed,
+            draws,
+        }
+    }
+}
+
+/// The commuters of one zone pair in one draw (expected over departure minutes and choices).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PairDraw {
+    /// Commuters by [`Alternative`] (index as in [`Alternative::ALL`]).
+    pub by: [f64; 3],
+    /// Sum over commuters of their door-to-door minutes.
+    pub minutes: f64,
+    /// Commuters arriving within 60 minutes.
+    pub within_60: f64,
+}
+
+impl PairDraw {
+    /// Commuters with an alternative.
+    pub fn served(&self) -> f64 {
+        self.by.iter().sum()
+    }
+}
+
+/// The load of one line, summed over draws.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct LineLoad {
+    /// Commuters boarding.
+    pub boardings: f64,
+    /// Commuter-km ridden.
+    pub passenger_km: f64,
+    /// Sum over draws of the draw's highest load on any trip between two stops.
+    pub peak_load: f64,
+    /// Highest load in any draw.
+    pub max_peak_load: f64,
+    /// Commuters turned away for want of a seat.
+    pub denied: f64,
+}
+
+/// The results of a simulation.
 #[derive(Debug, Clone, PartialEq)]
-pub struct TransitSamples {
+pub struct Simulation {
     /// Number of zones.
     pub zones: usize,
     /// Draws made.
     pub draws: u32,
     /// Departure minutes per draw.
     pub minutes: u32,
-    /// Door-to-door seconds per (draw, minute) sample, draw-major, for pair `o * zones + d`;
-    /// [`NO_ROUTE`] when there was none. Empty on the diagonal.
-    pub samples: Vec<Vec<Seconds>>,
-    /// Per draw, the day factors on car free-flow times and on checkpoint delays.
-    pub road: Vec<[f64; 2]>,
+    /// Share of commuters leaving in each minute.
+    pub weights: Vec<f64>,
+    /// Transit door-to-door seconds per (draw, minute) sample, draw-major, for pair
+    /// `o * zones + d`; [`NO_ROUTE`] when there was none. Empty on the diagonal.
+    pub transit: Vec<Vec<Seconds>>,
+    /// Custom-bus door-to-door seconds per sample, as `transit`; empty for pairs no custom bus
+    /// ever served.
+    pub custom_bus: Vec<Vec<Seconds>>,
+    /// Car door-to-door seconds per draw (the same all morning), [`NO_ROUTE`] when none.
+    pub car: Vec<Vec<Seconds>>,
+    /// Commuters per pair and draw.
+    pub pair_draws: Vec<Vec<PairDraw>>,
+    /// Loads per line (index as in the network).
+    pub lines: Vec<LineLoad>,
 }
 
-impl TransitSamples {
-    /// The car time of `result` in sample `s` (its draw's road factors), seconds.
-    pub fn car_time(&self, result: &crate::routing::OdResult, s: usize) -> Seconds {
-        let [day, checkpoint] = self.road[s / self.minutes.max(1) as usize];
-        let free = f64::from(result.time_s - result.checkpoint_s);
-        (free * day + f64::from(result.checkpoint_s) * checkpoint).round() as Seconds
+impl Simulation {
+    /// The samples of `alternative` for pair `pair` (`None`: the fastest alternative in each
+    /// sample), one per (draw, minute), draw-major.
+    pub fn samples(&self, alternative: Option<Alternative>, pair: usize) -> Vec<Seconds> {
+        let minutes = self.minutes as usize;
+        let car = |s: usize| self.car[pair].get(s / minutes).copied().unwrap_or(NO_ROUTE);
+        let custom = |s: usize| self.custom_bus[pair].get(s).copied().unwrap_or(NO_ROUTE);
+        let transit = &self.transit[pair];
+        match alternative {
+            Some(Alternative::Transit) => transit.clone(),
+            Some(Alternative::CustomBus) => (0..transit.len()).map(custom).collect(),
+            Some(Alternative::Car) => (0..transit.len()).map(car).collect(),
+            None => (0..transit.len())
+                .map(|s| transit[s].min(car(s)).min(custom(s)))
+                .collect(),
+        }
     }
 
-    /// The samples of one pair.
-    pub fn pair(&self, o: usize, d: usize) -> &[Seconds] {
-        &self.samples[o * self.zones + d]
+    /// The weight of sample `s` (its departure minute's share, over the draws).
+    pub fn sample_weight(&self, s: usize) -> f64 {
+        self.weights[s % self.weights.len()] / f64::from(self.draws.max(1))
+    }
+
+    /// The commuters of pair `pair` averaged over the draws.
+    pub fn mean_pair(&self, pair: usize) -> PairDraw {
+        let draws = f64::from(self.draws.max(1));
+        let mut mean = PairDraw::default();
+        for d in &self.pair_draws[pair] {
+            for a in 0..3 {
+                mean.by[a] += d.by[a] / draws;
+            }
+            mean.minutes += d.minutes / draws;
+            mean.within_60 += d.within_60 / draws;
+        }
+        mean
     }
 }
 
@@ -61,8 +221,7 @@ fn key(id: &str) -> u64 {
     })
 }
 
-/// The delay of `line` (mode index `mode`) in `draw`, seconds: exponential with mean
-/// `delays[mode]` minutes.
+/// The delay of line `line_id` in `draw`, seconds: exponential with mean `mean_min` minutes.
 pub fn delay(seed: u64, draw: u32, line_id: &str, mean_min: f64) -> Seconds {
     if mean_min <= 0.0 {
         return 0;
@@ -76,126 +235,535 @@ pub fn delay(seed: u64, draw: u32, line_id: &str, mean_min: f64) -> Seconds {
 /// The longest delay drawn, seconds (2 hours).
 const MAX_DELAY_S: Seconds = 7200;
 
-/// The phase (0..1) of `line` in `draw`.
+/// The phase (0..1) of line `line_id` in `draw`.
 pub fn phase(seed: u64, draw: u32, line_id: &str) -> f64 {
     stream(seed, Purpose::Phase, &[u64::from(draw), key(line_id)]).random()
 }
 
-/// Samples door-to-door public-transport times for `draws` draws, departing every minute of
-/// `window`. Origins run in parallel on the current rayon pool; the result does not depend on
-/// the number of threads.
-pub fn transit_samples(net: &Network, window: Window, seed: u64, draws: u32) -> TransitSamples {
-    let none = Variability {
-        delays_min: [0.0; 5],
-        road_day_sd: 0.0,
-        checkpoint_sd: 0.0,
-    };
-    transit_samples_with_progress(net, window, seed, draws, none, |_| {})
+/// Two independent standard normal numbers from `rng` (Box-Muller).
+fn normals(rng: &mut impl Rng) -> (f64, f64) {
+    let (u1, u2): (f64, f64) = (rng.random(), rng.random());
+    let r = (-2.0 * (1.0 - u1).ln()).sqrt();
+    let angle = std::f64::consts::TAU * u2;
+    (r * angle.cos(), r * angle.sin())
 }
 
-/// [`transit_samples`] with service delays (mean minutes by mode), calling `done(draw)` after
-/// each draw (for a progress display).
-pub fn transit_samples_with_progress(
-    net: &Network,
-    window: Window,
-    seed: u64,
-    draws: u32,
-    variability: Variability,
-    done: impl Fn(u32),
-) -> TransitSamples {
-    let delays = variability.delays_min;
-    let zones = net.zones().len();
-    let departures: Vec<Seconds> = (window.start_s..window.end_s).step_by(60).collect();
-    let minutes = departures.len() as u32;
-    // rows[o][d]: the samples from origin o to destination d.
-    let mut rows: Vec<Vec<Vec<Seconds>>> = vec![vec![Vec::new(); zones]; zones];
-    for draw in 0..draws {
-        let timetable = Timetable::with_phases_and_delays(
-            net,
-            |l| phase(seed, draw, &net.line(l).id),
-            |l| {
-                let line = net.line(l);
-                delay(seed, draw, &line.id, delays[line.mode.index()])
-            },
-        );
-        rows.par_iter_mut()
-            .enumerate()
-            .for_each_init(RaptorWorkspace::default, |ws, (o, row)| {
-                let origin = net.zone(ZoneId::new(o)).centroid;
-                // One block of `minutes` samples per destination, filled latest departure first.
-                let mut block = vec![vec![NO_ROUTE; departures.len()]; zones];
-                earliest_arrivals_range(
-                    net,
-                    &timetable,
-                    origin,
-                    &departures,
-                    ws,
-                    |depart_s, ws| {
-                        let m = ((depart_s - window.start_s) / 60) as usize;
-                        for (d, cell) in block.iter_mut().enumerate() {
-                            if d != o
-                                && let Some(t) = zone_arrival(&timetable, ws, ZoneId::new(d))
-                            {
-                                cell[m] = t - depart_s;
-                            }
-                        }
-                    },
-                );
-                for (d, samples) in block.into_iter().enumerate() {
-                    if d != o {
-                        row[d].extend(samples);
-                    }
-                }
-            });
-        done(draw + 1);
-    }
-    let road = (0..draws)
-        .map(|draw| {
-            let mut rng = stream(seed, Purpose::Road, &[u64::from(draw)]);
-            // Two standard normals by Box-Muller; factors lognormal with mean 1.
-            let (u1, u2): (f64, f64) = (rng.random(), rng.random());
-            let r = (-2.0 * (1.0 - u1).ln()).sqrt();
-            let (z1, z2) = (
-                r * (std::f64::consts::TAU * u2).cos(),
-                r * (std::f64::consts::TAU * u2).sin(),
-            );
-            let factor = |sd: f64, z: f64| (sd * z - sd * sd / 2.0).exp();
-            [
-                factor(variability.road_day_sd, z1),
-                factor(variability.checkpoint_sd, z2),
-            ]
+/// A lognormal factor with mean 1 and log standard deviation `sd`, from a standard normal `z`.
+fn lognormal(sd: f64, z: f64) -> f64 {
+    (sd * z - sd * sd / 2.0).exp()
+}
+
+/// The road conditions of one draw.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoadDraw {
+    /// The day factor on every road link and bus run time.
+    pub day: f64,
+    /// The factor on checkpoint delays.
+    pub checkpoint: f64,
+    /// The factor on each road link's free-flow time (the day factor included).
+    pub links: Vec<f64>,
+}
+
+/// The road conditions of `draw`: the day factors from a stream keyed by the draw, each link's
+/// own factor from one keyed by the draw and the link's id.
+pub fn road_draw(net: &Network, seed: u64, draw: u32, v: &Variability) -> RoadDraw {
+    let (z1, z2) = normals(&mut stream(seed, Purpose::Road, &[u64::from(draw)]));
+    let day = lognormal(v.road_day_sd, z1);
+    let links = net
+        .roads()
+        .iter()
+        .map(|r| {
+            let sd = v.link_sd_of(&r.class);
+            if sd == 0.0 {
+                return day;
+            }
+            let (z, _) = normals(&mut stream(
+                seed,
+                Purpose::Road,
+                &[u64::from(draw), key(&r.id)],
+            ));
+            day * lognormal(sd, z)
         })
         .collect();
-    TransitSamples {
-        zones,
-        draws,
-        minutes,
-        samples: rows.into_iter().flatten().collect(),
-        road,
+    RoadDraw {
+        day,
+        checkpoint: lognormal(v.checkpoint_sd, z2),
+        links,
     }
 }
 
-/// Per-sample times of `mode` for pair (o, d): the transit samples, the (constant) car skim, or
-/// for `None` the better of the two in each sample.
-pub fn mode_samples(
-    transit: &TransitSamples,
-    skims: &Skims,
-    mode: Option<TravelMode>,
-    o: usize,
-    d: usize,
-) -> Vec<Seconds> {
-    let car = skims.get(TravelMode::Car, o, d);
-    let car_at = |s: usize| car.map_or(NO_ROUTE, |r| transit.car_time(r, s));
-    let pt = transit.pair(o, d);
-    match mode {
-        Some(TravelMode::Transit) => pt.to_vec(),
-        Some(TravelMode::Car) => (0..pt.len()).map(car_at).collect(),
-        None => pt
-            .iter()
-            .enumerate()
-            .map(|(s, &t)| t.min(car_at(s)))
-            .collect(),
+/// A public-transport itinerary in one sample, in brief.
+#[derive(Debug, Clone, Copy)]
+struct Itinerary {
+    /// Door-to-door seconds from the departure minute.
+    time_s: Seconds,
+    /// Seconds aboard vehicles.
+    ride_s: Seconds,
+    /// Vehicles boarded.
+    vehicles: u32,
+    /// Fare, yuan.
+    fare: f64,
+    /// Its rides: a range of the origin's ride list.
+    rides: (u32, u32),
+}
+
+/// The fare of `rides`, yuan: per boarding for flat and per-km lines, once per run of
+/// consecutive rides in the same fare system on their total distance (as `Trip` prices legs).
+fn fare(net: &Network, tt: &Timetable, rides: &[Ride]) -> f64 {
+    let mut total = 0.0;
+    let mut open: Option<(usize, f64)> = None;
+    let systems = &net.settings().fare_systems;
+    for r in rides {
+        let km = tt.ride_km(r);
+        match net.line(tt.pattern_line(r.pattern as usize)).fare {
+            FareRule::System(s) => match open.as_mut() {
+                Some((current, distance)) if *current == s => *distance += km,
+                _ => {
+                    if let Some((system, distance)) = open.replace((s, km)) {
+                        total += systems[system].fare(distance);
+                    }
+                }
+            },
+            other => {
+                if let Some((system, distance)) = open.take() {
+                    total += systems[system].fare(distance);
+                }
+                total += match other {
+                    FareRule::Flat(yuan) => yuan,
+                    FareRule::PerKm(yuan_per_km) => yuan_per_km * km,
+                    _ => 0.0,
+                };
+            }
+        }
     }
+    if let Some((system, distance)) = open {
+        total += systems[system].fare(distance);
+    }
+    total
+}
+
+/// One origin's itineraries in one draw: per (destination, minute), destination-major.
+struct OriginSearch {
+    transit: Vec<Option<Itinerary>>,
+    custom: Vec<Option<Itinerary>>,
+    transit_rides: Vec<Ride>,
+    custom_rides: Vec<Ride>,
+}
+
+/// Range RAPTOR from the centre of zone `o` on `tt`, summarising the itinerary to every other
+/// zone at every departure.
+fn search_from(
+    net: &Network,
+    tt: &Timetable,
+    o: usize,
+    departures: &[Seconds],
+    window: Window,
+    ws: &mut RaptorWorkspace,
+    rides: &mut Vec<Ride>,
+) -> Vec<Option<Itinerary>> {
+    let zones = net.zones().len();
+    let minutes = departures.len();
+    let mut found = vec![None; zones * minutes];
+    let mut scratch = Vec::new();
+    earliest_arrivals_range(
+        net,
+        tt,
+        net.zones()[o].centroid,
+        departures,
+        ws,
+        |depart_s, ws| {
+            let m = ((depart_s - window.start_s) / 60) as usize;
+            for d in (0..zones).filter(|&d| d != o) {
+                let zone = crate::network::ZoneId::new(d);
+                if let Some(arrival) = zone_rides(net, tt, ws, zone, &mut scratch) {
+                    let first = rides.len() as u32;
+                    rides.extend_from_slice(&scratch);
+                    found[d * minutes + m] = Some(Itinerary {
+                        time_s: arrival - depart_s,
+                        ride_s: scratch.iter().map(|r| tt.ride_s(r)).sum(),
+                        vehicles: scratch.len() as u32,
+                        fare: fare(net, tt, &scratch),
+                        rides: (first, rides.len() as u32),
+                    });
+                }
+            }
+        },
+    );
+    found
+}
+
+/// Generalised minutes of a public-transport itinerary.
+fn transit_cost(choice: &Choice, it: &Itinerary, constant_min: f64) -> f64 {
+    let total = to_minutes(it.time_s);
+    let aboard = to_minutes(it.ride_s);
+    aboard
+        + choice.wait_walk_weight * (total - aboard)
+        + choice.transfer_penalty_min * f64::from(it.vehicles.saturating_sub(1))
+        + constant_min
+        + it.fare * choice.minutes_per_yuan
+}
+
+/// Per-trip loads on every pattern of a timetable, between consecutive stops.
+struct Loads {
+    /// Per pattern: trips x stops, the load change at each stop (prefix sums give the loads).
+    change: Vec<Vec<f64>>,
+    stops: Vec<usize>,
+}
+
+impl Loads {
+    fn new(tt: &Timetable) -> Self {
+        let (mut change, mut stops) = (Vec::new(), Vec::new());
+        for p in 0..tt.pattern_count() {
+            let (trips, n) = tt.pattern_size(p);
+            change.push(vec![0.0; trips * n]);
+            stops.push(n);
+        }
+        Loads { change, stops }
+    }
+
+    fn add(&mut self, ride: &Ride, flow: f64) {
+        let p = ride.pattern as usize;
+        let base = ride.trip as usize * self.stops[p];
+        self.change[p][base + ride.board as usize] += flow;
+        self.change[p][base + ride.alight as usize] -= flow;
+    }
+
+    /// The highest load of each trip of pattern `p`.
+    fn trip_peaks(&self, p: usize) -> impl Iterator<Item = f64> + '_ {
+        let n = self.stops[p];
+        self.change[p].chunks(n.max(1)).map(|trip| {
+            let mut load: f64 = 0.0;
+            let mut peak: f64 = 0.0;
+            for c in trip {
+                load += c;
+                peak = peak.max(load);
+            }
+            peak
+        })
+    }
+}
+
+/// Simulates `setup.draws` mornings of the commuters `flows` (`o * zones + d`; the diagonal,
+/// commuters within their zone, is not routed) on the network of `engine`, calling `done(draw)`
+/// after each draw. Origins run in parallel on the current rayon pool; the result does not depend
+/// on the number of threads.
+pub fn simulate(
+    engine: &Engine<'_>,
+    skims: &Skims,
+    flows: &[f64],
+    setup: &Setup,
+    done: impl Fn(u32),
+) -> Simulation {
+    let net = engine.network();
+    let zones = net.zones().len();
+    let window = setup.window;
+    let departures: Vec<Seconds> = (window.start_s..window.end_s).step_by(60).collect();
+    let minutes = departures.len();
+    let choice = &setup.choice;
+    let lines = net.lines();
+    let has_custom = lines.iter().any(|l| l.mode == Mode::CustomBus);
+    // Car generalised minutes besides the time: constant, fuel and tolls of the free-flow route.
+    let car_extra: Vec<f64> = (0..zones * zones)
+        .map(|k| {
+            skims
+                .get(TravelMode::Car, k / zones, k % zones)
+                .map_or(0.0, |r| {
+                    choice.car_constant_min
+                        + (r.cost_yuan + r.distance_km * choice.car_cost_yuan_per_km)
+                            * choice.minutes_per_yuan
+                })
+        })
+        .collect();
+    let mut sim = Simulation {
+        zones,
+        draws: setup.draws,
+        minutes: minutes as u32,
+        weights: setup.weights.clone(),
+        transit: vec![Vec::new(); zones * zones],
+        custom_bus: vec![Vec::new(); zones * zones],
+        car: vec![Vec::new(); zones * zones],
+        pair_draws: vec![Vec::new(); zones * zones],
+        lines: vec![LineLoad::default(); lines.len()],
+    };
+    for draw in 0..setup.draws {
+        let roads = road_draw(net, setup.seed, draw, &setup.variability);
+        let car = engine.car_times_scaled(&roads.links, roads.checkpoint);
+        let line_draw = |l: crate::network::LineId| {
+            let line = net.line(l);
+            LineDraw {
+                phase: phase(setup.seed, draw, &line.id),
+                delay_s: delay(
+                    setup.seed,
+                    draw,
+                    &line.id,
+                    setup.variability.delay_min(line),
+                ),
+                run_factor: if matches!(line.mode, Mode::Bus | Mode::CustomBus) {
+                    roads.day
+                } else {
+                    1.0
+                },
+            }
+        };
+        let transit_tt =
+            Timetable::for_draw(net, |l| net.line(l).mode != Mode::CustomBus, line_draw);
+        let custom_tt =
+            Timetable::for_draw(net, |l| net.line(l).mode == Mode::CustomBus, line_draw);
+        // Itineraries from every origin.
+        let searches: Vec<OriginSearch> = (0..zones)
+            .into_par_iter()
+            .map_init(RaptorWorkspace::default, |ws, o| {
+                let mut transit_rides = Vec::new();
+                let transit = search_from(
+                    net,
+                    &transit_tt,
+                    o,
+                    &departures,
+                    window,
+                    ws,
+                    &mut transit_rides,
+                );
+                let mut custom_rides = Vec::new();
+                let custom = if has_custom {
+                    search_from(
+                        net,
+                        &custom_tt,
+                        o,
+                        &departures,
+                        window,
+                        ws,
+                        &mut custom_rides,
+                    )
+                } else {
+                    vec![None; zones * minutes]
+                };
+                OriginSearch {
+                    transit,
+                    custom,
+                    transit_rides,
+                    custom_rides,
+                }
+            })
+            .collect();
+        // Choice probabilities without capacity, per origin, (destination, minute):
+        // [car owners, others] x alternative.
+        let car_time = |k: usize| car[k].map(to_minutes);
+        let probabilities: Vec<Vec<[[f64; 3]; 2]>> = searches
+            .par_iter()
+            .enumerate()
+            .map(|(o, s)| {
+                (0..zones * minutes)
+                    .map(|i| {
+                        let (d, _) = (i / minutes, i % minutes);
+                        if d == o {
+                            return [[0.0; 3]; 2];
+                        }
+                        let k = o * zones + d;
+                        let scale = -choice.scale_per_min;
+                        let car = car_time(k).map(|t| scale * (t + car_extra[k]));
+                        let transit = s.transit[i].map(|it| {
+                            scale * transit_cost(choice, &it, choice.transit_constant_min)
+                        });
+                        let custom = s.custom[i].map(|it| {
+                            scale * transit_cost(choice, &it, choice.custom_bus_constant_min)
+                        });
+                        let owners = logit(&[car, transit, custom]);
+                        let others = logit(&[None, transit, custom]);
+                        [
+                            [owners[0], owners[1], owners[2]],
+                            [others[0], others[1], others[2]],
+                        ]
+                    })
+                    .collect()
+            })
+            .collect();
+        let car_share: Vec<f64> = net.zones().iter().map(|z| z.car_share).collect();
+        // Custom-bus bookings, then the share of each trip's bookings that gets a seat.
+        let mut bookings = Loads::new(&custom_tt);
+        for (o, s) in searches.iter().enumerate() {
+            for (i, it) in s.custom.iter().enumerate() {
+                let (d, m) = (i / minutes, i % minutes);
+                let Some(it) = it else { continue };
+                let p = &probabilities[o][i];
+                let share =
+                    car_share[o] * p[0][CUSTOM_BUS] + (1.0 - car_share[o]) * p[1][CUSTOM_BUS];
+                let booked = flows[o * zones + d] * setup.weights[m] * share;
+                if booked > 0.0 {
+                    for r in &s.custom_rides[it.rides.0 as usize..it.rides.1 as usize] {
+                        bookings.add(r, booked);
+                    }
+                }
+            }
+        }
+        let seated: Vec<Vec<f64>> = (0..custom_tt.pattern_count())
+            .map(|p| {
+                let seats = f64::from(net.line(custom_tt.pattern_line(p)).capacity);
+                bookings
+                    .trip_peaks(p)
+                    .map(|peak| if peak > seats { seats / peak } else { 1.0 })
+                    .collect()
+            })
+            .collect();
+        // Final choices with the turned-away commuters on their next-best alternative.
+        type Loaded = (Vec<PairDraw>, Vec<(bool, Ride, f64)>, Vec<(usize, f64)>);
+        let outcomes: Vec<Loaded> = searches
+            .par_iter()
+            .enumerate()
+            .map(|(o, s)| {
+                let mut pairs = vec![PairDraw::default(); zones];
+                let mut loads = Vec::new();
+                let mut denied = Vec::new();
+                for (i, probs) in probabilities[o].iter().enumerate() {
+                    let (d, m) = (i / minutes, i % minutes);
+                    let k = o * zones + d;
+                    let flow = flows[k] * setup.weights[m];
+                    if d == o || flow <= 0.0 {
+                        continue;
+                    }
+                    // The seated share of a custom-bus itinerary: its fullest trip's.
+                    let (seat_share, tightest) = s.custom[i].map_or((1.0, None), |it| {
+                        s.custom_rides[it.rides.0 as usize..it.rides.1 as usize]
+                            .iter()
+                            .map(|r| (seated[r.pattern as usize][r.trip as usize], Some(*r)))
+                            .fold((1.0, None), |a, b| if b.0 < a.0 { b } else { a })
+                    });
+                    let mut by = [0.0; 3];
+                    for (group, p) in probs.iter().enumerate() {
+                        let size = if group == 0 {
+                            car_share[o]
+                        } else {
+                            1.0 - car_share[o]
+                        };
+                        let turned_away = p[CUSTOM_BUS] * (1.0 - seat_share);
+                        let rest = p[CAR] + p[TRANSIT];
+                        by[CUSTOM_BUS] += size * p[CUSTOM_BUS] * seat_share;
+                        for a in [CAR, TRANSIT] {
+                            let extra = if rest > 0.0 {
+                                turned_away * p[a] / rest
+                            } else {
+                                0.0
+                            };
+                            by[a] += size * (p[a] + extra);
+                        }
+                        if let Some(r) = tightest
+                            && turned_away > 0.0
+                        {
+                            let line = custom_tt.pattern_line(r.pattern as usize).index();
+                            denied.push((line, flow * size * turned_away));
+                        }
+                    }
+                    let times = [
+                        car_time(k),
+                        s.transit[i].map(|it| to_minutes(it.time_s)),
+                        s.custom[i].map(|it| to_minutes(it.time_s)),
+                    ];
+                    let pair = &mut pairs[d];
+                    for a in 0..3 {
+                        let n = flow * by[a];
+                        if let Some(t) = times[a]
+                            && n > 0.0
+                        {
+                            pair.by[a] += n;
+                            pair.minutes += n * t;
+                            if t <= 60.0 {
+                                pair.within_60 += n;
+                            }
+                        }
+                    }
+                    for (custom, it, n) in [
+                        (false, s.transit[i], flow * by[TRANSIT]),
+                        (true, s.custom[i], flow * by[CUSTOM_BUS]),
+                    ] {
+                        let Some(it) = it else { continue };
+                        if n <= 0.0 {
+                            continue;
+                        }
+                        let list = if custom {
+                            &s.custom_rides
+                        } else {
+                            &s.transit_rides
+                        };
+                        for r in &list[it.rides.0 as usize..it.rides.1 as usize] {
+                            loads.push((custom, *r, n));
+                        }
+                    }
+                }
+                (pairs, loads, denied)
+            })
+            .collect();
+        // Line loads, reduced in origin order.
+        let mut transit_loads = Loads::new(&transit_tt);
+        let mut custom_loads = Loads::new(&custom_tt);
+        let mut draw_lines = vec![LineLoad::default(); lines.len()];
+        for (o, (pairs, loads, denied)) in outcomes.into_iter().enumerate() {
+            for (d, pair) in pairs.into_iter().enumerate() {
+                if d != o {
+                    sim.pair_draws[o * zones + d].push(pair);
+                }
+            }
+            for (custom, r, n) in loads {
+                let (tt, target) = if custom {
+                    (&custom_tt, &mut custom_loads)
+                } else {
+                    (&transit_tt, &mut transit_loads)
+                };
+                target.add(&r, n);
+                let line = &mut draw_lines[tt.pattern_line(r.pattern as usize).index()];
+                line.boardings += n;
+                line.passenger_km += n * tt.ride_km(&r);
+            }
+            for (line, n) in denied {
+                draw_lines[line].denied += n;
+            }
+        }
+        for (tt, loads) in [(&transit_tt, &transit_loads), (&custom_tt, &custom_loads)] {
+            for p in 0..tt.pattern_count() {
+                let line = &mut draw_lines[tt.pattern_line(p).index()];
+                line.peak_load = loads.trip_peaks(p).fold(line.peak_load, f64::max);
+            }
+        }
+        for (total, line) in sim.lines.iter_mut().zip(draw_lines) {
+            total.boardings += line.boardings;
+            total.passenger_km += line.passenger_km;
+            total.peak_load += line.peak_load;
+            total.max_peak_load = total.max_peak_load.max(line.peak_load);
+            total.denied += line.denied;
+        }
+        // Time samples.
+        for (o, s) in searches.iter().enumerate() {
+            for d in (0..zones).filter(|&d| d != o) {
+                let k = o * zones + d;
+                let span = d * minutes..(d + 1) * minutes;
+                sim.transit[k].extend(
+                    s.transit[span.clone()]
+                        .iter()
+                        .map(|it| it.map_or(NO_ROUTE, |it| it.time_s)),
+                );
+                if s.custom[span.clone()].iter().any(Option::is_some)
+                    && sim.custom_bus[k].is_empty()
+                {
+                    sim.custom_bus[k] = vec![NO_ROUTE; draw as usize * minutes];
+                }
+                if !sim.custom_bus[k].is_empty() {
+                    sim.custom_bus[k].extend(
+                        s.custom[span]
+                            .iter()
+                            .map(|it| it.map_or(NO_ROUTE, |it| it.time_s)),
+                    );
+                }
+                sim.car[k].push(car[k].unwrap_or(NO_ROUTE));
+            }
+        }
+        done(draw + 1);
+    }
+    sim
+}
+
+/// Public-transport door-to-door samples only (line phases and the setup's variability, no
+/// demand): a simulation with no commuters.
+pub fn transit_samples(engine: &Engine<'_>, skims: &Skims, setup: &Setup) -> Simulation {
+    let zones = engine.network().zones().len();
+    simulate(engine, skims, &vec![0.0; zones * zones], setup, |_| {})
 }
 
 #[cfg(test)]
@@ -203,11 +771,13 @@ mod tests {
     use super::*;
     use crate::network::{
         AccessLink, AccessMode, FareRule, HeadwayPeriod, Line, Mode, Node, NodeId, NodeKind,
-        Settings, Stop, Zone,
+        Settings, Stop, Zone, ZoneId,
     };
+    use crate::routing::skim_all;
 
-    /// Two zones at the two stops of one line with headway `headway_s` and a 10-minute run.
-    fn one_line(headway_s: Seconds) -> Network {
+    /// Two zones at the two stops of one line of `mode` with headway `headway_s`, `capacity`
+    /// places per vehicle and a 10-minute run; no roads.
+    fn one_line(headway_s: Seconds, mode: Mode, capacity: u32) -> Network {
         let settings = Settings {
             name: "one line".into(),
             description: String::new(),
@@ -251,8 +821,8 @@ mod tests {
         net.lines.push(Line {
             id: "L".into(),
             name: "L".into(),
-            mode: Mode::Subway,
-            capacity: 100,
+            mode,
+            capacity,
             fare: FareRule::None,
             oneway: true,
             stops: vec![
@@ -280,16 +850,23 @@ mod tests {
         net
     }
 
+    const HOUR: Window = Window {
+        start_s: 7 * 3600,
+        end_s: 8 * 3600,
+    };
+
+    fn run(net: &Network, setup: &Setup, flows: &[f64]) -> Simulation {
+        let engine = Engine::new(net, setup.window);
+        let skims = skim_all(&engine);
+        simulate(&engine, &skims, flows, setup, |_| {})
+    }
+
     #[test]
     fn mean_wait_converges_to_half_the_headway() {
         // Uniform departures against a randomly phased 12-minute headway: the mean wait is 6 min.
-        let net = one_line(720);
-        let window = Window {
-            start_s: 7 * 3600,
-            end_s: 8 * 3600,
-        };
-        let samples = transit_samples(&net, window, 42, 200);
-        let times = samples.pair(0, 1);
+        let net = one_line(720, Mode::Subway, 100);
+        let samples = run(&net, &Setup::phases_only(HOUR, 42, 200), &[0.0; 4]);
+        let times = &samples.transit[1];
         assert_eq!(times.len(), 200 * 60);
         let mean_wait = times.iter().map(|&t| f64::from(t - 600)).sum::<f64>() / times.len() as f64;
         assert!((mean_wait - 360.0).abs() < 6.0, "mean wait {mean_wait} s");
@@ -297,30 +874,26 @@ mod tests {
         assert_eq!(times.iter().min(), Some(&600));
         assert!(*times.iter().max().unwrap() >= 600 + 700);
         assert!(
-            samples.pair(1, 0).iter().all(|&t| t == NO_ROUTE),
+            samples.transit[2].iter().all(|&t| t == NO_ROUTE),
             "one-way line"
         );
     }
 
     #[test]
     fn service_delays_add_their_mean_to_the_ride() {
-        let net = one_line(720);
-        let window = Window {
-            start_s: 7 * 3600,
-            end_s: 8 * 3600,
+        let net = one_line(720, Mode::Subway, 100);
+        let mean = |line_delay: Option<f64>| {
+            let mut setup = Setup::phases_only(HOUR, 3, 400);
+            if let Some(minutes) = line_delay {
+                setup
+                    .variability
+                    .line_delays_min
+                    .insert("L".into(), minutes);
+            }
+            let s = run(&net, &setup, &[0.0; 4]);
+            s.transit[1].iter().map(|&t| f64::from(t)).sum::<f64>() / s.transit[1].len() as f64
         };
-        let mean = |delays_min: [f64; 5]| {
-            let v = Variability {
-                delays_min,
-                road_day_sd: 0.0,
-                checkpoint_sd: 0.0,
-            };
-            let s = transit_samples_with_progress(&net, window, 3, 400, v, |_| {});
-            s.pair(0, 1).iter().map(|&t| f64::from(t)).sum::<f64>() / s.pair(0, 1).len() as f64
-        };
-        let mut delays = [0.0; 5];
-        delays[Mode::Subway.index()] = 2.0;
-        let extra = mean(delays) - mean([0.0; 5]);
+        let extra = mean(Some(2.0)) - mean(None);
         // Exponential with a 2-minute mean over 400 draws: standard error 6 s.
         assert!((extra - 120.0).abs() < 24.0, "extra {extra} s");
         assert_eq!(delay(3, 0, "L", 0.0), 0);
@@ -332,5 +905,60 @@ mod tests {
         assert_ne!(phase(1, 3, "L22"), phase(1, 4, "L22"));
         assert_ne!(phase(1, 3, "L22"), phase(1, 3, "L1"));
         assert_ne!(phase(1, 3, "L22"), phase(2, 3, "L22"));
+    }
+
+    #[test]
+    fn custom_bus_seats_are_never_exceeded_and_the_rest_ride_nothing() {
+        // 1,000 commuters an hour, custom buses of 40 seats every 20 minutes and no other way.
+        let net = one_line(1200, Mode::CustomBus, 40);
+        let setup = Setup::phases_only(HOUR, 5, 20);
+        let flows = [0.0, 1000.0, 0.0, 0.0];
+        let s = run(&net, &setup, &flows);
+        let line = s.lines[0];
+        let draws = f64::from(setup.draws);
+        // Three or four buses leave in the hour (phase), each full.
+        let seats_per_draw = line.boardings / draws;
+        assert!(
+            (120.0 - 1e-6..=160.0 + 1e-6).contains(&seats_per_draw),
+            "{seats_per_draw}"
+        );
+        assert!(line.max_peak_load <= 40.0 + 1e-9, "{}", line.max_peak_load);
+        assert!((line.peak_load / draws - 40.0).abs() < 1e-9);
+        // Everyone else was turned away and, with no other alternative, is not served.
+        assert!((line.denied + line.boardings - 1000.0 * draws).abs() < 1e-6);
+        let served: f64 = s.pair_draws[1].iter().map(PairDraw::served).sum();
+        assert!((served - line.boardings).abs() < 1e-6);
+        assert!(s.custom_bus[1].iter().any(|&t| t != NO_ROUTE));
+        assert!(s.transit[1].iter().all(|&t| t == NO_ROUTE));
+    }
+
+    #[test]
+    fn loads_follow_the_chosen_itineraries() {
+        // Without capacity limits every commuter boards once and rides 5 km.
+        let net = one_line(300, Mode::Subway, 1000);
+        let s = run(
+            &net,
+            &Setup::phases_only(HOUR, 8, 10),
+            &[0.0, 600.0, 0.0, 0.0],
+        );
+        let line = s.lines[0];
+        assert!((line.boardings - 6000.0).abs() < 1e-6);
+        assert!((line.passenger_km - 30_000.0).abs() < 1e-6);
+        assert_eq!(line.denied, 0.0);
+        // 600 an hour on a 5-minute headway: about 50 a train.
+        assert!((45.0..=60.0).contains(&(line.peak_load / 10.0)));
+        assert!(s.custom_bus[1].is_empty());
+    }
+
+    #[test]
+    fn the_departure_profile_weights_the_minutes() {
+        let net = one_line(300, Mode::Subway, 1000);
+        let mut setup = Setup::phases_only(HOUR, 8, 4);
+        // Everyone leaves in the first 10 minutes.
+        setup.weights = (0..60).map(|m| if m < 10 { 0.1 } else { 0.0 }).collect();
+        let s = run(&net, &setup, &[0.0, 100.0, 0.0, 0.0]);
+        let total: f64 = (0..s.transit[1].len()).map(|i| s.sample_weight(i)).sum();
+        assert!((total - 1.0).abs() < 1e-12);
+        assert!((s.mean_pair(1).served() - 100.0).abs() < 1e-9);
     }
 }

@@ -12,9 +12,58 @@ pub fn percentile<T: Copy>(sorted: &[T], p: f64) -> Option<T> {
     Some(sorted[rank.min(sorted.len()) - 1])
 }
 
+/// The weighted nearest-rank `p`-th percentile (0..=100) of `sorted` (ascending by value): the
+/// first value at which the cumulative weight reaches `p` percent of the total (the first of
+/// positive weight for p = 0). Equal weights give [`percentile`]. `None` when the total weight
+/// is not positive.
+pub fn weighted_percentile<T: Copy>(sorted: &[(T, f64)], p: f64) -> Option<T> {
+    let total: f64 = sorted.iter().map(|s| s.1).sum();
+    if total <= 0.0 {
+        return None;
+    }
+    // A relative tolerance, so that k equal weights summing to exactly the target count.
+    let target = p.clamp(0.0, 100.0) / 100.0 * total * (1.0 - 1e-12);
+    let mut cumulative = 0.0;
+    let mut last = None;
+    for &(value, weight) in sorted {
+        if weight <= 0.0 {
+            continue;
+        }
+        cumulative += weight;
+        last = Some(value);
+        if cumulative >= target {
+            return last;
+        }
+    }
+    last
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn weighted_percentiles_match_nearest_rank_for_equal_weights() {
+        for n in 1..60usize {
+            let values: Vec<u32> = (0..n as u32).map(|i| i * 7 % 13 + i).collect();
+            let mut sorted = values.clone();
+            sorted.sort_unstable();
+            let weighted: Vec<(u32, f64)> = sorted.iter().map(|&v| (v, 1.0 / n as f64)).collect();
+            for p in [0.0, 5.0, 25.0, 50.0, 75.0, 80.0, 95.0, 100.0] {
+                assert_eq!(
+                    weighted_percentile(&weighted, p),
+                    percentile(&sorted, p),
+                    "n {n} p {p}"
+                );
+            }
+        }
+        // Weight moves the median; zero weights are skipped.
+        let s = [(1, 0.0), (2, 0.2), (3, 0.2), (9, 0.6)];
+        assert_eq!(weighted_percentile(&s, 0.0), Some(2));
+        assert_eq!(weighted_percentile(&s, 50.0), Some(9));
+        assert_eq!(weighted_percentile(&s, 40.0), Some(3));
+        assert_eq!(weighted_percentile::<u32>(&[(1, 0.0)], 50.0), None);
+    }
 
     #[test]
     fn nearest_rank_percentiles_on_known_samples() {
