@@ -31,7 +31,7 @@ use super::rng::{Purpose, stream};
 use crate::network::{FareRule, Mode, Network};
 use crate::routing::{
     Engine, LineDraw, RaptorWorkspace, Ride, Skims, Timetable, TravelMode, earliest_arrivals_range,
-    zone_rides,
+    zone_arrival, zone_rides,
 };
 use crate::scenario::{Choice, Scenario, Variability, Window};
 use crate::time::{Seconds, to_minutes};
@@ -364,31 +364,37 @@ fn search_from(
     let zones = net.zones().len();
     let minutes = departures.len();
     let mut found = vec![None; zones * minutes];
+    // Leaving first reaches everything a later start does: if that reaches no zone (custom
+    // buses far from this origin), no departure will.
+    let Some(&first) = departures.first() else {
+        return found;
+    };
+    let origin = net.zones()[o].centroid;
+    crate::routing::earliest_arrivals(net, tt, origin, first, ws);
+    let reaches_any = (0..zones)
+        .filter(|&d| d != o)
+        .any(|d| zone_arrival(tt, ws, crate::network::ZoneId::new(d)).is_some());
+    if !reaches_any {
+        return found;
+    }
     let mut scratch = Vec::new();
-    earliest_arrivals_range(
-        net,
-        tt,
-        net.zones()[o].centroid,
-        departures,
-        ws,
-        |depart_s, ws| {
-            let m = ((depart_s - window.start_s) / 60) as usize;
-            for d in (0..zones).filter(|&d| d != o) {
-                let zone = crate::network::ZoneId::new(d);
-                if let Some(arrival) = zone_rides(net, tt, ws, zone, &mut scratch) {
-                    let first = rides.len() as u32;
-                    rides.extend_from_slice(&scratch);
-                    found[d * minutes + m] = Some(Itinerary {
-                        time_s: arrival - depart_s,
-                        ride_s: scratch.iter().map(|r| tt.ride_s(r)).sum(),
-                        vehicles: scratch.len() as u32,
-                        fare: fare(net, tt, &scratch),
-                        rides: (first, rides.len() as u32),
-                    });
-                }
+    earliest_arrivals_range(net, tt, origin, departures, ws, |depart_s, ws| {
+        let m = ((depart_s - window.start_s) / 60) as usize;
+        for d in (0..zones).filter(|&d| d != o) {
+            let zone = crate::network::ZoneId::new(d);
+            if let Some(arrival) = zone_rides(net, tt, ws, zone, &mut scratch) {
+                let first = rides.len() as u32;
+                rides.extend_from_slice(&scratch);
+                found[d * minutes + m] = Some(Itinerary {
+                    time_s: arrival - depart_s,
+                    ride_s: scratch.iter().map(|r| tt.ride_s(r)).sum(),
+                    vehicles: scratch.len() as u32,
+                    fare: fare(net, tt, &scratch),
+                    rides: (first, rides.len() as u32),
+                });
             }
-        },
-    );
+        }
+    });
     found
 }
 
@@ -443,6 +449,93 @@ impl Loads {
     }
 }
 
+/// Mornings searched at once.
+const PARALLEL_DRAWS: u32 = 4;
+
+/// One draw's conditions and itineraries.
+struct Morning {
+    draw: u32,
+    /// Car door-to-door seconds per pair that morning.
+    car: Vec<Option<Seconds>>,
+    transit_tt: Timetable,
+    custom_tt: Timetable,
+    /// Itineraries from every origin.
+    searches: Vec<OriginSearch>,
+}
+
+/// Draws the conditions of morning `draw` and searches every origin's itineraries.
+fn morning(engine: &Engine<'_>, setup: &Setup, draw: u32, departures: &[Seconds]) -> Morning {
+    let net = engine.network();
+    let zones = net.zones().len();
+    let minutes = departures.len();
+    let window = setup.window;
+    let has_custom = net.lines().iter().any(|l| l.mode == Mode::CustomBus);
+    let roads = road_draw(net, setup.seed, draw, &setup.variability);
+    let car = engine.car_times_scaled(&roads.links, roads.checkpoint);
+    let line_draw = |l: crate::network::LineId| {
+        let line = net.line(l);
+        LineDraw {
+            phase: phase(setup.seed, draw, &line.id),
+            delay_s: delay(
+                setup.seed,
+                draw,
+                &line.id,
+                setup.variability.delay_min(line),
+            ),
+            run_factor: if matches!(line.mode, Mode::Bus | Mode::CustomBus) {
+                roads.day
+            } else {
+                1.0
+            },
+        }
+    };
+    let transit_tt = Timetable::for_draw(net, |l| net.line(l).mode != Mode::CustomBus, line_draw);
+    let custom_tt = Timetable::for_draw(net, |l| net.line(l).mode == Mode::CustomBus, line_draw);
+    // Itineraries from every origin.
+    let searches: Vec<OriginSearch> = (0..zones)
+        .into_par_iter()
+        .map_init(RaptorWorkspace::default, |ws, o| {
+            let mut transit_rides = Vec::new();
+            let transit = search_from(
+                net,
+                &transit_tt,
+                o,
+                &departures,
+                window,
+                ws,
+                &mut transit_rides,
+            );
+            let mut custom_rides = Vec::new();
+            let custom = if has_custom {
+                search_from(
+                    net,
+                    &custom_tt,
+                    o,
+                    departures,
+                    window,
+                    ws,
+                    &mut custom_rides,
+                )
+            } else {
+                vec![None; zones * minutes]
+            };
+            OriginSearch {
+                transit,
+                custom,
+                transit_rides,
+                custom_rides,
+            }
+        })
+        .collect();
+    Morning {
+        draw,
+        car,
+        transit_tt,
+        custom_tt,
+        searches,
+    }
+}
+
 /// Simulates `setup.draws` mornings of the commuters `flows` (`o * zones + d`; the diagonal,
 /// commuters within their zone, is not routed) on the network of `engine`, calling `done(draw)`
 /// after each draw. Origins run in parallel on the current rayon pool; the result does not depend
@@ -461,7 +554,6 @@ pub fn simulate(
     let minutes = departures.len();
     let choice = &setup.choice;
     let lines = net.lines();
-    let has_custom = lines.iter().any(|l| l.mode == Mode::CustomBus);
     // Car generalised minutes besides the time: constant, fuel and tolls of the free-flow route.
     let car_extra: Vec<f64> = (0..zones * zones)
         .map(|k| {
@@ -485,276 +577,232 @@ pub fn simulate(
         pair_draws: vec![Vec::new(); zones * zones],
         lines: vec![LineLoad::default(); lines.len()],
     };
-    for draw in 0..setup.draws {
-        let roads = road_draw(net, setup.seed, draw, &setup.variability);
-        let car = engine.car_times_scaled(&roads.links, roads.checkpoint);
-        let line_draw = |l: crate::network::LineId| {
-            let line = net.line(l);
-            LineDraw {
-                phase: phase(setup.seed, draw, &line.id),
-                delay_s: delay(
-                    setup.seed,
-                    draw,
-                    &line.id,
-                    setup.variability.delay_min(line),
-                ),
-                run_factor: if matches!(line.mode, Mode::Bus | Mode::CustomBus) {
-                    roads.day
-                } else {
-                    1.0
-                },
-            }
-        };
-        let transit_tt =
-            Timetable::for_draw(net, |l| net.line(l).mode != Mode::CustomBus, line_draw);
-        let custom_tt =
-            Timetable::for_draw(net, |l| net.line(l).mode == Mode::CustomBus, line_draw);
-        // Itineraries from every origin.
-        let searches: Vec<OriginSearch> = (0..zones)
+    // Mornings are searched a few at a time in parallel (and origins within each), so that one
+    // slow origin does not hold up the others; they are then processed in draw order.
+    let mut next = 0;
+    while next < setup.draws {
+        let batch: Vec<Morning> = (next..setup.draws.min(next + PARALLEL_DRAWS))
             .into_par_iter()
-            .map_init(RaptorWorkspace::default, |ws, o| {
-                let mut transit_rides = Vec::new();
-                let transit = search_from(
-                    net,
-                    &transit_tt,
-                    o,
-                    &departures,
-                    window,
-                    ws,
-                    &mut transit_rides,
-                );
-                let mut custom_rides = Vec::new();
-                let custom = if has_custom {
-                    search_from(
-                        net,
-                        &custom_tt,
-                        o,
-                        &departures,
-                        window,
-                        ws,
-                        &mut custom_rides,
-                    )
-                } else {
-                    vec![None; zones * minutes]
-                };
-                OriginSearch {
-                    transit,
-                    custom,
-                    transit_rides,
-                    custom_rides,
-                }
-            })
+            .map(|draw| morning(engine, setup, draw, &departures))
             .collect();
-        // Choice probabilities without capacity, per origin, (destination, minute):
-        // [car owners, others] x alternative.
-        let car_time = |k: usize| car[k].map(to_minutes);
-        let probabilities: Vec<Vec<[[f64; 3]; 2]>> = searches
-            .par_iter()
-            .enumerate()
-            .map(|(o, s)| {
-                (0..zones * minutes)
-                    .map(|i| {
-                        let (d, _) = (i / minutes, i % minutes);
-                        if d == o {
-                            return [[0.0; 3]; 2];
+        next += PARALLEL_DRAWS;
+        for Morning {
+            draw,
+            car,
+            transit_tt,
+            custom_tt,
+            searches,
+        } in batch
+        {
+            // Choice probabilities without capacity, per origin, (destination, minute):
+            // [car owners, others] x alternative.
+            let car_time = |k: usize| car[k].map(to_minutes);
+            let probabilities: Vec<Vec<[[f64; 3]; 2]>> = searches
+                .par_iter()
+                .enumerate()
+                .map(|(o, s)| {
+                    (0..zones * minutes)
+                        .map(|i| {
+                            let (d, _) = (i / minutes, i % minutes);
+                            if d == o {
+                                return [[0.0; 3]; 2];
+                            }
+                            let k = o * zones + d;
+                            let scale = -choice.scale_per_min;
+                            let car = car_time(k).map(|t| scale * (t + car_extra[k]));
+                            let transit = s.transit[i].map(|it| {
+                                scale * transit_cost(choice, &it, choice.transit_constant_min)
+                            });
+                            let custom = s.custom[i].map(|it| {
+                                scale * transit_cost(choice, &it, choice.custom_bus_constant_min)
+                            });
+                            let owners = logit(&[car, transit, custom]);
+                            let others = logit(&[None, transit, custom]);
+                            [
+                                [owners[0], owners[1], owners[2]],
+                                [others[0], others[1], others[2]],
+                            ]
+                        })
+                        .collect()
+                })
+                .collect();
+            let car_share: Vec<f64> = net.zones().iter().map(|z| z.car_share).collect();
+            // Custom-bus bookings, then the share of each trip's bookings that gets a seat.
+            let mut bookings = Loads::new(&custom_tt);
+            for (o, s) in searches.iter().enumerate() {
+                for (i, it) in s.custom.iter().enumerate() {
+                    let (d, m) = (i / minutes, i % minutes);
+                    let Some(it) = it else { continue };
+                    let p = &probabilities[o][i];
+                    let share =
+                        car_share[o] * p[0][CUSTOM_BUS] + (1.0 - car_share[o]) * p[1][CUSTOM_BUS];
+                    let booked = flows[o * zones + d] * setup.weights[m] * share;
+                    if booked > 0.0 {
+                        for r in &s.custom_rides[it.rides.0 as usize..it.rides.1 as usize] {
+                            bookings.add(r, booked);
                         }
-                        let k = o * zones + d;
-                        let scale = -choice.scale_per_min;
-                        let car = car_time(k).map(|t| scale * (t + car_extra[k]));
-                        let transit = s.transit[i].map(|it| {
-                            scale * transit_cost(choice, &it, choice.transit_constant_min)
-                        });
-                        let custom = s.custom[i].map(|it| {
-                            scale * transit_cost(choice, &it, choice.custom_bus_constant_min)
-                        });
-                        let owners = logit(&[car, transit, custom]);
-                        let others = logit(&[None, transit, custom]);
-                        [
-                            [owners[0], owners[1], owners[2]],
-                            [others[0], others[1], others[2]],
-                        ]
-                    })
-                    .collect()
-            })
-            .collect();
-        let car_share: Vec<f64> = net.zones().iter().map(|z| z.car_share).collect();
-        // Custom-bus bookings, then the share of each trip's bookings that gets a seat.
-        let mut bookings = Loads::new(&custom_tt);
-        for (o, s) in searches.iter().enumerate() {
-            for (i, it) in s.custom.iter().enumerate() {
-                let (d, m) = (i / minutes, i % minutes);
-                let Some(it) = it else { continue };
-                let p = &probabilities[o][i];
-                let share =
-                    car_share[o] * p[0][CUSTOM_BUS] + (1.0 - car_share[o]) * p[1][CUSTOM_BUS];
-                let booked = flows[o * zones + d] * setup.weights[m] * share;
-                if booked > 0.0 {
-                    for r in &s.custom_rides[it.rides.0 as usize..it.rides.1 as usize] {
-                        bookings.add(r, booked);
                     }
                 }
             }
-        }
-        let seated: Vec<Vec<f64>> = (0..custom_tt.pattern_count())
-            .map(|p| {
-                let seats = f64::from(net.line(custom_tt.pattern_line(p)).capacity);
-                bookings
-                    .trip_peaks(p)
-                    .map(|peak| if peak > seats { seats / peak } else { 1.0 })
-                    .collect()
-            })
-            .collect();
-        // Final choices with the turned-away commuters on their next-best alternative.
-        type Loaded = (Vec<PairDraw>, Vec<(bool, Ride, f64)>, Vec<(usize, f64)>);
-        let outcomes: Vec<Loaded> = searches
-            .par_iter()
-            .enumerate()
-            .map(|(o, s)| {
-                let mut pairs = vec![PairDraw::default(); zones];
-                let mut loads = Vec::new();
-                let mut denied = Vec::new();
-                for (i, probs) in probabilities[o].iter().enumerate() {
-                    let (d, m) = (i / minutes, i % minutes);
-                    let k = o * zones + d;
-                    let flow = flows[k] * setup.weights[m];
-                    if d == o || flow <= 0.0 {
-                        continue;
-                    }
-                    // The seated share of a custom-bus itinerary: its fullest trip's.
-                    let (seat_share, tightest) = s.custom[i].map_or((1.0, None), |it| {
-                        s.custom_rides[it.rides.0 as usize..it.rides.1 as usize]
-                            .iter()
-                            .map(|r| (seated[r.pattern as usize][r.trip as usize], Some(*r)))
-                            .fold((1.0, None), |a, b| if b.0 < a.0 { b } else { a })
-                    });
-                    let mut by = [0.0; 3];
-                    for (group, p) in probs.iter().enumerate() {
-                        let size = if group == 0 {
-                            car_share[o]
-                        } else {
-                            1.0 - car_share[o]
-                        };
-                        let turned_away = p[CUSTOM_BUS] * (1.0 - seat_share);
-                        let rest = p[CAR] + p[TRANSIT];
-                        by[CUSTOM_BUS] += size * p[CUSTOM_BUS] * seat_share;
-                        for a in [CAR, TRANSIT] {
-                            let extra = if rest > 0.0 {
-                                turned_away * p[a] / rest
+            let seated: Vec<Vec<f64>> = (0..custom_tt.pattern_count())
+                .map(|p| {
+                    let seats = f64::from(net.line(custom_tt.pattern_line(p)).capacity);
+                    bookings
+                        .trip_peaks(p)
+                        .map(|peak| if peak > seats { seats / peak } else { 1.0 })
+                        .collect()
+                })
+                .collect();
+            // Final choices with the turned-away commuters on their next-best alternative.
+            type Loaded = (Vec<PairDraw>, Vec<(bool, Ride, f64)>, Vec<(usize, f64)>);
+            let outcomes: Vec<Loaded> = searches
+                .par_iter()
+                .enumerate()
+                .map(|(o, s)| {
+                    let mut pairs = vec![PairDraw::default(); zones];
+                    let mut loads = Vec::new();
+                    let mut denied = Vec::new();
+                    for (i, probs) in probabilities[o].iter().enumerate() {
+                        let (d, m) = (i / minutes, i % minutes);
+                        let k = o * zones + d;
+                        let flow = flows[k] * setup.weights[m];
+                        if d == o || flow <= 0.0 {
+                            continue;
+                        }
+                        // The seated share of a custom-bus itinerary: its fullest trip's.
+                        let (seat_share, tightest) = s.custom[i].map_or((1.0, None), |it| {
+                            s.custom_rides[it.rides.0 as usize..it.rides.1 as usize]
+                                .iter()
+                                .map(|r| (seated[r.pattern as usize][r.trip as usize], Some(*r)))
+                                .fold((1.0, None), |a, b| if b.0 < a.0 { b } else { a })
+                        });
+                        let mut by = [0.0; 3];
+                        for (group, p) in probs.iter().enumerate() {
+                            let size = if group == 0 {
+                                car_share[o]
                             } else {
-                                0.0
+                                1.0 - car_share[o]
                             };
-                            by[a] += size * (p[a] + extra);
+                            let turned_away = p[CUSTOM_BUS] * (1.0 - seat_share);
+                            let rest = p[CAR] + p[TRANSIT];
+                            by[CUSTOM_BUS] += size * p[CUSTOM_BUS] * seat_share;
+                            for a in [CAR, TRANSIT] {
+                                let extra = if rest > 0.0 {
+                                    turned_away * p[a] / rest
+                                } else {
+                                    0.0
+                                };
+                                by[a] += size * (p[a] + extra);
+                            }
+                            if let Some(r) = tightest
+                                && turned_away > 0.0
+                            {
+                                let line = custom_tt.pattern_line(r.pattern as usize).index();
+                                denied.push((line, flow * size * turned_away));
+                            }
                         }
-                        if let Some(r) = tightest
-                            && turned_away > 0.0
-                        {
-                            let line = custom_tt.pattern_line(r.pattern as usize).index();
-                            denied.push((line, flow * size * turned_away));
+                        let times = [
+                            car_time(k),
+                            s.transit[i].map(|it| to_minutes(it.time_s)),
+                            s.custom[i].map(|it| to_minutes(it.time_s)),
+                        ];
+                        let pair = &mut pairs[d];
+                        for a in 0..3 {
+                            let n = flow * by[a];
+                            if let Some(t) = times[a]
+                                && n > 0.0
+                            {
+                                pair.by[a] += n;
+                                pair.minutes += n * t;
+                                if t <= 60.0 {
+                                    pair.within_60 += n;
+                                }
+                            }
                         }
-                    }
-                    let times = [
-                        car_time(k),
-                        s.transit[i].map(|it| to_minutes(it.time_s)),
-                        s.custom[i].map(|it| to_minutes(it.time_s)),
-                    ];
-                    let pair = &mut pairs[d];
-                    for a in 0..3 {
-                        let n = flow * by[a];
-                        if let Some(t) = times[a]
-                            && n > 0.0
-                        {
-                            pair.by[a] += n;
-                            pair.minutes += n * t;
-                            if t <= 60.0 {
-                                pair.within_60 += n;
+                        for (custom, it, n) in [
+                            (false, s.transit[i], flow * by[TRANSIT]),
+                            (true, s.custom[i], flow * by[CUSTOM_BUS]),
+                        ] {
+                            let Some(it) = it else { continue };
+                            if n <= 0.0 {
+                                continue;
+                            }
+                            let list = if custom {
+                                &s.custom_rides
+                            } else {
+                                &s.transit_rides
+                            };
+                            for r in &list[it.rides.0 as usize..it.rides.1 as usize] {
+                                loads.push((custom, *r, n));
                             }
                         }
                     }
-                    for (custom, it, n) in [
-                        (false, s.transit[i], flow * by[TRANSIT]),
-                        (true, s.custom[i], flow * by[CUSTOM_BUS]),
-                    ] {
-                        let Some(it) = it else { continue };
-                        if n <= 0.0 {
-                            continue;
-                        }
-                        let list = if custom {
-                            &s.custom_rides
-                        } else {
-                            &s.transit_rides
-                        };
-                        for r in &list[it.rides.0 as usize..it.rides.1 as usize] {
-                            loads.push((custom, *r, n));
-                        }
+                    (pairs, loads, denied)
+                })
+                .collect();
+            // Line loads, reduced in origin order.
+            let mut transit_loads = Loads::new(&transit_tt);
+            let mut custom_loads = Loads::new(&custom_tt);
+            let mut draw_lines = vec![LineLoad::default(); lines.len()];
+            for (o, (pairs, loads, denied)) in outcomes.into_iter().enumerate() {
+                for (d, pair) in pairs.into_iter().enumerate() {
+                    if d != o {
+                        sim.pair_draws[o * zones + d].push(pair);
                     }
                 }
-                (pairs, loads, denied)
-            })
-            .collect();
-        // Line loads, reduced in origin order.
-        let mut transit_loads = Loads::new(&transit_tt);
-        let mut custom_loads = Loads::new(&custom_tt);
-        let mut draw_lines = vec![LineLoad::default(); lines.len()];
-        for (o, (pairs, loads, denied)) in outcomes.into_iter().enumerate() {
-            for (d, pair) in pairs.into_iter().enumerate() {
-                if d != o {
-                    sim.pair_draws[o * zones + d].push(pair);
+                for (custom, r, n) in loads {
+                    let (tt, target) = if custom {
+                        (&custom_tt, &mut custom_loads)
+                    } else {
+                        (&transit_tt, &mut transit_loads)
+                    };
+                    target.add(&r, n);
+                    let line = &mut draw_lines[tt.pattern_line(r.pattern as usize).index()];
+                    line.boardings += n;
+                    line.passenger_km += n * tt.ride_km(&r);
+                }
+                for (line, n) in denied {
+                    draw_lines[line].denied += n;
                 }
             }
-            for (custom, r, n) in loads {
-                let (tt, target) = if custom {
-                    (&custom_tt, &mut custom_loads)
-                } else {
-                    (&transit_tt, &mut transit_loads)
-                };
-                target.add(&r, n);
-                let line = &mut draw_lines[tt.pattern_line(r.pattern as usize).index()];
-                line.boardings += n;
-                line.passenger_km += n * tt.ride_km(&r);
-            }
-            for (line, n) in denied {
-                draw_lines[line].denied += n;
-            }
-        }
-        for (tt, loads) in [(&transit_tt, &transit_loads), (&custom_tt, &custom_loads)] {
-            for p in 0..tt.pattern_count() {
-                let line = &mut draw_lines[tt.pattern_line(p).index()];
-                line.peak_load = loads.trip_peaks(p).fold(line.peak_load, f64::max);
-            }
-        }
-        for (total, line) in sim.lines.iter_mut().zip(draw_lines) {
-            total.boardings += line.boardings;
-            total.passenger_km += line.passenger_km;
-            total.peak_load += line.peak_load;
-            total.max_peak_load = total.max_peak_load.max(line.peak_load);
-            total.denied += line.denied;
-        }
-        // Time samples.
-        for (o, s) in searches.iter().enumerate() {
-            for d in (0..zones).filter(|&d| d != o) {
-                let k = o * zones + d;
-                let span = d * minutes..(d + 1) * minutes;
-                sim.transit[k].extend(
-                    s.transit[span.clone()]
-                        .iter()
-                        .map(|it| it.map_or(NO_ROUTE, |it| it.time_s)),
-                );
-                if s.custom[span.clone()].iter().any(Option::is_some)
-                    && sim.custom_bus[k].is_empty()
-                {
-                    sim.custom_bus[k] = vec![NO_ROUTE; draw as usize * minutes];
+            for (tt, loads) in [(&transit_tt, &transit_loads), (&custom_tt, &custom_loads)] {
+                for p in 0..tt.pattern_count() {
+                    let line = &mut draw_lines[tt.pattern_line(p).index()];
+                    line.peak_load = loads.trip_peaks(p).fold(line.peak_load, f64::max);
                 }
-                if !sim.custom_bus[k].is_empty() {
-                    sim.custom_bus[k].extend(
-                        s.custom[span]
-                            .iter()
-                            .map(|it| it.map_or(NO_ROUTE, |it| it.time_s)),
-                    );
-                }
-                sim.car[k].push(car[k].unwrap_or(NO_ROUTE));
             }
+            for (total, line) in sim.lines.iter_mut().zip(draw_lines) {
+                total.boardings += line.boardings;
+                total.passenger_km += line.passenger_km;
+                total.peak_load += line.peak_load;
+                total.max_peak_load = total.max_peak_load.max(line.peak_load);
+                total.denied += line.denied;
+            }
+            // Time samples, pairs in parallel.
+            (
+                sim.transit.par_iter_mut(),
+                sim.custom_bus.par_iter_mut(),
+                sim.car.par_iter_mut(),
+            )
+                .into_par_iter()
+                .enumerate()
+                .filter(|(k, _)| k / zones != k % zones)
+                .for_each(|(k, (transit, custom, car_draws))| {
+                    let (s, d) = (&searches[k / zones], k % zones);
+                    let span = d * minutes..(d + 1) * minutes;
+                    let time = |it: &Option<Itinerary>| it.map_or(NO_ROUTE, |it| it.time_s);
+                    transit.extend(s.transit[span.clone()].iter().map(time));
+                    if custom.is_empty() && s.custom[span.clone()].iter().any(Option::is_some) {
+                        // Served for the first time: earlier draws had none.
+                        *custom = vec![NO_ROUTE; draw as usize * minutes];
+                    }
+                    if !custom.is_empty() {
+                        custom.extend(s.custom[span].iter().map(time));
+                    }
+                    car_draws.push(car[k].unwrap_or(NO_ROUTE));
+                });
+            done(draw + 1);
         }
-        done(draw + 1);
     }
     sim
 }
