@@ -500,7 +500,7 @@ fn morning(engine: &Engine<'_>, setup: &Setup, draw: u32, departures: &[Seconds]
                 net,
                 &transit_tt,
                 o,
-                &departures,
+                departures,
                 window,
                 ws,
                 &mut transit_rides,
