@@ -317,3 +317,50 @@ fn delays_and_road_variability_are_checked() {
         "{err}"
     );
 }
+
+#[test]
+fn a_departure_profile_weights_the_window_and_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    // Window 07:00-09:00 (default); three times the rate from 07:30 to 08:00, none after 08:30.
+    let ok = demo_scenario(
+        dir.path(),
+        "profile",
+        "[demand]\ndeparture_profile = [\n  { start = \"07:00\", end = \"07:30\", weight = 1 },\n  { start = \"07:30\", end = \"08:00\", weight = 3 },\n  { start = \"08:00\", end = \"08:30\", weight = 1 },\n]\n",
+    );
+    let w = load(&ok).departure_weights();
+    assert_eq!(w.len(), 120);
+    assert!((w.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+    assert!((w[40] / w[10] - 3.0).abs() < 1e-12 && w[70] == w[10] && w[100] == 0.0);
+    // Uniform without a profile.
+    let plain = load(&demo_scenario(dir.path(), "plain", "")).departure_weights();
+    assert!(plain.iter().all(|&x| (x - 1.0 / 120.0).abs() < 1e-15));
+
+    let bad = demo_scenario(
+        dir.path(),
+        "bad",
+        "[demand]\ndeparture_profile = [\n  { start = \"06:30\", end = \"07:30\", weight = 1 },\n  { start = \"07:30\", end = \"08:00\", weight = -2 },\n  { start = \"7h\", end = \"08:00\", weight = 1 },\n]\n",
+    );
+    let err = load_scenario(&bad).unwrap_err().to_string();
+    assert!(err.starts_with("3 problems"), "{err}");
+    assert!(
+        err.contains(":7: field `demand.departure_profile`: period 06:30-07:30 must lie inside the window 07:00-09:00"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            ":8: field `demand.departure_profile`: weight -2 must be a non-negative number"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(":9: field `demand.departure_profile`: expected a clock time"),
+        "{err}"
+    );
+    let zero = demo_scenario(
+        dir.path(),
+        "zero",
+        "[demand]\ndeparture_profile = [{ start = \"07:00\", end = \"08:00\", weight = 0 }]\n",
+    );
+    let err = load_scenario(&zero).unwrap_err().to_string();
+    assert!(err.contains("some weight must be positive"), "{err}");
+}

@@ -999,6 +999,59 @@ mod tests {
     }
 
     #[test]
+    fn car_owners_choose_by_the_logit_on_generalised_minutes() {
+        // Add a 20 km road between the two stations, driven at 80 km/h (15 min), and give half
+        // the households a car.
+        let mut net = one_line(720, Mode::Subway, 1000);
+        net.roads.push(crate::network::RoadLink {
+            id: "r".into(),
+            name: String::new(),
+            from: NodeId::new(0),
+            to: NodeId::new(1),
+            length_km: 20.0,
+            speed_kmh: 80.0,
+            capacity_vph: 2000.0,
+            lanes: 2,
+            class: "expressway".into(),
+            toll_yuan: 5.0,
+            oneway: false,
+            checkpoint_s: 0,
+        });
+        for z in 0..2 {
+            net.access.push(AccessLink {
+                zone: ZoneId::new(z),
+                node: NodeId::new(z),
+                mode: AccessMode::Car,
+                time_s: 0,
+            });
+            net.zones[z].car_share = 0.5;
+        }
+        net.reindex();
+        let setup = Setup::phases_only(HOUR, 11, 1);
+        let s = run(&net, &setup, &[0.0, 600.0, 0.0, 0.0]);
+        // By hand: car 15 min + 10 constant + (5 yuan toll + 20 km x 0.6) x 1.5 min/yuan; transit
+        // 10 min aboard + 1.5 x the wait, no fare, one vehicle.
+        let c = Choice::default();
+        let car =
+            15.0 + c.car_constant_min + (5.0 + 20.0 * c.car_cost_yuan_per_km) * c.minutes_per_yuan;
+        let expected: f64 = s.transit[1]
+            .iter()
+            .map(|&t| {
+                let pt = 10.0 + c.wait_walk_weight * (to_minutes(t) - 10.0);
+                10.0 * 0.5 / (1.0 + (c.scale_per_min * (car - pt)).exp())
+            })
+            .sum();
+        let got = s.pair_draws[1][0];
+        assert!(
+            (got.by[CAR] - expected).abs() < 1e-9,
+            "{} vs {expected}",
+            got.by[CAR]
+        );
+        assert!((got.served() - 600.0).abs() < 1e-9);
+        assert_eq!(s.car[1], vec![900]);
+    }
+
+    #[test]
     fn the_departure_profile_weights_the_minutes() {
         let net = one_line(300, Mode::Subway, 1000);
         let mut setup = Setup::phases_only(HOUR, 8, 4);
