@@ -430,8 +430,17 @@ impl Distribution {
     }
 }
 
+/// `x` with `decimals` decimals, never a negative zero (`-0.0000` from rounding or an empty sum).
+fn fixed(x: f64, decimals: usize) -> String {
+    let text = format!("{x:.decimals$}");
+    match text.strip_prefix('-') {
+        Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_owned(),
+        _ => text,
+    }
+}
+
 fn minutes_cell(v: Option<f64>) -> String {
-    v.map_or(String::new(), |v| format!("{v:.1}"))
+    v.map_or(String::new(), |v| fixed(v, 1))
 }
 
 /// `od.csv` of a Monte-Carlo run: per ordered zone pair and alternative (`car`, `transit`,
@@ -466,14 +475,14 @@ pub fn od_distribution_csv(net: &Network, sim: &Simulation, splits: &[Split]) ->
                     zones[o].id.clone(),
                     zones[d].id.clone(),
                     alternative.map_or("best", Alternative::as_str).to_owned(),
-                    format!("{commuters:.1}"),
-                    format!("{share:.4}"),
+                    fixed(commuters, 1),
+                    fixed(share, 4),
                     dist.samples.to_string(),
-                    format!("{:.4}", dist.reachable),
+                    fixed(dist.reachable, 4),
                     minutes_cell(dist.mean_min),
                 ];
                 row.extend(dist.percentiles.map(minutes_cell));
-                row.extend(dist.over.map(|x| format!("{x:.4}")));
+                row.extend(dist.over.map(|x| fixed(x, 4)));
                 row
             })
         })
@@ -549,7 +558,7 @@ pub fn zones_distribution_csv(net: &Network, sim: &Simulation, splits: &[Split])
             .sum();
         let share = |x: f64| {
             if commuters > 0.0 {
-                format!("{:.4}", x / commuters)
+                fixed(x / commuters, 4)
             } else {
                 String::new()
             }
@@ -559,9 +568,9 @@ pub fn zones_distribution_csv(net: &Network, sim: &Simulation, splits: &[Split])
             zones[o].name.clone(),
             zones[o].residents.to_string(),
             zones[o].jobs.to_string(),
-            format!("{commuters:.1}"),
+            fixed(commuters, 1),
             if served > 0.0 {
-                format!("{:.1}", minutes / served)
+                fixed(minutes / served, 1)
             } else {
                 String::new()
             },
@@ -595,17 +604,17 @@ pub fn lines_csv(net: &Network, sim: &Simulation) -> Vec<u8> {
             line.id.clone(),
             line.name.clone(),
             line.mode.as_str().to_owned(),
-            format!("{:.1}", load.boardings / draws),
-            format!("{:.0}", load.passenger_km / draws),
-            format!("{peak:.1}"),
-            format!("{:.1}", load.max_peak_load),
+            fixed(load.boardings / draws, 1),
+            fixed(load.passenger_km / draws, 0),
+            fixed(peak, 1),
+            fixed(load.max_peak_load, 1),
             line.capacity.to_string(),
             if line.capacity > 0 {
-                format!("{:.3}", peak / f64::from(line.capacity))
+                fixed(peak / f64::from(line.capacity), 3)
             } else {
                 String::new()
             },
-            format!("{:.1}", load.denied / draws),
+            fixed(load.denied / draws, 1),
         ]
     });
     csv_bytes(
@@ -641,9 +650,9 @@ pub fn draws_csv(net: &Network, sim: &Simulation) -> Vec<u8> {
                     zones[k % n].id.clone(),
                     draw.to_string(),
                 ];
-                row.extend(d.by.map(|x| format!("{x:.3}")));
+                row.extend(d.by.map(|x| fixed(x, 3)));
                 row.push(if served > 0.0 {
-                    format!("{:.3}", d.minutes / served)
+                    fixed(d.minutes / served, 3)
                 } else {
                     String::new()
                 });

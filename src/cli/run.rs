@@ -17,8 +17,9 @@ use std::time::Instant;
 ///
 /// Writes od.csv (per origin, destination and mode: minutes, km, transfers, yuan, lines used),
 /// zones.csv (residents and jobs reachable within 30-120 minutes) and summary.json. With
-/// --draws N, od.csv holds travel-time distributions instead: N draws of random phases for the
-/// headway-based lines, departing every minute of the window, on the timetable.
+/// --draws N, simulates N mornings instead (random line phases and delays, road conditions,
+/// departures every minute of the window, mode choice, custom-bus seats): od.csv and zones.csv
+/// hold distributions and mode shares, lines.csv line loads, draws.csv per-morning results.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   commute run scenarios/jjj-2024.toml
@@ -36,8 +37,7 @@ pub struct Args {
     /// Replace the output folder if it exists.
     #[arg(long)]
     force: bool,
-    /// Monte-Carlo draws (random phases of headway-based lines, departures every minute of the
-    /// window); 0 keeps the deterministic half-headway model.
+    /// Monte-Carlo draws (simulated mornings); 0 keeps the deterministic half-headway model.
     #[arg(long, default_value_t = 0)]
     draws: u32,
     /// No progress display on the terminal.
