@@ -4,6 +4,7 @@
 pub mod error;
 pub mod io;
 pub mod network;
+pub mod pipeline;
 pub mod results;
 pub mod routing;
 pub mod scenario;

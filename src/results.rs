@@ -121,8 +121,309 @@ pub struct RunSummary {
     /// Commuters and mode shares, when draws were made.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub demand: Option<DemandInfo>,
+    /// The region's policy metrics (`[policy]` of the network).
+    pub policy: PolicyMetrics,
+    /// The demand, choice and variability settings, when draws were made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<ModelInfo>,
     /// How the run went; the only part that differs between identical runs.
     pub run: RunInfo,
+}
+
+/// The model settings of a Monte-Carlo run: two runs can be compared pairwise only if their
+/// demand definitions match.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelInfo {
+    /// Gravity model parameters.
+    pub demand: crate::scenario::Demand,
+    /// The commuter table used instead of the gravity model, if any.
+    pub demand_file: Option<String>,
+    /// Departure profile periods `[start, end, weight]` (empty: uniform).
+    pub departure_profile: Vec<(String, String, f64)>,
+    /// Mode choice parameters.
+    pub choice: crate::scenario::Choice,
+    /// What varies between draws.
+    pub variability: crate::scenario::Variability,
+}
+
+impl ModelInfo {
+    /// The settings of `scenario`.
+    pub fn of(scenario: &Scenario) -> Self {
+        ModelInfo {
+            demand: scenario.demand,
+            demand_file: scenario
+                .demand_file
+                .as_ref()
+                .map(|p| p.display().to_string()),
+            departure_profile: scenario
+                .departure_profile
+                .iter()
+                .map(|&(a, b, w)| (format_clock(a), format_clock(b), w))
+                .collect(),
+            choice: scenario.choice,
+            variability: scenario.variability.clone(),
+        }
+    }
+}
+
+/// The region's policy metrics (zones from `[policy]` in `network.toml`; `None` where the
+/// network names no zones for a metric). Times are the fastest mode's (public transport's for
+/// the 2-hour circle) at the median of the samples (p50) or the 80th percentile (p80); in a
+/// deterministic run both are the one time there is.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PolicyMetrics {
+    /// Residents of the zones within 60 minutes of the nearest centre zone at p50 (the 1-hour
+    /// commuting circle).
+    pub one_hour_circle_residents_p50: Option<u64>,
+    /// The same at p80 (four mornings out of five).
+    pub one_hour_circle_residents_p80: Option<u64>,
+    /// Share of ordered pairs of cities within 120 minutes by public transport at p50 (the
+    /// 2-hour travel circle).
+    pub two_hour_circle_share: Option<f64>,
+    /// Jobs of the metropolis zones within 60 minutes of the satellite zone at p50.
+    pub satellite_jobs_within_60min: Option<u64>,
+    /// The same within 90 minutes.
+    pub satellite_jobs_within_90min: Option<u64>,
+    /// Share of commuters between zones arriving within 60 minutes (with draws).
+    pub share_within_60: Option<f64>,
+}
+
+/// Which time a policy metric asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolicyTime {
+    /// The fastest mode at the median.
+    BestP50,
+    /// The fastest mode at the 80th percentile.
+    BestP80,
+    /// Public transport at the median.
+    TransitP50,
+}
+
+impl PolicyMetrics {
+    /// The metrics of `net` given `time(o, d, which)` (seconds, `None` when unreachable).
+    pub fn of(
+        net: &Network,
+        time: impl Fn(usize, usize, PolicyTime) -> Option<Seconds>,
+        share_within_60: Option<f64>,
+    ) -> Self {
+        let policy = &net.settings().policy;
+        let ids = |list: &[String]| -> Vec<usize> {
+            list.iter()
+                .filter_map(|id| net.zone_id(id).map(|z| z.index()))
+                .collect()
+        };
+        let zones = net.zones();
+        let (centres, cities, metropolis) = (
+            ids(&policy.centre_zones),
+            ids(&policy.city_zones),
+            ids(&policy.metropolis_zones),
+        );
+        let within = |o: usize, d: usize, which, limit_min: u32| {
+            o == d || time(o, d, which).is_some_and(|t| t <= limit_min * 60)
+        };
+        let circle = |which| {
+            (!centres.is_empty()).then(|| {
+                (0..zones.len())
+                    .filter(|&o| centres.iter().any(|&c| within(o, c, which, 60)))
+                    .map(|o| zones[o].residents)
+                    .sum()
+            })
+        };
+        let city_pairs: Vec<(usize, usize)> = cities
+            .iter()
+            .flat_map(|&o| {
+                cities
+                    .iter()
+                    .filter(move |&&d| d != o)
+                    .map(move |&d| (o, d))
+            })
+            .collect();
+        let satellite = policy
+            .satellite_zone
+            .as_deref()
+            .and_then(|id| net.zone_id(id))
+            .map(|z| z.index());
+        let jobs = |limit| {
+            satellite.filter(|_| !metropolis.is_empty()).map(|s| {
+                metropolis
+                    .iter()
+                    .filter(|&&d| within(s, d, PolicyTime::BestP50, limit))
+                    .map(|&d| zones[d].jobs)
+                    .sum()
+            })
+        };
+        PolicyMetrics {
+            one_hour_circle_residents_p50: circle(PolicyTime::BestP50),
+            one_hour_circle_residents_p80: circle(PolicyTime::BestP80),
+            two_hour_circle_share: (!city_pairs.is_empty()).then(|| {
+                city_pairs
+                    .iter()
+                    .filter(|&&(o, d)| within(o, d, PolicyTime::TransitP50, 120))
+                    .count() as f64
+                    / city_pairs.len() as f64
+            }),
+            satellite_jobs_within_60min: jobs(60),
+            satellite_jobs_within_90min: jobs(90),
+            share_within_60,
+        }
+    }
+
+    /// The metrics of a deterministic run.
+    pub fn of_skims(net: &Network, skims: &Skims) -> Self {
+        Self::of(
+            net,
+            |o, d, which| match which {
+                PolicyTime::TransitP50 => skims.get(TravelMode::Transit, o, d).map(|r| r.time_s),
+                _ => skims.best_time_s(o, d),
+            },
+            None,
+        )
+    }
+
+    /// The metrics of a Monte-Carlo run.
+    pub fn of_simulation(net: &Network, sim: &Simulation, share_within_60: f64) -> Self {
+        let n = sim.zones;
+        // The three times of every pair, computed once.
+        let times: Vec<[Seconds; 3]> = (0..n * n)
+            .into_par_iter()
+            .map(|k| {
+                if k / n == k % n {
+                    return [0; 3];
+                }
+                let best = sim.samples(None, k);
+                let transit = sim.public_transport_samples(k);
+                [
+                    Distribution::quantile_s(sim, &best, 50.0),
+                    Distribution::quantile_s(sim, &best, 80.0),
+                    Distribution::quantile_s(sim, &transit, 50.0),
+                ]
+            })
+            .collect();
+        Self::of(
+            net,
+            |o, d, which| {
+                let t = times[o * n + d][which as usize];
+                (t != crate::sim::montecarlo::NO_ROUTE).then_some(t)
+            },
+            Some(share_within_60),
+        )
+    }
+}
+
+/// `distribution.csv` of a Monte-Carlo run: commuters between zones per morning by the
+/// door-to-door minutes of their chosen mode (`minute` m counts times in [m, m + 1); the last
+/// row, `360+`, everything longer).
+pub fn distribution_csv(sim: &Simulation) -> Vec<u8> {
+    let draws = f64::from(sim.draws.max(1));
+    let last = sim.histogram.len().saturating_sub(1);
+    let rows = sim.histogram.iter().enumerate().map(|(m, &n)| {
+        vec![
+            if m == last {
+                format!("{m}+")
+            } else {
+                m.to_string()
+            },
+            fixed(n / draws, 1),
+        ]
+    });
+    csv_bytes(&["minute", "commuters"], rows)
+}
+
+/// `zones.geojson`: one point feature per zone at its centroid, with `properties` from `rows`
+/// (the zone's row of `zones.csv`: header and values, numbers as numbers).
+pub fn zones_geojson(net: &Network, zones_csv: &[u8]) -> Vec<u8> {
+    let mut reader = csv::Reader::from_reader(zones_csv);
+    let header = reader.headers().cloned().unwrap_or_default();
+    let features: Vec<serde_json::Value> = reader
+        .records()
+        .flatten()
+        .zip(net.zones())
+        .map(|(row, zone)| {
+            let centroid = net.node(zone.centroid);
+            let properties: serde_json::Map<String, serde_json::Value> = header
+                .iter()
+                .zip(row.iter())
+                .map(|(k, v)| (k.to_owned(), json_value(v)))
+                .collect();
+            serde_json::json!({
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [centroid.lon, centroid.lat]},
+                "properties": properties,
+            })
+        })
+        .collect();
+    geojson_bytes(features)
+}
+
+/// `network.geojson`: one line feature per road link (`kind` `road`: id, name, class, km,
+/// km/h, capacity, lanes, toll, checkpoint minutes) and per public-transport line through its
+/// stops (`kind` `line`: id, name, mode, capacity, and with `loads` the per-morning boardings,
+/// peak load and load factor of `lines.csv`).
+pub fn network_geojson(net: &Network, loads: Option<&Simulation>) -> Vec<u8> {
+    let point = |v: crate::network::NodeId| {
+        let n = net.node(v);
+        serde_json::json!([n.lon, n.lat])
+    };
+    let mut features: Vec<serde_json::Value> = net
+        .roads()
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": [point(r.from), point(r.to)]},
+                "properties": {
+                    "kind": "road", "id": r.id, "name": r.name, "class": r.class,
+                    "length_km": r.length_km, "speed_kmh": r.speed_kmh,
+                    "capacity_vph": r.capacity_vph, "lanes": r.lanes, "toll_yuan": r.toll_yuan,
+                    "oneway": r.oneway, "checkpoint_min": f64::from(r.checkpoint_s) / 60.0,
+                },
+            })
+        })
+        .collect();
+    for (i, line) in net.lines().iter().enumerate() {
+        let mut properties = serde_json::json!({
+            "kind": "line", "id": line.id, "name": line.name, "mode": line.mode.as_str(),
+            "vehicle_capacity": line.capacity,
+        });
+        if let Some(sim) = loads {
+            let draws = f64::from(sim.draws.max(1));
+            let load = sim.lines[i];
+            properties["boardings"] = serde_json::json!(load.boardings / draws);
+            properties["peak_load"] = serde_json::json!(load.peak_load / draws);
+            properties["denied_boardings"] = serde_json::json!(load.denied / draws);
+        }
+        features.push(serde_json::json!({
+            "type": "Feature",
+            "geometry": {
+                "type": "LineString",
+                "coordinates": line.stops.iter().map(|s| point(s.node)).collect::<Vec<_>>(),
+            },
+            "properties": properties,
+        }));
+    }
+    geojson_bytes(features)
+}
+
+/// A CSV cell as JSON: a number when it parses as a finite one, `null` when empty, else text.
+fn json_value(cell: &str) -> serde_json::Value {
+    if cell.is_empty() {
+        return serde_json::Value::Null;
+    }
+    if let Ok(n) = cell.parse::<i64>() {
+        return serde_json::json!(n);
+    }
+    match cell.parse::<f64>() {
+        Ok(x) if x.is_finite() => serde_json::json!(x),
+        _ => serde_json::json!(cell),
+    }
+}
+
+fn geojson_bytes(features: Vec<serde_json::Value>) -> Vec<u8> {
+    let collection = serde_json::json!({"type": "FeatureCollection", "features": features});
+    // Serialising a JSON value to memory cannot fail.
+    let mut bytes = serde_json::to_vec(&collection).expect("in-memory JSON");
+    bytes.push(b'\n');
+    bytes
 }
 
 /// Monte-Carlo settings of a run.

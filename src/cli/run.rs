@@ -2,13 +2,7 @@
 
 use anyhow::Context;
 use commute::io::{load_scenario, output::OutputDir};
-use commute::results::{
-    self, DemandInfo, MonteCarloInfo, NetworkCounts, ResultInfo, RunInfo, RunSummary, ScenarioInfo,
-    Unreachable,
-};
-use commute::routing::{Engine, skim_all};
-use commute::sim::demand::{Split, commuter_flows};
-use commute::sim::montecarlo::{Setup, simulate};
+use commute::pipeline::{self, RunOptions, RunOutput};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -68,86 +62,29 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .out
         .unwrap_or_else(|| PathBuf::from("out").join(&scenario.name));
     let dir = OutputDir::create(&out, args.force)?;
-    let net = &scenario.network;
-    let engine = Engine::new(net, scenario.window);
-    let skims = pool.install(|| skim_all(&engine));
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
-    // Files only a Monte-Carlo run writes.
-    let mut extra: Vec<(&str, Vec<u8>)> = Vec::new();
-    let (od, zones, monte_carlo, demand) = if args.draws == 0 {
-        let zones = results::zones_csv(net, &skims);
-        (results::od_csv(net, &skims), zones, None, None)
-    } else {
-        let flows = commuter_flows(
-            net,
-            &skims,
-            scenario.demand,
-            scenario.commuter_table.as_deref(),
-            &scenario.demand_scales,
-        );
-        let setup = Setup::of(&scenario, args.seed, args.draws);
-        let sim = pool.install(|| {
-            simulate(&engine, &skims, &flows, &setup, |draw| {
-                if show_progress {
-                    eprint!("\rdraw {draw}/{}", args.draws);
-                    if draw == args.draws {
-                        eprintln!();
-                    }
+    let options = RunOptions {
+        seed: args.seed,
+        draws: args.draws,
+    };
+    let RunOutput { files, mut summary } = pool.install(|| {
+        pipeline::run(&scenario, options, |draw| {
+            if show_progress {
+                eprint!("\rdraw {draw}/{}", args.draws);
+                if draw == args.draws {
+                    eprintln!();
                 }
-            })
-        });
-        let info = MonteCarloInfo {
-            seed: args.seed,
-            draws: args.draws,
-            departure_minutes: sim.minutes,
-            samples_per_pair: u64::from(sim.draws) * u64::from(sim.minutes),
-        };
-        let n = skims.zones;
-        // Commuters within their own zone are counted, not routed.
-        let splits: Vec<Split> = (0..n * n)
-            .map(|k| Split::of(&sim, k, if k / n == k % n { 0.0 } else { flows[k] }))
-            .collect();
-        let intrazonal: f64 = (0..n).map(|z| flows[z * n + z]).sum();
-        let (od, zones) = pool.install(|| {
-            (
-                results::od_distribution_csv(net, &sim, &splits),
-                results::zones_distribution_csv(net, &sim, &splits),
-            )
-        });
-        extra.push(("lines.csv", results::lines_csv(net, &sim)));
-        extra.push(("draws.csv", results::draws_csv(net, &sim)));
-        (
-            od,
-            zones,
-            Some(info),
-            Some(DemandInfo::of(&splits, intrazonal)),
-        )
-    };
-    let unreachable = Unreachable::of(&skims);
-    let mut summary = RunSummary {
-        version: env!("CARGO_PKG_VERSION"),
-        scenario: ScenarioInfo::of(&scenario),
-        network: NetworkCounts::of(net),
-        results: ResultInfo {
-            zone_pairs: skims.zones * skims.zones.saturating_sub(1),
-            unreachable_pairs: unreachable.clone(),
-        },
-        monte_carlo,
-        demand,
-        run: RunInfo {
-            threads: pool.current_num_threads(),
-            wall_time_s: started.elapsed().as_secs_f64(),
-            samples_per_s: None,
-        },
-    };
+            }
+        })
+    });
+    summary.run.wall_time_s = started.elapsed().as_secs_f64();
     if let Some(mc) = &summary.monte_carlo {
-        let pairs = (skims.zones * skims.zones.saturating_sub(1)) as f64;
-        summary.run.samples_per_s =
-            Some(pairs * mc.samples_per_pair as f64 / summary.run.wall_time_s.max(1e-9));
+        summary.run.samples_per_s = Some(
+            summary.results.zone_pairs as f64 * mc.samples_per_pair as f64
+                / summary.run.wall_time_s.max(1e-9),
+        );
     }
-    dir.write("od.csv", &od)?;
-    dir.write("zones.csv", &zones)?;
-    for (name, bytes) in &extra {
+    for (name, bytes) in &files {
         dir.write(name, bytes)?;
     }
     dir.write(
@@ -155,6 +92,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         (serde_json::to_string_pretty(&summary)? + "\n").as_bytes(),
     )?;
     let written = dir.commit().context("finishing the output folder")?;
+    let unreachable = &summary.results.unreachable_pairs;
     if unreachable.car > 0 || unreachable.transit > 0 {
         eprintln!(
             "warning: {} zone pairs have no car route and {} no public-transport route",
@@ -164,7 +102,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     eprintln!(
         "{}: {} zones, {} zone pairs, {} unreachable; wrote {} in {:.2} s",
         scenario.name,
-        skims.zones,
+        summary.network.zones,
         summary.results.zone_pairs,
         unreachable.best,
         written.display(),

@@ -39,6 +39,21 @@ struct NetworkToml {
     /// Distance-based fare systems, by id.
     #[serde(default)]
     fare_systems: BTreeMap<String, FareSystemToml>,
+    /// Zones of the policy metrics.
+    #[serde(default)]
+    policy: PolicyToml,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct PolicyToml {
+    #[serde(default)]
+    centre_zones: Vec<String>,
+    #[serde(default)]
+    city_zones: Vec<String>,
+    satellite_zone: Option<String>,
+    #[serde(default)]
+    metropolis_zones: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -102,16 +117,40 @@ pub fn load_network(dir: &Path) -> Result<Network> {
         net: Network::empty(settings),
         problems,
         nodes: Refs::default(),
+        zone_ids: None,
     };
     loader.nodes();
     loader.links();
     loader.lines();
     loader.zones();
     let Loader {
-        mut net, problems, ..
+        mut net,
+        mut problems,
+        zone_ids,
+        ..
     } = loader;
+    net.reindex();
+    let policy = &net.settings.policy;
+    // Ids of zones whose rows had problems are not reported again.
+    let known = |id: &str| zone_ids.as_ref().is_none_or(|ids| ids.contains(id));
+    let named = [
+        ("policy.centre_zones", &policy.centre_zones),
+        ("policy.city_zones", &policy.city_zones),
+        ("policy.metropolis_zones", &policy.metropolis_zones),
+    ];
+    let satellite = policy.satellite_zone.iter().cloned().collect::<Vec<_>>();
+    for (field, ids) in named
+        .into_iter()
+        .chain([("policy.satellite_zone", &satellite)])
+    {
+        for id in ids.iter().filter(|id| !known(id)) {
+            problems.push(Problem {
+                field: Some(field.to_owned()),
+                ..Problem::file(&meta_path, format!("unknown zone id `{id}`"))
+            });
+        }
+    }
     if problems.is_empty() {
-        net.reindex();
         Ok(net)
     } else {
         Err(Error::Invalid(problems))
@@ -170,6 +209,12 @@ fn settings(meta: &NetworkToml, path: &Path, problems: &mut Vec<Problem>) -> Set
         scheduled_wait_s,
         processing_s,
         fare_systems: fare_systems(meta, &mut bad),
+        policy: crate::network::Policy {
+            centre_zones: meta.policy.centre_zones.clone(),
+            city_zones: meta.policy.city_zones.clone(),
+            satellite_zone: meta.policy.satellite_zone.clone(),
+            metropolis_zones: meta.policy.metropolis_zones.clone(),
+        },
     }
 }
 
@@ -208,6 +253,8 @@ struct Loader<'a> {
     net: Network,
     problems: Vec<Problem>,
     nodes: Refs,
+    /// Zone ids named in zones.csv, good rows or not (`None`: the table could not be read).
+    zone_ids: Option<HashSet<String>>,
 }
 
 /// The ids of one table, for resolving references from other tables. An id whose own row had
@@ -766,6 +813,7 @@ impl Loader<'_> {
             }
         }
         let ids = self.net.zones.iter().map(|z| z.id.as_str());
+        self.zone_ids = Some(seen.1.iter().cloned().chain(ids.clone().map(str::to_owned)).collect());
         let zones = Refs::new("zone", "zones.csv", ids, seen.1);
         let Some(t) = self.table("access.csv", &["zone", "node", "mode", "minutes"], &[]) else {
             return;

@@ -508,6 +508,22 @@ pub struct Settings {
     pub processing_s: [Seconds; 5],
     /// Distance-based fare systems that `system:ID` fare rules refer to.
     pub fare_systems: Vec<FareSystem>,
+    /// The zones the region's policy metrics refer to.
+    pub policy: Policy,
+}
+
+/// The zones the region's policy goals refer to (`[policy]` in `network.toml`), by zone id.
+/// Empty lists turn the metrics that need them off.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Policy {
+    /// Central zones of the metropolis, for the 1-hour commuting circle.
+    pub centre_zones: Vec<String>,
+    /// The cities of the city cluster, for the 2-hour travel circle.
+    pub city_zones: Vec<String>,
+    /// A zone whose access to `metropolis_zones`' jobs is reported (Xiong'an).
+    pub satellite_zone: Option<String>,
+    /// The metropolis's zones (Beijing's), whose jobs count for the satellite's access.
+    pub metropolis_zones: Vec<String>,
 }
 
 /// A reference to a road or walk link by position.

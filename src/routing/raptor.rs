@@ -635,6 +635,7 @@ mod tests {
             scheduled_wait_s: 300,
             processing_s,
             fare_systems: Vec::new(),
+            policy: Default::default(),
         };
         let mut net = Network::empty(settings);
         let node = |id: String, kind| Node {

@@ -350,6 +350,7 @@ mod tests {
                 bands: vec![(6.0, 3.0), (12.0, 4.0)],
                 above_yuan: 5.0,
             }],
+            policy: Default::default(),
         };
         let mut net = Network::empty(settings);
         for (id, fare) in [

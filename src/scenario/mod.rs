@@ -78,6 +78,8 @@ pub struct Scenario {
     pub demand: Demand,
     /// Commuters per zone pair from a table, replacing the gravity model when given.
     pub commuter_table: Option<Vec<(ZoneId, ZoneId, f64)>>,
+    /// The file the commuter table came from.
+    pub demand_file: Option<PathBuf>,
     /// Mode choice parameters.
     pub choice: Choice,
     /// What varies between Monte-Carlo draws besides line phases.
@@ -113,7 +115,7 @@ impl Scenario {
 }
 
 /// What varies between Monte-Carlo draws besides line phases.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Variability {
     /// Mean service delay by mode (index [`crate::network::Mode::index`]), minutes; each line
     /// is late by an exponential amount with this mean in each draw.
@@ -188,7 +190,7 @@ pub struct DemandTable {
 }
 
 /// The commuter demand model: a doubly constrained gravity model (see `sim::demand`).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Demand {
     /// Commuters per resident of the origin zone.
     pub commute_rate: f64,
@@ -213,7 +215,7 @@ impl Default for Demand {
 
 /// Mode choice parameters: a binary logit between car (for households with one) and public
 /// transport on generalised minutes `time + constant + cost x minutes_per_yuan`.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Choice {
     /// Logit scale per generalised minute.
     pub scale_per_min: f64,
@@ -313,6 +315,7 @@ pub fn resolve(
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
+    let demand_file = demand_table.as_ref().map(|t| t.path.clone());
     let commuter_table = demand_table.map(|t| {
         let mut seen = std::collections::HashMap::new();
         t.rows
@@ -360,6 +363,7 @@ pub fn resolve(
         demand_scales,
         demand,
         commuter_table,
+        demand_file,
         choice,
         variability,
         departure_profile,

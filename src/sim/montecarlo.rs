@@ -174,7 +174,13 @@ pub struct Simulation {
     pub pair_draws: Vec<Vec<PairDraw>>,
     /// Loads per line (index as in the network).
     pub lines: Vec<LineLoad>,
+    /// Commuters by door-to-door minutes of their chosen alternative, summed over the draws:
+    /// bin `m` holds times in `[m, m + 1)` minutes, the last bin everything longer.
+    pub histogram: Vec<f64>,
 }
+
+/// Bins of [`Simulation::histogram`]: one per minute up to 6 hours, then one for the rest.
+pub const HISTOGRAM_BINS: usize = 361;
 
 impl Simulation {
     /// The samples of `alternative` for pair `pair` (`None`: the fastest alternative in each
@@ -192,6 +198,16 @@ impl Simulation {
                 .map(|s| transit[s].min(car(s)).min(custom(s)))
                 .collect(),
         }
+    }
+
+    /// Public-transport samples of pair `pair`: the faster of transit and custom bus.
+    pub fn public_transport_samples(&self, pair: usize) -> Vec<Seconds> {
+        let custom = &self.custom_bus[pair];
+        self.transit[pair]
+            .iter()
+            .enumerate()
+            .map(|(s, &t)| t.min(custom.get(s).copied().unwrap_or(NO_ROUTE)))
+            .collect()
     }
 
     /// The weight of sample `s` (its departure minute's share, over the draws).
@@ -576,6 +592,7 @@ pub fn simulate(
         car: vec![Vec::new(); zones * zones],
         pair_draws: vec![Vec::new(); zones * zones],
         lines: vec![LineLoad::default(); lines.len()],
+        histogram: vec![0.0; HISTOGRAM_BINS],
     };
     // Mornings are searched a few at a time in parallel (and origins within each), so that one
     // slow origin does not hold up the others; they are then processed in draw order.
@@ -654,7 +671,12 @@ pub fn simulate(
                 })
                 .collect();
             // Final choices with the turned-away commuters on their next-best alternative.
-            type Loaded = (Vec<PairDraw>, Vec<(bool, Ride, f64)>, Vec<(usize, f64)>);
+            type Loaded = (
+                Vec<PairDraw>,
+                Vec<(bool, Ride, f64)>,
+                Vec<(usize, f64)>,
+                Vec<f64>,
+            );
             let outcomes: Vec<Loaded> = searches
                 .par_iter()
                 .enumerate()
@@ -662,6 +684,7 @@ pub fn simulate(
                     let mut pairs = vec![PairDraw::default(); zones];
                     let mut loads = Vec::new();
                     let mut denied = Vec::new();
+                    let mut histogram = vec![0.0; HISTOGRAM_BINS];
                     for (i, probs) in probabilities[o].iter().enumerate() {
                         let (d, m) = (i / minutes, i % minutes);
                         let k = o * zones + d;
@@ -714,6 +737,7 @@ pub fn simulate(
                             {
                                 pair.by[a] += n;
                                 pair.minutes += n * t;
+                                histogram[(t as usize).min(HISTOGRAM_BINS - 1)] += n;
                                 if t <= 60.0 {
                                     pair.within_60 += n;
                                 }
@@ -737,14 +761,17 @@ pub fn simulate(
                             }
                         }
                     }
-                    (pairs, loads, denied)
+                    (pairs, loads, denied, histogram)
                 })
                 .collect();
             // Line loads, reduced in origin order.
             let mut transit_loads = Loads::new(&transit_tt);
             let mut custom_loads = Loads::new(&custom_tt);
             let mut draw_lines = vec![LineLoad::default(); lines.len()];
-            for (o, (pairs, loads, denied)) in outcomes.into_iter().enumerate() {
+            for (o, (pairs, loads, denied, histogram)) in outcomes.into_iter().enumerate() {
+                for (total, n) in sim.histogram.iter_mut().zip(histogram) {
+                    *total += n;
+                }
                 for (d, pair) in pairs.into_iter().enumerate() {
                     if d != o {
                         sim.pair_draws[o * zones + d].push(pair);
@@ -834,6 +861,7 @@ mod tests {
             scheduled_wait_s: 0,
             processing_s: [0; 5],
             fare_systems: Vec::new(),
+            policy: Default::default(),
         };
         let mut net = Network::empty(settings);
         let node = |id: &str, kind| Node {
