@@ -88,6 +88,16 @@ fn pairs_a_modification_does_not_reach_see_the_same_draws() {
             pair(&after, &l22, o, d),
             "{o} -> {d}"
         );
+        // Car times too: the same road draws.
+        let k = |s: &Scenario| {
+            let z = |id: &str| s.network.zone_id(id).unwrap().index();
+            z(o) * s.network.zones().len() + z(d)
+        };
+        assert_eq!(
+            before.samples(Some(Alternative::Car), k(&base)),
+            after.samples(Some(Alternative::Car), k(&l22)),
+            "{o} -> {d} by car"
+        );
     }
     // Yanjiao - Guomao gains from it in every sample.
     let (b, a) = (
@@ -293,8 +303,45 @@ fn lines_report_loads_and_custom_buses_keep_to_their_seats() {
     for row in rows.iter().filter(|r| &r[2] != "custom_bus") {
         assert_eq!(num(row, "denied_boardings"), 0.0);
     }
+    // Every custom-bus commuter boards one custom bus (the demo's itineraries have one ride).
+    let custom_boardings: f64 = rows
+        .iter()
+        .filter(|r| &r[2] == "custom_bus")
+        .map(|r| num(r, "boardings"))
+        .sum();
+    let od = std::fs::read_to_string(out.join("od.csv")).unwrap();
+    let custom_commuters: f64 = od
+        .lines()
+        .filter(|l| l.split(',').nth(2) == Some("custom_bus"))
+        .map(|l| l.split(',').nth(3).unwrap().parse::<f64>().unwrap())
+        .sum();
+    assert!(
+        custom_commuters > 0.0 && (custom_commuters - custom_boardings).abs() < 0.5,
+        "{custom_commuters} vs {custom_boardings}"
+    );
     // Per-draw results for paired comparisons: one row per pair with commuters and draw.
     let draws = std::fs::read_to_string(out.join("draws.csv")).unwrap();
     assert!(draws.starts_with("origin,destination,draw,car,transit,custom_bus,mean_min\n"));
     assert_eq!(draws.lines().count(), 1 + 132 * 10);
+}
+
+#[test]
+fn a_single_draw_keeps_its_custom_bus_samples() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("one");
+    commute_ok(&[
+        "run",
+        "scenarios/demo-base.toml",
+        "--draws",
+        "1",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let od = std::fs::read_to_string(out.join("od.csv")).unwrap();
+    let row = od
+        .lines()
+        .find(|l| l.starts_with("langfang,guomao,custom_bus,"))
+        .expect("a custom-bus row from the first draw");
+    let reachable: f64 = row.split(',').nth(6).unwrap().parse().unwrap();
+    assert!(reachable > 0.0, "{row}");
 }

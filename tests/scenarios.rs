@@ -362,5 +362,8 @@ fn a_departure_profile_weights_the_window_and_is_checked() {
         "[demand]\ndeparture_profile = [{ start = \"07:00\", end = \"08:00\", weight = 0 }]\n",
     );
     let err = load_scenario(&zero).unwrap_err().to_string();
-    assert!(err.contains("some weight must be positive"), "{err}");
+    assert!(
+        err.contains("no departure minute of the window falls in a period of positive weight"),
+        "{err}"
+    );
 }

@@ -813,7 +813,13 @@ impl Loader<'_> {
             }
         }
         let ids = self.net.zones.iter().map(|z| z.id.as_str());
-        self.zone_ids = Some(seen.1.iter().cloned().chain(ids.clone().map(str::to_owned)).collect());
+        self.zone_ids = Some(
+            seen.1
+                .iter()
+                .cloned()
+                .chain(ids.clone().map(str::to_owned))
+                .collect(),
+        );
         let zones = Refs::new("zone", "zones.csv", ids, seen.1);
         let Some(t) = self.table("access.csv", &["zone", "node", "mode", "minutes"], &[]) else {
             return;

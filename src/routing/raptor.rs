@@ -381,6 +381,9 @@ pub struct Ride {
     pub board: u32,
     /// Alighting stop index.
     pub alight: u32,
+    /// Whether the rider walked (a walk link, not a station transfer) since the previous ride:
+    /// that ends a fare-system ride.
+    pub walked_before: bool,
 }
 
 /// The rides of the itinerary to the centre of `zone` from the last search in `ws`, in travel
@@ -400,7 +403,16 @@ pub fn zone_rides(
             Label::Street => match ws.street_from[k][v] {
                 StreetFrom::Carried => k -= 1,
                 StreetFrom::Source | StreetFrom::None | StreetFrom::Access(_) => break,
-                StreetFrom::Walk { from, alighted, .. } => {
+                StreetFrom::Walk {
+                    from,
+                    edge,
+                    alighted,
+                } => {
+                    if tt.walk_kinds[edge as usize] == WalkEdge::Walk
+                        && let Some(later) = rides.last_mut()
+                    {
+                        later.walked_before = true;
+                    }
                     v = from as usize;
                     if alighted {
                         label = Label::Alight;
@@ -422,6 +434,7 @@ pub fn zone_rides(
                         trip,
                         board,
                         alight: stop,
+                        walked_before: false,
                     });
                     k -= 1;
                     v = tt.patterns[pattern as usize].nodes[board as usize] as usize;

@@ -92,26 +92,30 @@ pub struct Scenario {
 impl Scenario {
     /// The share of commuters leaving in each minute of the window (sums to 1).
     pub fn departure_weights(&self) -> Vec<f64> {
-        let minutes: Vec<Seconds> = (self.window.start_s..self.window.end_s)
-            .step_by(60)
-            .collect();
-        let raw: Vec<f64> = if self.departure_profile.is_empty() {
-            vec![1.0; minutes.len()]
-        } else {
-            minutes
-                .iter()
-                .map(|&m| {
-                    self.departure_profile
-                        .iter()
-                        .filter(|&&(start, end, _)| (start..end).contains(&m))
-                        .map(|p| p.2)
-                        .sum()
-                })
-                .collect()
-        };
-        let total: f64 = raw.iter().sum();
-        raw.iter().map(|w| w / total).collect()
+        departure_weights(self.window, &self.departure_profile)
     }
+}
+
+/// The share of commuters leaving in each minute of `window` (one departure a minute from its
+/// start) under `profile` (`(start_s, end_s, weight)` periods; empty: uniform). Sums to 1
+/// unless no minute has weight (the scenario check rules that out).
+pub fn departure_weights(window: Window, profile: &[(Seconds, Seconds, f64)]) -> Vec<f64> {
+    let raw: Vec<f64> = (window.start_s..window.end_s)
+        .step_by(60)
+        .map(|m| {
+            if profile.is_empty() {
+                1.0
+            } else {
+                profile
+                    .iter()
+                    .filter(|&&(start, end, _)| (start..end).contains(&m))
+                    .map(|p| p.2)
+                    .sum()
+            }
+        })
+        .collect();
+    let total: f64 = raw.iter().sum();
+    raw.iter().map(|w| w / total).collect()
 }
 
 /// What varies between Monte-Carlo draws besides line phases.
@@ -607,13 +611,16 @@ fn resolve_profile(
             profile.push((start, end, p.weight));
         }
     }
-    let total: f64 = profile.iter().map(|p| p.2 * f64::from(p.1 - p.0)).sum();
-    if problems.len() == before && total <= 0.0 {
+    // Departures are whole minutes from the window's start: some must fall in a weighted period.
+    let weighted = departure_weights(window, &profile)
+        .iter()
+        .all(|w| w.is_finite());
+    if problems.len() == before && !weighted {
         problems.push(Problem::at(
             &loaded.path,
             loaded.line(spec.span().start),
             Some("demand.departure_profile"),
-            "the periods give no departures: some weight must be positive",
+            "no departure minute of the window falls in a period of positive weight",
         ));
     }
     profile

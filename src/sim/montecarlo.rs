@@ -106,10 +106,9 @@ impl Setup {
 
     /// Uniform departures over `window`, no variability but line phases, default choice.
     pub fn phases_only(window: Window, seed: u64, draws: u32) -> Self {
-        let minutes = (window.len_s() / 60) as usize;
         Setup {
             window,
-            weights: vec![1.0 / minutes.max(1) as f64; minutes],
+            weights: crate::scenario::departure_weights(window, &[]),
             variability: Variability::none(),
             choice: Choice::default(),
             seed,
@@ -324,13 +323,19 @@ struct Itinerary {
 }
 
 /// The fare of `rides`, yuan: per boarding for flat and per-km lines, once per run of
-/// consecutive rides in the same fare system on their total distance (as `Trip` prices legs).
+/// consecutive rides in the same fare system on their total distance, a walk out between two
+/// rides ending the run (as `routing::trip::price` prices legs).
 fn fare(net: &Network, tt: &Timetable, rides: &[Ride]) -> f64 {
     let mut total = 0.0;
     let mut open: Option<(usize, f64)> = None;
     let systems = &net.settings().fare_systems;
     for r in rides {
         let km = tt.ride_km(r);
+        if r.walked_before
+            && let Some((system, distance)) = open.take()
+        {
+            total += systems[system].fare(distance);
+        }
         match net.line(tt.pattern_line(r.pattern as usize)).fare {
             FareRule::System(s) => match open.as_mut() {
                 Some((current, distance)) if *current == s => *distance += km,
@@ -376,6 +381,7 @@ fn search_from(
     window: Window,
     ws: &mut RaptorWorkspace,
     rides: &mut Vec<Ride>,
+    need_ride: bool,
 ) -> Vec<Option<Itinerary>> {
     let zones = net.zones().len();
     let minutes = departures.len();
@@ -398,7 +404,11 @@ fn search_from(
         let m = ((depart_s - window.start_s) / 60) as usize;
         for d in (0..zones).filter(|&d| d != o) {
             let zone = crate::network::ZoneId::new(d);
-            if let Some(arrival) = zone_rides(net, tt, ws, zone, &mut scratch) {
+            // On the custom-bus timetable an itinerary without a ride (walking, feeder) is
+            // transit's, not a custom-bus alternative (it hides a slower bus: documented).
+            if let Some(arrival) = zone_rides(net, tt, ws, zone, &mut scratch)
+                && !(need_ride && scratch.is_empty())
+            {
                 let first = rides.len() as u32;
                 rides.extend_from_slice(&scratch);
                 found[d * minutes + m] = Some(Itinerary {
@@ -520,6 +530,7 @@ fn morning(engine: &Engine<'_>, setup: &Setup, draw: u32, departures: &[Seconds]
                 window,
                 ws,
                 &mut transit_rides,
+                false,
             );
             let mut custom_rides = Vec::new();
             let custom = if has_custom {
@@ -531,6 +542,7 @@ fn morning(engine: &Engine<'_>, setup: &Setup, draw: u32, departures: &[Seconds]
                     window,
                     ws,
                     &mut custom_rides,
+                    true,
                 )
             } else {
                 vec![None; zones * minutes]
@@ -819,11 +831,10 @@ pub fn simulate(
                     let span = d * minutes..(d + 1) * minutes;
                     let time = |it: &Option<Itinerary>| it.map_or(NO_ROUTE, |it| it.time_s);
                     transit.extend(s.transit[span.clone()].iter().map(time));
-                    if custom.is_empty() && s.custom[span.clone()].iter().any(Option::is_some) {
-                        // Served for the first time: earlier draws had none.
-                        *custom = vec![NO_ROUTE; draw as usize * minutes];
-                    }
-                    if !custom.is_empty() {
+                    // Kept only for pairs a custom bus has served: earlier draws without one are
+                    // filled in when it first does.
+                    if !custom.is_empty() || s.custom[span.clone()].iter().any(Option::is_some) {
+                        custom.resize(draw as usize * minutes, NO_ROUTE);
                         custom.extend(s.custom[span].iter().map(time));
                     }
                     car_draws.push(car[k].unwrap_or(NO_ROUTE));
@@ -1077,6 +1088,37 @@ mod tests {
         );
         assert!((got.served() - 600.0).abs() < 1e-9);
         assert_eq!(s.car[1], vec![900]);
+    }
+
+    #[test]
+    fn itinerary_fares_match_the_priced_journeys() {
+        // Both regional-style networks: fare systems, flat and per-km fares, walks between.
+        for file in ["scenarios/demo-base.toml", "scenarios/jjj-2024.toml"] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+            let s = crate::io::load_scenario(&path).unwrap();
+            let net = &s.network;
+            let tt = Timetable::new(net);
+            let mut ws = RaptorWorkspace::default();
+            let mut rides = Vec::new();
+            let mut compared = 0;
+            for o in 0..net.zones().len() {
+                let origin = net.zones()[o].centroid;
+                crate::routing::earliest_arrivals(net, &tt, origin, 7 * 3600 + 1800, &mut ws);
+                for d in (0..net.zones().len()).filter(|&d| d != o) {
+                    let zone = ZoneId::new(d);
+                    let Some(trip) =
+                        crate::routing::journey(net, &tt, &ws, net.zone(zone).centroid)
+                    else {
+                        continue;
+                    };
+                    zone_rides(net, &tt, &ws, zone, &mut rides).unwrap();
+                    let (a, b) = (fare(net, &tt, &rides), trip.cost_yuan());
+                    assert!((a - b).abs() < 1e-9, "{file} {o}->{d}: {a} vs {b}");
+                    compared += 1;
+                }
+            }
+            assert!(compared > 100, "{file}: {compared}");
+        }
     }
 
     #[test]
