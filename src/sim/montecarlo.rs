@@ -378,7 +378,6 @@ fn search_from(
     tt: &Timetable,
     o: usize,
     departures: &[Seconds],
-    window: Window,
     ws: &mut RaptorWorkspace,
     rides: &mut Vec<Ride>,
     need_ride: bool,
@@ -401,7 +400,7 @@ fn search_from(
     }
     let mut scratch = Vec::new();
     earliest_arrivals_range(net, tt, origin, departures, ws, |depart_s, ws| {
-        let m = ((depart_s - window.start_s) / 60) as usize;
+        let m = ((depart_s - first) / 60) as usize;
         for d in (0..zones).filter(|&d| d != o) {
             let zone = crate::network::ZoneId::new(d);
             // On the custom-bus timetable an itinerary without a ride (walking, feeder) is
@@ -494,7 +493,6 @@ fn morning(engine: &Engine<'_>, setup: &Setup, draw: u32, departures: &[Seconds]
     let net = engine.network();
     let zones = net.zones().len();
     let minutes = departures.len();
-    let window = setup.window;
     let has_custom = net.lines().iter().any(|l| l.mode == Mode::CustomBus);
     let roads = road_draw(net, setup.seed, draw, &setup.variability);
     let car = engine.car_times_scaled(&roads.links, roads.checkpoint);
@@ -527,7 +525,6 @@ fn morning(engine: &Engine<'_>, setup: &Setup, draw: u32, departures: &[Seconds]
                 &transit_tt,
                 o,
                 departures,
-                window,
                 ws,
                 &mut transit_rides,
                 false,
@@ -539,7 +536,6 @@ fn morning(engine: &Engine<'_>, setup: &Setup, draw: u32, departures: &[Seconds]
                     &custom_tt,
                     o,
                     departures,
-                    window,
                     ws,
                     &mut custom_rides,
                     true,
