@@ -935,31 +935,63 @@ pub fn lines_csv(net: &Network, sim: &Simulation) -> Vec<u8> {
     )
 }
 
-/// `draws.csv` of a Monte-Carlo run: per zone pair with commuters and per draw, the commuters by
-/// alternative and their mean door-to-door minutes: the per-draw results that paired
-/// comparisons between scenarios run with the same seed difference.
+/// `draws.csv` of a Monte-Carlo run: per zone pair (origin != destination) and draw, the
+/// commuters by alternative, their mean door-to-door minutes, and each alternative's mean
+/// minutes that morning (over the departure minutes with a route, weighted by the profile):
+/// the per-draw results that paired comparisons between scenarios run with the same seed
+/// difference.
 pub fn draws_csv(net: &Network, sim: &Simulation) -> Vec<u8> {
+    use crate::sim::montecarlo::NO_ROUTE;
     let zones = net.zones();
     let n = zones.len();
-    let rows = (0..n * n)
-        .filter(|&k| sim.pair_draws[k].iter().any(|d| d.served() > 0.0))
-        .flat_map(|k| {
-            sim.pair_draws[k].iter().enumerate().map(move |(draw, d)| {
-                let served = d.served();
-                let mut row = vec![
-                    zones[k / n].id.clone(),
-                    zones[k % n].id.clone(),
-                    draw.to_string(),
-                ];
-                row.extend(d.by.map(|x| fixed(x, 3)));
-                row.push(if served > 0.0 {
-                    fixed(d.minutes / served, 3)
-                } else {
-                    String::new()
-                });
-                row
-            })
-        });
+    let minutes = sim.minutes as usize;
+    let rows: Vec<Vec<String>> = (0..n * n)
+        .into_par_iter()
+        .filter(|&k| k / n != k % n)
+        .flat_map_iter(|k| {
+            let alternatives = [
+                Some(Alternative::Car),
+                Some(Alternative::Transit),
+                Some(Alternative::CustomBus),
+                None,
+            ];
+            let samples = alternatives.map(|a| sim.samples(a, k));
+            sim.pair_draws[k]
+                .iter()
+                .enumerate()
+                .map(|(draw, d)| {
+                    let served = d.served();
+                    let mut row = vec![
+                        zones[k / n].id.clone(),
+                        zones[k % n].id.clone(),
+                        draw.to_string(),
+                    ];
+                    row.extend(d.by.map(|x| fixed(x, 3)));
+                    row.push(if served > 0.0 {
+                        fixed(d.minutes / served, 3)
+                    } else {
+                        String::new()
+                    });
+                    for times in &samples {
+                        let morning = &times[draw * minutes..(draw + 1) * minutes];
+                        let (mut sum, mut weight) = (0.0, 0.0);
+                        for (m, &t) in morning.iter().enumerate() {
+                            if t != NO_ROUTE {
+                                sum += sim.weights[m] * to_minutes(t);
+                                weight += sim.weights[m];
+                            }
+                        }
+                        row.push(if weight > 0.0 {
+                            fixed(sum / weight, 3)
+                        } else {
+                            String::new()
+                        });
+                    }
+                    row
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
     csv_bytes(
         &[
             "origin",
@@ -969,7 +1001,11 @@ pub fn draws_csv(net: &Network, sim: &Simulation) -> Vec<u8> {
             "transit",
             "custom_bus",
             "mean_min",
+            "car_min",
+            "transit_min",
+            "custom_bus_min",
+            "best_min",
         ],
-        rows,
+        rows.into_iter(),
     )
 }

@@ -321,7 +321,9 @@ fn lines_report_loads_and_custom_buses_keep_to_their_seats() {
     );
     // Per-draw results for paired comparisons: one row per pair with commuters and draw.
     let draws = std::fs::read_to_string(out.join("draws.csv")).unwrap();
-    assert!(draws.starts_with("origin,destination,draw,car,transit,custom_bus,mean_min\n"));
+    assert!(draws.starts_with(
+        "origin,destination,draw,car,transit,custom_bus,mean_min,car_min,transit_min,custom_bus_min,best_min\n"
+    ));
     assert_eq!(draws.lines().count(), 1 + 132 * 10);
 }
 
