@@ -106,5 +106,38 @@ pub fn run(scenario: &Scenario, options: RunOptions, progress: impl Fn(u32)) -> 
             samples_per_s: None,
         },
     };
+    if summary.monte_carlo.is_some() {
+        let report = report_of(&summary, &files, &scenario.path);
+        files.push(("report.html", report.into_bytes()));
+    }
     RunOutput { files, summary }
+}
+
+/// The bytes of `summary.json`.
+pub fn summary_bytes(summary: &RunSummary) -> Vec<u8> {
+    let mut text = serde_json::to_string_pretty(summary).expect("in-memory JSON");
+    text.push('\n');
+    text.into_bytes()
+}
+
+/// The run's files with its summary, as a comparison reads them.
+pub fn run_data(
+    summary: &RunSummary,
+    files: &[(&'static str, Vec<u8>)],
+    label: &std::path::Path,
+) -> crate::Result<crate::compare::RunData> {
+    let mut all = files.to_vec();
+    all.push(("summary.json", summary_bytes(summary)));
+    crate::io::run_folder::parse_run(label, &all)
+}
+
+/// The single-run `report.html` of a Monte-Carlo run.
+fn report_of(
+    summary: &RunSummary,
+    files: &[(&'static str, Vec<u8>)],
+    label: &std::path::Path,
+) -> String {
+    // The files were written just now by this crate: they parse.
+    let run = run_data(summary, files, label).expect("a run's own outputs parse");
+    crate::compare::report::run_html(&run)
 }

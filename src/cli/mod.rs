@@ -15,6 +15,7 @@ macro_rules! outln {
     }};
 }
 
+mod compare;
 mod inspect;
 mod route;
 mod run;
@@ -30,6 +31,7 @@ use clap::{Parser, Subcommand};
 #[command(name = "commute", version, propagate_version = true)]
 #[command(after_help = "Examples:
   commute run scenarios/jjj-2024.toml
+  commute compare scenarios/jjj-2024.toml scenarios/line22.toml
   commute route scenarios/jjj-2024.toml --from Xiongan --to Guomao --mode transit
   commute validate scenarios/*.toml
   commute inspect networks/jjj")]
@@ -41,6 +43,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Run(run::Args),
+    Compare(compare::Args),
     Route(route::Args),
     Validate(validate::Args),
     Inspect(inspect::Args),
@@ -62,6 +65,7 @@ pub fn run() -> anyhow::Result<()> {
     };
     match cli.command {
         Command::Run(args) => run::run(args),
+        Command::Compare(args) => compare::run(args),
         Command::Route(args) => route::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Inspect(args) => inspect::run(args),

@@ -46,7 +46,7 @@ pub struct Args {
 const MAX_DRAWS: u32 = 10_000;
 
 /// The default seed, recorded in summary.json.
-const DEFAULT_SEED: u64 = 20_240_501;
+pub(super) const DEFAULT_SEED: u64 = 20_240_501;
 
 pub fn run(args: Args) -> anyhow::Result<()> {
     let started = Instant::now();
@@ -87,10 +87,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     for (name, bytes) in &files {
         dir.write(name, bytes)?;
     }
-    dir.write(
-        "summary.json",
-        (serde_json::to_string_pretty(&summary)? + "\n").as_bytes(),
-    )?;
+    dir.write("summary.json", &pipeline::summary_bytes(&summary))?;
     let written = dir.commit().context("finishing the output folder")?;
     let unreachable = &summary.results.unreachable_pairs;
     if unreachable.car > 0 || unreachable.transit > 0 {

@@ -4,6 +4,7 @@
 
 mod network_files;
 pub mod output;
+pub mod run_folder;
 mod scenario_file;
 mod table;
 

@@ -15,7 +15,8 @@ pub struct OutputDir {
 
 impl OutputDir {
     /// Starts writing the folder `target`. If it exists it is replaced only with `force`, and
-    /// only when it is an earlier `commute` output (it holds `summary.json`) or an empty folder:
+    /// only when it is an earlier `commute` output (it holds `summary.json`, or `compare.json`
+    /// for a comparison) or an empty folder:
     /// `--force` never deletes anything else.
     pub fn create(target: &Path, force: bool) -> Result<OutputDir> {
         if target.exists() || target.is_symlink() {
@@ -27,10 +28,11 @@ impl OutputDir {
             let is_run = target.is_dir()
                 && !target.is_symlink()
                 && (target.join("summary.json").is_file()
+                    || target.join("compare.json").is_file()
                     || std::fs::read_dir(target).is_ok_and(|mut d| d.next().is_none()));
             if !is_run {
                 return refuse(
-                    "exists and is not an earlier commute output (no summary.json): not replacing it, even with --force",
+                    "exists and is not an earlier commute output (no summary.json or compare.json): not replacing it, even with --force",
                 );
             }
         }

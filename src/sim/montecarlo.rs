@@ -531,15 +531,7 @@ fn morning(engine: &Engine<'_>, setup: &Setup, draw: u32, departures: &[Seconds]
             );
             let mut custom_rides = Vec::new();
             let custom = if has_custom {
-                search_from(
-                    net,
-                    &custom_tt,
-                    o,
-                    departures,
-                    ws,
-                    &mut custom_rides,
-                    true,
-                )
+                search_from(net, &custom_tt, o, departures, ws, &mut custom_rides, true)
             } else {
                 vec![None; zones * minutes]
             };

@@ -1,0 +1,257 @@
+//! `commute compare`: two scenarios (run here with the same seed and draws) or two run folders,
+//! compared with paired statistics; writes the comparison files and report atomically.
+
+use anyhow::Context;
+use commute::compare::{self, Comparison, RunData};
+use commute::io::{load_scenario, output::OutputDir, run_folder};
+use commute::pipeline::{self, RunOptions};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+/// Compare a before and an after scenario (or two `commute run --draws` folders).
+///
+/// Scenario files are both run with the same seed and draws, so the draws are shared wherever
+/// the scenarios do not differ (common random numbers) and every change comes with a paired 95%
+/// confidence interval. Writes compare.csv (per zone pair and mode), zones.csv, lines.csv,
+/// compare.json (region, policy metrics, top changes), report.html, zones.geojson and
+/// network.geojson, and prints the headline changes.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  commute compare scenarios/jjj-2024.toml scenarios/line22.toml
+  commute compare scenarios/jjj-2024.toml scenarios/g109-newline.toml --draws 100 --out out/g109
+  commute compare out/before out/after --allow-unpaired")]
+pub struct Args {
+    /// Before: a scenario file or a `commute run --draws N` output folder.
+    before: PathBuf,
+    /// After: a scenario file or a run folder.
+    after: PathBuf,
+    /// Output folder [default: out/<before>-vs-<after>].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Draws for scenario files [default: 50, or a folder's when comparing with one].
+    #[arg(long)]
+    draws: Option<u32>,
+    /// Seed for scenario files [default: 20240501, or a folder's].
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Compare runs whose seed, draws or demand differ (unpaired, wider intervals).
+    #[arg(long)]
+    allow_unpaired: bool,
+    /// Worker threads [default: all cores]. Results are identical at any count.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Replace the output folder if it exists.
+    #[arg(long)]
+    force: bool,
+    /// No progress display.
+    #[arg(long)]
+    quiet: bool,
+}
+
+/// Default draws when both sides are scenario files.
+const DEFAULT_DRAWS: u32 = 50;
+
+/// The most draws a comparison runs per scenario.
+const MAX_DRAWS: u32 = 10_000;
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let pool = super::thread_pool(args.threads)?;
+    // Folders first: their seed and draws are the defaults for a scenario on the other side.
+    let folder = |p: &Path| -> anyhow::Result<Option<RunData>> {
+        Ok(if p.is_dir() {
+            Some(run_folder::read_run(p)?)
+        } else {
+            None
+        })
+    };
+    let (before, after) = (folder(&args.before)?, folder(&args.after)?);
+    let from_folder = before.as_ref().or(after.as_ref());
+    let seed = args.seed.unwrap_or_else(|| {
+        from_folder
+            .and_then(|r| r.summary["monte_carlo"]["seed"].as_u64())
+            .unwrap_or(super::run::DEFAULT_SEED)
+    });
+    let draws = args.draws.unwrap_or_else(|| {
+        from_folder
+            .and_then(|r| r.summary["monte_carlo"]["draws"].as_u64())
+            .map_or(DEFAULT_DRAWS, |d| d as u32)
+    });
+    anyhow::ensure!(
+        (1..=MAX_DRAWS).contains(&draws),
+        "--draws must be between 1 and {MAX_DRAWS}, got {draws}"
+    );
+    let show_progress = !args.quiet && std::io::stderr().is_terminal();
+    let simulate = |path: &Path, label: &str| -> anyhow::Result<RunData> {
+        let scenario = load_scenario(path)?;
+        let options = RunOptions { seed, draws };
+        let output = pool.install(|| {
+            pipeline::run(&scenario, options, |draw| {
+                if show_progress {
+                    eprint!("\r{label} {}: draw {draw}/{draws}", scenario.name);
+                    if draw == draws {
+                        eprintln!();
+                    }
+                }
+            })
+        });
+        Ok(pipeline::run_data(&output.summary, &output.files, path)?)
+    };
+    let before = match before {
+        Some(run) => run,
+        None => simulate(&args.before, "before")?,
+    };
+    let after = match after {
+        Some(run) => run,
+        None => simulate(&args.after, "after")?,
+    };
+    if let Some(reason) = compare::unpaired_reason(&before, &after)
+        && !args.allow_unpaired
+    {
+        anyhow::bail!(
+            "the runs are not paired ({reason}): run both with the same --seed and --draws and the \
+             same demand, or pass --allow-unpaired for unpaired statistics"
+        );
+    }
+    let comparison = compare::compare(&before, &after);
+    let name = |run: &RunData| {
+        run.summary["scenario"]["name"]
+            .as_str()
+            .unwrap_or("run")
+            .to_owned()
+    };
+    let out = args.out.unwrap_or_else(|| {
+        PathBuf::from("out").join(format!("{}-vs-{}", name(&before), name(&after)))
+    });
+    let dir = OutputDir::create(&out, args.force)?;
+    dir.write("compare.csv", &compare::compare_csv(&comparison))?;
+    dir.write("zones.csv", &compare::zones_csv(&comparison))?;
+    dir.write("lines.csv", &compare::lines_csv(&comparison))?;
+    dir.write(
+        "zones.geojson",
+        &compare::zones_geojson(&comparison, &before, &after),
+    )?;
+    dir.write(
+        "network.geojson",
+        &compare::network_geojson(&comparison, &before, &after),
+    )?;
+    dir.write(
+        "report.html",
+        compare::report::compare_html(&comparison, &before, &after).as_bytes(),
+    )?;
+    // compare.json last: a folder with it is a finished comparison (`--force` may replace it).
+    dir.write("compare.json", &compare::compare_json(&comparison))?;
+    let written = dir.commit().context("finishing the output folder")?;
+    summary_table(&comparison)?;
+    eprintln!("wrote {}", written.display());
+    Ok(())
+}
+
+/// The headline changes on the terminal.
+fn summary_table(c: &Comparison) -> anyhow::Result<()> {
+    let r = &c.region;
+    outln!(
+        "{} -> {} ({} draws, seed {}, {})",
+        c.before.scenario,
+        c.after.scenario,
+        c.after.draws,
+        c.after.seed,
+        if c.paired { "paired" } else { "UNPAIRED" }
+    );
+    outln!(
+        "{:<44} {:>12} {:>12} {:>26}",
+        "",
+        "before",
+        "after",
+        "change [95% CI]"
+    );
+    if let Some(d) = r.mean_commute {
+        outln!(
+            "{:<44} {:>12.2} {:>12.2} {:>26}",
+            "mean commute between zones, min",
+            d.before,
+            d.after,
+            format!("{:+.2} [{:+.2}, {:+.2}]", d.delta, d.ci_low, d.ci_high)
+        );
+    }
+    if let Some(d) = r.commuter_hours {
+        outln!(
+            "{:<44} {:>12.0} {:>12.0} {:>26}",
+            "commuter-hours per morning",
+            d.before,
+            d.after,
+            format!("{:+.0} [{:+.0}, {:+.0}]", d.delta, d.ci_low, d.ci_high)
+        );
+    }
+    for (i, mode) in ["car", "transit", "custom bus", "unserved"]
+        .iter()
+        .enumerate()
+    {
+        outln!(
+            "{:<44} {:>11.2}% {:>11.2}% {:>25.2}pp",
+            format!("{mode} share"),
+            r.shares[0][i] * 100.0,
+            r.shares[1][i] * 100.0,
+            (r.shares[1][i] - r.shares[0][i]) * 100.0
+        );
+    }
+    outln!(
+        "{:<44} {:>11.2}% {:>11.2}% {:>25.2}pp",
+        "share within 60 min",
+        r.share_within_60[0] * 100.0,
+        r.share_within_60[1] * 100.0,
+        (r.share_within_60[1] - r.share_within_60[0]) * 100.0
+    );
+    outln!(
+        "commuter-hours saved per morning: {:.0} (worth {:.0} yuan at {:.0} yuan/h); commuters >5 min faster: {:.0}, slower: {:.0}",
+        r.hours_saved_per_morning,
+        r.value_of_time_saved_yuan,
+        r.value_of_time_yuan_per_h,
+        r.winners,
+        r.losers
+    );
+    for p in &c.policy {
+        if let (Some(b), Some(a)) = (p.before, p.after) {
+            outln!(
+                "{:<44} {:>12} {:>12} {:>26}",
+                p.metric,
+                fmt(b),
+                fmt(a),
+                fmt_signed(a - b)
+            );
+        }
+    }
+    if !c.top_improvements.is_empty() {
+        outln!("largest improvements (zone pairs with >= 100 commuters, chosen mode):");
+        for o in c.top_improvements.iter().take(5) {
+            if let Some(d) = o.mean {
+                outln!(
+                    "  {} -> {}: {:.1} -> {:.1} min, {:+.2} [{:+.2}, {:+.2}]",
+                    o.origin,
+                    o.destination,
+                    d.before,
+                    d.after,
+                    d.delta,
+                    d.ci_low,
+                    d.ci_high
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn fmt(x: f64) -> String {
+    if x.abs() < 1.0 {
+        format!("{x:.4}")
+    } else {
+        format!("{x:.0}")
+    }
+}
+
+fn fmt_signed(x: f64) -> String {
+    if x.abs() < 1.0 {
+        format!("{x:+.4}")
+    } else {
+        format!("{x:+.0}")
+    }
+}

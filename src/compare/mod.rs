@@ -1,0 +1,790 @@
+//! Before/after comparisons of two Monte-Carlo runs with paired statistics.
+//!
+//! Two runs made with the same seed and draws share their random draws wherever the scenarios
+//! do not differ (common random numbers), so the difference of a figure is best estimated draw
+//! by draw: `d_i = after_i - before_i`, whose mean is the change and whose spread across the
+//! draws gives a confidence interval far narrower than comparing two independent means (and
+//! exactly zero where nothing changed). Runs that are not paired (other seeds or draws) can
+//! still be compared on request, with Welch's unpaired interval. Everything here works on the
+//! parsed run outputs (`RunData`, read by `io::run_folder`), so a comparison of two folders and
+//! of two scenarios run in memory are the same computation.
+
+mod output;
+pub mod report;
+
+pub use output::{compare_csv, compare_json, lines_csv, network_geojson, zones_csv, zones_geojson};
+
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+/// One row of a run's `od.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OdRow {
+    /// Origin zone id.
+    pub origin: String,
+    /// Destination zone id.
+    pub destination: String,
+    /// `car`, `transit`, `custom_bus` or `best`.
+    pub mode: String,
+    /// Commuters by the mode per morning.
+    pub commuters: f64,
+    /// Mean door-to-door minutes.
+    pub mean_min: Option<f64>,
+    /// Median minutes.
+    pub p50_min: Option<f64>,
+    /// 95th percentile minutes.
+    pub p95_min: Option<f64>,
+}
+
+/// One row of a run's `draws.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrawRow {
+    /// Origin zone id.
+    pub origin: String,
+    /// Destination zone id.
+    pub destination: String,
+    /// Draw index.
+    pub draw: u32,
+    /// Commuters by car, transit and custom bus that morning.
+    pub by: [f64; 3],
+    /// Their mean door-to-door minutes.
+    pub mean_min: Option<f64>,
+    /// Mean minutes of car, transit, custom bus and the fastest, that morning.
+    pub mode_min: [Option<f64>; 4],
+}
+
+/// One row of a run's `zones.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneRow {
+    /// Zone id.
+    pub zone: String,
+    /// Zone name.
+    pub name: String,
+    /// Residents.
+    pub residents: f64,
+    /// Jobs.
+    pub jobs: f64,
+    /// Commuters to other zones.
+    pub commuters: f64,
+    /// Their mean commute, minutes.
+    pub mean_commute_min: Option<f64>,
+    /// Car, transit, custom-bus and unserved shares.
+    pub shares: [f64; 4],
+    /// Jobs within 60 minutes at the median.
+    pub jobs_within_60min_p50: f64,
+}
+
+/// One row of a run's `lines.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineRow {
+    /// Line id.
+    pub line: String,
+    /// Line name.
+    pub name: String,
+    /// Mode.
+    pub mode: String,
+    /// Boardings per morning.
+    pub boardings: f64,
+    /// Mean peak load.
+    pub peak_load: f64,
+    /// Places per vehicle.
+    pub vehicle_capacity: f64,
+    /// Commuters turned away per morning.
+    pub denied_boardings: f64,
+}
+
+/// A Monte-Carlo run's outputs, as a comparison reads them.
+#[derive(Debug, Clone)]
+pub struct RunData {
+    /// The folder (or the folder the run would have been written to).
+    pub dir: PathBuf,
+    /// `summary.json`.
+    pub summary: serde_json::Value,
+    /// `od.csv`.
+    pub od: Vec<OdRow>,
+    /// `draws.csv`.
+    pub draws: Vec<DrawRow>,
+    /// `zones.csv`.
+    pub zones: Vec<ZoneRow>,
+    /// `lines.csv`.
+    pub lines: Vec<LineRow>,
+    /// `distribution.csv`: commuters per morning by minute.
+    pub distribution: Vec<f64>,
+    /// `zones.geojson`.
+    pub zones_geojson: serde_json::Value,
+    /// `network.geojson`.
+    pub network_geojson: serde_json::Value,
+}
+
+impl RunData {
+    fn draws_count(&self) -> u32 {
+        self.summary["monte_carlo"]["draws"].as_u64().unwrap_or(0) as u32
+    }
+
+    fn seed(&self) -> u64 {
+        self.summary["monte_carlo"]["seed"].as_u64().unwrap_or(0)
+    }
+
+    /// Per pair, the draw rows in draw order.
+    fn draws_by_pair(&self) -> HashMap<(&str, &str), Vec<&DrawRow>> {
+        let mut map: HashMap<(&str, &str), Vec<&DrawRow>> = HashMap::new();
+        for row in &self.draws {
+            map.entry((&row.origin, &row.destination))
+                .or_default()
+                .push(row);
+        }
+        for rows in map.values_mut() {
+            rows.sort_by_key(|r| r.draw);
+        }
+        map
+    }
+}
+
+/// A change with its 95% confidence interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Delta {
+    /// The figure before (mean over the draws used).
+    pub before: f64,
+    /// The figure after.
+    pub after: f64,
+    /// `after - before`.
+    pub delta: f64,
+    /// Lower bound of the 95% confidence interval of `delta`.
+    pub ci_low: f64,
+    /// Upper bound.
+    pub ci_high: f64,
+    /// Draws used (paired: those with a value on both sides).
+    pub draws: usize,
+}
+
+impl Delta {
+    /// Whether the interval excludes zero.
+    pub fn significant(&self) -> bool {
+        self.ci_low > 0.0 || self.ci_high < 0.0
+    }
+}
+
+/// The 97.5% quantile of Student's t with `df` degrees of freedom (two-sided 95% intervals):
+/// exact table values to 30, then the Cornish-Fisher expansion (error below 1e-4).
+pub fn student_t_975(df: f64) -> f64 {
+    const TABLE: [f64; 30] = [
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
+        2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
+        2.052, 2.048, 2.045, 2.042,
+    ];
+    if df < 1.0 {
+        return f64::INFINITY;
+    }
+    if df <= 30.0 && df.fract() == 0.0 {
+        return TABLE[df as usize - 1];
+    }
+    let z: f64 = 1.959_963_984_540_054;
+    let (z3, z5, z7) = (z.powi(3), z.powi(5), z.powi(7));
+    z + (z3 + z) / (4.0 * df)
+        + (5.0 * z5 + 16.0 * z3 + 3.0 * z) / (96.0 * df * df)
+        + (3.0 * z7 + 19.0 * z5 + 17.0 * z3 - 15.0 * z) / (384.0 * df.powi(3))
+}
+
+fn mean(xs: &[f64]) -> f64 {
+    xs.iter().sum::<f64>() / xs.len() as f64
+}
+
+fn variance(xs: &[f64]) -> f64 {
+    let m = mean(xs);
+    xs.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (xs.len() as f64 - 1.0)
+}
+
+/// The paired change from per-draw values (draws with a value on both sides); `None` when no
+/// draw has both.
+pub fn paired(before: &[Option<f64>], after: &[Option<f64>]) -> Option<Delta> {
+    let pairs: Vec<(f64, f64)> = before
+        .iter()
+        .zip(after)
+        .filter_map(|(b, a)| b.zip(*a))
+        .collect();
+    if pairs.is_empty() {
+        return None;
+    }
+    let b: Vec<f64> = pairs.iter().map(|p| p.0).collect();
+    let a: Vec<f64> = pairs.iter().map(|p| p.1).collect();
+    let d: Vec<f64> = pairs.iter().map(|p| p.1 - p.0).collect();
+    let delta = mean(&d);
+    let half = if d.len() > 1 {
+        student_t_975(d.len() as f64 - 1.0) * (variance(&d) / d.len() as f64).sqrt()
+    } else {
+        f64::INFINITY
+    };
+    // An exact zero difference in every draw has no spread: the interval is [0, 0].
+    let half = if d.iter().all(|&x| x == d[0]) {
+        0.0
+    } else {
+        half
+    };
+    Some(Delta {
+        before: mean(&b),
+        after: mean(&a),
+        delta,
+        ci_low: delta - half,
+        ci_high: delta + half,
+        draws: d.len(),
+    })
+}
+
+/// The unpaired change (Welch's interval) from the values of each side's draws.
+pub fn unpaired(before: &[Option<f64>], after: &[Option<f64>]) -> Option<Delta> {
+    let b: Vec<f64> = before.iter().flatten().copied().collect();
+    let a: Vec<f64> = after.iter().flatten().copied().collect();
+    if b.is_empty() || a.is_empty() {
+        return None;
+    }
+    let delta = mean(&a) - mean(&b);
+    let half = if b.len() > 1 && a.len() > 1 {
+        let (vb, va) = (variance(&b) / b.len() as f64, variance(&a) / a.len() as f64);
+        let df = (vb + va).powi(2)
+            / (vb * vb / (b.len() as f64 - 1.0) + va * va / (a.len() as f64 - 1.0));
+        if vb + va == 0.0 {
+            0.0
+        } else {
+            student_t_975(df.max(1.0)) * (vb + va).sqrt()
+        }
+    } else {
+        f64::INFINITY
+    };
+    Some(Delta {
+        before: mean(&b),
+        after: mean(&a),
+        delta,
+        ci_low: delta - half,
+        ci_high: delta + half,
+        draws: b.len().min(a.len()),
+    })
+}
+
+/// What a comparison says about one run.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunSide {
+    /// Scenario name.
+    pub scenario: String,
+    /// Description.
+    pub description: String,
+    /// Modifications applied, with file and line.
+    pub modifications: Vec<String>,
+    /// The run folder, or the scenario file run in memory.
+    pub source: String,
+    /// Seed.
+    pub seed: u64,
+    /// Draws.
+    pub draws: u32,
+}
+
+/// The change of one zone pair and mode.
+#[derive(Debug, Clone, Serialize)]
+pub struct OdChange {
+    /// Origin zone id.
+    pub origin: String,
+    /// Destination zone id.
+    pub destination: String,
+    /// `car`, `transit`, `custom_bus`, `best` (the fastest) or `chosen` (the commuters' own).
+    pub mode: String,
+    /// Commuters by the mode per morning, before.
+    pub before_commuters: f64,
+    /// After.
+    pub after_commuters: f64,
+    /// Mean door-to-door minutes: the change of the per-draw means.
+    pub mean: Option<Delta>,
+    /// Median minutes before and after.
+    pub p50: [Option<f64>; 2],
+    /// 95th percentile minutes before and after.
+    pub p95: [Option<f64>; 2],
+}
+
+/// The change of one zone.
+#[derive(Debug, Clone, Serialize)]
+pub struct ZoneChange {
+    /// Zone id.
+    pub zone: String,
+    /// Name.
+    pub name: String,
+    /// Residents (after).
+    pub residents: f64,
+    /// Commuters to other zones, before and after.
+    pub commuters: [f64; 2],
+    /// Mean commute of its commuters, minutes.
+    pub mean_commute: Option<Delta>,
+    /// Car, transit, custom-bus and unserved shares, before and after.
+    pub shares: [[f64; 4]; 2],
+    /// Jobs within 60 minutes at the median, before and after.
+    pub jobs_within_60min_p50: [f64; 2],
+}
+
+/// The change of one line.
+#[derive(Debug, Clone, Serialize)]
+pub struct LineChange {
+    /// Line id.
+    pub line: String,
+    /// Name.
+    pub name: String,
+    /// Mode.
+    pub mode: String,
+    /// Boardings per morning before and after (`None`: the line is not in that run).
+    pub boardings: [Option<f64>; 2],
+    /// Peak load before and after.
+    pub peak_load: [Option<f64>; 2],
+    /// Load factor before and after.
+    pub load_factor: [Option<f64>; 2],
+    /// Denied boardings before and after.
+    pub denied_boardings: [Option<f64>; 2],
+}
+
+/// Region-wide changes.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegionChange {
+    /// Commuters between zones per morning, before and after.
+    pub commuters: [f64; 2],
+    /// Mean commute of the commuters between zones, minutes.
+    pub mean_commute: Option<Delta>,
+    /// Commuter-hours spent per morning (all commuters between zones).
+    pub commuter_hours: Option<Delta>,
+    /// Commuter-hours saved per morning (`-commuter_hours.delta`).
+    pub hours_saved_per_morning: f64,
+    /// Their value at the after scenario's value of time, yuan per morning.
+    pub value_of_time_saved_yuan: f64,
+    /// The value of time used, yuan per hour.
+    pub value_of_time_yuan_per_h: f64,
+    /// Car, transit, custom-bus and unserved shares, before and after.
+    pub shares: [[f64; 4]; 2],
+    /// Share of commuters within 60 minutes, before and after.
+    pub share_within_60: [f64; 2],
+    /// Commuters (after) on pairs whose own mean commute fell by more than 5 minutes.
+    pub winners: f64,
+    /// Commuters (after) on pairs whose own mean commute rose by more than 5 minutes.
+    pub losers: f64,
+}
+
+/// A policy metric before and after.
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyChange {
+    /// Key in `summary.json` `policy`.
+    pub metric: String,
+    /// Before.
+    pub before: Option<f64>,
+    /// After.
+    pub after: Option<f64>,
+    /// `after - before`.
+    pub delta: Option<f64>,
+}
+
+/// A whole comparison.
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    /// Whether the statistics are paired (same seed, draws and demand definition).
+    pub paired: bool,
+    /// The before run.
+    pub before: RunSide,
+    /// The after run.
+    pub after: RunSide,
+    /// Region-wide changes.
+    pub region: RegionChange,
+    /// Policy metrics.
+    pub policy: Vec<PolicyChange>,
+    /// Per pair and mode.
+    #[serde(skip)]
+    pub od: Vec<OdChange>,
+    /// Per zone.
+    #[serde(skip)]
+    pub zones: Vec<ZoneChange>,
+    /// Per line.
+    #[serde(skip)]
+    pub lines: Vec<LineChange>,
+    /// The 20 pairs (with at least [`TOP_MIN_COMMUTERS`] commuters) whose commuters gain most.
+    pub top_improvements: Vec<OdChange>,
+    /// The 20 that lose most.
+    pub top_worsenings: Vec<OdChange>,
+    /// Commuters per morning by minute, before and after (`distribution.csv`).
+    #[serde(skip)]
+    pub distribution: [Vec<f64>; 2],
+}
+
+/// Pairs with fewer commuters per morning than this are left out of the top lists.
+pub const TOP_MIN_COMMUTERS: f64 = 100.0;
+
+/// A change of this many minutes makes a commuter a winner or a loser.
+pub const WINNER_MIN: f64 = 5.0;
+
+const MODES: [&str; 4] = ["car", "transit", "custom_bus", "best"];
+
+fn side(run: &RunData) -> RunSide {
+    let s = &run.summary["scenario"];
+    RunSide {
+        scenario: s["name"].as_str().unwrap_or_default().to_owned(),
+        description: s["description"].as_str().unwrap_or_default().to_owned(),
+        modifications: s["modifications"]
+            .as_array()
+            .map(|m| {
+                m.iter()
+                    .filter_map(|x| x.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        source: run.dir.display().to_string(),
+        seed: run.seed(),
+        draws: run.draws_count(),
+    }
+}
+
+/// Why two runs are not paired, if they are not: seed, draws or demand definition differ.
+pub fn unpaired_reason(before: &RunData, after: &RunData) -> Option<String> {
+    let mut reasons = Vec::new();
+    if before.seed() != after.seed() {
+        reasons.push(format!("seeds {} and {}", before.seed(), after.seed()));
+    }
+    if before.draws_count() != after.draws_count() {
+        reasons.push(format!(
+            "draws {} and {}",
+            before.draws_count(),
+            after.draws_count()
+        ));
+    }
+    for key in ["demand", "demand_file", "departure_profile"] {
+        let (b, a) = (&before.summary["model"][key], &after.summary["model"][key]);
+        if b != a {
+            reasons.push(format!("model.{key} {b} and {a}"));
+        }
+    }
+    (!reasons.is_empty()).then(|| reasons.join("; "))
+}
+
+/// Compares `before` with `after`: paired when [`unpaired_reason`] finds nothing, else unpaired.
+pub fn compare(before: &RunData, after: &RunData) -> Comparison {
+    let is_paired = unpaired_reason(before, after).is_none();
+    let change = |b: &[Option<f64>], a: &[Option<f64>]| {
+        if is_paired {
+            paired(b, a)
+        } else {
+            unpaired(b, a)
+        }
+    };
+    let (draws_b, draws_a) = (before.draws_by_pair(), after.draws_by_pair());
+    let od_b: HashMap<(&str, &str, &str), &OdRow> = before
+        .od
+        .iter()
+        .map(|r| {
+            (
+                (r.origin.as_str(), r.destination.as_str(), r.mode.as_str()),
+                r,
+            )
+        })
+        .collect();
+    let od_a: HashMap<(&str, &str, &str), &OdRow> = after
+        .od
+        .iter()
+        .map(|r| {
+            (
+                (r.origin.as_str(), r.destination.as_str(), r.mode.as_str()),
+                r,
+            )
+        })
+        .collect();
+    // Pairs in the before run's order, then those only after has.
+    let mut pairs: Vec<(&str, &str)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for r in before.od.iter().chain(&after.od) {
+        let key = (r.origin.as_str(), r.destination.as_str());
+        if seen.insert(key) {
+            pairs.push(key);
+        }
+    }
+    let empty: Vec<&DrawRow> = Vec::new();
+    let mut od = Vec::new();
+    for &(o, d) in &pairs {
+        let (rb, ra) = (
+            draws_b.get(&(o, d)).unwrap_or(&empty),
+            draws_a.get(&(o, d)).unwrap_or(&empty),
+        );
+        for (m, mode) in MODES.iter().enumerate() {
+            let (b, a) = (od_b.get(&(o, d, mode)), od_a.get(&(o, d, mode)));
+            if b.is_none() && a.is_none() {
+                continue;
+            }
+            let per_draw =
+                |rows: &[&DrawRow]| rows.iter().map(|r| r.mode_min[m]).collect::<Vec<_>>();
+            od.push(OdChange {
+                origin: o.to_owned(),
+                destination: d.to_owned(),
+                mode: (*mode).to_owned(),
+                before_commuters: b.map_or(0.0, |r| r.commuters),
+                after_commuters: a.map_or(0.0, |r| r.commuters),
+                mean: change(&per_draw(rb), &per_draw(ra)),
+                p50: [b.and_then(|r| r.p50_min), a.and_then(|r| r.p50_min)],
+                p95: [b.and_then(|r| r.p95_min), a.and_then(|r| r.p95_min)],
+            });
+        }
+        let served = |rows: &[&DrawRow]| {
+            rows.iter().map(|r| r.by.iter().sum::<f64>()).sum::<f64>() / rows.len().max(1) as f64
+        };
+        let chosen = |rows: &[&DrawRow]| rows.iter().map(|r| r.mean_min).collect::<Vec<_>>();
+        od.push(OdChange {
+            origin: o.to_owned(),
+            destination: d.to_owned(),
+            mode: "chosen".to_owned(),
+            before_commuters: served(rb),
+            after_commuters: served(ra),
+            mean: change(&chosen(rb), &chosen(ra)),
+            p50: [None, None],
+            p95: [None, None],
+        });
+    }
+    // Zones and the region from the per-draw rows: commuter-minutes and commuters per draw.
+    let totals = |run: &RunData, pick: &dyn Fn(&DrawRow) -> bool| {
+        let n = run.draws_count() as usize;
+        let mut minutes = vec![0.0; n];
+        let mut served = vec![0.0; n];
+        for r in run.draws.iter().filter(|r| pick(r)) {
+            let i = r.draw as usize;
+            if let Some(m) = r.mean_min
+                && i < n
+            {
+                let s: f64 = r.by.iter().sum();
+                minutes[i] += m * s;
+                served[i] += s;
+            }
+        }
+        (minutes, served)
+    };
+    let mean_of = |(minutes, served): &(Vec<f64>, Vec<f64>)| {
+        minutes
+            .iter()
+            .zip(served)
+            .map(|(m, s)| (*s > 0.0).then(|| m / s))
+            .collect::<Vec<_>>()
+    };
+    let zones_b: HashMap<&str, &ZoneRow> =
+        before.zones.iter().map(|z| (z.zone.as_str(), z)).collect();
+    let mut zone_ids: Vec<&str> = after.zones.iter().map(|z| z.zone.as_str()).collect();
+    zone_ids.extend(
+        before
+            .zones
+            .iter()
+            .map(|z| z.zone.as_str())
+            .filter(|id| !after.zones.iter().any(|z| z.zone == *id)),
+    );
+    let zones_a: HashMap<&str, &ZoneRow> =
+        after.zones.iter().map(|z| (z.zone.as_str(), z)).collect();
+    let zones: Vec<ZoneChange> = zone_ids
+        .iter()
+        .map(|&id| {
+            let (b, a) = (zones_b.get(id), zones_a.get(id));
+            let any = a.or(b).expect("a zone of one run");
+            let from = |r: &DrawRow| r.origin == id;
+            ZoneChange {
+                zone: id.to_owned(),
+                name: any.name.clone(),
+                residents: any.residents,
+                commuters: [
+                    b.map_or(0.0, |z| z.commuters),
+                    a.map_or(0.0, |z| z.commuters),
+                ],
+                mean_commute: change(
+                    &mean_of(&totals(before, &from)),
+                    &mean_of(&totals(after, &from)),
+                ),
+                shares: [
+                    b.map_or([0.0; 4], |z| z.shares),
+                    a.map_or([0.0; 4], |z| z.shares),
+                ],
+                jobs_within_60min_p50: [
+                    b.map_or(0.0, |z| z.jobs_within_60min_p50),
+                    a.map_or(0.0, |z| z.jobs_within_60min_p50),
+                ],
+            }
+        })
+        .collect();
+    let all = |_: &DrawRow| true;
+    let (region_b, region_a) = (totals(before, &all), totals(after, &all));
+    let hours = |(minutes, _): &(Vec<f64>, Vec<f64>)| {
+        minutes.iter().map(|m| Some(m / 60.0)).collect::<Vec<_>>()
+    };
+    let commuter_hours = change(&hours(&region_b), &hours(&region_a));
+    let minutes_per_yuan = after.summary["model"]["choice"]["minutes_per_yuan"]
+        .as_f64()
+        .unwrap_or(1.5);
+    let value_of_time = 60.0 / minutes_per_yuan;
+    let hours_saved = commuter_hours.map_or(0.0, |d| -d.delta);
+    let demand = |run: &RunData, key: &str| run.summary["demand"][key].as_f64().unwrap_or(0.0);
+    let shares = |run: &RunData| {
+        [
+            "car_share",
+            "transit_share",
+            "custom_bus_share",
+            "unserved_share",
+        ]
+        .map(|k| demand(run, k))
+    };
+    let (mut winners, mut losers) = (0.0, 0.0);
+    for c in od.iter().filter(|c| c.mode == "chosen") {
+        if let Some(d) = c.mean {
+            if d.delta < -WINNER_MIN {
+                winners += c.after_commuters;
+            } else if d.delta > WINNER_MIN {
+                losers += c.after_commuters;
+            }
+        }
+    }
+    let region = RegionChange {
+        commuters: [demand(before, "commuters"), demand(after, "commuters")],
+        mean_commute: change(&mean_of(&region_b), &mean_of(&region_a)),
+        commuter_hours,
+        hours_saved_per_morning: hours_saved,
+        value_of_time_saved_yuan: hours_saved * value_of_time,
+        value_of_time_yuan_per_h: value_of_time,
+        shares: [shares(before), shares(after)],
+        share_within_60: [
+            demand(before, "share_within_60"),
+            demand(after, "share_within_60"),
+        ],
+        winners,
+        losers,
+    };
+    let mut policy_keys: Vec<String> = Vec::new();
+    for run in [before, after] {
+        if let Some(map) = run.summary["policy"].as_object() {
+            for k in map.keys() {
+                if !policy_keys.contains(k) {
+                    policy_keys.push(k.clone());
+                }
+            }
+        }
+    }
+    let policy = policy_keys
+        .into_iter()
+        .map(|metric| {
+            let (b, a) = (
+                before.summary["policy"][&metric].as_f64(),
+                after.summary["policy"][&metric].as_f64(),
+            );
+            PolicyChange {
+                delta: b.zip(a).map(|(b, a)| a - b),
+                metric,
+                before: b,
+                after: a,
+            }
+        })
+        .collect();
+    let lines_b: BTreeMap<&str, &LineRow> =
+        before.lines.iter().map(|l| (l.line.as_str(), l)).collect();
+    let mut lines: Vec<LineChange> = after
+        .lines
+        .iter()
+        .map(|l| (l, lines_b.get(l.line.as_str()).copied()))
+        .map(|(a, b)| line_change(b, Some(a)))
+        .collect();
+    lines.extend(
+        before
+            .lines
+            .iter()
+            .filter(|b| !after.lines.iter().any(|a| a.line == b.line))
+            .map(|b| line_change(Some(b), None)),
+    );
+    let mut ranked: Vec<&OdChange> = od
+        .iter()
+        .filter(|c| {
+            c.mode == "chosen"
+                && c.before_commuters.min(c.after_commuters) >= TOP_MIN_COMMUTERS
+                && c.mean.is_some_and(|d| d.delta != 0.0)
+        })
+        .collect();
+    ranked.sort_by(|x, y| {
+        let (dx, dy) = (
+            x.mean.map_or(0.0, |d| d.delta),
+            y.mean.map_or(0.0, |d| d.delta),
+        );
+        dx.total_cmp(&dy)
+            .then_with(|| (&x.origin, &x.destination).cmp(&(&y.origin, &y.destination)))
+    });
+    let top_improvements = ranked
+        .iter()
+        .take_while(|c| c.mean.is_some_and(|d| d.delta < 0.0))
+        .take(20)
+        .map(|c| (*c).clone())
+        .collect();
+    let top_worsenings = ranked
+        .iter()
+        .rev()
+        .take_while(|c| c.mean.is_some_and(|d| d.delta > 0.0))
+        .take(20)
+        .map(|c| (*c).clone())
+        .collect();
+    Comparison {
+        paired: is_paired,
+        before: side(before),
+        after: side(after),
+        region,
+        policy,
+        od,
+        zones,
+        lines,
+        top_improvements,
+        top_worsenings,
+        distribution: [before.distribution.clone(), after.distribution.clone()],
+    }
+}
+
+fn line_change(b: Option<&LineRow>, a: Option<&LineRow>) -> LineChange {
+    let any = a.or(b).expect("a line of one run");
+    let load_factor =
+        |l: &LineRow| (l.vehicle_capacity > 0.0).then(|| l.peak_load / l.vehicle_capacity);
+    LineChange {
+        line: any.line.clone(),
+        name: any.name.clone(),
+        mode: any.mode.clone(),
+        boardings: [b.map(|l| l.boardings), a.map(|l| l.boardings)],
+        peak_load: [b.map(|l| l.peak_load), a.map(|l| l.peak_load)],
+        load_factor: [b.and_then(load_factor), a.and_then(load_factor)],
+        denied_boardings: [b.map(|l| l.denied_boardings), a.map(|l| l.denied_boardings)],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn t_quantiles_match_the_tables() {
+        assert_eq!(student_t_975(1.0), 12.706);
+        assert_eq!(student_t_975(30.0), 2.042);
+        // Published values: df 40 2.021, 60 2.000, 120 1.980; the limit is the normal's.
+        for (df, t) in [(40.0, 2.021), (60.0, 2.000), (120.0, 1.980), (1e9, 1.960)] {
+            assert!((student_t_975(df) - t).abs() < 1e-3, "df {df}");
+        }
+    }
+
+    #[test]
+    fn paired_intervals_shrink_with_common_noise_and_vanish_without_change() {
+        // After = before - 2 + small noise: the paired interval is tight around -2.
+        let before: Vec<Option<f64>> = (0..50).map(|i| Some(60.0 + (i % 7) as f64 * 5.0)).collect();
+        let after: Vec<Option<f64>> = before
+            .iter()
+            .enumerate()
+            .map(|(i, b)| b.map(|b| b - 2.0 + if i % 2 == 0 { 0.1 } else { -0.1 }))
+            .collect();
+        let p = paired(&before, &after).unwrap();
+        assert!(
+            (p.delta + 2.0).abs() < 0.01 && p.ci_high < -1.9 && p.ci_low > -2.1,
+            "{p:?}"
+        );
+        let u = unpaired(&before, &after).unwrap();
+        assert!(
+            u.ci_high - u.ci_low > 10.0 * (p.ci_high - p.ci_low),
+            "{u:?}"
+        );
+        // The same values: exactly zero.
+        let same = paired(&before, &before).unwrap();
+        assert_eq!((same.delta, same.ci_low, same.ci_high), (0.0, 0.0, 0.0));
+        // Draws missing on one side are left out.
+        let mut gap = after.clone();
+        gap[3] = None;
+        assert_eq!(paired(&before, &gap).unwrap().draws, 49);
+        assert!(paired(&[None], &[Some(1.0)]).is_none());
+    }
+}

@@ -1,0 +1,326 @@
+//! The files `commute compare` writes, as bytes: compare.csv, zones.csv, lines.csv,
+//! compare.json and the two GeoJSON layers with before, after and change as properties.
+
+use super::{Comparison, Delta, RunData};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    // Writing to memory cannot fail.
+    w.write_record(header).expect("in-memory write");
+    for row in rows {
+        w.write_record(&row).expect("in-memory write");
+    }
+    w.into_inner().expect("in-memory write")
+}
+
+/// `x` with `decimals` decimals (never `-0.0`), or empty.
+fn cell(x: Option<f64>, decimals: usize) -> String {
+    match x {
+        Some(x) if x.is_finite() => {
+            let text = format!("{x:.decimals$}");
+            match text.strip_prefix('-') {
+                Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_owned(),
+                _ => text,
+            }
+        }
+        _ => String::new(),
+    }
+}
+
+fn delta_cells(d: Option<Delta>) -> [String; 5] {
+    [
+        cell(d.map(|d| d.before), 2),
+        cell(d.map(|d| d.after), 2),
+        cell(d.map(|d| d.delta), 2),
+        cell(d.map(|d| d.ci_low), 2),
+        cell(d.map(|d| d.ci_high), 2),
+    ]
+}
+
+fn diff(pair: [Option<f64>; 2]) -> Option<f64> {
+    pair[0].zip(pair[1]).map(|(b, a)| a - b)
+}
+
+/// `compare.csv`: per zone pair and mode (`car`, `transit`, `custom_bus`, `best`, and `chosen`:
+/// the commuters' own mode), commuters before and after, the mean door-to-door minutes before
+/// and after (means of the per-draw means over the draws both runs have), their change with a
+/// 95% confidence interval, and the medians and 95th percentiles before, after and changed.
+pub fn compare_csv(c: &Comparison) -> Vec<u8> {
+    let rows = c.od.iter().map(|o| {
+        let mut row = vec![
+            o.origin.clone(),
+            o.destination.clone(),
+            o.mode.clone(),
+            cell(Some(o.before_commuters), 1),
+            cell(Some(o.after_commuters), 1),
+        ];
+        row.extend(delta_cells(o.mean));
+        for q in [o.p50, o.p95] {
+            row.extend([cell(q[0], 1), cell(q[1], 1), cell(diff(q), 1)]);
+        }
+        row
+    });
+    csv_bytes(
+        &[
+            "origin",
+            "destination",
+            "mode",
+            "before_commuters",
+            "after_commuters",
+            "before_mean_min",
+            "after_mean_min",
+            "delta_mean_min",
+            "delta_mean_ci_low_min",
+            "delta_mean_ci_high_min",
+            "before_p50_min",
+            "after_p50_min",
+            "delta_p50_min",
+            "before_p95_min",
+            "after_p95_min",
+            "delta_p95_min",
+        ],
+        rows,
+    )
+}
+
+const SHARES: [&str; 4] = ["car", "transit", "custom_bus", "unserved"];
+
+/// `zones.csv` of a comparison: per zone, commuters, mean commute with its change and interval,
+/// mode shares and jobs within 60 minutes (median), before and after.
+pub fn zones_csv(c: &Comparison) -> Vec<u8> {
+    let mut header: Vec<String> = [
+        "zone",
+        "name",
+        "residents",
+        "before_commuters",
+        "after_commuters",
+        "before_mean_commute_min",
+        "after_mean_commute_min",
+        "delta_mean_commute_min",
+        "delta_mean_ci_low_min",
+        "delta_mean_ci_high_min",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    for s in SHARES {
+        header.extend([format!("before_{s}_share"), format!("after_{s}_share")]);
+    }
+    header.extend(
+        [
+            "before_jobs_within_60min_p50",
+            "after_jobs_within_60min_p50",
+        ]
+        .map(str::to_owned),
+    );
+    let rows = c.zones.iter().map(|z| {
+        let mut row = vec![
+            z.zone.clone(),
+            z.name.clone(),
+            cell(Some(z.residents), 0),
+            cell(Some(z.commuters[0]), 1),
+            cell(Some(z.commuters[1]), 1),
+        ];
+        row.extend(delta_cells(z.mean_commute));
+        for i in 0..4 {
+            row.extend([cell(Some(z.shares[0][i]), 4), cell(Some(z.shares[1][i]), 4)]);
+        }
+        row.extend(z.jobs_within_60min_p50.map(|j| cell(Some(j), 0)));
+        row
+    });
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    csv_bytes(&header, rows)
+}
+
+/// `lines.csv` of a comparison: per line, boardings, peak load, load factor and denied
+/// boardings before, after and changed (empty for a line one run does not have).
+pub fn lines_csv(c: &Comparison) -> Vec<u8> {
+    let rows = c.lines.iter().map(|l| {
+        let mut row = vec![l.line.clone(), l.name.clone(), l.mode.clone()];
+        for (pair, decimals) in [
+            (l.boardings, 1),
+            (l.peak_load, 1),
+            (l.load_factor, 3),
+            (l.denied_boardings, 1),
+        ] {
+            let change = match pair {
+                [Some(b), Some(a)] => Some(a - b),
+                [None, Some(a)] => Some(a),
+                [Some(b), None] => Some(-b),
+                [None, None] => None,
+            };
+            row.extend([
+                cell(pair[0], decimals),
+                cell(pair[1], decimals),
+                cell(change, decimals),
+            ]);
+        }
+        row
+    });
+    csv_bytes(
+        &[
+            "line",
+            "name",
+            "mode",
+            "before_boardings",
+            "after_boardings",
+            "delta_boardings",
+            "before_peak_load",
+            "after_peak_load",
+            "delta_peak_load",
+            "before_load_factor",
+            "after_load_factor",
+            "delta_load_factor",
+            "before_denied_boardings",
+            "after_denied_boardings",
+            "delta_denied_boardings",
+        ],
+        rows,
+    )
+}
+
+/// `compare.json`: the runs compared, whether the statistics are paired, the region's changes,
+/// the policy metrics and the top improvements and worsenings. No timings: the same inputs give
+/// the same bytes.
+pub fn compare_json(c: &Comparison) -> Vec<u8> {
+    let mut text = serde_json::to_string_pretty(c).expect("in-memory JSON");
+    text.push('\n');
+    text.into_bytes()
+}
+
+/// `zones.geojson` of a comparison: the zones' points with their before, after and change.
+pub fn zones_geojson(c: &Comparison, before: &RunData, after: &RunData) -> Vec<u8> {
+    let points = points_of(&[after, before]);
+    let features: Vec<Value> = c
+        .zones
+        .iter()
+        .filter_map(|z| {
+            let point = points.get(z.zone.as_str())?;
+            let d = z.mean_commute;
+            Some(json!({
+                "type": "Feature",
+                "geometry": point,
+                "properties": {
+                    "zone": z.zone, "name": z.name, "residents": z.residents,
+                    "before_commuters": z.commuters[0], "after_commuters": z.commuters[1],
+                    "before_mean_commute_min": d.map(|d| d.before),
+                    "after_mean_commute_min": d.map(|d| d.after),
+                    "delta_mean_commute_min": d.map(|d| d.delta),
+                    "delta_mean_ci_low_min": d.map(|d| d.ci_low),
+                    "delta_mean_ci_high_min": d.map(|d| d.ci_high),
+                    "before_car_share": z.shares[0][0], "after_car_share": z.shares[1][0],
+                    "before_jobs_within_60min_p50": z.jobs_within_60min_p50[0],
+                    "after_jobs_within_60min_p50": z.jobs_within_60min_p50[1],
+                },
+            }))
+        })
+        .collect();
+    geojson(features)
+}
+
+/// Zone points by zone id, from the first run that has each.
+fn points_of<'a>(runs: &[&'a RunData]) -> HashMap<&'a str, &'a Value> {
+    let mut points = HashMap::new();
+    for run in runs {
+        for f in run.zones_geojson["features"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            if let Some(id) = f["properties"]["zone"].as_str() {
+                points.entry(id).or_insert(&f["geometry"]);
+            }
+        }
+    }
+    points
+}
+
+/// How a network feature differs between the runs.
+pub fn feature_changes(before: &RunData, after: &RunData) -> Vec<(Value, &'static str)> {
+    // Result properties differ whenever demand does; the feature itself is what changed.
+    const RESULTS: [&str; 3] = ["boardings", "peak_load", "denied_boardings"];
+    let key = |f: &Value| {
+        (
+            f["properties"]["kind"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+            f["properties"]["id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        )
+    };
+    let strip = |f: &Value| {
+        let mut f = f.clone();
+        if let Some(p) = f["properties"].as_object_mut() {
+            for k in RESULTS {
+                p.remove(k);
+            }
+        }
+        f
+    };
+    let features = |run: &RunData| -> Vec<Value> {
+        run.network_geojson["features"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    };
+    let before_features = features(before);
+    let by_key: HashMap<(String, String), &Value> =
+        before_features.iter().map(|f| (key(f), f)).collect();
+    let mut out = Vec::new();
+    let after_features = features(after);
+    for f in &after_features {
+        let change = match by_key.get(&key(f)) {
+            None => "added",
+            Some(b) if strip(b) != strip(f) => "changed",
+            Some(_) => "same",
+        };
+        out.push((f.clone(), change));
+    }
+    let after_keys: std::collections::HashSet<(String, String)> =
+        after_features.iter().map(key).collect();
+    for f in before_features {
+        if !after_keys.contains(&key(&f)) {
+            out.push((f, "removed"));
+        }
+    }
+    out
+}
+
+/// `network.geojson` of a comparison: roads and lines of both runs, with `change` (`same`,
+/// `added`, `removed`, `changed`) and, for lines, boardings before, after and changed.
+pub fn network_geojson(c: &Comparison, before: &RunData, after: &RunData) -> Vec<u8> {
+    let lines: HashMap<&str, &super::LineChange> =
+        c.lines.iter().map(|l| (l.line.as_str(), l)).collect();
+    let features = feature_changes(before, after)
+        .into_iter()
+        .map(|(mut f, change)| {
+            let props = &mut f["properties"];
+            props["change"] = json!(change);
+            if props["kind"] == "line"
+                && let Some(l) = props["id"].as_str().and_then(|id| lines.get(id))
+            {
+                props["before_boardings"] = json!(l.boardings[0]);
+                props["after_boardings"] = json!(l.boardings[1]);
+                props["delta_boardings"] = json!(diff(l.boardings));
+            }
+            if let Some(p) = props.as_object_mut() {
+                p.remove("boardings");
+                p.remove("peak_load");
+                p.remove("denied_boardings");
+            }
+            f
+        })
+        .collect();
+    geojson(features)
+}
+
+fn geojson(features: Vec<Value>) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec(&json!({"type": "FeatureCollection", "features": features}))
+        .expect("in-memory JSON");
+    bytes.push(b'\n');
+    bytes
+}
