@@ -37,6 +37,10 @@ pub fn read_run(dir: &Path) -> Result<RunData> {
     let mut files = Vec::new();
     for name in RUN_FILES {
         let path = dir.join(name);
+        // A missing file is reported by `parse_run`, after what summary.json says.
+        if !path.exists() {
+            continue;
+        }
         let bytes = std::fs::read(&path).map_err(|error| Error::Read {
             path: path.clone(),
             error,

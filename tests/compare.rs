@@ -1,0 +1,422 @@
+//! `commute compare`: zero deltas for a scenario against itself, paired improvements where a
+//! scenario changes something and exact zeros where it does not, golden files on the demo
+//! network, a well-formed report and GeoJSON with one feature per zone and link.
+
+mod common;
+
+use common::*;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Runs `commute compare BEFORE AFTER --out <tmp>/NAME --draws DRAWS --quiet` and returns the
+/// output folder and the printed summary.
+fn compare(tmp: &Path, name: &str, before: &str, after: &str, draws: &str) -> (PathBuf, String) {
+    let out = tmp.join(name);
+    let printed = commute_ok(&[
+        "compare",
+        before,
+        after,
+        "--out",
+        out.to_str().unwrap(),
+        "--draws",
+        draws,
+        "--quiet",
+    ]);
+    (out, printed)
+}
+
+/// compare.csv rows by (origin, destination, mode), as column -> value maps.
+fn rows(dir: &Path) -> HashMap<(String, String, String), HashMap<String, String>> {
+    let text = std::fs::read_to_string(dir.join("compare.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            let map: HashMap<String, String> = header
+                .iter()
+                .zip(r.iter())
+                .map(|(h, v)| (h.to_owned(), v.to_owned()))
+                .collect();
+            ((r[0].to_owned(), r[1].to_owned(), r[2].to_owned()), map)
+        })
+        .collect()
+}
+
+fn num(row: &HashMap<String, String>, column: &str) -> f64 {
+    row[column]
+        .parse()
+        .unwrap_or_else(|_| panic!("{column}: {:?}", row[column]))
+}
+
+const DELTAS: [&str; 6] = [
+    "delta_mean_min",
+    "delta_mean_ci_low_min",
+    "delta_mean_ci_high_min",
+    "delta_p50_min",
+    "delta_p95_min",
+    "after_commuters",
+];
+
+#[test]
+fn a_scenario_compared_with_itself_changes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, printed) = compare(
+        tmp.path(),
+        "self",
+        "scenarios/demo-base.toml",
+        "scenarios/demo-base.toml",
+        "5",
+    );
+    let all = rows(&out);
+    assert!(all.len() > 500, "{}", all.len());
+    for (key, row) in &all {
+        for column in &DELTAS[..5] {
+            let cell = &row[*column];
+            assert!(
+                cell.is_empty() || cell == "0.00" || cell == "0.0",
+                "{key:?} {column} = {cell}"
+            );
+        }
+        assert_eq!(row["before_commuters"], row["after_commuters"], "{key:?}");
+    }
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("compare.json")).unwrap()).unwrap();
+    assert_eq!(json["paired"], true);
+    let region = &json["region"];
+    assert_eq!(region["mean_commute"]["delta"], 0.0);
+    assert_eq!(region["mean_commute"]["ci_low"], 0.0);
+    assert_eq!(region["hours_saved_per_morning"], 0.0);
+    assert_eq!(region["winners"], 0.0);
+    assert_eq!(json["top_improvements"], serde_json::json!([]));
+    for p in json["policy"].as_array().unwrap() {
+        assert_eq!(p["delta"], 0.0, "{p}");
+    }
+    assert!(
+        printed.contains("(5 draws, seed 20240501, paired)"),
+        "{printed}"
+    );
+}
+
+/// Checks a comparison with line 22 added: Yanjiao - Guomao faster with an interval below zero,
+/// pairs far from it unchanged to the last digit.
+fn line22_effects(out: &Path, far: &[(&str, &str)]) {
+    let all = rows(out);
+    let get = |o: &str, d: &str, mode: &str| {
+        all.get(&(o.to_owned(), d.to_owned(), mode.to_owned()))
+            .unwrap_or_else(|| panic!("no row {o} {d} {mode}"))
+    };
+    for mode in ["chosen", "best", "transit"] {
+        let row = get("yanjiao", "guomao", mode);
+        assert!(num(row, "delta_mean_min") < -5.0, "{mode}: {row:?}");
+        assert!(
+            num(row, "delta_mean_ci_high_min") < 0.0,
+            "{mode}: CI excludes zero"
+        );
+    }
+    for &(o, d) in far {
+        for mode in ["car", "transit", "best"] {
+            let row = get(o, d, mode);
+            for column in &DELTAS[..5] {
+                let cell = &row[*column];
+                assert!(
+                    cell.is_empty() || cell == "0.00" || cell == "0.0",
+                    "{o} -> {d} {mode} {column} = {cell}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn line22_on_the_demo_network_helps_yanjiao_and_nothing_far_away() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, _) = compare(
+        tmp.path(),
+        "l22",
+        "scenarios/demo-base.toml",
+        "scenarios/demo-line22.toml",
+        "10",
+    );
+    line22_effects(
+        &out,
+        &[
+            ("xiongan", "daxing"),
+            ("zhuozhou", "finstreet"),
+            ("tianjin", "langfang"),
+        ],
+    );
+}
+
+#[test]
+fn line22_on_the_regional_network_helps_yanjiao_and_nothing_far_away() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, printed) = compare(
+        tmp.path(),
+        "jjj",
+        "scenarios/jjj-2024.toml",
+        "scenarios/line22.toml",
+        "4",
+    );
+    line22_effects(
+        &out,
+        &[
+            ("xiongan", "shijiazhuang"),
+            ("handan", "xingtai"),
+            ("tianjin", "binhai"),
+        ],
+    );
+    assert!(printed.contains("jjj-2024 -> line22"), "{printed}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("compare.json")).unwrap()).unwrap();
+    // Yanjiao's million residents join Beijing's 1-hour circle.
+    let circle = json["policy"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["metric"] == "one_hour_circle_residents_p50")
+        .unwrap();
+    assert_eq!(circle["delta"], 1_000_000.0, "{circle}");
+    assert!(json["region"]["hours_saved_per_morning"].as_f64().unwrap() > 0.0);
+    assert_eq!(json["top_improvements"][0]["origin"], "yanjiao");
+}
+
+/// Golden files: `UPDATE_GOLDEN=1 cargo test --test compare` rewrites them.
+#[test]
+fn demo_comparison_matches_the_golden_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, _) = compare(
+        tmp.path(),
+        "golden",
+        "scenarios/demo-base.toml",
+        "scenarios/demo-line22.toml",
+        "6",
+    );
+    let golden = root().join("tests/golden/demo-line22");
+    for file in ["compare.csv", "compare.json"] {
+        let got = std::fs::read_to_string(out.join(file)).unwrap();
+        let path = golden.join(file);
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            std::fs::create_dir_all(&golden).unwrap();
+            std::fs::write(&path, &got).unwrap();
+            continue;
+        }
+        let want = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e} (UPDATE_GOLDEN=1 writes it)", path.display()));
+        if got != want {
+            let line = got
+                .lines()
+                .zip(want.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or(got.lines().count().min(want.lines().count()));
+            panic!(
+                "{file} differs from {} at line {} (UPDATE_GOLDEN=1 rewrites it):\n got: {}\nwant: {}",
+                path.display(),
+                line + 1,
+                got.lines().nth(line).unwrap_or(""),
+                want.lines().nth(line).unwrap_or("")
+            );
+        }
+    }
+}
+
+/// Tags opened and closed in order (void and self-closed elements aside).
+fn assert_well_formed(html: &str) {
+    const VOID: [&str; 3] = ["meta", "br", "hr"];
+    let mut stack: Vec<String> = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        let end = rest[start..].find('>').expect("unclosed tag") + start;
+        let tag = &rest[start + 1..end];
+        rest = &rest[end + 1..];
+        if tag.starts_with('!') || tag.ends_with('/') {
+            continue;
+        }
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        if VOID.contains(&name.as_str()) {
+            continue;
+        }
+        if tag.starts_with('/') {
+            let open = stack
+                .pop()
+                .unwrap_or_else(|| panic!("</{name}> closes nothing"));
+            assert_eq!(open, name, "</{name}> closes <{open}>");
+        } else {
+            stack.push(name);
+        }
+    }
+    assert!(stack.is_empty(), "unclosed: {stack:?}");
+}
+
+#[test]
+fn the_report_and_geojson_are_complete() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, _) = compare(
+        tmp.path(),
+        "report",
+        "scenarios/demo-base.toml",
+        "scenarios/demo-line22.toml",
+        "3",
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert_well_formed(&html);
+    for section in [
+        "What changed",
+        "Headline",
+        "Policy goals",
+        "Door-to-door travel times",
+        "Mode shares",
+        "Map: who gains",
+        "Detail: around the change",
+        "Top 20 improvements",
+        "Top 20 worsenings",
+        "Line ridership",
+        "Zones",
+    ] {
+        assert!(html.contains(&format!("<h2>{section}</h2>")), "{section}");
+    }
+    assert!(html.contains("add-line L22"), "the modification is listed");
+    assert!(!html.contains("http://") && !html.contains("https://") && !html.contains("<script"));
+    let geo = |name: &str| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(out.join(name)).unwrap()).unwrap()
+    };
+    let zones = geo("zones.geojson");
+    assert_eq!(zones["type"], "FeatureCollection");
+    assert_eq!(zones["features"].as_array().unwrap().len(), 12);
+    assert!(zones["features"][0]["properties"]["delta_mean_commute_min"].is_number());
+    let network = geo("network.geojson");
+    let features = network["features"].as_array().unwrap();
+    let net = load(&root().join("scenarios/demo-line22.toml")).network;
+    assert_eq!(features.len(), net.roads().len() + net.lines().len());
+    let l22 = features
+        .iter()
+        .find(|f| f["properties"]["id"] == "L22")
+        .unwrap();
+    assert_eq!(l22["properties"]["change"], "added");
+    assert_eq!(
+        features
+            .iter()
+            .filter(|f| f["properties"]["change"] != "same")
+            .count(),
+        1,
+        "only L22 changed"
+    );
+
+    // A single Monte-Carlo run writes its own report and layers.
+    let run = tmp.path().join("run");
+    commute_ok(&[
+        "run",
+        "scenarios/demo-base.toml",
+        "--draws",
+        "3",
+        "--out",
+        run.to_str().unwrap(),
+    ]);
+    let html = std::fs::read_to_string(run.join("report.html")).unwrap();
+    assert_well_formed(&html);
+    for section in [
+        "Headline",
+        "Policy goals",
+        "Door-to-door travel times",
+        "Map",
+        "Busiest lines",
+    ] {
+        assert!(html.contains(&format!("<h2>{section}</h2>")), "{section}");
+    }
+}
+
+#[test]
+fn run_folders_compare_when_paired_and_refuse_otherwise() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |name: &str, scenario: &str, seed: &str| {
+        let out = tmp.path().join(name);
+        commute_ok(&[
+            "run",
+            scenario,
+            "--draws",
+            "4",
+            "--seed",
+            seed,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        out
+    };
+    let before = run("before", "scenarios/demo-base.toml", "7");
+    let after = run("after", "scenarios/demo-line22.toml", "7");
+    let other = run("other", "scenarios/demo-line22.toml", "8");
+    // Folders give the same comparison as the scenarios run with the same seed and draws.
+    let from_folders = tmp.path().join("folders");
+    commute_ok(&[
+        "compare",
+        before.to_str().unwrap(),
+        after.to_str().unwrap(),
+        "--out",
+        from_folders.to_str().unwrap(),
+    ]);
+    let from_scenarios = tmp.path().join("scenarios-seed7");
+    commute_ok(&[
+        "compare",
+        "scenarios/demo-base.toml",
+        "scenarios/demo-line22.toml",
+        "--draws",
+        "4",
+        "--seed",
+        "7",
+        "--out",
+        from_scenarios.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        std::fs::read(from_folders.join("compare.csv")).unwrap(),
+        std::fs::read(from_scenarios.join("compare.csv")).unwrap()
+    );
+    // Different seeds: refused with exit code 2 and the reason, unless asked.
+    let refused = Command::new(env!("CARGO_BIN_EXE_commute"))
+        .args(["compare", before.to_str().unwrap(), other.to_str().unwrap()])
+        .args(["--out", tmp.path().join("no").to_str().unwrap()])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("not paired (seeds 7 and 8)"), "{err}");
+    assert!(!tmp.path().join("no").exists(), "no partial output");
+    let unpaired = tmp.path().join("unpaired");
+    commute_ok(&[
+        "compare",
+        before.to_str().unwrap(),
+        other.to_str().unwrap(),
+        "--allow-unpaired",
+        "--out",
+        unpaired.to_str().unwrap(),
+    ]);
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(unpaired.join("compare.json")).unwrap()).unwrap();
+    assert_eq!(json["paired"], false);
+    // A deterministic run cannot be compared.
+    let plain = tmp.path().join("plain");
+    commute_ok(&[
+        "run",
+        "scenarios/demo-base.toml",
+        "--out",
+        plain.to_str().unwrap(),
+    ]);
+    let out = Command::new(env!("CARGO_BIN_EXE_commute"))
+        .args(["compare", plain.to_str().unwrap(), after.to_str().unwrap()])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("compare needs a Monte-Carlo run"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
