@@ -201,9 +201,17 @@ fn summary_table(c: &Comparison) -> anyhow::Result<()> {
         r.share_within_60[1] * 100.0,
         (r.share_within_60[1] - r.share_within_60[0]) * 100.0
     );
+    if let Some(e) = r.hours_saved {
+        outln!(
+            "{:<44} {:>12} {:>12} {:>26}",
+            "commuter-hours saved per morning (1/2 rule)",
+            "",
+            "",
+            format!("{:.0} [{:.0}, {:.0}]", e.mean, e.ci_low, e.ci_high)
+        );
+    }
     outln!(
-        "commuter-hours saved per morning: {:.0} (worth {:.0} yuan at {:.0} yuan/h); commuters >5 min faster: {:.0}, slower: {:.0}",
-        r.hours_saved_per_morning,
+        "time saved worth {:.0} yuan per morning at {:.0} yuan/h; commuters >5 min faster: {:.0}, slower: {:.0}",
         r.value_of_time_saved_yuan,
         r.value_of_time_yuan_per_h,
         r.winners,

@@ -165,6 +165,40 @@ impl Delta {
     }
 }
 
+/// A mean over draws with its 95% confidence interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Estimate {
+    /// Mean over the draws.
+    pub mean: f64,
+    /// Lower bound of the 95% confidence interval.
+    pub ci_low: f64,
+    /// Upper bound.
+    pub ci_high: f64,
+    /// Draws.
+    pub draws: usize,
+}
+
+/// The mean of per-draw `values` with its t interval; `None` when empty.
+pub fn estimate(values: &[f64]) -> Option<Estimate> {
+    if values.is_empty() {
+        return None;
+    }
+    let m = mean(values);
+    let half = if values.iter().all(|&v| v == values[0]) {
+        0.0
+    } else if values.len() > 1 {
+        student_t_975(values.len() as f64 - 1.0) * (variance(values) / values.len() as f64).sqrt()
+    } else {
+        f64::INFINITY
+    };
+    Some(Estimate {
+        mean: m,
+        ci_low: m - half,
+        ci_high: m + half,
+        draws: values.len(),
+    })
+}
+
 /// The 97.5% quantile of Student's t with `df` degrees of freedom (two-sided 95% intervals):
 /// exact table values to 30, then the Cornish-Fisher expansion (error below 1e-4).
 pub fn student_t_975(df: f64) -> f64 {
@@ -344,11 +378,16 @@ pub struct RegionChange {
     pub commuters: [f64; 2],
     /// Mean commute of the commuters between zones, minutes.
     pub mean_commute: Option<Delta>,
-    /// Commuter-hours spent per morning (all commuters between zones).
+    /// Commuter-hours spent per morning by all commuters between zones (this includes
+    /// commuters choosing other destinations, so it is not a benefit measure).
     pub commuter_hours: Option<Delta>,
-    /// Commuter-hours saved per morning (`-commuter_hours.delta`).
+    /// Commuter-hours saved per morning by the rule of a half: per zone pair, the average of
+    /// its commuters before and after times the fall of their mean commute, summed, per draw;
+    /// the standard appraisal of time savings when demand responds.
+    pub hours_saved: Option<Estimate>,
+    /// The mean of `hours_saved` (0 without it).
     pub hours_saved_per_morning: f64,
-    /// Their value at the after scenario's value of time, yuan per morning.
+    /// Its value at the after scenario's value of time, yuan per morning.
     pub value_of_time_saved_yuan: f64,
     /// The value of time used, yuan per hour.
     pub value_of_time_yuan_per_h: f64,
@@ -610,7 +649,21 @@ pub fn compare(before: &RunData, after: &RunData) -> Comparison {
         .as_f64()
         .unwrap_or(1.5);
     let value_of_time = 60.0 / minutes_per_yuan;
-    let hours_saved = commuter_hours.map_or(0.0, |d| -d.delta);
+    // Rule of a half, per draw, over the pairs both runs have.
+    let draws = before.draws_count().min(after.draws_count()) as usize;
+    let mut saved = vec![0.0; draws];
+    for (pair, rb) in &draws_b {
+        let Some(ra) = draws_a.get(pair) else {
+            continue;
+        };
+        for (b, a) in rb.iter().zip(ra.iter()).take(draws) {
+            if let (Some(tb), Some(ta)) = (b.mean_min, a.mean_min) {
+                let commuters = (b.by.iter().sum::<f64>() + a.by.iter().sum::<f64>()) / 2.0;
+                saved[b.draw as usize] += commuters * (tb - ta) / 60.0;
+            }
+        }
+    }
+    let hours_saved = estimate(&saved);
     let demand = |run: &RunData, key: &str| run.summary["demand"][key].as_f64().unwrap_or(0.0);
     let shares = |run: &RunData| {
         [
@@ -635,8 +688,9 @@ pub fn compare(before: &RunData, after: &RunData) -> Comparison {
         commuters: [demand(before, "commuters"), demand(after, "commuters")],
         mean_commute: change(&mean_of(&region_b), &mean_of(&region_a)),
         commuter_hours,
-        hours_saved_per_morning: hours_saved,
-        value_of_time_saved_yuan: hours_saved * value_of_time,
+        hours_saved,
+        hours_saved_per_morning: hours_saved.map_or(0.0, |e| e.mean),
+        value_of_time_saved_yuan: hours_saved.map_or(0.0, |e| e.mean) * value_of_time,
         value_of_time_yuan_per_h: value_of_time,
         shares: [shares(before), shares(after)],
         share_within_60: [

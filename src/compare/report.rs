@@ -635,14 +635,14 @@ pub fn compare_html(c: &Comparison, before: &RunData, after: &RunData) -> String
     b.push_str(&card(
         &int(r.hours_saved_per_morning),
         &format!(
-            "commuter-hours saved per morning, worth {} yuan at {} yuan/h{}",
+            "commuter-hours saved per morning (rule of a half){}, worth {} yuan at {} yuan/h",
+            r.hours_saved.map_or(String::new(), |e| format!(
+                ", 95% CI [{}, {}]",
+                int(e.ci_low),
+                int(e.ci_high)
+            )),
             int(r.value_of_time_saved_yuan),
-            num(r.value_of_time_yuan_per_h, 0),
-            r.commuter_hours.map_or(String::new(), |d| format!(
-                " (95% CI of hours spent {} to {})",
-                signed(d.ci_low, 0),
-                signed(d.ci_high, 0)
-            ))
+            num(r.value_of_time_yuan_per_h, 0)
         ),
     ));
     b.push_str(&card(
