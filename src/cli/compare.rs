@@ -248,18 +248,19 @@ fn summary_table(c: &Comparison) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Counts as whole numbers, shares with four decimals.
 fn fmt(x: f64) -> String {
-    if x.abs() < 1.0 {
-        format!("{x:.4}")
-    } else {
+    if x.fract() == 0.0 {
         format!("{x:.0}")
+    } else {
+        format!("{x:.4}")
     }
 }
 
 fn fmt_signed(x: f64) -> String {
-    if x.abs() < 1.0 {
-        format!("{x:+.4}")
-    } else {
+    if x.fract() == 0.0 {
         format!("{x:+.0}")
+    } else {
+        format!("{x:+.4}")
     }
 }
