@@ -261,6 +261,8 @@ fn line_color(mode: &str) -> &'static str {
 /// What the map shows at a zone.
 struct ZoneMark {
     residents: f64,
+    /// Labels are placed in decreasing priority (the rest only if they fit).
+    priority: f64,
     name: String,
     color: String,
     label: String,
@@ -348,10 +350,15 @@ fn map_svg(
         }
     }
     let max_residents = zones.iter().map(|(_, z)| z.residents).fold(1.0, f64::max);
-    // Largest zones first get their labels; a label that would overlap a placed one is left
-    // out (the name is still in the circle's tooltip).
+    // Zones by priority, then size, get their labels; a label that would overlap a placed one
+    // is left out (the name is still in the circle's tooltip).
     let mut order: Vec<usize> = (0..zones.len()).collect();
-    order.sort_by(|&a, &b| zones[b].1.residents.total_cmp(&zones[a].1.residents));
+    order.sort_by(|&a, &b| {
+        let (za, zb) = (&zones[a].1, &zones[b].1);
+        zb.priority
+            .total_cmp(&za.priority)
+            .then(zb.residents.total_cmp(&za.residents))
+    });
     let mut placed: Vec<(f64, f64, f64)> = Vec::new();
     let mut labels = String::new();
     for i in order {
@@ -368,17 +375,20 @@ fn map_svg(
             esc(&z.name),
             esc(&z.label)
         );
-        let (ly, lw) = (cy + 3.0, 6.0 * z.name.chars().count() as f64);
-        let free = |lx: f64| {
+        let lw = 6.0 * z.name.chars().count() as f64;
+        let free = |lx: f64, ly: f64| {
             !placed
                 .iter()
                 .any(|&(px, py, pw)| lx < px + pw && px < lx + lw && (ly - py).abs() < 11.0)
         };
-        // Right of the circle, else left of it.
-        if let Some(lx) = [cx + r + 2.0, cx - r - 2.0 - lw]
-            .into_iter()
-            .find(|&lx| free(lx))
-        {
+        // Right of the circle, else left, above or below it.
+        let candidates = [
+            (cx + r + 2.0, cy + 3.0),
+            (cx - r - 2.0 - lw, cy + 3.0),
+            (cx - lw / 2.0, cy - r - 3.0),
+            (cx - lw / 2.0, cy + r + 10.0),
+        ];
+        if let Some((lx, ly)) = candidates.into_iter().find(|&(x, y)| free(x, y)) {
             placed.push((lx, ly, lw));
             let _ = write!(
                 labels,
@@ -727,6 +737,7 @@ pub fn compare_html(c: &Comparison, before: &RunData, after: &RunData) -> String
                 f["geometry"].clone(),
                 ZoneMark {
                     residents: p["residents"].as_f64().unwrap_or(0.0),
+                    priority: delta.abs(),
                     name: p["name"].as_str().unwrap_or(id).to_owned(),
                     color: diverging(delta, limit),
                     label: format!(
@@ -962,6 +973,7 @@ pub fn run_html(run: &RunData) -> String {
                 f["geometry"].clone(),
                 ZoneMark {
                     residents: z.map_or(0.0, |z| z.residents),
+                    priority: 0.0,
                     name: z.map_or(id.to_owned(), |z| z.name.clone()),
                     color: mean.map_or("#ddd".into(), |m| sequential(m, lo, hi)),
                     label: format!(
