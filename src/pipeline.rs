@@ -64,7 +64,7 @@ pub fn run(scenario: &Scenario, options: RunOptions, progress: impl Fn(u32)) -> 
         ));
         files.push(("lines.csv", results::lines_csv(net, &sim)));
         files.push(("draws.csv", results::draws_csv(net, &sim)));
-        files.push(("distribution.csv", results::distribution_csv(&sim)));
+        files.push(("distribution.csv", results::distribution_csv(net, &sim)));
         let demand = DemandInfo::of(&splits, intrazonal);
         let policy = PolicyMetrics::of_simulation(net, &sim, demand.share_within_60);
         let info = MonteCarloInfo {

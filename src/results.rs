@@ -312,21 +312,24 @@ impl PolicyMetrics {
 
 /// `distribution.csv` of a Monte-Carlo run: commuters between zones per morning by the
 /// door-to-door minutes of their chosen mode (`minute` m counts times in [m, m + 1); the last
-/// row, `360+`, everything longer).
-pub fn distribution_csv(sim: &Simulation) -> Vec<u8> {
+/// row, `360+`, everything longer), in all (`all`) and by origin zone (a column per zone id).
+pub fn distribution_csv(net: &Network, sim: &Simulation) -> Vec<u8> {
     let draws = f64::from(sim.draws.max(1));
-    let last = sim.histogram.len().saturating_sub(1);
-    let rows = sim.histogram.iter().enumerate().map(|(m, &n)| {
-        vec![
-            if m == last {
-                format!("{m}+")
-            } else {
-                m.to_string()
-            },
-            fixed(n / draws, 1),
-        ]
+    let bins = crate::sim::montecarlo::HISTOGRAM_BINS;
+    let rows = (0..bins).map(|m| {
+        let mut row = vec![if m + 1 == bins {
+            format!("{m}+")
+        } else {
+            m.to_string()
+        }];
+        let all: f64 = sim.histograms.iter().map(|h| h[m]).sum();
+        row.push(fixed(all / draws, 1));
+        row.extend(sim.histograms.iter().map(|h| fixed(h[m] / draws, 1)));
+        row
     });
-    csv_bytes(&["minute", "commuters"], rows)
+    let mut header = vec!["minute", "all"];
+    header.extend(net.zones().iter().map(|z| z.id.as_str()));
+    csv_bytes(&header, rows)
 }
 
 /// `zones.geojson`: one point feature per zone at its centroid, with `properties` from `rows`

@@ -173,6 +173,20 @@ fn summary_table(c: &Comparison) -> anyhow::Result<()> {
             format!("{:+.2} [{:+.2}, {:+.2}]", d.delta, d.ci_low, d.ci_high)
         );
     }
+    for (what, q) in [
+        ("median commute, min", r.p50_min),
+        ("95th percentile commute, min", r.p95_min),
+    ] {
+        if let [Some(b), Some(a)] = q {
+            outln!(
+                "{:<44} {:>12.0} {:>12.0} {:>26}",
+                what,
+                b,
+                a,
+                format!("{:+.0}", a - b)
+            );
+        }
+    }
     if let Some(d) = r.commuter_hours {
         outln!(
             "{:<44} {:>12.0} {:>12.0} {:>26}",

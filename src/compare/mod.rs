@@ -111,6 +111,8 @@ pub struct RunData {
     pub lines: Vec<LineRow>,
     /// `distribution.csv`: commuters per morning by minute.
     pub distribution: Vec<f64>,
+    /// The same by origin zone id.
+    pub zone_distributions: BTreeMap<String, Vec<f64>>,
     /// `zones.geojson`.
     pub zones_geojson: serde_json::Value,
     /// `network.geojson`.
@@ -163,6 +165,25 @@ impl Delta {
     pub fn significant(&self) -> bool {
         self.ci_low > 0.0 || self.ci_high < 0.0
     }
+}
+
+/// The `p`-th percentile (0..=100) of commuters counted per minute bin (`counts[m]` commuters
+/// took `[m, m + 1)` minutes): the bin `m` in which the cumulative count reaches `p` percent,
+/// as whole minutes; `None` when nobody is counted.
+pub fn histogram_percentile(counts: &[f64], p: f64) -> Option<f64> {
+    let total: f64 = counts.iter().sum();
+    if total <= 0.0 {
+        return None;
+    }
+    let target = p.clamp(0.0, 100.0) / 100.0 * total * (1.0 - 1e-9);
+    let mut cumulative = 0.0;
+    for (m, &n) in counts.iter().enumerate() {
+        cumulative += n;
+        if n > 0.0 && cumulative >= target {
+            return Some(m as f64);
+        }
+    }
+    Some((counts.len() - 1) as f64)
 }
 
 /// A mean over draws with its 95% confidence interval.
@@ -346,6 +367,10 @@ pub struct ZoneChange {
     pub commuters: [f64; 2],
     /// Mean commute of its commuters, minutes.
     pub mean_commute: Option<Delta>,
+    /// Median commute before and after, whole minutes (see [`histogram_percentile`]).
+    pub p50_min: [Option<f64>; 2],
+    /// 95th percentile before and after, whole minutes.
+    pub p95_min: [Option<f64>; 2],
     /// Car, transit, custom-bus and unserved shares, before and after.
     pub shares: [[f64; 4]; 2],
     /// Jobs within 60 minutes at the median, before and after.
@@ -378,6 +403,10 @@ pub struct RegionChange {
     pub commuters: [f64; 2],
     /// Mean commute of the commuters between zones, minutes.
     pub mean_commute: Option<Delta>,
+    /// Median commute before and after, whole minutes (see [`histogram_percentile`]).
+    pub p50_min: [Option<f64>; 2],
+    /// 95th percentile before and after, whole minutes.
+    pub p95_min: [Option<f64>; 2],
     /// Commuter-hours spent per morning by all commuters between zones (this includes
     /// commuters choosing other destinations, so it is not a benefit measure).
     pub commuter_hours: Option<Delta>,
@@ -628,6 +657,16 @@ pub fn compare(before: &RunData, after: &RunData) -> Comparison {
                     &mean_of(&totals(before, &from)),
                     &mean_of(&totals(after, &from)),
                 ),
+                p50_min: [before, after].map(|run| {
+                    run.zone_distributions
+                        .get(id)
+                        .and_then(|h| histogram_percentile(h, 50.0))
+                }),
+                p95_min: [before, after].map(|run| {
+                    run.zone_distributions
+                        .get(id)
+                        .and_then(|h| histogram_percentile(h, 95.0))
+                }),
                 shares: [
                     b.map_or([0.0; 4], |z| z.shares),
                     a.map_or([0.0; 4], |z| z.shares),
@@ -687,6 +726,8 @@ pub fn compare(before: &RunData, after: &RunData) -> Comparison {
     let region = RegionChange {
         commuters: [demand(before, "commuters"), demand(after, "commuters")],
         mean_commute: change(&mean_of(&region_b), &mean_of(&region_a)),
+        p50_min: [before, after].map(|run| histogram_percentile(&run.distribution, 50.0)),
+        p95_min: [before, after].map(|run| histogram_percentile(&run.distribution, 95.0)),
         commuter_hours,
         hours_saved,
         hours_saved_per_morning: hours_saved.map_or(0.0, |e| e.mean),
@@ -802,6 +843,21 @@ fn line_change(b: Option<&LineRow>, a: Option<&LineRow>) -> LineChange {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn histogram_percentiles_find_the_minute_bin() {
+        // 10 commuters at 30 min, 10 at 40, 80 at 50.
+        let mut h = vec![0.0; 61];
+        h[30] = 10.0;
+        h[40] = 10.0;
+        h[50] = 80.0;
+        assert_eq!(histogram_percentile(&h, 10.0), Some(30.0));
+        assert_eq!(histogram_percentile(&h, 15.0), Some(40.0));
+        assert_eq!(histogram_percentile(&h, 20.0), Some(40.0));
+        assert_eq!(histogram_percentile(&h, 50.0), Some(50.0));
+        assert_eq!(histogram_percentile(&h, 0.0), Some(30.0));
+        assert_eq!(histogram_percentile(&[0.0; 5], 50.0), None);
+    }
 
     #[test]
     fn t_quantiles_match_the_tables() {

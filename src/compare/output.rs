@@ -88,7 +88,8 @@ pub fn compare_csv(c: &Comparison) -> Vec<u8> {
 const SHARES: [&str; 4] = ["car", "transit", "custom_bus", "unserved"];
 
 /// `zones.csv` of a comparison: per zone, commuters, mean commute with its change and interval,
-/// mode shares and jobs within 60 minutes (median), before and after.
+/// the median and 95th-percentile commute (whole minutes), mode shares and jobs within 60
+/// minutes (median), before and after.
 pub fn zones_csv(c: &Comparison) -> Vec<u8> {
     let mut header: Vec<String> = [
         "zone",
@@ -101,6 +102,12 @@ pub fn zones_csv(c: &Comparison) -> Vec<u8> {
         "delta_mean_commute_min",
         "delta_mean_ci_low_min",
         "delta_mean_ci_high_min",
+        "before_p50_min",
+        "after_p50_min",
+        "delta_p50_min",
+        "before_p95_min",
+        "after_p95_min",
+        "delta_p95_min",
     ]
     .map(str::to_owned)
     .to_vec();
@@ -123,6 +130,9 @@ pub fn zones_csv(c: &Comparison) -> Vec<u8> {
             cell(Some(z.commuters[1]), 1),
         ];
         row.extend(delta_cells(z.mean_commute));
+        for q in [z.p50_min, z.p95_min] {
+            row.extend([cell(q[0], 0), cell(q[1], 0), cell(diff(q), 0)]);
+        }
         for i in 0..4 {
             row.extend([cell(Some(z.shares[0][i]), 4), cell(Some(z.shares[1][i]), 4)]);
         }

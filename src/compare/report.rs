@@ -79,6 +79,11 @@ fn page(title: &str, body: &str) -> String {
     )
 }
 
+fn minutes_pair(q: [Option<f64>; 2]) -> String {
+    let m = |x: Option<f64>| x.map_or("–".into(), |x| num(x, 0));
+    format!("{} → {} min", m(q[0]), m(q[1]))
+}
+
 fn card(value: &str, key: &str) -> String {
     format!("<div class=card><div class=v>{value}</div><div class=k>{key}</div></div>")
 }
@@ -691,7 +696,7 @@ pub fn compare_html(c: &Comparison, before: &RunData, after: &RunData) -> String
     b.push_str("</table><p class=note>Zones of each metric: <code>[policy]</code> in the network's network.toml. \"Median morning\": the median of the simulated mornings and departure minutes.</p></section>");
     let _ = write!(
         b,
-        "<section><h2>Door-to-door travel times</h2>{}<p class=note>Share of commuters between zones arriving within the time on the horizontal axis, by the mode each chose, over all simulated mornings; the dashed vertical line marks 60 minutes.</p></section>",
+        "<section><h2>Door-to-door travel times</h2>{}<p class=note>Share of commuters between zones arriving within the time on the horizontal axis, by the mode each chose, over all simulated mornings; the dashed vertical line marks 60 minutes. Median {}, 95th percentile {} (whole minutes, before → after).</p></section>",
         cdf_svg(&[
             (
                 &format!("before: {}", c.before.scenario),
@@ -705,7 +710,9 @@ pub fn compare_html(c: &Comparison, before: &RunData, after: &RunData) -> String
                 false,
                 &c.distribution[1]
             ),
-        ])
+        ]),
+        minutes_pair(r.p50_min),
+        minutes_pair(r.p95_min)
     );
     let _ = write!(
         b,

@@ -155,25 +155,36 @@ pub fn parse_run(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<RunData> {
         get("distribution.csv")?,
         &mut problems,
     )
-    .map(|t| t.rows(&mut problems, |r| r.number("commuters")));
+    .map(|t| {
+        let all = t.rows(&mut problems, |r| r.number("all"));
+        let mut zones = std::collections::BTreeMap::new();
+        for column in t.columns.keys().filter(|c| *c != "minute" && *c != "all") {
+            let counts = t.rows(&mut problems, |r| r.number(column));
+            zones.insert(column.clone(), counts);
+        }
+        (all, zones)
+    });
     let zones_geojson = json("zones.geojson")?;
     let network_geojson = json("network.geojson")?;
     match (od, draws, zones, lines, distribution) {
-        (Some(od), Some(draws), Some(zones), Some(lines), Some(distribution))
-            if problems.is_empty() =>
-        {
-            Ok(RunData {
-                dir: dir.to_path_buf(),
-                summary,
-                od,
-                draws,
-                zones,
-                lines,
-                distribution,
-                zones_geojson,
-                network_geojson,
-            })
-        }
+        (
+            Some(od),
+            Some(draws),
+            Some(zones),
+            Some(lines),
+            Some((distribution, zone_distributions)),
+        ) if problems.is_empty() => Ok(RunData {
+            dir: dir.to_path_buf(),
+            summary,
+            od,
+            draws,
+            zones,
+            lines,
+            distribution,
+            zone_distributions,
+            zones_geojson,
+            network_geojson,
+        }),
         _ => Err(Error::Invalid(problems)),
     }
 }

@@ -173,12 +173,13 @@ pub struct Simulation {
     pub pair_draws: Vec<Vec<PairDraw>>,
     /// Loads per line (index as in the network).
     pub lines: Vec<LineLoad>,
-    /// Commuters by door-to-door minutes of their chosen alternative, summed over the draws:
-    /// bin `m` holds times in `[m, m + 1)` minutes, the last bin everything longer.
-    pub histogram: Vec<f64>,
+    /// Per origin zone, its commuters by door-to-door minutes of their chosen alternative,
+    /// summed over the draws: bin `m` holds times in `[m, m + 1)` minutes, the last bin
+    /// everything longer.
+    pub histograms: Vec<Vec<f64>>,
 }
 
-/// Bins of [`Simulation::histogram`]: one per minute up to 6 hours, then one for the rest.
+/// Bins of [`Simulation::histograms`]: one per minute up to 6 hours, then one for the rest.
 pub const HISTOGRAM_BINS: usize = 361;
 
 impl Simulation {
@@ -592,7 +593,7 @@ pub fn simulate(
         car: vec![Vec::new(); zones * zones],
         pair_draws: vec![Vec::new(); zones * zones],
         lines: vec![LineLoad::default(); lines.len()],
-        histogram: vec![0.0; HISTOGRAM_BINS],
+        histograms: vec![vec![0.0; HISTOGRAM_BINS]; zones],
     };
     // Mornings are searched a few at a time in parallel (and origins within each), so that one
     // slow origin does not hold up the others; they are then processed in draw order.
@@ -769,7 +770,7 @@ pub fn simulate(
             let mut custom_loads = Loads::new(&custom_tt);
             let mut draw_lines = vec![LineLoad::default(); lines.len()];
             for (o, (pairs, loads, denied, histogram)) in outcomes.into_iter().enumerate() {
-                for (total, n) in sim.histogram.iter_mut().zip(histogram) {
+                for (total, n) in sim.histograms[o].iter_mut().zip(histogram) {
                     *total += n;
                 }
                 for (d, pair) in pairs.into_iter().enumerate() {
