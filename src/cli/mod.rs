@@ -19,6 +19,7 @@ mod compare;
 mod inspect;
 mod route;
 mod run;
+mod sp;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -45,6 +46,7 @@ enum Command {
     Run(run::Args),
     Compare(compare::Args),
     Route(route::Args),
+    Sp(sp::Args),
     Validate(validate::Args),
     Inspect(inspect::Args),
 }
@@ -67,6 +69,7 @@ pub fn run() -> anyhow::Result<()> {
         Command::Run(args) => run::run(args),
         Command::Compare(args) => compare::run(args),
         Command::Route(args) => route::run(args),
+        Command::Sp(args) => sp::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Inspect(args) => inspect::run(args),
     }

@@ -2,12 +2,14 @@
 //! only module that reads the file system or derives `Deserialize` for input formats; the rest of
 //! the crate works on validated in-memory types and cannot fail on bad input.
 
+mod graph_files;
 mod network_files;
 pub mod output;
 pub mod run_folder;
 mod scenario_file;
 mod table;
 
+pub use graph_files::{load_road_graph, network_roads};
 pub use network_files::{NETWORK_FORMAT_VERSION, load_network};
 pub use scenario_file::{
     AccessSpec, ChoiceSpec, DemandSpec, HeadwaySpec, LinkSpec, LoadedScenario, ModificationSpec,

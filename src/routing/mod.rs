@@ -5,7 +5,9 @@
 mod csr;
 mod dijkstra;
 mod graph;
+mod radix;
 mod raptor;
+mod road_graph;
 mod skim;
 mod timetable;
 mod trip;
@@ -17,6 +19,8 @@ pub use raptor::{
     MAX_VEHICLES, RaptorWorkspace, Ride, earliest_arrivals, earliest_arrivals_range, journey,
     zone_arrival, zone_rides,
 };
+pub use radix::{RadixHeap, RadixWorkspace, shortest_from};
+pub use road_graph::{NodeNames, RoadGraph};
 pub use skim::{OdResult, Skims, skim_all};
 pub use timetable::{LineDraw, Timetable};
 pub use trip::{Leg, LegMode, Trip};

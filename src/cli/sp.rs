@@ -1,0 +1,82 @@
+//! `commute sp`: shortest distances on a road graph (DIMACS, TNTP or a network's roads).
+
+use commute::io::load_road_graph;
+use commute::routing::{RadixWorkspace, RoadGraph, shortest_from};
+use std::path::PathBuf;
+
+/// Shortest distances from a source node on a road graph.
+///
+/// GRAPH is a DIMACS `.gr` file (`p sp n m` header, 1-based; or header-less `a u v w`,
+/// 0-based), a TNTP `_net.tntp` network (free-flow times) or a network folder (its roads, in
+/// seconds). Prints CSV `node,distance` for every node (one-to-all) or for the target, node ids as
+/// in the input; an unreachable node has an empty distance.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  commute sp ../shared/data/roads/rome99.gr --source 1 --target 1000
+  commute sp networks/jjj --source j_g4_fengtai > distances.csv")]
+pub struct Args {
+    /// Road graph file or network folder.
+    graph: PathBuf,
+    /// Source node id, as in the input.
+    #[arg(long)]
+    source: String,
+    /// Target node id: print only its distance.
+    #[arg(long)]
+    target: Option<String>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let graph = load_road_graph(&args.graph)?;
+    let node = |id: &str, what: &str| {
+        graph.position_of(id).ok_or_else(|| {
+            anyhow::anyhow!(
+                "{what} `{id}` is not a node of {} ({} nodes)",
+                args.graph.display(),
+                graph.node_count()
+            )
+        })
+    };
+    let source = node(&args.source, "--source")?;
+    let target = args.target.as_deref().map(|t| node(t, "--target")).transpose()?;
+    let mut ws = RadixWorkspace::default();
+    shortest_from(&graph.csr, graph.internal[source], &mut ws);
+    let cell = |p: usize| {
+        ws.distance(graph.internal[p])
+            .map_or(String::new(), |d| distance_text(&graph, d))
+    };
+    outln!("node,distance");
+    match target {
+        Some(t) => outln!("{},{}", graph.id_of(t), cell(t)),
+        None => {
+            // Buffered: a million lines.
+            use std::io::Write as _;
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            for p in 0..graph.node_count() {
+                if let Err(e) = writeln!(out, "{},{}", graph.id_of(p), cell(p)) {
+                    if e.kind() == std::io::ErrorKind::BrokenPipe {
+                        std::process::exit(0);
+                    }
+                    return Err(e.into());
+                }
+            }
+            if let Err(e) = out.flush()
+                && e.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                return Err(e.into());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A distance in the graph's output unit: whole weights when the scale is 1, else as many
+/// decimals as the scale has zeros.
+fn distance_text(graph: &RoadGraph, weight: u32) -> String {
+    if graph.scale == 1.0 {
+        weight.to_string()
+    } else {
+        let decimals = graph.scale.log10().round().max(0.0) as usize;
+        format!("{:.decimals$}", f64::from(weight) / graph.scale)
+    }
+}

@@ -1,0 +1,324 @@
+//! Road graphs from files: DIMACS shortest-path graphs (`p sp n m` header and `a u v w` arcs,
+//! 1-based), the header-less 0-based `a u v w` variant, TNTP networks (`*_net.tntp`, weighted by
+//! free-flow time) and the road layer of a network folder. Every problem is reported with file,
+//! line and field (at most [`MAX_PROBLEMS`], a broken million-line file does not flood).
+
+use crate::error::{Error, Problem, Result};
+use crate::routing::{NodeNames, RoadGraph};
+use std::path::Path;
+
+/// Problems reported at most per file.
+pub const MAX_PROBLEMS: usize = 20;
+
+/// Reads the road graph at `path`: a network folder's roads, a TNTP network (`.tntp`), or a
+/// DIMACS graph (anything else).
+pub fn load_road_graph(path: &Path) -> Result<RoadGraph> {
+    if path.is_dir() {
+        return Ok(network_roads(&super::load_network(path)?));
+    }
+    let bytes = std::fs::read(path).map_err(|error| Error::Read {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    let text = String::from_utf8_lossy(&bytes);
+    let is_tntp = path
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().ends_with(".tntp"));
+    if is_tntp {
+        tntp(path, &text)
+    } else {
+        dimacs(path, &text)
+    }
+}
+
+/// The car graph of a network: road links by free-flow time plus checkpoint delay in their
+/// drawn direction, seconds; nodes named by their ids.
+pub fn network_roads(net: &crate::network::Network) -> RoadGraph {
+    let mut arcs = Vec::new();
+    for r in net.roads() {
+        let (a, b) = (r.from.index() as u32, r.to.index() as u32);
+        let t = r.free_flow_s();
+        arcs.push((a, b, t.saturating_add(r.checkpoint_s)));
+        if !r.oneway {
+            arcs.push((b, a, t));
+        }
+    }
+    let names = NodeNames::Named(net.nodes().iter().map(|n| n.id.clone()).collect());
+    RoadGraph::new(net.nodes().len(), &arcs, names, "s", 1.0)
+}
+
+struct Problems<'a> {
+    path: &'a Path,
+    list: Vec<Problem>,
+}
+
+impl Problems<'_> {
+    fn at(&mut self, line: usize, field: &str, message: impl Into<String>) {
+        if self.list.len() < MAX_PROBLEMS {
+            self.list
+                .push(Problem::at(self.path, line as u64, Some(field), message));
+        }
+    }
+
+    fn finish(self, graph: impl FnOnce() -> RoadGraph) -> Result<RoadGraph> {
+        if self.list.is_empty() {
+            Ok(graph())
+        } else {
+            Err(Error::Invalid(self.list))
+        }
+    }
+}
+
+fn dimacs(path: &Path, text: &str) -> Result<RoadGraph> {
+    let mut problems = Problems {
+        path,
+        list: Vec::new(),
+    };
+    let mut header: Option<(usize, usize, usize)> = None; // (nodes, arcs, line)
+    let mut raw: Vec<(u64, u64, u32)> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line_no = i + 1;
+        let mut fields = line.split_whitespace();
+        match fields.next() {
+            None | Some("c") => {}
+            Some("p") => {
+                let rest: Vec<&str> = fields.collect();
+                let parsed = match rest.as_slice() {
+                    ["sp", n, m] => n.parse::<usize>().ok().zip(m.parse::<usize>().ok()),
+                    _ => None,
+                };
+                match parsed {
+                    _ if header.is_some() || !raw.is_empty() => {
+                        problems.at(line_no, "p", "the `p sp n m` header must come once, before the arcs")
+                    }
+                    Some((n, m)) if n <= u32::MAX as usize => header = Some((n, m, line_no)),
+                    _ => problems.at(line_no, "p", "expected `p sp NODES ARCS`"),
+                }
+            }
+            Some("a") => {
+                let rest: Vec<&str> = fields.collect();
+                if rest.len() != 3 {
+                    problems.at(line_no, "a", "expected `a FROM TO WEIGHT`");
+                    continue;
+                }
+                let node = |text: &str, field: &str, problems: &mut Problems<'_>| {
+                    let v = text.parse::<u64>().ok();
+                    if v.is_none() {
+                        problems.at(line_no, field, format!("expected a node number, got `{text}`"));
+                    }
+                    v
+                };
+                let (u, v) = (node(rest[0], "from", &mut problems), node(rest[1], "to", &mut problems));
+                let w = rest[2].parse::<u32>().ok();
+                if w.is_none() {
+                    problems.at(
+                        line_no,
+                        "weight",
+                        format!("expected a whole non-negative weight below 2^32, got `{}`", rest[2]),
+                    );
+                }
+                if let (Some(u), Some(v), Some(w)) = (u, v, w) {
+                    raw.push((u, v, w));
+                }
+            }
+            Some(other) => problems.at(line_no, "line", format!("unknown line type `{other}`; expected c, p or a")),
+        }
+    }
+    // With a header ids are 1..=n; without, 0-based and the largest id sets the count.
+    let (offset, nodes) = match header {
+        Some((n, m, line_no)) => {
+            if raw.len() != m && problems.list.is_empty() {
+                problems.at(line_no, "p", format!("the header says {m} arcs, the file has {}", raw.len()));
+            }
+            (1u64, n as u64)
+        }
+        None => (0, raw.iter().map(|a| a.0.max(a.1) + 1).max().unwrap_or(0)),
+    };
+    if nodes > u64::from(u32::MAX) {
+        problems.at(1, "a", "more than 2^32 - 1 nodes");
+        return problems.finish(|| unreachable_graph());
+    }
+    let mut arcs = Vec::with_capacity(raw.len());
+    for (i, &(u, v, w)) in raw.iter().enumerate() {
+        let inside = |x: u64| x >= offset && x - offset < nodes;
+        if !inside(u) || !inside(v) {
+            // The line number of the i-th arc: count again (rare, error path only).
+            let line_no = text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| l.split_whitespace().next() == Some("a"))
+                .nth(i)
+                .map_or(0, |(n, _)| n + 1);
+            problems.at(
+                line_no,
+                if inside(u) { "to" } else { "from" },
+                format!("node {} is outside 1..={nodes} of the header", if inside(u) { v } else { u }),
+            );
+            continue;
+        }
+        arcs.push(((u - offset) as u32, (v - offset) as u32, w));
+    }
+    if nodes == 0 && problems.list.is_empty() {
+        problems.at(1, "a", "no arcs: an empty graph");
+    }
+    problems.finish(|| {
+        RoadGraph::new(
+            nodes as usize,
+            &arcs,
+            NodeNames::Numbered {
+                offset: offset as u32,
+            },
+            "",
+            1.0,
+        )
+    })
+}
+
+fn unreachable_graph() -> RoadGraph {
+    RoadGraph::new(0, &[], NodeNames::Numbered { offset: 0 }, "", 1.0)
+}
+
+/// Free-flow times are kept in thousandths of the file's time unit.
+const TNTP_SCALE: f64 = 1000.0;
+
+fn tntp(path: &Path, text: &str) -> Result<RoadGraph> {
+    let mut problems = Problems {
+        path,
+        list: Vec::new(),
+    };
+    let mut nodes: Option<u64> = None;
+    let mut in_metadata = true;
+    let mut arcs = Vec::new();
+    let mut columns: Option<Vec<String>> = None;
+    for (i, line) in text.lines().enumerate() {
+        let line_no = i + 1;
+        let trimmed = line.trim();
+        if in_metadata {
+            if trimmed.starts_with("<END OF METADATA>") {
+                in_metadata = false;
+            } else if let Some(rest) = trimmed.strip_prefix("<NUMBER OF NODES>") {
+                nodes = rest.trim().parse().ok();
+                if nodes.is_none() {
+                    problems.at(line_no, "NUMBER OF NODES", format!("expected a count, got `{}`", rest.trim()));
+                }
+            }
+            continue;
+        }
+        if trimmed.is_empty() {
+            continue;
+        }
+        if let Some(header) = trimmed.strip_prefix('~') {
+            columns = Some(
+                header
+                    .split_whitespace()
+                    .filter(|c| *c != ";")
+                    .map(|c| c.to_ascii_lowercase())
+                    .collect(),
+            );
+            continue;
+        }
+        let fields: Vec<&str> = trimmed
+            .trim_end_matches(';')
+            .split_whitespace()
+            .collect();
+        let col = |name: &str, fallback: usize| {
+            columns
+                .as_ref()
+                .and_then(|c| c.iter().position(|x| x == name))
+                .unwrap_or(fallback)
+        };
+        let get = |idx: usize| fields.get(idx).copied().unwrap_or("");
+        let (fi, ti, ti_fft) = (col("init_node", 0), col("term_node", 1), col("free_flow_time", 4));
+        let node = |text: &str, field: &str, problems: &mut Problems<'_>| {
+            let v = text.parse::<u64>().ok().filter(|&v| v >= 1);
+            if v.is_none() {
+                problems.at(line_no, field, format!("expected a node number from 1, got `{text}`"));
+            }
+            v
+        };
+        let u = node(get(fi), "init_node", &mut problems);
+        let v = node(get(ti), "term_node", &mut problems);
+        let fft = get(ti_fft).parse::<f64>().ok().filter(|t| t.is_finite() && *t >= 0.0);
+        if fft.is_none() {
+            problems.at(
+                line_no,
+                "free_flow_time",
+                format!("expected a non-negative number, got `{}`", get(ti_fft)),
+            );
+        }
+        if let (Some(u), Some(v), Some(t)) = (u, v, fft) {
+            let weight = (t * TNTP_SCALE).round().min(f64::from(u32::MAX - 1)) as u32;
+            arcs.push((u, v, weight, line_no));
+        }
+    }
+    if in_metadata {
+        problems.at(text.lines().count().max(1), "<END OF METADATA>", "missing: not a TNTP network file");
+    }
+    let n = nodes.unwrap_or_else(|| arcs.iter().map(|a| a.0.max(a.1)).max().unwrap_or(0));
+    let mut out = Vec::with_capacity(arcs.len());
+    for &(u, v, w, line_no) in &arcs {
+        if u > n || v > n {
+            problems.at(line_no, "term_node", format!("node {} is beyond the {n} nodes of the metadata", u.max(v)));
+            continue;
+        }
+        out.push(((u - 1) as u32, (v - 1) as u32, w));
+    }
+    problems.finish(|| {
+        RoadGraph::new(
+            n as usize,
+            &out,
+            NodeNames::Numbered { offset: 1 },
+            "",
+            TNTP_SCALE,
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(name: &str, text: &str) -> Result<RoadGraph> {
+        let path = Path::new(name);
+        if name.ends_with(".tntp") {
+            tntp(path, text)
+        } else {
+            dimacs(path, text)
+        }
+    }
+
+    #[test]
+    fn dimacs_with_and_without_header() {
+        let g = parse("x.gr", "c comment\np sp 3 2\na 1 2 5\na 2 3 0\n").unwrap();
+        assert_eq!((g.node_count(), g.arc_count()), (3, 2));
+        assert_eq!(g.id_of(0), "1");
+        let h = parse("y.gr", "a 0 4 7\na 4 0 7\n").unwrap();
+        assert_eq!(h.node_count(), 5);
+        assert_eq!(h.id_of(4), "4");
+    }
+
+    #[test]
+    fn dimacs_problems_name_line_and_field() {
+        let err = parse("bad.gr", "p sp 2 3\na 1 2 x\na 1 9 3\nb 1\n").unwrap_err().to_string();
+        assert!(err.contains("bad.gr:2: field `weight`"), "{err}");
+        assert!(err.contains("bad.gr:4: field `line`: unknown line type `b`"), "{err}");
+        let err = parse("bad.gr", "p sp 2 1\na 1 9 3\n").unwrap_err().to_string();
+        assert!(err.contains("bad.gr:2: field `to`: node 9 is outside 1..=2"), "{err}");
+        let err = parse("bad.gr", "p sp 2 5\na 1 2 3\n").unwrap_err().to_string();
+        assert!(err.contains("the header says 5 arcs, the file has 1"), "{err}");
+        assert!(parse("empty.gr", "c nothing\n").is_err());
+        assert!(parse("neg.gr", "a 0 1 -3\n").is_err());
+    }
+
+    #[test]
+    fn tntp_networks_weigh_free_flow_time() {
+        let text = "<NUMBER OF NODES> 3\n<NUMBER OF LINKS> 2\n<END OF METADATA>\n\n~ init_node term_node capacity length free_flow_time b power speed toll link_type ;\n1 2 100 1 6.5 0.15 4 0 0 1 ;\n2 3 100 1 0 0.15 4 0 0 1 ;\n";
+        let g = parse("a_net.tntp", text).unwrap();
+        assert_eq!((g.node_count(), g.arc_count()), (3, 2));
+        assert_eq!(g.scale, 1000.0);
+        let bad = text.replace("6.5", "-1");
+        let err = parse("a_net.tntp", &bad).unwrap_err().to_string();
+        assert!(err.contains("a_net.tntp:6: field `free_flow_time`"), "{err}");
+        assert!(parse("b_net.tntp", "1 2 3\n").is_err(), "no metadata");
+    }
+}
