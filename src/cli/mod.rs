@@ -15,6 +15,7 @@ macro_rules! outln {
     }};
 }
 
+mod bench;
 mod compare;
 mod inspect;
 mod route;
@@ -47,6 +48,7 @@ enum Command {
     Compare(compare::Args),
     Route(route::Args),
     Sp(sp::Args),
+    Bench(bench::Args),
     Validate(validate::Args),
     Inspect(inspect::Args),
 }
@@ -70,6 +72,7 @@ pub fn run() -> anyhow::Result<()> {
         Command::Compare(args) => compare::run(args),
         Command::Route(args) => route::run(args),
         Command::Sp(args) => sp::run(args),
+        Command::Bench(args) => bench::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Inspect(args) => inspect::run(args),
     }

@@ -37,7 +37,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         })
     };
     let source = node(&args.source, "--source")?;
-    let target = args.target.as_deref().map(|t| node(t, "--target")).transpose()?;
+    let target = args
+        .target
+        .as_deref()
+        .map(|t| node(t, "--target"))
+        .transpose()?;
     let mut ws = RadixWorkspace::default();
     shortest_from(&graph.csr, graph.internal[source], &mut ws);
     let cell = |p: usize| {

@@ -88,9 +88,11 @@ fn dimacs(path: &Path, text: &str) -> Result<RoadGraph> {
                     _ => None,
                 };
                 match parsed {
-                    _ if header.is_some() || !raw.is_empty() => {
-                        problems.at(line_no, "p", "the `p sp n m` header must come once, before the arcs")
-                    }
+                    _ if header.is_some() || !raw.is_empty() => problems.at(
+                        line_no,
+                        "p",
+                        "the `p sp n m` header must come once, before the arcs",
+                    ),
                     Some((n, m)) if n <= u32::MAX as usize => header = Some((n, m, line_no)),
                     _ => problems.at(line_no, "p", "expected `p sp NODES ARCS`"),
                 }
@@ -104,31 +106,49 @@ fn dimacs(path: &Path, text: &str) -> Result<RoadGraph> {
                 let node = |text: &str, field: &str, problems: &mut Problems<'_>| {
                     let v = text.parse::<u64>().ok();
                     if v.is_none() {
-                        problems.at(line_no, field, format!("expected a node number, got `{text}`"));
+                        problems.at(
+                            line_no,
+                            field,
+                            format!("expected a node number, got `{text}`"),
+                        );
                     }
                     v
                 };
-                let (u, v) = (node(rest[0], "from", &mut problems), node(rest[1], "to", &mut problems));
+                let (u, v) = (
+                    node(rest[0], "from", &mut problems),
+                    node(rest[1], "to", &mut problems),
+                );
                 let w = rest[2].parse::<u32>().ok();
                 if w.is_none() {
                     problems.at(
                         line_no,
                         "weight",
-                        format!("expected a whole non-negative weight below 2^32, got `{}`", rest[2]),
+                        format!(
+                            "expected a whole non-negative weight below 2^32, got `{}`",
+                            rest[2]
+                        ),
                     );
                 }
                 if let (Some(u), Some(v), Some(w)) = (u, v, w) {
                     raw.push((u, v, w));
                 }
             }
-            Some(other) => problems.at(line_no, "line", format!("unknown line type `{other}`; expected c, p or a")),
+            Some(other) => problems.at(
+                line_no,
+                "line",
+                format!("unknown line type `{other}`; expected c, p or a"),
+            ),
         }
     }
     // With a header ids are 1..=n; without, 0-based and the largest id sets the count.
     let (offset, nodes) = match header {
         Some((n, m, line_no)) => {
             if raw.len() != m && problems.list.is_empty() {
-                problems.at(line_no, "p", format!("the header says {m} arcs, the file has {}", raw.len()));
+                problems.at(
+                    line_no,
+                    "p",
+                    format!("the header says {m} arcs, the file has {}", raw.len()),
+                );
             }
             (1u64, n as u64)
         }
@@ -152,7 +172,10 @@ fn dimacs(path: &Path, text: &str) -> Result<RoadGraph> {
             problems.at(
                 line_no,
                 if inside(u) { "to" } else { "from" },
-                format!("node {} is outside 1..={nodes} of the header", if inside(u) { v } else { u }),
+                format!(
+                    "node {} is outside 1..={nodes} of the header",
+                    if inside(u) { v } else { u }
+                ),
             );
             continue;
         }
@@ -199,7 +222,11 @@ fn tntp(path: &Path, text: &str) -> Result<RoadGraph> {
             } else if let Some(rest) = trimmed.strip_prefix("<NUMBER OF NODES>") {
                 nodes = rest.trim().parse().ok();
                 if nodes.is_none() {
-                    problems.at(line_no, "NUMBER OF NODES", format!("expected a count, got `{}`", rest.trim()));
+                    problems.at(
+                        line_no,
+                        "NUMBER OF NODES",
+                        format!("expected a count, got `{}`", rest.trim()),
+                    );
                 }
             }
             continue;
@@ -217,10 +244,7 @@ fn tntp(path: &Path, text: &str) -> Result<RoadGraph> {
             );
             continue;
         }
-        let fields: Vec<&str> = trimmed
-            .trim_end_matches(';')
-            .split_whitespace()
-            .collect();
+        let fields: Vec<&str> = trimmed.trim_end_matches(';').split_whitespace().collect();
         let col = |name: &str, fallback: usize| {
             columns
                 .as_ref()
@@ -228,17 +252,28 @@ fn tntp(path: &Path, text: &str) -> Result<RoadGraph> {
                 .unwrap_or(fallback)
         };
         let get = |idx: usize| fields.get(idx).copied().unwrap_or("");
-        let (fi, ti, ti_fft) = (col("init_node", 0), col("term_node", 1), col("free_flow_time", 4));
+        let (fi, ti, ti_fft) = (
+            col("init_node", 0),
+            col("term_node", 1),
+            col("free_flow_time", 4),
+        );
         let node = |text: &str, field: &str, problems: &mut Problems<'_>| {
             let v = text.parse::<u64>().ok().filter(|&v| v >= 1);
             if v.is_none() {
-                problems.at(line_no, field, format!("expected a node number from 1, got `{text}`"));
+                problems.at(
+                    line_no,
+                    field,
+                    format!("expected a node number from 1, got `{text}`"),
+                );
             }
             v
         };
         let u = node(get(fi), "init_node", &mut problems);
         let v = node(get(ti), "term_node", &mut problems);
-        let fft = get(ti_fft).parse::<f64>().ok().filter(|t| t.is_finite() && *t >= 0.0);
+        let fft = get(ti_fft)
+            .parse::<f64>()
+            .ok()
+            .filter(|t| t.is_finite() && *t >= 0.0);
         if fft.is_none() {
             problems.at(
                 line_no,
@@ -252,13 +287,21 @@ fn tntp(path: &Path, text: &str) -> Result<RoadGraph> {
         }
     }
     if in_metadata {
-        problems.at(text.lines().count().max(1), "<END OF METADATA>", "missing: not a TNTP network file");
+        problems.at(
+            text.lines().count().max(1),
+            "<END OF METADATA>",
+            "missing: not a TNTP network file",
+        );
     }
     let n = nodes.unwrap_or_else(|| arcs.iter().map(|a| a.0.max(a.1)).max().unwrap_or(0));
     let mut out = Vec::with_capacity(arcs.len());
     for &(u, v, w, line_no) in &arcs {
         if u > n || v > n {
-            problems.at(line_no, "term_node", format!("node {} is beyond the {n} nodes of the metadata", u.max(v)));
+            problems.at(
+                line_no,
+                "term_node",
+                format!("node {} is beyond the {n} nodes of the metadata", u.max(v)),
+            );
             continue;
         }
         out.push(((u - 1) as u32, (v - 1) as u32, w));
@@ -299,13 +342,28 @@ mod tests {
 
     #[test]
     fn dimacs_problems_name_line_and_field() {
-        let err = parse("bad.gr", "p sp 2 3\na 1 2 x\na 1 9 3\nb 1\n").unwrap_err().to_string();
+        let err = parse("bad.gr", "p sp 2 3\na 1 2 x\na 1 9 3\nb 1\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("bad.gr:2: field `weight`"), "{err}");
-        assert!(err.contains("bad.gr:4: field `line`: unknown line type `b`"), "{err}");
-        let err = parse("bad.gr", "p sp 2 1\na 1 9 3\n").unwrap_err().to_string();
-        assert!(err.contains("bad.gr:2: field `to`: node 9 is outside 1..=2"), "{err}");
-        let err = parse("bad.gr", "p sp 2 5\na 1 2 3\n").unwrap_err().to_string();
-        assert!(err.contains("the header says 5 arcs, the file has 1"), "{err}");
+        assert!(
+            err.contains("bad.gr:4: field `line`: unknown line type `b`"),
+            "{err}"
+        );
+        let err = parse("bad.gr", "p sp 2 1\na 1 9 3\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("bad.gr:2: field `to`: node 9 is outside 1..=2"),
+            "{err}"
+        );
+        let err = parse("bad.gr", "p sp 2 5\na 1 2 3\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("the header says 5 arcs, the file has 1"),
+            "{err}"
+        );
         assert!(parse("empty.gr", "c nothing\n").is_err());
         assert!(parse("neg.gr", "a 0 1 -3\n").is_err());
     }
@@ -318,7 +376,10 @@ mod tests {
         assert_eq!(g.scale, 1000.0);
         let bad = text.replace("6.5", "-1");
         let err = parse("a_net.tntp", &bad).unwrap_err().to_string();
-        assert!(err.contains("a_net.tntp:6: field `free_flow_time`"), "{err}");
+        assert!(
+            err.contains("a_net.tntp:6: field `free_flow_time`"),
+            "{err}"
+        );
         assert!(parse("b_net.tntp", "1 2 3\n").is_err(), "no metadata");
     }
 }

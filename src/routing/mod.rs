@@ -15,11 +15,11 @@ mod trip;
 pub use csr::Csr;
 pub use dijkstra::{UNREACHED, Workspace, one_to_all};
 pub use graph::RoutingGraph;
+pub use radix::{RadixHeap, RadixWorkspace, shortest_from};
 pub use raptor::{
     MAX_VEHICLES, RaptorWorkspace, Ride, earliest_arrivals, earliest_arrivals_range, journey,
     zone_arrival, zone_rides,
 };
-pub use radix::{RadixHeap, RadixWorkspace, shortest_from};
 pub use road_graph::{NodeNames, RoadGraph};
 pub use skim::{OdResult, Skims, skim_all};
 pub use timetable::{LineDraw, Timetable};

@@ -22,7 +22,11 @@ pub struct RadixHeap {
 impl RadixHeap {
     fn bucket(&self, key: u32) -> usize {
         let x = key ^ self.last;
-        if x == 0 { 0 } else { 32 - x.leading_zeros() as usize }
+        if x == 0 {
+            0
+        } else {
+            32 - x.leading_zeros() as usize
+        }
     }
 
     /// Empties the heap and makes 0 the smallest key allowed.
@@ -168,8 +172,16 @@ mod tests {
             let m = rng.random_range(0..4 * n);
             let arcs: Vec<(u32, u32, u32)> = (0..m)
                 .map(|_| {
-                    let w = if rng.random_bool(0.2) { 0 } else { rng.random_range(0..100_000) };
-                    (rng.random_range(0..n) as u32, rng.random_range(0..n) as u32, w)
+                    let w = if rng.random_bool(0.2) {
+                        0
+                    } else {
+                        rng.random_range(0..100_000)
+                    };
+                    (
+                        rng.random_range(0..n) as u32,
+                        rng.random_range(0..n) as u32,
+                        w,
+                    )
                 })
                 .collect();
             let (g, _) = Csr::build(n, &arcs);

@@ -45,7 +45,13 @@ impl RoadGraph {
     ///
     /// # Panics
     /// If an arc names a position `>= nodes` (loaders check this first).
-    pub fn new(nodes: usize, arcs: &[(u32, u32, u32)], names: NodeNames, unit: &str, scale: f64) -> Self {
+    pub fn new(
+        nodes: usize,
+        arcs: &[(u32, u32, u32)],
+        names: NodeNames,
+        unit: &str,
+        scale: f64,
+    ) -> Self {
         let position = bfs_order(nodes, arcs);
         let mut internal = vec![0u32; nodes];
         for (i, &p) in position.iter().enumerate() {
@@ -187,8 +193,15 @@ mod tests {
         let b = RoadGraph::synthetic_grid(10_000, 10, 7);
         assert_eq!(a.node_count(), 10_000);
         assert_eq!(a.arc_count(), 4 * 100 * 99);
-        let weights = |g: &RoadGraph| (0..g.arc_count()).map(|e| g.csr.weight(e)).collect::<Vec<_>>();
+        let weights = |g: &RoadGraph| {
+            (0..g.arc_count())
+                .map(|e| g.csr.weight(e))
+                .collect::<Vec<_>>()
+        };
         assert_eq!(weights(&a), weights(&b));
-        assert_ne!(weights(&a), weights(&RoadGraph::synthetic_grid(10_000, 10, 8)));
+        assert_ne!(
+            weights(&a),
+            weights(&RoadGraph::synthetic_grid(10_000, 10, 8))
+        );
     }
 }
