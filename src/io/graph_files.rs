@@ -156,7 +156,7 @@ fn dimacs(path: &Path, text: &str) -> Result<RoadGraph> {
     };
     if nodes > u64::from(u32::MAX) {
         problems.at(1, "a", "more than 2^32 - 1 nodes");
-        return problems.finish(|| unreachable_graph());
+        return problems.finish(empty_graph);
     }
     let mut arcs = Vec::with_capacity(raw.len());
     for (i, &(u, v, w)) in raw.iter().enumerate() {
@@ -197,7 +197,7 @@ fn dimacs(path: &Path, text: &str) -> Result<RoadGraph> {
     })
 }
 
-fn unreachable_graph() -> RoadGraph {
+fn empty_graph() -> RoadGraph {
     RoadGraph::new(0, &[], NodeNames::Numbered { offset: 0 }, "", 1.0)
 }
 
