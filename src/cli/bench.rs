@@ -191,14 +191,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             let scores = petgraph::algo::dijkstra(&pg, (s as u32).into(), None, |e| *e.weight());
             times.push(t.elapsed().as_secs_f64());
             if let Some(want) = reference.get(i) {
-                for p in 0..n {
+                for (p, &expected) in want.iter().enumerate() {
                     let theirs = scores.get(&petgraph::graph::NodeIndex::new(p)).copied();
                     anyhow::ensure!(
-                        theirs == want[p],
-                        "petgraph disagrees from {} to {}: {theirs:?} vs {:?}",
+                        theirs == expected,
+                        "petgraph disagrees from {} to {}: {theirs:?} vs {expected:?}",
                         graph.id_of(s),
-                        graph.id_of(p),
-                        want[p]
+                        graph.id_of(p)
                     );
                 }
             }
