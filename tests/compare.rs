@@ -400,6 +400,77 @@ fn run_folders_compare_when_paired_and_refuse_otherwise() {
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(unpaired.join("compare.json")).unwrap()).unwrap();
     assert_eq!(json["paired"], false);
+    // A damaged draws.csv is an input error, never a panic or a silently wrong comparison.
+    let draws = std::fs::read_to_string(after.join("draws.csv")).unwrap();
+    let fails = |name: &str, text: &str, expect: &str| {
+        let broken = tmp.path().join(name);
+        std::fs::create_dir_all(&broken).unwrap();
+        for entry in std::fs::read_dir(&after).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), broken.join(entry.file_name())).unwrap();
+        }
+        std::fs::write(broken.join("draws.csv"), text).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_commute"))
+            .args([
+                "compare",
+                before.to_str().unwrap(),
+                broken.to_str().unwrap(),
+            ])
+            .args([
+                "--out",
+                tmp.path().join(format!("{name}-out")).to_str().unwrap(),
+            ])
+            .current_dir(root())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {err}");
+        assert!(err.contains(expect), "{name}: {err}");
+    };
+    let lines: Vec<&str> = draws.lines().collect();
+    fails(
+        "truncated",
+        &(lines[..lines.len() - 5].join("\n") + "\n"),
+        "draws.csv: incomplete:",
+    );
+    let mut bad_draw: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    bad_draw[1] = bad_draw[1].replacen(",0,", ",99,", 1);
+    fails(
+        "outside",
+        &(bad_draw.join("\n") + "\n"),
+        "draws.csv:2: field `draw`: draw 99 is not below the 4 draws",
+    );
+    // One draw gives no interval; another network is not a comparison.
+    let refused = |args: &[&str], expect: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_commute"))
+            .args(args)
+            .current_dir(root())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(expect), "{err}");
+    };
+    refused(
+        &[
+            "compare",
+            "scenarios/demo-base.toml",
+            "scenarios/demo-line22.toml",
+            "--draws",
+            "1",
+        ],
+        "--draws must be between 2 and",
+    );
+    refused(
+        &[
+            "compare",
+            "scenarios/demo-base.toml",
+            "scenarios/line22.toml",
+            "--draws",
+            "2",
+        ],
+        "not the same region",
+    );
     // A deterministic run cannot be compared.
     let plain = tmp.path().join("plain");
     commute_ok(&[

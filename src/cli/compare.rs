@@ -76,9 +76,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             .and_then(|r| r.summary["monte_carlo"]["draws"].as_u64())
             .map_or(DEFAULT_DRAWS, |d| d as u32)
     });
+    // One draw has no spread: an interval needs at least two.
     anyhow::ensure!(
-        (1..=MAX_DRAWS).contains(&draws),
-        "--draws must be between 1 and {MAX_DRAWS}, got {draws}"
+        (2..=MAX_DRAWS).contains(&draws),
+        "--draws must be between 2 and {MAX_DRAWS}, got {draws}"
     );
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
     let simulate = |path: &Path, label: &str| -> anyhow::Result<RunData> {
@@ -104,6 +105,19 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Some(run) => run,
         None => simulate(&args.after, "after")?,
     };
+    for run in [&before, &after] {
+        let n = run.summary["monte_carlo"]["draws"].as_u64().unwrap_or(0);
+        anyhow::ensure!(
+            n >= 2,
+            "{}: {n} draw(s); a comparison needs at least 2 for its confidence intervals",
+            run.dir.display()
+        );
+    }
+    let (shared, total) = compare::shared_pairs(&before, &after);
+    anyhow::ensure!(
+        2 * shared >= total,
+        "the runs share only {shared} of {total} zone pairs: not the same region (compare scenarios of one network)"
+    );
     if let Some(reason) = compare::unpaired_reason(&before, &after)
         && !args.allow_unpaired
     {
@@ -149,14 +163,25 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 /// The headline changes on the terminal.
 fn summary_table(c: &Comparison) -> anyhow::Result<()> {
     let r = &c.region;
-    outln!(
-        "{} -> {} ({} draws, seed {}, {})",
-        c.before.scenario,
-        c.after.scenario,
-        c.after.draws,
-        c.after.seed,
-        if c.paired { "paired" } else { "UNPAIRED" }
-    );
+    if c.paired {
+        outln!(
+            "{} -> {} ({} draws, seed {}, paired)",
+            c.before.scenario,
+            c.after.scenario,
+            c.after.draws,
+            c.after.seed
+        );
+    } else {
+        outln!(
+            "{} -> {} (UNPAIRED: {} draws seed {} vs {} draws seed {})",
+            c.before.scenario,
+            c.after.scenario,
+            c.before.draws,
+            c.before.seed,
+            c.after.draws,
+            c.after.seed
+        );
+    }
     outln!(
         "{:<44} {:>12} {:>12} {:>26}",
         "",
@@ -164,10 +189,19 @@ fn summary_table(c: &Comparison) -> anyhow::Result<()> {
         "after",
         "change [95% CI]"
     );
+    if let Some(d) = r.time_change {
+        outln!(
+            "{:<44} {:>12.2} {:>12.2} {:>26}",
+            "travel time of the same trips, min",
+            d.before,
+            d.after,
+            format!("{:+.2} [{:+.2}, {:+.2}]", d.delta, d.ci_low, d.ci_high)
+        );
+    }
     if let Some(d) = r.mean_commute {
         outln!(
             "{:<44} {:>12.2} {:>12.2} {:>26}",
-            "mean commute between zones, min",
+            "mean commute (other jobs chosen), min",
             d.before,
             d.after,
             format!("{:+.2} [{:+.2}, {:+.2}]", d.delta, d.ci_low, d.ci_high)

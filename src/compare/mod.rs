@@ -205,12 +205,12 @@ pub fn estimate(values: &[f64]) -> Option<Estimate> {
         return None;
     }
     let m = mean(values);
-    let half = if values.iter().all(|&v| v == values[0]) {
-        0.0
-    } else if values.len() > 1 {
-        student_t_975(values.len() as f64 - 1.0) * (variance(values) / values.len() as f64).sqrt()
-    } else {
+    let half = if values.len() < 2 {
         f64::INFINITY
+    } else if values.iter().all(|&v| v == values[0]) {
+        0.0
+    } else {
+        student_t_975(values.len() as f64 - 1.0) * (variance(values) / values.len() as f64).sqrt()
     };
     Some(Estimate {
         mean: m,
@@ -221,7 +221,8 @@ pub fn estimate(values: &[f64]) -> Option<Estimate> {
 }
 
 /// The 97.5% quantile of Student's t with `df` degrees of freedom (two-sided 95% intervals):
-/// exact table values to 30, then the Cornish-Fisher expansion (error below 1e-4).
+/// table values to 30 (interpolated in 1/df between them), then the Cornish-Fisher expansion
+/// (error below 1e-3).
 pub fn student_t_975(df: f64) -> f64 {
     const TABLE: [f64; 30] = [
         12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
@@ -231,8 +232,15 @@ pub fn student_t_975(df: f64) -> f64 {
     if df < 1.0 {
         return f64::INFINITY;
     }
-    if df <= 30.0 && df.fract() == 0.0 {
-        return TABLE[df as usize - 1];
+    if df <= 30.0 {
+        // Between table entries, linear in 1/df (exact at the entries).
+        let lo = df.floor() as usize;
+        if df.fract() == 0.0 || lo >= 30 {
+            return TABLE[lo - 1];
+        }
+        let (a, b) = (TABLE[lo - 1], TABLE[lo]);
+        let (x, x0, x1) = (1.0 / df, 1.0 / lo as f64, 1.0 / (lo + 1) as f64);
+        return b + (a - b) * (x - x1) / (x0 - x1);
     }
     let z: f64 = 1.959_963_984_540_054;
     let (z3, z5, z7) = (z.powi(3), z.powi(5), z.powi(7));
@@ -265,16 +273,14 @@ pub fn paired(before: &[Option<f64>], after: &[Option<f64>]) -> Option<Delta> {
     let a: Vec<f64> = pairs.iter().map(|p| p.1).collect();
     let d: Vec<f64> = pairs.iter().map(|p| p.1 - p.0).collect();
     let delta = mean(&d);
-    let half = if d.len() > 1 {
-        student_t_975(d.len() as f64 - 1.0) * (variance(&d) / d.len() as f64).sqrt()
-    } else {
+    // One draw says nothing about the spread; an identical difference in every draw (exactly
+    // zero where the scenarios agree) has none.
+    let half = if d.len() < 2 {
         f64::INFINITY
-    };
-    // An exact zero difference in every draw has no spread: the interval is [0, 0].
-    let half = if d.iter().all(|&x| x == d[0]) {
+    } else if d.iter().all(|&x| x == d[0]) {
         0.0
     } else {
-        half
+        student_t_975(d.len() as f64 - 1.0) * (variance(&d) / d.len() as f64).sqrt()
     };
     Some(Delta {
         before: mean(&b),
@@ -365,8 +371,11 @@ pub struct ZoneChange {
     pub residents: f64,
     /// Commuters to other zones, before and after.
     pub commuters: [f64; 2],
-    /// Mean commute of its commuters, minutes.
+    /// Mean commute of its commuters, minutes (their destinations may change).
     pub mean_commute: Option<Delta>,
+    /// Change of travel time for the same trips: its pairs' chosen-mode mean minutes, weighted
+    /// by their commuters averaged over both runs.
+    pub time_change: Option<Delta>,
     /// Median commute before and after, whole minutes (see [`histogram_percentile`]).
     pub p50_min: [Option<f64>; 2],
     /// 95th percentile before and after, whole minutes.
@@ -401,8 +410,11 @@ pub struct LineChange {
 pub struct RegionChange {
     /// Commuters between zones per morning, before and after.
     pub commuters: [f64; 2],
-    /// Mean commute of the commuters between zones, minutes.
+    /// Mean commute of the commuters between zones, minutes (destinations may change: this
+    /// mixes faster trips with commuters choosing nearer or farther jobs).
     pub mean_commute: Option<Delta>,
+    /// Change of travel time for the same trips (see [`ZoneChange::time_change`]).
+    pub time_change: Option<Delta>,
     /// Median commute before and after, whole minutes (see [`histogram_percentile`]).
     pub p50_min: [Option<f64>; 2],
     /// 95th percentile before and after, whole minutes.
@@ -523,6 +535,18 @@ pub fn unpaired_reason(before: &RunData, after: &RunData) -> Option<String> {
     (!reasons.is_empty()).then(|| reasons.join("; "))
 }
 
+/// Zone pairs both runs have, and the pairs either has.
+pub fn shared_pairs(before: &RunData, after: &RunData) -> (usize, usize) {
+    let pairs = |run: &RunData| -> std::collections::HashSet<(String, String)> {
+        run.od
+            .iter()
+            .map(|r| (r.origin.clone(), r.destination.clone()))
+            .collect()
+    };
+    let (b, a) = (pairs(before), pairs(after));
+    (b.intersection(&a).count(), b.union(&a).count())
+}
+
 /// Compares `before` with `after`: paired when [`unpaired_reason`] finds nothing, else unpaired.
 pub fn compare(before: &RunData, after: &RunData) -> Comparison {
     let is_paired = unpaired_reason(before, after).is_none();
@@ -627,6 +651,45 @@ pub fn compare(before: &RunData, after: &RunData) -> Comparison {
             .map(|(m, s)| (*s > 0.0).then(|| m / s))
             .collect::<Vec<_>>()
     };
+    // The same trips before and after: per draw, chosen-mode minutes of the pairs picked,
+    // weighted by their commuters averaged over both runs and all draws.
+    let draws_n = before.draws_count().min(after.draws_count()) as usize;
+    let fixed_weight = |pick: &dyn Fn(&str) -> bool| {
+        let (mut sum_b, mut sum_a, mut weight) =
+            (vec![0.0; draws_n], vec![0.0; draws_n], vec![0.0; draws_n]);
+        // In the pairs' fixed order: float sums must not depend on hash order.
+        for pair in &pairs {
+            if !pick(pair.0) {
+                continue;
+            }
+            let (Some(rb), Some(ra)) = (draws_b.get(pair), draws_a.get(pair)) else {
+                continue;
+            };
+            let commuters = |rows: &[&DrawRow]| {
+                rows.iter().map(|r| r.by.iter().sum::<f64>()).sum::<f64>()
+                    / rows.len().max(1) as f64
+            };
+            let w = (commuters(rb) + commuters(ra)) / 2.0;
+            if w <= 0.0 {
+                continue;
+            }
+            for (b, a) in rb.iter().zip(ra.iter()).take(draws_n) {
+                if let (Some(tb), Some(ta)) = (b.mean_min, a.mean_min) {
+                    let i = b.draw as usize;
+                    sum_b[i] += w * tb;
+                    sum_a[i] += w * ta;
+                    weight[i] += w;
+                }
+            }
+        }
+        let per_draw = |sums: &[f64]| {
+            sums.iter()
+                .zip(&weight)
+                .map(|(s, w)| (*w > 0.0).then(|| s / w))
+                .collect::<Vec<_>>()
+        };
+        change(&per_draw(&sum_b), &per_draw(&sum_a))
+    };
     let zones_b: HashMap<&str, &ZoneRow> =
         before.zones.iter().map(|z| (z.zone.as_str(), z)).collect();
     let mut zone_ids: Vec<&str> = after.zones.iter().map(|z| z.zone.as_str()).collect();
@@ -657,6 +720,7 @@ pub fn compare(before: &RunData, after: &RunData) -> Comparison {
                     &mean_of(&totals(before, &from)),
                     &mean_of(&totals(after, &from)),
                 ),
+                time_change: fixed_weight(&|o| o == id),
                 p50_min: [before, after].map(|run| {
                     run.zone_distributions
                         .get(id)
@@ -691,8 +755,8 @@ pub fn compare(before: &RunData, after: &RunData) -> Comparison {
     // Rule of a half, per draw, over the pairs both runs have.
     let draws = before.draws_count().min(after.draws_count()) as usize;
     let mut saved = vec![0.0; draws];
-    for (pair, rb) in &draws_b {
-        let Some(ra) = draws_a.get(pair) else {
+    for pair in &pairs {
+        let (Some(rb), Some(ra)) = (draws_b.get(pair), draws_a.get(pair)) else {
             continue;
         };
         for (b, a) in rb.iter().zip(ra.iter()).take(draws) {
@@ -726,6 +790,7 @@ pub fn compare(before: &RunData, after: &RunData) -> Comparison {
     let region = RegionChange {
         commuters: [demand(before, "commuters"), demand(after, "commuters")],
         mean_commute: change(&mean_of(&region_b), &mean_of(&region_a)),
+        time_change: fixed_weight(&|_| true),
         p50_min: [before, after].map(|run| histogram_percentile(&run.distribution, 50.0)),
         p95_min: [before, after].map(|run| histogram_percentile(&run.distribution, 95.0)),
         commuter_hours,

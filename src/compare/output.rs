@@ -102,6 +102,11 @@ pub fn zones_csv(c: &Comparison) -> Vec<u8> {
         "delta_mean_commute_min",
         "delta_mean_ci_low_min",
         "delta_mean_ci_high_min",
+        "before_same_trips_min",
+        "after_same_trips_min",
+        "delta_same_trips_min",
+        "delta_same_trips_ci_low_min",
+        "delta_same_trips_ci_high_min",
         "before_p50_min",
         "after_p50_min",
         "delta_p50_min",
@@ -130,6 +135,7 @@ pub fn zones_csv(c: &Comparison) -> Vec<u8> {
             cell(Some(z.commuters[1]), 1),
         ];
         row.extend(delta_cells(z.mean_commute));
+        row.extend(delta_cells(z.time_change));
         for q in [z.p50_min, z.p95_min] {
             row.extend([cell(q[0], 0), cell(q[1], 0), cell(diff(q), 0)]);
         }
@@ -219,6 +225,7 @@ pub fn zones_geojson(c: &Comparison, before: &RunData, after: &RunData) -> Vec<u
                     "delta_mean_commute_min": d.map(|d| d.delta),
                     "delta_mean_ci_low_min": d.map(|d| d.ci_low),
                     "delta_mean_ci_high_min": d.map(|d| d.ci_high),
+                    "delta_same_trips_min": z.time_change.map(|d| d.delta),
                     "before_car_share": z.shares[0][0], "after_car_share": z.shares[1][0],
                     "before_jobs_within_60min_p50": z.jobs_within_60min_p50[0],
                     "after_jobs_within_60min_p50": z.jobs_within_60min_p50[1],

@@ -564,14 +564,11 @@ fn policy_value(x: Option<f64>, percent: bool, decimals: usize, sign: bool) -> S
         None => "–".into(),
         Some(x) if percent => {
             let v = x * 100.0;
-            format!(
-                "{} %",
-                if sign {
-                    signed(v, decimals)
-                } else {
-                    num(v, decimals)
-                }
-            )
+            if sign {
+                format!("{} pp", signed(v, decimals))
+            } else {
+                format!("{} %", num(v, decimals))
+            }
         }
         Some(x) if sign => {
             let s = int(x);
@@ -632,19 +629,21 @@ pub fn compare_html(c: &Comparison, before: &RunData, after: &RunData) -> String
         modifications(&c.after.modifications)
     );
     let r = &c.region;
-    let mean = r.mean_commute;
+    let same = r.time_change;
     b.push_str("<h2>Headline</h2><div class=cards>");
     b.push_str(&card(
-        &mean.map_or("–".into(), |d| format!("{} min", signed(d.delta, 2))),
+        &same.map_or("–".into(), |d| format!("{} min", signed(d.delta, 2))),
         &format!(
-            "mean commute between zones ({} → {} min){}",
-            mean.map_or("–".into(), |d| num(d.before, 1)),
-            mean.map_or("–".into(), |d| num(d.after, 1)),
-            mean.map_or(String::new(), |d| format!(
+            "travel time of the same trips ({} → {} min){}; the mean commute, with commuters choosing other jobs, goes {} → {} min",
+            same.map_or("–".into(), |d| num(d.before, 1)),
+            same.map_or("–".into(), |d| num(d.after, 1)),
+            same.map_or(String::new(), |d| format!(
                 ", 95% CI [{}, {}]",
                 signed(d.ci_low, 2),
                 signed(d.ci_high, 2)
-            ))
+            )),
+            r.mean_commute.map_or("–".into(), |d| num(d.before, 1)),
+            r.mean_commute.map_or("–".into(), |d| num(d.after, 1))
         ),
     ));
     b.push_str(&card(
@@ -723,12 +722,12 @@ pub fn compare_html(c: &Comparison, before: &RunData, after: &RunData) -> String
     let deltas: HashMap<&str, Option<Delta>> = c
         .zones
         .iter()
-        .map(|z| (z.zone.as_str(), z.mean_commute))
+        .map(|z| (z.zone.as_str(), z.time_change))
         .collect();
     let limit = c
         .zones
         .iter()
-        .filter_map(|z| z.mean_commute.map(|d| d.delta.abs()))
+        .filter_map(|z| z.time_change.map(|d| d.delta.abs()))
         .fold(0.0, f64::max)
         .max(1.0);
     let zones: Vec<(Value, ZoneMark)> = after.zones_geojson["features"]
@@ -739,7 +738,9 @@ pub fn compare_html(c: &Comparison, before: &RunData, after: &RunData) -> String
             let p = &f["properties"];
             let id = p["zone"].as_str().unwrap_or_default();
             let d = deltas.get(id).copied().flatten();
-            let delta = d.map_or(0.0, |d| d.delta);
+            // Changes that round to zero are drawn as none.
+            let delta = d.map_or(0.0, |d| d.delta).clamp(-1e9, 1e9);
+            let delta = if delta.abs() < 0.005 { 0.0 } else { delta };
             (
                 f["geometry"].clone(),
                 ZoneMark {
@@ -748,7 +749,7 @@ pub fn compare_html(c: &Comparison, before: &RunData, after: &RunData) -> String
                     name: p["name"].as_str().unwrap_or(id).to_owned(),
                     color: diverging(delta, limit),
                     label: format!(
-                        "mean commute change {} min",
+                        "travel time of its trips {} min",
                         d.map_or("–".into(), |d| signed(d.delta, 2))
                     ),
                 },
@@ -758,7 +759,7 @@ pub fn compare_html(c: &Comparison, before: &RunData, after: &RunData) -> String
     let legend = format!(
         "{}<g transform=\"translate(0 120)\">{}</g>",
         scale_legend(
-            "change of mean commute, min",
+            "travel time change, same trips, min",
             &[
                 (
                     diverging(-limit, limit),
@@ -792,7 +793,7 @@ pub fn compare_html(c: &Comparison, before: &RunData, after: &RunData) -> String
         .collect();
     let _ = write!(
         b,
-        "<section><h2>Map: who gains</h2>{}<p class=note>Zones (circle area ~ residents) coloured by the change of the mean commute of their commuters to other zones; red lines are what the scenario added or changed, dashed what it removed. Hover a zone or line for its name and figure.</p>",
+        "<section><h2>Map: who gains</h2>{}<p class=note>Zones (circle area ~ residents) coloured by the change of travel time of their commuters' trips (each zone pair weighted by its commuters averaged over both runs); red lines are what the scenario added or changed, dashed what it removed. Hover a zone or line for its name and figure.</p>",
         map_svg(&features, &zones, &legend, None)
     );
     if let Some(window) = detail_window(&features, &zone_deltas, 0.6) {
@@ -823,7 +824,7 @@ pub fn compare_html(c: &Comparison, before: &RunData, after: &RunData) -> String
             .total_cmp(&change(a).abs())
             .then(a.line.cmp(&b.line))
     });
-    b.push_str("<section><h2>Line ridership</h2><table><tr><th class=l>line</th><th class=l>mode</th><th>boardings before</th><th>after</th><th>change</th><th>load factor after</th><th>denied after</th></tr>");
+    b.push_str("<section><h2>Line ridership</h2><table><tr><th class=l>line</th><th class=l>mode</th><th>boardings before</th><th>after</th><th>change</th><th>peak load ÷ vehicle places, after</th><th>denied after</th></tr>");
     for l in lines.iter().take(15) {
         let opt = |x: Option<f64>| x.map_or("–".into(), int);
         let _ = write!(
@@ -846,10 +847,11 @@ pub fn compare_html(c: &Comparison, before: &RunData, after: &RunData) -> String
             opt(l.denied_boardings[1])
         );
     }
-    b.push_str("</table><p class=note>Per morning, the 15 largest changes; all lines in lines.csv. Loads are the modelled commuters between zones, assigned all-or-nothing from zone centres.</p></section>");
-    b.push_str("<section><h2>Zones</h2><table><tr><th class=l>zone</th><th>residents</th><th>commuters after</th><th>mean commute before</th><th>after</th><th>change, min [95% CI]</th><th>car share before → after</th></tr>");
+    b.push_str("</table><p class=note>Per morning, the 15 largest changes; all lines in lines.csv. Loads are the modelled commuters between zones, assigned all-or-nothing from zone centres; places are enforced only on custom buses (reserved seats), so elsewhere the ratio shows where demand concentrates, not crowding.</p></section>");
+    b.push_str("<section><h2>Zones</h2><table><tr><th class=l>zone</th><th>residents</th><th>commuters after</th><th>travel time, same trips, before</th><th>after</th><th>change, min [95% CI]</th><th>mean commute before → after</th><th>median before → after</th><th>car share before → after</th></tr>");
     for z in &c.zones {
-        let d = z.mean_commute;
+        let d = z.time_change;
+        let mean = z.mean_commute;
         let class = match d {
             Some(d) if d.delta < 0.0 => "good",
             Some(d) if d.delta > 0.0 => "bad",
@@ -857,13 +859,16 @@ pub fn compare_html(c: &Comparison, before: &RunData, after: &RunData) -> String
         };
         let _ = write!(
             b,
-            "<tr><td class=l>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{class}\">{}</td><td>{} % → {} %</td></tr>",
+            "<tr><td class=l>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{class}\">{}</td><td>{} → {}</td><td>{}</td><td>{} % → {} %</td></tr>",
             esc(&z.name),
             int(z.residents),
             int(z.commuters[1]),
             d.map_or("–".into(), |d| num(d.before, 1)),
             d.map_or("–".into(), |d| num(d.after, 1)),
             delta_text(d, 2),
+            mean.map_or("–".into(), |d| num(d.before, 1)),
+            mean.map_or("–".into(), |d| num(d.after, 1)),
+            minutes_pair(z.p50_min),
             num(z.shares[0][0] * 100.0, 1),
             num(z.shares[1][0] * 100.0, 1)
         );

@@ -164,6 +164,10 @@ pub fn parse_run(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<RunData> {
         }
         (all, zones)
     });
+    if let (Some(draws), Some(od)) = (&draws, &od) {
+        let n = summary["monte_carlo"]["draws"].as_u64().unwrap_or(0);
+        check_draws(&dir.join("draws.csv"), draws, od, n, &mut problems);
+    }
     let zones_geojson = json("zones.geojson")?;
     let network_geojson = json("network.geojson")?;
     match (od, draws, zones, lines, distribution) {
@@ -302,5 +306,59 @@ impl Row<'_> {
                 None
             }
         }
+    }
+}
+
+/// Every pair of `od.csv` has draws `0..n` in `draws.csv`, each once (rows in file order: row
+/// `i` is on line `i + 2`).
+fn check_draws(path: &Path, draws: &[DrawRow], od: &[OdRow], n: u64, problems: &mut Vec<Problem>) {
+    let before = problems.len();
+    let mut seen: HashMap<(&str, &str), Vec<bool>> = HashMap::new();
+    for (i, row) in draws.iter().enumerate() {
+        if problems.len() - before >= 20 {
+            return;
+        }
+        let line = i as u64 + 2;
+        if u64::from(row.draw) >= n {
+            problems.push(Problem::at(
+                path,
+                line,
+                Some("draw"),
+                format!(
+                    "draw {} is not below the {n} draws of summary.json",
+                    row.draw
+                ),
+            ));
+            continue;
+        }
+        let marks = seen
+            .entry((&row.origin, &row.destination))
+            .or_insert_with(|| vec![false; n as usize]);
+        if std::mem::replace(&mut marks[row.draw as usize], true) {
+            problems.push(Problem::at(
+                path,
+                line,
+                Some("draw"),
+                format!(
+                    "{} -> {} draw {} again",
+                    row.origin, row.destination, row.draw
+                ),
+            ));
+        }
+    }
+    let mut missing: Vec<(&str, &str)> = od
+        .iter()
+        .map(|r| (r.origin.as_str(), r.destination.as_str()))
+        .filter(|pair| seen.get(pair).is_none_or(|m| m.iter().any(|x| !x)))
+        .collect();
+    missing.dedup();
+    if let Some((o, d)) = missing.first() {
+        problems.push(Problem::file(
+            path,
+            format!(
+                "incomplete: {o} -> {d} and {} more pairs of od.csv lack some of the {n} draws",
+                missing.len() - 1
+            ),
+        ));
     }
 }
