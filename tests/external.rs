@@ -170,3 +170,73 @@ fn rail_stations_from_the_station_list_are_where_it_puts_them() {
     }
     assert!(exact >= 20, "only {exact} stations claim list positions");
 }
+
+#[test]
+fn rome99_distances_match_the_dimacs_reference() {
+    // 9th DIMACS challenge, Rome 1999: from node 1, all 3,353 nodes are reachable and node 1000
+    // is 33,725 m away.
+    let g = commute::io::load_road_graph(&data().join("roads/rome99.gr")).unwrap();
+    assert_eq!((g.node_count(), g.arc_count()), (3353, 8870));
+    let mut ws = commute::routing::RadixWorkspace::default();
+    let s = g.internal[g.position_of("1").unwrap()];
+    commute::routing::shortest_from(&g.csr, s, &mut ws);
+    assert_eq!(ws.reached(), 3353);
+    let t = g.internal[g.position_of("1000").unwrap()];
+    assert_eq!(ws.distance(t), Some(33_725));
+    // The same through the CLI.
+    let out = Command::new(env!("CARGO_BIN_EXE_commute"))
+        .args(["sp"])
+        .arg(data().join("roads/rome99.gr"))
+        .args(["--source", "1", "--target", "1000"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "node,distance\n1000,33725\n"
+    );
+}
+
+#[test]
+fn osm_road_graphs_agree_with_petgraph() {
+    // An independent implementation on the input's own numbering (parallel and zero-weight arcs
+    // included), from a few sources.
+    for name in ["bremen_time.gr", "south_seattle_car.gr"] {
+        let g = commute::io::load_road_graph(&data().join("roads").join(name)).unwrap();
+        let n = g.node_count();
+        let mut pg = petgraph::graph::DiGraph::<(), u32>::new();
+        for _ in 0..n {
+            pg.add_node(());
+        }
+        for u in 0..n as u32 {
+            for e in g.csr.edges_of(u) {
+                let (a, b) = (g.position[u as usize], g.position[g.csr.head(e) as usize]);
+                pg.add_edge(a.into(), b.into(), g.csr.weight(e));
+            }
+        }
+        let mut ws = commute::routing::RadixWorkspace::default();
+        for source in [0, n / 3, n / 2, n - 1] {
+            commute::routing::shortest_from(&g.csr, g.internal[source], &mut ws);
+            let theirs =
+                petgraph::algo::dijkstra(&pg, petgraph::graph::NodeIndex::new(source), None, |e| {
+                    *e.weight()
+                });
+            for p in 0..n {
+                let want = theirs.get(&petgraph::graph::NodeIndex::new(p)).copied();
+                assert_eq!(ws.distance(g.internal[p]), want, "{name}: {source} -> {p}");
+            }
+        }
+    }
+}
+
+#[test]
+fn tntp_networks_load_with_their_link_counts() {
+    for (name, nodes, links) in [
+        ("SiouxFalls_net.tntp", 24, 76),
+        ("Anaheim_net.tntp", 416, 914),
+        ("ChicagoSketch_net.tntp", 933, 2950),
+    ] {
+        let g = commute::io::load_road_graph(&data().join("tntp").join(name)).unwrap();
+        assert_eq!((g.node_count(), g.arc_count()), (nodes, links), "{name}");
+    }
+}
