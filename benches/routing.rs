@@ -9,8 +9,8 @@ mod common;
 
 use commute::io::load_scenario;
 use commute::routing::{
-    Csr, Engine, RaptorWorkspace, Timetable, Workspace, earliest_arrivals, earliest_arrivals_range,
-    one_to_all, skim_all,
+    Csr, Engine, NodeNames, RadixWorkspace, RaptorWorkspace, RoadGraph, Timetable, Workspace,
+    earliest_arrivals, earliest_arrivals_range, one_to_all, shortest_from, skim_all,
 };
 use criterion::{Criterion, criterion_group, criterion_main};
 use petgraph::graph::NodeIndex;
@@ -116,5 +116,91 @@ fn raptor_jjj(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, one_to_all_grid, skim_demo, raptor_jjj);
+/// Nodes of the large synthetic graph (`COMMUTE_BENCH_NODES` overrides: 1,000,000 by default).
+fn large_nodes() -> usize {
+    std::env::var("COMMUTE_BENCH_NODES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000)
+}
+
+/// The synthetic grid with its node ids shuffled (a seeded permutation), renumbered on loading.
+fn shuffled(graph: &RoadGraph, seed: u64) -> RoadGraph {
+    use rand::SeedableRng;
+    use rand::seq::SliceRandom;
+    let n = graph.node_count();
+    let mut perm: Vec<u32> = (0..n as u32).collect();
+    perm.shuffle(&mut rand_chacha::ChaCha8Rng::seed_from_u64(seed));
+    let mut arcs = Vec::with_capacity(graph.arc_count());
+    for u in 0..n as u32 {
+        for e in graph.csr.edges_of(u) {
+            arcs.push((
+                perm[u as usize],
+                perm[graph.csr.head(e) as usize],
+                graph.csr.weight(e),
+            ));
+        }
+    }
+    RoadGraph::new(n, &arcs, NodeNames::Numbered { offset: 0 }, "ds", 10.0)
+}
+
+/// One-to-all on a million-node road-like grid: ours (radix heap, renumbered CSR), the same
+/// graph given with shuffled ids, and petgraph's Dijkstra on the input numbering.
+fn one_to_all_large(c: &mut Criterion) {
+    let graph = RoadGraph::synthetic_grid(large_nodes(), 10, 1);
+    let n = graph.node_count();
+    let mixed = shuffled(&graph, 2);
+    let mut pg = petgraph::graph::DiGraph::<(), u32>::with_capacity(n, graph.arc_count());
+    for _ in 0..n {
+        pg.add_node(());
+    }
+    for u in 0..n as u32 {
+        for e in graph.csr.edges_of(u) {
+            let (a, b) = (
+                graph.position[u as usize],
+                graph.position[graph.csr.head(e) as usize],
+            );
+            pg.add_edge(a.into(), b.into(), graph.csr.weight(e));
+        }
+    }
+    let sources: Vec<usize> = (0..8).map(|i| (i * 7919 * 131) % n).collect();
+    let mut group = c.benchmark_group(format!("one_to_all_synthetic_{}k", n / 1000));
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5));
+    for (name, g) in [
+        ("commute_radix", &graph),
+        ("commute_radix_shuffled_ids", &mixed),
+    ] {
+        group.bench_function(name, |b| {
+            let mut ws = RadixWorkspace::default();
+            let mut i = 0;
+            b.iter(|| {
+                let s = sources[i % sources.len()];
+                i += 1;
+                shortest_from(&g.csr, g.internal[s], &mut ws);
+                black_box(ws.reached())
+            });
+        });
+    }
+    group.bench_function("petgraph_dijkstra", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            let s = sources[i % sources.len()];
+            i += 1;
+            let scores = petgraph::algo::dijkstra(&pg, NodeIndex::new(s), None, |e| *e.weight());
+            black_box(scores.len())
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    one_to_all_grid,
+    skim_demo,
+    raptor_jjj,
+    one_to_all_large
+);
 criterion_main!(benches);
