@@ -6,8 +6,8 @@
 pub struct Csr {
     offsets: Vec<u32>,
     tails: Vec<u32>,
-    heads: Vec<u32>,
-    weights: Vec<u32>,
+    /// `(head, weight)` of each edge, side by side: a relaxation reads one cache line.
+    arcs: Vec<(u32, u32)>,
 }
 
 impl Csr {
@@ -37,14 +37,15 @@ impl Csr {
             *slot += 1;
         }
         let tails = order.iter().map(|&i| edges[i as usize].0).collect();
-        let heads = order.iter().map(|&i| edges[i as usize].1).collect();
-        let weights = order.iter().map(|&i| edges[i as usize].2).collect();
+        let arcs = order
+            .iter()
+            .map(|&i| (edges[i as usize].1, edges[i as usize].2))
+            .collect();
         (
             Csr {
                 offsets,
                 tails,
-                heads,
-                weights,
+                arcs,
             },
             order,
         )
@@ -53,7 +54,12 @@ impl Csr {
     /// The same graph with edge `e` weighing `weight(e)`.
     pub fn reweighted(&self, weight: impl Fn(usize) -> u32) -> Csr {
         Csr {
-            weights: (0..self.heads.len()).map(weight).collect(),
+            arcs: self
+                .arcs
+                .iter()
+                .enumerate()
+                .map(|(e, &(head, _))| (head, weight(e)))
+                .collect(),
             ..self.clone()
         }
     }
@@ -65,7 +71,7 @@ impl Csr {
 
     /// Number of edges.
     pub fn edge_count(&self) -> usize {
-        self.heads.len()
+        self.arcs.len()
     }
 
     /// The range of edge indices leaving `node`.
@@ -77,7 +83,7 @@ impl Csr {
     /// The head of edge `e`.
     #[inline]
     pub fn head(&self, e: usize) -> u32 {
-        self.heads[e]
+        self.arcs[e].0
     }
 
     /// The tail of edge `e`.
@@ -89,6 +95,12 @@ impl Csr {
     /// The weight of edge `e`.
     #[inline]
     pub fn weight(&self, e: usize) -> u32 {
-        self.weights[e]
+        self.arcs[e].1
+    }
+
+    /// The `(head, weight)` of the edges leaving `node`, in edge order.
+    #[inline]
+    pub fn arcs_of(&self, node: u32) -> &[(u32, u32)] {
+        &self.arcs[self.offsets[node as usize] as usize..self.offsets[node as usize + 1] as usize]
     }
 }

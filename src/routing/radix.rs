@@ -118,9 +118,8 @@ pub fn shortest_from(graph: &Csr, source: u32, ws: &mut RadixWorkspace) {
         if d > ws.dist[u as usize] {
             continue;
         }
-        for e in graph.edges_of(u) {
-            let v = graph.head(e);
-            let nd = d.saturating_add(graph.weight(e)).min(UNREACHED - 1);
+        for &(v, w) in graph.arcs_of(u) {
+            let nd = d.saturating_add(w).min(UNREACHED - 1);
             let dv = &mut ws.dist[v as usize];
             if nd < *dv {
                 if *dv == UNREACHED {

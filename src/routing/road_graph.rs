@@ -134,8 +134,10 @@ impl RoadGraph {
     }
 }
 
-/// Input positions in breadth-first order over the arcs taken both ways, from position 0, then
-/// from each position not yet reached.
+/// Input positions in breadth-first order over the arcs taken both ways, each connected part
+/// from a pseudo-peripheral node (the last reached by a first search from its lowest position):
+/// an edge of the graph, so the search fronts, and the distance between neighbours' numbers,
+/// stay narrow whatever order the input came in.
 fn bfs_order(nodes: usize, arcs: &[(u32, u32, u32)]) -> Vec<u32> {
     let mut undirected: Vec<(u32, u32, u32)> = Vec::with_capacity(2 * arcs.len());
     for &(u, v, _) in arcs {
@@ -143,25 +145,33 @@ fn bfs_order(nodes: usize, arcs: &[(u32, u32, u32)]) -> Vec<u32> {
         undirected.push((v, u, 0));
     }
     let (adj, _) = Csr::build(nodes, &undirected);
-    let mut seen = vec![false; nodes];
-    let mut order = Vec::with_capacity(nodes);
-    let mut queue = VecDeque::new();
-    for start in 0..nodes {
-        if seen[start] {
-            continue;
-        }
-        seen[start] = true;
-        queue.push_back(start as u32);
+    // Breadth-first from `start` over unmarked nodes, marking them `mark`; appends to `order`.
+    let search = |start: u32, mark: u8, marks: &mut [u8], order: &mut Vec<u32>| {
+        let mut queue = VecDeque::new();
+        marks[start as usize] = mark;
+        queue.push_back(start);
         while let Some(u) = queue.pop_front() {
             order.push(u);
             for e in adj.edges_of(u) {
                 let v = adj.head(e);
-                if !seen[v as usize] {
-                    seen[v as usize] = true;
+                if marks[v as usize] < mark {
+                    marks[v as usize] = mark;
                     queue.push_back(v);
                 }
             }
         }
+    };
+    let mut marks = vec![0u8; nodes];
+    let mut order = Vec::with_capacity(nodes);
+    let mut probe = Vec::new();
+    for start in 0..nodes as u32 {
+        if marks[start as usize] != 0 {
+            continue;
+        }
+        probe.clear();
+        search(start, 1, &mut marks, &mut probe);
+        let far = *probe.last().unwrap_or(&start);
+        search(far, 2, &mut marks, &mut order);
     }
     order
 }
