@@ -1,7 +1,8 @@
 //! Routing benchmarks: one-to-all Dijkstra on a ~100k-node road-like grid (ours with a reused
-//! workspace vs petgraph), all-zones skims on the demo scenario, and timetable routing on the
+//! workspace vs petgraph), all-zones skims on the demo scenario, timetable routing on the
 //! regional network (one RAPTOR search; a 2-hour window of departures every minute as range
-//! RAPTOR vs one search per departure).
+//! RAPTOR vs one search per departure), one-to-all on a million-node synthetic grid (radix heap,
+//! shuffled ids, petgraph), and contraction hierarchies beside fast_paths.
 //!
 //! Run with `cargo bench --bench routing`. Measurement times are short on purpose.
 
@@ -9,8 +10,9 @@ mod common;
 
 use commute::io::load_scenario;
 use commute::routing::{
-    Csr, Engine, NodeNames, RadixWorkspace, RaptorWorkspace, RoadGraph, Timetable, Workspace,
-    earliest_arrivals, earliest_arrivals_range, one_to_all, shortest_from, skim_all,
+    ChWorkspace, ContractionHierarchy, Csr, Engine, NodeNames, PhastWorkspace, RadixWorkspace,
+    RaptorWorkspace, RoadGraph, Timetable, Workspace, earliest_arrivals, earliest_arrivals_range,
+    one_to_all, shortest_from, skim_all,
 };
 use criterion::{Criterion, criterion_group, criterion_main};
 use petgraph::graph::NodeIndex;
@@ -196,11 +198,119 @@ fn one_to_all_large(c: &mut Criterion) {
     group.finish();
 }
 
+/// Nodes of the contraction-hierarchy benchmark graph (`COMMUTE_BENCH_CH_NODES`, default
+/// 100,000: preparing a million-node graph takes about a minute for each engine; `commute bench
+/// --synthetic 1000000 --peers` measures that size).
+fn ch_nodes() -> usize {
+    std::env::var("COMMUTE_BENCH_CH_NODES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000)
+}
+
+/// Contraction hierarchies beside fast_paths on the same synthetic grid: point-to-point
+/// queries, PHAST one-to-all against our Dijkstra, and a 100 x 100 matrix against 10,000
+/// fast_paths queries. Preparation is timed once, outside criterion (it is printed).
+fn ch_synthetic(c: &mut Criterion) {
+    let graph = RoadGraph::synthetic_grid(ch_nodes(), 10, 3);
+    let n = graph.node_count();
+    let t = std::time::Instant::now();
+    let ch = ContractionHierarchy::build(&graph.csr);
+    let ours_s = t.elapsed().as_secs_f64();
+    let mut input = fast_paths::InputGraph::new();
+    for u in 0..n as u32 {
+        for e in graph.csr.edges_of(u) {
+            input.add_edge(
+                u as usize,
+                graph.csr.head(e) as usize,
+                graph.csr.weight(e) as usize,
+            );
+        }
+    }
+    input.freeze();
+    let t = std::time::Instant::now();
+    let fast = fast_paths::prepare(&input);
+    let theirs_s = t.elapsed().as_secs_f64();
+    println!("preparation on {n} nodes: ours {ours_s:.2} s, fast_paths {theirs_s:.2} s");
+    let pairs: Vec<(u32, u32)> = (0..1000u64)
+        .map(|i| {
+            (
+                (i * 7919 % n as u64) as u32,
+                (i * 104_729 % n as u64) as u32,
+            )
+        })
+        .collect();
+    let mut group = c.benchmark_group(format!("ch_synthetic_{}k", n / 1000));
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    group.bench_function("commute_ch_query", |b| {
+        let mut ws = ChWorkspace::new(n);
+        let mut i = 0;
+        b.iter(|| {
+            let (s, t) = pairs[i % pairs.len()];
+            i += 1;
+            black_box(ch.query(&mut ws, s, t))
+        });
+    });
+    group.bench_function("fast_paths_query", |b| {
+        let mut calc = fast_paths::create_calculator(&fast);
+        let mut i = 0;
+        b.iter(|| {
+            let (s, t) = pairs[i % pairs.len()];
+            i += 1;
+            black_box(
+                calc.calc_path(&fast, s as usize, t as usize)
+                    .map(|p| p.get_weight()),
+            )
+        });
+    });
+    group.bench_function("commute_phast_one_to_all", |b| {
+        let mut ws = PhastWorkspace::default();
+        let mut i = 0;
+        b.iter(|| {
+            i += 1;
+            black_box(ch.one_to_all(&mut ws, pairs[i % pairs.len()].0)[0])
+        });
+    });
+    group.bench_function("commute_dijkstra_one_to_all", |b| {
+        let mut ws = RadixWorkspace::default();
+        let mut i = 0;
+        b.iter(|| {
+            i += 1;
+            shortest_from(&graph.csr, pairs[i % pairs.len()].0, &mut ws);
+            black_box(ws.reached())
+        });
+    });
+    let sources: Vec<u32> = pairs.iter().take(100).map(|p| p.0).collect();
+    let targets: Vec<u32> = pairs.iter().skip(100).take(100).map(|p| p.1).collect();
+    group.bench_function("commute_matrix_100x100", |b| {
+        b.iter(|| black_box(ch.matrix(&sources, &targets).len()));
+    });
+    group.bench_function("fast_paths_10000_queries", |b| {
+        let mut calc = fast_paths::create_calculator(&fast);
+        b.iter(|| {
+            let mut total = 0usize;
+            for &s in &sources {
+                for &t in &targets {
+                    total += calc
+                        .calc_path(&fast, s as usize, t as usize)
+                        .map_or(0, |p| p.get_weight());
+                }
+            }
+            black_box(total)
+        });
+    });
+    group.finish();
+}
+
 criterion_group!(
     benches,
     one_to_all_grid,
     skim_demo,
     raptor_jjj,
-    one_to_all_large
+    one_to_all_large,
+    ch_synthetic
 );
 criterion_main!(benches);

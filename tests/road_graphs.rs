@@ -27,6 +27,14 @@ fn sp_prints_every_node_with_input_ids_and_empty_unreachable_distances() {
         "3",
     ]);
     assert_eq!(one, "node,distance\n3,11\n");
+    // The hierarchy gives the same answers.
+    let path_text = path.to_str().unwrap();
+    let ch = commute_ok(&["sp", path_text, "--source", "1", "--engine", "ch"]);
+    assert_eq!(ch, out);
+    let ch_one = commute_ok(&[
+        "sp", path_text, "--source", "1", "--target", "3", "--engine", "ch",
+    ]);
+    assert_eq!(ch_one, one);
     // Unknown node and malformed file: exit 2 with the place named.
     let run = |args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_commute"))
@@ -100,7 +108,19 @@ fn bench_cross_checks_the_peers_and_reports_json() {
         .iter()
         .map(|e| e["engine"].as_str().unwrap())
         .collect();
-    assert_eq!(engines, ["dijkstra", "petgraph", "fast_paths"]);
+    assert_eq!(
+        engines,
+        [
+            "dijkstra",
+            "ch",
+            "ch-phast",
+            "ch-matrix",
+            "petgraph",
+            "fast_paths"
+        ]
+    );
+    let ratios = report["ratios"].as_array().unwrap();
+    assert_eq!(ratios.len(), 6, "{ratios:?}");
     for e in report["engines"].as_array().unwrap() {
         assert!(e["p50_ms"].as_f64().unwrap() > 0.0, "{e}");
     }

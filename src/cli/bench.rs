@@ -4,7 +4,9 @@
 
 use anyhow::Context;
 use commute::io::load_road_graph;
-use commute::routing::{RadixWorkspace, RoadGraph, shortest_from};
+use commute::routing::{
+    ChWorkspace, ContractionHierarchy, PhastWorkspace, RadixWorkspace, RoadGraph, shortest_from,
+};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
@@ -41,6 +43,9 @@ pub struct Args {
     /// Print the results as JSON.
     #[arg(long)]
     json: bool,
+    /// Sources and targets of the many-to-many matrix (at most the graph's nodes).
+    #[arg(long, default_value_t = 1000)]
+    matrix: usize,
 }
 
 /// One engine's figures.
@@ -168,6 +173,70 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     ));
     engines.push(ours.clone());
 
+    // Contraction hierarchy: preparation, point-to-point, PHAST one-to-all, matrix.
+    let t = Instant::now();
+    let ch = ContractionHierarchy::build(&graph.csr);
+    let ch_prep_s = t.elapsed().as_secs_f64();
+    let mut cws = ChWorkspace::new(n);
+    let mut times = Vec::with_capacity(pairs.len());
+    let mut ws = RadixWorkspace::default();
+    for (i, &(s, d)) in pairs.iter().enumerate() {
+        let (s, d) = (graph.internal[s], graph.internal[d]);
+        let t = Instant::now();
+        let got = ch.query(&mut cws, s, d);
+        times.push(t.elapsed().as_secs_f64());
+        if i < 20 {
+            shortest_from(&graph.csr, s, &mut ws);
+            anyhow::ensure!(
+                got == ws.distance(d),
+                "the hierarchy disagrees with Dijkstra from {} to {}",
+                graph.id_of(graph.position[s as usize] as usize),
+                graph.id_of(graph.position[d as usize] as usize)
+            );
+        }
+    }
+    let ch_query = summarise("ch", "point-to-point", ch_prep_s, times);
+    let mut pws = PhastWorkspace::default();
+    let mut times = Vec::new();
+    for (i, &s) in sources.iter().enumerate() {
+        let t = Instant::now();
+        let dist = ch.one_to_all(&mut pws, graph.internal[s]);
+        times.push(t.elapsed().as_secs_f64());
+        if let Some(want) = reference.get(i) {
+            for (p, &expected) in want.iter().enumerate() {
+                let got = Some(dist[graph.internal[p] as usize]).filter(|&d| d != u32::MAX);
+                anyhow::ensure!(got == expected, "PHAST disagrees with Dijkstra");
+            }
+        }
+    }
+    let phast = summarise("ch-phast", "one-to-all", ch_prep_s, times);
+    ratios.push((
+        "one-to-all: our Dijkstra / PHAST (median)".to_owned(),
+        ours.p50_ms / phast.p50_ms,
+    ));
+    let size = args.matrix.clamp(1, n);
+    let mut rng = ChaCha8Rng::seed_from_u64(args.seed ^ 0x3a7);
+    let ends: Vec<u32> = (0..2 * size)
+        .map(|_| graph.internal[rng.random_range(0..n)])
+        .collect();
+    let t = Instant::now();
+    let table = ch.matrix(&ends[..size], &ends[size..]);
+    let matrix_s = t.elapsed().as_secs_f64();
+    shortest_from(&graph.csr, ends[0], &mut ws);
+    for (j, &d) in ends[size..].iter().enumerate() {
+        anyhow::ensure!(
+            table[j] == ws.distance(d),
+            "the matrix disagrees with Dijkstra"
+        );
+    }
+    let matrix = summarise(
+        "ch-matrix",
+        &format!("{size}x{size} matrix"),
+        ch_prep_s,
+        vec![matrix_s],
+    );
+    engines.extend([ch_query.clone(), phast, matrix]);
+
     if args.peers {
         // petgraph on the input's own numbering, as a user of petgraph would have it.
         let t = Instant::now();
@@ -264,7 +333,25 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 );
             }
         }
-        engines.push(summarise("fast_paths", "point-to-point", prep_s, times));
+        let theirs = summarise("fast_paths", "point-to-point", prep_s, times);
+        ratios.push((
+            "preparation: ours / fast_paths".to_owned(),
+            ch_prep_s / theirs.preparation_s,
+        ));
+        ratios.push((
+            "point-to-point query: ours / fast_paths (median)".to_owned(),
+            ch_query.p50_ms / theirs.p50_ms,
+        ));
+        // size^2 fast_paths queries, timed as the queries above (their mean) times the count.
+        let mean_s = 1.0 / theirs.throughput_per_s;
+        ratios.push((
+            format!(
+                "{size}x{size} matrix: {} fast_paths queries (estimated from their mean) / ours",
+                size * size
+            ),
+            mean_s * (size * size) as f64 / matrix_s,
+        ));
+        engines.push(theirs);
     }
     let report = Report {
         graph: name,

@@ -1,7 +1,9 @@
 //! `commute sp`: shortest distances on a road graph (DIMACS, TNTP or a network's roads).
 
 use commute::io::load_road_graph;
-use commute::routing::{RadixWorkspace, RoadGraph, shortest_from};
+use commute::routing::{
+    ChWorkspace, ContractionHierarchy, PhastWorkspace, RadixWorkspace, RoadGraph, shortest_from,
+};
 use std::path::PathBuf;
 
 /// Shortest distances from a source node on a road graph.
@@ -23,6 +25,17 @@ pub struct Args {
     /// Target node id: print only its distance.
     #[arg(long)]
     target: Option<String>,
+    /// Routing engine: `dijkstra` (radix heap), or `ch` (contraction hierarchy: prepared first,
+    /// then a bidirectional query, or PHAST for one-to-all). Both give the same distances.
+    #[arg(long, value_enum, default_value_t = Engine::Dijkstra)]
+    engine: Engine,
+}
+
+/// A routing engine of `commute sp`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Engine {
+    Dijkstra,
+    Ch,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -42,11 +55,33 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .as_deref()
         .map(|t| node(t, "--target"))
         .transpose()?;
-    let mut ws = RadixWorkspace::default();
-    shortest_from(&graph.csr, graph.internal[source], &mut ws);
-    let cell = |p: usize| {
-        ws.distance(graph.internal[p])
-            .map_or(String::new(), |d| distance_text(&graph, d))
+    // Distances by internal number.
+    let s = graph.internal[source];
+    let distances: Vec<u32> = match (args.engine, target) {
+        (Engine::Dijkstra, _) => {
+            let mut ws = RadixWorkspace::default();
+            shortest_from(&graph.csr, s, &mut ws);
+            (0..graph.node_count() as u32)
+                .map(|v| ws.distance(v).unwrap_or(u32::MAX))
+                .collect()
+        }
+        (Engine::Ch, Some(t)) => {
+            let ch = ContractionHierarchy::build(&graph.csr);
+            let mut ws = ChWorkspace::new(graph.node_count());
+            let mut d = vec![u32::MAX; graph.node_count()];
+            let t = graph.internal[t];
+            d[t as usize] = ch.query(&mut ws, s, t).unwrap_or(u32::MAX);
+            d
+        }
+        (Engine::Ch, None) => {
+            let ch = ContractionHierarchy::build(&graph.csr);
+            let mut ws = PhastWorkspace::default();
+            ch.one_to_all(&mut ws, s).to_vec()
+        }
+    };
+    let cell = |p: usize| match distances[graph.internal[p] as usize] {
+        u32::MAX => String::new(),
+        d => distance_text(&graph, d),
     };
     outln!("node,distance");
     match target {

@@ -2,6 +2,7 @@
 //! public transport (see the `graph` module for the graph model), with reusable per-thread workspaces and
 //! parallel all-zones skims.
 
+mod ch;
 mod csr;
 mod dijkstra;
 mod graph;
@@ -12,6 +13,7 @@ mod skim;
 mod timetable;
 mod trip;
 
+pub use ch::{ChWorkspace, ContractionHierarchy, PhastWorkspace};
 pub use csr::Csr;
 pub use dijkstra::{UNREACHED, Workspace, one_to_all};
 pub use graph::RoutingGraph;
