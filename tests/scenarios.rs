@@ -3,6 +3,8 @@
 
 mod common;
 
+use commute::scenario::Delay;
+
 use common::*;
 use commute::io::load_scenario;
 use commute::network::{LinkRef, Mode};
@@ -269,26 +271,30 @@ fn delays_and_road_variability_are_checked() {
     );
     let s = load(&ok);
     assert_eq!(
-        s.variability.delays_min[commute::network::Mode::Hsr.index()],
-        2.0
+        s.variability.delays[commute::network::Mode::Hsr.index()],
+        Delay::exponential(2.0)
     );
-    assert!(s.variability.line_delays_min.is_empty());
+    assert!(s.variability.line_delays.is_empty());
     // A line id sets that line's delay; classes their own link spread.
     let lines = demo_scenario(
         dir.path(),
         "lines",
-        "[delays]\nJX = 4\n\n[roads]\nlink_sd = 0.2\n[roads.class_sd]\nexpressway = 0.05\n",
+        "[delays]\nJX = 4\nhsr = { on_time = 0.9, late_mean_min = 8 }\n\n[roads]\nlink_sd = 0.2\n[roads.class_sd]\nexpressway = 0.05\n",
     );
     let t = load(&lines);
     let jx = t.network.line(t.network.line_id("JX").unwrap());
-    assert_eq!(t.variability.delay_min(jx), 4.0);
+    assert_eq!(t.variability.delay_of(jx), Delay::exponential(4.0));
+    let jj = t.network.line(t.network.line_id("JJ").unwrap());
+    let punctual = t.variability.delay_of(jj);
+    assert_eq!((punctual.on_time, punctual.late_mean_min), (0.9, 8.0));
+    assert!((punctual.mean_min() - 0.8).abs() < 1e-12);
     let l1 = t.network.line(t.network.line_id("L1").unwrap());
-    assert_eq!(t.variability.delay_min(l1), 0.5);
+    assert_eq!(t.variability.delay_of(l1), Delay::exponential(0.5));
     assert_eq!(t.variability.link_sd_of("expressway"), 0.05);
     assert_eq!(t.variability.link_sd_of("arterial"), 0.2);
     assert_eq!(
-        s.variability.delays_min[commute::network::Mode::Subway.index()],
-        0.5,
+        s.variability.delays[commute::network::Mode::Subway.index()],
+        Delay::exponential(0.5),
         "default kept"
     );
     assert_eq!(

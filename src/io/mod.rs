@@ -12,9 +12,9 @@ mod table;
 pub use graph_files::{load_road_graph, network_roads};
 pub use network_files::{NETWORK_FORMAT_VERSION, load_network};
 pub use scenario_file::{
-    AccessSpec, ChoiceSpec, DemandSpec, HeadwaySpec, LinkSpec, LoadedScenario, ModificationSpec,
-    NodeSpec, SCENARIO_FORMAT_VERSION, ScenarioChain, ScenarioFile, StopSpec, TransferSpec,
-    WindowSpec, ZoneAccessSpec, load_scenario_chain,
+    AccessSpec, ChoiceSpec, DelaySpec, DelayTable, DemandSpec, HeadwaySpec, LinkSpec,
+    LoadedScenario, ModificationSpec, NodeSpec, SCENARIO_FORMAT_VERSION, ScenarioChain,
+    ScenarioFile, StopSpec, TransferSpec, WindowSpec, ZoneAccessSpec, load_scenario_chain,
 };
 
 use crate::error::{Error, Problem};

@@ -34,7 +34,7 @@ pub struct ScenarioFile {
     /// Mode choice parameters (inherited when absent; defaults documented).
     pub choice: Option<Spanned<ChoiceSpec>>,
     /// Mean service delay by mode or line id in the Monte-Carlo draws, minutes (inherited).
-    pub delays: Option<Spanned<std::collections::BTreeMap<String, f64>>>,
+    pub delays: Option<Spanned<std::collections::BTreeMap<String, DelaySpec>>>,
     /// Road travel-time variability in the Monte-Carlo draws (inherited).
     pub roads: Option<Spanned<RoadsSpec>>,
     /// Modifications, applied in order after those of `extends`. Kept as TOML values here and
@@ -81,6 +81,26 @@ pub struct ProfileSpec {
     pub end: String,
     /// Relative rate (non-negative).
     pub weight: f64,
+}
+
+/// A service delay in `[delays]`: a mean (minutes, exponential) or a distribution table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum DelaySpec {
+    /// Late by an exponential amount with this mean, minutes.
+    Mean(f64),
+    /// On time with probability `on_time`, else late by an exponential amount.
+    Table(DelayTable),
+}
+
+/// `{ on_time = 0.9, late_mean_min = 8 }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DelayTable {
+    /// Probability of running on time (default 0).
+    pub on_time: Option<f64>,
+    /// Mean delay when late, minutes.
+    pub late_mean_min: f64,
 }
 
 /// Day-to-day road variability.

@@ -121,11 +121,11 @@ pub fn departure_weights(window: Window, profile: &[(Seconds, Seconds, f64)]) ->
 /// What varies between Monte-Carlo draws besides line phases.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Variability {
-    /// Mean service delay by mode (index [`crate::network::Mode::index`]), minutes; each line
-    /// is late by an exponential amount with this mean in each draw.
-    pub delays_min: [f64; 5],
-    /// Mean service delay of single lines, by line id, minutes (overriding their mode's).
-    pub line_delays_min: std::collections::BTreeMap<String, f64>,
+    /// Service delays by mode (index [`crate::network::Mode::index`]): each line is late by a
+    /// draw from this distribution in each draw.
+    pub delays: [Delay; 5],
+    /// Service delays of single lines, by line id (overriding their mode's).
+    pub line_delays: std::collections::BTreeMap<String, Delay>,
     /// Standard deviation of the log of a day factor on all car free-flow times and bus run
     /// times (mean 1).
     pub road_day_sd: f64,
@@ -141,8 +141,8 @@ impl Variability {
     /// No variability at all: the draws differ only by line phases.
     pub fn none() -> Self {
         Variability {
-            delays_min: [0.0; 5],
-            line_delays_min: Default::default(),
+            delays: [Delay::exponential(0.0); 5],
+            line_delays: Default::default(),
             road_day_sd: 0.0,
             checkpoint_sd: 0.0,
             link_sd: 0.0,
@@ -150,12 +150,12 @@ impl Variability {
         }
     }
 
-    /// The mean delay of `line`, minutes.
-    pub fn delay_min(&self, line: &crate::network::Line) -> f64 {
-        self.line_delays_min
+    /// The delay distribution of `line`.
+    pub fn delay_of(&self, line: &crate::network::Line) -> Delay {
+        self.line_delays
             .get(&line.id)
             .copied()
-            .unwrap_or(self.delays_min[line.mode.index()])
+            .unwrap_or(self.delays[line.mode.index()])
     }
 
     /// The link-factor standard deviation of road class `class`.
@@ -169,13 +169,38 @@ impl Default for Variability {
     /// another 10%, and checkpoint queues by about half (estimates to calibrate).
     fn default() -> Self {
         Variability {
-            delays_min: DEFAULT_DELAYS_MIN,
-            line_delays_min: Default::default(),
+            delays: DEFAULT_DELAYS_MIN.map(Delay::exponential),
+            line_delays: Default::default(),
             road_day_sd: 0.15,
             checkpoint_sd: 0.5,
             link_sd: 0.1,
             class_sd: Default::default(),
         }
+    }
+}
+
+/// A service-delay distribution: on time with probability `on_time`, otherwise late by an
+/// exponentially distributed amount with mean `late_mean_min` minutes.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Delay {
+    /// Probability of running on time (0..=1).
+    pub on_time: f64,
+    /// Mean delay when late, minutes.
+    pub late_mean_min: f64,
+}
+
+impl Delay {
+    /// Always late by an exponential amount with mean `mean_min` minutes (0: never late).
+    pub fn exponential(mean_min: f64) -> Self {
+        Delay {
+            on_time: 0.0,
+            late_mean_min: mean_min,
+        }
+    }
+
+    /// The mean delay, minutes.
+    pub fn mean_min(&self) -> f64 {
+        (1.0 - self.on_time) * self.late_mean_min
     }
 }
 
@@ -287,7 +312,7 @@ pub fn resolve(
     // would be reported twice).
     for (path, line, id, minutes) in line_delays {
         if network.line_id(&id).is_some() {
-            variability.line_delays_min.insert(id, minutes);
+            variability.line_delays.insert(id, minutes);
         } else if modifications_ok {
             problems.push(Problem::at(
                 &path,
@@ -512,7 +537,7 @@ fn resolve_model(chain: &ScenarioChain, problems: &mut Vec<Problem>) -> (Demand,
 
 /// A `[delays]` entry naming a line: (file, line, line id, mean minutes), checked once the
 /// modifications have made the network.
-type LineDelay = (PathBuf, u64, String, f64);
+type LineDelay = (PathBuf, u64, String, Delay);
 
 /// What varies between draws: defaults, overridden by the nearest `[delays]` (mean minutes by
 /// mode or line id) and `[roads]` tables. Line entries come back separately, to be checked
@@ -525,18 +550,39 @@ fn resolve_variability(
     let mut lines = Vec::new();
     if let Some((loaded, spec)) = chain.nearest(|f| f.delays.as_ref()) {
         let at = spec.span().start;
-        for (key, &minutes) in spec.get_ref() {
+        for (key, value) in spec.get_ref() {
             let field = format!("delays.{key}");
-            let mut value = 0.0;
-            let entries = vec![(field.as_str(), Some(minutes), 0.0..=120.0, &mut value)];
             let before = problems.len();
-            set_parameters(loaded, at, entries, problems);
+            let delay = match value {
+                crate::io::DelaySpec::Mean(minutes) => {
+                    let mut mean = 0.0;
+                    let entries = vec![(field.as_str(), Some(*minutes), 0.0..=120.0, &mut mean)];
+                    set_parameters(loaded, at, entries, problems);
+                    Delay::exponential(mean)
+                }
+                crate::io::DelaySpec::Table(t) => {
+                    let mut delay = Delay::exponential(0.0);
+                    let (on_time, late) =
+                        (format!("{field}.on_time"), format!("{field}.late_mean_min"));
+                    let entries = vec![
+                        (on_time.as_str(), t.on_time, 0.0..=1.0, &mut delay.on_time),
+                        (
+                            late.as_str(),
+                            Some(t.late_mean_min),
+                            0.0..=120.0,
+                            &mut delay.late_mean_min,
+                        ),
+                    ];
+                    set_parameters(loaded, at, entries, problems);
+                    delay
+                }
+            };
             if problems.len() > before {
                 continue;
             }
             match crate::network::Mode::parse(key) {
-                Some(m) => v.delays_min[m.index()] = value,
-                None => lines.push((loaded.path.clone(), loaded.line(at), key.clone(), value)),
+                Some(m) => v.delays[m.index()] = delay,
+                None => lines.push((loaded.path.clone(), loaded.line(at), key.clone(), delay)),
             }
         }
     }

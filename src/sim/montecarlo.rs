@@ -237,13 +237,21 @@ fn key(id: &str) -> u64 {
     })
 }
 
-/// The delay of line `line_id` in `draw`, seconds: exponential with mean `mean_min` minutes.
-pub fn delay(seed: u64, draw: u32, line_id: &str, mean_min: f64) -> Seconds {
-    if mean_min <= 0.0 {
+/// The delay of line `line_id` in `draw`, seconds, drawn from `delay`: on time with its
+/// probability, else exponential with its mean.
+pub fn delay(seed: u64, draw: u32, line_id: &str, delay: crate::scenario::Delay) -> Seconds {
+    if delay.late_mean_min <= 0.0 || delay.on_time >= 1.0 {
         return 0;
     }
-    let u: f64 = stream(seed, Purpose::Delay, &[u64::from(draw), key(line_id)]).random();
-    (-(1.0 - u).ln() * mean_min * 60.0)
+    let mut rng = stream(seed, Purpose::Delay, &[u64::from(draw), key(line_id)]);
+    let mut u: f64 = rng.random();
+    if delay.on_time > 0.0 {
+        if u < delay.on_time {
+            return 0;
+        }
+        u = rng.random();
+    }
+    (-(1.0 - u).ln() * delay.late_mean_min * 60.0)
         .round()
         .min(f64::from(MAX_DELAY_S)) as Seconds
 }
@@ -501,12 +509,7 @@ fn morning(engine: &Engine<'_>, setup: &Setup, draw: u32, departures: &[Seconds]
         let line = net.line(l);
         LineDraw {
             phase: phase(setup.seed, draw, &line.id),
-            delay_s: delay(
-                setup.seed,
-                draw,
-                &line.id,
-                setup.variability.delay_min(line),
-            ),
+            delay_s: delay(setup.seed, draw, &line.id, setup.variability.delay_of(line)),
             run_factor: if matches!(line.mode, Mode::Bus | Mode::CustomBus) {
                 roads.day
             } else {
@@ -963,8 +966,8 @@ mod tests {
             if let Some(minutes) = line_delay {
                 setup
                     .variability
-                    .line_delays_min
-                    .insert("L".into(), minutes);
+                    .line_delays
+                    .insert("L".into(), crate::scenario::Delay::exponential(minutes));
             }
             let s = run(&net, &setup, &[0.0; 4]);
             s.transit[1].iter().map(|&t| f64::from(t)).sum::<f64>() / s.transit[1].len() as f64
@@ -972,7 +975,20 @@ mod tests {
         let extra = mean(Some(2.0)) - mean(None);
         // Exponential with a 2-minute mean over 400 draws: standard error 6 s.
         assert!((extra - 120.0).abs() < 24.0, "extra {extra} s");
-        assert_eq!(delay(3, 0, "L", 0.0), 0);
+        assert_eq!(
+            delay(3, 0, "L", crate::scenario::Delay::exponential(0.0)),
+            0
+        );
+        // On time nine mornings in ten, else 10 minutes late on average: a mean of 1 minute.
+        let punctual = crate::scenario::Delay {
+            on_time: 0.9,
+            late_mean_min: 10.0,
+        };
+        let draws: Vec<Seconds> = (0..4000).map(|d| delay(3, d, "L", punctual)).collect();
+        let on_time = draws.iter().filter(|&&d| d == 0).count() as f64 / 4000.0;
+        let mean = draws.iter().map(|&d| f64::from(d)).sum::<f64>() / 4000.0;
+        assert!((on_time - 0.9).abs() < 0.02, "{on_time}");
+        assert!((mean - 60.0).abs() < 12.0, "{mean}");
     }
 
     #[test]
