@@ -548,7 +548,8 @@ impl ScenarioInfo {
     }
 }
 
-fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+/// A CSV file in memory: `header`, then `rows`.
+pub(crate) fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     // Writing to memory cannot fail.
     w.write_record(header).expect("in-memory write");
@@ -735,7 +736,7 @@ impl Distribution {
 }
 
 /// `x` with `decimals` decimals, never a negative zero (`-0.0000` from rounding or an empty sum).
-fn fixed(x: f64, decimals: usize) -> String {
+pub(crate) fn fixed(x: f64, decimals: usize) -> String {
     let text = format!("{x:.decimals$}");
     match text.strip_prefix('-') {
         Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_owned(),

@@ -2,31 +2,14 @@
 //! compare.json and the two GeoJSON layers with before, after and change as properties.
 
 use super::{Comparison, Delta, RunData};
+use crate::results::{csv_bytes, fixed};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
-fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    // Writing to memory cannot fail.
-    w.write_record(header).expect("in-memory write");
-    for row in rows {
-        w.write_record(&row).expect("in-memory write");
-    }
-    w.into_inner().expect("in-memory write")
-}
-
 /// `x` with `decimals` decimals (never `-0.0`), or empty.
 fn cell(x: Option<f64>, decimals: usize) -> String {
-    match x {
-        Some(x) if x.is_finite() => {
-            let text = format!("{x:.decimals$}");
-            match text.strip_prefix('-') {
-                Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_owned(),
-                _ => text,
-            }
-        }
-        _ => String::new(),
-    }
+    x.filter(|x| x.is_finite())
+        .map_or(String::new(), |x| fixed(x, decimals))
 }
 
 fn delta_cells(d: Option<Delta>) -> [String; 5] {

@@ -18,11 +18,7 @@ fn esc(text: &str) -> String {
 }
 
 fn num(x: f64, decimals: usize) -> String {
-    let text = format!("{x:.decimals$}");
-    match text.strip_prefix('-') {
-        Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_owned(),
-        _ => text,
-    }
+    crate::results::fixed(x, decimals)
 }
 
 /// A whole number with thousands separators.
