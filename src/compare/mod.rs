@@ -369,6 +369,8 @@ pub struct ZoneChange {
     pub name: String,
     /// Residents (after).
     pub residents: f64,
+    /// Whether the zone is in the before and in the after run (a scenario may add one).
+    pub present: [bool; 2],
     /// Commuters to other zones, before and after.
     pub commuters: [f64; 2],
     /// Mean commute of its commuters, minutes (their destinations may change).
@@ -712,6 +714,7 @@ pub fn compare(before: &RunData, after: &RunData) -> Comparison {
                 zone: id.to_owned(),
                 name: any.name.clone(),
                 residents: any.residents,
+                present: [b.is_some(), a.is_some()],
                 commuters: [
                     b.map_or(0.0, |z| z.commuters),
                     a.map_or(0.0, |z| z.commuters),

@@ -110,12 +110,14 @@ pub fn zones_csv(c: &Comparison) -> Vec<u8> {
         .map(str::to_owned),
     );
     let rows = c.zones.iter().map(|z| {
+        // Empty on the side of a run the zone is not in.
+        let on = |side: usize, x: f64| z.present[side].then_some(x);
         let mut row = vec![
             z.zone.clone(),
             z.name.clone(),
             cell(Some(z.residents), 0),
-            cell(Some(z.commuters[0]), 1),
-            cell(Some(z.commuters[1]), 1),
+            cell(on(0, z.commuters[0]), 1),
+            cell(on(1, z.commuters[1]), 1),
         ];
         row.extend(delta_cells(z.mean_commute));
         row.extend(delta_cells(z.time_change));
@@ -123,9 +125,15 @@ pub fn zones_csv(c: &Comparison) -> Vec<u8> {
             row.extend([cell(q[0], 0), cell(q[1], 0), cell(diff(q), 0)]);
         }
         for i in 0..4 {
-            row.extend([cell(Some(z.shares[0][i]), 4), cell(Some(z.shares[1][i]), 4)]);
+            row.extend([
+                cell(on(0, z.shares[0][i]), 4),
+                cell(on(1, z.shares[1][i]), 4),
+            ]);
         }
-        row.extend(z.jobs_within_60min_p50.map(|j| cell(Some(j), 0)));
+        row.extend([
+            cell(on(0, z.jobs_within_60min_p50[0]), 0),
+            cell(on(1, z.jobs_within_60min_p50[1]), 0),
+        ]);
         row
     });
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
