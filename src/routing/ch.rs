@@ -644,11 +644,13 @@ impl ContractionHierarchy {
         let n = self.node_count();
         ws.dist.clear();
         ws.dist.resize(n, INF);
-        ws.out.clear();
-        ws.out.resize(n, INF);
         if source as usize >= n {
+            ws.out.clear();
+            ws.out.resize(n, INF);
             return &ws.out;
         }
+        // Every entry of `out` is written by the permutation below: no need to clear it.
+        ws.out.resize(n, INF);
         ws.heap.clear();
         let s = self.rank[source as usize];
         ws.dist[s as usize] = 0;
@@ -667,16 +669,18 @@ impl ContractionHierarchy {
             }
         }
         let dist = &mut ws.dist;
+        let (first, head, weight) = (&self.down.first, &self.down.head, &self.down.weight);
         for r in (0..n).rev() {
+            let (lo, hi) = (first[r], first[r + 1]);
             let mut best = dist[r];
-            for e in self.down.first[r]..self.down.first[r + 1] {
-                let cand = dist[self.down.head[e] as usize].saturating_add(self.down.weight[e]);
-                best = best.min(cand);
+            for (&h, &w) in head[lo..hi].iter().zip(&weight[lo..hi]) {
+                best = best.min(dist[h as usize].saturating_add(w));
             }
             dist[r] = best;
         }
-        for (r, &v) in self.order.iter().enumerate() {
-            ws.out[v as usize] = dist[r];
+        // Gathered by node (sequential writes, reads by rank): faster than scattering by rank.
+        for (out, &r) in ws.out.iter_mut().zip(&self.rank) {
+            *out = dist[r as usize];
         }
         &ws.out
     }
