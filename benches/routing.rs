@@ -133,16 +133,10 @@ fn shuffled(graph: &RoadGraph, seed: u64) -> RoadGraph {
     let n = graph.node_count();
     let mut perm: Vec<u32> = (0..n as u32).collect();
     perm.shuffle(&mut rand_chacha::ChaCha8Rng::seed_from_u64(seed));
-    let mut arcs = Vec::with_capacity(graph.arc_count());
-    for u in 0..n as u32 {
-        for e in graph.csr.edges_of(u) {
-            arcs.push((
-                perm[u as usize],
-                perm[graph.csr.head(e) as usize],
-                graph.csr.weight(e),
-            ));
-        }
-    }
+    let arcs: Vec<(u32, u32, u32)> = graph
+        .input_arcs()
+        .map(|(u, v, w)| (perm[u as usize], perm[v as usize], w))
+        .collect();
     RoadGraph::new(n, &arcs, NodeNames::Numbered { offset: 0 }, "ds", 10.0)
 }
 
@@ -156,15 +150,7 @@ fn one_to_all_large(c: &mut Criterion) {
     for _ in 0..n {
         pg.add_node(());
     }
-    for u in 0..n as u32 {
-        for e in graph.csr.edges_of(u) {
-            let (a, b) = (
-                graph.position[u as usize],
-                graph.position[graph.csr.head(e) as usize],
-            );
-            pg.add_edge(a.into(), b.into(), graph.csr.weight(e));
-        }
-    }
+    pg.extend_with_edges(graph.input_arcs());
     let sources: Vec<usize> = (0..8).map(|i| (i * 7919 * 131) % n).collect();
     let mut group = c.benchmark_group(format!("one_to_all_synthetic_{}k", n / 1000));
     group

@@ -208,12 +208,7 @@ fn osm_road_graphs_agree_with_petgraph() {
         for _ in 0..n {
             pg.add_node(());
         }
-        for u in 0..n as u32 {
-            for e in g.csr.edges_of(u) {
-                let (a, b) = (g.position[u as usize], g.position[g.csr.head(e) as usize]);
-                pg.add_edge(a.into(), b.into(), g.csr.weight(e));
-            }
-        }
+        pg.extend_with_edges(g.input_arcs());
         let mut ws = commute::routing::RadixWorkspace::default();
         for source in [0, n / 3, n / 2, n - 1] {
             commute::routing::shortest_from(&g.csr, g.internal[source], &mut ws);

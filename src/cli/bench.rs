@@ -244,15 +244,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         for _ in 0..n {
             pg.add_node(());
         }
-        for u in 0..n as u32 {
-            for e in graph.csr.edges_of(u) {
-                let (a, b) = (
-                    graph.position[u as usize],
-                    graph.position[graph.csr.head(e) as usize],
-                );
-                pg.add_edge(a.into(), b.into(), graph.csr.weight(e));
-            }
-        }
+        pg.extend_with_edges(graph.input_arcs());
         let build_s = t.elapsed().as_secs_f64();
         let mut times = Vec::new();
         for (i, &s) in sources.iter().enumerate() {
@@ -281,16 +273,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         // fast_paths: preparation and point-to-point queries.
         let t = Instant::now();
         let mut input = fast_paths::InputGraph::new();
-        for u in 0..n as u32 {
-            for e in graph.csr.edges_of(u) {
-                let (a, b) = (
-                    graph.position[u as usize],
-                    graph.position[graph.csr.head(e) as usize],
-                );
-                if a != b {
-                    input.add_edge(a as usize, b as usize, graph.csr.weight(e) as usize);
-                }
-            }
+        for (a, b, w) in graph.input_arcs().filter(|a| a.0 != a.1) {
+            input.add_edge(a as usize, b as usize, w as usize);
         }
         input.freeze();
         let fast = fast_paths::prepare(&input);

@@ -82,6 +82,17 @@ impl RoadGraph {
         self.csr.edge_count()
     }
 
+    /// The arcs as `(from, to, weight)` in input positions (as the input numbered them), for
+    /// handing the same graph to another library.
+    pub fn input_arcs(&self) -> impl Iterator<Item = (u32, u32, u32)> + '_ {
+        (0..self.node_count() as u32).flat_map(move |u| {
+            self.csr
+                .arcs_of(u)
+                .iter()
+                .map(move |&(v, w)| (self.position[u as usize], self.position[v as usize], w))
+        })
+    }
+
     /// The input id of input position `p`.
     pub fn id_of(&self, p: usize) -> String {
         match &self.names {
