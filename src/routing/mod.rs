@@ -25,6 +25,7 @@ pub use raptor::{
 pub use road_graph::{NodeNames, RoadGraph};
 pub use skim::{OdResult, Skims, skim_all};
 pub use timetable::{LineDraw, Timetable};
+pub(crate) use trip::FareMeter;
 pub use trip::{Leg, LegMode, Trip};
 
 use crate::network::{Network, NodeId};

@@ -270,50 +270,88 @@ pub(crate) fn rebuild(
     })
 }
 
-/// Sets the fare of every ride leg: per boarding for `flat` and `per_km` lines; once per fare
-/// system for consecutive rides on lines of the same system (changes inside the system are free;
-/// walking out or another vehicle ends the ride), on their total distance, charged on the first.
-pub(crate) fn price(net: &Network, legs: &mut [Leg]) {
-    // The open fare-system ride: (system, total km, index of its first leg).
-    let mut open: Option<(usize, f64, usize)> = None;
-    let close = |legs: &mut [Leg], open: &mut Option<(usize, f64, usize)>| {
-        if let Some((system, km, first)) = open.take() {
-            legs[first].cost_yuan = net.settings().fare_systems[system].fare(km);
-        }
-    };
-    for i in 0..legs.len() {
-        let rule = match legs[i].mode {
-            LegMode::Ride(_) => legs[i]
-                .line
-                .as_deref()
-                .and_then(|id| net.line_id(id))
-                .map(|l| net.line(l).fare),
-            LegMode::Wait | LegMode::Transfer => continue,
-            LegMode::Walk | LegMode::Car => None,
-        };
-        let km = legs[i].distance_km;
+/// The fare rules along one itinerary, ride by ride: per boarding for `flat` and `per_km`
+/// lines; once per fare system for consecutive rides on lines of the same system (changes inside
+/// the system are free; walking out or another vehicle ends the run), on their total distance.
+/// A run's fare is known when it ends; `T` marks where it is charged (e.g. its first leg).
+pub(crate) struct FareMeter<'n, T> {
+    net: &'n Network,
+    /// The open fare-system run: (system, km so far, its mark).
+    open: Option<(usize, f64, T)>,
+}
+
+impl<'n, T> FareMeter<'n, T> {
+    pub(crate) fn new(net: &'n Network) -> Self {
+        FareMeter { net, open: None }
+    }
+
+    /// Ends the open fare-system run, if any: its mark and fare, yuan.
+    pub(crate) fn close(&mut self) -> Option<(T, f64)> {
+        let (system, km, mark) = self.open.take()?;
+        Some((mark, self.net.settings().fare_systems[system].fare(km)))
+    }
+
+    /// A ride of `km` on a line with `rule`, marked `mark`: the fare charged on this ride now
+    /// (0 inside a fare-system run), and the run it ended, if any.
+    pub(crate) fn ride(&mut self, rule: FareRule, km: f64, mark: T) -> (f64, Option<(T, f64)>) {
         match rule {
-            Some(FareRule::System(s)) => match open.as_mut() {
+            FareRule::System(s) => match self.open.as_mut() {
                 Some((current, total, _)) if *current == s => {
                     *total += km;
-                    legs[i].cost_yuan = 0.0;
+                    (0.0, None)
                 }
                 _ => {
-                    close(legs, &mut open);
-                    open = Some((s, km, i));
+                    let ended = self.close();
+                    self.open = Some((s, km, mark));
+                    (0.0, ended)
                 }
             },
             other => {
-                close(legs, &mut open);
-                legs[i].cost_yuan = match other {
-                    Some(FareRule::Flat(yuan)) => yuan,
-                    Some(FareRule::PerKm(yuan_per_km)) => yuan_per_km * km,
-                    _ => legs[i].cost_yuan,
+                let ended = self.close();
+                let now = match other {
+                    FareRule::Flat(yuan) => yuan,
+                    FareRule::PerKm(yuan_per_km) => yuan_per_km * km,
+                    _ => 0.0,
                 };
+                (now, ended)
             }
         }
     }
-    close(legs, &mut open);
+}
+
+/// Sets the fare of every ride leg by [`FareMeter`], a fare-system run charged on its first leg.
+pub(crate) fn price(net: &Network, legs: &mut [Leg]) {
+    let mut meter = FareMeter::new(net);
+    for i in 0..legs.len() {
+        let ended = match legs[i].mode {
+            LegMode::Ride(_) => {
+                let rule = legs[i]
+                    .line
+                    .as_deref()
+                    .and_then(|id| net.line_id(id))
+                    .map(|l| net.line(l).fare);
+                match rule {
+                    Some(rule) => {
+                        let (now, ended) = meter.ride(rule, legs[i].distance_km, i);
+                        if rule != FareRule::None {
+                            legs[i].cost_yuan = now;
+                        }
+                        ended
+                    }
+                    // A ride that is not a line (a feeder) keeps its cost.
+                    None => meter.close(),
+                }
+            }
+            LegMode::Wait | LegMode::Transfer => continue,
+            LegMode::Walk | LegMode::Car => meter.close(),
+        };
+        if let Some((first, yuan)) = ended {
+            legs[first].cost_yuan = yuan;
+        }
+    }
+    if let Some((first, yuan)) = meter.close() {
+        legs[first].cost_yuan = yuan;
+    }
 }
 
 #[cfg(test)]

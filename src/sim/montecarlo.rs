@@ -28,7 +28,7 @@
 
 use super::choice::logit;
 use super::rng::{Purpose, stream};
-use crate::network::{FareRule, Mode, Network};
+use crate::network::{Mode, Network};
 use crate::routing::{
     Engine, LineDraw, RaptorWorkspace, Ride, Skims, Timetable, TravelMode, earliest_arrivals_range,
     zone_arrival, zone_rides,
@@ -335,41 +335,17 @@ struct Itinerary {
 /// consecutive rides in the same fare system on their total distance, a walk out between two
 /// rides ending the run (as `routing::trip::price` prices legs).
 fn fare(net: &Network, tt: &Timetable, rides: &[Ride]) -> f64 {
+    let mut meter = crate::routing::FareMeter::new(net);
     let mut total = 0.0;
-    let mut open: Option<(usize, f64)> = None;
-    let systems = &net.settings().fare_systems;
     for r in rides {
-        let km = tt.ride_km(r);
-        if r.walked_before
-            && let Some((system, distance)) = open.take()
-        {
-            total += systems[system].fare(distance);
+        if r.walked_before {
+            total += meter.close().map_or(0.0, |(_, yuan)| yuan);
         }
-        match net.line(tt.pattern_line(r.pattern as usize)).fare {
-            FareRule::System(s) => match open.as_mut() {
-                Some((current, distance)) if *current == s => *distance += km,
-                _ => {
-                    if let Some((system, distance)) = open.replace((s, km)) {
-                        total += systems[system].fare(distance);
-                    }
-                }
-            },
-            other => {
-                if let Some((system, distance)) = open.take() {
-                    total += systems[system].fare(distance);
-                }
-                total += match other {
-                    FareRule::Flat(yuan) => yuan,
-                    FareRule::PerKm(yuan_per_km) => yuan_per_km * km,
-                    _ => 0.0,
-                };
-            }
-        }
+        let rule = net.line(tt.pattern_line(r.pattern as usize)).fare;
+        let (now, ended) = meter.ride(rule, tt.ride_km(r), ());
+        total += now + ended.map_or(0.0, |(_, yuan)| yuan);
     }
-    if let Some((system, distance)) = open {
-        total += systems[system].fare(distance);
-    }
-    total
+    total + meter.close().map_or(0.0, |(_, yuan)| yuan)
 }
 
 /// One origin's itineraries in one draw: per (destination, minute), destination-major.
