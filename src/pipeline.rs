@@ -58,15 +58,16 @@ pub fn run(scenario: &Scenario, options: RunOptions, progress: impl Fn(u32)) -> 
             .collect();
         let intrazonal: f64 = (0..n).map(|z| flows[z * n + z]).sum();
         files.push(("od.csv", results::od_distribution_csv(net, &sim, &splits)));
+        let times = results::pair_times(&sim);
         files.push((
             "zones.csv",
-            results::zones_distribution_csv(net, &sim, &splits),
+            results::zones_distribution_csv(net, &times, &splits),
         ));
         files.push(("lines.csv", results::lines_csv(net, &sim)));
         files.push(("draws.csv", results::draws_csv(net, &sim)));
         files.push(("distribution.csv", results::distribution_csv(net, &sim)));
         let demand = DemandInfo::of(&splits, intrazonal);
-        let policy = PolicyMetrics::of_simulation(net, &sim, demand.share_within_60);
+        let policy = PolicyMetrics::of_simulation(net, &times, demand.share_within_60);
         let info = MonteCarloInfo {
             seed: options.seed,
             draws: options.draws,

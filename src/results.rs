@@ -281,24 +281,8 @@ impl PolicyMetrics {
     }
 
     /// The metrics of a Monte-Carlo run.
-    pub fn of_simulation(net: &Network, sim: &Simulation, share_within_60: f64) -> Self {
-        let n = sim.zones;
-        // The three times of every pair, computed once.
-        let times: Vec<[Seconds; 3]> = (0..n * n)
-            .into_par_iter()
-            .map(|k| {
-                if k / n == k % n {
-                    return [0; 3];
-                }
-                let best = sim.samples(None, k);
-                let transit = sim.public_transport_samples(k);
-                [
-                    Distribution::quantile_s(sim, &best, 50.0),
-                    Distribution::quantile_s(sim, &best, 80.0),
-                    Distribution::quantile_s(sim, &transit, 50.0),
-                ]
-            })
-            .collect();
+    pub fn of_simulation(net: &Network, times: &[PairTimes], share_within_60: f64) -> Self {
+        let n = net.zones().len();
         Self::of(
             net,
             |o, d, which| {
@@ -308,6 +292,31 @@ impl PolicyMetrics {
             Some(share_within_60),
         )
     }
+}
+
+/// The times of a zone pair that accessibility and the policy metrics use, seconds
+/// ([`crate::sim::montecarlo::NO_ROUTE`] when none): the fastest alternative at p50 and p80, and
+/// public transport at p50 (weighted nearest-rank over the samples; 0 for a zone to itself).
+pub type PairTimes = [Seconds; 3];
+
+/// [`PairTimes`] of every pair `o * zones + d`, computed once for all outputs.
+pub fn pair_times(sim: &Simulation) -> Vec<PairTimes> {
+    let n = sim.zones;
+    (0..n * n)
+        .into_par_iter()
+        .map(|k| {
+            if k / n == k % n {
+                return [0; 3];
+            }
+            let best = sim.samples(None, k);
+            let transit = sim.public_transport_samples(k);
+            [
+                Distribution::quantile_s(sim, &best, 50.0),
+                Distribution::quantile_s(sim, &best, 80.0),
+                Distribution::quantile_s(sim, &transit, 50.0),
+            ]
+        })
+        .collect()
 }
 
 /// `distribution.csv` of a Monte-Carlo run: commuters between zones per morning by the
@@ -818,20 +827,11 @@ pub fn od_distribution_csv(net: &Network, sim: &Simulation, splits: &[Split]) ->
 /// commute and shares by alternative, and the jobs reachable within each threshold of
 /// [`ACCESS_THRESHOLDS_MIN`] at the median (p50) and at the 80th percentile (p80) of the
 /// fastest alternative's time: reachable in half, or in four mornings out of five.
-pub fn zones_distribution_csv(net: &Network, sim: &Simulation, splits: &[Split]) -> Vec<u8> {
+pub fn zones_distribution_csv(net: &Network, times: &[PairTimes], splits: &[Split]) -> Vec<u8> {
     let zones = net.zones();
     let n = zones.len();
-    // Fastest-alternative p50 and p80 per pair, seconds (own zone: 0).
-    let quantiles: Vec<[Seconds; 2]> = (0..n * n)
-        .into_par_iter()
-        .map(|k| {
-            if k / n == k % n {
-                return [0, 0];
-            }
-            let samples = sim.samples(None, k);
-            [50.0, 80.0].map(|p| Distribution::quantile_s(sim, &samples, p))
-        })
-        .collect();
+    // Fastest-alternative p50 and p80 per pair.
+    let quantiles = times;
     let mut header: Vec<String> = [
         "zone",
         "name",
