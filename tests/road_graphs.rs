@@ -125,3 +125,21 @@ fn bench_cross_checks_the_peers_and_reports_json() {
         assert!(e["p50_ms"].as_f64().unwrap() > 0.0, "{e}");
     }
 }
+
+#[test]
+fn bench_rejects_impossible_requests() {
+    for args in [
+        vec!["bench", "--synthetic", "3"],
+        vec!["bench", "--synthetic", "100", "--queries", "0"],
+        vec!["bench", "no-such-graph.gr"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_commute"))
+            .args(&args)
+            .current_dir(root())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}: no partial output");
+        assert!(!out.stderr.is_empty());
+    }
+}

@@ -301,6 +301,16 @@ fn delays_and_road_variability_are_checked() {
         (s.variability.road_day_sd, s.variability.checkpoint_sd),
         (0.3, 0.5)
     );
+    let wrong = demo_scenario(
+        dir.path(),
+        "wrong",
+        "[delays]\nrail = { on_time = 2, late_mean_min = 3 }\n",
+    );
+    let err = load_scenario(&wrong).unwrap_err().to_string();
+    assert!(
+        err.contains("field `delays.rail.on_time`: 2 is out of range (0 to 1)"),
+        "{err}"
+    );
     let bad = demo_scenario(
         dir.path(),
         "bad",
