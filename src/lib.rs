@@ -1,6 +1,7 @@
 //! `commute`: a commute and transport network simulator for the Beijing-Tianjin-Hebei
 //! (Jing-Jin-Ji) region. See ARCHITECTURE.md for the map of the crate.
 
+pub mod assign;
 pub mod compare;
 pub mod error;
 pub mod io;

@@ -3,6 +3,7 @@
 //! parallel all-zones skims.
 
 mod ch;
+mod cost_tree;
 mod csr;
 mod dijkstra;
 mod graph;
@@ -14,6 +15,7 @@ mod timetable;
 mod trip;
 
 pub use ch::{ChWorkspace, ContractionHierarchy, PhastWorkspace};
+pub use cost_tree::{CostTreeWorkspace, NO_EDGE, cost_tree};
 pub use csr::Csr;
 pub use dijkstra::{UNREACHED, Workspace, one_to_all};
 pub use graph::RoutingGraph;
