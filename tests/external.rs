@@ -235,3 +235,138 @@ fn tntp_networks_load_with_their_link_counts() {
         assert_eq!((g.node_count(), g.arc_count()), (nodes, links), "{name}");
     }
 }
+
+/// The published optimal objective of each TNTP network (its README), where one is given.
+fn published_objective(name: &str) -> Option<f64> {
+    match name {
+        "SiouxFalls" => Some(4_231_335.287_107_44), // README: 42.31335287107440, in 1e5
+        "Barcelona" => Some(1_265_654.922_031_76),
+        "Winnipeg" => Some(827_911.494_629_963),
+        "ChicagoSketch" => Some(17_313_018.738_747_7),
+        _ => None,
+    }
+}
+
+#[test]
+fn assignment_reproduces_the_tntp_best_known_solutions() {
+    use commute::assign::{Settings, assign, check_flows, objective};
+    let tntp = data().join("tntp");
+    for (name, toll_factor, distance_factor) in [
+        ("SiouxFalls", 0.0, 0.0),
+        ("Anaheim", 0.0, 0.0),
+        ("Barcelona", 0.0, 0.0),
+        ("Winnipeg", 0.0, 0.0),
+        ("ChicagoSketch", 0.02, 0.04),
+    ] {
+        let net = commute::io::load_tntp_network(&tntp.join(format!("{name}_net.tntp"))).unwrap();
+        let demand =
+            commute::io::load_tntp_trips(&tntp.join(format!("{name}_trips.tntp")), &net).unwrap();
+        let best =
+            commute::io::load_tntp_flows(&tntp.join(format!("{name}_flow.tntp")), &net).unwrap();
+        let settings = Settings {
+            relative_gap: 1e-10,
+            max_iterations: 500,
+            toll_factor,
+            distance_factor,
+            ..Settings::default()
+        };
+        let a = assign(&net, &demand, &[], &settings, &mut |_| {});
+        assert!(a.converged, "{name}: {:?}", a.last());
+        let ours = a.last().beckmann_objective;
+        let theirs = objective(&net, &best, &[], &settings);
+        assert!(
+            (ours - theirs).abs() <= 1e-5 * theirs,
+            "{name}: objective {ours} vs {theirs} at the best-known flows"
+        );
+        if let Some(published) = published_objective(name) {
+            assert!(
+                (ours - published).abs() <= 1e-5 * published,
+                "{name}: objective {ours} vs published {published}"
+            );
+        }
+        let check = check_flows(&net, &a.flows, &best);
+        assert_eq!(
+            check.links_off,
+            0,
+            "{name}: {check:?} (link {:?})",
+            net.links()[check.worst_link]
+        );
+        // Flat links (Barcelona's and Winnipeg's constant-cost connectors) may carry other,
+        // equally cheap flows (check.flat_links_off of them do): the equal objectives above
+        // show the difference costs nothing.
+    }
+}
+
+#[test]
+fn braess_paradox_from_the_tntp_files() {
+    use commute::assign::{Settings, assign};
+    let tntp = data().join("tntp");
+    let text = std::fs::read_to_string(tntp.join("Braess_net.tntp")).unwrap();
+    // The same network without the link 3 -> 4 that creates the paradox.
+    let without: String = text
+        .lines()
+        .filter(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            !(f.len() > 2 && f[0] == "3" && f[1] == "4")
+        })
+        .map(|l| format!("{l}\n"))
+        .collect::<String>()
+        .replace("<NUMBER OF LINKS> 5", "<NUMBER OF LINKS> 4");
+    assert_ne!(text.len(), without.len(), "the link 3 -> 4 is in the file");
+    let tmp = tempfile::tempdir().unwrap();
+    let without_path = tmp.path().join("Braess_without_net.tntp");
+    std::fs::write(&without_path, without).unwrap();
+    let cost_per_trip = |net_path: &std::path::Path| {
+        let net = commute::io::load_tntp_network(net_path).unwrap();
+        let demand = commute::io::load_tntp_trips(&tntp.join("Braess_trips.tntp"), &net).unwrap();
+        let s = Settings {
+            relative_gap: 1e-12,
+            ..Settings::default()
+        };
+        let a = assign(&net, &demand, &[], &s, &mut |_| {});
+        a.last().tstt / demand.total()
+    };
+    let with_link = cost_per_trip(&tntp.join("Braess_net.tntp"));
+    let without_link = cost_per_trip(&without_path);
+    assert!(
+        with_link > without_link + 1.0,
+        "Braess: {with_link} with the new link, {without_link} without"
+    );
+}
+
+#[test]
+fn assign_command_checks_against_best_known_flows() {
+    let tntp = data().join("tntp");
+    let tmp = tempfile::tempdir().unwrap();
+    let flows = tmp.path().join("flows.csv");
+    let out = Command::new(env!("CARGO_BIN_EXE_commute"))
+        .arg("assign")
+        .arg(tntp.join("SiouxFalls_net.tntp"))
+        .arg(tntp.join("SiouxFalls_trips.tntp"))
+        .args(["--gap", "1e-10", "--json", "--out"])
+        .arg(&flows)
+        .arg("--check")
+        .arg(tntp.join("SiouxFalls_flow.tntp"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["converged"], true);
+    assert!(report["relative_gap"].as_f64().unwrap() <= 1e-10);
+    assert!(
+        report["check"]["objective_rel_diff"]
+            .as_f64()
+            .unwrap()
+            .abs()
+            < 1e-9
+    );
+    assert_eq!(report["check"]["links_off"], 0);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("relative_gap"));
+    let csv = std::fs::read_to_string(&flows).unwrap();
+    assert_eq!(csv.lines().count(), 77);
+    assert!(csv.starts_with("from,to,volume,time,cost,volume_capacity\n1,2,"));
+}

@@ -273,6 +273,89 @@ pub fn assign(
     }
 }
 
+/// The Beckmann objective of link `flows` (input order) with `background` flow: what an
+/// equilibrium minimises, for checking a solution from elsewhere (time units x vehicles).
+pub fn objective(net: &RoadNetwork, flows: &[f64], background: &[f64], settings: &Settings) -> f64 {
+    let state = LinkState::new(net, background, settings);
+    let by_edge: Vec<f64> = net
+        .link_of_edge
+        .iter()
+        .map(|&l| flows[l as usize])
+        .collect();
+    state.beckmann(&by_edge)
+}
+
+/// How far link flows are from reference flows (both in input order). Equilibrium link flows
+/// are unique only on links whose cost grows with volume; on flat links (BPR `b = 0`, e.g. zone
+/// connectors) flow can move between equally cheap parallel routes without changing any cost,
+/// so those links are counted apart.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct FlowCheck {
+    /// Largest absolute difference on links whose cost grows with volume, vehicles.
+    pub max_abs_diff: f64,
+    /// Largest difference relative to the reference flow on those links, over links carrying at
+    /// least one vehicle in the reference.
+    pub max_rel_diff: f64,
+    /// Links whose cost grows with volume that are off by more than 0.5% and one vehicle.
+    pub links_off: usize,
+    /// Flat links off by more than 0.5% and one vehicle.
+    pub flat_links_off: usize,
+    /// The link (input index) with the largest absolute difference among the growing ones.
+    pub worst_link: usize,
+}
+
+/// Compares `flows` with `reference` on `net`, link by link.
+pub fn check_flows(net: &RoadNetwork, flows: &[f64], reference: &[f64]) -> FlowCheck {
+    let mut check = FlowCheck {
+        max_abs_diff: 0.0,
+        max_rel_diff: 0.0,
+        links_off: 0,
+        flat_links_off: 0,
+        worst_link: 0,
+    };
+    for (i, (&f, &r)) in flows.iter().zip(reference).enumerate() {
+        let diff = (f - r).abs();
+        let off = diff > 1.0 && diff > 0.005 * r;
+        if !net.links[i].vdf.needs_capacity() {
+            check.flat_links_off += usize::from(off);
+            continue;
+        }
+        if diff > check.max_abs_diff {
+            check.max_abs_diff = diff;
+            check.worst_link = i;
+        }
+        if r >= 1.0 {
+            check.max_rel_diff = check.max_rel_diff.max(diff / r);
+        }
+        check.links_off += usize::from(off);
+    }
+    check
+}
+
+/// CSV of the links with their assigned volume, congested time, generalised cost and
+/// volume/capacity ratio, in input order; nodes numbered from `first_id` (1 for TNTP files).
+pub fn links_csv(net: &RoadNetwork, a: &Assignment, settings: &Settings, first_id: u32) -> Vec<u8> {
+    let mut out = String::from("from,to,volume,time,cost,volume_capacity\n");
+    for (i, l) in net.links.iter().enumerate() {
+        let cost = a.times[i] + settings.toll_factor * l.toll + settings.distance_factor * l.length;
+        let ratio = if l.capacity > 0.0 {
+            a.flows[i] / l.capacity
+        } else {
+            0.0
+        };
+        out.push_str(&format!(
+            "{},{},{},{},{},{}\n",
+            l.from + first_id,
+            l.to + first_id,
+            a.flows[i],
+            a.times[i],
+            cost,
+            ratio
+        ));
+    }
+    out.into_bytes()
+}
+
 /// Per CSR edge: the link's parameters, its flow and its current generalised cost.
 struct LinkState {
     t0: Vec<f64>,

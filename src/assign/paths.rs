@@ -93,7 +93,7 @@ pub(super) fn run(
             let total: f64 = origins
                 .iter()
                 .zip(&cheapest)
-                .flat_map(|(o, routes)| o.pairs.iter().zip(routes))
+                .flat_map(|(o, c)| o.pairs.iter().zip(&c.routes))
                 .filter(|(_, (cost, _))| cost.is_finite())
                 .map(|(pair, (cost, _))| pair.trips * cost)
                 .sum();
@@ -107,22 +107,26 @@ pub(super) fn run(
                 return (false, iterations);
             }
         }
-        for (origin, routes) in origins.iter_mut().zip(cheapest) {
-            for (pair, (cost, edges)) in origin.pairs.iter_mut().zip(routes) {
+        for (origin, cheapest) in origins.iter_mut().zip(cheapest) {
+            for (p, pair) in origin.pairs.iter_mut().enumerate() {
+                let (cost, edges) = cheapest.route(p);
                 if cost.is_infinite() {
                     continue; // unreachable: nothing to load
                 }
                 if pair.routes.is_empty() {
-                    for &e in &edges {
+                    for &e in edges {
                         state.flow[e as usize] += pair.trips;
                         state.update_cost(e as usize);
                     }
                     pair.routes.push(Route {
-                        edges,
+                        edges: edges.to_vec(),
                         flow: pair.trips,
                     });
                 } else if !pair.routes.iter().any(|r| r.edges == edges) {
-                    pair.routes.push(Route { edges, flow: 0.0 });
+                    pair.routes.push(Route {
+                        edges: edges.to_vec(),
+                        flow: 0.0,
+                    });
                 }
                 equalise(pair, state, &mut marks);
             }
@@ -147,21 +151,31 @@ pub(super) fn run(
     unreachable!("the loop returns")
 }
 
-/// Per origin (in order) and pair: the cheapest route's cost and edges at `cost`.
-fn cheapest_routes(
-    net: &RoadNetwork,
-    origins: &[Origin],
-    cost: &[f64],
-) -> Vec<Vec<(f64, Vec<u32>)>> {
+/// One origin's cheapest routes: per pair its cost and the range of its edges in `edges`.
+struct Cheapest {
+    routes: Vec<(f64, std::ops::Range<usize>)>,
+    edges: Vec<u32>,
+}
+
+impl Cheapest {
+    fn route(&self, pair: usize) -> (f64, &[u32]) {
+        let (cost, range) = &self.routes[pair];
+        (*cost, &self.edges[range.clone()])
+    }
+}
+
+/// Per origin (in order): the cheapest route of each pair at `cost`.
+fn cheapest_routes(net: &RoadNetwork, origins: &[Origin], cost: &[f64]) -> Vec<Cheapest> {
     origins
         .par_iter()
         .map_init(CostTreeWorkspace::default, |ws, origin| {
             cost_tree(&net.graph, cost, origin.zone, |v| net.through(v), ws);
-            origin
+            let mut edges = Vec::new();
+            let routes = origin
                 .pairs
                 .iter()
                 .map(|pair| {
-                    let mut edges = Vec::new();
+                    let start = edges.len();
                     let mut node = pair.destination;
                     loop {
                         let e = ws.pred_edge(node);
@@ -171,10 +185,11 @@ fn cheapest_routes(
                         edges.push(e);
                         node = net.graph.tail(e as usize);
                     }
-                    edges.reverse();
-                    (ws.cost(pair.destination), edges)
+                    edges[start..].reverse();
+                    (ws.cost(pair.destination), start..edges.len())
                 })
-                .collect()
+                .collect();
+            Cheapest { routes, edges }
         })
         .collect()
 }
@@ -189,15 +204,13 @@ fn equalise(pair: &mut Pair, state: &mut LinkState, marks: &mut Marks) {
     if pair.routes.len() < 2 {
         return;
     }
-    let costs: Vec<f64> = pair
-        .routes
-        .iter()
-        .map(|r| route_cost(state, &r.edges))
-        .collect();
-    let best = (0..costs.len())
-        .min_by(|&a, &b| costs[a].total_cmp(&costs[b]))
-        .expect("two routes or more");
-    let mut best_cost = costs[best];
+    let (mut best, mut best_cost) = (0, f64::INFINITY);
+    for (r, route) in pair.routes.iter().enumerate() {
+        let cost = route_cost(state, &route.edges);
+        if cost < best_cost {
+            (best, best_cost) = (r, cost);
+        }
+    }
     let best_edges = std::mem::take(&mut pair.routes[best].edges);
     for r in 0..pair.routes.len() {
         if r == best || pair.routes[r].flow <= 0.0 {

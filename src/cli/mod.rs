@@ -15,6 +15,7 @@ macro_rules! outln {
     }};
 }
 
+mod assign;
 mod bench;
 mod compare;
 mod inspect;
@@ -48,6 +49,7 @@ enum Command {
     Compare(compare::Args),
     Route(route::Args),
     Sp(sp::Args),
+    Assign(assign::Args),
     Bench(bench::Args),
     Validate(validate::Args),
     Inspect(inspect::Args),
@@ -72,6 +74,7 @@ pub fn run() -> anyhow::Result<()> {
         Command::Compare(args) => compare::run(args),
         Command::Route(args) => route::run(args),
         Command::Sp(args) => sp::run(args),
+        Command::Assign(args) => assign::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Inspect(args) => inspect::run(args),

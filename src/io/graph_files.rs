@@ -205,116 +205,24 @@ fn empty_graph() -> RoadGraph {
 const TNTP_SCALE: f64 = 1000.0;
 
 fn tntp(path: &Path, text: &str) -> Result<RoadGraph> {
-    let mut problems = Problems {
-        path,
-        list: Vec::new(),
-    };
-    let mut nodes: Option<u64> = None;
-    let mut in_metadata = true;
-    let mut arcs = Vec::new();
-    let mut columns: Option<Vec<String>> = None;
-    for (i, line) in text.lines().enumerate() {
-        let line_no = i + 1;
-        let trimmed = line.trim();
-        if in_metadata {
-            if trimmed.starts_with("<END OF METADATA>") {
-                in_metadata = false;
-            } else if let Some(rest) = trimmed.strip_prefix("<NUMBER OF NODES>") {
-                nodes = rest.trim().parse().ok();
-                if nodes.is_none() {
-                    problems.at(
-                        line_no,
-                        "NUMBER OF NODES",
-                        format!("expected a count, got `{}`", rest.trim()),
-                    );
-                }
-            }
-            continue;
-        }
-        if trimmed.is_empty() {
-            continue;
-        }
-        if let Some(header) = trimmed.strip_prefix('~') {
-            columns = Some(
-                header
-                    .split_whitespace()
-                    .filter(|c| *c != ";")
-                    .map(|c| c.to_ascii_lowercase())
-                    .collect(),
-            );
-            continue;
-        }
-        let fields: Vec<&str> = trimmed.trim_end_matches(';').split_whitespace().collect();
-        let col = |name: &str, fallback: usize| {
-            columns
-                .as_ref()
-                .and_then(|c| c.iter().position(|x| x == name))
-                .unwrap_or(fallback)
-        };
-        let get = |idx: usize| fields.get(idx).copied().unwrap_or("");
-        let (fi, ti, ti_fft) = (
-            col("init_node", 0),
-            col("term_node", 1),
-            col("free_flow_time", 4),
-        );
-        let node = |text: &str, field: &str, problems: &mut Problems<'_>| {
-            let v = text.parse::<u64>().ok().filter(|&v| v >= 1);
-            if v.is_none() {
-                problems.at(
-                    line_no,
-                    field,
-                    format!("expected a node number from 1, got `{text}`"),
-                );
-            }
-            v
-        };
-        let u = node(get(fi), "init_node", &mut problems);
-        let v = node(get(ti), "term_node", &mut problems);
-        let fft = get(ti_fft)
-            .parse::<f64>()
-            .ok()
-            .filter(|t| t.is_finite() && *t >= 0.0);
-        if fft.is_none() {
-            problems.at(
-                line_no,
-                "free_flow_time",
-                format!("expected a non-negative number, got `{}`", get(ti_fft)),
-            );
-        }
-        if let (Some(u), Some(v), Some(t)) = (u, v, fft) {
-            let weight = (t * TNTP_SCALE).round().min(f64::from(u32::MAX - 1)) as u32;
-            arcs.push((u, v, weight, line_no));
-        }
-    }
-    if in_metadata {
-        problems.at(
-            text.lines().count().max(1),
-            "<END OF METADATA>",
-            "missing: not a TNTP network file",
-        );
-    }
-    let n = nodes.unwrap_or_else(|| arcs.iter().map(|a| a.0.max(a.1)).max().unwrap_or(0));
-    let mut out = Vec::with_capacity(arcs.len());
-    for &(u, v, w, line_no) in &arcs {
-        if u > n || v > n {
-            problems.at(
-                line_no,
-                "term_node",
-                format!("node {} is beyond the {n} nodes of the metadata", u.max(v)),
-            );
-            continue;
-        }
-        out.push(((u - 1) as u32, (v - 1) as u32, w));
-    }
-    problems.finish(|| {
-        RoadGraph::new(
-            n as usize,
-            &out,
-            NodeNames::Numbered { offset: 1 },
-            "",
-            TNTP_SCALE,
-        )
-    })
+    let net = super::tntp::parse_network(path, text)?;
+    let arcs: Vec<(u32, u32, u32)> = net
+        .links()
+        .iter()
+        .map(|l| {
+            let weight = (l.free_flow_time * TNTP_SCALE)
+                .round()
+                .min(f64::from(u32::MAX - 1));
+            (l.from, l.to, weight as u32)
+        })
+        .collect();
+    Ok(RoadGraph::new(
+        net.node_count(),
+        &arcs,
+        NodeNames::Numbered { offset: 1 },
+        "",
+        TNTP_SCALE,
+    ))
 }
 
 #[cfg(test)]

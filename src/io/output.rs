@@ -97,3 +97,28 @@ impl Drop for OutputDir {
         }
     }
 }
+
+/// Writes one file atomically: into a temporary sibling, then renamed over `path`, so a reader
+/// never sees half a file and a failure leaves any earlier file as it was.
+pub fn write_file(path: &Path, contents: &[u8]) -> Result<()> {
+    let name = path
+        .file_name()
+        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let temp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    let write_err = |p: &Path| {
+        let p = p.to_path_buf();
+        move |error| Error::Write { path: p, error }
+    };
+    std::fs::write(&temp, contents).map_err(write_err(&temp))?;
+    std::fs::rename(&temp, path).map_err(|error| {
+        let _ = std::fs::remove_file(&temp);
+        Error::Write {
+            path: path.to_path_buf(),
+            error,
+        }
+    })
+}

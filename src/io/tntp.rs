@@ -1,0 +1,522 @@
+//! TNTP files (Transportation Networks for Research, github.com/bstabler/TransportationNetworks):
+//! `*_net.tntp` networks, `*_trips.tntp` trip tables and `*_flow.tntp` link flows. A metadata
+//! block (`<NUMBER OF ZONES> 24`, ..., `<END OF METADATA>`) comes first; network links are rows
+//! `init_node term_node capacity length free_flow_time b power speed toll link_type ;` under a
+//! `~` header naming the columns; trip tables are `Origin o` blocks of `d : trips;` entries. Node
+//! ids are 1-based; zones are nodes `1..=zones`, and zones below `<FIRST THRU NODE>` are not passed
+//! through. Every problem is reported with file, line and field.
+
+use super::graph_files::MAX_PROBLEMS;
+use crate::assign::{Demand, Link, OriginDemand, RoadNetwork, VolumeDelay};
+use crate::error::{Error, Problem, Result};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Collects problems, at most [`MAX_PROBLEMS`].
+struct Problems<'a> {
+    path: &'a Path,
+    list: Vec<Problem>,
+}
+
+impl Problems<'_> {
+    fn at(&mut self, line: usize, field: &str, message: impl Into<String>) {
+        if self.list.len() < MAX_PROBLEMS {
+            self.list
+                .push(Problem::at(self.path, line as u64, Some(field), message));
+        }
+    }
+
+    fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T> {
+        if self.list.is_empty() {
+            Ok(value())
+        } else {
+            Err(Error::Invalid(self.list))
+        }
+    }
+}
+
+/// The metadata block: `<KEY> value` lines up to `<END OF METADATA>`; returns the values by key
+/// with their line numbers, and the line index after the block.
+fn metadata<'t>(
+    text: &'t str,
+    problems: &mut Problems<'_>,
+) -> (HashMap<String, (&'t str, usize)>, usize) {
+    let mut values = HashMap::new();
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("<END OF METADATA>") {
+            return (values, i + 1);
+        }
+        if let Some(rest) = trimmed.strip_prefix('<')
+            && let Some((key, value)) = rest.split_once('>')
+        {
+            values.insert(key.trim().to_ascii_uppercase(), (value.trim(), i + 1));
+        }
+    }
+    problems.at(
+        text.lines().count().max(1),
+        "<END OF METADATA>",
+        "missing: not a TNTP file",
+    );
+    (values, usize::MAX)
+}
+
+fn count(
+    meta: &HashMap<String, (&str, usize)>,
+    key: &str,
+    problems: &mut Problems<'_>,
+) -> Option<usize> {
+    let &(value, line) = meta.get(key)?;
+    let parsed = value.parse::<usize>().ok();
+    if parsed.is_none() {
+        problems.at(line, key, format!("expected a whole number, got `{value}`"));
+    }
+    parsed
+}
+
+/// Reads a TNTP network (`*_net.tntp`).
+pub fn load_tntp_network(path: &Path) -> Result<RoadNetwork> {
+    parse_network(path, &super::read_text(path)?)
+}
+
+pub(super) fn parse_network(path: &Path, text: &str) -> Result<RoadNetwork> {
+    let mut problems = Problems {
+        path,
+        list: Vec::new(),
+    };
+    let (meta, body) = metadata(text, &mut problems);
+    let nodes = count(&meta, "NUMBER OF NODES", &mut problems);
+    let zones = count(&meta, "NUMBER OF ZONES", &mut problems).unwrap_or(0);
+    let first_through = count(&meta, "FIRST THRU NODE", &mut problems).unwrap_or(1);
+    let declared_links = count(&meta, "NUMBER OF LINKS", &mut problems);
+    let mut columns: Vec<String> = Vec::new();
+    let mut links: Vec<(Link, usize)> = Vec::new();
+    for (i, line) in text.lines().enumerate().skip(body) {
+        let line_no = i + 1;
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        if let Some(header) = trimmed.strip_prefix('~') {
+            columns = header
+                .split_whitespace()
+                .filter(|c| *c != ";")
+                .map(str::to_ascii_lowercase)
+                .collect();
+            continue;
+        }
+        let fields: Vec<&str> = trimmed.trim_end_matches(';').split_whitespace().collect();
+        // Columns by header name, or TNTP's standard order without a header.
+        let column = |name: &str, standard: usize| {
+            columns.iter().position(|c| c == name).unwrap_or(standard)
+        };
+        let number = |name: &str, standard: usize, problems: &mut Problems<'_>| {
+            let text = fields.get(column(name, standard)).copied().unwrap_or("");
+            let value = text
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite() && *v >= 0.0);
+            if value.is_none() {
+                problems.at(
+                    line_no,
+                    name,
+                    format!("expected a non-negative number, got `{text}`"),
+                );
+            }
+            value
+        };
+        let from = number("init_node", 0, &mut problems);
+        let to = number("term_node", 1, &mut problems);
+        let capacity = number("capacity", 2, &mut problems);
+        let length = number("length", 3, &mut problems);
+        let free_flow_time = number("free_flow_time", 4, &mut problems);
+        let alpha = number("b", 5, &mut problems);
+        let beta = number("power", 6, &mut problems);
+        let toll = number("toll", 8, &mut problems);
+        let node = |v: f64, name: &str, problems: &mut Problems<'_>| {
+            let ok = v.fract() == 0.0 && v >= 1.0 && nodes.is_none_or(|n| v <= n as f64);
+            if !ok {
+                problems.at(
+                    line_no,
+                    name,
+                    format!(
+                        "expected a node id in 1..={}, got `{v}`",
+                        nodes.map_or("<NUMBER OF NODES>".into(), |n| n.to_string())
+                    ),
+                );
+            }
+            ok.then_some(v as u32 - 1)
+        };
+        let from = from.and_then(|v| node(v, "init_node", &mut problems));
+        let to = to.and_then(|v| node(v, "term_node", &mut problems));
+        if let (
+            Some(from),
+            Some(to),
+            Some(capacity),
+            Some(length),
+            Some(t0),
+            Some(a),
+            Some(b),
+            Some(toll),
+        ) = (
+            from,
+            to,
+            capacity,
+            length,
+            free_flow_time,
+            alpha,
+            beta,
+            toll,
+        ) {
+            let vdf = VolumeDelay::Bpr { alpha: a, beta: b };
+            if vdf.needs_capacity() && capacity <= 0.0 {
+                problems.at(
+                    line_no,
+                    "capacity",
+                    "must be positive on a link whose time grows with volume (b > 0)",
+                );
+                continue;
+            }
+            links.push((
+                Link {
+                    from,
+                    to,
+                    capacity,
+                    length,
+                    free_flow_time: t0,
+                    vdf,
+                    toll,
+                },
+                line_no,
+            ));
+        }
+    }
+    let nodes = nodes.unwrap_or_else(|| {
+        problems.at(1, "NUMBER OF NODES", "missing from the metadata");
+        0
+    });
+    if zones > nodes {
+        problems.at(
+            meta.get("NUMBER OF ZONES").map_or(1, |m| m.1),
+            "NUMBER OF ZONES",
+            format!("{zones} zones but only {nodes} nodes"),
+        );
+    }
+    if let Some(declared) = declared_links
+        && declared != links.len()
+        && problems.list.is_empty()
+    {
+        problems.at(
+            meta["NUMBER OF LINKS"].1,
+            "NUMBER OF LINKS",
+            format!(
+                "the metadata says {declared} links, the file has {}",
+                links.len()
+            ),
+        );
+    }
+    if links.is_empty() && problems.list.is_empty() {
+        problems.at(body.min(text.lines().count()).max(1), "link", "no links");
+    }
+    problems.finish(|| {
+        RoadNetwork::new(
+            nodes,
+            zones,
+            first_through.saturating_sub(1) as u32,
+            links.into_iter().map(|(l, _)| l).collect(),
+        )
+    })
+}
+
+/// Reads a TNTP trip table (`*_trips.tntp`) for `net`: every zone must be one of its zones, every
+/// pair with trips connected, and the total must match `<TOTAL OD FLOW>` when given.
+pub fn load_tntp_trips(path: &Path, net: &RoadNetwork) -> Result<Demand> {
+    let demand = parse_trips(path, &super::read_text(path)?, net.zone_count())?;
+    let unreachable = net.unreachable_pairs(&demand);
+    if unreachable.is_empty() {
+        return Ok(demand);
+    }
+    Err(Error::Invalid(
+        unreachable
+            .iter()
+            .take(MAX_PROBLEMS)
+            .map(|(o, d)| {
+                Problem::file(
+                    path,
+                    format!(
+                        "trips from zone {} to zone {} but no road path between them",
+                        o + 1,
+                        d + 1
+                    ),
+                )
+            })
+            .collect(),
+    ))
+}
+
+fn parse_trips(path: &Path, text: &str, zones: usize) -> Result<Demand> {
+    let mut problems = Problems {
+        path,
+        list: Vec::new(),
+    };
+    let (meta, body) = metadata(text, &mut problems);
+    if let Some(declared) = count(&meta, "NUMBER OF ZONES", &mut problems)
+        && declared != zones
+    {
+        problems.at(
+            meta["NUMBER OF ZONES"].1,
+            "NUMBER OF ZONES",
+            format!("{declared} zones, the network has {zones}"),
+        );
+    }
+    let mut origins: Vec<OriginDemand> = Vec::new();
+    let mut seen: HashMap<(u32, u32), usize> = HashMap::new();
+    let zone = |text: &str, line: usize, field: &str, problems: &mut Problems<'_>| {
+        let z = text
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|z| (1..=zones).contains(z));
+        if z.is_none() {
+            problems.at(
+                line,
+                field,
+                format!("expected a zone in 1..={zones}, got `{}`", text.trim()),
+            );
+        }
+        z.map(|z| z as u32 - 1)
+    };
+    for (i, line) in text.lines().enumerate().skip(body) {
+        let line_no = i + 1;
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('~') {
+            continue;
+        }
+        if let Some(rest) = trimmed.strip_prefix("Origin") {
+            if let Some(o) = zone(rest, line_no, "Origin", &mut problems) {
+                origins.push(OriginDemand {
+                    zone: o,
+                    destinations: Vec::new(),
+                });
+            }
+            continue;
+        }
+        let Some(origin) = origins.last_mut() else {
+            problems.at(line_no, "Origin", "trips before the first `Origin` line");
+            continue;
+        };
+        for entry in trimmed.split(';').map(str::trim).filter(|e| !e.is_empty()) {
+            let Some((d, trips)) = entry.split_once(':') else {
+                problems.at(
+                    line_no,
+                    "trips",
+                    format!("expected `zone : trips`, got `{entry}`"),
+                );
+                continue;
+            };
+            let d = zone(d, line_no, "destination", &mut problems);
+            let value = trips
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|t| t.is_finite() && *t >= 0.0);
+            if value.is_none() {
+                problems.at(
+                    line_no,
+                    "trips",
+                    format!("expected a non-negative number, got `{}`", trips.trim()),
+                );
+            }
+            if let (Some(d), Some(value)) = (d, value) {
+                if let Some(first) = seen.insert((origin.zone, d), line_no) {
+                    problems.at(
+                        line_no,
+                        "destination",
+                        format!(
+                            "trips from {} to {} given twice (first on line {first})",
+                            origin.zone + 1,
+                            d + 1
+                        ),
+                    );
+                }
+                origin.destinations.push((d, value));
+            }
+        }
+    }
+    if let Some(&(declared, line)) = meta.get("TOTAL OD FLOW")
+        && problems.list.is_empty()
+    {
+        let total: f64 = origins
+            .iter()
+            .flat_map(|o| &o.destinations)
+            .map(|d| d.1)
+            .sum();
+        match declared.parse::<f64>() {
+            Ok(t) if (t - total).abs() <= 1e-4 * t.abs().max(1.0) => {}
+            Ok(t) => problems.at(
+                line,
+                "TOTAL OD FLOW",
+                format!("the metadata says {t}, the entries add up to {total}"),
+            ),
+            Err(_) => problems.at(
+                line,
+                "TOTAL OD FLOW",
+                format!("expected a number, got `{declared}`"),
+            ),
+        }
+    }
+    problems.finish(|| Demand { origins })
+}
+
+/// Reads a TNTP link-flow file (`*_flow.tntp`: `From To Volume Cost` rows) and returns the
+/// volume of each link of `net` in its order; parallel links are matched in file order.
+pub fn load_tntp_flows(path: &Path, net: &RoadNetwork) -> Result<Vec<f64>> {
+    let text = super::read_text(path)?;
+    let mut problems = Problems {
+        path,
+        list: Vec::new(),
+    };
+    let mut slots: HashMap<(u32, u32), Vec<usize>> = HashMap::new();
+    for (i, l) in net.links().iter().enumerate().rev() {
+        slots.entry((l.from, l.to)).or_default().push(i);
+    }
+    let mut flows = vec![f64::NAN; net.links().len()];
+    for (i, line) in text.lines().enumerate() {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        if fields.is_empty() || (i == 0 && fields[0].parse::<u32>().is_err()) {
+            continue; // the header
+        }
+        let parsed = (
+            fields[0].parse::<u32>().ok().filter(|&v| v >= 1),
+            fields
+                .get(1)
+                .and_then(|v| v.parse::<u32>().ok())
+                .filter(|&v| v >= 1),
+            fields
+                .get(2)
+                .and_then(|v| v.parse::<f64>().ok())
+                .filter(|v| v.is_finite() && *v >= 0.0),
+        );
+        let (Some(from), Some(to), Some(volume)) = parsed else {
+            problems.at(
+                i + 1,
+                "Volume",
+                "expected `From To Volume Cost` with node ids and a non-negative volume",
+            );
+            continue;
+        };
+        match slots.get_mut(&(from - 1, to - 1)).and_then(Vec::pop) {
+            Some(link) => flows[link] = volume,
+            None => problems.at(
+                i + 1,
+                "From",
+                format!("no (further) link {from} -> {to} in the network"),
+            ),
+        }
+    }
+    let missing = flows.iter().filter(|f| f.is_nan()).count();
+    if missing > 0 && problems.list.is_empty() {
+        problems.at(
+            text.lines().count().max(1),
+            "From",
+            format!("{missing} links of the network have no flow"),
+        );
+    }
+    problems.finish(|| flows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NET: &str = "<NUMBER OF ZONES> 2\n<NUMBER OF NODES> 3\n<FIRST THRU NODE> 3\n<NUMBER OF LINKS> 3\n<END OF METADATA>\n\n~ init_node term_node capacity length free_flow_time b power speed toll link_type ;\n1 3 100 1 6.5 0.15 4 0 0 1 ;\n3 2 100 1 1 0.15 4 0 5 1 ;\n1 2 0 1 20 0 0 0 0 1 ;\n";
+
+    #[test]
+    fn networks_read_every_column() {
+        let net = parse_network(Path::new("a_net.tntp"), NET).unwrap();
+        assert_eq!(
+            (net.node_count(), net.zone_count(), net.links().len()),
+            (3, 2, 3)
+        );
+        let l = &net.links()[1];
+        assert_eq!(
+            (l.from, l.to, l.capacity, l.free_flow_time, l.toll),
+            (2, 1, 100.0, 1.0, 5.0)
+        );
+        assert_eq!(l.vdf, VolumeDelay::default());
+    }
+
+    #[test]
+    fn network_problems_name_line_and_field() {
+        let err = |text: &str| {
+            parse_network(Path::new("a_net.tntp"), text)
+                .unwrap_err()
+                .to_string()
+        };
+        let e = err(&NET.replace("6.5", "-1"));
+        assert!(e.contains("a_net.tntp:8: field `free_flow_time`"), "{e}");
+        let e = err(&NET.replace("1 3 100", "1 9 100"));
+        assert!(
+            e.contains("a_net.tntp:8: field `term_node`: expected a node id in 1..=3"),
+            "{e}"
+        );
+        let e = err(&NET.replace("3 2 100", "3 2 0"));
+        assert!(
+            e.contains("a_net.tntp:9: field `capacity`: must be positive"),
+            "{e}"
+        );
+        let e = err(&NET.replace("<NUMBER OF LINKS> 3", "<NUMBER OF LINKS> 4"));
+        assert!(
+            e.contains("the metadata says 4 links, the file has 3"),
+            "{e}"
+        );
+        assert!(err("1 2 3\n").contains("<END OF METADATA>"));
+    }
+
+    #[test]
+    fn trips_are_checked_against_the_network() {
+        let text = "<NUMBER OF ZONES> 2\n<TOTAL OD FLOW> 7.5\n<END OF METADATA>\n\nOrigin 1\n 1 : 0.0; 2 : 7.5;\n\nOrigin 2\n";
+        let d = parse_trips(Path::new("t.tntp"), text, 2).unwrap();
+        assert_eq!(d.origins.len(), 2);
+        assert_eq!(d.origins[0].destinations, vec![(0, 0.0), (1, 7.5)]);
+        assert_eq!(d.total(), 7.5);
+        let err = |t: &str| {
+            parse_trips(Path::new("t.tntp"), t, 2)
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(err(&text.replace("7.5;", "8;")).contains("t.tntp:2: field `TOTAL OD FLOW`"));
+        let e = err(&text.replace("2 : 7.5", "3 : 7.5"));
+        assert!(
+            e.contains("t.tntp:6: field `destination`: expected a zone in 1..=2"),
+            "{e}"
+        );
+        let e = err(&text.replace("2 : 7.5", "2 : x"));
+        assert!(e.contains("t.tntp:6: field `trips`"), "{e}");
+        let e = err(&text.replace("1 : 0.0;", "2 : 0.0;"));
+        assert!(e.contains("given twice"), "{e}");
+    }
+
+    #[test]
+    fn unreachable_trips_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        // Node 3 is the only way from 1 to 2, and it only leads back.
+        let net = parse_network(
+            Path::new("n"),
+            &NET.replace("3 2 100", "3 1 100")
+                .replace("1 2 0 1 20", "2 1 0 1 20"),
+        )
+        .unwrap();
+        let trips = dir.path().join("t.tntp");
+        std::fs::write(
+            &trips,
+            "<NUMBER OF ZONES> 2\n<END OF METADATA>\nOrigin 1\n2 : 4;\n",
+        )
+        .unwrap();
+        let e = load_tntp_trips(&trips, &net).unwrap_err().to_string();
+        assert!(
+            e.contains("trips from zone 1 to zone 2 but no road path"),
+            "{e}"
+        );
+    }
+}
