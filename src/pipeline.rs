@@ -3,12 +3,14 @@
 //! on the current rayon pool), so `commute run` writes its files and `commute compare` runs two
 //! scenarios and reads the same bytes a run folder would hold.
 
+use crate::results::CongestionInfo;
 use crate::results::{
     self, DemandInfo, ModelInfo, MonteCarloInfo, NetworkCounts, PolicyMetrics, ResultInfo, RunInfo,
     RunSummary, ScenarioInfo, Unreachable,
 };
 use crate::routing::{Engine, skim_all};
 use crate::scenario::Scenario;
+use crate::sim::congestion::{RoadModel, feedback};
 use crate::sim::demand::{Split, commuter_flows};
 use crate::sim::montecarlo::{Setup, simulate};
 
@@ -36,6 +38,7 @@ pub fn run(scenario: &Scenario, options: RunOptions, progress: impl Fn(u32)) -> 
     let engine = Engine::new(net, scenario.window);
     let skims = skim_all(&engine);
     let mut files: Vec<(&'static str, Vec<u8>)> = Vec::new();
+    let mut congestion = None;
     let (monte_carlo, demand, policy, model, sim) = if options.draws == 0 {
         files.push(("od.csv", results::od_csv(net, &skims)));
         files.push(("zones.csv", results::zones_csv(net, &skims)));
@@ -49,8 +52,20 @@ pub fn run(scenario: &Scenario, options: RunOptions, progress: impl Fn(u32)) -> 
             scenario.commuter_table.as_deref(),
             &scenario.demand_scales,
         );
-        let setup = Setup::of(scenario, options.seed, options.draws);
+        let mut setup = Setup::of(scenario, options.seed, options.draws);
+        let roads = scenario.congestion.as_ref().map(|c| {
+            let model = RoadModel::new(net, scenario.window, &setup.weights, c, &scenario.choice);
+            let feedback = feedback(&engine, &skims, &flows, &setup, &model, c, |_| {});
+            setup.congestion = feedback.factors.clone();
+            (c, model, feedback)
+        });
         let sim = simulate(&engine, &skims, &flows, &setup, progress);
+        let congested = roads.map(|(c, model, feedback)| {
+            let cars = model.car_vehicles(&sim);
+            let a = model.assign(&cars);
+            let info = CongestionInfo::of(c, &model, &feedback, &a, cars.iter().sum());
+            (info, results::links_csv(net, &model, &a))
+        });
         let n = skims.zones;
         // Commuters within their own zone are counted, not routed.
         let splits: Vec<Split> = (0..n * n)
@@ -66,6 +81,10 @@ pub fn run(scenario: &Scenario, options: RunOptions, progress: impl Fn(u32)) -> 
         files.push(("lines.csv", results::lines_csv(net, &sim)));
         files.push(("draws.csv", results::draws_csv(net, &sim)));
         files.push(("distribution.csv", results::distribution_csv(net, &sim)));
+        if let Some((info, links)) = congested {
+            files.push(("links.csv", links));
+            congestion = Some(info);
+        }
         let demand = DemandInfo::of(&splits, intrazonal);
         let policy = PolicyMetrics::of_simulation(net, &times, demand.share_within_60);
         let info = MonteCarloInfo {
@@ -101,6 +120,7 @@ pub fn run(scenario: &Scenario, options: RunOptions, progress: impl Fn(u32)) -> 
         demand,
         policy,
         model,
+        congestion,
         run: RunInfo {
             threads: rayon::current_num_threads(),
             wall_time_s: 0.0,

@@ -126,8 +126,170 @@ pub struct RunSummary {
     /// The demand, choice and variability settings, when draws were made.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<ModelInfo>,
+    /// Road congestion: the choice-assignment rounds and the final assignment, when modelled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub congestion: Option<CongestionInfo>,
     /// How the run went; the only part that differs between identical runs.
     pub run: RunInfo,
+}
+
+/// Road congestion of a run (summary.json `congestion`).
+#[derive(Debug, Clone, Serialize)]
+pub struct CongestionInfo {
+    /// The settings.
+    pub settings: CongestionSettings,
+    /// Whether the car commuters settled within the tolerance.
+    pub converged: bool,
+    /// Every choice-assignment round.
+    pub rounds: Vec<crate::sim::congestion::FeedbackIteration>,
+    /// The assignment of the final run's cars (links.csv).
+    pub final_assignment: FinalAssignment,
+}
+
+/// The congestion settings as used (defaults filled in).
+#[derive(Debug, Clone, Serialize)]
+pub struct CongestionSettings {
+    /// Share of the window's car commuters in the peak hour.
+    pub peak_hour_share: f64,
+    /// Commuters per car.
+    pub occupancy: f64,
+    /// Multiplier on road capacities.
+    pub capacity_factor: f64,
+    /// Background traffic, share of capacity (classes without their own value).
+    pub background_vc: f64,
+    /// Background traffic by road class.
+    pub background_vc_by_class: std::collections::BTreeMap<String, f64>,
+    /// Passenger-car units per bus.
+    pub bus_pcu: f64,
+    /// BPR alpha and beta.
+    pub bpr_alpha: f64,
+    /// BPR beta.
+    pub bpr_beta: f64,
+    /// Convergence tolerance on the change in car commuters.
+    pub tolerance: f64,
+    /// Relative gap of each assignment.
+    pub assignment_gap: f64,
+    /// Draws per round.
+    pub feedback_draws: u32,
+}
+
+/// The final assignment in brief.
+#[derive(Debug, Clone, Serialize)]
+pub struct FinalAssignment {
+    /// Relative gap reached.
+    pub relative_gap: f64,
+    /// Iterations.
+    pub iterations: usize,
+    /// Commuter cars in the peak hour.
+    pub peak_hour_cars: f64,
+    /// Vehicle-km of commuter cars in the peak hour.
+    pub vehicle_km: f64,
+    /// Vehicle-hours of commuter cars in the peak hour.
+    pub vehicle_hours: f64,
+    /// Directed road links loaded beyond capacity (volume plus background).
+    pub links_over_capacity: usize,
+}
+
+impl CongestionInfo {
+    /// The summary of `feedback` and the final assignment `a` of `model`.
+    pub fn of(
+        c: &crate::scenario::Congestion,
+        model: &crate::sim::congestion::RoadModel,
+        feedback: &crate::sim::congestion::Feedback,
+        a: &crate::assign::Assignment,
+        cars: f64,
+    ) -> Self {
+        let links = model.network().links();
+        let roads = 0..model.roads.len();
+        CongestionInfo {
+            settings: CongestionSettings {
+                peak_hour_share: model.peak_share,
+                occupancy: c.occupancy,
+                capacity_factor: c.capacity_factor,
+                background_vc: c.background_vc,
+                background_vc_by_class: c.background_vc_by_class.clone(),
+                bus_pcu: c.bus_pcu,
+                bpr_alpha: c.bpr_alpha,
+                bpr_beta: c.bpr_beta,
+                tolerance: c.tolerance,
+                assignment_gap: c.assignment_gap,
+                feedback_draws: c.feedback_draws,
+            },
+            converged: feedback.converged,
+            rounds: feedback.iterations.clone(),
+            final_assignment: FinalAssignment {
+                relative_gap: a.last().relative_gap,
+                iterations: a.last().iteration,
+                peak_hour_cars: cars,
+                vehicle_km: roads.clone().map(|l| a.flows[l] * links[l].length).sum(),
+                vehicle_hours: roads
+                    .clone()
+                    .map(|l| a.flows[l] * a.times[l] / 3600.0)
+                    .sum(),
+                links_over_capacity: roads
+                    .filter(|&l| a.flows[l] + model.background[l] > links[l].capacity)
+                    .count(),
+            },
+        }
+    }
+}
+
+/// `links.csv`: per road link and direction driven (drawn direction first), the peak hour's
+/// commuter cars, background traffic, capacity, volume/capacity and times.
+pub fn links_csv(
+    net: &Network,
+    model: &crate::sim::congestion::RoadModel,
+    a: &crate::assign::Assignment,
+) -> Vec<u8> {
+    let links = model.network().links();
+    let rows = model.roads.iter().enumerate().map(|(l, directed)| {
+        let road = &net.roads()[directed.road as usize];
+        let (from, to) = if directed.forward {
+            (road.from, road.to)
+        } else {
+            (road.to, road.from)
+        };
+        let capacity = links[l].capacity;
+        let seconds = a.times[l];
+        vec![
+            road.id.clone(),
+            if directed.forward {
+                "forward"
+            } else {
+                "backward"
+            }
+            .to_owned(),
+            road.name.clone(),
+            road.class.clone(),
+            net.node(from).id.clone(),
+            net.node(to).id.clone(),
+            fixed(a.flows[l], 1),
+            fixed(model.background[l], 1),
+            fixed(capacity, 0),
+            fixed((a.flows[l] + model.background[l]) / capacity, 3),
+            fixed(model.free_flow_s(l) / 60.0, 2),
+            fixed(seconds / 60.0, 2),
+            fixed(road.length_km / (seconds / 3600.0), 1),
+        ]
+    });
+    csv_bytes(
+        &[
+            "link",
+            "direction",
+            "name",
+            "class",
+            "from",
+            "to",
+            "volume_vph",
+            "background_pcu",
+            "capacity_vph",
+            "volume_capacity",
+            "free_flow_min",
+            "congested_min",
+            "speed_kmh",
+        ],
+        rows,
+    )
 }
 
 /// The model settings of a Monte-Carlo run: two runs can be compared pairwise only if their

@@ -42,6 +42,9 @@ pub struct Link {
     pub length: f64,
     /// Free-flow travel time, in the network's time unit.
     pub free_flow_time: f64,
+    /// A constant time added whatever the volume (a checkpoint, a toll booth), in the network's
+    /// time unit; 0 in TNTP files.
+    pub delay: f64,
     /// How travel time grows with volume.
     pub vdf: VolumeDelay,
     /// Toll, in the network's money unit.
@@ -361,6 +364,8 @@ struct LinkState {
     t0: Vec<f64>,
     capacity: Vec<f64>,
     vdf: Vec<VolumeDelay>,
+    /// Constant delay per edge (part of the time).
+    delay: Vec<f64>,
     /// Toll and distance terms of the generalised cost.
     fixed: Vec<f64>,
     background: Vec<f64>,
@@ -375,6 +380,7 @@ impl LinkState {
         let t0 = (0..edges).map(|e| link(e).free_flow_time).collect();
         let capacity = (0..edges).map(|e| link(e).capacity).collect();
         let vdf = (0..edges).map(|e| link(e).vdf).collect();
+        let delay = (0..edges).map(|e| link(e).delay).collect();
         let fixed = (0..edges)
             .map(|e| {
                 settings.toll_factor * link(e).toll + settings.distance_factor * link(e).length
@@ -392,6 +398,7 @@ impl LinkState {
             t0,
             capacity,
             vdf,
+            delay,
             fixed,
             background,
             flow: vec![0.0; edges],
@@ -408,11 +415,12 @@ impl LinkState {
 
     #[inline]
     fn time_at(&self, e: usize, flow: f64) -> f64 {
-        self.vdf[e].time(
-            self.t0[e],
-            self.capacity[e],
-            flow.max(0.0) + self.background[e],
-        )
+        self.delay[e]
+            + self.vdf[e].time(
+                self.t0[e],
+                self.capacity[e],
+                flow.max(0.0) + self.background[e],
+            )
     }
 
     #[inline]
@@ -442,7 +450,7 @@ impl LinkState {
                 let f = flow[e].max(0.0);
                 let (t0, cap, bg) = (self.t0[e], self.capacity[e], self.background[e]);
                 self.vdf[e].integral(t0, cap, f + bg) - self.vdf[e].integral(t0, cap, bg)
-                    + self.fixed[e] * f
+                    + (self.fixed[e] + self.delay[e]) * f
             })
             .sum()
     }

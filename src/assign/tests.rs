@@ -8,6 +8,7 @@ fn bpr(from: u32, to: u32, t0: f64, capacity: f64, alpha: f64, beta: f64) -> Lin
         capacity,
         length: 1.0,
         free_flow_time: t0,
+        delay: 0.0,
         vdf: VolumeDelay::Bpr { alpha, beta },
         toll: 0.0,
     }
@@ -175,6 +176,7 @@ fn random_case(seed: u64) -> (RoadNetwork, Demand) {
             capacity: rng.random_range(50.0..500.0),
             length: rng.random_range(0.5..5.0),
             free_flow_time: rng.random_range(0.5..10.0),
+            delay: if rng.random_bool(0.1) { 2.0 } else { 0.0 },
             vdf,
             toll: if rng.random_bool(0.2) { 50.0 } else { 0.0 },
         });

@@ -13,8 +13,8 @@ mod tntp;
 pub use graph_files::{load_road_graph, network_roads};
 pub use network_files::{NETWORK_FORMAT_VERSION, load_network};
 pub use scenario_file::{
-    AccessSpec, ChoiceSpec, DelaySpec, DelayTable, DemandSpec, HeadwaySpec, LinkSpec,
-    LoadedScenario, ModificationSpec, NodeSpec, SCENARIO_FORMAT_VERSION, ScenarioChain,
+    AccessSpec, ChoiceSpec, CongestionSpec, DelaySpec, DelayTable, DemandSpec, HeadwaySpec,
+    LinkSpec, LoadedScenario, ModificationSpec, NodeSpec, SCENARIO_FORMAT_VERSION, ScenarioChain,
     ScenarioFile, StopSpec, TransferSpec, WindowSpec, ZoneAccessSpec, load_scenario_chain,
 };
 pub use tntp::{load_tntp_flows, load_tntp_network, load_tntp_trips};

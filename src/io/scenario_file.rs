@@ -37,6 +37,9 @@ pub struct ScenarioFile {
     pub delays: Option<Spanned<std::collections::BTreeMap<String, DelaySpec>>>,
     /// Road travel-time variability in the Monte-Carlo draws (inherited).
     pub roads: Option<Spanned<RoadsSpec>>,
+    /// Road congestion: assign the car commuters to the roads and feed congested times back
+    /// (inherited; absent: free-flow roads).
+    pub congestion: Option<Spanned<CongestionSpec>>,
     /// Modifications, applied in order after those of `extends`. Kept as TOML values here and
     /// read one by one ([`LoadedScenario::modifications`]), so a mistake in one does not hide
     /// the others.
@@ -115,6 +118,41 @@ pub struct RoadsSpec {
     pub link_sd: Option<f64>,
     /// The same by road class, overriding `link_sd`.
     pub class_sd: Option<std::collections::BTreeMap<String, f64>>,
+}
+
+/// Road congestion: user-equilibrium assignment of the peak hour's cars, iterated with mode
+/// choice. Every field defaults (see `docs/formats.md`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CongestionSpec {
+    /// `false` switches off congestion inherited from an `extends` file.
+    pub enabled: Option<bool>,
+    /// Share of the window's car commuters on the road in the peak hour (default: the busiest
+    /// 60 minutes of the departure profile).
+    pub peak_hour_share: Option<f64>,
+    /// Commuters per car.
+    pub occupancy: Option<f64>,
+    /// Multiplier on every road link's capacity: a link of an aggregated network stands for its
+    /// corridor, parallel streets included.
+    pub capacity_factor: Option<f64>,
+    /// Other traffic (freight, business, school runs) as a share of each link's capacity.
+    pub background_vc: Option<f64>,
+    /// The same by road class, overriding `background_vc`.
+    pub background_vc_by_class: Option<std::collections::BTreeMap<String, f64>>,
+    /// Passenger-car units per bus of the bus and custom-bus lines.
+    pub bus_pcu: Option<f64>,
+    /// BPR `alpha` of every road link.
+    pub bpr_alpha: Option<f64>,
+    /// BPR `beta` of every road link.
+    pub bpr_beta: Option<f64>,
+    /// Most choice-assignment iterations.
+    pub max_iterations: Option<u32>,
+    /// Stop when the car commuters change by at most this share between iterations.
+    pub tolerance: Option<f64>,
+    /// Relative gap of each assignment.
+    pub assignment_gap: Option<f64>,
+    /// Monte-Carlo draws per choice-assignment iteration (the final run uses all draws).
+    pub feedback_draws: Option<u32>,
 }
 
 /// Mode choice (multinomial logit on generalised minutes).

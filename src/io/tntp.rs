@@ -184,6 +184,7 @@ pub(super) fn parse_network(path: &Path, text: &str) -> Result<RoadNetwork> {
                     capacity,
                     length,
                     free_flow_time: t0,
+                    delay: 0.0,
                     vdf,
                     toll,
                 },

@@ -117,8 +117,9 @@ impl<'n> Engine<'n> {
     }
 
     /// Zone-to-zone car times, seconds, with each road link's free-flow time scaled by
-    /// `link_factor[link]` and checkpoint delays by `checkpoint_factor` (all 1: the free-flow
-    /// skim times), routes re-optimised; `o * zones + d`, `None` when unreachable or `o == d`.
+    /// `link_factor[2 * link]` in its drawn direction and `link_factor[2 * link + 1]` in the
+    /// other, and checkpoint delays by `checkpoint_factor` (all 1: the free-flow skim times),
+    /// routes re-optimised; `o * zones + d`, `None` when unreachable or `o == d`.
     /// Origins run in parallel on the current rayon pool.
     pub fn car_times_scaled(
         &self,
@@ -133,8 +134,8 @@ impl<'n> Engine<'n> {
             graph::EdgeKind::Road { link, forward } => {
                 let r = &roads[link as usize];
                 let check = if forward { r.checkpoint_s } else { 0 };
-                scale(r.free_flow_s(), link_factor[link as usize])
-                    .saturating_add(scale(check, checkpoint_factor))
+                let factor = link_factor[2 * link as usize + usize::from(!forward)];
+                scale(r.free_flow_s(), factor).saturating_add(scale(check, checkpoint_factor))
             }
             _ => g.csr.weight(e),
         });

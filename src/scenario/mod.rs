@@ -87,6 +87,81 @@ pub struct Scenario {
     /// Relative departure rates over the window: `(start_s, end_s, weight)` periods; minutes
     /// outside every period have weight 0. Empty: uniform.
     pub departure_profile: Vec<(Seconds, Seconds, f64)>,
+    /// Road congestion settings; `None`: free-flow roads.
+    pub congestion: Option<Congestion>,
+}
+
+/// How road congestion is modelled: the peak hour's car commuters, as vehicles, plus background
+/// traffic and buses, assigned to the roads at user equilibrium (BPR links); congested times
+/// feed back into car and bus times, and mode choice and assignment alternate (method of
+/// successive averages on link times) until the car commuters settle.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Congestion {
+    /// Share of the window's car commuters on the road in the peak hour; `None`: the busiest
+    /// 60 minutes of the departure weights.
+    pub peak_hour_share: Option<f64>,
+    /// Commuters per car.
+    pub occupancy: f64,
+    /// Multiplier on road capacities (a link stands for its corridor, parallel streets included).
+    pub capacity_factor: f64,
+    /// Other traffic as a share of capacity, all classes.
+    pub background_vc: f64,
+    /// The same by road class, overriding `background_vc`.
+    pub background_vc_by_class: std::collections::BTreeMap<String, f64>,
+    /// Passenger-car units per bus.
+    pub bus_pcu: f64,
+    /// BPR `alpha`.
+    pub bpr_alpha: f64,
+    /// BPR `beta`.
+    pub bpr_beta: f64,
+    /// Most choice-assignment iterations.
+    pub max_iterations: u32,
+    /// Stop when the car commuters change by at most this share between iterations.
+    pub tolerance: f64,
+    /// Relative gap of each assignment.
+    pub assignment_gap: f64,
+    /// Draws per choice-assignment iteration.
+    pub feedback_draws: u32,
+}
+
+impl Default for Congestion {
+    fn default() -> Self {
+        Congestion {
+            peak_hour_share: None,
+            occupancy: 1.2,
+            capacity_factor: 1.0,
+            background_vc: 0.4,
+            background_vc_by_class: Default::default(),
+            bus_pcu: 2.5,
+            bpr_alpha: 0.15,
+            bpr_beta: 4.0,
+            max_iterations: 10,
+            tolerance: 0.01,
+            assignment_gap: 1e-5,
+            feedback_draws: 20,
+        }
+    }
+}
+
+impl Congestion {
+    /// Background traffic of a link of `class`, share of capacity.
+    pub fn background_of(&self, class: &str) -> f64 {
+        self.background_vc_by_class
+            .get(class)
+            .copied()
+            .unwrap_or(self.background_vc)
+    }
+
+    /// The peak hour's share of commuters given the departure `weights` (one per minute).
+    pub fn peak_share(&self, weights: &[f64]) -> f64 {
+        self.peak_hour_share.unwrap_or_else(|| {
+            let hour = weights.len().clamp(1, 60);
+            weights
+                .windows(hour)
+                .map(|w| w.iter().sum::<f64>())
+                .fold(0.0, f64::max)
+        })
+    }
 }
 
 impl Scenario {
@@ -296,6 +371,7 @@ pub fn resolve(
     let (demand, choice) = resolve_model(chain, &mut problems);
     let departure_profile = resolve_profile(chain, window, &mut problems);
     let (mut variability, line_delays) = resolve_variability(chain, &mut problems);
+    let congestion = resolve_congestion(chain, &mut problems);
     let mut applier = apply::Applier::new(base);
     let before_modifications = problems.len();
     for loaded in &chain.files {
@@ -396,6 +472,7 @@ pub fn resolve(
         choice,
         variability,
         departure_profile,
+        congestion,
     })
 }
 
@@ -608,6 +685,105 @@ fn resolve_variability(
         }
     }
     (v, lines)
+}
+
+/// The nearest `[congestion]` table, each field defaulting and in range; `enabled = false` or
+/// no table: `None`.
+fn resolve_congestion(chain: &ScenarioChain, problems: &mut Vec<Problem>) -> Option<Congestion> {
+    let (loaded, spec) = chain.nearest(|f| f.congestion.as_ref())?;
+    let c = spec.get_ref();
+    if c.enabled == Some(false) {
+        return None;
+    }
+    let mut out = Congestion::default();
+    let at = spec.span().start;
+    let mut share = f64::NAN;
+    let mut iterations = f64::from(out.max_iterations);
+    let mut draws = f64::from(out.feedback_draws);
+    let entries = vec![
+        (
+            "congestion.peak_hour_share",
+            c.peak_hour_share,
+            0.01..=1.0,
+            &mut share,
+        ),
+        (
+            "congestion.occupancy",
+            c.occupancy,
+            1.0..=10.0,
+            &mut out.occupancy,
+        ),
+        (
+            "congestion.capacity_factor",
+            c.capacity_factor,
+            0.1..=20.0,
+            &mut out.capacity_factor,
+        ),
+        (
+            "congestion.background_vc",
+            c.background_vc,
+            0.0..=3.0,
+            &mut out.background_vc,
+        ),
+        (
+            "congestion.bus_pcu",
+            c.bus_pcu,
+            0.0..=10.0,
+            &mut out.bus_pcu,
+        ),
+        (
+            "congestion.bpr_alpha",
+            c.bpr_alpha,
+            0.0..=10.0,
+            &mut out.bpr_alpha,
+        ),
+        (
+            "congestion.bpr_beta",
+            c.bpr_beta,
+            0.0..=10.0,
+            &mut out.bpr_beta,
+        ),
+        (
+            "congestion.max_iterations",
+            c.max_iterations.map(f64::from),
+            1.0..=100.0,
+            &mut iterations,
+        ),
+        (
+            "congestion.tolerance",
+            c.tolerance,
+            0.0..=1.0,
+            &mut out.tolerance,
+        ),
+        (
+            "congestion.assignment_gap",
+            c.assignment_gap,
+            1e-12..=0.1,
+            &mut out.assignment_gap,
+        ),
+        (
+            "congestion.feedback_draws",
+            c.feedback_draws.map(f64::from),
+            1.0..=1000.0,
+            &mut draws,
+        ),
+    ];
+    set_parameters(loaded, at, entries, problems);
+    out.peak_hour_share = (!share.is_nan()).then_some(share);
+    out.max_iterations = iterations as u32;
+    out.feedback_draws = draws as u32;
+    for (class, &vc) in c.background_vc_by_class.iter().flatten() {
+        let field = format!("congestion.background_vc_by_class.{class}");
+        let mut value = 0.0;
+        set_parameters(
+            loaded,
+            at,
+            vec![(field.as_str(), Some(vc), 0.0..=3.0, &mut value)],
+            problems,
+        );
+        out.background_vc_by_class.insert(class.clone(), value);
+    }
+    Some(out)
 }
 
 /// The departure profile of the nearest `[demand]`: periods inside the window, weights

@@ -9,6 +9,7 @@
 //! - [`gravity`]: a doubly constrained gravity model of commuter flows.
 
 pub mod choice;
+pub mod congestion;
 pub mod demand;
 pub mod gravity;
 pub mod montecarlo;

@@ -89,6 +89,19 @@ pub struct Setup {
     pub seed: u64,
     /// Draws (mornings) simulated.
     pub draws: u32,
+    /// Congestion on the roads: per road link, its travel-time factor in the drawn direction
+    /// (`2 * link`) and the other (`2 * link + 1`), on top of the draw's; per line, the factor
+    /// on bus run times. Empty: free flow.
+    pub congestion: RoadFactors,
+}
+
+/// Travel-time factors from road congestion (see [`Setup::congestion`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RoadFactors {
+    /// Per road link and direction: `2 * link` drawn, `2 * link + 1` reverse. Empty: all 1.
+    pub roads: Vec<f64>,
+    /// Per line (index as in the network): factor on run times. Empty: all 1.
+    pub lines: Vec<f64>,
 }
 
 impl Setup {
@@ -101,6 +114,7 @@ impl Setup {
             choice: scenario.choice,
             seed,
             draws,
+            congestion: RoadFactors::default(),
         }
     }
 
@@ -113,6 +127,7 @@ impl Setup {
             choice: Choice::default(),
             seed,
             draws,
+            congestion: RoadFactors::default(),
         }
     }
 }
@@ -480,14 +495,18 @@ fn morning(engine: &Engine<'_>, setup: &Setup, draw: u32, departures: &[Seconds]
     let minutes = departures.len();
     let has_custom = net.lines().iter().any(|l| l.mode == Mode::CustomBus);
     let roads = road_draw(net, setup.seed, draw, &setup.variability);
-    let car = engine.car_times_scaled(&roads.links, roads.checkpoint);
+    let congestion = &setup.congestion;
+    let directed: Vec<f64> = (0..2 * roads.links.len())
+        .map(|k| roads.links[k / 2] * congestion.roads.get(k).copied().unwrap_or(1.0))
+        .collect();
+    let car = engine.car_times_scaled(&directed, roads.checkpoint);
     let line_draw = |l: crate::network::LineId| {
         let line = net.line(l);
         LineDraw {
             phase: phase(setup.seed, draw, &line.id),
             delay_s: delay(setup.seed, draw, &line.id, setup.variability.delay_of(line)),
             run_factor: if matches!(line.mode, Mode::Bus | Mode::CustomBus) {
-                roads.day
+                roads.day * congestion.lines.get(l.index()).copied().unwrap_or(1.0)
             } else {
                 1.0
             },

@@ -1,0 +1,397 @@
+//! Road congestion in commute scenarios. The Monte-Carlo step decides who drives; their cars in
+//! the peak hour, with background traffic and the buses of the bus lines in passenger-car units,
+//! are assigned to the roads at user equilibrium ([`crate::assign`]); the congested link times
+//! then slow the cars and buses of the next simulation. Mode choice and assignment alternate,
+//! link times averaged over the iterations (method of successive averages), until the number of
+//! car commuters changes by at most the scenario's tolerance between two iterations.
+//!
+//! The assignment network mirrors the car graph of [`crate::routing`]: every road link in each
+//! direction it can be driven, plus the car access links from zone centroids (flat, fixed
+//! time). Zone centroids are never passed through. Times are in seconds, generalised cost adds
+//! tolls and running cost at the scenario's value of time, so drivers weigh tolls as the mode
+//! choice does. Buses follow the free-flow road path between their stops, each stop snapped to
+//! its nearest road junction.
+
+use crate::assign::{self, Assignment, Link, OriginDemand, RoadNetwork, VolumeDelay};
+use crate::network::{Mode, Network, NodeKind};
+use crate::routing::{CostTreeWorkspace, Csr, Engine, NO_EDGE, Skims, cost_tree};
+use crate::scenario::{Choice, Congestion, Window};
+use crate::sim::montecarlo::{Alternative, RoadFactors, Setup, Simulation, simulate};
+
+/// A road link in one direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DirectedRoad {
+    /// Index in [`Network::roads`].
+    pub road: u32,
+    /// Whether it runs from the link's `from` to its `to`.
+    pub forward: bool,
+}
+
+/// The roads of a scenario as an assignment network, with background traffic and bus paths.
+#[derive(Debug, Clone)]
+pub struct RoadModel {
+    network: RoadNetwork,
+    /// The directed roads, which are the first links of `network`, in this order.
+    pub roads: Vec<DirectedRoad>,
+    /// Fixed flow per assignment link: background traffic and buses, pcu per hour.
+    pub background: Vec<f64>,
+    /// Per line: the assignment links its buses drive, with buses per hour on each (empty for
+    /// rail and subway lines).
+    line_paths: Vec<Vec<(u32, f64)>>,
+    settings: assign::Settings,
+    zones: usize,
+    /// Share of the window's car commuters in the peak hour.
+    pub peak_share: f64,
+    /// Commuters per car.
+    pub occupancy: f64,
+}
+
+impl RoadModel {
+    /// Builds the model of `net` for `window`, with departure `weights` (per minute).
+    pub fn new(
+        net: &Network,
+        window: Window,
+        weights: &[f64],
+        congestion: &Congestion,
+        choice: &Choice,
+    ) -> Self {
+        let zones = net.zones().len();
+        // Zone centroids first (zone order), then every other node.
+        let mut node_of = vec![u32::MAX; net.nodes().len()];
+        for (z, zone) in net.zones().iter().enumerate() {
+            node_of[zone.centroid.index()] = z as u32;
+        }
+        let others = node_of.iter_mut().filter(|s| **s == u32::MAX);
+        for (number, slot) in (zones as u32..).zip(others) {
+            *slot = number;
+        }
+        let vdf = VolumeDelay::Bpr {
+            alpha: congestion.bpr_alpha,
+            beta: congestion.bpr_beta,
+        };
+        let mut links = Vec::new();
+        let mut roads = Vec::new();
+        let mut background = Vec::new();
+        for (i, r) in net.roads().iter().enumerate() {
+            for forward in [true, false] {
+                if !forward && r.oneway {
+                    continue;
+                }
+                let (a, b) = if forward {
+                    (r.from, r.to)
+                } else {
+                    (r.to, r.from)
+                };
+                let capacity = r.capacity_vph * congestion.capacity_factor;
+                links.push(Link {
+                    from: node_of[a.index()],
+                    to: node_of[b.index()],
+                    capacity,
+                    length: r.length_km,
+                    free_flow_time: r.length_km / r.speed_kmh * 3600.0,
+                    delay: if forward {
+                        f64::from(r.checkpoint_s)
+                    } else {
+                        0.0
+                    },
+                    vdf,
+                    toll: r.toll_yuan,
+                });
+                roads.push(DirectedRoad {
+                    road: i as u32,
+                    forward,
+                });
+                background.push(congestion.background_of(&r.class) * capacity);
+            }
+        }
+        for a in net.access() {
+            if a.mode == crate::network::AccessMode::Car {
+                let (z, v) = (
+                    node_of[net.zone(a.zone).centroid.index()],
+                    node_of[a.node.index()],
+                );
+                for (from, to) in [(z, v), (v, z)] {
+                    links.push(Link {
+                        from,
+                        to,
+                        capacity: 0.0,
+                        length: 0.0,
+                        free_flow_time: f64::from(a.time_s),
+                        delay: 0.0,
+                        vdf: VolumeDelay::Bpr {
+                            alpha: 0.0,
+                            beta: 0.0,
+                        },
+                        toll: 0.0,
+                    });
+                    background.push(0.0);
+                }
+            }
+        }
+        let seconds_per_yuan = choice.minutes_per_yuan * 60.0;
+        let settings = assign::Settings {
+            algorithm: assign::Algorithm::GradientProjection,
+            relative_gap: congestion.assignment_gap,
+            max_iterations: 200,
+            toll_factor: seconds_per_yuan,
+            distance_factor: choice.car_cost_yuan_per_km * seconds_per_yuan,
+        };
+        let line_paths = bus_paths(net, window, &links[..roads.len()], &node_of);
+        for path in &line_paths {
+            for &(link, buses) in path {
+                background[link as usize] += buses * congestion.bus_pcu;
+            }
+        }
+        RoadModel {
+            network: RoadNetwork::new(net.nodes().len(), zones, zones as u32, links),
+            roads,
+            background,
+            line_paths,
+            settings,
+            zones,
+            peak_share: congestion.peak_share(weights),
+            occupancy: congestion.occupancy,
+        }
+    }
+
+    /// The assignment network.
+    pub fn network(&self) -> &RoadNetwork {
+        &self.network
+    }
+
+    /// Cars per peak hour per zone pair (`o * zones + d`) of a simulation: its mean car
+    /// commuters over the draws, times the peak-hour share, over the occupancy.
+    pub fn car_vehicles(&self, sim: &Simulation) -> Vec<f64> {
+        let car = Alternative::ALL
+            .iter()
+            .position(|a| *a == Alternative::Car)
+            .expect("car is an alternative");
+        sim.pair_draws
+            .iter()
+            .map(|draws| {
+                let total: f64 = draws.iter().map(|d| d.by[car]).sum();
+                total / draws.len().max(1) as f64 * self.peak_share / self.occupancy
+            })
+            .collect()
+    }
+
+    /// User equilibrium of `vehicles` (per zone pair, as [`RoadModel::car_vehicles`]).
+    pub fn assign(&self, vehicles: &[f64]) -> Assignment {
+        let z = self.zones;
+        let origins = (0..z)
+            .map(|o| OriginDemand {
+                zone: o as u32,
+                destinations: (0..z)
+                    .filter(|&d| d != o && vehicles[o * z + d] > 0.0)
+                    .map(|d| (d as u32, vehicles[o * z + d]))
+                    .collect(),
+            })
+            .filter(|o| !o.destinations.is_empty())
+            .collect();
+        assign::assign(
+            &self.network,
+            &assign::Demand { origins },
+            &self.background,
+            &self.settings,
+            &mut |_| {},
+        )
+    }
+
+    /// Free-flow time of assignment link `link` including its constant delay, seconds.
+    pub fn free_flow_s(&self, link: usize) -> f64 {
+        let l = &self.network.links()[link];
+        l.free_flow_time + l.delay
+    }
+
+    /// The factors the simulation applies for link times `times` (seconds per assignment link):
+    /// per directed road its congested over free-flow time (the checkpoint delay apart), per
+    /// bus line the same over its buses' road path.
+    pub fn factors(&self, times: &[f64]) -> RoadFactors {
+        let links = self.network.links();
+        let mut roads =
+            vec![1.0; 2 * self.roads.iter().map(|r| r.road + 1).max().unwrap_or(0) as usize];
+        for (l, r) in self.roads.iter().enumerate() {
+            let t0 = links[l].free_flow_time;
+            if t0 > 0.0 {
+                roads[2 * r.road as usize + usize::from(!r.forward)] =
+                    (times[l] - links[l].delay) / t0;
+            }
+        }
+        let lines = self
+            .line_paths
+            .iter()
+            .map(|path| {
+                let free: f64 = path
+                    .iter()
+                    .map(|&(l, w)| w * self.free_flow_s(l as usize))
+                    .sum();
+                let congested: f64 = path.iter().map(|&(l, w)| w * times[l as usize]).sum();
+                if free > 0.0 { congested / free } else { 1.0 }
+            })
+            .collect();
+        RoadFactors { roads, lines }
+    }
+}
+
+/// Per line, the road links its buses drive in the window and buses per hour on each: stops
+/// snapped to their nearest road junction, free-flow paths between consecutive ones.
+fn bus_paths(
+    net: &Network,
+    window: Window,
+    roads: &[Link],
+    node_of: &[u32],
+) -> Vec<Vec<(u32, f64)>> {
+    let junctions: Vec<usize> = (0..net.nodes().len())
+        .filter(|&v| net.nodes()[v].kind == NodeKind::RoadJunction)
+        .collect();
+    let nodes = net.nodes().len();
+    let arcs: Vec<(u32, u32, u32)> = roads.iter().map(|l| (l.from, l.to, 0)).collect();
+    let (graph, order) = Csr::build(nodes, &arcs);
+    let costs: Vec<f64> = order
+        .iter()
+        .map(|&i| roads[i as usize].free_flow_time + roads[i as usize].delay)
+        .collect();
+    let snap = |v: usize| -> Option<u32> {
+        let n = &net.nodes()[v];
+        let scale = n.lat.to_radians().cos();
+        junctions
+            .iter()
+            .map(|&j| {
+                let m = &net.nodes()[j];
+                let (dx, dy) = ((m.lon - n.lon) * scale, m.lat - n.lat);
+                (dx * dx + dy * dy, j)
+            })
+            .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+            .map(|(_, j)| node_of[j])
+    };
+    let hours = f64::from(window.end_s - window.start_s) / 3600.0;
+    let mut ws = CostTreeWorkspace::default();
+    net.lines()
+        .iter()
+        .map(|line| {
+            if !matches!(line.mode, Mode::Bus | Mode::CustomBus) || hours <= 0.0 {
+                return Vec::new();
+            }
+            let mut path: Vec<(u32, f64)> = Vec::new();
+            for &direction in line.directions() {
+                let per_hour = line.departures_in(direction, window.start_s, window.end_s) / hours;
+                if per_hour <= 0.0 {
+                    continue;
+                }
+                let stops: Vec<Option<u32>> = line
+                    .stops_in(direction)
+                    .iter()
+                    .map(|s| snap(s.node.index()))
+                    .collect();
+                for pair in stops.windows(2) {
+                    let (Some(a), Some(b)) = (pair[0], pair[1]) else {
+                        continue;
+                    };
+                    cost_tree(&graph, &costs, a, |_| true, &mut ws);
+                    let mut node = b;
+                    while ws.pred_edge(node) != NO_EDGE {
+                        let e = ws.pred_edge(node) as usize;
+                        path.push((order[e], per_hour));
+                        node = graph.tail(e);
+                    }
+                }
+            }
+            path
+        })
+        .collect()
+}
+
+/// One round of mode choice and assignment.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct FeedbackIteration {
+    /// 1-based.
+    pub iteration: u32,
+    /// Car commuters of the round's simulation (mean over its draws).
+    pub car_commuters: f64,
+    /// Sum over pairs of the change in car commuters since the previous round, over this
+    /// round's car commuters (`None` in the first round).
+    pub demand_change: Option<f64>,
+    /// Sum over links of the change in averaged link time, over their sum.
+    pub link_time_change: f64,
+    /// Relative gap the round's assignment reached.
+    pub assignment_gap: f64,
+    /// Iterations of the round's assignment.
+    pub assignment_iterations: usize,
+}
+
+/// The result of the choice-assignment iterations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Feedback {
+    /// The factors to simulate with: from the averaged link times.
+    pub factors: RoadFactors,
+    /// Every round.
+    pub iterations: Vec<FeedbackIteration>,
+    /// Whether the car commuters settled within the tolerance.
+    pub converged: bool,
+}
+
+/// Alternates simulation (`congestion.feedback_draws` draws of `setup`) and assignment until
+/// the car commuters settle or `congestion.max_iterations` rounds, calling `done(round)` after
+/// each.
+pub fn feedback(
+    engine: &Engine<'_>,
+    skims: &Skims,
+    flows: &[f64],
+    setup: &Setup,
+    model: &RoadModel,
+    congestion: &Congestion,
+    done: impl Fn(u32),
+) -> Feedback {
+    let mut setup = Setup {
+        draws: congestion.feedback_draws.min(setup.draws).max(1),
+        congestion: RoadFactors::default(),
+        ..setup.clone()
+    };
+    let mut averaged: Vec<f64> = Vec::new();
+    let mut previous: Option<Vec<f64>> = None;
+    let mut iterations = Vec::new();
+    let mut converged = false;
+    for round in 1..=congestion.max_iterations {
+        let sim = simulate(engine, skims, flows, &setup, |_| {});
+        let car = model.car_vehicles(&sim);
+        let commuters = car.iter().sum::<f64>() * model.occupancy / model.peak_share;
+        let demand_change = previous.as_ref().map(|p| {
+            let change: f64 = car.iter().zip(p).map(|(a, b)| (a - b).abs()).sum();
+            change / car.iter().sum::<f64>().max(f64::MIN_POSITIVE)
+        });
+        let a = model.assign(&car);
+        let link_time_change = if averaged.is_empty() {
+            averaged = a.times.clone();
+            1.0
+        } else {
+            let step = 1.0 / f64::from(round);
+            let mut change = 0.0;
+            for (t, new) in averaged.iter_mut().zip(&a.times) {
+                let moved = step * (new - *t);
+                change += moved.abs();
+                *t += moved;
+            }
+            change / averaged.iter().sum::<f64>().max(f64::MIN_POSITIVE)
+        };
+        setup.congestion = model.factors(&averaged);
+        iterations.push(FeedbackIteration {
+            iteration: round,
+            car_commuters: commuters,
+            demand_change,
+            link_time_change,
+            assignment_gap: a.last().relative_gap,
+            assignment_iterations: a.last().iteration,
+        });
+        done(round);
+        if demand_change.is_some_and(|c| c <= congestion.tolerance) {
+            converged = true;
+            break;
+        }
+        previous = Some(car);
+    }
+    Feedback {
+        factors: setup.congestion,
+        iterations,
+        converged,
+    }
+}

@@ -1,0 +1,145 @@
+//! Road congestion in regional scenarios, checked as a planner would: a new road relieves the
+//! roads parallel to it, a new subway line takes cars off the roads it parallels, a closed
+//! expressway pushes traffic onto the others. Runs are short (few draws and rounds) but paired:
+//! the same seed, so the differences come from the scenarios.
+
+mod common;
+
+use common::*;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Runs `file` (a shipped scenario) with short congestion settings; returns links.csv rows by
+/// (link, direction) and the summary.
+fn run(
+    tmp: &Path,
+    file: &str,
+) -> (
+    HashMap<(String, String), HashMap<String, String>>,
+    serde_json::Value,
+) {
+    let name = Path::new(file).file_stem().unwrap().to_str().unwrap();
+    let scenario = tmp.join(format!("{name}.toml"));
+    std::fs::write(
+        &scenario,
+        format!(
+            "version = 1\nname = \"{name}\"\nextends = \"{}\"\n\n[congestion]\noccupancy = 1.2\nbackground_vc = 0.4\ncapacity_factor = 4\nmax_iterations = 3\nfeedback_draws = 2\n",
+            root().join(file).display()
+        ),
+    )
+    .unwrap();
+    let out = tmp.join(format!("out-{name}"));
+    commute_ok(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--draws",
+        "2",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let text = std::fs::read_to_string(out.join("links.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let rows = reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            let row: HashMap<String, String> = header
+                .iter()
+                .zip(r.iter())
+                .map(|(h, v)| (h.to_owned(), v.to_owned()))
+                .collect();
+            ((r[0].to_owned(), r[1].to_owned()), row)
+        })
+        .collect();
+    let summary =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    (rows, summary)
+}
+
+type Links = HashMap<(String, String), HashMap<String, String>>;
+
+/// Total of `column` over the links whose id starts with one of `prefixes` (both directions).
+fn total(links: &Links, prefixes: &[&str], column: &str) -> f64 {
+    links
+        .iter()
+        .filter(|((id, _), _)| prefixes.iter().any(|p| id.starts_with(p)))
+        .map(|(_, row)| row[column].parse::<f64>().unwrap())
+        .sum()
+}
+
+#[test]
+fn congestion_responds_to_new_roads_new_lines_and_closures() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (base, summary) = run(tmp.path(), "scenarios/jjj-2024.toml");
+    // The summary reports the rounds and the final assignment.
+    let congestion = &summary["congestion"];
+    assert!(
+        congestion["rounds"].as_array().unwrap().len() >= 2,
+        "{congestion}"
+    );
+    assert!(
+        congestion["final_assignment"]["relative_gap"]
+            .as_f64()
+            .unwrap()
+            < 1e-4
+    );
+    for row in base.values() {
+        let (free, congested) = (
+            row["free_flow_min"].parse::<f64>().unwrap(),
+            row["congested_min"].parse::<f64>().unwrap(),
+        );
+        assert!(
+            congested >= free - 0.01,
+            "congestion never speeds a link up: {row:?}"
+        );
+    }
+
+    // Line 22 from Yanjiao: fewer cars on the roads between Yanjiao and Tongzhou.
+    let (line22, _) = run(tmp.path(), "scenarios/line22.toml");
+    let yanjiao = ["rd_tongyan", "rd_g102", "rd_xuyin"];
+    let (before, after) = (
+        total(&base, &yanjiao, "volume_vph"),
+        total(&line22, &yanjiao, "volume_vph"),
+    );
+    assert!(
+        after < before,
+        "Yanjiao roads: {before} -> {after} cars per hour"
+    );
+
+    // The G109 new line: less traffic on the old G109 into western Beijing.
+    let (g109, _) = run(tmp.path(), "scenarios/g109-newline.toml");
+    let old = ["rd_g109_1", "rd_g109_2"];
+    let (before, after) = (
+        total(&base, &old, "volume_vph"),
+        total(&g109, &old, "volume_vph"),
+    );
+    assert!(
+        after < before,
+        "old G109: {before} -> {after} cars per hour"
+    );
+    assert!(
+        total(&g109, &["rd_g109n_"], "volume_vph") > 0.0,
+        "the new line carries traffic"
+    );
+
+    // The Jing-Xiong expressway closed: more traffic and longer times on the sections of the G4
+    // and G45 that run beside it, from Beijing's south-west 5th and 6th rings to Zhuozhou, and
+    // from the south 6th ring via Yufa and Gu'an to Bazhou.
+    let (closed, _) = run(tmp.path(), "scenarios/jing-xiong-closure.toml");
+    let parallel = [
+        "rd_g4_3", "rd_g4_4", "rd_g4_5", "rd_g45_5", "rd_g45_6", "rd_g45_7",
+    ];
+    let (before, after) = (
+        total(&base, &parallel, "volume_vph"),
+        total(&closed, &parallel, "volume_vph"),
+    );
+    assert!(after > before, "G4/G45: {before} -> {after} cars per hour");
+    let (before, after) = (
+        total(&base, &parallel, "congested_min"),
+        total(&closed, &parallel, "congested_min"),
+    );
+    assert!(after > before, "G4/G45 times: {before} -> {after} minutes");
+    assert!(total(&closed, &["rd_jingxiong_"], "volume_vph") == 0.0);
+}
