@@ -9,15 +9,12 @@ use common::*;
 use std::collections::HashMap;
 use std::path::Path;
 
+/// links.csv rows by (link, direction), as column -> value maps.
+type Links = HashMap<(String, String), HashMap<String, String>>;
+
 /// Runs `file` (a shipped scenario) with short congestion settings; returns links.csv rows by
 /// (link, direction) and the summary.
-fn run(
-    tmp: &Path,
-    file: &str,
-) -> (
-    HashMap<(String, String), HashMap<String, String>>,
-    serde_json::Value,
-) {
+fn run(tmp: &Path, file: &str) -> (Links, serde_json::Value) {
     let name = Path::new(file).file_stem().unwrap().to_str().unwrap();
     let scenario = tmp.join(format!("{name}.toml"));
     std::fs::write(
@@ -57,8 +54,6 @@ fn run(
         serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
     (rows, summary)
 }
-
-type Links = HashMap<(String, String), HashMap<String, String>>;
 
 /// Total of `column` over the links whose id starts with one of `prefixes` (both directions).
 fn total(links: &Links, prefixes: &[&str], column: &str) -> f64 {
