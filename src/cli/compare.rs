@@ -140,6 +140,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     dir.write("compare.csv", &compare::compare_csv(&comparison))?;
     dir.write("zones.csv", &compare::zones_csv(&comparison))?;
     dir.write("lines.csv", &compare::lines_csv(&comparison))?;
+    if let Some(links) = &comparison.links {
+        dir.write("links.csv", &compare::links_csv(links))?;
+    }
     dir.write(
         "zones.geojson",
         &compare::zones_geojson(&comparison, &before, &after),
