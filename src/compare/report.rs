@@ -1053,7 +1053,23 @@ fn road_traffic(
         .filter(|(f, _)| size(f) >= limit / 3.0)
         .map(|(f, _)| (f.clone(), "changed"))
         .collect();
-    if let Some(window) = detail_window(&big, &[], 0.6) {
+    // A detail map only where the largest changes are local: its window well inside the region.
+    let region = bounds(
+        &features
+            .iter()
+            .flat_map(|(f, _)| {
+                f["geometry"]["coordinates"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .map(|c| (c[0].as_f64().unwrap_or(0.0), c[1].as_f64().unwrap_or(0.0)))
+            .collect::<Vec<_>>(),
+    );
+    if let Some(window) = detail_window(&big, &[], 0.6).filter(|w| {
+        (w[1] - w[0]) < 0.6 * (region[1] - region[0])
+            || (w[3] - w[2]) < 0.6 * (region[3] - region[2])
+    }) {
         let _ = write!(
             b,
             "<h2>Detail: road traffic around the largest changes</h2>{}",
