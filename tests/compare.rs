@@ -501,3 +501,234 @@ fn run_folders_compare_when_paired_and_refuse_otherwise() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A run's `links.csv` from (link, direction, from, to, volume, congested minutes, speed):
+/// background 500 pcu/h and capacity 4000 veh/h everywhere, free flow 0.8 x congested.
+fn links_csv(rows: &[(&str, &str, &str, &str, f64, f64, f64)]) -> String {
+    let mut text = String::from(
+        "link,direction,name,class,from,to,volume_vph,background_pcu,capacity_vph,volume_capacity,free_flow_min,congested_min,speed_kmh\n",
+    );
+    for (link, direction, from, to, volume, minutes, speed) in rows {
+        text.push_str(&format!(
+            "{link},{direction},Road {link},expressway,{from},{to},{volume:.1},500.0,4000.0,{:.3},{:.2},{minutes:.2},{speed:.1}\n",
+            (volume + 500.0) / 4000.0,
+            minutes * 0.8
+        ));
+    }
+    text
+}
+
+fn copy_run(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
+}
+
+#[test]
+fn link_volumes_compare_when_both_runs_have_links_csv() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |name: &str, scenario: &str| {
+        let out = tmp.path().join(name);
+        commute_ok(&[
+            "run",
+            scenario,
+            "--draws",
+            "3",
+            "--seed",
+            "7",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        out
+    };
+    let before = run("before", "scenarios/demo-base.toml");
+    let after = run("after", "scenarios/demo-line22.toml");
+    let compare_folders = |b: &Path, a: &Path, name: &str| {
+        let out = tmp.path().join(name);
+        commute_ok(&[
+            "compare",
+            b.to_str().unwrap(),
+            a.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        out
+    };
+    let plain = compare_folders(&before, &after, "plain");
+    assert!(!plain.join("links.csv").exists());
+    // Line 22 takes cars off the G1 from Yanjiao; a new road appears, an old one closes.
+    let yt = ("rd_yanjiao_tongzhou", "r_yanjiao", "r_tongzhou");
+    let st = ("rd_sihui_tongzhou", "r_sihui", "r_tongzhou");
+    std::fs::write(
+        before.join("links.csv"),
+        links_csv(&[
+            (yt.0, "forward", yt.1, yt.2, 2000.0, 30.0, 40.0),
+            (yt.0, "backward", yt.2, yt.1, 300.0, 24.0, 50.0),
+            (st.0, "forward", st.1, st.2, 1500.0, 12.0, 50.0),
+            (st.0, "backward", st.2, st.1, 900.0, 10.0, 60.0),
+            ("rd_old", "forward", "r_fin", "r_guomao", 100.0, 20.0, 30.0),
+        ]),
+    )
+    .unwrap();
+    std::fs::write(
+        after.join("links.csv"),
+        links_csv(&[
+            (yt.0, "forward", yt.1, yt.2, 1600.0, 27.0, 44.4),
+            (yt.0, "backward", yt.2, yt.1, 300.0, 24.0, 50.0),
+            (st.0, "forward", st.1, st.2, 1450.0, 12.0, 50.0),
+            (st.0, "backward", st.2, st.1, 900.0, 10.0, 60.0),
+            (
+                "rd_new",
+                "forward",
+                "r_yanjiao",
+                "r_sihui",
+                250.0,
+                15.0,
+                60.0,
+            ),
+        ]),
+    )
+    .unwrap();
+    let out = compare_folders(&before, &after, "links");
+    // Zone-pair figures do not depend on links.csv.
+    assert_eq!(
+        std::fs::read(out.join("compare.csv")).unwrap(),
+        std::fs::read(plain.join("compare.csv")).unwrap()
+    );
+    let text = std::fs::read_to_string(out.join("links.csv")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "link,direction,name,class,from,to,status,before_volume_vph,after_volume_vph,delta_volume_vph,before_volume_capacity,after_volume_capacity,delta_volume_capacity,before_speed_kmh,after_speed_kmh,delta_speed_kmh,before_congested_min,after_congested_min,delta_congested_min",
+            "rd_yanjiao_tongzhou,forward,Road rd_yanjiao_tongzhou,expressway,r_yanjiao,r_tongzhou,both,2000.0,1600.0,-400.0,0.625,0.525,-0.100,40.0,44.4,4.4,30.00,27.00,-3.00",
+            "rd_yanjiao_tongzhou,backward,Road rd_yanjiao_tongzhou,expressway,r_tongzhou,r_yanjiao,both,300.0,300.0,0.0,0.200,0.200,0.000,50.0,50.0,0.0,24.00,24.00,0.00",
+            "rd_sihui_tongzhou,forward,Road rd_sihui_tongzhou,expressway,r_sihui,r_tongzhou,both,1500.0,1450.0,-50.0,0.500,0.487,-0.013,50.0,50.0,0.0,12.00,12.00,0.00",
+            "rd_sihui_tongzhou,backward,Road rd_sihui_tongzhou,expressway,r_tongzhou,r_sihui,both,900.0,900.0,0.0,0.350,0.350,0.000,60.0,60.0,0.0,10.00,10.00,0.00",
+            "rd_new,forward,Road rd_new,expressway,r_yanjiao,r_sihui,added,,250.0,250.0,,0.188,,,60.0,,,15.00,",
+            "rd_old,forward,Road rd_old,expressway,r_fin,r_guomao,removed,100.0,,-100.0,0.150,,,30.0,,,20.00,,",
+        ]
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("compare.json")).unwrap()).unwrap();
+    let links = &json["links"];
+    assert_eq!(links["links"], serde_json::json!([5, 5]));
+    assert_eq!(
+        (links["added"].as_u64(), links["removed"].as_u64()),
+        (Some(1), Some(1))
+    );
+    // km = speed x congested minutes / 60.
+    let km = |v: f64, min: f64, speed: f64| v * speed * min / 60.0;
+    let vkm_before = km(2000.0, 30.0, 40.0)
+        + km(300.0, 24.0, 50.0)
+        + km(1500.0, 12.0, 50.0)
+        + km(900.0, 10.0, 60.0)
+        + km(100.0, 20.0, 30.0);
+    let vkm_after = km(1600.0, 27.0, 44.4)
+        + km(300.0, 24.0, 50.0)
+        + km(1450.0, 12.0, 50.0)
+        + km(900.0, 10.0, 60.0)
+        + km(250.0, 15.0, 60.0);
+    let close = |x: &serde_json::Value, y: f64| (x.as_f64().unwrap() - y).abs() < 1e-6;
+    assert!(close(&links["vehicle_km"][0], vkm_before), "{links}");
+    assert!(
+        close(&links["delta_vehicle_km"], vkm_after - vkm_before),
+        "{links}"
+    );
+    let top: Vec<(&str, f64)> = links["largest_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["link"].as_str().unwrap(),
+                l["delta_volume_vph"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        top,
+        [
+            ("rd_yanjiao_tongzhou", -400.0),
+            ("rd_new", 250.0),
+            ("rd_old", -100.0),
+            ("rd_sihui_tongzhou", -50.0)
+        ]
+    );
+    assert!(
+        links["note"]
+            .as_str()
+            .unwrap()
+            .contains("no confidence intervals")
+    );
+    // Road features carry the change of both directions together.
+    let network: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("network.geojson")).unwrap()).unwrap();
+    let road = |id: &str| {
+        network["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["properties"]["id"] == id)
+            .unwrap()["properties"]
+            .clone()
+    };
+    assert_eq!(road(yt.0)["volume_change_vph"], -400.0);
+    assert_eq!(road(yt.0)["before_volume_vph"], 2300.0);
+    assert_eq!(road(yt.0)["after_volume_capacity"], 0.525);
+    assert!(road("rd_fin_guomao").get("volume_change_vph").is_none());
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert_well_formed(&html);
+    for section in [
+        "Road traffic",
+        "Map: road traffic",
+        "Detail: road traffic around the largest changes",
+        "Top 20 volume changes",
+    ] {
+        assert!(html.contains(&format!("<h2>{section}</h2>")), "{section}");
+    }
+    assert!(html.contains("G1") || html.contains("rd_yanjiao_tongzhou"));
+
+    // Only one run has links.csv: no link comparison, a note in the report.
+    let bare = tmp.path().join("bare");
+    copy_run(&after, &bare);
+    std::fs::remove_file(bare.join("links.csv")).unwrap();
+    let one = compare_folders(&before, &bare, "one");
+    assert!(!one.join("links.csv").exists());
+    let html = std::fs::read_to_string(one.join("report.html")).unwrap();
+    assert!(!html.contains("<h2>Road traffic</h2>"));
+    assert!(html.contains("only the before run has links.csv"), "note");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(one.join("compare.json")).unwrap()).unwrap();
+    assert!(json.get("links").is_none() && json["links_note"].is_string());
+
+    // A damaged links.csv is an input error naming file, line and field; nothing is written.
+    let broken = tmp.path().join("broken");
+    copy_run(&after, &broken);
+    let text = std::fs::read_to_string(after.join("links.csv")).unwrap();
+    std::fs::write(
+        broken.join("links.csv"),
+        text.replacen(",300.0,500.0,", ",many,500.0,", 1),
+    )
+    .unwrap();
+    let no = tmp.path().join("no");
+    let out = Command::new(env!("CARGO_BIN_EXE_commute"))
+        .args([
+            "compare",
+            before.to_str().unwrap(),
+            broken.to_str().unwrap(),
+        ])
+        .args(["--out", no.to_str().unwrap()])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("links.csv:3: field `volume_vph`: expected a number, got `many`"),
+        "{err}"
+    );
+    assert!(!no.exists(), "no partial output");
+}

@@ -13,8 +13,9 @@ use std::path::{Path, PathBuf};
 /// Scenario files are both run with the same seed and draws, so the draws are shared wherever
 /// the scenarios do not differ (common random numbers) and every change comes with a paired 95%
 /// confidence interval. Writes compare.csv (per zone pair and mode), zones.csv, lines.csv,
-/// compare.json (region, policy metrics, top changes), report.html, zones.geojson and
-/// network.geojson, and prints the headline changes.
+/// links.csv (road link volumes, when both runs have them), compare.json (region, policy
+/// metrics, top changes), report.html, zones.geojson and network.geojson, and prints the
+/// headline changes.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   commute compare scenarios/jjj-2024.toml scenarios/line22.toml
@@ -140,6 +141,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     dir.write("compare.csv", &compare::compare_csv(&comparison))?;
     dir.write("zones.csv", &compare::zones_csv(&comparison))?;
     dir.write("lines.csv", &compare::lines_csv(&comparison))?;
+    if let Some(links) = &comparison.links {
+        dir.write("links.csv", &compare::links_csv(links))?;
+    }
     dir.write(
         "zones.geojson",
         &compare::zones_geojson(&comparison, &before, &after),
@@ -273,6 +277,29 @@ fn summary_table(c: &Comparison) -> anyhow::Result<()> {
                 fmt(b),
                 fmt(a),
                 fmt_signed(a - b)
+            );
+        }
+    }
+    if let Some(l) = &c.links {
+        // One assignment of the mean car flows per run: no interval.
+        for (what, x, d) in [
+            (
+                "commuter vehicle-km, peak hour",
+                l.vehicle_km,
+                l.delta_vehicle_km,
+            ),
+            (
+                "commuter vehicle-hours, peak hour",
+                l.vehicle_hours,
+                l.delta_vehicle_hours,
+            ),
+        ] {
+            outln!(
+                "{:<44} {:>12.0} {:>12.0} {:>26}",
+                what,
+                x[0],
+                x[1],
+                format!("{d:+.0} (no CI)")
             );
         }
     }

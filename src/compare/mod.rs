@@ -12,7 +12,10 @@
 mod output;
 pub mod report;
 
-pub use output::{compare_csv, compare_json, lines_csv, network_geojson, zones_csv, zones_geojson};
+pub use output::{
+    LINKS_CSV_COLUMNS, compare_csv, compare_json, lines_csv, links_csv, network_geojson, zones_csv,
+    zones_geojson,
+};
 
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -94,6 +97,45 @@ pub struct LineRow {
     pub denied_boardings: f64,
 }
 
+/// One row of a run's `links.csv` (written when the scenario has road congestion): one directed
+/// road link with the peak-hour volume of the final assignment of the mean car flows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LinkRow {
+    /// Road link id (`roads.csv` `id`).
+    pub link: String,
+    /// `forward`, or `backward` for the reverse of a two-way link.
+    pub direction: String,
+    /// Road name.
+    pub name: String,
+    /// Road class.
+    pub class: String,
+    /// Node id the link leaves, as travelled.
+    pub from: String,
+    /// Node id it enters, as travelled.
+    pub to: String,
+    /// Commuter cars assigned in the peak hour, vehicles/h.
+    pub volume_vph: f64,
+    /// Other traffic and buses, pcu/h.
+    pub background_pcu: f64,
+    /// Capacity, vehicles/h.
+    pub capacity_vph: f64,
+    /// `(volume + background) / capacity`.
+    pub volume_capacity: f64,
+    /// Free-flow travel time, minutes.
+    pub free_flow_min: f64,
+    /// Congested travel time, minutes.
+    pub congested_min: f64,
+    /// Congested speed, km/h.
+    pub speed_kmh: f64,
+}
+
+impl LinkRow {
+    /// Length from the congested speed and time, km.
+    pub fn length_km(&self) -> f64 {
+        self.speed_kmh * self.congested_min / 60.0
+    }
+}
+
 /// A Monte-Carlo run's outputs, as a comparison reads them.
 #[derive(Debug, Clone)]
 pub struct RunData {
@@ -117,6 +159,9 @@ pub struct RunData {
     pub zones_geojson: serde_json::Value,
     /// `network.geojson`.
     pub network_geojson: serde_json::Value,
+    /// `links.csv` (road links with their assigned volumes); `None` when the run has none (its
+    /// scenario has no road congestion).
+    pub links: Option<Vec<LinkRow>>,
 }
 
 impl RunData {
@@ -457,6 +502,152 @@ pub struct PolicyChange {
     pub delta: Option<f64>,
 }
 
+/// The change of one directed road link's peak-hour traffic. Volumes come from one final traffic
+/// assignment of each run's mean car flows, not from every draw, so they have no confidence
+/// intervals.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkChange {
+    /// Road link id.
+    pub link: String,
+    /// `forward` or `backward`.
+    pub direction: String,
+    /// Road name.
+    pub name: String,
+    /// Road class.
+    pub class: String,
+    /// Node id the link leaves, as travelled.
+    pub from: String,
+    /// Node id it enters.
+    pub to: String,
+    /// `both`, `added` (only the after run has it: a new road) or `removed` (only the before
+    /// run: a closed one).
+    pub status: &'static str,
+    /// Commuter cars per peak hour before and after (`None`: not in that run).
+    pub volume_vph: [Option<f64>; 2],
+    /// Volume (commuters and background) over capacity before and after.
+    pub volume_capacity: [Option<f64>; 2],
+    /// Congested speed before and after, km/h.
+    pub speed_kmh: [Option<f64>; 2],
+    /// Congested travel time before and after, minutes.
+    pub congested_min: [Option<f64>; 2],
+    /// After minus before volume, a link missing on one side counting as 0 there.
+    pub delta_volume_vph: f64,
+}
+
+/// Road traffic before and after, when both runs have `links.csv`.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkComparison {
+    /// What these figures are.
+    pub note: &'static str,
+    /// Directed links before and after.
+    pub links: [usize; 2],
+    /// Links only the after run has.
+    pub added: usize,
+    /// Links only the before run has.
+    pub removed: usize,
+    /// Commuter vehicle-km in the peak hour before and after (length = congested speed x
+    /// congested time).
+    pub vehicle_km: [f64; 2],
+    /// After minus before.
+    pub delta_vehicle_km: f64,
+    /// Commuter vehicle-hours in the peak hour before and after, at congested times.
+    pub vehicle_hours: [f64; 2],
+    /// After minus before.
+    pub delta_vehicle_hours: f64,
+    /// Links with volume over capacity (all traffic) above 1, before and after.
+    pub over_capacity: [usize; 2],
+    /// The links whose volume changes most, by absolute change (at most [`TOP_LINKS`]).
+    pub largest_changes: Vec<LinkChange>,
+    /// Every link of either run: the after run's in its order, then those only before has.
+    #[serde(skip)]
+    pub all: Vec<LinkChange>,
+}
+
+/// Links in the report's and compare.json's list of largest volume changes.
+pub const TOP_LINKS: usize = 20;
+
+/// What a comparison's link volumes are (compare.json, the report).
+pub const LINKS_NOTE: &str = "Peak-hour volumes from one final traffic assignment of each run's mean car flows (not per draw): no confidence intervals.";
+
+/// Compares the road links of two runs: `None` unless both have `links.csv`.
+pub fn compare_links(before: &RunData, after: &RunData) -> Option<LinkComparison> {
+    let (b, a) = (before.links.as_ref()?, after.links.as_ref()?);
+    let key = |r: &LinkRow| (r.link.clone(), r.direction.clone());
+    let by_key: HashMap<(String, String), &LinkRow> = b.iter().map(|r| (key(r), r)).collect();
+    let after_keys: std::collections::HashSet<(String, String)> = a.iter().map(key).collect();
+    let mut all: Vec<LinkChange> = a
+        .iter()
+        .map(|r| link_change(by_key.get(&key(r)).copied(), Some(r)))
+        .collect();
+    all.extend(
+        b.iter()
+            .filter(|r| !after_keys.contains(&key(r)))
+            .map(|r| link_change(Some(r), None)),
+    );
+    let vehicle_km = [b, a].map(|rows| rows.iter().map(|r| r.volume_vph * r.length_km()).sum());
+    let vehicle_hours = [b, a].map(|rows| {
+        rows.iter()
+            .map(|r| r.volume_vph * r.congested_min / 60.0)
+            .sum()
+    });
+    let mut ranked: Vec<&LinkChange> = all.iter().filter(|c| c.delta_volume_vph != 0.0).collect();
+    ranked.sort_by(|x, y| {
+        y.delta_volume_vph
+            .abs()
+            .total_cmp(&x.delta_volume_vph.abs())
+            .then_with(|| (&x.link, &x.direction).cmp(&(&y.link, &y.direction)))
+    });
+    Some(LinkComparison {
+        note: LINKS_NOTE,
+        links: [b.len(), a.len()],
+        added: all.iter().filter(|c| c.status == "added").count(),
+        removed: all.iter().filter(|c| c.status == "removed").count(),
+        vehicle_km,
+        delta_vehicle_km: vehicle_km[1] - vehicle_km[0],
+        vehicle_hours,
+        delta_vehicle_hours: vehicle_hours[1] - vehicle_hours[0],
+        over_capacity: [b, a].map(|rows| rows.iter().filter(|r| r.volume_capacity > 1.0).count()),
+        largest_changes: ranked.into_iter().take(TOP_LINKS).cloned().collect(),
+        all,
+    })
+}
+
+/// Why a comparison has no link section although one run has `links.csv`, if so.
+pub fn links_note(before: &RunData, after: &RunData) -> Option<String> {
+    match (&before.links, &after.links) {
+        (Some(_), None) => Some(
+            "Road traffic: only the before run has links.csv (the after scenario has no road congestion), so link volumes are not compared.".into(),
+        ),
+        (None, Some(_)) => Some(
+            "Road traffic: only the after run has links.csv (the before scenario has no road congestion), so link volumes are not compared.".into(),
+        ),
+        _ => None,
+    }
+}
+
+fn link_change(b: Option<&LinkRow>, a: Option<&LinkRow>) -> LinkChange {
+    let any = a.or(b).expect("a link of one run");
+    let pair = |f: fn(&LinkRow) -> f64| [b.map(f), a.map(f)];
+    LinkChange {
+        link: any.link.clone(),
+        direction: any.direction.clone(),
+        name: any.name.clone(),
+        class: any.class.clone(),
+        from: any.from.clone(),
+        to: any.to.clone(),
+        status: match (b, a) {
+            (Some(_), Some(_)) => "both",
+            (None, _) => "added",
+            (_, None) => "removed",
+        },
+        volume_vph: pair(|r| r.volume_vph),
+        volume_capacity: pair(|r| r.volume_capacity),
+        speed_kmh: pair(|r| r.speed_kmh),
+        congested_min: pair(|r| r.congested_min),
+        delta_volume_vph: a.map_or(0.0, |r| r.volume_vph) - b.map_or(0.0, |r| r.volume_vph),
+    }
+}
+
 /// A whole comparison.
 #[derive(Debug, Clone, Serialize)]
 pub struct Comparison {
@@ -486,6 +677,12 @@ pub struct Comparison {
     /// Commuters per morning by minute, before and after (`distribution.csv`).
     #[serde(skip)]
     pub distribution: [Vec<f64>; 2],
+    /// Road link volumes, when both runs have `links.csv`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub links: Option<LinkComparison>,
+    /// Why link volumes are not compared when only one run has `links.csv`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub links_note: Option<String>,
 }
 
 /// Pairs with fewer commuters per morning than this are left out of the top lists.
@@ -890,6 +1087,8 @@ pub fn compare(before: &RunData, after: &RunData) -> Comparison {
         top_improvements,
         top_worsenings,
         distribution: [before.distribution.clone(), after.distribution.clone()],
+        links: compare_links(before, after),
+        links_note: links_note(before, after),
     }
 }
 
@@ -911,6 +1110,144 @@ fn line_change(b: Option<&LineRow>, a: Option<&LineRow>) -> LineChange {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn link(id: &str, direction: &str, volume: f64, vc: f64, speed: f64, minutes: f64) -> LinkRow {
+        let (from, to) = if direction == "forward" {
+            ("a", "b")
+        } else {
+            ("b", "a")
+        };
+        LinkRow {
+            link: id.into(),
+            direction: direction.into(),
+            name: format!("road {id}"),
+            class: "expressway".into(),
+            from: from.into(),
+            to: to.into(),
+            volume_vph: volume,
+            background_pcu: 100.0,
+            capacity_vph: 2000.0,
+            volume_capacity: vc,
+            free_flow_min: minutes * 0.8,
+            congested_min: minutes,
+            speed_kmh: speed,
+        }
+    }
+
+    fn run_with(links: Option<Vec<LinkRow>>) -> RunData {
+        RunData {
+            dir: PathBuf::from("run"),
+            summary: serde_json::json!({"monte_carlo": {"draws": 2, "seed": 1}}),
+            od: vec![],
+            draws: vec![],
+            zones: vec![],
+            lines: vec![],
+            distribution: vec![],
+            zone_distributions: BTreeMap::new(),
+            zones_geojson: serde_json::json!({}),
+            network_geojson: serde_json::json!({}),
+            links,
+        }
+    }
+
+    #[test]
+    fn link_volumes_compare_by_link_and_direction() {
+        let before = run_with(Some(vec![
+            link("r1", "forward", 1000.0, 0.55, 60.0, 10.0),
+            link("r1", "backward", 400.0, 0.25, 80.0, 7.5),
+            link("r2", "forward", 300.0, 1.2, 30.0, 4.0),
+        ]));
+        let after = run_with(Some(vec![
+            link("r1", "forward", 700.0, 0.4, 70.0, 8.0),
+            link("r1", "backward", 400.0, 0.25, 80.0, 7.5),
+            link("r3", "forward", 500.0, 0.3, 90.0, 2.0),
+        ]));
+        let c = compare_links(&before, &after).unwrap();
+        let keys: Vec<(&str, &str, &str)> = c
+            .all
+            .iter()
+            .map(|l| (l.link.as_str(), l.direction.as_str(), l.status))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("r1", "forward", "both"),
+                ("r1", "backward", "both"),
+                ("r3", "forward", "added"),
+                ("r2", "forward", "removed"),
+            ]
+        );
+        let deltas: Vec<f64> = c.all.iter().map(|l| l.delta_volume_vph).collect();
+        assert_eq!(deltas, [-300.0, 0.0, 500.0, -300.0]);
+        assert_eq!(c.all[2].volume_vph, [None, Some(500.0)]);
+        assert_eq!(c.all[3].speed_kmh, [Some(30.0), None]);
+        assert_eq!((c.links, c.added, c.removed), ([3, 3], 1, 1));
+        // km = speed x congested time: r1 10 km, r1 back 10 km, r2 2 km, r3 3 km.
+        assert!((c.vehicle_km[0] - (1000.0 * 10.0 + 400.0 * 10.0 + 300.0 * 2.0)).abs() < 1e-9);
+        assert!(
+            (c.vehicle_km[1] - (700.0 * 280.0 / 30.0 + 400.0 * 10.0 + 500.0 * 3.0)).abs() < 1e-9
+        );
+        assert!(
+            (c.delta_vehicle_hours
+                - (700.0 * 8.0 + 500.0 * 2.0 - 1000.0 * 10.0 - 300.0 * 4.0) / 60.0)
+                .abs()
+                < 1e-9
+        );
+        assert_eq!(c.over_capacity, [1, 0]);
+        // Largest absolute change first, ties by id and direction; unchanged links left out.
+        let top: Vec<(&str, f64)> = c
+            .largest_changes
+            .iter()
+            .map(|l| (l.link.as_str(), l.delta_volume_vph))
+            .collect();
+        assert_eq!(top, [("r3", 500.0), ("r1", -300.0), ("r2", -300.0)]);
+        // The comparison folder's links.csv: one row per link of either run.
+        let csv = String::from_utf8(links_csv(&c)).unwrap();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines[0], LINKS_CSV_COLUMNS.join(","));
+        assert_eq!(
+            lines[1],
+            "r1,forward,road r1,expressway,a,b,both,1000.0,700.0,-300.0,0.550,0.400,-0.150,60.0,70.0,10.0,10.00,8.00,-2.00"
+        );
+        assert_eq!(
+            lines[4],
+            "r2,forward,road r2,expressway,a,b,removed,300.0,,-300.0,1.200,,,30.0,,,4.00,,"
+        );
+        assert_eq!(lines.len(), 5);
+    }
+
+    #[test]
+    fn links_are_compared_only_when_both_runs_have_them() {
+        let with = run_with(Some(vec![link("r1", "forward", 10.0, 0.1, 50.0, 1.0)]));
+        let without = run_with(None);
+        assert!(compare_links(&with, &without).is_none());
+        assert!(compare_links(&without, &with).is_none());
+        assert!(compare_links(&without, &without).is_none());
+        assert!(links_note(&without, &without).is_none());
+        assert!(links_note(&with, &with).is_none());
+        assert!(
+            links_note(&with, &without)
+                .unwrap()
+                .contains("only the before run")
+        );
+        assert!(
+            links_note(&without, &with)
+                .unwrap()
+                .contains("only the after run")
+        );
+        // The same links: nothing changes.
+        let same = compare_links(&with, &with).unwrap();
+        assert_eq!(same.delta_vehicle_km, 0.0);
+        assert!(same.largest_changes.is_empty());
+        // Without links.csv, compare.json has no `links` key.
+        let c = compare(&without, &without);
+        let json: serde_json::Value = serde_json::from_slice(&compare_json(&c)).unwrap();
+        assert!(json.get("links").is_none() && json.get("links_note").is_none());
+        let c = compare(&with, &with);
+        let json: serde_json::Value = serde_json::from_slice(&compare_json(&c)).unwrap();
+        assert_eq!(json["links"]["links"], serde_json::json!([1, 1]));
+        assert!(json["links"].get("all").is_none());
+    }
 
     #[test]
     fn histogram_percentiles_find_the_minute_bin() {

@@ -1,7 +1,8 @@
-//! The files `commute compare` writes, as bytes: compare.csv, zones.csv, lines.csv,
-//! compare.json and the two GeoJSON layers with before, after and change as properties.
+//! The files `commute compare` writes, as bytes: compare.csv, zones.csv, lines.csv, links.csv
+//! (when both runs have road link volumes), compare.json and the two GeoJSON layers with before,
+//! after and change as properties.
 
-use super::{Comparison, Delta, RunData};
+use super::{Comparison, Delta, LinkComparison, RunData};
 use crate::results::{csv_bytes, fixed};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -187,6 +188,96 @@ pub fn lines_csv(c: &Comparison) -> Vec<u8> {
     )
 }
 
+/// `links.csv` of a comparison (when both runs have `links.csv`): per directed road link of
+/// either run (the after run's in road order, then those only the before run has), `status`
+/// (`both`, `added`, `removed`), the peak-hour commuter volume before, after and changed (a link
+/// missing on one side counts 0 there), and volume/capacity, congested speed and congested
+/// minutes before, after and changed (empty on a side without the link). No confidence
+/// intervals: the volumes come from one assignment of each run's mean car flows.
+pub fn links_csv(links: &LinkComparison) -> Vec<u8> {
+    let rows = links.all.iter().map(|l| {
+        let mut row = vec![
+            l.link.clone(),
+            l.direction.clone(),
+            l.name.clone(),
+            l.class.clone(),
+            l.from.clone(),
+            l.to.clone(),
+            l.status.to_owned(),
+            cell(l.volume_vph[0], 1),
+            cell(l.volume_vph[1], 1),
+            cell(Some(l.delta_volume_vph), 1),
+        ];
+        for (pair, decimals) in [
+            (l.volume_capacity, 3),
+            (l.speed_kmh, 1),
+            (l.congested_min, 2),
+        ] {
+            row.extend([
+                cell(pair[0], decimals),
+                cell(pair[1], decimals),
+                cell(diff(pair), decimals),
+            ]);
+        }
+        row
+    });
+    csv_bytes(&LINKS_CSV_COLUMNS, rows)
+}
+
+/// The columns of a comparison's `links.csv`.
+pub const LINKS_CSV_COLUMNS: [&str; 19] = [
+    "link",
+    "direction",
+    "name",
+    "class",
+    "from",
+    "to",
+    "status",
+    "before_volume_vph",
+    "after_volume_vph",
+    "delta_volume_vph",
+    "before_volume_capacity",
+    "after_volume_capacity",
+    "delta_volume_capacity",
+    "before_speed_kmh",
+    "after_speed_kmh",
+    "delta_speed_kmh",
+    "before_congested_min",
+    "after_congested_min",
+    "delta_congested_min",
+];
+
+/// Per road link id, both directions together: volume before and after (`None` when the run
+/// lacks the link), the change, and the higher volume/capacity of its directions before and
+/// after.
+pub(crate) struct RoadVolumes {
+    pub volume_vph: [Option<f64>; 2],
+    pub delta_vph: f64,
+    pub volume_capacity: [Option<f64>; 2],
+}
+
+/// [`RoadVolumes`] by road link id.
+pub(crate) fn road_volumes(links: &LinkComparison) -> HashMap<&str, RoadVolumes> {
+    let mut out: HashMap<&str, RoadVolumes> = HashMap::new();
+    for l in &links.all {
+        let r = out.entry(l.link.as_str()).or_insert(RoadVolumes {
+            volume_vph: [None, None],
+            delta_vph: 0.0,
+            volume_capacity: [None, None],
+        });
+        for side in 0..2 {
+            if let Some(v) = l.volume_vph[side] {
+                r.volume_vph[side] = Some(r.volume_vph[side].unwrap_or(0.0) + v);
+            }
+            if let Some(x) = l.volume_capacity[side] {
+                r.volume_capacity[side] = Some(r.volume_capacity[side].map_or(x, |y| y.max(x)));
+            }
+        }
+        r.delta_vph += l.delta_volume_vph;
+    }
+    out
+}
+
 /// `compare.json`: the runs compared, whether the statistics are paired, the region's changes,
 /// the policy metrics and the top improvements and worsenings. No timings: the same inputs give
 /// the same bytes.
@@ -299,10 +390,14 @@ pub fn feature_changes(before: &RunData, after: &RunData) -> Vec<(Value, &'stati
 }
 
 /// `network.geojson` of a comparison: roads and lines of both runs, with `change` (`same`,
-/// `added`, `removed`, `changed`) and, for lines, boardings before, after and changed.
+/// `added`, `removed`, `changed`), for lines boardings before, after and changed, and, when both
+/// runs have `links.csv`, for roads `before_volume_vph`, `after_volume_vph` and
+/// `volume_change_vph` (both directions together) and the higher volume/capacity of the two
+/// directions, `before_volume_capacity` and `after_volume_capacity`.
 pub fn network_geojson(c: &Comparison, before: &RunData, after: &RunData) -> Vec<u8> {
     let lines: HashMap<&str, &super::LineChange> =
         c.lines.iter().map(|l| (l.line.as_str(), l)).collect();
+    let roads = c.links.as_ref().map(road_volumes).unwrap_or_default();
     let features = feature_changes(before, after)
         .into_iter()
         .map(|(mut f, change)| {
@@ -314,6 +409,15 @@ pub fn network_geojson(c: &Comparison, before: &RunData, after: &RunData) -> Vec
                 props["before_boardings"] = json!(l.boardings[0]);
                 props["after_boardings"] = json!(l.boardings[1]);
                 props["delta_boardings"] = json!(diff(l.boardings));
+            }
+            if props["kind"] == "road"
+                && let Some(r) = props["id"].as_str().and_then(|id| roads.get(id))
+            {
+                props["before_volume_vph"] = json!(r.volume_vph[0]);
+                props["after_volume_vph"] = json!(r.volume_vph[1]);
+                props["volume_change_vph"] = json!(r.delta_vph);
+                props["before_volume_capacity"] = json!(r.volume_capacity[0]);
+                props["after_volume_capacity"] = json!(r.volume_capacity[1]);
             }
             if let Some(p) = props.as_object_mut() {
                 p.remove("boardings");

@@ -4,7 +4,7 @@
 //! the tables that say for whom things changed.
 
 use super::output::feature_changes;
-use super::{Comparison, Delta, OdChange, RunData};
+use super::{Comparison, Delta, LinkChange, LinkComparison, OdChange, RunData, TOP_LINKS};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -66,7 +66,7 @@ th{background:#f0f2f5;font-weight:600}td.l,th.l{text-align:left}
 .cards{display:flex;flex-wrap:wrap;gap:10px}.card{flex:1 1 180px;background:#fff;border:1px solid #e1e5eb;border-radius:8px;padding:10px 14px}
 .card .v{font-size:22px;font-weight:650}.card .k{font-size:12px;color:#4a5567}
 ul.mods{font-size:13px;margin:4px 0}svg text{font-family:system-ui,sans-serif}
-.note{font-size:12px;color:#4a5567}";
+.note{font-size:12px;color:#4a5567}.up{color:#c62828}.down{color:#1f5fbf}";
 
 fn page(title: &str, body: &str) -> String {
     format!(
@@ -269,13 +269,39 @@ struct ZoneMark {
     label: String,
 }
 
+/// Road links drawn by the change of their volume: red more traffic, blue less, wider the larger
+/// the change (`limit` and above at full width).
+struct RoadLayer<'a> {
+    /// Per road link id: volume change (both directions), tooltip text.
+    change: HashMap<&'a str, (f64, String)>,
+    limit: f64,
+}
+
+/// The colour of a volume change: red more traffic, blue less, grey none.
+fn volume_color(delta: f64, limit: f64) -> String {
+    let t = (delta / limit.max(1e-9)).clamp(-1.0, 1.0);
+    let (r, g, b) = if t < 0.0 {
+        let s = -t;
+        (190.0 - s * 160.0, 194.0 - s * 104.0, 202.0 + s * 18.0)
+    } else {
+        (190.0 + t * 24.0, 194.0 - t * 164.0, 202.0 - t * 172.0)
+    };
+    format!("rgb({r:.0},{g:.0},{b:.0})")
+}
+
+fn volume_width(delta: f64, limit: f64) -> f64 {
+    1.0 + 7.0 * (delta.abs() / limit.max(1e-9)).min(1.0)
+}
+
 /// The map: roads and lines from `features` (with their change), zones as circles sized by
-/// residents and coloured as given, and a legend.
+/// residents and coloured as given, and a legend. With a road layer, roads are drawn by their
+/// volume change in the order given and lines faintly.
 fn map_svg(
     features: &[(Value, &str)],
     zones: &[(Value, ZoneMark)],
     legend: &str,
     window: Option<[f64; 4]>,
+    roads: Option<&RoadLayer<'_>>,
 ) -> String {
     let coords = |g: &Value| -> Vec<(f64, f64)> {
         let c = &g["coordinates"];
@@ -310,7 +336,7 @@ fn map_svg(
     let mut svg = format!(
         "<svg viewBox=\"0 0 {w} {h}\" width=\"100%\" role=\"img\" aria-label=\"Map of the region\" style=\"background:#fbfcfd\"><defs><clipPath id=\"frame{n}\"><rect x=\"0\" y=\"0\" width=\"{}\" height=\"{h}\"/></clipPath></defs><g clip-path=\"url(#frame{n})\">",
         w - 200.0,
-        n = u8::from(window.is_some())
+        n = u8::from(window.is_some()) + 2 * u8::from(roads.is_some())
     );
     let path = |pts: &[(f64, f64)]| {
         pts.iter()
@@ -318,15 +344,47 @@ fn map_svg(
             .collect::<Vec<_>>()
             .join(" ")
     };
-    // Unchanged features first, changed on top.
+    // Unchanged features first, changed on top (with a road layer: in the order given).
     for pass in [false, true] {
         for (f, change) in features {
-            let changed = *change != "same";
+            let changed = *change != "same" && roads.is_none();
             if changed != pass {
                 continue;
             }
             let pts = coords(&f["geometry"]);
             let p = &f["properties"];
+            if let Some(layer) = roads {
+                let id = p["id"].as_str().unwrap_or_default();
+                let dash = if *change == "removed" {
+                    " stroke-dasharray=\"7 5\""
+                } else {
+                    ""
+                };
+                let (color, width, opacity, title) = match layer.change.get(id) {
+                    Some((d, title)) if p["kind"] == "road" => (
+                        volume_color(*d, layer.limit),
+                        volume_width(*d, layer.limit),
+                        0.95,
+                        title.clone(),
+                    ),
+                    _ if p["kind"] == "road" => ("#c3c8d0".to_owned(), 0.8, 0.9, String::new()),
+                    _ => (
+                        line_color(p["mode"].as_str().unwrap_or_default()).to_owned(),
+                        0.8,
+                        0.25,
+                        String::new(),
+                    ),
+                };
+                let _ = write!(
+                    svg,
+                    "<polyline points=\"{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"{width:.1}\" stroke-opacity=\"{opacity}\" stroke-linejoin=\"round\" stroke-linecap=\"round\"{dash}><title>{} {}{}</title></polyline>",
+                    path(&pts),
+                    esc(id),
+                    esc(p["name"].as_str().unwrap_or_default()),
+                    esc(&title)
+                );
+                continue;
+            }
             let (color, width, opacity) = if p["kind"] == "road" {
                 ("#a7adb7", 0.8, 0.9)
             } else {
@@ -790,13 +848,13 @@ pub fn compare_html(c: &Comparison, before: &RunData, after: &RunData) -> String
     let _ = write!(
         b,
         "<section><h2>Map: who gains</h2>{}<p class=note>Zones (circle area ~ residents) coloured by the change of travel time of their commuters' trips (each zone pair weighted by its commuters averaged over both runs); red lines are what the scenario added or changed, dashed what it removed. Hover a zone or line for its name and figure.</p>",
-        map_svg(&features, &zones, &legend, None)
+        map_svg(&features, &zones, &legend, None, None)
     );
     if let Some(window) = detail_window(&features, &zone_deltas, 0.6) {
         let _ = write!(
             b,
             "<h2>Detail: around the change</h2>{}",
-            map_svg(&features, &zones, &legend, Some(window))
+            map_svg(&features, &zones, &legend, Some(window), None)
         );
     }
     b.push_str("</section>");
@@ -844,6 +902,11 @@ pub fn compare_html(c: &Comparison, before: &RunData, after: &RunData) -> String
         );
     }
     b.push_str("</table><p class=note>Per morning, the 15 largest changes; all lines in lines.csv. Loads are the modelled commuters between zones, assigned all-or-nothing from zone centres; places are enforced only on custom buses (reserved seats), so elsewhere the ratio shows where demand concentrates, not crowding.</p></section>");
+    if let Some(links) = &c.links {
+        b.push_str(&road_traffic(links, &zones, before, after));
+    } else if let Some(note) = &c.links_note {
+        let _ = write!(b, "<p class=note>{}</p>", esc(note));
+    }
     b.push_str("<section><h2>Zones</h2><table><tr><th class=l>zone</th><th>residents</th><th>commuters after</th><th>travel time, same trips, before</th><th>after</th><th>change, min [95% CI]</th><th>mean commute before → after</th><th>median before → after</th><th>car share before → after</th></tr>");
     for z in &c.zones {
         let d = z.time_change;
@@ -870,7 +933,15 @@ pub fn compare_html(c: &Comparison, before: &RunData, after: &RunData) -> String
         );
     }
     b.push_str("</table></section>");
-    b.push_str("<p class=note>Written by commute compare. Files beside this report: compare.csv (per zone pair and mode), zones.csv, lines.csv, compare.json, zones.geojson and network.geojson (for QGIS or kepler.gl).</p>");
+    let _ = write!(
+        b,
+        "<p class=note>Written by commute compare. Files beside this report: compare.csv (per zone pair and mode), zones.csv, lines.csv, {}compare.json, zones.geojson and network.geojson (for QGIS or kepler.gl).</p>",
+        if c.links.is_some() {
+            "links.csv (per road link and direction), "
+        } else {
+            ""
+        }
+    );
     page(
         &format!(
             "{} → {}: commute comparison",
@@ -878,6 +949,217 @@ pub fn compare_html(c: &Comparison, before: &RunData, after: &RunData) -> String
         ),
         &b,
     )
+}
+
+/// The road-traffic section of a comparison: totals, a map of the roads by volume change (and a
+/// detail map around the largest changes) and the table of the largest changes.
+fn road_traffic(
+    links: &LinkComparison,
+    zones: &[(Value, ZoneMark)],
+    before: &RunData,
+    after: &RunData,
+) -> String {
+    let mut b = String::from("<section><h2>Road traffic</h2><div class=cards>");
+    let pair = |x: [f64; 2]| format!("{} → {}", int(x[0]), int(x[1]));
+    let signed_int = |x: f64| {
+        if x > 0.5 {
+            format!("+{}", int(x))
+        } else {
+            int(x)
+        }
+    };
+    b.push_str(&card(
+        &signed_int(links.delta_vehicle_km),
+        &format!(
+            "commuter vehicle-km in the peak hour ({})",
+            pair(links.vehicle_km)
+        ),
+    ));
+    b.push_str(&card(
+        &signed_int(links.delta_vehicle_hours),
+        &format!(
+            "commuter vehicle-hours in the peak hour, at congested times ({})",
+            pair(links.vehicle_hours)
+        ),
+    ));
+    b.push_str(&card(
+        &format!("{} → {}", links.over_capacity[0], links.over_capacity[1]),
+        "directed links over capacity (all traffic)",
+    ));
+    if links.added + links.removed > 0 {
+        b.push_str(&card(
+            &format!("+{} / -{}", links.added, links.removed),
+            "directed links added / removed by the scenario",
+        ));
+    }
+    b.push_str("</div>");
+    let roads = super::output::road_volumes(links);
+    let limit = roads
+        .values()
+        .map(|r| r.delta_vph.abs())
+        .fold(0.0, f64::max)
+        .max(1.0);
+    let change: HashMap<&str, (f64, String)> = roads
+        .iter()
+        .map(|(&id, r)| {
+            let v = |x: Option<f64>| x.map_or("–".into(), int);
+            (
+                id,
+                (
+                    r.delta_vph,
+                    format!(
+                        ": {} → {} veh/h ({}), both directions",
+                        v(r.volume_vph[0]),
+                        v(r.volume_vph[1]),
+                        signed_int(r.delta_vph)
+                    ),
+                ),
+            )
+        })
+        .collect();
+    let layer = RoadLayer { change, limit };
+    // Smallest changes first, so the largest are drawn on top.
+    let mut features = feature_changes(before, after);
+    let size = |f: &Value| {
+        f["properties"]["id"]
+            .as_str()
+            .and_then(|id| layer.change.get(id))
+            .map_or(-1.0, |(d, _)| d.abs())
+    };
+    features.sort_by(|(x, _), (y, _)| size(x).total_cmp(&size(y)));
+    let neutral: Vec<(Value, ZoneMark)> = zones
+        .iter()
+        .map(|(g, z)| {
+            (
+                g.clone(),
+                ZoneMark {
+                    residents: z.residents,
+                    priority: 0.0,
+                    name: z.name.clone(),
+                    color: "#eef0f3".into(),
+                    label: format!("{} residents", int(z.residents)),
+                },
+            )
+        })
+        .collect();
+    let legend = traffic_legend(limit);
+    let _ = write!(
+        b,
+        "<h2>Map: road traffic</h2>{}",
+        map_svg(&features, &neutral, &legend, None, Some(&layer))
+    );
+    let big: Vec<(Value, &str)> = features
+        .iter()
+        .filter(|(f, _)| size(f) >= limit / 3.0)
+        .map(|(f, _)| (f.clone(), "changed"))
+        .collect();
+    // A detail map only where the largest changes are local: its window well inside the region.
+    let region = bounds(
+        &features
+            .iter()
+            .flat_map(|(f, _)| {
+                f["geometry"]["coordinates"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .map(|c| (c[0].as_f64().unwrap_or(0.0), c[1].as_f64().unwrap_or(0.0)))
+            .collect::<Vec<_>>(),
+    );
+    if let Some(window) = detail_window(&big, &[], 0.6).filter(|w| {
+        (w[1] - w[0]) < 0.6 * (region[1] - region[0])
+            || (w[3] - w[2]) < 0.6 * (region[3] - region[2])
+    }) {
+        let _ = write!(
+            b,
+            "<h2>Detail: road traffic around the largest changes</h2>{}",
+            map_svg(&features, &neutral, &legend, Some(window), Some(&layer))
+        );
+    }
+    let _ = write!(
+        b,
+        "<p class=note>Road links by the change of their commuter cars in the peak hour, both directions together: red more traffic, blue less, wider the larger the change (full width at {} veh/h); dashed, roads the scenario removed. {} Hover a road for its figures.</p>",
+        int(limit),
+        esc(links.note)
+    );
+    let _ = write!(
+        b,
+        "<h2>Top {TOP_LINKS} volume changes</h2>{}<p class=note>Directed links by the absolute change of commuter cars per peak hour; every link in links.csv. Volume/capacity counts background traffic and buses too.</p></section>",
+        links_table(&links.largest_changes)
+    );
+    b
+}
+
+fn traffic_legend(limit: f64) -> String {
+    let mut out = String::from(
+        "<text x=\"0\" y=\"0\" font-size=\"11\" font-weight=\"600\">peak-hour cars, change</text>",
+    );
+    let stops = [limit, limit / 2.0, 0.0, -limit / 2.0, -limit];
+    for (i, d) in stops.into_iter().enumerate() {
+        let y = 16.0 + 18.0 * i as f64;
+        let label = if d > 0.0 {
+            format!("+{} veh/h", int(d))
+        } else if d < 0.0 {
+            format!("{} veh/h", int(d))
+        } else {
+            "no change".into()
+        };
+        let _ = write!(
+            out,
+            "<line x1=\"0\" x2=\"26\" y1=\"{y}\" y2=\"{y}\" stroke=\"{}\" stroke-width=\"{:.1}\"/><text x=\"32\" y=\"{}\" font-size=\"11\">{label}</text>",
+            volume_color(d, limit),
+            volume_width(d, limit),
+            y + 4.0
+        );
+    }
+    let y = 16.0 + 18.0 * 5.0;
+    let _ = write!(
+        out,
+        "<line x1=\"0\" x2=\"26\" y1=\"{y}\" y2=\"{y}\" stroke=\"#1f5fbf\" stroke-width=\"3\" stroke-dasharray=\"7 5\"/><text x=\"32\" y=\"{}\" font-size=\"11\">removed road</text>",
+        y + 4.0
+    );
+    out
+}
+
+fn links_table(rows: &[LinkChange]) -> String {
+    if rows.is_empty() {
+        return "<p class=note>No link's volume changed.</p>".into();
+    }
+    let mut t = String::from(
+        "<table><tr><th class=l>road</th><th class=l>direction</th><th class=l>class</th><th>cars/h before</th><th>after</th><th>change</th><th>volume/capacity before → after</th><th>speed before → after, km/h</th></tr>",
+    );
+    let opt = |x: Option<f64>, decimals: usize| x.map_or("–".into(), |x| num(x, decimals));
+    for l in rows {
+        let d = l.delta_volume_vph;
+        let class = if d > 0.0 { "up" } else { "down" };
+        let status = match l.status {
+            "added" => " (new)",
+            "removed" => " (closed)",
+            _ => "",
+        };
+        let _ = write!(
+            t,
+            "<tr><td class=l>{} {}{status}</td><td class=l>{} → {}</td><td class=l>{}</td><td>{}</td><td>{}</td><td class={class}>{}</td><td>{} → {}</td><td>{} → {}</td></tr>",
+            esc(&l.link),
+            esc(&l.name),
+            esc(&l.from),
+            esc(&l.to),
+            esc(&l.class),
+            l.volume_vph[0].map_or("–".into(), int),
+            l.volume_vph[1].map_or("–".into(), int),
+            if d > 0.5 {
+                format!("+{}", int(d))
+            } else {
+                int(d)
+            },
+            opt(l.volume_capacity[0], 2),
+            opt(l.volume_capacity[1], 2),
+            opt(l.speed_kmh[0], 0),
+            opt(l.speed_kmh[1], 0)
+        );
+    }
+    t.push_str("</table>");
+    t
 }
 
 /// The report of a single Monte-Carlo run.
@@ -1013,7 +1295,7 @@ pub fn run_html(run: &RunData) -> String {
     let _ = write!(
         b,
         "<section><h2>Map</h2>{}<p class=note>Zones (circle area ~ residents) coloured by the mean commute of their commuters to other zones.</p></section>",
-        map_svg(&features, &zones, &legend, None)
+        map_svg(&features, &zones, &legend, None, None)
     );
     let mut lines: Vec<&super::LineRow> = run.lines.iter().collect();
     lines.sort_by(|a, b| {

@@ -2,13 +2,14 @@
 //! parser reads a folder on disk and the bytes of a run made in memory, so comparing two
 //! scenarios and comparing two folders are one code path.
 
-use crate::compare::{DrawRow, LineRow, OdRow, RunData, ZoneRow};
+use crate::compare::{DrawRow, LineRow, LinkRow, OdRow, RunData, ZoneRow};
 use crate::error::{Error, Problem, Result};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// The files a Monte-Carlo run folder holds that a comparison reads.
-pub const RUN_FILES: [&str; 8] = [
+/// The files a Monte-Carlo run folder holds that a comparison reads (`links.csv` only when the
+/// scenario has road congestion; every other one always).
+pub const RUN_FILES: [&str; 9] = [
     "summary.json",
     "od.csv",
     "draws.csv",
@@ -17,6 +18,24 @@ pub const RUN_FILES: [&str; 8] = [
     "distribution.csv",
     "zones.geojson",
     "network.geojson",
+    "links.csv",
+];
+
+/// The columns of a run's `links.csv`, in order.
+pub const LINK_COLUMNS: [&str; 13] = [
+    "link",
+    "direction",
+    "name",
+    "class",
+    "from",
+    "to",
+    "volume_vph",
+    "background_pcu",
+    "capacity_vph",
+    "volume_capacity",
+    "free_flow_min",
+    "congested_min",
+    "speed_kmh",
 ];
 
 /// Reads the run folder `dir`.
@@ -168,6 +187,11 @@ pub fn parse_run(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<RunData> {
         let n = summary["monte_carlo"]["draws"].as_u64().unwrap_or(0);
         check_draws(&dir.join("draws.csv"), draws, od, n, &mut problems);
     }
+    // Optional: only a run whose scenario has road congestion writes it.
+    let links = files
+        .iter()
+        .find(|(n, _)| *n == "links.csv")
+        .map(|(_, bytes)| parse_links(dir, bytes, &mut problems));
     let zones_geojson = json("zones.geojson")?;
     let network_geojson = json("network.geojson")?;
     match (od, draws, zones, lines, distribution) {
@@ -188,9 +212,73 @@ pub fn parse_run(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<RunData> {
             zone_distributions,
             zones_geojson,
             network_geojson,
+            links,
         }),
         _ => Err(Error::Invalid(problems)),
     }
+}
+
+/// The rows of a run's `links.csv` (problems collected: every column of [`LINK_COLUMNS`] present,
+/// `direction` `forward` or `backward`, each (link, direction) once, numbers finite and not
+/// negative).
+fn parse_links(dir: &Path, bytes: &[u8], problems: &mut Vec<Problem>) -> Vec<LinkRow> {
+    let Some(table) = Csv::parse(dir, "links.csv", bytes, problems) else {
+        return Vec::new();
+    };
+    if !table.require(&LINK_COLUMNS, problems) {
+        return Vec::new();
+    }
+    let before = problems.len();
+    let rows = table.rows(problems, |r| {
+        let direction = r.text("direction")?;
+        if direction != "forward" && direction != "backward" {
+            r.fail(
+                "direction",
+                &format!("expected `forward` or `backward`, got `{direction}`"),
+            );
+            return None;
+        }
+        let link = r.text("link")?;
+        if link.trim().is_empty() {
+            r.fail("link", "empty link id");
+            return None;
+        }
+        Some(LinkRow {
+            link,
+            direction,
+            name: r.text("name")?,
+            class: r.text("class")?,
+            from: r.text("from")?,
+            to: r.text("to")?,
+            volume_vph: r.non_negative("volume_vph")?,
+            background_pcu: r.non_negative("background_pcu")?,
+            capacity_vph: r.non_negative("capacity_vph")?,
+            volume_capacity: r.non_negative("volume_capacity")?,
+            free_flow_min: r.non_negative("free_flow_min")?,
+            congested_min: r.non_negative("congested_min")?,
+            speed_kmh: r.non_negative("speed_kmh")?,
+        })
+    });
+    // Duplicates only where every row was read, so row `i` is on line `i + 2`.
+    if problems.len() == before {
+        let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
+        for (i, row) in rows.iter().enumerate() {
+            if let Some(first) = seen.insert((&row.link, &row.direction), i) {
+                problems.push(Problem::at(
+                    &table.path,
+                    i as u64 + 2,
+                    Some("direction"),
+                    format!(
+                        "link {} {} again (first on line {})",
+                        row.link,
+                        row.direction,
+                        first + 2
+                    ),
+                ));
+            }
+        }
+    }
+    rows
 }
 
 /// A CSV table with its header, for reading rows by column name.
@@ -231,6 +319,18 @@ impl Csv {
                 .collect(),
             records,
         })
+    }
+
+    /// Whether the header has every one of `columns` (each missing one is a problem on line 1).
+    fn require(&self, columns: &[&str], problems: &mut Vec<Problem>) -> bool {
+        let mut ok = true;
+        for column in columns {
+            if !self.columns.contains_key(*column) {
+                problems.push(Problem::at(&self.path, 1, Some(column), "missing column"));
+                ok = false;
+            }
+        }
+        ok
     }
 
     /// Each row through `read`, problems collected (a row with one is skipped).
@@ -291,6 +391,16 @@ impl Row<'_> {
             self.fail(column, "expected a number, got an empty cell");
             None
         })
+    }
+
+    /// A number that is not negative.
+    fn non_negative(&mut self, column: &str) -> Option<f64> {
+        let x = self.number(column)?;
+        if x < 0.0 {
+            self.fail(column, &format!("expected a number >= 0, got {x}"));
+            return None;
+        }
+        Some(x)
     }
 
     /// `Some(None)` for an empty cell, `None` (with a problem) for a bad one.
@@ -360,5 +470,77 @@ fn check_draws(path: &Path, draws: &[DrawRow], od: &[OdRow], n: u64, problems: &
                 missing.len() - 1
             ),
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "link,direction,name,class,from,to,volume_vph,background_pcu,capacity_vph,volume_capacity,free_flow_min,congested_min,speed_kmh\n";
+
+    fn parse(text: &str) -> (Vec<LinkRow>, Vec<String>) {
+        let mut problems = Vec::new();
+        let rows = parse_links(Path::new("run"), text.as_bytes(), &mut problems);
+        (rows, problems.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn links_csv_rows_are_read() {
+        let (rows, problems) = parse(&format!(
+            "{HEADER}r1,forward,G1,expressway,a,b,1200.5,300.0,4000.0,0.375,10.00,10.50,57.1\nr1,backward,G1,expressway,b,a,0.0,300.0,4000.0,0.075,10.00,10.00,60.0\n"
+        ));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            (rows[1].direction.as_str(), rows[1].from.as_str()),
+            ("backward", "b")
+        );
+        assert_eq!(rows[0].volume_vph, 1200.5);
+        assert!((rows[0].length_km() - 57.1 * 10.5 / 60.0).abs() < 1e-12);
+        // A header alone: no links, no problem.
+        assert_eq!(parse(HEADER), (vec![], vec![]));
+    }
+
+    #[test]
+    fn damaged_links_csv_names_file_line_and_field() {
+        let row = "r1,forward,G1,expressway,a,b,1200.5,300.0,4000.0,0.375,10.00,10.50,57.1\n";
+        let cases = [
+            (
+                format!("{HEADER}{}", row.replace("1200.5", "lots")),
+                "links.csv:2: field `volume_vph`: expected a number, got `lots`",
+            ),
+            (
+                format!("{HEADER}{row}{}", row.replace("forward", "sideways")),
+                "links.csv:3: field `direction`: expected `forward` or `backward`, got `sideways`",
+            ),
+            (
+                format!("{HEADER}{row}{row}"),
+                "links.csv:3: field `direction`: link r1 forward again (first on line 2)",
+            ),
+            (
+                format!("{HEADER}{}", row.replace("10.50", "-1")),
+                "links.csv:2: field `congested_min`: expected a number >= 0, got -1",
+            ),
+            (
+                format!("{HEADER}{}", row.replace(",57.1", ",")),
+                "links.csv:2: field `speed_kmh`: expected a number, got an empty cell",
+            ),
+            (
+                HEADER.replace(",speed_kmh", "") + &row.replace(",57.1", ""),
+                "links.csv:1: field `speed_kmh`: missing column",
+            ),
+            (
+                format!("{HEADER}r1,forward,G1\n"),
+                "links.csv:2: CSV error: record 1 (line: 2, byte: 127): found record with 3 fields",
+            ),
+        ];
+        for (text, expect) in cases {
+            let (_, problems) = parse(&text);
+            assert!(
+                problems.iter().any(|p| p.contains(expect)),
+                "{expect}: {problems:?}"
+            );
+        }
     }
 }
