@@ -272,24 +272,7 @@ pub fn links_csv(
             fixed(road.length_km / (seconds / 3600.0), 1),
         ]
     });
-    csv_bytes(
-        &[
-            "link",
-            "direction",
-            "name",
-            "class",
-            "from",
-            "to",
-            "volume_vph",
-            "background_pcu",
-            "capacity_vph",
-            "volume_capacity",
-            "free_flow_min",
-            "congested_min",
-            "speed_kmh",
-        ],
-        rows,
-    )
+    csv_bytes(&crate::io::run_folder::LINK_COLUMNS, rows)
 }
 
 /// The model settings of a Monte-Carlo run: two runs can be compared pairwise only if their
