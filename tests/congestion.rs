@@ -138,3 +138,32 @@ fn congestion_responds_to_new_roads_new_lines_and_closures() {
     assert!(after > before, "G4/G45 times: {before} -> {after} minutes");
     assert!(total(&closed, &["rd_jingxiong_"], "volume_vph") == 0.0);
 }
+
+#[test]
+fn congested_runs_are_identical_at_one_and_two_threads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = tmp.path().join("demo-congested.toml");
+    std::fs::write(
+        &scenario,
+        format!(
+            "version = 1\nname = \"demo-congested\"\nextends = \"{}\"\n\n[congestion]\nbackground_vc = 0.8\nfeedback_draws = 3\nmax_iterations = 4\n",
+            root().join("scenarios/demo-line22.toml").display()
+        ),
+    )
+    .unwrap();
+    let (a, b) = run_at_one_and_two_threads(
+        tmp.path(),
+        scenario.to_str().unwrap(),
+        &["--draws", "4", "--quiet"],
+    );
+    for file in ["od.csv", "zones.csv", "lines.csv", "draws.csv", "links.csv"] {
+        let read = |d: &Path| std::fs::read(d.join(file)).unwrap();
+        assert!(read(&a) == read(&b), "{file} differs");
+    }
+    let summary = |d: &Path| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(d.join("summary.json")).unwrap()).unwrap()
+    };
+    assert_eq!(summary(&a)["congestion"], summary(&b)["congestion"]);
+    let links = std::fs::read_to_string(a.join("links.csv")).unwrap();
+    assert!(links.lines().count() > 1, "{links}");
+}

@@ -96,6 +96,28 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             unreachable.car, unreachable.transit
         );
     }
+    if let Some(c) = &summary.congestion {
+        let last = c
+            .rounds
+            .last()
+            .map_or(0.0, |r| r.demand_change.unwrap_or(1.0));
+        eprintln!(
+            "road congestion: {} rounds, {} (car commuters changed {:.1}% in the last), {:.0} commuter cars in the peak hour, {} directed links over capacity",
+            c.rounds.len(),
+            if c.converged {
+                "converged"
+            } else {
+                "NOT converged"
+            },
+            100.0 * last,
+            c.final_assignment.peak_hour_cars,
+            c.final_assignment.links_over_capacity
+        );
+    } else if scenario.congestion.is_some() {
+        eprintln!(
+            "note: the scenario's [congestion] applies to Monte-Carlo runs (--draws N); this run used free-flow roads"
+        );
+    }
     eprintln!(
         "{}: {} zones, {} zone pairs, {} unreachable; wrote {} in {:.2} s",
         scenario.name,
