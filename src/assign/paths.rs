@@ -122,7 +122,7 @@ pub(super) fn run(
                         edges: edges.to_vec(),
                         flow: pair.trips,
                     });
-                } else if !pair.routes.iter().any(|r| r.edges == edges) {
+                } else if !edges.is_empty() && !pair.routes.iter().any(|r| r.edges == edges) {
                     pair.routes.push(Route {
                         edges: edges.to_vec(),
                         flow: 0.0,
@@ -151,7 +151,8 @@ pub(super) fn run(
     unreachable!("the loop returns")
 }
 
-/// One origin's cheapest routes: per pair its cost and the range of its edges in `edges`.
+/// One origin's cheapest routes: per pair its cost and the range of its edges in `edges`
+/// (empty when one of the pair's routes already costs as little: nothing new to add).
 struct Cheapest {
     routes: Vec<(f64, std::ops::Range<usize>)>,
     edges: Vec<u32>,
@@ -164,7 +165,8 @@ impl Cheapest {
     }
 }
 
-/// Per origin (in order): the cheapest route of each pair at `cost`.
+/// Per origin (in order): the cheapest route of each pair at `cost`, walked back from the tree
+/// only when no route of the pair is as cheap already (most pairs, once routes settle).
 fn cheapest_routes(net: &RoadNetwork, origins: &[Origin], cost: &[f64]) -> Vec<Cheapest> {
     origins
         .par_iter()
@@ -176,6 +178,13 @@ fn cheapest_routes(net: &RoadNetwork, origins: &[Origin], cost: &[f64]) -> Vec<C
                 .iter()
                 .map(|pair| {
                     let start = edges.len();
+                    let cheapest = ws.cost(pair.destination);
+                    let known = pair.routes.iter().any(|r| {
+                        r.edges.iter().map(|&e| cost[e as usize]).sum::<f64>() <= cheapest
+                    });
+                    if known {
+                        return (cheapest, start..start);
+                    }
                     let mut node = pair.destination;
                     loop {
                         let e = ws.pred_edge(node);
@@ -186,7 +195,7 @@ fn cheapest_routes(net: &RoadNetwork, origins: &[Origin], cost: &[f64]) -> Vec<C
                         node = net.graph.tail(e as usize);
                     }
                     edges[start..].reverse();
-                    (ws.cost(pair.destination), start..edges.len())
+                    (cheapest, start..edges.len())
                 })
                 .collect();
             Cheapest { routes, edges }
