@@ -201,6 +201,41 @@ mod tests {
     }
 
     #[test]
+    fn the_heap_matches_a_binary_heap_over_the_whole_key_range() {
+        use std::cmp::Reverse;
+        use std::collections::BinaryHeap;
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        let mut heap = RadixHeap::default();
+        for _ in 0..50 {
+            heap.clear();
+            let mut reference = BinaryHeap::new();
+            let mut last = 0u32;
+            for round in 0..500u32 {
+                if rng.random_bool(0.6) {
+                    // Keys from just above the last popped to the top of the range.
+                    let key = if rng.random_bool(0.5) {
+                        last.saturating_add(rng.random_range(0..4))
+                    } else {
+                        rng.random_range(last..=u32::MAX)
+                    };
+                    heap.push(key, round);
+                    reference.push(Reverse(key));
+                } else {
+                    let got = heap.pop().map(|(k, _)| k);
+                    assert_eq!(got, reference.pop().map(|Reverse(k)| k));
+                    if let Some(k) = got {
+                        last = k;
+                    }
+                }
+            }
+            while let Some(Reverse(k)) = reference.pop() {
+                assert_eq!(heap.pop().map(|(k, _)| k), Some(k));
+            }
+            assert_eq!(heap.pop(), None);
+        }
+    }
+
+    #[test]
     fn distances_match_the_binary_heap_dijkstra_on_random_graphs() {
         let mut rng = ChaCha8Rng::seed_from_u64(11);
         let mut ws = RadixWorkspace::default();
