@@ -165,6 +165,9 @@ pub struct CongestionSettings {
     pub bpr_alpha: f64,
     /// BPR beta.
     pub bpr_beta: f64,
+    /// Conical steepness, when the conical function replaces BPR.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conical_alpha: Option<f64>,
     /// Convergence tolerance on the change in car commuters.
     pub tolerance: f64,
     /// Relative gap of each assignment.
@@ -211,6 +214,7 @@ impl CongestionInfo {
                 bus_pcu: c.bus_pcu,
                 bpr_alpha: c.bpr_alpha,
                 bpr_beta: c.bpr_beta,
+                conical_alpha: c.conical_alpha,
                 tolerance: c.tolerance,
                 assignment_gap: c.assignment_gap,
                 feedback_draws: c.feedback_draws,

@@ -167,3 +167,66 @@ fn congested_runs_are_identical_at_one_and_two_threads() {
     let links = std::fs::read_to_string(a.join("links.csv")).unwrap();
     assert!(links.lines().count() > 1, "{links}");
 }
+
+#[test]
+fn congestion_settings_are_checked_and_the_conical_function_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let write = |name: &str, table: &str| {
+        let path = tmp.path().join(format!("{name}.toml"));
+        std::fs::write(
+            &path,
+            format!(
+                "version = 1\nname = \"{name}\"\nextends = \"{}\"\n\n[congestion]\n{table}\n",
+                root().join("scenarios/demo-base.toml").display()
+            ),
+        )
+        .unwrap();
+        path
+    };
+    let bad = write("bad", "conical_alpha = 0.5\noccupancy = -1\nlanes = 3");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_commute"))
+        .args(["validate", bad.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(err.contains("bad.toml"), "{err}");
+    assert!(err.contains("lanes"), "unknown field named: {err}");
+    let bad = write("bad2", "conical_alpha = 0.5\noccupancy = -1");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_commute"))
+        .args(["validate", bad.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let err = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        err.contains("field `congestion.conical_alpha`: 0.5 is out of range"),
+        "{err}"
+    );
+    assert!(err.contains("field `congestion.occupancy`"), "{err}");
+
+    let conical = write(
+        "conical",
+        "conical_alpha = 4\nbackground_vc = 0.8\nfeedback_draws = 2",
+    );
+    let out = tmp.path().join("out");
+    commute_ok(&[
+        "run",
+        conical.to_str().unwrap(),
+        "--draws",
+        "2",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["congestion"]["settings"]["conical_alpha"], 4.0);
+}

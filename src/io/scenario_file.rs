@@ -145,6 +145,8 @@ pub struct CongestionSpec {
     pub bpr_alpha: Option<f64>,
     /// BPR `beta` of every road link.
     pub bpr_beta: Option<f64>,
+    /// Use Spiess' conical volume-delay function with this steepness (> 1) instead of BPR.
+    pub conical_alpha: Option<f64>,
     /// Most choice-assignment iterations.
     pub max_iterations: Option<u32>,
     /// Stop when the car commuters change by at most this share between iterations.

@@ -114,6 +114,8 @@ pub struct Congestion {
     pub bpr_alpha: f64,
     /// BPR `beta`.
     pub bpr_beta: f64,
+    /// Steepness of Spiess' conical function, used instead of BPR when set.
+    pub conical_alpha: Option<f64>,
     /// Most choice-assignment iterations.
     pub max_iterations: u32,
     /// Stop when the car commuters change by at most this share between iterations.
@@ -135,6 +137,7 @@ impl Default for Congestion {
             bus_pcu: 2.5,
             bpr_alpha: 0.15,
             bpr_beta: 4.0,
+            conical_alpha: None,
             max_iterations: 10,
             tolerance: 0.01,
             assignment_gap: 1e-5,
@@ -144,6 +147,17 @@ impl Default for Congestion {
 }
 
 impl Congestion {
+    /// The volume-delay function of every road link.
+    pub fn volume_delay(&self) -> crate::assign::VolumeDelay {
+        match self.conical_alpha {
+            Some(alpha) => crate::assign::VolumeDelay::Conical { alpha },
+            None => crate::assign::VolumeDelay::Bpr {
+                alpha: self.bpr_alpha,
+                beta: self.bpr_beta,
+            },
+        }
+    }
+
     /// Background traffic of a link of `class`, share of capacity.
     pub fn background_of(&self, class: &str) -> f64 {
         self.background_vc_by_class
@@ -769,6 +783,15 @@ fn resolve_congestion(chain: &ScenarioChain, problems: &mut Vec<Problem>) -> Opt
         ),
     ];
     set_parameters(loaded, at, entries, problems);
+    let mut conical = f64::NAN;
+    let entries = vec![(
+        "congestion.conical_alpha",
+        c.conical_alpha,
+        1.01..=50.0,
+        &mut conical,
+    )];
+    set_parameters(loaded, at, entries, problems);
+    out.conical_alpha = (!conical.is_nan()).then_some(conical);
     out.peak_hour_share = (!share.is_nan()).then_some(share);
     out.max_iterations = iterations as u32;
     out.feedback_draws = draws as u32;

@@ -65,10 +65,7 @@ impl RoadModel {
         for (number, slot) in (zones as u32..).zip(others) {
             *slot = number;
         }
-        let vdf = VolumeDelay::Bpr {
-            alpha: congestion.bpr_alpha,
-            beta: congestion.bpr_beta,
-        };
+        let vdf = congestion.volume_delay();
         let mut links = Vec::new();
         let mut roads = Vec::new();
         let mut background = Vec::new();
