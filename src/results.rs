@@ -136,44 +136,14 @@ pub struct RunSummary {
 /// Road congestion of a run (summary.json `congestion`).
 #[derive(Debug, Clone, Serialize)]
 pub struct CongestionInfo {
-    /// The settings.
-    pub settings: CongestionSettings,
+    /// The settings as used: defaults filled in, `peak_hour_share` resolved.
+    pub settings: crate::scenario::Congestion,
     /// Whether the car commuters settled within the tolerance.
     pub converged: bool,
     /// Every choice-assignment round.
     pub rounds: Vec<crate::sim::congestion::FeedbackIteration>,
     /// The assignment of the final run's cars (links.csv).
     pub final_assignment: FinalAssignment,
-}
-
-/// The congestion settings as used (defaults filled in).
-#[derive(Debug, Clone, Serialize)]
-pub struct CongestionSettings {
-    /// Share of the window's car commuters in the peak hour.
-    pub peak_hour_share: f64,
-    /// Commuters per car.
-    pub occupancy: f64,
-    /// Multiplier on road capacities.
-    pub capacity_factor: f64,
-    /// Background traffic, share of capacity (classes without their own value).
-    pub background_vc: f64,
-    /// Background traffic by road class.
-    pub background_vc_by_class: std::collections::BTreeMap<String, f64>,
-    /// Passenger-car units per bus.
-    pub bus_pcu: f64,
-    /// BPR alpha and beta.
-    pub bpr_alpha: f64,
-    /// BPR beta.
-    pub bpr_beta: f64,
-    /// Conical steepness, when the conical function replaces BPR.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub conical_alpha: Option<f64>,
-    /// Convergence tolerance on the change in car commuters.
-    pub tolerance: f64,
-    /// Relative gap of each assignment.
-    pub assignment_gap: f64,
-    /// Draws per round.
-    pub feedback_draws: u32,
 }
 
 /// The final assignment in brief.
@@ -194,7 +164,7 @@ pub struct FinalAssignment {
 }
 
 impl CongestionInfo {
-    /// The summary of `feedback` and the final assignment `a` of `model`.
+    /// The summary of `feedback` and the final assignment `a` of `model` under settings `c`.
     pub fn of(
         c: &crate::scenario::Congestion,
         model: &crate::sim::congestion::RoadModel,
@@ -205,19 +175,9 @@ impl CongestionInfo {
         let links = model.network().links();
         let roads = 0..model.roads.len();
         CongestionInfo {
-            settings: CongestionSettings {
-                peak_hour_share: model.peak_share,
-                occupancy: c.occupancy,
-                capacity_factor: c.capacity_factor,
-                background_vc: c.background_vc,
-                background_vc_by_class: c.background_vc_by_class.clone(),
-                bus_pcu: c.bus_pcu,
-                bpr_alpha: c.bpr_alpha,
-                bpr_beta: c.bpr_beta,
-                conical_alpha: c.conical_alpha,
-                tolerance: c.tolerance,
-                assignment_gap: c.assignment_gap,
-                feedback_draws: c.feedback_draws,
+            settings: crate::scenario::Congestion {
+                peak_hour_share: Some(model.peak_share),
+                ..c.clone()
             },
             converged: feedback.converged,
             rounds: feedback.iterations.clone(),

@@ -47,22 +47,24 @@ pub fn network_roads(net: &crate::network::Network) -> RoadGraph {
     RoadGraph::new(net.nodes().len(), &arcs, names, "s", 1.0)
 }
 
-struct Problems<'a> {
-    path: &'a Path,
-    list: Vec<Problem>,
+/// Collects a file's problems, at most [`MAX_PROBLEMS`].
+pub(super) struct Problems<'a> {
+    pub(super) path: &'a Path,
+    pub(super) list: Vec<Problem>,
 }
 
 impl Problems<'_> {
-    fn at(&mut self, line: usize, field: &str, message: impl Into<String>) {
+    pub(super) fn at(&mut self, line: usize, field: &str, message: impl Into<String>) {
         if self.list.len() < MAX_PROBLEMS {
             self.list
                 .push(Problem::at(self.path, line as u64, Some(field), message));
         }
     }
 
-    fn finish(self, graph: impl FnOnce() -> RoadGraph) -> Result<RoadGraph> {
+    /// `value()` if no problem was found, else all of them.
+    pub(super) fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T> {
         if self.list.is_empty() {
-            Ok(graph())
+            Ok(value())
         } else {
             Err(Error::Invalid(self.list))
         }

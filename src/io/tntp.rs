@@ -6,34 +6,11 @@
 //! ids are 1-based; zones are nodes `1..=zones`, and zones below `<FIRST THRU NODE>` are not passed
 //! through. Every problem is reported with file, line and field.
 
-use super::graph_files::MAX_PROBLEMS;
+use super::graph_files::{MAX_PROBLEMS, Problems};
 use crate::assign::{Demand, Link, OriginDemand, RoadNetwork, VolumeDelay};
 use crate::error::{Error, Problem, Result};
 use std::collections::HashMap;
 use std::path::Path;
-
-/// Collects problems, at most [`MAX_PROBLEMS`].
-struct Problems<'a> {
-    path: &'a Path,
-    list: Vec<Problem>,
-}
-
-impl Problems<'_> {
-    fn at(&mut self, line: usize, field: &str, message: impl Into<String>) {
-        if self.list.len() < MAX_PROBLEMS {
-            self.list
-                .push(Problem::at(self.path, line as u64, Some(field), message));
-        }
-    }
-
-    fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T> {
-        if self.list.is_empty() {
-            Ok(value())
-        } else {
-            Err(Error::Invalid(self.list))
-        }
-    }
-}
 
 /// The metadata block: `<KEY> value` lines up to `<END OF METADATA>`; returns the values by key
 /// with their line numbers, and the line index after the block.

@@ -95,7 +95,7 @@ pub struct Scenario {
 /// traffic and buses, assigned to the roads at user equilibrium (BPR links); congested times
 /// feed back into car and bus times, and mode choice and assignment alternate (method of
 /// successive averages on link times) until the car commuters settle.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Congestion {
     /// Share of the window's car commuters on the road in the peak hour; `None`: the busiest
     /// 60 minutes of the departure weights.
@@ -115,6 +115,7 @@ pub struct Congestion {
     /// BPR `beta`.
     pub bpr_beta: f64,
     /// Steepness of Spiess' conical function, used instead of BPR when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conical_alpha: Option<f64>,
     /// Most choice-assignment iterations.
     pub max_iterations: u32,
