@@ -323,3 +323,61 @@ fn help_examples_that_only_read_run_as_written() {
     }
     assert!(ran >= 6, "only {ran} examples found");
 }
+
+#[test]
+fn assign_solves_a_small_network_and_refuses_bad_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Two roads from zone 1 to zone 2: t = 10 + 0.1 v and t = 20 + 0.1 v; 300 trips split
+    // 200 / 100 at cost 30.
+    let net = tmp.path().join("two_net.tntp");
+    std::fs::write(
+        &net,
+        "<NUMBER OF ZONES> 2\n<NUMBER OF NODES> 2\n<FIRST THRU NODE> 3\n<NUMBER OF LINKS> 2\n<END OF METADATA>\n~ init_node term_node capacity length free_flow_time b power speed toll link_type ;\n1 2 100 1 10 1 1 0 0 1 ;\n1 2 200 1 20 1 1 0 0 1 ;\n",
+    )
+    .unwrap();
+    let trips = tmp.path().join("two_trips.tntp");
+    std::fs::write(
+        &trips,
+        "<NUMBER OF ZONES> 2\n<TOTAL OD FLOW> 300\n<END OF METADATA>\nOrigin 1\n2 : 300;\n",
+    )
+    .unwrap();
+    let flows = tmp.path().join("flows.csv");
+    let run = |trips: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_commute"))
+            .arg("assign")
+            .arg(&net)
+            .arg(trips)
+            .args(["--gap", "1e-9", "--json", "--out"])
+            .arg(&flows)
+            .output()
+            .unwrap()
+    };
+    let out = run(&trips);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let csv = std::fs::read_to_string(&flows).unwrap();
+    let volumes: Vec<f64> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(2).unwrap().parse().unwrap())
+        .collect();
+    assert!(
+        (volumes[0] - 200.0).abs() < 1e-3 && (volumes[1] - 100.0).abs() < 1e-3,
+        "{csv}"
+    );
+    std::fs::remove_file(&flows).unwrap();
+    let bad = tmp.path().join("bad_trips.tntp");
+    std::fs::write(
+        &bad,
+        "<NUMBER OF ZONES> 2\n<END OF METADATA>\nOrigin 1\n2 : -5;\n",
+    )
+    .unwrap();
+    let out = run(&bad);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad_trips.tntp:4: field `trips`"), "{err}");
+    assert!(!flows.exists(), "no output after an input error");
+}
