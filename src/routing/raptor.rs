@@ -369,6 +369,107 @@ fn last_step(net: &Network, tt: &Timetable, ws: &RaptorWorkspace, target: NodeId
     best
 }
 
+/// One step of an itinerary, as [`walk_back`] meets them from its end.
+enum Step {
+    /// The first leg: access link `link` from the source to `node`, reached in round `round`.
+    Access {
+        link: u32,
+        node: usize,
+        round: usize,
+    },
+    /// A walk or transfer edge `edge` from `from` to `to`, reached in round `round`.
+    Walk {
+        from: u32,
+        to: usize,
+        edge: u32,
+        round: usize,
+    },
+    /// A ride on trip `trip` of pattern `pattern` from stop `board` to `stop`, boarded after
+    /// alighting from another vehicle (`from_alight`) or from the street, in round `round`.
+    Ride {
+        pattern: u32,
+        trip: u32,
+        board: u32,
+        stop: u32,
+        from_alight: bool,
+        round: usize,
+    },
+}
+
+/// Follows the labels of the last search in `ws` back from node `v`'s `label` in round `k` to the
+/// source, calling `visit` for each step (last step first): the one walk shared by
+/// [`journey`] (legs with clock times) and [`zone_rides`] (rides only).
+fn walk_back(
+    tt: &Timetable,
+    ws: &RaptorWorkspace,
+    mut k: usize,
+    mut v: usize,
+    mut label: Label,
+    mut visit: impl FnMut(Step),
+) {
+    loop {
+        match label {
+            Label::Street => match ws.street_from[k][v] {
+                StreetFrom::Carried => k -= 1,
+                StreetFrom::Source | StreetFrom::None => break,
+                StreetFrom::Access(link) => {
+                    visit(Step::Access {
+                        link,
+                        node: v,
+                        round: k,
+                    });
+                    break;
+                }
+                StreetFrom::Walk {
+                    from,
+                    edge,
+                    alighted,
+                } => {
+                    visit(Step::Walk {
+                        from,
+                        to: v,
+                        edge,
+                        round: k,
+                    });
+                    v = from as usize;
+                    label = if alighted {
+                        Label::Alight
+                    } else {
+                        Label::Street
+                    };
+                }
+            },
+            Label::Alight => match ws.alight_from[k][v] {
+                AlightFrom::Carried => k -= 1,
+                AlightFrom::None => break,
+                AlightFrom::Ride {
+                    pattern,
+                    trip,
+                    board,
+                    stop,
+                    from_alight,
+                } => {
+                    k -= 1;
+                    visit(Step::Ride {
+                        pattern,
+                        trip,
+                        board,
+                        stop,
+                        from_alight,
+                        round: k,
+                    });
+                    v = tt.patterns[pattern as usize].nodes[board as usize] as usize;
+                    label = if from_alight {
+                        Label::Alight
+                    } else {
+                        Label::Street
+                    };
+                }
+            },
+        }
+    }
+}
+
 /// One vehicle ride of an itinerary: trip `trip` of timetable pattern `pattern`, boarded at its
 /// stop index `board` and left at `alight`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -397,56 +498,30 @@ pub fn zone_rides(
     rides: &mut Vec<Ride>,
 ) -> Option<Seconds> {
     rides.clear();
-    let (arrival, mut k, mut v, mut label, _) = last_step(net, tt, ws, net.zone(zone).centroid)?;
-    loop {
-        match label {
-            Label::Street => match ws.street_from[k][v] {
-                StreetFrom::Carried => k -= 1,
-                StreetFrom::Source | StreetFrom::None | StreetFrom::Access(_) => break,
-                StreetFrom::Walk {
-                    from,
-                    edge,
-                    alighted,
-                } => {
-                    if tt.walk_kinds[edge as usize] == WalkEdge::Walk
-                        && let Some(later) = rides.last_mut()
-                    {
-                        later.walked_before = true;
-                    }
-                    v = from as usize;
-                    if alighted {
-                        label = Label::Alight;
-                    }
-                }
-            },
-            Label::Alight => match ws.alight_from[k][v] {
-                AlightFrom::Carried => k -= 1,
-                AlightFrom::None => break,
-                AlightFrom::Ride {
-                    pattern,
-                    trip,
-                    board,
-                    stop,
-                    from_alight,
-                } => {
-                    rides.push(Ride {
-                        pattern,
-                        trip,
-                        board,
-                        alight: stop,
-                        walked_before: false,
-                    });
-                    k -= 1;
-                    v = tt.patterns[pattern as usize].nodes[board as usize] as usize;
-                    label = if from_alight {
-                        Label::Alight
-                    } else {
-                        Label::Street
-                    };
-                }
-            },
+    let (arrival, k, v, label, _) = last_step(net, tt, ws, net.zone(zone).centroid)?;
+    walk_back(tt, ws, k, v, label, |step| match step {
+        Step::Access { .. } => {}
+        Step::Walk { edge, .. } => {
+            if tt.walk_kinds[edge as usize] == WalkEdge::Walk
+                && let Some(later) = rides.last_mut()
+            {
+                later.walked_before = true;
+            }
         }
-    }
+        Step::Ride {
+            pattern,
+            trip,
+            board,
+            stop,
+            ..
+        } => rides.push(Ride {
+            pattern,
+            trip,
+            board,
+            alight: stop,
+            walked_before: false,
+        }),
+    });
     rides.reverse();
     Some(arrival)
 }
@@ -460,7 +535,7 @@ pub fn journey(
     ws: &RaptorWorkspace,
     target: NodeId,
 ) -> Option<Trip> {
-    let (arrival, mut k, mut v, mut label, egress) = last_step(net, tt, ws, target)?;
+    let (arrival, k, v, label, egress) = last_step(net, tt, ws, target)?;
     let node = |v: u32| NodeId::new(v as usize);
     let leg = |mode, line: Option<String>, from: u32, to: u32, start_s: Seconds, time_s| Leg {
         mode,
@@ -493,124 +568,111 @@ pub fn journey(
             time_s,
         ));
     }
-    loop {
-        match label {
-            Label::Street => match ws.street_from[k][v] {
-                StreetFrom::Carried => k -= 1,
-                StreetFrom::Source | StreetFrom::None => break,
-                StreetFrom::Access(i) => {
-                    let time_s = ws.street[k][v] - ws.depart_s;
-                    legs.push(access_leg(i, ws.source, v as u32, ws.depart_s, time_s));
-                    break;
-                }
-                StreetFrom::Walk {
-                    from,
-                    edge,
-                    alighted,
-                } => {
-                    let time_s = tt.walk.weight(edge as usize);
-                    let mode = match tt.walk_kinds[edge as usize] {
-                        WalkEdge::Walk => LegMode::Walk,
-                        WalkEdge::Transfer => LegMode::Transfer,
-                    };
-                    legs.push(leg(
-                        mode,
-                        None,
-                        from,
-                        v as u32,
-                        ws.street[k][v] - time_s,
-                        time_s,
-                    ));
-                    v = from as usize;
-                    label = if alighted {
-                        Label::Alight
-                    } else {
-                        Label::Street
-                    };
-                }
-            },
-            Label::Alight => match ws.alight_from[k][v] {
-                AlightFrom::Carried => k -= 1,
-                AlightFrom::None => break,
-                AlightFrom::Ride {
-                    pattern,
-                    trip,
-                    board,
-                    stop,
-                    from_alight,
-                } => {
-                    let p = &tt.patterns[pattern as usize];
-                    let line = net.line(p.line);
-                    let start = p.trips[trip as usize];
-                    let (board, stop) = (board as usize, stop as usize);
-                    let departs = start + p.depart[board];
-                    let distance_km: f64 = p.distance_km[board + 1..=stop].iter().sum();
-                    let (u, w) = (p.nodes[board], p.nodes[stop]);
-                    legs.push(Leg {
-                        distance_km,
-                        detail: Some(format!(
-                            "departs {}, arrives {}",
-                            format_clock(departs),
-                            format_clock(start + p.arrive[stop])
-                        )),
-                        ..leg(
-                            LegMode::Ride(line.mode),
-                            Some(line.id.clone()),
-                            u,
-                            w,
-                            departs,
-                            p.arrive[stop] - p.depart[board],
-                        )
-                    });
-                    k -= 1;
-                    v = u as usize;
-                    let (ready, before) = if from_alight {
-                        label = Label::Alight;
-                        let change = tt.internal_s[v];
-                        (
-                            ws.alight[k][v] + change,
-                            Some((
-                                LegMode::Transfer,
-                                change,
-                                "change of vehicle inside the station",
-                            )),
-                        )
-                    } else {
-                        label = Label::Street;
-                        let check = p.processing_s;
-                        (
-                            ws.street[k][v] + check,
-                            (check > 0).then_some((
-                                LegMode::Wait,
-                                check,
-                                "station processing (ticket and security check)",
-                            )),
-                        )
-                    };
-                    if departs > ready {
-                        let mut wait = leg(
-                            LegMode::Wait,
-                            Some(line.id.clone()),
-                            u,
-                            u,
-                            ready,
-                            departs - ready,
-                        );
-                        wait.detail =
-                            Some(format!("until the {} departure", format_clock(departs)));
-                        legs.push(wait);
-                    }
-                    if let Some((mode, time_s, detail)) = before {
-                        let line = (mode == LegMode::Wait).then(|| line.id.clone());
-                        legs.push(Leg {
-                            detail: Some(detail.to_owned()),
-                            ..leg(mode, line, u, u, ready - time_s, time_s)
-                        });
-                    }
-                }
-            },
+    walk_back(tt, ws, k, v, label, |step| match step {
+        Step::Access { link, node, round } => {
+            let time_s = ws.street[round][node] - ws.depart_s;
+            legs.push(access_leg(
+                link,
+                ws.source,
+                node as u32,
+                ws.depart_s,
+                time_s,
+            ));
         }
-    }
+        Step::Walk {
+            from,
+            to,
+            edge,
+            round,
+        } => {
+            let time_s = tt.walk.weight(edge as usize);
+            let mode = match tt.walk_kinds[edge as usize] {
+                WalkEdge::Walk => LegMode::Walk,
+                WalkEdge::Transfer => LegMode::Transfer,
+            };
+            legs.push(leg(
+                mode,
+                None,
+                from,
+                to as u32,
+                ws.street[round][to] - time_s,
+                time_s,
+            ));
+        }
+        Step::Ride {
+            pattern,
+            trip,
+            board,
+            stop,
+            from_alight,
+            round: k,
+        } => {
+            let p = &tt.patterns[pattern as usize];
+            let line = net.line(p.line);
+            let start = p.trips[trip as usize];
+            let (board, stop) = (board as usize, stop as usize);
+            let departs = start + p.depart[board];
+            let distance_km: f64 = p.distance_km[board + 1..=stop].iter().sum();
+            let (u, w) = (p.nodes[board], p.nodes[stop]);
+            legs.push(Leg {
+                distance_km,
+                detail: Some(format!(
+                    "departs {}, arrives {}",
+                    format_clock(departs),
+                    format_clock(start + p.arrive[stop])
+                )),
+                ..leg(
+                    LegMode::Ride(line.mode),
+                    Some(line.id.clone()),
+                    u,
+                    w,
+                    departs,
+                    p.arrive[stop] - p.depart[board],
+                )
+            });
+            let v = u as usize;
+            let (ready, before) = if from_alight {
+                let change = tt.internal_s[v];
+                (
+                    ws.alight[k][v] + change,
+                    Some((
+                        LegMode::Transfer,
+                        change,
+                        "change of vehicle inside the station",
+                    )),
+                )
+            } else {
+                let check = p.processing_s;
+                (
+                    ws.street[k][v] + check,
+                    (check > 0).then_some((
+                        LegMode::Wait,
+                        check,
+                        "station processing (ticket and security check)",
+                    )),
+                )
+            };
+            if departs > ready {
+                let mut wait = leg(
+                    LegMode::Wait,
+                    Some(line.id.clone()),
+                    u,
+                    u,
+                    ready,
+                    departs - ready,
+                );
+                wait.detail = Some(format!("until the {} departure", format_clock(departs)));
+                legs.push(wait);
+            }
+            if let Some((mode, time_s, detail)) = before {
+                let line = (mode == LegMode::Wait).then(|| line.id.clone());
+                legs.push(Leg {
+                    detail: Some(detail.to_owned()),
+                    ..leg(mode, line, u, u, ready - time_s, time_s)
+                });
+            }
+        }
+    });
     legs.reverse();
     super::trip::price(net, &mut legs);
     Some(Trip {
