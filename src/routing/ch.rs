@@ -244,10 +244,135 @@ struct Link {
     middle: u32,
 }
 
+/// Where a node's links lie in an [`Adjacency`] arena.
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    start: u32,
+    len: u32,
+    cap: u32,
+}
+
+/// The links of every node in one arena, each node's in one slot with some room to grow (a
+/// full slot moves to the end with twice the room). Compacted in node order when half the
+/// arena is garbage, so nodes numbered close together stay close in memory: a witness search
+/// reads one arena, not one allocation per node.
+struct Adjacency {
+    slots: Vec<Slot>,
+    links: Vec<Link>,
+    /// Sum of the slots' capacities (the rest of `links` is garbage).
+    used: usize,
+}
+
+impl std::ops::Index<usize> for Adjacency {
+    type Output = [Link];
+    #[inline]
+    fn index(&self, v: usize) -> &[Link] {
+        let s = self.slots[v];
+        &self.links[s.start as usize..(s.start + s.len) as usize]
+    }
+}
+
+impl Adjacency {
+    /// Room for this many more links when a slot is laid out.
+    fn room(len: u32) -> u32 {
+        (len / 2).max(2)
+    }
+
+    /// From `(node, link)` pairs sorted by node.
+    fn new(nodes: usize, links: impl Iterator<Item = (u32, Link)>) -> Self {
+        let mut adj = Adjacency {
+            slots: vec![Slot::default(); nodes],
+            links: Vec::new(),
+            used: 0,
+        };
+        let mut lists = vec![Vec::new(); nodes];
+        for (v, l) in links {
+            lists[v as usize].push(l);
+        }
+        for (v, list) in lists.into_iter().enumerate() {
+            adj.lay_out(v, &list);
+        }
+        adj
+    }
+
+    /// Puts `list` in a fresh slot of `v` at the end of the arena.
+    fn lay_out(&mut self, v: usize, list: &[Link]) {
+        let len = list.len() as u32;
+        let cap = len + Self::room(len);
+        let start = u32::try_from(self.links.len()).expect("fewer than 2^32 links");
+        self.links.extend_from_slice(list);
+        self.links.resize(
+            self.links.len() + (cap - len) as usize,
+            Link {
+                node: NONE,
+                weight: INF,
+                middle: NONE,
+            },
+        );
+        self.used += cap as usize;
+        self.slots[v] = Slot { start, len, cap };
+    }
+
+    fn get_mut(&mut self, v: usize) -> &mut [Link] {
+        let s = self.slots[v];
+        &mut self.links[s.start as usize..(s.start + s.len) as usize]
+    }
+
+    fn push(&mut self, v: usize, link: Link) {
+        let s = self.slots[v];
+        if s.len == s.cap {
+            let list = self[v].to_vec();
+            self.used -= s.cap as usize;
+            // Grows by at least half the list.
+            self.lay_out(v, &list);
+        }
+        let s = &mut self.slots[v];
+        self.links[(s.start + s.len) as usize] = link;
+        s.len += 1;
+    }
+
+    /// Keeps the links of `v` that `keep` holds for, in order.
+    fn retain(&mut self, v: usize, keep: impl Fn(&Link) -> bool) {
+        let s = self.slots[v];
+        let list = &mut self.links[s.start as usize..(s.start + s.len) as usize];
+        let mut kept = 0;
+        for i in 0..list.len() {
+            if keep(&list[i]) {
+                list[kept] = list[i];
+                kept += 1;
+            }
+        }
+        self.slots[v].len = kept as u32;
+    }
+
+    /// Copies the links of `v` into `into` and frees its slot.
+    fn take(&mut self, v: usize, into: &mut Vec<Link>) {
+        into.clear();
+        into.extend_from_slice(&self[v]);
+        self.used -= self.slots[v].cap as usize;
+        self.slots[v] = Slot::default();
+    }
+
+    /// Lays the arena out again in node order once half of it is garbage.
+    fn maybe_compact(&mut self) {
+        if self.links.len() <= 2 * self.used + 1024 {
+            return;
+        }
+        let old = std::mem::take(&mut self.links);
+        self.used = 0;
+        for v in 0..self.slots.len() {
+            let s = self.slots[v];
+            if s.cap > 0 {
+                self.lay_out(v, &old[s.start as usize..(s.start + s.len) as usize]);
+            }
+        }
+    }
+}
+
 /// The remaining (uncontracted) graph, with adjacency in both directions.
 struct Remaining {
-    out: Vec<Vec<Link>>,
-    inc: Vec<Vec<Link>>,
+    out: Adjacency,
+    inc: Adjacency,
 }
 
 impl Remaining {
@@ -259,20 +384,13 @@ impl Remaining {
             .collect();
         arcs.sort_unstable();
         arcs.dedup_by_key(|a| (a.0, a.1)); // keeps the lightest of parallel arcs
-        let mut out = vec![Vec::new(); n];
-        let mut inc = vec![Vec::new(); n];
-        for &(t, h, w) in &arcs {
-            out[t as usize].push(Link {
-                node: h,
-                weight: w,
-                middle: NONE,
-            });
-            inc[h as usize].push(Link {
-                node: t,
-                weight: w,
-                middle: NONE,
-            });
-        }
+        let link = |node, weight| Link {
+            node,
+            weight,
+            middle: NONE,
+        };
+        let out = Adjacency::new(n, arcs.iter().map(|&(t, h, w)| (t, link(h, w))));
+        let inc = Adjacency::new(n, arcs.iter().map(|&(t, h, w)| (h, link(t, w))));
         Remaining { out, inc }
     }
 
@@ -284,13 +402,15 @@ impl Remaining {
 
     /// Adds `tail -> head` or lowers the weight of the arc already there.
     fn add(&mut self, tail: u32, head: u32, weight: u32, middle: u32) {
-        let out = &mut self.out[tail as usize];
+        let out = self.out.get_mut(tail as usize);
         match out.iter_mut().find(|l| l.node == head) {
             Some(l) if l.weight <= weight => {}
             Some(l) => {
                 l.weight = weight;
                 l.middle = middle;
-                let back = self.inc[head as usize]
+                let back = self
+                    .inc
+                    .get_mut(head as usize)
                     .iter_mut()
                     .find(|l| l.node == tail)
                     .expect("both directions hold every arc");
@@ -298,16 +418,22 @@ impl Remaining {
                 back.middle = middle;
             }
             None => {
-                out.push(Link {
-                    node: head,
-                    weight,
-                    middle,
-                });
-                self.inc[head as usize].push(Link {
-                    node: tail,
-                    weight,
-                    middle,
-                });
+                self.out.push(
+                    tail as usize,
+                    Link {
+                        node: head,
+                        weight,
+                        middle,
+                    },
+                );
+                self.inc.push(
+                    head as usize,
+                    Link {
+                        node: tail,
+                        weight,
+                        middle,
+                    },
+                );
             }
         }
     }
@@ -518,6 +644,7 @@ impl ContractionHierarchy {
         let mut down = Arcs::default();
         let mut touched = Vec::new();
         let mut around = Vec::new();
+        let (mut outs, mut ins) = (Vec::new(), Vec::new());
         while !remaining.is_empty() {
             // This round: the nodes smallest in their 2-hop neighbourhood.
             let key = |v: u32| (prio[v as usize], v);
@@ -560,16 +687,16 @@ impl ContractionHierarchy {
             touched.clear();
             for (&v, shortcuts) in round.iter().zip(&found) {
                 order.push(v);
-                let outs = std::mem::take(&mut g.out[v as usize]);
-                let ins = std::mem::take(&mut g.inc[v as usize]);
+                g.out.take(v as usize, &mut outs);
+                g.inc.take(v as usize, &mut ins);
                 around.clear();
                 for l in &outs {
-                    g.inc[l.node as usize].retain(|x| x.node != v);
+                    g.inc.retain(l.node as usize, |x| x.node != v);
                     around.push(l.node);
                     up.push(l.node, l.weight, l.middle);
                 }
                 for l in &ins {
-                    g.out[l.node as usize].retain(|x| x.node != v);
+                    g.out.retain(l.node as usize, |x| x.node != v);
                     around.push(l.node);
                     down.push(l.node, l.weight, l.middle);
                 }
@@ -587,6 +714,8 @@ impl ContractionHierarchy {
                 }
                 touched.extend_from_slice(&around);
             }
+            g.out.maybe_compact();
+            g.inc.maybe_compact();
             remaining.retain(|&v| !in_round[v as usize]);
             for &v in &round {
                 in_round[v as usize] = false;
