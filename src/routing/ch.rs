@@ -215,7 +215,12 @@ impl ChWorkspace {
 /// Reusable state of PHAST one-to-all searches ([`ContractionHierarchy::one_to_all`]).
 #[derive(Debug, Clone, Default)]
 pub struct PhastWorkspace {
-    /// Distances in rank space.
+    /// Distances of the upward search (rank space), [`INF`] wherever it did not reach.
+    up: Vec<u32>,
+    /// The nodes the upward search reached, then `(rank, distance)` by decreasing rank.
+    reached: Vec<u32>,
+    settled: Vec<(u32, u32)>,
+    /// Distances in rank space, every entry written by the sweep.
     dist: Vec<u32>,
     /// Distances by original node id, the result.
     out: Vec<u32>,
@@ -226,9 +231,10 @@ impl PhastWorkspace {
     /// A workspace for hierarchies of `nodes` nodes (it grows when needed).
     pub fn new(nodes: usize) -> Self {
         PhastWorkspace {
+            up: vec![INF; nodes],
             dist: vec![INF; nodes],
             out: vec![INF; nodes],
-            heap: BinaryHeap::new(),
+            ..PhastWorkspace::default()
         }
     }
 }
@@ -597,7 +603,7 @@ impl Ordering {
         let mut added = 0i64;
         w.shortcuts(g, v, &|_| false, SIMULATE, |_, _, _| added += 1);
         let removed = (g.out[v as usize].len() + g.inc[v as usize].len()) as i64;
-        2 * (added - removed)
+        4 * (added - removed)
             + i64::from(self.contracted_neighbours[v as usize])
             + i64::from(self.depth[v as usize])
     }
@@ -883,37 +889,60 @@ impl ContractionHierarchy {
     /// Complexity: an upward search plus one linear pass over all nodes and arcs.
     pub fn one_to_all<'w>(&self, ws: &'w mut PhastWorkspace, source: u32) -> &'w [u32] {
         let n = self.node_count();
-        ws.dist.clear();
-        ws.dist.resize(n, INF);
         if source as usize >= n {
             ws.out.clear();
             ws.out.resize(n, INF);
             return &ws.out;
         }
-        // Every entry of `out` is written by the permutation below: no need to clear it.
+        // Every entry of `dist` and `out` is written below: they need no clearing.
+        ws.dist.resize(n, INF);
         ws.out.resize(n, INF);
+        if ws.up.len() < n {
+            ws.up.resize(n, INF);
+        }
+        // The upward search, on a sparse array reset through the nodes it reached.
         ws.heap.clear();
         let s = self.rank[source as usize];
-        ws.dist[s as usize] = 0;
+        ws.up[s as usize] = 0;
+        ws.reached.push(s);
         ws.heap.push(Reverse(key(0, s)));
         while let Some(Reverse(k)) = ws.heap.pop() {
             let (d, u) = ((k >> 32) as u32, k as u32);
-            if d > ws.dist[u as usize] {
+            if d > ws.up[u as usize] {
                 continue;
             }
             for &(v, w) in self.up.of(u) {
                 let nd = d.saturating_add(w);
-                if nd < ws.dist[v as usize] {
-                    ws.dist[v as usize] = nd;
+                let slot = &mut ws.up[v as usize];
+                if nd < *slot {
+                    if *slot == INF {
+                        ws.reached.push(v);
+                    }
+                    *slot = nd;
                     ws.heap.push(Reverse(key(nd, v)));
                 }
             }
         }
+        ws.settled.clear();
+        for &v in &ws.reached {
+            ws.settled.push((v, ws.up[v as usize]));
+            ws.up[v as usize] = INF;
+        }
+        ws.reached.clear();
+        ws.settled.sort_unstable_by_key(|&(v, _)| Reverse(v));
+        // The sweep by decreasing rank: the few upward labels merged in from the sorted list.
         let dist = &mut ws.dist;
         let (first, arcs) = (&self.down.first, &self.down.arcs);
+        let mut next = ws.settled.iter().peekable();
         for r in (0..n).rev() {
             let (lo, hi) = (first[r] as usize, first[r + 1] as usize);
-            let mut best = dist[r];
+            let mut best = match next.peek() {
+                Some(&&(v, d)) if v as usize == r => {
+                    next.next();
+                    d
+                }
+                _ => INF,
+            };
             for &(h, w) in &arcs[lo..hi] {
                 best = best.min(dist[h as usize].saturating_add(w));
             }
