@@ -9,8 +9,7 @@
 //! path then has an up-down form in the hierarchy, so a query searches upward from both ends and
 //! settles a few hundred nodes instead of the whole graph.
 //!
-//! - **Ordering.** Nodes are contracted in order of a priority: twice the edge difference
-//! - **Ordering.** Nodes are contracted in rounds. Every node has a priority: twice the edge
+//! - **Ordering.** Nodes are contracted in rounds. Every node has a priority: four times the edge
 //!   difference (shortcuts added minus arcs removed) plus contracted neighbours plus the
 //!   hierarchy depth, which spreads contraction evenly over the graph. A round contracts every
 //!   node whose `(priority, id)` is the smallest in its 2-hop neighbourhood: an independent set,
@@ -21,7 +20,8 @@
 //!   target is settled, and by a settled-node limit (20 to estimate a priority, 500 to
 //!   contract); a missed witness only costs an unneeded shortcut, never a wrong distance.
 //!   Every step is a pure function of the graph and the previous rounds, so the same graph
-//!   gives the same hierarchy, byte for byte, at any thread count.
+//!   gives the same hierarchy, byte for byte, at any thread count. The remaining graph's links
+//!   live in one arena per direction, laid out in node order, so searches read nearby memory.
 //! - **Storage.** Ranks are the contraction order, a round's nodes (a level of the hierarchy)
 //!   contiguous and by input id within it, so the nodes of a level keep the input's locality.
 //!   The hierarchy is two CSR graphs in rank space: the upward arcs out of each node and the
@@ -32,8 +32,9 @@
 //!   distance. Both directions' labels of a node share a cache line.
 //! - **One-to-all** ([`ContractionHierarchy::one_to_all`]): PHAST (Delling, Goldberg, Nowatzyk
 //!   and Werneck, "PHAST: Hardware-Accelerated Shortest Path Trees", IPDPS 2011): an upward search
-//!   from the source, then one linear sweep over all nodes in decreasing rank relaxing the
-//!   downward arcs, with no priority queue.
+//!   from the source on a sparse array, then one linear sweep over all nodes in decreasing rank
+//!   relaxing the downward arcs (a level's nodes are contiguous), with no priority queue and no
+//!   per-search reset of a whole array.
 //! - **Many-to-many** ([`ContractionHierarchy::matrix`]): the bucket algorithm (Knopp, Sanders,
 //!   Schultes, Schulz and Wagner, "Computing Many-to-Many Shortest Paths Using Highway
 //!   Hierarchies", ALENEX 2007): backward upward searches from every target leave `(target,
@@ -930,23 +931,28 @@ impl ContractionHierarchy {
         }
         ws.reached.clear();
         ws.settled.sort_unstable_by_key(|&(v, _)| Reverse(v));
-        // The sweep by decreasing rank: the few upward labels merged in from the sorted list.
+        // The sweep by decreasing rank, in runs between the few nodes the upward search reached
+        // (each run starts from no label: a tight loop with no per-node test).
         let dist = &mut ws.dist;
         let (first, arcs) = (&self.down.first, &self.down.arcs);
-        let mut next = ws.settled.iter().peekable();
-        for r in (0..n).rev() {
+        let mut settle = |r: usize, label: u32| {
             let (lo, hi) = (first[r] as usize, first[r + 1] as usize);
-            let mut best = match next.peek() {
-                Some(&&(v, d)) if v as usize == r => {
-                    next.next();
-                    d
-                }
-                _ => INF,
-            };
+            let mut best = label;
             for &(h, w) in &arcs[lo..hi] {
                 best = best.min(dist[h as usize].saturating_add(w));
             }
             dist[r] = best;
+        };
+        let mut end = n;
+        for &(v, d) in &ws.settled {
+            for r in (v as usize + 1..end).rev() {
+                settle(r, INF);
+            }
+            settle(v as usize, d);
+            end = v as usize;
+        }
+        for r in (0..end).rev() {
+            settle(r, INF);
         }
         // Gathered by node (sequential writes, reads by rank): faster than scattering by rank.
         for (out, &r) in ws.out.iter_mut().zip(&self.rank) {
