@@ -32,9 +32,8 @@
 //!   distance. Both directions' labels of a node share a cache line.
 //! - **One-to-all** ([`ContractionHierarchy::one_to_all`]): PHAST (Delling, Goldberg, Nowatzyk
 //!   and Werneck, "PHAST: Hardware-Accelerated Shortest Path Trees", IPDPS 2011): an upward search
-//!   from the source on a sparse array, then one linear sweep over all nodes in decreasing rank
-//!   relaxing the downward arcs (a level's nodes are contiguous), with no priority queue and no
-//!   per-search reset of a whole array.
+//!   from the source, then one linear sweep over all nodes in decreasing rank relaxing the
+//!   downward arcs (a level's nodes are contiguous), with no priority queue.
 //! - **Many-to-many** ([`ContractionHierarchy::matrix`]): the bucket algorithm (Knopp, Sanders,
 //!   Schultes, Schulz and Wagner, "Computing Many-to-Many Shortest Paths Using Highway
 //!   Hierarchies", ALENEX 2007): backward upward searches from every target leave `(target,
@@ -216,12 +215,7 @@ impl ChWorkspace {
 /// Reusable state of PHAST one-to-all searches ([`ContractionHierarchy::one_to_all`]).
 #[derive(Debug, Clone, Default)]
 pub struct PhastWorkspace {
-    /// Distances of the upward search (rank space), [`INF`] wherever it did not reach.
-    up: Vec<u32>,
-    /// The nodes the upward search reached, then `(rank, distance)` by decreasing rank.
-    reached: Vec<u32>,
-    settled: Vec<(u32, u32)>,
-    /// Distances in rank space, every entry written by the sweep.
+    /// Distances in rank space.
     dist: Vec<u32>,
     /// Distances by original node id, the result.
     out: Vec<u32>,
@@ -232,10 +226,9 @@ impl PhastWorkspace {
     /// A workspace for hierarchies of `nodes` nodes (it grows when needed).
     pub fn new(nodes: usize) -> Self {
         PhastWorkspace {
-            up: vec![INF; nodes],
             dist: vec![INF; nodes],
             out: vec![INF; nodes],
-            ..PhastWorkspace::default()
+            heap: BinaryHeap::new(),
         }
     }
 }
@@ -890,69 +883,41 @@ impl ContractionHierarchy {
     /// Complexity: an upward search plus one linear pass over all nodes and arcs.
     pub fn one_to_all<'w>(&self, ws: &'w mut PhastWorkspace, source: u32) -> &'w [u32] {
         let n = self.node_count();
+        ws.dist.clear();
+        ws.dist.resize(n, INF);
         if source as usize >= n {
             ws.out.clear();
             ws.out.resize(n, INF);
             return &ws.out;
         }
-        // Every entry of `dist` and `out` is written below: they need no clearing.
-        ws.dist.resize(n, INF);
+        // Every entry of `out` is written by the permutation below: no need to clear it.
         ws.out.resize(n, INF);
-        if ws.up.len() < n {
-            ws.up.resize(n, INF);
-        }
-        // The upward search, on a sparse array reset through the nodes it reached.
         ws.heap.clear();
         let s = self.rank[source as usize];
-        ws.up[s as usize] = 0;
-        ws.reached.push(s);
+        ws.dist[s as usize] = 0;
         ws.heap.push(Reverse(key(0, s)));
         while let Some(Reverse(k)) = ws.heap.pop() {
             let (d, u) = ((k >> 32) as u32, k as u32);
-            if d > ws.up[u as usize] {
+            if d > ws.dist[u as usize] {
                 continue;
             }
             for &(v, w) in self.up.of(u) {
                 let nd = d.saturating_add(w);
-                let slot = &mut ws.up[v as usize];
-                if nd < *slot {
-                    if *slot == INF {
-                        ws.reached.push(v);
-                    }
-                    *slot = nd;
+                if nd < ws.dist[v as usize] {
+                    ws.dist[v as usize] = nd;
                     ws.heap.push(Reverse(key(nd, v)));
                 }
             }
         }
-        ws.settled.clear();
-        for &v in &ws.reached {
-            ws.settled.push((v, ws.up[v as usize]));
-            ws.up[v as usize] = INF;
-        }
-        ws.reached.clear();
-        ws.settled.sort_unstable_by_key(|&(v, _)| Reverse(v));
-        // The sweep by decreasing rank, in runs between the few nodes the upward search reached
-        // (each run starts from no label: a tight loop with no per-node test).
         let dist = &mut ws.dist;
         let (first, arcs) = (&self.down.first, &self.down.arcs);
-        let mut settle = |r: usize, label: u32| {
+        for r in (0..n).rev() {
             let (lo, hi) = (first[r] as usize, first[r + 1] as usize);
-            let mut best = label;
+            let mut best = dist[r];
             for &(h, w) in &arcs[lo..hi] {
                 best = best.min(dist[h as usize].saturating_add(w));
             }
             dist[r] = best;
-        };
-        let mut end = n;
-        for &(v, d) in &ws.settled {
-            for r in (v as usize + 1..end).rev() {
-                settle(r, INF);
-            }
-            settle(v as usize, d);
-            end = v as usize;
-        }
-        for r in (0..end).rev() {
-            settle(r, INF);
         }
         // Gathered by node (sequential writes, reads by rank): faster than scattering by rank.
         for (out, &r) in ws.out.iter_mut().zip(&self.rank) {
