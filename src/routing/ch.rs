@@ -9,27 +9,31 @@
 //! path then has an up-down form in the hierarchy, so a query searches upward from both ends and
 //! settles a few hundred nodes instead of the whole graph.
 //!
-//! - **Ordering.** Nodes are contracted in order of a priority: twice the edge difference
-//!   (shortcuts added minus arcs removed) plus contracted neighbours plus the hierarchy depth,
-//!   which spreads contraction evenly over the graph. After each contraction the priorities of
-//!   the node's neighbours are recomputed (the only nodes whose priority can change, up to
-//!   witness searches reaching further); there is no second check when a node is popped, which
-//!   on road grids cost about 9% more preparation for no smaller hierarchy. Witness searches are
-//!   Dijkstras bounded by distance, stopping once every target is settled, and by a settled-node
-//!   limit (20 to estimate a priority, 500 to contract); a missed witness only costs an unneeded
-//!   shortcut, never a wrong distance. Initial priorities are computed in parallel (a pure
-//!   function of the graph); the contraction itself is sequential with ties broken by node id,
-//!   so the same graph gives the same hierarchy, byte for byte, at any thread count.
-//! - **Storage.** After preparation nodes are renumbered by rank, and the hierarchy is two CSR
-//!   graphs in rank space: the upward arcs out of each node and the upward arcs into each node
-//!   (downward arcs seen from below). Each arc keeps its middle node for path unpacking.
+//! - **Ordering.** Nodes are contracted in rounds. Every node has a priority: four times the edge
+//!   difference (shortcuts added minus arcs removed) plus contracted neighbours plus the
+//!   hierarchy depth, which spreads contraction evenly over the graph. A round contracts every
+//!   node whose `(priority, id)` is the smallest in its 2-hop neighbourhood: an independent set,
+//!   so its witness searches run in parallel on the same graph, each avoiding every node of the
+//!   round (a witness found then stays a witness once the round is done). The shortcuts are then
+//!   inserted in node order and the priorities of the round's neighbours recomputed, in
+//!   parallel again. Witness searches are Dijkstras bounded by distance, stopping once every
+//!   target is settled, and by a settled-node limit (20 to estimate a priority, 500 to
+//!   contract); a missed witness only costs an unneeded shortcut, never a wrong distance.
+//!   Every step is a pure function of the graph and the previous rounds, so the same graph
+//!   gives the same hierarchy, byte for byte, at any thread count. The remaining graph's links
+//!   live in one arena per direction, laid out in node order, so searches read nearby memory.
+//! - **Storage.** Ranks are the contraction order, a round's nodes (a level of the hierarchy)
+//!   contiguous and by input id within it, so the nodes of a level keep the input's locality.
+//!   The hierarchy is two CSR graphs in rank space: the upward arcs out of each node and the
+//!   upward arcs into each node (downward arcs seen from below), each arc's head and weight side
+//!   by side (one read per relaxation), its middle node for path unpacking apart.
 //! - **Point-to-point** ([`ContractionHierarchy::query`]): bidirectional upward Dijkstra with
 //!   stall-on-demand, stopping each direction once its queue minimum reaches the best meeting
-//!   distance.
+//!   distance. Both directions' labels of a node share a cache line.
 //! - **One-to-all** ([`ContractionHierarchy::one_to_all`]): PHAST (Delling, Goldberg, Nowatzyk
 //!   and Werneck, "PHAST: Hardware-Accelerated Shortest Path Trees", IPDPS 2011): an upward search
 //!   from the source, then one linear sweep over all nodes in decreasing rank relaxing the
-//!   downward arcs, with no priority queue.
+//!   downward arcs (a level's nodes are contiguous), with no priority queue.
 //! - **Many-to-many** ([`ContractionHierarchy::matrix`]): the bucket algorithm (Knopp, Sanders,
 //!   Schultes, Schulz and Wagner, "Computing Many-to-Many Shortest Paths Using Highway
 //!   Hierarchies", ALENEX 2007): backward upward searches from every target leave `(target,
@@ -45,6 +49,7 @@ use rayon::prelude::*;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::io::{self, Read, Write};
+use std::sync::Mutex;
 
 /// Distance of an unreached node.
 const INF: u32 = u32::MAX;
@@ -75,6 +80,12 @@ const MAGIC: &[u8; 8] = b"COMMUTCH";
 /// The version of the serialised form.
 const VERSION: u32 = 1;
 
+/// A heap key: the distance in the high half, the node in the low half (ties by node).
+#[inline]
+fn key(dist: u32, node: u32) -> u64 {
+    (u64::from(dist) << 32) | u64::from(node)
+}
+
 /// A contraction hierarchy over a [`Csr`] graph, built once with
 /// [`ContractionHierarchy::build`] and shared read-only across threads. Weights and distances
 /// are in the graph's units (seconds for the car graph).
@@ -91,24 +102,60 @@ pub struct ContractionHierarchy {
 }
 
 /// One direction of the hierarchy in CSR form, in rank space.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Arcs {
-    first: Vec<usize>,
-    head: Vec<u32>,
-    weight: Vec<u32>,
+    first: Vec<u32>,
+    /// `(head, weight)` of each arc.
+    arcs: Vec<(u32, u32)>,
     /// The contracted node a shortcut bypasses (rank space), [`NONE`] for an original arc.
     middle: Vec<u32>,
+}
+
+impl Default for Arcs {
+    fn default() -> Self {
+        Arcs {
+            first: vec![0],
+            arcs: Vec::new(),
+            middle: Vec::new(),
+        }
+    }
 }
 
 impl Arcs {
     #[inline]
     fn range(&self, node: u32) -> std::ops::Range<usize> {
-        self.first[node as usize]..self.first[node as usize + 1]
+        self.first[node as usize] as usize..self.first[node as usize + 1] as usize
+    }
+
+    #[inline]
+    fn of(&self, node: u32) -> &[(u32, u32)] {
+        &self.arcs[self.range(node)]
+    }
+
+    #[inline]
+    fn head(&self, e: usize) -> u32 {
+        self.arcs[e].0
+    }
+
+    #[inline]
+    fn weight(&self, e: usize) -> u32 {
+        self.arcs[e].1
     }
 
     /// The arc of `node` whose head is `head` (unique: parallel arcs are merged).
     fn find(&self, node: u32, head: u32) -> Option<usize> {
-        self.range(node).find(|&e| self.head[e] == head)
+        self.range(node).find(|&e| self.arcs[e].0 == head)
+    }
+
+    fn push(&mut self, head: u32, weight: u32, middle: u32) {
+        self.arcs.push((head, weight));
+        self.middle.push(middle);
+    }
+
+    /// Ends the arcs of the current node.
+    fn close(&mut self) {
+        let m = u32::try_from(self.arcs.len()).expect("fewer than 2^32 hierarchy arcs");
+        self.first.push(m);
     }
 }
 
@@ -116,47 +163,52 @@ impl Arcs {
 /// [`ChWorkspace::new`]; each query resets only what the last one touched.
 #[derive(Debug, Clone, Default)]
 pub struct ChWorkspace {
-    dist: [Vec<u32>; 2],
-    pred: [Vec<u32>; 2],
-    touched: [Vec<u32>; 2],
-    heap: [BinaryHeap<Reverse<(u32, u32)>>; 2],
+    /// Forward and backward distance of each node (rank space), side by side.
+    dist: Vec<[u32; 2]>,
+    /// Forward and backward predecessor arcs, written only by searches that unpack a path
+    /// (every node they reach gets one, so they need no reset).
+    pred: Vec<[u32; 2]>,
+    touched: Vec<u32>,
+    heap: [BinaryHeap<Reverse<u64>>; 2],
 }
 
 impl ChWorkspace {
     /// A workspace for hierarchies of up to `nodes` nodes (it grows when needed).
     pub fn new(nodes: usize) -> Self {
         ChWorkspace {
-            dist: [vec![INF; nodes], vec![INF; nodes]],
-            pred: [vec![NONE; nodes], vec![NONE; nodes]],
-            touched: [Vec::new(), Vec::new()],
+            dist: vec![[INF; 2]; nodes],
+            pred: Vec::new(),
+            touched: Vec::new(),
             heap: [BinaryHeap::new(), BinaryHeap::new()],
         }
     }
 
-    fn reset(&mut self, nodes: usize) {
-        for d in 0..2 {
-            for &v in &self.touched[d] {
-                self.dist[d][v as usize] = INF;
-                self.pred[d][v as usize] = NONE;
-            }
-            self.touched[d].clear();
-            self.heap[d].clear();
-            if self.dist[d].len() < nodes {
-                self.dist[d].resize(nodes, INF);
-                self.pred[d].resize(nodes, NONE);
-            }
+    fn reset(&mut self, nodes: usize, path: bool) {
+        for &v in &self.touched {
+            self.dist[v as usize] = [INF; 2];
+        }
+        self.touched.clear();
+        self.heap[0].clear();
+        self.heap[1].clear();
+        if self.dist.len() < nodes {
+            self.dist.resize(nodes, [INF; 2]);
+        }
+        if path && self.pred.len() < nodes {
+            self.pred.resize(nodes, [NONE; 2]);
         }
     }
 
     #[inline]
-    fn reach(&mut self, dir: usize, node: u32, dist: u32, pred: u32) {
-        let slot = &mut self.dist[dir][node as usize];
-        if *slot == INF {
-            self.touched[dir].push(node);
+    fn reach<const PATH: bool>(&mut self, dir: usize, node: u32, dist: u32, pred: u32) {
+        let slot = &mut self.dist[node as usize];
+        if *slot == [INF; 2] {
+            self.touched.push(node);
         }
-        *slot = dist;
-        self.pred[dir][node as usize] = pred;
-        self.heap[dir].push(Reverse((dist, node)));
+        slot[dir] = dist;
+        if PATH {
+            self.pred[node as usize][dir] = pred;
+        }
+        self.heap[dir].push(Reverse(key(dist, node)));
     }
 }
 
@@ -167,7 +219,7 @@ pub struct PhastWorkspace {
     dist: Vec<u32>,
     /// Distances by original node id, the result.
     out: Vec<u32>,
-    heap: BinaryHeap<Reverse<(u32, u32)>>,
+    heap: BinaryHeap<Reverse<u64>>,
 }
 
 impl PhastWorkspace {
@@ -192,10 +244,135 @@ struct Link {
     middle: u32,
 }
 
+/// Where a node's links lie in an [`Adjacency`] arena.
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    start: u32,
+    len: u32,
+    cap: u32,
+}
+
+/// The links of every node in one arena, each node's in one slot with some room to grow (a
+/// full slot moves to the end with twice the room). Compacted in node order when half the
+/// arena is garbage, so nodes numbered close together stay close in memory: a witness search
+/// reads one arena, not one allocation per node.
+struct Adjacency {
+    slots: Vec<Slot>,
+    links: Vec<Link>,
+    /// Sum of the slots' capacities (the rest of `links` is garbage).
+    used: usize,
+}
+
+impl std::ops::Index<usize> for Adjacency {
+    type Output = [Link];
+    #[inline]
+    fn index(&self, v: usize) -> &[Link] {
+        let s = self.slots[v];
+        &self.links[s.start as usize..(s.start + s.len) as usize]
+    }
+}
+
+impl Adjacency {
+    /// Room for this many more links when a slot is laid out.
+    fn room(len: u32) -> u32 {
+        (len / 2).max(2)
+    }
+
+    /// From `(node, link)` pairs sorted by node.
+    fn new(nodes: usize, links: impl Iterator<Item = (u32, Link)>) -> Self {
+        let mut adj = Adjacency {
+            slots: vec![Slot::default(); nodes],
+            links: Vec::new(),
+            used: 0,
+        };
+        let mut lists = vec![Vec::new(); nodes];
+        for (v, l) in links {
+            lists[v as usize].push(l);
+        }
+        for (v, list) in lists.into_iter().enumerate() {
+            adj.lay_out(v, &list);
+        }
+        adj
+    }
+
+    /// Puts `list` in a fresh slot of `v` at the end of the arena.
+    fn lay_out(&mut self, v: usize, list: &[Link]) {
+        let len = list.len() as u32;
+        let cap = len + Self::room(len);
+        let start = u32::try_from(self.links.len()).expect("fewer than 2^32 links");
+        self.links.extend_from_slice(list);
+        self.links.resize(
+            self.links.len() + (cap - len) as usize,
+            Link {
+                node: NONE,
+                weight: INF,
+                middle: NONE,
+            },
+        );
+        self.used += cap as usize;
+        self.slots[v] = Slot { start, len, cap };
+    }
+
+    fn get_mut(&mut self, v: usize) -> &mut [Link] {
+        let s = self.slots[v];
+        &mut self.links[s.start as usize..(s.start + s.len) as usize]
+    }
+
+    fn push(&mut self, v: usize, link: Link) {
+        let s = self.slots[v];
+        if s.len == s.cap {
+            let list = self[v].to_vec();
+            self.used -= s.cap as usize;
+            // Grows by at least half the list.
+            self.lay_out(v, &list);
+        }
+        let s = &mut self.slots[v];
+        self.links[(s.start + s.len) as usize] = link;
+        s.len += 1;
+    }
+
+    /// Keeps the links of `v` that `keep` holds for, in order.
+    fn retain(&mut self, v: usize, keep: impl Fn(&Link) -> bool) {
+        let s = self.slots[v];
+        let list = &mut self.links[s.start as usize..(s.start + s.len) as usize];
+        let mut kept = 0;
+        for i in 0..list.len() {
+            if keep(&list[i]) {
+                list[kept] = list[i];
+                kept += 1;
+            }
+        }
+        self.slots[v].len = kept as u32;
+    }
+
+    /// Copies the links of `v` into `into` and frees its slot.
+    fn take(&mut self, v: usize, into: &mut Vec<Link>) {
+        into.clear();
+        into.extend_from_slice(&self[v]);
+        self.used -= self.slots[v].cap as usize;
+        self.slots[v] = Slot::default();
+    }
+
+    /// Lays the arena out again in node order once half of it is garbage.
+    fn maybe_compact(&mut self) {
+        if self.links.len() <= 2 * self.used + 1024 {
+            return;
+        }
+        let old = std::mem::take(&mut self.links);
+        self.used = 0;
+        for v in 0..self.slots.len() {
+            let s = self.slots[v];
+            if s.cap > 0 {
+                self.lay_out(v, &old[s.start as usize..(s.start + s.len) as usize]);
+            }
+        }
+    }
+}
+
 /// The remaining (uncontracted) graph, with adjacency in both directions.
 struct Remaining {
-    out: Vec<Vec<Link>>,
-    inc: Vec<Vec<Link>>,
+    out: Adjacency,
+    inc: Adjacency,
 }
 
 impl Remaining {
@@ -207,32 +384,33 @@ impl Remaining {
             .collect();
         arcs.sort_unstable();
         arcs.dedup_by_key(|a| (a.0, a.1)); // keeps the lightest of parallel arcs
-        let mut out = vec![Vec::new(); n];
-        let mut inc = vec![Vec::new(); n];
-        for &(t, h, w) in &arcs {
-            out[t as usize].push(Link {
-                node: h,
-                weight: w,
-                middle: NONE,
-            });
-            inc[h as usize].push(Link {
-                node: t,
-                weight: w,
-                middle: NONE,
-            });
-        }
+        let link = |node, weight| Link {
+            node,
+            weight,
+            middle: NONE,
+        };
+        let out = Adjacency::new(n, arcs.iter().map(|&(t, h, w)| (t, link(h, w))));
+        let inc = Adjacency::new(n, arcs.iter().map(|&(t, h, w)| (h, link(t, w))));
         Remaining { out, inc }
+    }
+
+    /// The neighbours of `v` both ways (a node linked both ways appears twice).
+    fn neighbours(&self, v: u32) -> impl Iterator<Item = u32> + '_ {
+        let v = v as usize;
+        self.out[v].iter().chain(&self.inc[v]).map(|l| l.node)
     }
 
     /// Adds `tail -> head` or lowers the weight of the arc already there.
     fn add(&mut self, tail: u32, head: u32, weight: u32, middle: u32) {
-        let out = &mut self.out[tail as usize];
+        let out = self.out.get_mut(tail as usize);
         match out.iter_mut().find(|l| l.node == head) {
             Some(l) if l.weight <= weight => {}
             Some(l) => {
                 l.weight = weight;
                 l.middle = middle;
-                let back = self.inc[head as usize]
+                let back = self
+                    .inc
+                    .get_mut(head as usize)
                     .iter_mut()
                     .find(|l| l.node == tail)
                     .expect("both directions hold every arc");
@@ -240,16 +418,22 @@ impl Remaining {
                 back.middle = middle;
             }
             None => {
-                out.push(Link {
-                    node: head,
-                    weight,
-                    middle,
-                });
-                self.inc[head as usize].push(Link {
-                    node: tail,
-                    weight,
-                    middle,
-                });
+                self.out.push(
+                    tail as usize,
+                    Link {
+                        node: head,
+                        weight,
+                        middle,
+                    },
+                );
+                self.inc.push(
+                    head as usize,
+                    Link {
+                        node: tail,
+                        weight,
+                        middle,
+                    },
+                );
             }
         }
     }
@@ -260,7 +444,7 @@ struct Witness {
     dist: Vec<u32>,
     hops: Vec<u8>,
     touched: Vec<u32>,
-    heap: BinaryHeap<Reverse<(u32, u32)>>,
+    heap: BinaryHeap<Reverse<u64>>,
     /// `mark[v] == stamp` while `v` is a target of the current search.
     mark: Vec<u32>,
     stamp: u32,
@@ -278,14 +462,14 @@ impl Witness {
         }
     }
 
-    /// Distances from `source` avoiding `avoid`, exact up to `max_dist` for the first
-    /// `max_settled` settled nodes and upper bounds (lengths of real paths) beyond. Stops early
-    /// once all `targets` marked with the current stamp are settled.
+    /// Distances from `source` avoiding the nodes `avoid` holds for, exact up to `max_dist`
+    /// for the first `max_settled` settled nodes and upper bounds (lengths of real paths)
+    /// beyond. Stops early once all `targets` marked with the current stamp are settled.
     fn run(
         &mut self,
         g: &Remaining,
         source: u32,
-        avoid: u32,
+        avoid: &impl Fn(u32) -> bool,
         max_dist: u32,
         limits: Limits,
         mut targets: usize,
@@ -298,9 +482,10 @@ impl Witness {
         self.dist[source as usize] = 0;
         self.hops[source as usize] = 0;
         self.touched.push(source);
-        self.heap.push(Reverse((0, source)));
+        self.heap.push(Reverse(key(0, source)));
         let mut settled = 0;
-        while let Some(Reverse((d, u))) = self.heap.pop() {
+        while let Some(Reverse(k)) = self.heap.pop() {
+            let (d, u) = ((k >> 32) as u32, k as u32);
             if d > self.dist[u as usize] {
                 continue;
             }
@@ -319,7 +504,7 @@ impl Witness {
                 continue;
             }
             for l in &g.out[u as usize] {
-                if l.node == avoid {
+                if avoid(l.node) {
                     continue;
                 }
                 let nd = d.saturating_add(l.weight);
@@ -330,18 +515,20 @@ impl Witness {
                     }
                     *slot = nd;
                     self.hops[l.node as usize] = hops + 1;
-                    self.heap.push(Reverse((nd, l.node)));
+                    self.heap.push(Reverse(key(nd, l.node)));
                 }
             }
         }
     }
 
     /// Calls `shortcut(u, w, weight)` for every pair `u -> v -> w` of the remaining graph whose
-    /// shortest path needs `v`, as far as bounded witness searches can tell.
+    /// shortest path needs `v`, as far as bounded witness searches avoiding `v` and the nodes
+    /// `avoid` holds for can tell (`avoid` must hold for no neighbour of `v`).
     fn shortcuts(
         &mut self,
         g: &Remaining,
         v: u32,
+        avoid: &impl Fn(u32) -> bool,
         limits: Limits,
         mut shortcut: impl FnMut(u32, u32, u32),
     ) {
@@ -354,6 +541,7 @@ impl Witness {
         for b in outs {
             self.mark[b.node as usize] = self.stamp;
         }
+        let avoid = |x: u32| x == v || avoid(x);
         for a in &g.inc[v as usize] {
             let max = outs
                 .iter()
@@ -364,7 +552,7 @@ impl Witness {
             let Some(max) = max else { continue };
             // The source itself may be a target (a two-way arc with v): it is settled first.
             let targets = outs.len();
-            self.run(g, a.node, v, max, limits, targets);
+            self.run(g, a.node, &avoid, max, limits, targets);
             for b in outs {
                 let s = a.weight.saturating_add(b.weight);
                 if b.node != a.node && s != INF && self.dist[b.node as usize] > s {
@@ -372,6 +560,29 @@ impl Witness {
                 }
             }
         }
+    }
+}
+
+/// One witness workspace per thread of the current rayon pool.
+struct Witnesses {
+    slots: Vec<Mutex<Witness>>,
+}
+
+impl Witnesses {
+    fn new(nodes: usize) -> Self {
+        let threads = rayon::current_num_threads().max(1);
+        Witnesses {
+            slots: (0..threads)
+                .map(|_| Mutex::new(Witness::new(nodes)))
+                .collect(),
+        }
+    }
+
+    /// Runs `f` with the calling thread's workspace (uncontended: one slot per thread).
+    fn with<R>(&self, f: impl FnOnce(&mut Witness) -> R) -> R {
+        let i = rayon::current_thread_index().unwrap_or(0) % self.slots.len();
+        let mut w = self.slots[i].lock().unwrap_or_else(|e| e.into_inner());
+        f(&mut w)
     }
 }
 
@@ -384,108 +595,142 @@ struct Ordering {
 impl Ordering {
     fn priority(&self, g: &Remaining, w: &mut Witness, v: u32) -> i64 {
         let mut added = 0i64;
-        w.shortcuts(g, v, SIMULATE, |_, _, _| added += 1);
+        w.shortcuts(g, v, &|_| false, SIMULATE, |_, _, _| added += 1);
         let removed = (g.out[v as usize].len() + g.inc[v as usize].len()) as i64;
-        2 * (added - removed)
+        4 * (added - removed)
             + i64::from(self.contracted_neighbours[v as usize])
             + i64::from(self.depth[v as usize])
+    }
+
+    /// The priorities of `nodes`, computed in parallel, written into `prio`.
+    fn update(&self, g: &Remaining, pool: &Witnesses, nodes: &[u32], prio: &mut [i64]) {
+        let new: Vec<i64> = nodes
+            .par_iter()
+            .with_min_len(64)
+            .map(|&v| pool.with(|w| self.priority(g, w, v)))
+            .collect();
+        for (&v, p) in nodes.iter().zip(new) {
+            prio[v as usize] = p;
+        }
     }
 }
 
 impl ContractionHierarchy {
     /// Prepares the hierarchy of `graph`. Self-loops, arcs of weight `u32::MAX` and all but the
     /// lightest of parallel arcs are dropped (they are on no shortest path). Deterministic: the
-    /// same graph gives the same hierarchy at any thread count. Initial priorities run in
+    /// same graph gives the same hierarchy at any thread count. Witness searches run in
     /// parallel on the current rayon pool.
     ///
-    /// Cost: 56 s and about 410 bytes per node on top of the input for a 1M-node road grid
-    /// on this machine (see the `ch_bench` example); the hierarchy keeps about 2 arcs per input arc.
+    /// Cost: on the 1M-node synthetic grid `commute bench` peaks at about 450 MB with the
+    /// hierarchy built (270 MB before); the hierarchy keeps about 2 arcs per input arc.
     pub fn build(graph: &Csr) -> Self {
         let n = graph.node_count();
+        assert!(n < NONE as usize, "fewer than 2^32 - 1 nodes");
         let mut g = Remaining::new(graph);
         let mut ord = Ordering {
             contracted_neighbours: vec![0; n],
             depth: vec![0; n],
         };
-        // Initial priorities in parallel: each is a pure function of the input graph.
-        let chunk = (n / (4 * rayon::current_num_threads().max(1))).max(1024);
-        let mut prio: Vec<i64> = (0..n as u32)
-            .collect::<Vec<_>>()
-            .par_chunks(chunk)
-            .flat_map_iter(|vs| {
-                let mut w = Witness::new(n);
-                vs.iter()
-                    .map(|&v| ord.priority(&g, &mut w, v))
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        let mut heap: BinaryHeap<Reverse<(i64, u32)>> = (0..n as u32)
-            .map(|v| Reverse((prio[v as usize], v)))
-            .collect();
-        let mut w = Witness::new(n);
-        let mut contracted = vec![false; n];
+        let pool = Witnesses::new(n);
+        let mut remaining: Vec<u32> = (0..n as u32).collect();
+        let mut prio = vec![0i64; n];
+        ord.update(&g, &pool, &remaining, &mut prio);
+        // The smallest `(priority, id)` in each remaining node's closed 1-hop neighbourhood.
+        let mut local_min = vec![(0i64, 0u32); n];
+        let mut in_round = vec![false; n];
         let mut order = Vec::with_capacity(n);
         // The hierarchy's arcs in contraction (= rank) order, with original ids for now.
-        let mut up = Arcs {
-            first: vec![0],
-            ..Arcs::default()
-        };
-        let mut down = up.clone();
-        let mut new_shortcuts = Vec::new();
-        let mut neighbours = Vec::new();
-        while let Some(Reverse((p, v))) = heap.pop() {
-            if contracted[v as usize] || p != prio[v as usize] {
-                continue;
+        let mut up = Arcs::default();
+        let mut down = Arcs::default();
+        let mut touched = Vec::new();
+        let mut around = Vec::new();
+        let (mut outs, mut ins) = (Vec::new(), Vec::new());
+        while !remaining.is_empty() {
+            // This round: the nodes smallest in their 2-hop neighbourhood.
+            let key = |v: u32| (prio[v as usize], v);
+            let mins: Vec<(i64, u32)> = remaining
+                .par_iter()
+                .with_min_len(1024)
+                .map(|&v| g.neighbours(v).map(key).fold(key(v), std::cmp::min))
+                .collect();
+            for (&v, m) in remaining.iter().zip(mins) {
+                local_min[v as usize] = m;
             }
-            // Contract v.
-            new_shortcuts.clear();
-            w.shortcuts(&g, v, CONTRACT, |a, b, s| new_shortcuts.push((a, b, s)));
-            contracted[v as usize] = true;
-            order.push(v);
-            let outs = std::mem::take(&mut g.out[v as usize]);
-            let ins = std::mem::take(&mut g.inc[v as usize]);
-            neighbours.clear();
-            for l in &outs {
-                g.inc[l.node as usize].retain(|x| x.node != v);
-                neighbours.push(l.node);
-                up.head.push(l.node);
-                up.weight.push(l.weight);
-                up.middle.push(l.middle);
+            let round: Vec<u32> = remaining
+                .par_iter()
+                .with_min_len(1024)
+                .copied()
+                .filter(|&v| {
+                    let k = key(v);
+                    local_min[v as usize] == k
+                        && g.neighbours(v).all(|u| local_min[u as usize] == k)
+                })
+                .collect();
+            debug_assert!(!round.is_empty(), "the smallest key is always chosen");
+            for &v in &round {
+                in_round[v as usize] = true;
             }
-            for l in &ins {
-                g.out[l.node as usize].retain(|x| x.node != v);
-                neighbours.push(l.node);
-                down.head.push(l.node);
-                down.weight.push(l.weight);
-                down.middle.push(l.middle);
-            }
-            up.first.push(up.head.len());
-            down.first.push(down.head.len());
-            for &(a, b, s) in &new_shortcuts {
-                g.add(a, b, s, v);
-            }
-            neighbours.sort_unstable();
-            neighbours.dedup();
-            for &u in &neighbours {
-                let u = u as usize;
-                ord.contracted_neighbours[u] += 1;
-                ord.depth[u] = ord.depth[u].max(ord.depth[v as usize] + 1);
-            }
-            for &u in &neighbours {
-                let p = ord.priority(&g, &mut w, u);
-                if p != prio[u as usize] {
-                    prio[u as usize] = p;
-                    heap.push(Reverse((p, u)));
+            // Witness searches in parallel on the graph as it is, avoiding the whole round.
+            let found: Vec<Vec<(u32, u32, u32)>> = round
+                .par_iter()
+                .map(|&v| {
+                    pool.with(|w| {
+                        let mut found = Vec::new();
+                        w.shortcuts(&g, v, &|x| in_round[x as usize], CONTRACT, |a, b, s| {
+                            found.push((a, b, s))
+                        });
+                        found
+                    })
+                })
+                .collect();
+            // Contract, in node order.
+            touched.clear();
+            for (&v, shortcuts) in round.iter().zip(&found) {
+                order.push(v);
+                g.out.take(v as usize, &mut outs);
+                g.inc.take(v as usize, &mut ins);
+                around.clear();
+                for l in &outs {
+                    g.inc.retain(l.node as usize, |x| x.node != v);
+                    around.push(l.node);
+                    up.push(l.node, l.weight, l.middle);
                 }
+                for l in &ins {
+                    g.out.retain(l.node as usize, |x| x.node != v);
+                    around.push(l.node);
+                    down.push(l.node, l.weight, l.middle);
+                }
+                up.close();
+                down.close();
+                for &(a, b, s) in shortcuts {
+                    g.add(a, b, s, v);
+                }
+                around.sort_unstable();
+                around.dedup();
+                for &u in &around {
+                    let u = u as usize;
+                    ord.contracted_neighbours[u] += 1;
+                    ord.depth[u] = ord.depth[u].max(ord.depth[v as usize] + 1);
+                }
+                touched.extend_from_slice(&around);
             }
+            g.out.maybe_compact();
+            g.inc.maybe_compact();
+            remaining.retain(|&v| !in_round[v as usize]);
+            for &v in &round {
+                in_round[v as usize] = false;
+            }
+            touched.sort_unstable();
+            touched.dedup();
+            ord.update(&g, &pool, &touched, &mut prio);
         }
         let mut rank = vec![0u32; n];
         for (r, &v) in order.iter().enumerate() {
             rank[v as usize] = r as u32;
         }
         for arcs in [&mut up, &mut down] {
-            for h in &mut arcs.head {
-                *h = rank[*h as usize];
+            for a in &mut arcs.arcs {
+                a.0 = rank[a.0 as usize];
             }
             for m in &mut arcs.middle {
                 if *m != NONE {
@@ -508,40 +753,45 @@ impl ContractionHierarchy {
 
     /// Number of arcs of the hierarchy (original arcs kept plus shortcuts).
     pub fn arc_count(&self) -> usize {
-        self.up.head.len() + self.down.head.len()
+        self.up.arcs.len() + self.down.arcs.len()
     }
 
     // -----------------------------------------------------------------------------------------
     // Point-to-point
 
     /// The bidirectional search; returns the meeting node (rank space) and the distance.
-    fn search(&self, ws: &mut ChWorkspace, source: u32, target: u32) -> Option<(u32, u32)> {
+    /// `PATH` records predecessor arcs for [`ContractionHierarchy::path`].
+    fn search<const PATH: bool>(
+        &self,
+        ws: &mut ChWorkspace,
+        source: u32,
+        target: u32,
+    ) -> Option<(u32, u32)> {
         let n = self.node_count();
         if source as usize >= n || target as usize >= n {
             return None;
         }
-        ws.reset(n);
+        ws.reset(n, PATH);
         let (s, t) = (self.rank[source as usize], self.rank[target as usize]);
-        ws.reach(0, s, 0, NONE);
-        ws.reach(1, t, 0, NONE);
+        ws.reach::<PATH>(0, s, 0, NONE);
+        ws.reach::<PATH>(1, t, 0, NONE);
         let mut best = INF;
         let mut meet = NONE;
         loop {
-            let top =
-                |d: usize, ws: &ChWorkspace| ws.heap[d].peek().map(|r| r.0.0).filter(|&k| k < best);
-            let dir = match (top(0, ws), top(1, ws)) {
-                (None, None) => break,
-                (Some(_), None) => 0,
-                (None, Some(_)) => 1,
-                (Some(a), Some(b)) => usize::from(b < a),
-            };
-            let Some(Reverse((d, u))) = ws.heap[dir].pop() else {
+            let a = ws.heap[0].peek().map_or(u64::MAX, |r| r.0);
+            let b = ws.heap[1].peek().map_or(u64::MAX, |r| r.0);
+            let (dir, k) = if b < a { (1, b) } else { (0, a) };
+            // Both queues empty or both minima past the best meeting distance.
+            if k >> 32 >= u64::from(best) {
                 break;
-            };
-            if d > ws.dist[dir][u as usize] {
+            }
+            ws.heap[dir].pop();
+            let (d, u) = ((k >> 32) as u32, k as u32);
+            let labels = ws.dist[u as usize];
+            if d > labels[dir] {
                 continue;
             }
-            let other = ws.dist[1 - dir][u as usize];
+            let other = labels[1 - dir];
             if other != INF {
                 let total = d.saturating_add(other);
                 if total < best {
@@ -554,52 +804,43 @@ impl ContractionHierarchy {
             } else {
                 (&self.down, &self.up)
             };
-            if self.stalled(opposite, &ws.dist[dir], u, d) {
+            if stalled(opposite, &ws.dist, dir, u, d) {
                 continue;
             }
-            for e in own.range(u) {
-                let v = own.head[e];
-                let nd = d.saturating_add(own.weight[e]);
-                if nd < ws.dist[dir][v as usize] {
-                    ws.reach(dir, v, nd, e as u32);
+            let lo = own.first[u as usize] as usize;
+            for (i, &(v, w)) in own.of(u).iter().enumerate() {
+                let nd = d.saturating_add(w);
+                if nd < ws.dist[v as usize][dir] {
+                    ws.reach::<PATH>(dir, v, nd, (lo + i) as u32);
                 }
             }
         }
         (best != INF).then_some((meet, best))
     }
 
-    /// Stall-on-demand: `u`, at `d`, is reached more cheaply down from a higher node.
-    #[inline]
-    fn stalled(&self, opposite: &Arcs, dist: &[u32], u: u32, d: u32) -> bool {
-        opposite.range(u).any(|e| {
-            let x = dist[opposite.head[e] as usize];
-            x != INF && x.saturating_add(opposite.weight[e]) < d
-        })
-    }
-
     /// The shortest distance from `source` to `target` (original ids, graph units), `None`
     /// when unreachable or an id is out of range.
     pub fn query(&self, ws: &mut ChWorkspace, source: u32, target: u32) -> Option<u32> {
-        self.search(ws, source, target).map(|(_, d)| d)
+        self.search::<false>(ws, source, target).map(|(_, d)| d)
     }
 
     /// A shortest path from `source` to `target` as original node ids, both ends included
     /// (`[source]` when they are equal); `None` when unreachable.
     pub fn path(&self, ws: &mut ChWorkspace, source: u32, target: u32) -> Option<Vec<u32>> {
-        let (meet, _) = self.search(ws, source, target)?;
+        let (meet, _) = self.search::<true>(ws, source, target)?;
         // Hierarchy arcs from the source up to the meeting node, then down to the target.
         let mut arcs: Vec<(u32, u32, u32)> = Vec::new(); // (from, to, middle), rank space
         let mut u = meet;
-        while ws.pred[0][u as usize] != NONE {
-            let e = ws.pred[0][u as usize] as usize;
+        while ws.pred[u as usize][0] != NONE {
+            let e = ws.pred[u as usize][0] as usize;
             let from = self.up_tail(e);
             arcs.push((from, u, self.up.middle[e]));
             u = from;
         }
         arcs.reverse();
         let mut u = meet;
-        while ws.pred[1][u as usize] != NONE {
-            let e = ws.pred[1][u as usize] as usize;
+        while ws.pred[u as usize][1] != NONE {
+            let e = ws.pred[u as usize][1] as usize;
             let to = self.down_tail(e);
             arcs.push((u, to, self.down.middle[e]));
             u = to;
@@ -625,12 +866,12 @@ impl ContractionHierarchy {
 
     /// The node an upward arc `e` leaves (binary search in the CSR offsets).
     fn up_tail(&self, e: usize) -> u32 {
-        (self.up.first.partition_point(|&f| f <= e) - 1) as u32
+        (self.up.first.partition_point(|&f| f as usize <= e) - 1) as u32
     }
 
     /// The node a downward-stored arc `e` enters.
     fn down_tail(&self, e: usize) -> u32 {
-        (self.down.first.partition_point(|&f| f <= e) - 1) as u32
+        (self.down.first.partition_point(|&f| f as usize <= e) - 1) as u32
     }
 
     // -----------------------------------------------------------------------------------------
@@ -654,26 +895,26 @@ impl ContractionHierarchy {
         ws.heap.clear();
         let s = self.rank[source as usize];
         ws.dist[s as usize] = 0;
-        ws.heap.push(Reverse((0, s)));
-        while let Some(Reverse((d, u))) = ws.heap.pop() {
+        ws.heap.push(Reverse(key(0, s)));
+        while let Some(Reverse(k)) = ws.heap.pop() {
+            let (d, u) = ((k >> 32) as u32, k as u32);
             if d > ws.dist[u as usize] {
                 continue;
             }
-            for e in self.up.range(u) {
-                let v = self.up.head[e];
-                let nd = d.saturating_add(self.up.weight[e]);
+            for &(v, w) in self.up.of(u) {
+                let nd = d.saturating_add(w);
                 if nd < ws.dist[v as usize] {
                     ws.dist[v as usize] = nd;
-                    ws.heap.push(Reverse((nd, v)));
+                    ws.heap.push(Reverse(key(nd, v)));
                 }
             }
         }
         let dist = &mut ws.dist;
-        let (first, head, weight) = (&self.down.first, &self.down.head, &self.down.weight);
+        let (first, arcs) = (&self.down.first, &self.down.arcs);
         for r in (0..n).rev() {
-            let (lo, hi) = (first[r], first[r + 1]);
+            let (lo, hi) = (first[r] as usize, first[r + 1] as usize);
             let mut best = dist[r];
-            for (&h, &w) in head[lo..hi].iter().zip(&weight[lo..hi]) {
+            for &(h, w) in &arcs[lo..hi] {
                 best = best.min(dist[h as usize].saturating_add(w));
             }
             dist[r] = best;
@@ -695,22 +936,22 @@ impl ContractionHierarchy {
         start: u32,
         settled: &mut Vec<(u32, u32)>,
     ) {
-        ws.reset(self.node_count());
+        ws.reset(self.node_count(), false);
         settled.clear();
-        ws.reach(0, start, 0, NONE);
-        while let Some(Reverse((d, u))) = ws.heap[0].pop() {
-            if d > ws.dist[0][u as usize] {
+        ws.reach::<false>(0, start, 0, NONE);
+        while let Some(Reverse(k)) = ws.heap[0].pop() {
+            let (d, u) = ((k >> 32) as u32, k as u32);
+            if d > ws.dist[u as usize][0] {
                 continue;
             }
-            if self.stalled(opposite, &ws.dist[0], u, d) {
+            if stalled(opposite, &ws.dist, 0, u, d) {
                 continue;
             }
             settled.push((u, d));
-            for e in own.range(u) {
-                let v = own.head[e];
-                let nd = d.saturating_add(own.weight[e]);
-                if nd < ws.dist[0][v as usize] {
-                    ws.reach(0, v, nd, NONE);
+            for &(v, w) in own.of(u) {
+                let nd = d.saturating_add(w);
+                if nd < ws.dist[v as usize][0] {
+                    ws.reach::<false>(0, v, nd, NONE);
                 }
             }
         }
@@ -795,15 +1036,17 @@ impl ContractionHierarchy {
         w.put_bytes(MAGIC)?;
         w.put_bytes(&VERSION.to_le_bytes())?;
         w.put_u64(self.order.len() as u64)?;
-        w.put_u64(self.up.head.len() as u64)?;
-        w.put_u64(self.down.head.len() as u64)?;
+        w.put_u64(self.up.arcs.len() as u64)?;
+        w.put_u64(self.down.arcs.len() as u64)?;
         w.put_u32s(&self.order)?;
         for arcs in [&self.up, &self.down] {
             for &f in &arcs.first {
-                w.put_u64(f as u64)?;
+                w.put_u64(u64::from(f))?;
             }
-            w.put_u32s(&arcs.head)?;
-            w.put_u32s(&arcs.weight)?;
+            let heads: Vec<u32> = arcs.arcs.iter().map(|a| a.0).collect();
+            w.put_u32s(&heads)?;
+            let weights: Vec<u32> = arcs.arcs.iter().map(|a| a.1).collect();
+            w.put_u32s(&weights)?;
             w.put_u32s(&arcs.middle)?;
         }
         let sum = w.sum;
@@ -833,6 +1076,9 @@ impl ContractionHierarchy {
         let n = n as usize;
         let m_up = r.u64()? as usize;
         let m_down = r.u64()? as usize;
+        if m_up >= u32::MAX as usize || m_down >= u32::MAX as usize {
+            return Err(invalid("arc count out of range"));
+        }
         let order = r.u32s(n)?;
         let mut read_arcs = |m: usize| -> io::Result<Arcs> {
             let mut first = Vec::with_capacity(n.min(1 << 20) + 1);
@@ -841,12 +1087,13 @@ impl ContractionHierarchy {
                 if f > m as u64 {
                     return Err(invalid("arc offset out of range"));
                 }
-                first.push(f as usize);
+                first.push(f as u32);
             }
+            let heads = r.u32s(m)?;
+            let weights = r.u32s(m)?;
             Ok(Arcs {
                 first,
-                head: r.u32s(m)?,
-                weight: r.u32s(m)?,
+                arcs: heads.into_iter().zip(weights).collect(),
                 middle: r.u32s(m)?,
             })
         };
@@ -880,19 +1127,19 @@ impl ContractionHierarchy {
         let n = self.node_count();
         for arcs in [&self.up, &self.down] {
             if arcs.first.first() != Some(&0)
-                || arcs.first.last() != Some(&arcs.head.len())
+                || arcs.first.last().map(|&f| f as usize) != Some(arcs.arcs.len())
                 || arcs.first.windows(2).any(|w| w[0] > w[1])
             {
                 return Err("arc offsets are not monotone");
             }
             for r in 0..n {
                 for e in arcs.range(r as u32) {
-                    let h = arcs.head[e];
+                    let h = arcs.head(e);
                     let m = arcs.middle[e];
                     if h as usize >= n || h as usize <= r {
                         return Err("arc does not lead upward");
                     }
-                    if arcs.weight[e] == INF {
+                    if arcs.weight(e) == INF {
                         return Err("arc weight out of range");
                     }
                     if m != NONE && m as usize >= r {
@@ -910,9 +1157,9 @@ impl ContractionHierarchy {
                         continue;
                     }
                     let (from, to) = if outward {
-                        (r, arcs.head[e])
+                        (r, arcs.head(e))
                     } else {
-                        (arcs.head[e], r)
+                        (arcs.head(e), r)
                     };
                     let first = self
                         .down
@@ -920,8 +1167,8 @@ impl ContractionHierarchy {
                         .ok_or("shortcut cannot be unpacked")?;
                     let second = self.up.find(m, to).ok_or("shortcut cannot be unpacked")?;
                     let total =
-                        u64::from(self.down.weight[first]) + u64::from(self.up.weight[second]);
-                    if total != u64::from(arcs.weight[e]) {
+                        u64::from(self.down.weight(first)) + u64::from(self.up.weight(second));
+                    if total != u64::from(arcs.weight(e)) {
                         return Err("shortcut weight does not match its parts");
                     }
                 }
@@ -929,6 +1176,16 @@ impl ContractionHierarchy {
         }
         Ok(())
     }
+}
+
+/// Stall-on-demand: `u`, at `d` in direction `dir`, is reached more cheaply down from a higher
+/// node.
+#[inline]
+fn stalled(opposite: &Arcs, dist: &[[u32; 2]], dir: usize, u: u32, d: u32) -> bool {
+    opposite
+        .of(u)
+        .iter()
+        .any(|&(h, w)| dist[h as usize][dir].saturating_add(w) < d)
 }
 
 fn invalid(message: &str) -> io::Error {
@@ -1182,6 +1439,28 @@ mod tests {
         }
     }
 
+    /// Rounds of parallel contraction give the same hierarchy, byte for byte, on 1 and 2
+    /// threads (and so at any `RAYON_NUM_THREADS`), on grids and on random graphs with zero
+    /// weights and parallel arcs.
+    #[test]
+    fn same_hierarchy_on_one_and_two_threads() {
+        let pool = |threads| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+        };
+        let (one, two) = (pool(1), pool(2));
+        let mut graphs: Vec<Csr> = (0..40).map(random_graph).collect();
+        graphs.push(grid(60, 11));
+        graphs.push(grid(45, 12));
+        for (i, g) in graphs.iter().enumerate() {
+            let a = one.install(|| ContractionHierarchy::build(g));
+            let b = two.install(|| ContractionHierarchy::build(g));
+            assert_eq!(bytes(&a), bytes(&b), "graph {i}");
+        }
+    }
+
     #[test]
     fn corrupted_or_truncated_input_is_an_error() {
         let ch = ContractionHierarchy::build(&grid(6, 3));
@@ -1201,11 +1480,11 @@ mod tests {
         }
         // A structurally wrong file with a valid checksum is rejected too.
         let mut wrong = ch.clone();
-        wrong.up.head[0] = 0;
+        wrong.up.arcs[0].0 = 0;
         assert!(ContractionHierarchy::read_from(&mut bytes(&wrong).as_slice()).is_err());
         let mut wrong = ch.clone();
         if let Some(e) = wrong.up.middle.iter().position(|&m| m != NONE) {
-            wrong.up.weight[e] += 1;
+            wrong.up.arcs[e].1 += 1;
             assert!(ContractionHierarchy::read_from(&mut bytes(&wrong).as_slice()).is_err());
         }
     }
