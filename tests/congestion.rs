@@ -166,6 +166,8 @@ fn congested_runs_are_identical_at_one_and_two_threads() {
     assert_eq!(summary(&a)["congestion"], summary(&b)["congestion"]);
     let links = std::fs::read_to_string(a.join("links.csv")).unwrap();
     assert!(links.lines().count() > 1, "{links}");
+    let report = std::fs::read_to_string(a.join("report.html")).unwrap();
+    assert!(report.contains("<h2>Road traffic</h2>") && report.contains("Most loaded links"));
 }
 
 #[test]

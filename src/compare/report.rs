@@ -1163,6 +1163,61 @@ fn links_table(rows: &[LinkChange]) -> String {
 }
 
 /// The report of a single Monte-Carlo run.
+/// The road-traffic section of a single run with congestion: the rounds, the totals and the
+/// most loaded links.
+fn run_road_traffic(congestion: &Value, links: &[super::LinkRow]) -> String {
+    let f = |v: &Value| v.as_f64().unwrap_or(0.0);
+    let last = &congestion["final_assignment"];
+    let rounds = congestion["rounds"].as_array().map_or(0, Vec::len);
+    let mut b = String::from("<section><h2>Road traffic</h2><div class=cards>");
+    b.push_str(&card(
+        &int(f(&last["peak_hour_cars"])),
+        "commuter cars in the peak hour",
+    ));
+    b.push_str(&card(
+        &int(f(&last["vehicle_km"])),
+        "commuter vehicle-km in the peak hour",
+    ));
+    b.push_str(&card(
+        &int(f(&last["links_over_capacity"])),
+        "directed links over capacity (all traffic)",
+    ));
+    b.push_str(&card(
+        &format!(
+            "{rounds} {}",
+            if congestion["converged"] == true {
+                "rounds, converged"
+            } else {
+                "rounds, NOT converged"
+            }
+        ),
+        "of mode choice and assignment (summary.json: congestion)",
+    ));
+    b.push_str("</div><h2>Most loaded links</h2><table><tr><th class=l>road</th><th class=l>direction</th><th class=l>class</th><th>cars/h</th><th>other pcu/h</th><th>capacity</th><th>volume/capacity</th><th>free-flow → congested, min</th><th>speed, km/h</th></tr>");
+    let mut loaded: Vec<&super::LinkRow> = links.iter().collect();
+    loaded.sort_by(|a, b| b.volume_capacity.total_cmp(&a.volume_capacity));
+    for l in loaded.iter().take(TOP_LINKS) {
+        let _ = write!(
+            b,
+            "<tr><td class=l>{} {}</td><td class=l>{} → {}</td><td class=l>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} → {}</td><td>{}</td></tr>",
+            esc(&l.link),
+            esc(&l.name),
+            esc(&l.from),
+            esc(&l.to),
+            esc(&l.class),
+            int(l.volume_vph),
+            int(l.background_pcu),
+            int(l.capacity_vph),
+            num(l.volume_capacity, 2),
+            num(l.free_flow_min, 1),
+            num(l.congested_min, 1),
+            num(l.speed_kmh, 0)
+        );
+    }
+    b.push_str("</table><p class=note>Peak-hour volumes from one traffic assignment of the run's mean car flows (not per draw); volume/capacity counts background traffic and buses; every link in links.csv.</p></section>");
+    b
+}
+
 pub fn run_html(run: &RunData) -> String {
     let s = &run.summary;
     let name = s["scenario"]["name"].as_str().unwrap_or_default();
@@ -1322,6 +1377,9 @@ pub fn run_html(run: &RunData) -> String {
         );
     }
     b.push_str("</table><p class=note>Per morning; loads are the modelled commuters between zones, assigned all-or-nothing from zone centres (see lines.csv).</p></section>");
+    if let Some(links) = &run.links {
+        b.push_str(&run_road_traffic(&s["congestion"], links));
+    }
     b.push_str("<section><h2>Zones</h2><table><tr><th class=l>zone</th><th>residents</th><th>commuters</th><th>mean commute, min</th><th>car</th><th>transit</th><th>custom bus</th><th>jobs within 60 min</th></tr>");
     for z in &run.zones {
         let _ = write!(
@@ -1337,6 +1395,6 @@ pub fn run_html(run: &RunData) -> String {
             int(z.jobs_within_60min_p50)
         );
     }
-    b.push_str("</table></section><p class=note>Written by commute run. Files beside this report: od.csv, zones.csv, lines.csv, draws.csv, distribution.csv, summary.json, zones.geojson, network.geojson.</p>");
+    b.push_str("</table></section><p class=note>Written by commute run. Files beside this report: od.csv, zones.csv, lines.csv, draws.csv, distribution.csv, summary.json, zones.geojson, network.geojson (and links.csv with road congestion).</p>");
     page(&format!("{name}: commute run"), &b)
 }
