@@ -42,13 +42,18 @@ pub(super) fn run(
         if k >= settings.max_iterations {
             break;
         }
-        let target = match algorithm {
-            Algorithm::FrankWolfe | Algorithm::GradientProjection => aon,
-            Algorithm::ConjugateFrankWolfe => conjugate(state, aon, previous.as_deref()),
-            Algorithm::BiconjugateFrankWolfe => {
-                biconjugate(state, aon, previous.as_deref(), before_previous.as_deref())
-            }
+        // Previous targets, newest first, as many as the algorithm conjugates against.
+        let memory = match algorithm {
+            Algorithm::ConjugateFrankWolfe => 1,
+            Algorithm::BiconjugateFrankWolfe => 2,
+            Algorithm::FrankWolfe | Algorithm::GradientProjection => 0,
         };
+        let earlier: Vec<&[f64]> = [previous.as_deref(), before_previous.as_deref()]
+            .into_iter()
+            .take(memory)
+            .map_while(|p| p)
+            .collect();
+        let target = conjugate_target(state, aon, &earlier);
         let direction: Vec<f64> = target.iter().zip(&state.flow).map(|(s, x)| s - x).collect();
         let step = line_search(state, &direction);
         for (x, d) in state.flow.iter_mut().zip(&direction) {
@@ -74,54 +79,52 @@ fn minus(a: &[f64], b: &[f64]) -> Vec<f64> {
     a.iter().zip(b).map(|(a, b)| a - b).collect()
 }
 
-/// The CFW target: `(y + w s_prev) / (1 + w)` with `w >= 0` making the direction conjugate to
-/// `s_prev - x`, or `y` when no such weight exists.
-fn conjugate(state: &LinkState, aon: Vec<f64>, previous: Option<&[f64]>) -> Vec<f64> {
-    let Some(previous) = previous else {
-        return aon;
-    };
-    let h = derivatives(state);
-    let a = minus(&aon, &state.flow);
-    let b = minus(previous, &state.flow);
-    let bhb = hessian_dot(&h, &b, &b);
-    if bhb <= 0.0 {
+/// The target `(y + sum_i w_i s_i) / (1 + sum_i w_i)` whose direction from `x` is conjugate,
+/// with respect to the diagonal Hessian of link-cost derivatives, to every `s_i - x` of the
+/// `earlier` targets (newest first), all `w_i >= 0` so the target stays a feasible flow. When
+/// no such weights exist the oldest target is dropped: BFW falls back to CFW, CFW to FW (`y`).
+fn conjugate_target(state: &LinkState, aon: Vec<f64>, earlier: &[&[f64]]) -> Vec<f64> {
+    if earlier.is_empty() {
         return aon;
     }
-    let w = (-hessian_dot(&h, &a, &b) / bhb).clamp(0.0, MAX_CONJUGATE_WEIGHT);
-    mix(&aon, &[(previous, w)])
-}
-
-/// The BFW target: `(y + w1 s_prev + w2 s_prev2) / (1 + w1 + w2)` with `w1, w2 >= 0` making the
-/// direction conjugate to both `s_prev - x` and `s_prev2 - x`; CFW's when they are not both
-/// non-negative.
-fn biconjugate(
-    state: &LinkState,
-    aon: Vec<f64>,
-    previous: Option<&[f64]>,
-    before_previous: Option<&[f64]>,
-) -> Vec<f64> {
-    let (Some(p1), Some(p2)) = (previous, before_previous) else {
-        return conjugate(state, aon, previous);
-    };
     let h = derivatives(state);
     let a = minus(&aon, &state.flow);
-    let b = minus(p1, &state.flow);
-    let c = minus(p2, &state.flow);
-    let (bb, bc, cc) = (
-        hessian_dot(&h, &b, &b),
-        hessian_dot(&h, &b, &c),
-        hessian_dot(&h, &c, &c),
-    );
-    let (ab, ac) = (hessian_dot(&h, &a, &b), hessian_dot(&h, &a, &c));
-    let det = bb * cc - bc * bc;
-    if det > 1e-12 * bb * cc && bb > 0.0 && cc > 0.0 {
-        let w1 = (-ab * cc + ac * bc) / det;
-        let w2 = (-ac * bb + ab * bc) / det;
-        if w1 >= 0.0 && w2 >= 0.0 && w1 + w2 <= MAX_CONJUGATE_WEIGHT {
-            return mix(&aon, &[(p1, w1), (p2, w2)]);
+    let d: Vec<Vec<f64>> = earlier.iter().map(|s| minus(s, &state.flow)).collect();
+    for k in (1..=earlier.len()).rev() {
+        if let Some(w) = conjugate_weights(&h, &a, &d[..k]) {
+            let others: Vec<(&[f64], f64)> = earlier.iter().copied().zip(w).collect();
+            return mix(&aon, &others);
         }
     }
-    conjugate(state, aon, previous)
+    aon
+}
+
+/// Weights making `a + sum_i w_i d_i` H-conjugate to every `d_i` (one or two of them): CFW's
+/// single weight is clamped into `[0, MAX]`; BFW's pair solves the 2 x 2 system and must be
+/// non-negative.
+fn conjugate_weights(h: &[f64], a: &[f64], d: &[Vec<f64>]) -> Option<Vec<f64>> {
+    match d {
+        [b] => {
+            let bb = hessian_dot(h, b, b);
+            (bb > 0.0).then(|| vec![(-hessian_dot(h, a, b) / bb).clamp(0.0, MAX_CONJUGATE_WEIGHT)])
+        }
+        [b, c] => {
+            let (bb, bc, cc) = (
+                hessian_dot(h, b, b),
+                hessian_dot(h, b, c),
+                hessian_dot(h, c, c),
+            );
+            let (ab, ac) = (hessian_dot(h, a, b), hessian_dot(h, a, c));
+            let det = bb * cc - bc * bc;
+            if !(det > 1e-12 * bb * cc && bb > 0.0 && cc > 0.0) {
+                return None;
+            }
+            let w1 = (-ab * cc + ac * bc) / det;
+            let w2 = (-ac * bb + ab * bc) / det;
+            (w1 >= 0.0 && w2 >= 0.0 && w1 + w2 <= MAX_CONJUGATE_WEIGHT).then(|| vec![w1, w2])
+        }
+        _ => None,
+    }
 }
 
 fn mix(aon: &[f64], others: &[(&[f64], f64)]) -> Vec<f64> {
