@@ -476,6 +476,29 @@ mod tests {
     }
 
     #[test]
+    fn flow_files_match_links_and_name_problems() {
+        let dir = tempfile::tempdir().unwrap();
+        let net = parse_network(Path::new("n"), NET).unwrap();
+        let flows = dir.path().join("f.tntp");
+        std::fs::write(
+            &flows,
+            "From To Volume Cost\n1 3 5.5 1\n3 2 5.5 1\n1 2 0 20\n",
+        )
+        .unwrap();
+        assert_eq!(load_tntp_flows(&flows, &net).unwrap(), vec![5.5, 5.5, 0.0]);
+        std::fs::write(&flows, "From To Volume Cost\n1 3 x 1\n2 3 1 1\n").unwrap();
+        let e = load_tntp_flows(&flows, &net).unwrap_err().to_string();
+        assert!(e.contains("f.tntp:2: field `Volume`"), "{e}");
+        assert!(
+            e.contains("f.tntp:3: field `From`: no (further) link 2 -> 3"),
+            "{e}"
+        );
+        std::fs::write(&flows, "From To Volume Cost\n1 3 1 1\n").unwrap();
+        let e = load_tntp_flows(&flows, &net).unwrap_err().to_string();
+        assert!(e.contains("2 links of the network have no flow"), "{e}");
+    }
+
+    #[test]
     fn unreachable_trips_are_refused() {
         let dir = tempfile::tempdir().unwrap();
         // Node 3 is the only way from 1 to 2, and it only leads back.
