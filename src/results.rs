@@ -227,6 +227,7 @@ pub fn links_csv(
             road.class.clone(),
             net.node(from).id.clone(),
             net.node(to).id.clone(),
+            fixed(road.length_km, 3),
             fixed(a.flows[l], 1),
             fixed(model.background[l], 1),
             fixed(capacity, 0),

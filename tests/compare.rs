@@ -506,11 +506,12 @@ fn run_folders_compare_when_paired_and_refuse_otherwise() {
 /// background 500 pcu/h and capacity 4000 veh/h everywhere, free flow 0.8 x congested.
 fn links_csv(rows: &[(&str, &str, &str, &str, f64, f64, f64)]) -> String {
     let mut text = String::from(
-        "link,direction,name,class,from,to,volume_vph,background_pcu,capacity_vph,volume_capacity,free_flow_min,congested_min,speed_kmh\n",
+        "link,direction,name,class,from,to,length_km,volume_vph,background_pcu,capacity_vph,volume_capacity,free_flow_min,congested_min,speed_kmh\n",
     );
     for (link, direction, from, to, volume, minutes, speed) in rows {
         text.push_str(&format!(
-            "{link},{direction},Road {link},expressway,{from},{to},{volume:.1},500.0,4000.0,{:.3},{:.2},{minutes:.2},{speed:.1}\n",
+            "{link},{direction},Road {link},expressway,{from},{to},{:.4},{volume:.1},500.0,4000.0,{:.3},{:.2},{minutes:.2},{speed:.1}\n",
+            speed * minutes / 60.0,
             (volume + 500.0) / 4000.0,
             minutes * 0.8
         ));

@@ -113,6 +113,8 @@ pub struct LinkRow {
     pub from: String,
     /// Node id it enters, as travelled.
     pub to: String,
+    /// Length, km.
+    pub length_km: f64,
     /// Commuter cars assigned in the peak hour, vehicles/h.
     pub volume_vph: f64,
     /// Other traffic and buses, pcu/h.
@@ -127,13 +129,6 @@ pub struct LinkRow {
     pub congested_min: f64,
     /// Congested speed, km/h.
     pub speed_kmh: f64,
-}
-
-impl LinkRow {
-    /// Length from the congested speed and time, km.
-    pub fn length_km(&self) -> f64 {
-        self.speed_kmh * self.congested_min / 60.0
-    }
 }
 
 /// A Monte-Carlo run's outputs, as a comparison reads them.
@@ -545,8 +540,7 @@ pub struct LinkComparison {
     pub added: usize,
     /// Links only the before run has.
     pub removed: usize,
-    /// Commuter vehicle-km in the peak hour before and after (length = congested speed x
-    /// congested time).
+    /// Commuter vehicle-km in the peak hour before and after (links.csv `length_km`).
     pub vehicle_km: [f64; 2],
     /// After minus before.
     pub delta_vehicle_km: f64,
@@ -584,7 +578,7 @@ pub fn compare_links(before: &RunData, after: &RunData) -> Option<LinkComparison
             .filter(|r| !after_keys.contains(&key(r)))
             .map(|r| link_change(Some(r), None)),
     );
-    let vehicle_km = [b, a].map(|rows| rows.iter().map(|r| r.volume_vph * r.length_km()).sum());
+    let vehicle_km = [b, a].map(|rows| rows.iter().map(|r| r.volume_vph * r.length_km).sum());
     let vehicle_hours = [b, a].map(|rows| {
         rows.iter()
             .map(|r| r.volume_vph * r.congested_min / 60.0)
@@ -1124,6 +1118,7 @@ mod tests {
             class: "expressway".into(),
             from: from.into(),
             to: to.into(),
+            length_km: speed * minutes / 60.0,
             volume_vph: volume,
             background_pcu: 100.0,
             capacity_vph: 2000.0,
@@ -1182,7 +1177,8 @@ mod tests {
         assert_eq!(c.all[2].volume_vph, [None, Some(500.0)]);
         assert_eq!(c.all[3].speed_kmh, [Some(30.0), None]);
         assert_eq!((c.links, c.added, c.removed), ([3, 3], 1, 1));
-        // km = speed x congested time: r1 10 km, r1 back 10 km, r2 2 km, r3 3 km.
+        // The fixture's lengths are speed x congested time: r1 10 km, r1 back 10 km, r2 2 km,
+        // r3 3 km, r1 after 280/30 km.
         assert!((c.vehicle_km[0] - (1000.0 * 10.0 + 400.0 * 10.0 + 300.0 * 2.0)).abs() < 1e-9);
         assert!(
             (c.vehicle_km[1] - (700.0 * 280.0 / 30.0 + 400.0 * 10.0 + 500.0 * 3.0)).abs() < 1e-9

@@ -22,13 +22,14 @@ pub const RUN_FILES: [&str; 9] = [
 ];
 
 /// The columns of a run's `links.csv`, in order.
-pub const LINK_COLUMNS: [&str; 13] = [
+pub const LINK_COLUMNS: [&str; 14] = [
     "link",
     "direction",
     "name",
     "class",
     "from",
     "to",
+    "length_km",
     "volume_vph",
     "background_pcu",
     "capacity_vph",
@@ -250,6 +251,7 @@ fn parse_links(dir: &Path, bytes: &[u8], problems: &mut Vec<Problem>) -> Vec<Lin
             class: r.text("class")?,
             from: r.text("from")?,
             to: r.text("to")?,
+            length_km: r.non_negative("length_km")?,
             volume_vph: r.non_negative("volume_vph")?,
             background_pcu: r.non_negative("background_pcu")?,
             capacity_vph: r.non_negative("capacity_vph")?,
@@ -477,7 +479,7 @@ fn check_draws(path: &Path, draws: &[DrawRow], od: &[OdRow], n: u64, problems: &
 mod tests {
     use super::*;
 
-    const HEADER: &str = "link,direction,name,class,from,to,volume_vph,background_pcu,capacity_vph,volume_capacity,free_flow_min,congested_min,speed_kmh\n";
+    const HEADER: &str = "link,direction,name,class,from,to,length_km,volume_vph,background_pcu,capacity_vph,volume_capacity,free_flow_min,congested_min,speed_kmh\n";
 
     fn parse(text: &str) -> (Vec<LinkRow>, Vec<String>) {
         let mut problems = Vec::new();
@@ -488,7 +490,7 @@ mod tests {
     #[test]
     fn links_csv_rows_are_read() {
         let (rows, problems) = parse(&format!(
-            "{HEADER}r1,forward,G1,expressway,a,b,1200.5,300.0,4000.0,0.375,10.00,10.50,57.1\nr1,backward,G1,expressway,b,a,0.0,300.0,4000.0,0.075,10.00,10.00,60.0\n"
+            "{HEADER}r1,forward,G1,expressway,a,b,10.0,1200.5,300.0,4000.0,0.375,10.00,10.50,57.1\nr1,backward,G1,expressway,b,a,10.0,0.0,300.0,4000.0,0.075,10.00,10.00,60.0\n"
         ));
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(rows.len(), 2);
@@ -497,14 +499,14 @@ mod tests {
             ("backward", "b")
         );
         assert_eq!(rows[0].volume_vph, 1200.5);
-        assert!((rows[0].length_km() - 57.1 * 10.5 / 60.0).abs() < 1e-12);
+        assert_eq!(rows[0].length_km, 10.0);
         // A header alone: no links, no problem.
         assert_eq!(parse(HEADER), (vec![], vec![]));
     }
 
     #[test]
     fn damaged_links_csv_names_file_line_and_field() {
-        let row = "r1,forward,G1,expressway,a,b,1200.5,300.0,4000.0,0.375,10.00,10.50,57.1\n";
+        let row = "r1,forward,G1,expressway,a,b,10.0,1200.5,300.0,4000.0,0.375,10.00,10.50,57.1\n";
         let cases = [
             (
                 format!("{HEADER}{}", row.replace("1200.5", "lots")),
@@ -532,7 +534,7 @@ mod tests {
             ),
             (
                 format!("{HEADER}r1,forward,G1\n"),
-                "links.csv:2: CSV error: record 1 (line: 2, byte: 127): found record with 3 fields",
+                "links.csv:2: CSV error: record 1 (line: 2, byte: 137): found record with 3 fields",
             ),
         ];
         for (text, expect) in cases {
