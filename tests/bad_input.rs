@@ -677,7 +677,7 @@ fn threads_must_be_sensible() {
             "--threads".as_ref(),
             threads.as_ref(),
         ]);
-        assert_rejected(&output, &["--threads must be between 1 and 256"]);
+        assert_rejected(&output, &["--threads", "must be from 1 to 256"]);
     }
 }
 
@@ -710,5 +710,382 @@ fn draws_are_bounded() {
         "--draws".as_ref(),
         "20000".as_ref(),
     ]);
-    assert_rejected(&output, &["--draws must be at most 10000"]);
+    assert_rejected(&output, &["--draws", "must be from 0 to 10000, got 20000"]);
+}
+
+// --- issue 12: items 1, 2, 3, 11 (outputs and numeric options) ---
+
+/// Runs `commute ARGS` and asserts success.
+fn run_ok<I, S>(args: I) -> Output
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let output = run_cli(args);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "expected success\n--- stderr ---\n{}",
+        stderr(&output)
+    );
+    output
+}
+
+/// Every file below `dir` with its bytes, sorted by path: a folder's full contents.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push((path.clone(), fs::read(&path).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Item 1: a comparison's output can never be one of its inputs, not even through a symlink or
+/// as the folder holding one, and `--force` replaces only an earlier output of the same command.
+#[test]
+fn compare_never_overwrites_its_inputs() {
+    let case = Case::new();
+    let runs = case.root().join("runs");
+    let (a, b) = (runs.join("a"), runs.join("b"));
+    for dir in [&a, &b] {
+        run_ok([
+            "run".as_ref(),
+            case.scenario().as_os_str(),
+            "--draws".as_ref(),
+            "2".as_ref(),
+            "--quiet".as_ref(),
+            "--out".as_ref(),
+            dir.as_os_str(),
+        ]);
+    }
+    let before = snapshot(&runs);
+    let link = case.root().join("link-to-a");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&a, &link).unwrap();
+    let compare = |before: &Path, out: &Path| {
+        run_cli([
+            "compare".as_ref(),
+            before.as_os_str(),
+            b.as_os_str(),
+            "--out".as_ref(),
+            out.as_os_str(),
+            "--force".as_ref(),
+        ])
+    };
+    assert_rejected(&compare(&a, &a), &["is one of the command's inputs"]);
+    assert_rejected(&compare(&a, &runs), &["holds one of the command's inputs"]);
+    assert_rejected(
+        &compare(&a, &a.join("inside")),
+        &["lies inside one of the command's input folders"],
+    );
+    #[cfg(unix)]
+    {
+        assert_rejected(&compare(&a, &link), &["is one of the command's inputs"]);
+        assert_rejected(&compare(&link, &a), &["is one of the command's inputs"]);
+    }
+    // A run folder is not a comparison: --force does not replace it either.
+    let other_run = case.root().join("other-run");
+    run_ok([
+        "run".as_ref(),
+        case.scenario().as_os_str(),
+        "--quiet".as_ref(),
+        "--out".as_ref(),
+        other_run.as_os_str(),
+    ]);
+    assert_rejected(
+        &compare(&a, &other_run),
+        &["is not an earlier commute output", "compare.json"],
+    );
+    assert_eq!(snapshot(&runs), before, "an input run was changed");
+    assert!(other_run.join("od.csv").is_file());
+
+    // A comparison replaces a comparison, but a run never replaces a comparison.
+    let cmp = case.root().join("cmp");
+    run_ok([
+        "compare".as_ref(),
+        a.as_os_str(),
+        b.as_os_str(),
+        "--out".as_ref(),
+        cmp.as_os_str(),
+    ]);
+    let output = compare(&a, &cmp);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = run_cli([
+        "run".as_ref(),
+        case.scenario().as_os_str(),
+        "--out".as_ref(),
+        cmp.as_os_str(),
+        "--force".as_ref(),
+    ]);
+    assert_rejected(
+        &output,
+        &["is not an earlier commute output", "summary.json"],
+    );
+    assert!(cmp.join("compare.json").is_file());
+    // A run's output may not land inside its network folder.
+    let output = run_cli([
+        "run".as_ref(),
+        case.scenario().as_os_str(),
+        "--out".as_ref(),
+        case.net("results").as_os_str(),
+    ]);
+    assert_rejected(&output, &["lies inside one of the command's input folders"]);
+    assert!(!case.net("results").exists());
+    let leftovers: Vec<_> = fs::read_dir(case.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "temporary outputs left: {leftovers:?}"
+    );
+}
+
+/// A two-road TNTP network and trip table in `dir`: (net, trips).
+fn two_road_tntp(dir: &Path) -> (PathBuf, PathBuf) {
+    let net = dir.join("two_net.tntp");
+    fs::write(
+        &net,
+        "<NUMBER OF ZONES> 2\n<NUMBER OF NODES> 2\n<FIRST THRU NODE> 3\n<NUMBER OF LINKS> 2\n<END OF METADATA>\n~ init_node term_node capacity length free_flow_time b power speed toll link_type ;\n1 2 100 1 10 1 1 0 0 1 ;\n1 2 200 1 20 1 1 0 0 1 ;\n",
+    )
+    .unwrap();
+    let trips = dir.join("two_trips.tntp");
+    fs::write(
+        &trips,
+        "<NUMBER OF ZONES> 2\n<TOTAL OD FLOW> 300\n<END OF METADATA>\nOrigin 1\n2 : 300;\n",
+    )
+    .unwrap();
+    (net, trips)
+}
+
+/// Item 2: `assign --out` replaces a file only with `--force` and only an earlier output of
+/// `assign`, never one of its inputs.
+#[test]
+fn assign_out_replaces_only_its_own_earlier_output() {
+    let case = Case::new();
+    let (net, trips) = two_road_tntp(case.root());
+    let assign = |out: &Path, force: bool| {
+        let mut args: Vec<&OsStr> = vec![
+            "assign".as_ref(),
+            net.as_os_str(),
+            trips.as_os_str(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ];
+        if force {
+            args.push("--force".as_ref());
+        }
+        run_cli(args)
+    };
+    let flows = case.root().join("flows.csv");
+    run_ok([
+        "assign".as_ref(),
+        net.as_os_str(),
+        trips.as_os_str(),
+        "--out".as_ref(),
+        flows.as_os_str(),
+    ]);
+    let first = fs::read(&flows).unwrap();
+    assert_rejected(&assign(&flows, false), &["already exists", "--force"]);
+    let output = assign(&flows, true);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(fs::read(&flows).unwrap(), first, "same inputs, same bytes");
+
+    let thesis = case.root().join("thesis.csv");
+    fs::write(&thesis, "chapter,pages\n1,30\n").unwrap();
+    assert_rejected(
+        &assign(&thesis, true),
+        &["thesis.csv", "is not an earlier commute output"],
+    );
+    assert_eq!(
+        fs::read_to_string(&thesis).unwrap(),
+        "chapter,pages\n1,30\n"
+    );
+    let net_before = fs::read(&net).unwrap();
+    assert_rejected(&assign(&net, true), &["is one of the command's inputs"]);
+    assert_eq!(fs::read(&net).unwrap(), net_before);
+}
+
+/// Item 2: temporary names are unpredictable and created exclusively, so a symlink planted at
+/// the name an earlier version used (`.NAME.tmp-<pid>`) is neither followed nor replaced.
+#[cfg(unix)]
+#[test]
+fn planted_symlinks_at_temporary_names_are_not_followed() {
+    use commute::io::output::{OutputDir, OutputKind, write_file};
+    let dir = tempfile::tempdir().unwrap();
+    let victim = dir.path().join("victim.txt");
+    fs::write(&victim, "precious").unwrap();
+    let pid = std::process::id();
+    let flows = dir.path().join("flows.csv");
+    let planted = dir.path().join(format!(".flows.csv.tmp-{pid}"));
+    std::os::unix::fs::symlink(&victim, &planted).unwrap();
+    write_file(&flows, b"a,b\n1,2\n", &[], false).unwrap();
+    assert_eq!(fs::read_to_string(&flows).unwrap(), "a,b\n1,2\n");
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "precious");
+    assert!(
+        planted.is_symlink(),
+        "the planted link is not ours to remove"
+    );
+
+    let victim_dir = dir.path().join("victim-dir");
+    fs::create_dir(&victim_dir).unwrap();
+    fs::write(victim_dir.join("keep.txt"), "keep").unwrap();
+    let planted_dir = dir.path().join(format!(".run.tmp-{pid}"));
+    std::os::unix::fs::symlink(&victim_dir, &planted_dir).unwrap();
+    let target = dir.path().join("run");
+    let out = OutputDir::create(&target, OutputKind::Run, &[], false).unwrap();
+    out.write("summary.json", b"{}").unwrap();
+    out.commit().unwrap();
+    assert_eq!(
+        fs::read_to_string(target.join("summary.json")).unwrap(),
+        "{}"
+    );
+    assert_eq!(
+        snapshot(&victim_dir).len(),
+        1,
+        "the planted folder was written to"
+    );
+    assert_eq!(
+        fs::read_to_string(victim_dir.join("keep.txt")).unwrap(),
+        "keep"
+    );
+}
+
+/// Item 3: SIGTERM and SIGINT during `run` remove the temporary folder and exit with 143 and
+/// 130; the next run removes what a dead process left, but not a live one's.
+#[cfg(unix)]
+#[test]
+fn interrupted_runs_leave_nothing_behind() {
+    let case = Case::new();
+    let jjj = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/jjj-2024.toml");
+    for (signal, code) in [(libc::SIGTERM, 143), (libc::SIGINT, 130)] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_commute"))
+            .args(["run".as_ref(), jjj.as_os_str(), "--draws".as_ref()])
+            .args(["1000", "--quiet", "--out"])
+            .arg(case.out())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Wait for the temporary folder: the run is under way.
+        let started = std::time::Instant::now();
+        while fs::read_dir(case.root()).unwrap().all(|e| {
+            !e.unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with(".out.tmp-")
+        }) {
+            assert!(
+                started.elapsed().as_secs() < 120,
+                "no temporary folder appeared"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let pid = libc::pid_t::try_from(child.id()).unwrap();
+        // SAFETY: signalling our own child process.
+        assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(code), "exit code after signal {signal}");
+        case.assert_no_output(&child.wait_with_output().unwrap());
+    }
+
+    // A dead process's temporary folder (an old-style name too) is removed by the next run; a
+    // live process's (this test's) is not.
+    let dead = Command::new("true").spawn().unwrap();
+    let dead_pid = dead.id();
+    dead.wait_with_output().unwrap();
+    let stale = case.root().join(format!(".out.tmp-{dead_pid}-AbC123"));
+    let stale_old_style = case.root().join(format!(".out.tmp-{dead_pid}"));
+    let live = case
+        .root()
+        .join(format!(".out.tmp-{}-Live01", std::process::id()));
+    for dir in [&stale, &stale_old_style, &live] {
+        fs::create_dir(dir).unwrap();
+        fs::write(dir.join("od.csv"), "partial").unwrap();
+    }
+    let output = case.run(&case.scenario());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        !stale.exists() && !stale_old_style.exists(),
+        "stale folders kept"
+    );
+    assert!(
+        live.join("od.csv").is_file(),
+        "a live process's folder was removed"
+    );
+}
+
+/// Item 11: a negative value of a numeric option is read as a number and refused with the
+/// option's range, not clap's "unexpected argument '-1'".
+#[test]
+fn negative_numeric_options_get_a_range_message() {
+    let case = Case::new();
+    let (net, trips) = two_road_tntp(case.root());
+    let scenario = case.scenario();
+    let cases: [(Vec<&OsStr>, &[&str]); 5] = [
+        (
+            vec![
+                "run".as_ref(),
+                scenario.as_os_str(),
+                "--draws".as_ref(),
+                "-1".as_ref(),
+            ],
+            &["'--draws <DRAWS>'", "must be from 0 to 10000, got -1"],
+        ),
+        (
+            vec![
+                "run".as_ref(),
+                scenario.as_os_str(),
+                "--seed".as_ref(),
+                "-1".as_ref(),
+            ],
+            &[
+                "'--seed <SEED>'",
+                "must be from 0 to 18446744073709551615, got -1",
+            ],
+        ),
+        (
+            vec![
+                "run".as_ref(),
+                scenario.as_os_str(),
+                "--threads".as_ref(),
+                "-2".as_ref(),
+            ],
+            &["'--threads <THREADS>'", "must be from 1 to 256, got -2"],
+        ),
+        (
+            vec![
+                "assign".as_ref(),
+                net.as_os_str(),
+                trips.as_os_str(),
+                "--gap".as_ref(),
+                "-1".as_ref(),
+            ],
+            &["'--gap <GAP>'", "must be a number from 0 to 1, got -1"],
+        ),
+        (
+            vec![
+                "compare".as_ref(),
+                scenario.as_os_str(),
+                scenario.as_os_str(),
+                "--draws".as_ref(),
+                "-5".as_ref(),
+            ],
+            &["'--draws <DRAWS>'", "must be from 2 to 10000, got -5"],
+        ),
+    ];
+    for (args, expected) in cases {
+        let output = run_cli(&args);
+        assert_rejected(&output, expected);
+        assert!(!stderr(&output).contains("unexpected argument"));
+    }
 }

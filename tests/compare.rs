@@ -469,7 +469,7 @@ fn run_folders_compare_when_paired_and_refuse_otherwise() {
             "--draws",
             "1",
         ],
-        "--draws must be between 2 and",
+        "must be from 2 to 10000, got 1",
     );
     refused(
         &[

@@ -335,10 +335,13 @@ pub fn check_flows(net: &RoadNetwork, flows: &[f64], reference: &[f64]) -> FlowC
     check
 }
 
+/// The header of [`links_csv`]: the table `commute assign --out` writes.
+pub const FLOWS_CSV_HEADER: &str = "from,to,volume,time,cost,volume_capacity";
+
 /// CSV of the links with their assigned volume, congested time, generalised cost and
 /// volume/capacity ratio, in input order; nodes numbered from `first_id` (1 for TNTP files).
 pub fn links_csv(net: &RoadNetwork, a: &Assignment, settings: &Settings, first_id: u32) -> Vec<u8> {
-    let mut out = String::from("from,to,volume,time,cost,volume_capacity\n");
+    let mut out = format!("{FLOWS_CSV_HEADER}\n");
     for (i, l) in net.links.iter().enumerate() {
         let cost = a.times[i] + settings.toll_factor * l.toll + settings.distance_factor * l.length;
         let ratio = if l.capacity > 0.0 {

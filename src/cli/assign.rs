@@ -23,24 +23,27 @@ pub struct Args {
     /// Trip table (`*_trips.tntp`).
     trips: PathBuf,
     /// Stop at this relative gap.
-    #[arg(long, default_value_t = 1e-6)]
+    #[arg(long, default_value_t = 1e-6, value_parser = super::number(0.0, 1.0))]
     gap: f64,
     /// Stop after this many iterations at most.
-    #[arg(long = "max-iter", default_value_t = 1000)]
+    #[arg(long = "max-iter", default_value_t = 1000, value_parser = super::whole(1, MAX_ITERATIONS))]
     max_iter: usize,
     /// `paths` (path-based gradient projection, for tight gaps), `bfw` (bi-conjugate
     /// Frank-Wolfe), `cfw` (conjugate) or `fw` (Frank-Wolfe).
     #[arg(long, default_value = "paths", value_parser = parse_algorithm)]
     algorithm: Algorithm,
     /// Generalised cost per unit of toll (TNTP ChicagoSketch: 0.02 minutes per cent).
-    #[arg(long = "toll-factor", default_value_t = 0.0)]
+    #[arg(long = "toll-factor", default_value_t = 0.0, value_parser = super::number(0.0, 1e6))]
     toll_factor: f64,
     /// Generalised cost per unit of length (ChicagoSketch: 0.04 minutes per mile).
-    #[arg(long = "distance-factor", default_value_t = 0.0)]
+    #[arg(long = "distance-factor", default_value_t = 0.0, value_parser = super::number(0.0, 1e6))]
     distance_factor: f64,
     /// Write link flows and times to this CSV (`from,to,volume,time,cost,volume_capacity`).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Replace the --out file if it is an earlier `commute assign` output.
+    #[arg(long, requires = "out")]
+    force: bool,
     /// Compare the final flows with a TNTP flow file (`*_flow.tntp`, e.g. best-known flows).
     #[arg(long)]
     check: Option<PathBuf>,
@@ -48,6 +51,9 @@ pub struct Args {
     #[arg(long)]
     json: bool,
 }
+
+/// The most iterations `--max-iter` allows.
+const MAX_ITERATIONS: usize = 1_000_000;
 
 fn parse_algorithm(text: &str) -> Result<Algorithm, String> {
     Algorithm::ALL
@@ -81,12 +87,16 @@ struct Check {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let number_ok = |v: f64| v.is_finite() && v >= 0.0;
-    if !number_ok(args.gap) || !number_ok(args.toll_factor) || !number_ok(args.distance_factor) {
-        anyhow::bail!("--gap, --toll-factor and --distance-factor must be non-negative numbers");
-    }
-    if args.max_iter == 0 {
-        anyhow::bail!("--max-iter must be at least 1");
+    let mut inputs = vec![args.net.as_path(), args.trips.as_path()];
+    inputs.extend(args.check.as_deref());
+    if let Some(path) = &args.out {
+        // Before the work: the output may not replace an input or anything but an earlier one.
+        output::check_file_target(
+            path,
+            assign::FLOWS_CSV_HEADER.as_bytes(),
+            &inputs,
+            args.force,
+        )?;
     }
     let net = load_tntp_network(&args.net)?;
     let demand = load_tntp_trips(&args.trips, &net)?;
@@ -126,7 +136,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         outln!("{line}");
     }
     if let Some(path) = &args.out {
-        output::write_file(path, &assign::links_csv(&net, &result, &settings, 1))?;
+        let flows = assign::links_csv(&net, &result, &settings, 1);
+        output::write_file(path, &flows, &inputs, args.force)?;
     }
     let last = result.last();
     let check = reference.map(|reference| {

@@ -29,13 +29,13 @@ pub struct Args {
     #[arg(required_unless_present = "synthetic")]
     graph: Option<PathBuf>,
     /// Use a seeded synthetic grid with about N nodes instead.
-    #[arg(long, conflicts_with = "graph")]
+    #[arg(long, conflicts_with = "graph", value_parser = super::whole(4, MAX_SYNTHETIC))]
     synthetic: Option<usize>,
     /// Point-to-point queries (one-to-all searches: a tenth of them, at most 50).
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = 1000, value_parser = super::whole(1, MAX_QUERIES))]
     queries: usize,
     /// Seed of the query set and the synthetic graph.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = super::seed)]
     seed: u64,
     /// Also run petgraph and fast_paths on the same graph and print the ratios.
     #[arg(long)]
@@ -44,7 +44,7 @@ pub struct Args {
     #[arg(long)]
     json: bool,
     /// Sources and targets of the many-to-many matrix (at most the graph's nodes).
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = 1000, value_parser = super::whole(1, MAX_MATRIX))]
     matrix: usize,
 }
 
@@ -74,6 +74,12 @@ struct Report {
 
 /// The largest synthetic graph (nodes).
 const MAX_SYNTHETIC: usize = 50_000_000;
+
+/// The most queries a benchmark runs: their timings are kept.
+const MAX_QUERIES: usize = 10_000_000;
+
+/// The most sources (and targets) of the matrix: its table has the square of this many cells.
+const MAX_MATRIX: usize = 10_000;
 
 /// The process's peak resident memory so far, MB (Linux; `None` elsewhere).
 fn peak_memory_mb() -> Option<f64> {
@@ -107,19 +113,12 @@ fn summarise(
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    anyhow::ensure!(args.queries >= 1, "--queries must be at least 1");
     let started = Instant::now();
     let (graph, name) = match (&args.graph, args.synthetic) {
-        (_, Some(n)) => {
-            anyhow::ensure!(
-                (4..=MAX_SYNTHETIC).contains(&n),
-                "--synthetic must be between 4 and {MAX_SYNTHETIC} nodes, got {n}"
-            );
-            (
-                RoadGraph::synthetic_grid(n, 10, args.seed),
-                format!("synthetic grid ~{n} nodes (seed {})", args.seed),
-            )
-        }
+        (_, Some(n)) => (
+            RoadGraph::synthetic_grid(n, 10, args.seed),
+            format!("synthetic grid ~{n} nodes (seed {})", args.seed),
+        ),
         (Some(path), None) => (load_road_graph(path)?, path.display().to_string()),
         (None, None) => anyhow::bail!("give a GRAPH or --synthetic N"),
     };

@@ -3,8 +3,10 @@
 
 use anyhow::Context;
 use commute::compare::{self, Comparison, RunData};
-use commute::io::{load_scenario, output::OutputDir, run_folder};
+use commute::io::output::{OutputDir, OutputKind};
+use commute::io::{load_scenario, run_folder};
 use commute::pipeline::{self, RunOptions};
+use commute::scenario::Scenario;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -30,16 +32,16 @@ pub struct Args {
     #[arg(long)]
     out: Option<PathBuf>,
     /// Draws for scenario files [default: 50, or a folder's when comparing with one].
-    #[arg(long)]
+    #[arg(long, value_parser = super::whole(2, MAX_DRAWS))]
     draws: Option<u32>,
     /// Seed for scenario files [default: 20240501, or a folder's].
-    #[arg(long)]
+    #[arg(long, value_parser = super::seed)]
     seed: Option<u64>,
     /// Compare runs whose seed, draws or demand differ (unpaired, wider intervals).
     #[arg(long)]
     allow_unpaired: bool,
     /// Worker threads [default: all cores]. Results are identical at any count.
-    #[arg(long)]
+    #[arg(long, value_parser = super::threads)]
     threads: Option<usize>,
     /// Replace the output folder if it exists.
     #[arg(long)]
@@ -55,18 +57,51 @@ const DEFAULT_DRAWS: u32 = 50;
 /// The most draws a comparison runs per scenario.
 const MAX_DRAWS: u32 = 10_000;
 
+/// One side of a comparison before it is simulated: a run folder read back, or a scenario.
+enum Side {
+    Folder(Box<RunData>),
+    Scenario(Box<Scenario>),
+}
+
+impl Side {
+    fn load(path: &Path) -> anyhow::Result<Side> {
+        Ok(if path.is_dir() {
+            Side::Folder(Box::new(run_folder::read_run(path)?))
+        } else {
+            Side::Scenario(Box::new(load_scenario(path)?))
+        })
+    }
+
+    fn name(&self) -> String {
+        match self {
+            Side::Folder(run) => run.summary["scenario"]["name"]
+                .as_str()
+                .unwrap_or("run")
+                .to_owned(),
+            Side::Scenario(scenario) => scenario.name.clone(),
+        }
+    }
+
+    /// The files and folders this side reads, which the output must not overwrite.
+    fn inputs<'a>(&'a self, path: &'a Path) -> Vec<&'a Path> {
+        let mut inputs = vec![path];
+        if let Side::Scenario(scenario) = self {
+            inputs.push(&scenario.network_dir);
+            inputs.extend(scenario.demand_file.as_deref());
+        }
+        inputs
+    }
+}
+
 pub fn run(args: Args) -> anyhow::Result<()> {
     let pool = super::thread_pool(args.threads)?;
+    let before = Side::load(&args.before)?;
+    let after = Side::load(&args.after)?;
     // Folders first: their seed and draws are the defaults for a scenario on the other side.
-    let folder = |p: &Path| -> anyhow::Result<Option<RunData>> {
-        Ok(if p.is_dir() {
-            Some(run_folder::read_run(p)?)
-        } else {
-            None
-        })
-    };
-    let (before, after) = (folder(&args.before)?, folder(&args.after)?);
-    let from_folder = before.as_ref().or(after.as_ref());
+    let from_folder = [&before, &after].into_iter().find_map(|side| match side {
+        Side::Folder(run) => Some(run),
+        Side::Scenario(_) => None,
+    });
     let seed = args.seed.unwrap_or_else(|| {
         from_folder
             .and_then(|r| r.summary["monte_carlo"]["seed"].as_u64())
@@ -82,9 +117,19 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         (2..=MAX_DRAWS).contains(&draws),
         "--draws must be between 2 and {MAX_DRAWS}, got {draws}"
     );
+    // The output is checked before any simulation: it may not replace an input.
+    let out = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from("out").join(format!("{}-vs-{}", before.name(), after.name()))
+    });
+    let mut inputs = before.inputs(&args.before);
+    inputs.extend(after.inputs(&args.after));
+    let dir = OutputDir::create(&out, OutputKind::Comparison, &inputs, args.force)?;
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
-    let simulate = |path: &Path, label: &str| -> anyhow::Result<RunData> {
-        let scenario = load_scenario(path)?;
+    let simulate = |side: Side, path: &Path, label: &str| -> anyhow::Result<RunData> {
+        let scenario = match side {
+            Side::Folder(run) => return Ok(*run),
+            Side::Scenario(scenario) => scenario,
+        };
         let options = RunOptions { seed, draws };
         let output = pool.install(|| {
             pipeline::run(&scenario, options, |draw| {
@@ -98,14 +143,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         });
         Ok(pipeline::run_data(&output.summary, &output.files, path)?)
     };
-    let before = match before {
-        Some(run) => run,
-        None => simulate(&args.before, "before")?,
-    };
-    let after = match after {
-        Some(run) => run,
-        None => simulate(&args.after, "after")?,
-    };
+    let before = simulate(before, &args.before, "before")?;
+    let after = simulate(after, &args.after, "after")?;
     for run in [&before, &after] {
         let n = run.summary["monte_carlo"]["draws"].as_u64().unwrap_or(0);
         anyhow::ensure!(
@@ -128,16 +167,6 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         );
     }
     let comparison = compare::compare(&before, &after);
-    let name = |run: &RunData| {
-        run.summary["scenario"]["name"]
-            .as_str()
-            .unwrap_or("run")
-            .to_owned()
-    };
-    let out = args.out.unwrap_or_else(|| {
-        PathBuf::from("out").join(format!("{}-vs-{}", name(&before), name(&after)))
-    });
-    let dir = OutputDir::create(&out, args.force)?;
     dir.write("compare.csv", &compare::compare_csv(&comparison))?;
     dir.write("zones.csv", &compare::zones_csv(&comparison))?;
     dir.write("lines.csv", &compare::lines_csv(&comparison))?;

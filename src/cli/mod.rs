@@ -24,7 +24,8 @@ mod run;
 mod sp;
 mod validate;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use std::fmt::Display;
 
 /// Commute and transport network simulator for the Beijing-Tianjin-Hebei (Jing-Jin-Ji) region.
 ///
@@ -57,7 +58,14 @@ enum Command {
 
 /// Parses the command line and runs the subcommand.
 pub fn run() -> anyhow::Result<()> {
-    let cli = match Cli::try_parse() {
+    remove_unfinished_outputs_on_signals()?;
+    // Signs are parsed as part of a value, so `--draws -1` is rejected with the option's range
+    // rather than clap's "unexpected argument '-1'".
+    let command = Cli::command().mut_subcommands(|sub| sub.allow_negative_numbers(true));
+    let cli = match command
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches))
+    {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => {
             // --help and --version
@@ -81,18 +89,81 @@ pub fn run() -> anyhow::Result<()> {
     }
 }
 
+/// On Ctrl-C (SIGINT), SIGTERM or SIGHUP, removes the unfinished temporary outputs, then exits
+/// with 128 + the signal's number (130, 143, 129), as a shell reports a process killed by it.
+#[cfg(unix)]
+fn remove_unfinished_outputs_on_signals() -> anyhow::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])?;
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            commute::io::output::remove_unfinished();
+            std::process::exit(128 + signal);
+        }
+    });
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn remove_unfinished_outputs_on_signals() -> anyhow::Result<()> {
+    Ok(())
+}
+
 /// More worker threads than this only cost memory and start-up time.
 const MAX_THREADS: usize = 256;
 
-/// A rayon pool with `threads` workers (all cores when `None`).
+/// A rayon pool with `threads` workers (all cores when `None`); `threads` was checked by
+/// [`threads`] when parsed.
 fn thread_pool(threads: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(n) = threads {
-        anyhow::ensure!(
-            (1..=MAX_THREADS).contains(&n),
-            "--threads must be between 1 and {MAX_THREADS}, got {n}"
-        );
         builder = builder.num_threads(n);
     }
     Ok(builder.build()?)
+}
+
+/// Parser of `--threads`: 1 to [`MAX_THREADS`].
+fn threads(text: &str) -> Result<usize, String> {
+    whole(1, MAX_THREADS)(text)
+}
+
+/// Parser of a seed: any whole number from 0 to 2^64 - 1.
+fn seed(text: &str) -> Result<u64, String> {
+    whole(0, u64::MAX)(text)
+}
+
+/// A parser of whole numbers from `min` to `max` for a numeric option. Text with a sign is a
+/// number too, so `-1` gets a message with the range, which clap prints after the option's name.
+fn whole<T>(min: T, max: T) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static
+where
+    T: Copy + Display + TryFrom<i128> + Send + Sync + 'static,
+    i128: TryFrom<T>,
+{
+    move |text| {
+        let value: i128 = text
+            .trim()
+            .parse()
+            .map_err(|_| format!("expected a whole number from {min} to {max}"))?;
+        let in_range = i128::try_from(min).is_ok_and(|lo| lo <= value)
+            && i128::try_from(max).is_ok_and(|hi| value <= hi);
+        in_range
+            .then(|| T::try_from(value).ok())
+            .flatten()
+            .ok_or_else(|| format!("must be from {min} to {max}, got {value}"))
+    }
+}
+
+/// A parser of finite numbers from `min` to `max` (inclusive) for a numeric option.
+fn number(min: f64, max: f64) -> impl Fn(&str) -> Result<f64, String> + Clone + Send + Sync {
+    move |text| {
+        let value: f64 = text
+            .trim()
+            .parse()
+            .map_err(|_| format!("expected a number from {min} to {max}"))?;
+        if value.is_finite() && (min..=max).contains(&value) {
+            Ok(value)
+        } else {
+            Err(format!("must be a number from {min} to {max}, got {text}"))
+        }
+    }
 }

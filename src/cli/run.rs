@@ -1,7 +1,8 @@
 //! `commute run`: all-zones travel times for one scenario, written atomically to a folder.
 
 use anyhow::Context;
-use commute::io::{load_scenario, output::OutputDir};
+use commute::io::load_scenario;
+use commute::io::output::{OutputDir, OutputKind};
 use commute::pipeline::{self, RunOptions, RunOutput};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -26,23 +27,24 @@ pub struct Args {
     #[arg(long)]
     out: Option<PathBuf>,
     /// Worker threads [default: all cores]. Results are identical at any count.
-    #[arg(long)]
+    #[arg(long, value_parser = super::threads)]
     threads: Option<usize>,
     /// Replace the output folder if it exists.
     #[arg(long)]
     force: bool,
     /// Monte-Carlo draws (simulated mornings); 0 keeps the deterministic half-headway model.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = super::whole(0, MAX_DRAWS))]
     draws: u32,
     /// No progress display on the terminal.
     #[arg(long)]
     quiet: bool,
     /// Seed of every random stream; the same seed gives the same outputs.
-    #[arg(long, default_value_t = DEFAULT_SEED)]
+    #[arg(long, default_value_t = DEFAULT_SEED, value_parser = super::seed)]
     seed: u64,
 }
 
-/// The most draws one run makes.
+/// The most draws one run makes: samples are kept per pair (draws x departure minutes each)
+/// for paired comparisons, so this bounds the memory.
 const MAX_DRAWS: u32 = 10_000;
 
 /// The default seed, recorded in summary.json.
@@ -50,18 +52,14 @@ pub(super) const DEFAULT_SEED: u64 = 20_240_501;
 
 pub fn run(args: Args) -> anyhow::Result<()> {
     let started = Instant::now();
-    // Samples are kept per pair (draws x departure minutes each): bound the memory.
-    anyhow::ensure!(
-        args.draws <= MAX_DRAWS,
-        "--draws must be at most {MAX_DRAWS} (every sample is kept for paired comparisons), got {}",
-        args.draws
-    );
     let pool = super::thread_pool(args.threads)?;
     let scenario = load_scenario(&args.scenario)?;
     let out = args
         .out
         .unwrap_or_else(|| PathBuf::from("out").join(&scenario.name));
-    let dir = OutputDir::create(&out, args.force)?;
+    let mut inputs = vec![scenario.path.as_path(), scenario.network_dir.as_path()];
+    inputs.extend(scenario.demand_file.as_deref());
+    let dir = OutputDir::create(&out, OutputKind::Run, &inputs, args.force)?;
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
     let options = RunOptions {
         seed: args.seed,
