@@ -60,7 +60,14 @@ pub(crate) fn from_toml<T: serde::de::DeserializeOwned>(
     path: &Path,
     text: &str,
 ) -> Result<T, Problem> {
-    let document = toml::de::Deserializer::parse(text).map_err(|e| toml_problem(path, text, &e))?;
+    let document = toml::de::Deserializer::parse(text).map_err(|e| {
+        let mut problem = toml_problem(path, text, &e);
+        // A key given twice: the span is the second key.
+        if e.message().starts_with("duplicate key") {
+            problem.field = e.span().and_then(|s| text.get(s)).map(str::to_owned);
+        }
+        problem
+    })?;
     serde_path_to_error::deserialize(document).map_err(|e| {
         let mut problem = toml_problem(path, text, e.inner());
         problem.field = field_path(e.path().iter(), e.inner().message());

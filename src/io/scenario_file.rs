@@ -514,7 +514,7 @@ impl LoadedScenario {
                 Some(table.span()),
                 None,
                 format!(
-                    "expected a table of fields, got a {}",
+                    "expected a table of fields, got a value of type {}",
                     table.get_ref().type_str()
                 ),
             ));
@@ -531,7 +531,7 @@ impl LoadedScenario {
                 Some(kind.span()),
                 Some("type"),
                 format!(
-                    "expected a modification type name, got a {}",
+                    "expected a modification type name, got a value of type {}",
                     kind.get_ref().type_str()
                 ),
             ));
