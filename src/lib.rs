@@ -2,6 +2,7 @@
 //! (Jing-Jin-Ji) region. See ARCHITECTURE.md for the map of the crate.
 
 pub mod assign;
+pub mod bounds;
 pub mod compare;
 pub mod error;
 pub mod io;

@@ -1089,3 +1089,459 @@ fn negative_numeric_options_get_a_range_message() {
         assert!(!stderr(&output).contains("unexpected argument"));
     }
 }
+
+// --- issue 12: items 7, 8, 11 (bounds and messages) ---
+
+/// The 1-based lines of the `[[modifications]]` headers of `text`, in order: problems found
+/// when checking a modification against the network are reported there.
+fn modification_lines(text: &str) -> Vec<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim() == "[[modifications]]")
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
+/// Item 7: the values of the issue, which the network files reject, are rejected in
+/// modifications too, each at its modification with its field and documented bound.
+#[test]
+fn issue12_item7_modifications_are_held_to_the_bounds_of_the_files() {
+    let case = Case::new();
+    let text = format!(
+        "{BASE_SCENARIO}
+[[modifications]]
+type = \"adjust-speed\"
+line = \"L1\"
+run_time_factor = 1e6
+
+[[modifications]]
+type = \"adjust-speed\"
+line = \"L4\"
+run_time_factor = 1e-12
+
+[[modifications]]
+type = \"adjust-speed\"
+road = \"rd_fin_guomao\"
+speed_kmh = 1e12
+
+[[modifications]]
+type = \"set-capacity\"
+link = \"rd_zgc_fin\"
+capacity_vph = 1e300
+
+[[modifications]]
+type = \"scale-demand\"
+factor = 1e300
+"
+    );
+    let scenario = case.write_scenario("scenario.toml", &text);
+    let lines = modification_lines(&text);
+    assert_eq!(lines.len(), 5);
+    let output = case.assert_run_rejected(
+        &scenario,
+        &[
+            &at_field("scenario.toml", lines[0], "run_time_factor"),
+            "1000000 is implausibly large for a run-time factor (at most 10)",
+            &at_field("scenario.toml", lines[1], "run_time_factor"),
+            "1e-12 is implausibly small for a run-time factor (at least 0.1)",
+            &at_field("scenario.toml", lines[2], "speed_kmh"),
+            "1e12 is implausibly large for a road speed (at most 200 km/h)",
+            &at_field("scenario.toml", lines[3], "capacity_vph"),
+            "1e300 is implausibly large for a road capacity (at most 100000 vehicles/h)",
+            &at_field("scenario.toml", lines[4], "factor"),
+            "1e300 is implausibly large for a demand factor (at most 100)",
+        ],
+    );
+    assert!(
+        stderr(&output).contains("5 problems in the input"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// Item 7: one bound, one message, wherever a road speed is given; the bound itself is
+/// accepted in both places.
+#[test]
+fn issue12_item7_a_road_speed_has_one_bound_in_files_and_modifications() {
+    const ROW: &str = "rd_zgc_fin,West 2nd-3rd Ring,r_zgc,r_fin,9,30,3600,3,arterial,0,false,";
+    const TOO_FAST: &str = "is implausibly large for a road speed (at most 200 km/h)";
+    // In roads.csv.
+    let case = Case::new();
+    let line = case.replace_row("roads.csv", ROW, &ROW.replace(",30,3600,", ",250,3600,"));
+    let output = case.assert_run_rejected(
+        &case.scenario(),
+        &[&at_field("roads.csv", line, "speed_kmh"), TOO_FAST],
+    );
+    assert!(stderr(&output).contains(&format!("`250` {TOO_FAST}")));
+    // In add-road and adjust-speed.
+    let case = Case::new();
+    let text = format!(
+        "{BASE_SCENARIO}
+[[modifications]]
+type = \"add-road\"
+links = [{{ id = \"rd_fast\", from = \"r_zgc\", to = \"r_guomao\", length_km = 12, speed_kmh = 250, capacity_vph = 4000 }}]
+
+[[modifications]]
+type = \"adjust-speed\"
+road = \"rd_zgc_fin\"
+speed_kmh = 250
+"
+    );
+    let scenario = case.write_scenario("scenario.toml", &text);
+    let lines = modification_lines(&text);
+    case.assert_run_rejected(
+        &scenario,
+        &[
+            &at_field("scenario.toml", lines[0], "links.speed_kmh"),
+            &at_field("scenario.toml", lines[1], "speed_kmh"),
+            &format!("250 {TOO_FAST}"),
+        ],
+    );
+    // 200 km/h, the bound, is a valid speed in both.
+    let case = Case::new();
+    case.replace_row("roads.csv", ROW, &ROW.replace(",30,3600,", ",200,3600,"));
+    let scenario = case.write_scenario("scenario.toml", &text.replace("= 250", "= 200"));
+    let output = run_cli(["validate".as_ref(), scenario.as_os_str()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+/// Item 7: factors compound, so their product is held to the bound too: run times scaled
+/// beyond a day, and demand scaled by 50 x 50 on the same pairs.
+#[test]
+fn issue12_item7_compounding_factors_stay_within_the_bounds() {
+    let case = Case::new();
+    // JX runs 21 minutes between two stops: x10 is 210 minutes (allowed), x10 again 2100.
+    let text = format!(
+        "{BASE_SCENARIO}
+[[modifications]]
+type = \"adjust-speed\"
+line = \"JX\"
+run_time_factor = 10
+
+[[modifications]]
+type = \"adjust-speed\"
+line = \"JX\"
+run_time_factor = 10
+
+[[modifications]]
+type = \"scale-demand\"
+factor = 50
+origins = [\"guomao\"]
+
+[[modifications]]
+type = \"scale-demand\"
+factor = 50
+destinations = [\"finstreet\"]
+"
+    );
+    let scenario = case.write_scenario("scenario.toml", &text);
+    let lines = modification_lines(&text);
+    let output = case.assert_run_rejected(
+        &scenario,
+        &[
+            &at_field("scenario.toml", lines[1], "run_time_factor"),
+            "the longest run time of `JX` would become: 2100 is implausibly large for a run time (at most 1440 minutes)",
+            &at_field("scenario.toml", lines[3], "factor"),
+            "some zone pairs would be scaled by 2500",
+        ],
+    );
+    let err = stderr(&output);
+    assert!(err.contains("2 problems in the input"), "{err}");
+}
+
+/// Item 7: a fare out of bounds is refused alike in lines.csv and in add-line, and
+/// network.toml's settings are bounded too, with their line.
+#[test]
+fn issue12_item7_fares_and_network_settings_are_bounded() {
+    const TOO_DEAR: &str =
+        "`flat:1e300`: 1e300 is implausibly large for a fare (at most 1000 yuan)";
+    let case = Case::new();
+    let row = case.replace_row(
+        "lines.csv",
+        "JX,Jing-Xiong intercity,hsr,1200,per_km:0.45,false",
+        "JX,Jing-Xiong intercity,hsr,1200,flat:1e300,false",
+    );
+    let toml = fs::read_to_string(case.net("network.toml")).unwrap();
+    fs::write(
+        case.net("network.toml"),
+        toml.replace(
+            "default_transfer_min = 3",
+            "default_transfer_min = 3\nscheduled_wait_min = 1e9",
+        ),
+    )
+    .unwrap();
+    let wait = 1 + line_of(&toml, "default_transfer_min = 3");
+    case.assert_run_rejected(
+        &case.scenario(),
+        &[
+            &at_field("lines.csv", row, "fare"),
+            TOO_DEAR,
+            &at_field("network.toml", wait, "scheduled_wait_min"),
+            "1e9 is implausibly large for a scheduled wait (at most 120 minutes)",
+        ],
+    );
+    let case = Case::new();
+    let text = format!(
+        "{BASE_SCENARIO}
+[[modifications]]
+type = \"add-line\"
+id = \"X1\"
+name = \"Dear line\"
+mode = \"bus\"
+capacity = 60
+fare = \"flat:1e300\"
+stops = [{{ node = \"b_guomao\" }}, {{ node = \"b_tongzhou\", run_min = 30 }}]
+headways = [{{ start = \"07:00\", end = \"09:00\", headway_min = 10 }}]
+"
+    );
+    let scenario = case.write_scenario("scenario.toml", &text);
+    case.assert_run_rejected(
+        &scenario,
+        &[
+            &at_field("scenario.toml", modification_lines(&text)[0], "fare"),
+            TOO_DEAR,
+        ],
+    );
+}
+
+/// Item 8: the same stop twice in a row is refused by add-line as by stops.csv, with the same
+/// words, and so is a line of one repeated stop.
+#[test]
+fn issue12_item8_add_line_follows_the_stop_rules_of_stops_csv() {
+    const TWICE: &str = "the same stop twice in a row";
+    let case = Case::new();
+    let line = case.replace_row(
+        "stops.csv",
+        "L1,m_xidan,2,0.5,1.6",
+        "L1,m_fuxingmen,2,0.5,1.6",
+    );
+    case.assert_run_rejected(
+        &case.scenario(),
+        &[&at_field("stops.csv", line, "node"), TWICE],
+    );
+    let case = Case::new();
+    let text = format!(
+        "{BASE_SCENARIO}
+[[modifications]]
+type = \"add-line\"
+id = \"X1\"
+name = \"Stutter\"
+mode = \"subway\"
+capacity = 1000
+stops = [{{ node = \"m_guomao\" }}, {{ node = \"m_guomao\", run_min = 2 }}, {{ node = \"m_bjw\", run_min = 20 }}]
+headways = [{{ start = \"07:00\", end = \"09:00\", headway_min = 5 }}]
+
+[[modifications]]
+type = \"add-line\"
+id = \"X2\"
+name = \"Standstill\"
+mode = \"subway\"
+capacity = 1000
+stops = [{{ node = \"m_zgc\" }}, {{ node = \"m_zgc\" }}]
+headways = [{{ start = \"07:00\", end = \"09:00\", headway_min = 5 }}]
+
+[[modifications]]
+type = \"add-line\"
+id = \"X3\"
+name = \"Nowhere to go\"
+mode = \"subway\"
+capacity = 1000
+stops = [{{ node = \"m_zgc\" }}]
+headways = [{{ start = \"07:00\", end = \"09:00\", headway_min = 5 }}]
+"
+    );
+    let scenario = case.write_scenario("scenario.toml", &text);
+    let lines = modification_lines(&text);
+    let output = case.assert_run_rejected(
+        &scenario,
+        &[
+            &at_field("scenario.toml", lines[0], "stops.node"),
+            &format!("stop 2 (`m_guomao`): {TWICE}"),
+            &at_field("scenario.toml", lines[1], "stops.node"),
+            &format!("stop 2 (`m_zgc`): {TWICE}"),
+            &at_field("scenario.toml", lines[2], "stops"),
+            "a line needs at least two stops",
+        ],
+    );
+    let err = stderr(&output);
+    assert!(err.contains("3 problems in the input"), "{err}");
+}
+
+/// Item 8: other rules of the files hold in modifications too: ids and names not empty, one
+/// transfer per pair of stations, a road joining two different nodes, a walk link named as
+/// a road.
+#[test]
+fn issue12_item8_other_file_rules_hold_in_modifications() {
+    let case = Case::new();
+    let text = format!(
+        "{BASE_SCENARIO}
+[[modifications]]
+type = \"add-node\"
+id = \"\"
+name = \"Nameless\"
+kind = \"subway_station\"
+lon = 116.4
+lat = 39.9
+
+[[modifications]]
+type = \"add-node\"
+id = \"m_new\"
+name = \"New station\"
+kind = \"subway_station\"
+lon = 116.4
+lat = 39.9
+transfers = [{{ to = \"m_guomao\", minutes = 3 }}, {{ to = \"m_guomao\", minutes = 4 }}]
+
+[[modifications]]
+type = \"add-road\"
+links = [{{ id = \"rd_loop\", from = \"r_zgc\", to = \"r_zgc\", length_km = 1, speed_kmh = 30, capacity_vph = 1000 }}]
+
+[[modifications]]
+type = \"set-capacity\"
+link = \"wk_guomao_bus\"
+capacity_vph = 1000
+"
+    );
+    let scenario = case.write_scenario("scenario.toml", &text);
+    let lines = modification_lines(&text);
+    let output = case.assert_run_rejected(
+        &scenario,
+        &[
+            &at_field("scenario.toml", lines[0], "id"),
+            "expected a value, found an empty text",
+            &at_field("scenario.toml", lines[1], "transfers.to"),
+            "a second transfer to `m_guomao`",
+            &at_field("scenario.toml", lines[2], "links.to"),
+            "a road link must join two different nodes",
+            &at_field("scenario.toml", lines[3], "link"),
+            "`wk_guomao_bus` is a walk link, not a road",
+        ],
+    );
+    let err = stderr(&output);
+    assert!(err.contains("4 problems in the input"), "{err}");
+}
+
+/// Item 11: a value of the wrong type names its field, at its line: the scenario's version,
+/// and a field deep inside a modification.
+#[test]
+fn issue12_item11_toml_type_errors_name_the_field() {
+    let case = Case::new();
+    let scenario = case.write_scenario(
+        "bad.toml",
+        "version = \"1\"\nname = \"bad\"\nnetwork = \"net\"\n",
+    );
+    case.assert_run_rejected(
+        &scenario,
+        &[&format!(
+            "{}: field `version`: invalid type: string \"1\", expected u32",
+            at("bad.toml", 1).trim_end_matches(':')
+        )],
+    );
+    let text = format!(
+        "{BASE_SCENARIO}
+[[modifications]]
+type = \"add-line\"
+id = \"X1\"
+name = \"Typo line\"
+mode = \"bus\"
+capacity = 60
+stops = [
+  {{ node = \"b_guomao\" }},
+  {{ node = \"b_tongzhou\", run_min = \"30\" }},
+]
+headways = [{{ start = \"07:00\", end = \"09:00\", headway_min = 10 }}]
+
+[[modifications]]
+type = \"add-node\"
+id = \"m_new\"
+name = \"New station\"
+kind = \"subway_station\"
+lon = 116.4
+lat = 39.9
+access = [{{ zone = \"guomao\", mode = \"walk\", minuets = 5 }}]
+
+[[modifications]]
+type = \"add-zone\"
+id = \"newtown\"
+name = \"New Town\"
+lon = 116.5
+lat = 39.95
+jobs = 1000
+car_share = 0.3
+access = [{{ node = \"r_guomao\", mode = \"car\", minutes = 10 }}]
+"
+    );
+    let scenario = case.write_scenario("scenario.toml", &text);
+    let lines = modification_lines(&text);
+    let output = case.assert_run_rejected(
+        &scenario,
+        &[
+            &at_field(
+                "scenario.toml",
+                line_of(&text, "run_min = \"30\""),
+                "stops[1].run_min",
+            ),
+            "invalid type: string \"30\", expected f64",
+            &at_field(
+                "scenario.toml",
+                line_of(&text, "minuets"),
+                "access[0].minuets",
+            ),
+            "unknown field `minuets`",
+            &at_field("scenario.toml", lines[2], "residents"),
+            "missing field `residents`",
+        ],
+    );
+    let err = stderr(&output);
+    assert!(err.contains("3 problems in the input"), "{err}");
+}
+
+/// Item 11: network.toml problems give their line: a value of the wrong type (with its
+/// field), a wrong setting, and an unknown zone in `[policy]`.
+#[test]
+fn issue12_item11_network_toml_problems_give_a_line() {
+    let case = Case::new();
+    let toml = fs::read_to_string(case.net("network.toml")).unwrap();
+    fs::write(
+        case.net("network.toml"),
+        toml.replace("default_transfer_min = 3", "default_transfer_min = \"3\""),
+    )
+    .unwrap();
+    case.assert_run_rejected(
+        &case.scenario(),
+        &[
+            &at_field(
+                "network.toml",
+                line_of(&toml, "default_transfer_min"),
+                "default_transfer_min",
+            ),
+            "invalid type: string \"3\", expected f64",
+        ],
+    );
+    let case = Case::new();
+    fs::write(
+        case.net("network.toml"),
+        toml.replace("\"WGS84\"", "\"UTM\"").replace(
+            "satellite_zone = \"xiongan\"",
+            "satellite_zone = \"atlantis\"",
+        ),
+    )
+    .unwrap();
+    case.assert_run_rejected(
+        &case.scenario(),
+        &[
+            &at_field(
+                "network.toml",
+                line_of(&toml, "coordinate_system"),
+                "coordinate_system",
+            ),
+            "expected `WGS84`, got `UTM`",
+            &at_field(
+                "network.toml",
+                line_of(&toml, "satellite_zone"),
+                "policy.satellite_zone",
+            ),
+            "unknown zone id `atlantis`",
+        ],
+    );
+}

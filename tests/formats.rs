@@ -230,8 +230,14 @@ fn fare_systems_are_checked() {
     )
     .unwrap();
     let err = load_network(&dir).unwrap_err().to_string();
+    let header = 1 + toml
+        .lines()
+        .position(|l| l == "[fare_systems.subway]")
+        .unwrap();
     assert!(
-        err.contains("network.toml: field `fare_systems.subway`: expected bands"),
+        err.contains(&format!(
+            "network.toml:{header}: field `fare_systems.subway`: expected bands"
+        )),
         "{err}"
     );
     assert!(

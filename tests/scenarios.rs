@@ -123,7 +123,9 @@ links = ["rd_fin_guomao"]
         ),
         format!("{file}:14: field `mode`: add-line"),
         format!("{file}:14: field `stops.node`: add-line: unknown node id `nowhere`"),
-        format!("{file}:14: field `headways.headway_min`: add-line: expected a positive headway"),
+        format!(
+            "{file}:14: field `headways.headway_min`: add-line: expected a positive number, got 0"
+        ),
         format!("{file}:14: field `headways.end`: add-line"),
     ] {
         assert!(err.contains(&expected), "missing `{expected}` in:\n{err}");
@@ -364,7 +366,7 @@ fn a_departure_profile_weights_the_window_and_is_checked() {
     );
     assert!(
         err.contains(
-            ":8: field `demand.departure_profile`: weight -2 must be a non-negative number"
+            ":8: field `demand.departure_profile`: weight -2 is out of range (0 to 1000000)"
         ),
         "{err}"
     );

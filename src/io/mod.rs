@@ -53,6 +53,61 @@ pub(crate) fn toml_problem(path: &Path, text: &str, error: &toml::de::Error) -> 
     }
 }
 
+/// Reads a TOML document into `T`. A problem gives the line and, for a value of the wrong type
+/// or an unknown or missing field, the field's path (`window.start`, `demand.departure_profile[1].weight`):
+/// serde's TOML errors carry a span but no key, so the path is tracked on the way down.
+pub(crate) fn from_toml<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    text: &str,
+) -> Result<T, Problem> {
+    let document = toml::de::Deserializer::parse(text).map_err(|e| {
+        let mut problem = toml_problem(path, text, &e);
+        // A key given twice: the span is the second key.
+        if e.message().starts_with("duplicate key") {
+            problem.field = e.span().and_then(|s| text.get(s)).map(str::to_owned);
+        }
+        problem
+    })?;
+    serde_path_to_error::deserialize(document).map_err(|e| {
+        let mut problem = toml_problem(path, text, e.inner());
+        problem.field = field_path(e.path().iter(), e.inner().message());
+        problem
+    })
+}
+
+/// The field a deserialization error is about, from the path serde took to it (`Spanned`'s own
+/// fields left out), completed by the field a "missing field" error names.
+pub(crate) fn field_path<'a>(
+    segments: impl Iterator<Item = &'a serde_path_to_error::Segment>,
+    message: &str,
+) -> Option<String> {
+    use serde_path_to_error::Segment;
+    let mut field = String::new();
+    for segment in segments {
+        match segment {
+            Segment::Seq { index } => field.push_str(&format!("[{index}]")),
+            Segment::Map { key } if key.starts_with("$__serde_spanned_private") => {}
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if !field.is_empty() {
+                    field.push('.');
+                }
+                field.push_str(key);
+            }
+            Segment::Unknown => break,
+        }
+    }
+    if let Some(missing) = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next())
+    {
+        if !field.is_empty() {
+            field.push('.');
+        }
+        field.push_str(missing);
+    }
+    (!field.is_empty()).then_some(field)
+}
+
 /// Loads a scenario file, the files it extends and its network, and applies its modifications.
 pub fn load_scenario(path: &Path) -> Result<crate::scenario::Scenario, Error> {
     let chain = load_scenario_chain(path)?;
@@ -99,7 +154,7 @@ fn read_demand_table(chain: &ScenarioChain) -> Result<Option<crate::scenario::De
             let mut row = t.row(i, &mut problems);
             let origin = row.text("origin").map(str::to_owned);
             let destination = row.text("destination").map(str::to_owned);
-            let commuters = row.non_negative("commuters");
+            let commuters = row.bounded("commuters", &crate::bounds::PERSONS);
             let line = row.line;
             if let (Some(o), Some(d), Some(c)) = (origin, destination, commuters) {
                 rows.push((line, o, d, c));

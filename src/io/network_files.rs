@@ -3,16 +3,19 @@
 //! reported together.
 
 use super::table::{Row, Table};
-use super::{read_text, toml_problem};
+use super::{from_toml, line_of, read_text};
+use crate::bounds::{self, Bound};
 use crate::error::{Error, Problem, Result};
 use crate::network::{
     AccessLink, AccessMode, Departure, Direction, FareRule, FareSystem, HeadwayPeriod, Line, Mode,
     Network, Node, NodeId, NodeKind, RoadLink, Settings, Stop, Transfer, WalkLink, Zone, ZoneId,
+    stop_list_problems,
 };
-use crate::time::{Seconds, minutes_to_seconds};
+use crate::time::Seconds;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use toml::Spanned;
 
 /// The network format version this build reads.
 pub const NETWORK_FORMAT_VERSION: u32 = 1;
@@ -20,25 +23,25 @@ pub const NETWORK_FORMAT_VERSION: u32 = 1;
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct NetworkToml {
-    format_version: u32,
+    format_version: Spanned<u32>,
     name: String,
     #[serde(default)]
     description: String,
-    coordinate_system: String,
+    coordinate_system: Spanned<String>,
     #[serde(default)]
     sources: Vec<String>,
-    #[serde(default = "default_transfer_min")]
-    default_transfer_min: f64,
-    #[serde(default = "default_scheduled_wait_min")]
-    scheduled_wait_min: f64,
+    /// Default 3 minutes.
+    default_transfer_min: Option<Spanned<f64>>,
+    /// Default 5 minutes.
+    scheduled_wait_min: Option<Spanned<f64>>,
     #[serde(default)]
-    station_processing_min: BTreeMap<String, f64>,
+    station_processing_min: BTreeMap<String, Spanned<f64>>,
     /// Sub-folders holding more of the same tables (e.g. a generated subway layer).
     #[serde(default)]
-    parts: Vec<String>,
+    parts: Vec<Spanned<String>>,
     /// Distance-based fare systems, by id.
     #[serde(default)]
-    fare_systems: BTreeMap<String, FareSystemToml>,
+    fare_systems: BTreeMap<String, Spanned<FareSystemToml>>,
     /// Zones of the policy metrics.
     #[serde(default)]
     policy: PolicyToml,
@@ -48,12 +51,12 @@ struct NetworkToml {
 #[serde(deny_unknown_fields)]
 struct PolicyToml {
     #[serde(default)]
-    centre_zones: Vec<String>,
+    centre_zones: Vec<Spanned<String>>,
     #[serde(default)]
-    city_zones: Vec<String>,
-    satellite_zone: Option<String>,
+    city_zones: Vec<Spanned<String>>,
+    satellite_zone: Option<Spanned<String>>,
     #[serde(default)]
-    metropolis_zones: Vec<String>,
+    metropolis_zones: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -63,18 +66,8 @@ struct FareSystemToml {
     above_yuan: f64,
 }
 
-fn default_scheduled_wait_min() -> f64 {
-    5.0
-}
-
-fn default_transfer_min() -> f64 {
-    3.0
-}
-
-/// Sanity limits on input figures (far above any real value, far below overflow).
-const MAX_LINK_KM: f64 = 5_000.0;
-const MAX_SPEED_KMH: f64 = 1_000.0;
-const MAX_PERSONS: u64 = 10_000_000_000;
+const DEFAULT_SCHEDULED_WAIT_MIN: f64 = 5.0;
+const DEFAULT_TRANSFER_MIN: f64 = 3.0;
 
 const MODE_NAMES: [&str; 5] = ["hsr", "rail", "subway", "bus", "custom_bus"];
 const KIND_NAMES: [&str; 5] = [
@@ -96,19 +89,22 @@ pub fn load_network(dir: &Path) -> Result<Network> {
     }
     let text = read_text(&meta_path)?;
     let mut problems = Vec::new();
-    let meta: NetworkToml = toml::from_str(&text)
-        .map_err(|e| Error::Invalid(vec![toml_problem(&meta_path, &text, &e)]))?;
-    let settings = settings(&meta, &meta_path, &mut problems);
+    let meta: NetworkToml = from_toml(&meta_path, &text).map_err(|p| Error::Invalid(vec![p]))?;
+    let at = |span: std::ops::Range<usize>, field: &str, message: String| {
+        Problem::at(&meta_path, line_of(&text, span.start), Some(field), message)
+    };
+    let settings = settings(&meta, &at, &mut problems);
     let mut parts = Vec::new();
     for part in &meta.parts {
-        let path = dir.join(part);
+        let path = dir.join(part.get_ref());
         if path.is_dir() {
             parts.push(path);
         } else {
-            problems.push(Problem {
-                field: Some("parts".to_owned()),
-                ..Problem::file(&meta_path, format!("part folder `{part}` not found"))
-            });
+            problems.push(at(
+                part.span(),
+                "parts",
+                format!("part folder `{}` not found", part.get_ref()),
+            ));
         }
     }
     let mut loader = Loader {
@@ -130,7 +126,7 @@ pub fn load_network(dir: &Path) -> Result<Network> {
         ..
     } = loader;
     net.reindex();
-    let policy = &net.settings.policy;
+    let policy = &meta.policy;
     // Ids of zones whose rows had problems are not reported again.
     let known = |id: &str| zone_ids.as_ref().is_none_or(|ids| ids.contains(id));
     let named = [
@@ -143,11 +139,12 @@ pub fn load_network(dir: &Path) -> Result<Network> {
         .into_iter()
         .chain([("policy.satellite_zone", &satellite)])
     {
-        for id in ids.iter().filter(|id| !known(id)) {
-            problems.push(Problem {
-                field: Some(field.to_owned()),
-                ..Problem::file(&meta_path, format!("unknown zone id `{id}`"))
-            });
+        for id in ids.iter().filter(|id| !known(id.get_ref())) {
+            problems.push(at(
+                id.span(),
+                field,
+                format!("unknown zone id `{}`", id.get_ref()),
+            ));
         }
     }
     if problems.is_empty() {
@@ -157,50 +154,65 @@ pub fn load_network(dir: &Path) -> Result<Network> {
     }
 }
 
-fn settings(meta: &NetworkToml, path: &Path, problems: &mut Vec<Problem>) -> Settings {
-    let mut bad = |field: &str, message: String| {
-        problems.push(Problem {
-            field: Some(field.to_owned()),
-            ..Problem::file(path, message)
-        })
-    };
-    if meta.format_version != NETWORK_FORMAT_VERSION {
+/// `(span, field, message)` to a problem at the span's line of network.toml.
+type At<'a> = dyn Fn(std::ops::Range<usize>, &str, String) -> Problem + 'a;
+
+fn settings(meta: &NetworkToml, at: &At<'_>, problems: &mut Vec<Problem>) -> Settings {
+    let mut bad = |span, field: &str, message: String| problems.push(at(span, field, message));
+    if *meta.format_version.get_ref() != NETWORK_FORMAT_VERSION {
         bad(
+            meta.format_version.span(),
             "format_version",
             format!(
                 "this build reads network format version {NETWORK_FORMAT_VERSION}, the file says {}",
-                meta.format_version
+                meta.format_version.get_ref()
             ),
         );
     }
-    if meta.coordinate_system != "WGS84" {
+    if meta.coordinate_system.get_ref() != "WGS84" {
         bad(
+            meta.coordinate_system.span(),
             "coordinate_system",
-            format!("expected `WGS84`, got `{}`", meta.coordinate_system),
+            format!(
+                "expected `WGS84`, got `{}`",
+                meta.coordinate_system.get_ref()
+            ),
         );
     }
-    let default_transfer_s = minutes_to_seconds(meta.default_transfer_min).unwrap_or_else(|m| {
-        bad("default_transfer_min", m);
-        0
-    });
-    let scheduled_wait_s = minutes_to_seconds(meta.scheduled_wait_min).unwrap_or_else(|m| {
-        bad("scheduled_wait_min", m);
-        0
-    });
+    let default_transfer_s = minutes(
+        "default_transfer_min",
+        meta.default_transfer_min.as_ref(),
+        DEFAULT_TRANSFER_MIN,
+        &bounds::TRANSFER_MIN,
+        &mut bad,
+    );
+    let scheduled_wait_s = minutes(
+        "scheduled_wait_min",
+        meta.scheduled_wait_min.as_ref(),
+        DEFAULT_SCHEDULED_WAIT_MIN,
+        &bounds::SCHEDULED_WAIT_MIN,
+        &mut bad,
+    );
     let mut processing_s = [0; 5];
-    for (mode, &minutes) in &meta.station_processing_min {
-        match (Mode::parse(mode), minutes_to_seconds(minutes)) {
-            (Some(m), Ok(s)) => processing_s[m.index()] = s,
-            (None, _) => bad(
-                "station_processing_min",
+    for (mode, value) in &meta.station_processing_min {
+        let field = format!("station_processing_min.{mode}");
+        match Mode::parse(mode) {
+            Some(m) => {
+                processing_s[m.index()] =
+                    minutes(&field, Some(value), 0.0, &bounds::PROCESSING_MIN, &mut bad)
+            }
+            None => bad(
+                value.span(),
+                &field,
                 format!(
                     "unknown mode `{mode}`; expected one of {}",
                     MODE_NAMES.join(", ")
                 ),
             ),
-            (_, Err(m)) => bad("station_processing_min", format!("{mode}: {m}")),
         }
     }
+    let fare_systems = fare_systems(meta, &mut bad);
+    let names = |ids: &[Spanned<String>]| ids.iter().map(|id| id.get_ref().clone()).collect();
     Settings {
         name: meta.name.clone(),
         description: meta.description.clone(),
@@ -208,34 +220,61 @@ fn settings(meta: &NetworkToml, path: &Path, problems: &mut Vec<Problem>) -> Set
         default_transfer_s,
         scheduled_wait_s,
         processing_s,
-        fare_systems: fare_systems(meta, &mut bad),
+        fare_systems,
         policy: crate::network::Policy {
-            centre_zones: meta.policy.centre_zones.clone(),
-            city_zones: meta.policy.city_zones.clone(),
-            satellite_zone: meta.policy.satellite_zone.clone(),
-            metropolis_zones: meta.policy.metropolis_zones.clone(),
+            centre_zones: names(&meta.policy.centre_zones),
+            city_zones: names(&meta.policy.city_zones),
+            satellite_zone: meta
+                .policy
+                .satellite_zone
+                .as_ref()
+                .map(|z| z.get_ref().clone()),
+            metropolis_zones: names(&meta.policy.metropolis_zones),
         },
     }
 }
 
-fn fare_systems(meta: &NetworkToml, bad: &mut impl FnMut(&str, String)) -> Vec<FareSystem> {
+/// A setting in minutes within `bound` (`default` when absent), as seconds.
+fn minutes(
+    field: &str,
+    value: Option<&Spanned<f64>>,
+    default: f64,
+    bound: &Bound,
+    bad: &mut impl FnMut(std::ops::Range<usize>, &str, String),
+) -> Seconds {
+    match value {
+        None => bound.check_minutes(default).unwrap_or(0),
+        Some(value) => bound.check_minutes(*value.get_ref()).unwrap_or_else(|m| {
+            bad(value.span(), field, m);
+            0
+        }),
+    }
+}
+
+fn fare_systems(
+    meta: &NetworkToml,
+    bad: &mut impl FnMut(std::ops::Range<usize>, &str, String),
+) -> Vec<FareSystem> {
     let mut out = Vec::new();
-    for (id, system) in &meta.fare_systems {
+    for (id, spanned) in &meta.fare_systems {
+        let system = spanned.get_ref();
         let field = format!("fare_systems.{id}");
-        let amounts_ok = system
-            .bands
-            .iter()
-            .all(|&(km, yuan)| km.is_finite() && km > 0.0 && yuan.is_finite() && yuan >= 0.0)
-            && system.above_yuan.is_finite()
-            && system.above_yuan >= 0.0;
+        let mut fail = |message: String| bad(spanned.span(), &field, message);
         let ascending = system.bands.windows(2).all(|w| w[0].0 < w[1].0);
-        if !amounts_ok || !ascending {
-            bad(
-                &field,
-                "expected bands = [[up to km, yuan], ...] with ascending positive km and \
-                 non-negative fares, and above_yuan >= 0"
-                    .to_owned(),
-            );
+        if !ascending {
+            fail("expected bands = [[up to km, yuan], ...] in ascending order of km".to_owned());
+        }
+        for &(km, yuan) in &system.bands {
+            let checks = [
+                bounds::FARE_BAND_KM.check(km),
+                bounds::FARE_YUAN.check(yuan),
+            ];
+            for message in checks.into_iter().filter_map(|c| c.err()) {
+                fail(format!("band [{km}, {yuan}]: {message}"));
+            }
+        }
+        if let Err(message) = bounds::FARE_YUAN.check(system.above_yuan) {
+            fail(format!("above_yuan: {message}"));
         }
         out.push(FareSystem {
             id: id.clone(),
@@ -401,15 +440,9 @@ impl Loader<'_> {
             seen.mention(id);
             let name = row.text("name");
             let kind = row.choice("kind", &KIND_NAMES, NodeKind::parse);
-            let lon = row.number("lon");
-            let lat = row.number("lat");
+            let lon = row.bounded("lon", &bounds::LONGITUDE);
+            let lat = row.bounded("lat", &bounds::LATITUDE);
             let approximate = row.boolean_or("approximate", false);
-            if lon.is_some_and(|v| !(-180.0..=180.0).contains(&v)) {
-                row.problem(Some("lon"), "expected a longitude between -180 and 180");
-            }
-            if lat.is_some_and(|v| !(-90.0..=90.0).contains(&v)) {
-                row.problem(Some("lat"), "expected a latitude between -90 and 90");
-            }
             if let (Some(id), Some(name), Some(kind), Some(lon), Some(lat), Some(approximate)) =
                 (id, name, kind, lon, lat, approximate)
                 && seen.check(&mut row, "id", id)
@@ -453,16 +486,15 @@ impl Loader<'_> {
                 seen.mention(id);
                 let from = node_ref(&self.nodes, &mut row, "from");
                 let to = node_ref(&self.nodes, &mut row, "to");
-                let length_km = row.positive("length_km");
-                let speed_kmh = row.positive("speed_kmh");
-                let length_km = row.at_most("length_km", length_km, MAX_LINK_KM);
-                let speed_kmh = row.at_most("speed_kmh", speed_kmh, MAX_SPEED_KMH);
-                let capacity_vph = row.non_negative("capacity_vph");
-                let lanes = row.whole("lanes", 1);
+                let length_km = row.bounded("length_km", &bounds::ROAD_LENGTH_KM);
+                let speed_kmh = row.bounded("speed_kmh", &bounds::ROAD_SPEED_KMH);
+                let capacity_vph = row.bounded("capacity_vph", &bounds::ROAD_CAPACITY_VPH);
+                let lanes = row.bounded_whole("lanes", &bounds::ROAD_LANES);
                 let class = row.text("class");
-                let toll_yuan = row.non_negative("toll_yuan");
+                let toll_yuan = row.bounded("toll_yuan", &bounds::TOLL_YUAN);
                 let oneway = row.boolean_or("oneway", false);
-                let checkpoint_s = row.minutes_or_zero("checkpoint_min");
+                let checkpoint_s =
+                    row.bounded_minutes_or_zero("checkpoint_min", &bounds::CHECKPOINT_MIN);
                 let name = row.text_or_empty("name");
                 if from.is_some() && from == to {
                     row.problem(Some("to"), "a road link must join two different nodes");
@@ -502,7 +534,7 @@ impl Loader<'_> {
                         length_km,
                         speed_kmh,
                         capacity_vph,
-                        lanes: lanes.min(u64::from(u32::MAX)) as u32,
+                        lanes: lanes as u32,
                         class: class.to_owned(),
                         toll_yuan,
                         oneway,
@@ -521,7 +553,7 @@ impl Loader<'_> {
                 seen.mention(id);
                 let from = node_ref(&self.nodes, &mut row, "from");
                 let to = node_ref(&self.nodes, &mut row, "to");
-                let time_s = row.minutes("minutes");
+                let time_s = row.bounded_minutes("minutes", &bounds::WALK_MIN);
                 let oneway = row.boolean_or("oneway", false);
                 if let (Some(id), Some(from), Some(to), Some(time_s), Some(oneway)) =
                     (id, from, to, time_s, oneway)
@@ -543,7 +575,7 @@ impl Loader<'_> {
                 let mut row = t.row(i, &mut self.problems);
                 let from = node_ref(&self.nodes, &mut row, "from");
                 let to = node_ref(&self.nodes, &mut row, "to");
-                let time_s = row.minutes("minutes");
+                let time_s = row.bounded_minutes("minutes", &bounds::TRANSFER_MIN);
                 let (Some(from), Some(to), Some(time_s)) = (from, to, time_s) else {
                     continue;
                 };
@@ -581,19 +613,12 @@ impl Loader<'_> {
             seen.mention(id);
             let name = row.text("name");
             let mode = row.choice("mode", &MODE_NAMES, Mode::parse);
-            let capacity = row.whole("capacity", 1);
+            let capacity = row.bounded_whole("capacity", &bounds::LINE_CAPACITY);
             let fare_text = row.text("fare");
             let fare = fare_text.and_then(|f| {
-                let parsed = FareRule::parse(f, &self.net.settings.fare_systems);
-                if parsed.is_none() {
-                    row.problem(
-                        Some("fare"),
-                        format!(
-                            "expected `none`, `flat:YUAN`, `per_km:YUAN` or `system:ID` (a fare system of network.toml), got `{f}`"
-                        ),
-                    );
-                }
-                parsed
+                FareRule::parse(f, &self.net.settings.fare_systems)
+                    .map_err(|m| row.problem(Some("fare"), m))
+                    .ok()
             });
             let oneway = row.boolean_or("oneway", false);
             if let (Some(id), Some(name), Some(mode), Some(capacity), Some(fare), Some(oneway)) =
@@ -605,7 +630,7 @@ impl Loader<'_> {
                     id: id.to_owned(),
                     name: name.to_owned(),
                     mode,
-                    capacity: capacity.min(u64::from(u32::MAX)) as u32,
+                    capacity: capacity as u32,
                     fare,
                     oneway,
                     stops: Vec::new(),
@@ -622,6 +647,8 @@ impl Loader<'_> {
         if !self.nodes.usable {
             incomplete.extend(0..self.net.lines.len());
         }
+        // Where each line's stops were read, to place the problems of its stop list.
+        let mut stop_rows: Vec<Vec<(PathBuf, u64)>> = vec![Vec::new(); self.net.lines.len()];
         if let Some(t) = self.optional_table(
             "stops.csv",
             &["line", "node", "run_min", "dwell_min"],
@@ -631,34 +658,20 @@ impl Loader<'_> {
                 let mut row = t.row(i, &mut self.problems);
                 let line = line_ref(&mut row);
                 let node = node_ref(&self.nodes, &mut row, "node");
-                let run_s = row.minutes("run_min");
-                let dwell_s = row.minutes("dwell_min");
-                let distance_km = row.non_negative_or("distance_km", 0.0);
-                let not_station =
-                    node.is_some_and(|n| !self.net.nodes[n.index()].kind.is_station());
-                if not_station {
-                    row.problem(Some("node"), "lines stop at stations or bus stops only");
-                }
-                let (Some(line), Some(node), Some(run_s), Some(dwell_s), Some(distance_km), false) =
-                    (line, node, run_s, dwell_s, distance_km, not_station)
+                let run_s = row.bounded_minutes("run_min", &bounds::RUN_MIN);
+                let dwell_s = row.bounded_minutes("dwell_min", &bounds::DWELL_MIN);
+                let distance_km = row.bounded_or("distance_km", &bounds::STOP_DISTANCE_KM, 0.0);
+                let (Some(line), Some(node), Some(run_s), Some(dwell_s), Some(distance_km)) =
+                    (line, node, run_s, dwell_s, distance_km)
                 else {
-                    // A line with a bad stop row is already reported: no "too few stops" too.
+                    // The line's stop list is incomplete: its sequence cannot be checked.
                     if let Some(l) = line {
                         incomplete.insert(l);
                     }
                     continue;
                 };
-                let stops = &mut self.net.lines[line].stops;
-                if stops.is_empty() && (run_s != 0 || distance_km != 0.0) {
-                    row.problem(
-                        Some("run_min"),
-                        "the first stop of a line has no previous stop: run_min and distance_km must be 0",
-                    );
-                }
-                if stops.last().is_some_and(|s| s.node == node) {
-                    row.problem(Some("node"), "the same stop twice in a row");
-                }
-                stops.push(Stop {
+                stop_rows[line].push((row.path.to_path_buf(), row.line));
+                self.net.lines[line].stops.push(Stop {
                     node,
                     run_s,
                     dwell_s,
@@ -674,11 +687,7 @@ impl Loader<'_> {
                 let line = line_ref(&mut row);
                 let start_s = row.clock("start");
                 let end_s = row.clock("end");
-                let headway_s = row.minutes("headway_min");
-                if headway_s == Some(0) {
-                    row.problem(Some("headway_min"), "expected a positive headway");
-                    continue;
-                }
+                let headway_s = row.bounded_minutes("headway_min", &bounds::HEADWAY_MIN);
                 if let (Some(s), Some(e)) = (start_s, end_s)
                     && s >= e
                 {
@@ -732,13 +741,25 @@ impl Loader<'_> {
         {
             let id = &line.id;
             line.departures.sort();
-            if line.stops.len() < 2 && !incomplete.contains(&index) {
-                self.problems.push(Problem::at(
-                    path,
-                    *line_no,
-                    Some("id"),
-                    format!("line `{id}` needs at least two stops in stops.csv"),
-                ));
+            let complete = !incomplete.contains(&index);
+            for problem in stop_list_problems(&self.net.nodes, &line.stops, complete) {
+                match problem.stop {
+                    Some(stop) => {
+                        let (stop_path, stop_line) = &stop_rows[index][stop];
+                        self.problems.push(Problem::at(
+                            stop_path,
+                            *stop_line,
+                            Some(problem.field),
+                            problem.message,
+                        ));
+                    }
+                    None => self.problems.push(Problem::at(
+                        path,
+                        *line_no,
+                        Some("id"),
+                        format!("line `{id}`: {} in stops.csv", problem.message),
+                    )),
+                }
             }
             if line.headways.is_empty() && line.departures.is_empty() {
                 self.problems.push(Problem::at(
@@ -767,15 +788,9 @@ impl Loader<'_> {
             seen.mention(id);
             let name = row.text("name");
             let centroid = node_ref(&self.nodes, &mut row, "centroid");
-            let residents = row.whole("residents", 0);
-            let jobs = row.whole("jobs", 0);
-            let residents = row.at_most("residents", residents, MAX_PERSONS);
-            let jobs = row.at_most("jobs", jobs, MAX_PERSONS);
-            let car_share = row.non_negative("car_share");
-            if car_share.is_some_and(|c| c > 1.0) {
-                row.problem(Some("car_share"), "expected a share between 0 and 1");
-                continue;
-            }
+            let residents = row.bounded_whole("residents", &bounds::PERSONS);
+            let jobs = row.bounded_whole("jobs", &bounds::PERSONS);
+            let car_share = row.bounded("car_share", &bounds::CAR_SHARE);
             if let Some(c) = centroid {
                 if self.net.nodes[c.index()].kind != NodeKind::ZoneCentroid {
                     row.problem(
@@ -830,7 +845,7 @@ impl Loader<'_> {
             let zone = zones.get(&mut row, "zone").map(ZoneId::new);
             let node = node_ref(&self.nodes, &mut row, "node");
             let mode = row.choice("mode", &["car", "walk", "feeder"], AccessMode::parse);
-            let time_s: Option<Seconds> = row.minutes("minutes");
+            let time_s: Option<Seconds> = row.bounded_minutes("minutes", &bounds::ACCESS_MIN);
             let (Some(zone), Some(node), Some(mode), Some(time_s)) = (zone, node, mode, time_s)
             else {
                 continue;

@@ -3,11 +3,12 @@
 //! detection. Values are checked against the network later, in `scenario`, which needs the line
 //! of each modification: hence `Spanned`.
 
-use super::{line_of, toml_problem};
+use super::{field_path, from_toml, line_of};
 use crate::error::{Error, Problem, Result};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 /// The scenario format version this build reads.
 pub const SCENARIO_FORMAT_VERSION: u32 = 1;
@@ -315,9 +316,11 @@ fn none_fare() -> String {
     "none".to_owned()
 }
 
-/// One modification, tagged by its kebab-case `type`.
+/// One modification, named by its kebab-case `type`. Read as `{ TYPE = { fields } }` (see
+/// [`LoadedScenario::modifications`]) rather than as a serde-tagged enum, whose buffering would
+/// lose the path and the line of a bad field.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum ModificationSpec {
     /// A new transit line.
     AddLine {
@@ -465,71 +468,114 @@ impl LoadedScenario {
     }
 
     /// Each modification with the line of its table, read on its own: a modification that is
-    /// not well formed gives a problem naming its field and, where it can be found, the field's
+    /// not well formed gives a problem naming its field (`stops[1].run_min`) at the field's
     /// line, and the others are still read.
     pub fn modifications(&self) -> Vec<(u64, std::result::Result<ModificationSpec, Problem>)> {
+        // The file parsed already; parse it again as spanned values, which keep each field's
+        // place in the text.
+        let document = DeTable::parse(&self.text);
+        let tables = document.as_ref().ok().and_then(|d| {
+            d.get_ref()
+                .get("modifications")
+                .and_then(|m| m.get_ref().as_array())
+        });
         self.file
             .modifications
             .iter()
-            .map(|spanned| {
+            .enumerate()
+            .map(|(i, spanned)| {
                 let line = self.line(spanned.span().start);
-                let value = spanned.get_ref().clone();
-                let parsed = value.clone().try_into::<ModificationSpec>().map_err(|e| {
-                    let message = e.message().trim().to_owned();
-                    let field = culprit(&value, &message);
-                    let field_line = field
-                        .as_deref()
-                        .and_then(|f| self.key_line(spanned.span().start, f))
-                        .unwrap_or(line);
-                    Problem::at(&self.path, field_line, field.as_deref(), message)
-                });
+                let parsed = match tables.and_then(|t| t.get(i)) {
+                    Some(table) => self.modification(table, line),
+                    None => Err(Problem::at(
+                        &self.path,
+                        line,
+                        None,
+                        "unreadable modification",
+                    )),
+                };
                 (line, parsed)
             })
             .collect()
     }
 
-    /// The line of `key = ...` in the table starting at byte `start`.
-    fn key_line(&self, start: usize, key: &str) -> Option<u64> {
-        let mut offset = start;
-        for (i, text) in self.text[start..].split_inclusive('\n').enumerate() {
-            let trimmed = text.trim_start();
-            if i > 0 && trimmed.starts_with("[[") {
-                return None;
+    /// Reads one `[[modifications]]` table starting on `line`.
+    fn modification(
+        &self,
+        table: &Spanned<DeValue<'_>>,
+        line: u64,
+    ) -> std::result::Result<ModificationSpec, Problem> {
+        let problem = |span: Option<std::ops::Range<usize>>, field: Option<&str>, message| {
+            let line = span.map_or(line, |s| self.line(s.start));
+            Problem::at(&self.path, line, field, message)
+        };
+        let Some(fields) = table.get_ref().as_table() else {
+            return Err(problem(
+                Some(table.span()),
+                None,
+                format!(
+                    "expected a table of fields, got a value of type {}",
+                    table.get_ref().type_str()
+                ),
+            ));
+        };
+        let Some(kind) = fields.get("type") else {
+            return Err(problem(
+                None,
+                Some("type"),
+                "missing field `type`".to_owned(),
+            ));
+        };
+        let Some(name) = kind.get_ref().as_str() else {
+            return Err(problem(
+                Some(kind.span()),
+                Some("type"),
+                format!(
+                    "expected a modification type name, got a value of type {}",
+                    kind.get_ref().type_str()
+                ),
+            ));
+        };
+        let mut body = fields.clone();
+        body.remove("type");
+        let mut named = DeTable::new();
+        named.insert(
+            Spanned::new(kind.span(), name.to_owned().into()),
+            Spanned::new(table.span(), DeValue::Table(body)),
+        );
+        let value = Spanned::new(table.span(), DeValue::Table(named));
+        serde_path_to_error::deserialize(ValueDeserializer::from(value)).map_err(|e| {
+            let message = e.inner().message().trim().to_owned();
+            if message.starts_with("unknown variant") {
+                return problem(Some(kind.span()), Some("type"), message);
             }
-            if let Some(rest) = trimmed.strip_prefix(key)
-                && rest.trim_start().starts_with('=')
-            {
-                return Some(self.line(offset));
-            }
-            offset += text.len();
-        }
-        None
+            // The first step of the path is the type.
+            let mut field = field_path(e.path().iter().skip(1), &message);
+            let message = match unexpected_keys(&message) {
+                Some((key, expected)) => {
+                    let path = field.map_or(String::new(), |f| format!("{f}."));
+                    field = Some(format!("{path}{key}"));
+                    format!("unknown field `{key}`, expected {expected}")
+                }
+                None => message,
+            };
+            problem(e.inner().span(), field.as_deref(), message)
+        })
     }
 }
 
-/// The field a modification's error is about: named in the message (unknown or missing field),
-/// or found by leaving each field out in turn: the one whose absence changes the error.
-fn culprit(value: &toml::Value, message: &str) -> Option<String> {
-    let named = message
-        .split('`')
-        .nth(1)
-        .filter(|_| message.contains("field `"));
-    if message.starts_with("unknown field") || message.starts_with("missing field") {
-        return named.map(str::to_owned);
-    }
-    if message.starts_with("unknown variant") {
-        return Some("type".to_owned());
-    }
-    let table = value.as_table()?;
-    table.keys().filter(|k| *k != "type").find_map(|key| {
-        let mut without = table.clone();
-        without.remove(key);
-        let other = toml::Value::Table(without).try_into::<ModificationSpec>();
-        match other {
-            Ok(_) => Some(key.clone()),
-            Err(e) if e.message().trim() != message => Some(key.clone()),
-            Err(_) => None,
-        }
+/// The first unknown key and the list of fields expected, from the TOML reader's own check of
+/// a modification's fields ("unexpected keys in table: link, available keys: links"), worded as
+/// serde words it for the other tables.
+fn unexpected_keys(message: &str) -> Option<(&str, String)> {
+    let (keys, available) = message
+        .strip_prefix("unexpected keys in table: ")?
+        .split_once(", available keys: ")?;
+    let key = keys.split(", ").next()?;
+    let available: Vec<String> = available.split(", ").map(|k| format!("`{k}`")).collect();
+    Some(match available.as_slice() {
+        [one] => (key, one.clone()),
+        many => (key, format!("one of {}", many.join(", "))),
     })
 }
 
@@ -625,8 +671,14 @@ pub fn load_scenario_chain(path: &Path) -> Result<ScenarioChain> {
             )]));
         }
         seen.push(canonical);
-        let file: ScenarioFile = toml::from_str(&text)
-            .map_err(|e| Error::Invalid(vec![toml_problem(&path, &text, &e)]))?;
+        let file: ScenarioFile = from_toml(&path, &text).map_err(|mut p| {
+            if p.message.contains("untagged enum DelaySpec") {
+                p.message = "expected a mean delay in minutes, or a table \
+                             { on_time = PROBABILITY, late_mean_min = MINUTES }"
+                    .to_owned();
+            }
+            Error::Invalid(vec![p])
+        })?;
         let loaded = LoadedScenario { path, text, file };
         if *loaded.file.version.get_ref() != SCENARIO_FORMAT_VERSION {
             return Err(Error::Invalid(vec![Problem::at(

@@ -4,6 +4,7 @@
 //! planner editing a spreadsheet needs to hear "roads.csv:12: field `speed_kmh`: expected a
 //! positive number, got `-3`", and needs to hear about every bad cell in one go.
 
+use crate::bounds::Bound;
 use crate::error::Problem;
 use crate::time::{Seconds, minutes_to_seconds, parse_clock};
 use csv::StringRecord;
@@ -277,95 +278,49 @@ impl<'a> Row<'a> {
         self.raw(column).unwrap_or("")
     }
 
-    /// A required finite number satisfying `check`, described by `what` in errors.
-    fn number_with(&mut self, column: &str, what: &str, check: fn(f64) -> bool) -> Option<f64> {
+    /// A number within `bound`; otherwise the bound's problem (or "expected a number").
+    pub fn bounded(&mut self, column: &str, bound: &Bound) -> Option<f64> {
         let text = self.text(column)?;
-        match text.parse::<f64>() {
-            Ok(v) if v.is_finite() && check(v) => Some(v),
-            _ => {
-                self.problem(Some(column), format!("expected {what}, got `{text}`"));
-                None
-            }
-        }
+        let checked = match text.parse::<f64>() {
+            Ok(v) => bound.check_shown(v, &format!("`{text}`")),
+            Err(_) => Err(format!("expected a number, got `{text}`")),
+        };
+        checked.map_err(|m| self.problem(Some(column), m)).ok()
     }
 
-    /// A finite number.
-    pub fn number(&mut self, column: &str) -> Option<f64> {
-        self.number_with(column, "a number", |_| true)
-    }
-
-    /// A finite number > 0.
-    pub fn positive(&mut self, column: &str) -> Option<f64> {
-        self.number_with(column, "a positive number", |v| v > 0.0)
-    }
-
-    /// A finite number >= 0.
-    pub fn non_negative(&mut self, column: &str) -> Option<f64> {
-        self.number_with(column, "a non-negative number", |v| v >= 0.0)
-    }
-
-    /// `value` if it is at most `max`; otherwise records a problem on `column`.
-    pub fn at_most<T: PartialOrd + std::fmt::Display>(
-        &mut self,
-        column: &str,
-        value: Option<T>,
-        max: T,
-    ) -> Option<T> {
-        match value {
-            Some(v) if v > max => {
-                self.problem(
-                    Some(column),
-                    format!("{v} is implausibly large (at most {max})"),
-                );
-                None
-            }
-            other => other,
-        }
-    }
-
-    /// A number >= 0 in an optional column (`default` when the column or cell is empty).
-    pub fn non_negative_or(&mut self, column: &str, default: f64) -> Option<f64> {
+    /// A number within `bound` in an optional column (`default` when the column or cell is
+    /// empty).
+    pub fn bounded_or(&mut self, column: &str, bound: &Bound, default: f64) -> Option<f64> {
         match self.raw(column) {
             None | Some("") => Some(default),
-            Some(_) => self.non_negative(column),
+            Some(_) => self.bounded(column, bound),
         }
     }
 
-    /// A whole number >= `min`.
-    pub fn whole(&mut self, column: &str, min: u64) -> Option<u64> {
+    /// A whole number within `bound`.
+    pub fn bounded_whole(&mut self, column: &str, bound: &Bound) -> Option<u64> {
         let text = self.text(column)?;
-        match text.parse::<u64>() {
-            Ok(v) if v >= min => Some(v),
-            _ => {
-                self.problem(
-                    Some(column),
-                    format!("expected a whole number >= {min}, got `{text}`"),
-                );
-                None
-            }
-        }
+        let checked = match (text.parse::<u64>(), text.parse::<f64>()) {
+            (Ok(v), _) => bound.check_shown(v as f64, &format!("`{text}`")).map(|_| v),
+            (_, Ok(v)) => bound.check_shown(v, &format!("`{text}`")).map(|v| v as u64),
+            _ => Err(format!("expected a whole number, got `{text}`")),
+        };
+        checked.map_err(|m| self.problem(Some(column), m)).ok()
     }
 
-    /// A duration given in minutes, converted to seconds.
-    pub fn minutes(&mut self, column: &str) -> Option<Seconds> {
-        let text = self.text(column)?;
-        let parsed = text
-            .parse::<f64>()
-            .map_err(|_| format!("expected minutes, got `{text}`"));
-        match parsed.and_then(minutes_to_seconds) {
-            Ok(s) => Some(s),
-            Err(message) => {
-                self.problem(Some(column), message);
-                None
-            }
-        }
+    /// A duration in minutes within `bound`, converted to seconds.
+    pub fn bounded_minutes(&mut self, column: &str, bound: &Bound) -> Option<Seconds> {
+        let minutes = self.bounded(column, bound)?;
+        minutes_to_seconds(minutes)
+            .map_err(|m| self.problem(Some(column), m))
+            .ok()
     }
 
-    /// Minutes in an optional column (0 when the column or cell is empty).
-    pub fn minutes_or_zero(&mut self, column: &str) -> Option<Seconds> {
+    /// Minutes within `bound` in an optional column (0 when the column or cell is empty).
+    pub fn bounded_minutes_or_zero(&mut self, column: &str, bound: &Bound) -> Option<Seconds> {
         match self.raw(column) {
             None | Some("") => Some(0),
-            Some(_) => self.minutes(column),
+            Some(_) => self.bounded_minutes(column, bound),
         }
     }
 

@@ -11,6 +11,7 @@ mod ids;
 
 pub use ids::{LineId, NodeId, ZoneId};
 
+use crate::bounds;
 use crate::time::Seconds;
 use std::collections::HashMap;
 use std::fmt;
@@ -212,28 +213,40 @@ pub enum FareRule {
 }
 
 impl FareRule {
-    /// Parses `none`, `flat:YUAN`, `per_km:YUAN` or `system:ID` (a fare system of `systems`).
-    pub fn parse(text: &str, systems: &[FareSystem]) -> Option<Self> {
+    /// Parses `none`, `flat:YUAN`, `per_km:YUAN` or `system:ID` (a fare system of `systems`),
+    /// amounts within [`bounds::FARE_YUAN`] and [`bounds::FARE_PER_KM_YUAN`]; otherwise says what
+    /// is wrong. The one rule of `lines.csv` and `add-line`.
+    pub fn parse(text: &str, systems: &[FareSystem]) -> Result<Self, String> {
+        let expected = || {
+            format!(
+                "expected `none`, `flat:YUAN`, `per_km:YUAN` or `system:ID` (a fare system of \
+                 network.toml), got `{text}`"
+            )
+        };
         if text == "none" {
-            return Some(FareRule::None);
+            return Ok(FareRule::None);
         }
-        let (kind, value) = text.split_once(':')?;
-        if kind.trim() == "system" {
+        let (kind, value) = text.split_once(':').ok_or_else(expected)?;
+        let (kind, value) = (kind.trim(), value.trim());
+        if kind == "system" {
             return systems
                 .iter()
-                .position(|s| s.id == value.trim())
-                .map(FareRule::System);
+                .position(|s| s.id == value)
+                .map(FareRule::System)
+                .ok_or_else(|| {
+                    format!("{}; no fare system `{value}` in network.toml", expected())
+                });
         }
-        let value: f64 = value
-            .trim()
-            .parse()
-            .ok()
-            .filter(|v: &f64| v.is_finite() && *v >= 0.0)?;
-        match kind.trim() {
-            "flat" => Some(FareRule::Flat(value)),
-            "per_km" => Some(FareRule::PerKm(value)),
-            _ => None,
-        }
+        let (rule, bound): (fn(f64) -> Self, _) = match kind {
+            "flat" => (FareRule::Flat, &bounds::FARE_YUAN),
+            "per_km" => (FareRule::PerKm, &bounds::FARE_PER_KM_YUAN),
+            _ => return Err(expected()),
+        };
+        let amount: f64 = value.parse().map_err(|_| expected())?;
+        bound
+            .check(amount)
+            .map(rule)
+            .map_err(|m| format!("`{text}`: {m}"))
     }
 }
 
@@ -270,6 +283,56 @@ pub struct Stop {
     pub dwell_s: Seconds,
     /// Distance from the previous stop, km (0 for the first stop; 0 when unknown).
     pub distance_km: f64,
+}
+
+/// A broken rule of a line's stop list (see [`stop_list_problems`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StopProblem {
+    /// The stop it concerns, as an index into the list; `None`: the list as a whole.
+    pub stop: Option<usize>,
+    /// The field of the stop it concerns (`node`, `run_min`); `stops` for the whole list.
+    pub field: &'static str,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// The rules of a line's stop list, one set for `stops.csv` and `add-line`: every stop is a
+/// station or a bus stop, the first stop has no run time or distance from a previous one, no
+/// stop repeats the one just before it (a loop returns to its first stop only after others),
+/// and there are at least two stops. `nodes` are the network's nodes the stops refer to. When
+/// some stops of the list could not be read (`complete` false; they are reported already), only
+/// the rule on single stops applies: the others depend on the missing neighbours.
+pub fn stop_list_problems(nodes: &[Node], stops: &[Stop], complete: bool) -> Vec<StopProblem> {
+    let mut problems = Vec::new();
+    let mut fail = |stop, field, message: &str| {
+        problems.push(StopProblem {
+            stop,
+            field,
+            message: message.to_owned(),
+        })
+    };
+    for (i, stop) in stops.iter().enumerate() {
+        if !nodes[stop.node.index()].kind.is_station() {
+            fail(Some(i), "node", "lines stop at stations or bus stops only");
+        }
+        if !complete {
+            continue;
+        }
+        if i == 0 && (stop.run_s != 0 || stop.distance_km != 0.0) {
+            fail(
+                Some(i),
+                "run_min",
+                "the first stop of a line has no previous stop: run_min and distance_km must be 0",
+            );
+        }
+        if i > 0 && stops[i - 1].node == stop.node {
+            fail(Some(i), "node", "the same stop twice in a row");
+        }
+    }
+    if complete && stops.len() < 2 {
+        fail(None, "stops", "a line needs at least two stops");
+    }
+    problems
 }
 
 /// A service period with a regular headway, applying to both directions of a line.

@@ -1,13 +1,14 @@
 //! Checking and applying each modification type against the network as it stands.
 
 use super::DemandScale;
+use crate::bounds::{self, Bound};
 use crate::error::Problem;
 use crate::io::{HeadwaySpec, LinkSpec, ModificationSpec, NodeSpec, StopSpec};
 use crate::network::{
     AccessLink, AccessMode, Departure, Direction, FareRule, HeadwayPeriod, Line, LinkRef, Mode,
-    Network, Node, NodeId, NodeKind, RoadLink, Stop, Transfer, Zone, ZoneId,
+    Network, Node, NodeId, NodeKind, RoadLink, Stop, Transfer, Zone, ZoneId, stop_list_problems,
 };
-use crate::time::{Seconds, minutes_to_seconds, parse_clock};
+use crate::time::{Seconds, parse_clock};
 use std::path::Path;
 
 /// Collects the problems of one modification, all tagged with its file and line.
@@ -28,11 +29,38 @@ impl Check<'_> {
         ));
     }
 
-    fn minutes(&mut self, field: &str, minutes: f64) -> Seconds {
-        minutes_to_seconds(minutes).unwrap_or_else(|m| {
+    /// Minutes within `bound`, as seconds (0 after a problem).
+    fn minutes(&mut self, field: &str, bound: &Bound, minutes: f64) -> Seconds {
+        bound.check_minutes(minutes).unwrap_or_else(|m| {
             self.fail(field, m);
             0
         })
+    }
+
+    /// A number within `bound`.
+    fn bounded(&mut self, field: &str, bound: &Bound, value: f64) -> f64 {
+        bound.check(value).unwrap_or_else(|m| {
+            self.fail(field, m);
+            value
+        })
+    }
+
+    /// A count within `bound`.
+    fn count<T: Copy + Into<u64>>(&mut self, field: &str, bound: &Bound, value: T) -> T {
+        if let Err(m) = bound.check_count(value.into()) {
+            self.fail(field, m);
+        }
+        value
+    }
+
+    /// A text field the files would require: not empty, no surrounding spaces (a CSV cell
+    /// is trimmed, so a file could not hold it).
+    fn text(&mut self, field: &str, value: &str) {
+        if value.is_empty() {
+            self.fail(field, "expected a value, found an empty text");
+        } else if value.trim() != value {
+            self.fail(field, format!("`{value}` starts or ends with a space"));
+        }
     }
 
     fn clock(&mut self, field: &str, text: &str) -> Seconds {
@@ -40,23 +68,6 @@ impl Check<'_> {
             self.fail(field, m);
             0
         })
-    }
-
-    fn positive(&mut self, field: &str, value: f64) -> f64 {
-        if !(value.is_finite() && value > 0.0) {
-            self.fail(field, format!("expected a positive number, got {value}"));
-        }
-        value
-    }
-
-    fn non_negative(&mut self, field: &str, value: f64) -> f64 {
-        if !(value.is_finite() && value >= 0.0) {
-            self.fail(
-                field,
-                format!("expected a non-negative number, got {value}"),
-            );
-        }
-        value
     }
 
     fn node(&mut self, net: &Network, field: &str, id: &str) -> Option<NodeId> {
@@ -89,10 +100,8 @@ impl Check<'_> {
             .map(|h| {
                 let start_s = self.clock("headways.start", &h.start);
                 let end_s = self.clock("headways.end", &h.end);
-                let headway_s = self.minutes("headways.headway_min", h.headway_min);
-                if headway_s == 0 {
-                    self.fail("headways.headway_min", "expected a positive headway");
-                }
+                let headway_s =
+                    self.minutes("headways.headway_min", &bounds::HEADWAY_MIN, h.headway_min);
                 if start_s >= end_s {
                     self.fail(
                         "headways.end",
@@ -135,7 +144,7 @@ impl Check<'_> {
         for a in &spec.access {
             let zone = self.zone(net, "access.zone", &a.zone);
             let mode = self.access_mode(node.as_ref().map(|n| n.kind), &a.mode);
-            let time_s = self.minutes("access.minutes", a.minutes);
+            let time_s = self.minutes("access.minutes", &bounds::ACCESS_MIN, a.minutes);
             if let (Some(zone), Some(mode)) = (zone, mode) {
                 access.push(AccessLink {
                     zone,
@@ -145,10 +154,16 @@ impl Check<'_> {
                 });
             }
         }
-        let mut transfers = Vec::new();
+        let mut transfers: Vec<Transfer> = Vec::new();
         for t in &spec.transfers {
             let to = self.node(net, "transfers.to", &t.to);
-            let time_s = self.minutes("transfers.minutes", t.minutes);
+            let time_s = self.minutes("transfers.minutes", &bounds::TRANSFER_MIN, t.minutes);
+            if to.is_some() && transfers.iter().any(|earlier| Some(earlier.to) == to) {
+                self.fail(
+                    "transfers.to",
+                    format!("a second transfer to `{}` (one per pair of stations)", t.to),
+                );
+            }
             let station = node.as_ref().is_none_or(|n| n.kind.is_station());
             if !station || to.is_some_and(|to| !net.node(to).kind.is_station()) {
                 self.fail("transfers.to", "transfers join stations or stops");
@@ -192,15 +207,13 @@ impl Check<'_> {
     }
 
     fn coordinates(&mut self, lon: f64, lat: f64) {
-        if !(lon.is_finite() && (-180.0..=180.0).contains(&lon)) {
-            self.fail("lon", "expected a longitude between -180 and 180");
-        }
-        if !(lat.is_finite() && (-90.0..=90.0).contains(&lat)) {
-            self.fail("lat", "expected a latitude between -90 and 90");
-        }
+        self.bounded("lon", &bounds::LONGITUDE, lon);
+        self.bounded("lat", &bounds::LATITUDE, lat);
     }
 
     fn node_only(&mut self, net: &Network, spec: &NodeSpec) -> Option<Node> {
+        self.text("id", &spec.id);
+        self.text("name", &spec.name);
         if net.node_id(&spec.id).is_some() {
             self.fail("id", format!("node id `{}` already exists", spec.id));
         }
@@ -230,6 +243,8 @@ impl Check<'_> {
     }
 
     fn new_road(&mut self, net: &Network, spec: &LinkSpec) -> Option<RoadLink> {
+        self.text("links.id", &spec.id);
+        self.text("links.class", &spec.class);
         if net.link(&spec.id).is_some() {
             self.fail("links.id", format!("link id `{}` already exists", spec.id));
         }
@@ -238,20 +253,20 @@ impl Check<'_> {
         if from.is_some() && from == to {
             self.fail("links.to", "a road link must join two different nodes");
         }
-        let length_km = self.positive("links.length_km", spec.length_km);
-        let speed_kmh = self.positive("links.speed_kmh", spec.speed_kmh);
-        if length_km > 5_000.0 || speed_kmh > 1_000.0 {
-            self.fail(
-                "links.length_km",
-                "implausibly long or fast (at most 5,000 km and 1,000 km/h)",
-            );
-        }
-        let capacity_vph = self.non_negative("links.capacity_vph", spec.capacity_vph);
-        let toll_yuan = self.non_negative("links.toll_yuan", spec.toll_yuan);
-        let checkpoint_s = self.minutes("links.checkpoint_min", spec.checkpoint_min);
-        if spec.lanes == 0 {
-            self.fail("links.lanes", "expected at least one lane");
-        }
+        let length_km = self.bounded("links.length_km", &bounds::ROAD_LENGTH_KM, spec.length_km);
+        let speed_kmh = self.bounded("links.speed_kmh", &bounds::ROAD_SPEED_KMH, spec.speed_kmh);
+        let capacity_vph = self.bounded(
+            "links.capacity_vph",
+            &bounds::ROAD_CAPACITY_VPH,
+            spec.capacity_vph,
+        );
+        let toll_yuan = self.bounded("links.toll_yuan", &bounds::TOLL_YUAN, spec.toll_yuan);
+        let checkpoint_s = self.minutes(
+            "links.checkpoint_min",
+            &bounds::CHECKPOINT_MIN,
+            spec.checkpoint_min,
+        );
+        self.count("links.lanes", &bounds::ROAD_LANES, spec.lanes);
         Some(RoadLink {
             id: spec.id.clone(),
             name: spec.name.clone(),
@@ -268,30 +283,21 @@ impl Check<'_> {
         })
     }
 
+    /// The stops of a new line: each value within its bound, the list following the rules of
+    /// `stops.csv` ([`stop_list_problems`]).
     fn stops(&mut self, net: &Network, specs: &[StopSpec]) -> Vec<Stop> {
-        if specs.len() < 2 {
-            self.fail("stops", "a line needs at least two stops");
-        }
         let mut stops = Vec::new();
+        // The position in `specs` of each stop read.
+        let mut given = Vec::new();
         for (i, s) in specs.iter().enumerate() {
             let node = self.node(net, "stops.node", &s.node);
-            if let Some(n) = node
-                && !net.node(n).kind.is_station()
-            {
-                self.fail(
-                    "stops.node",
-                    format!("`{}` is not a station or stop", s.node),
-                );
-            }
-            let run_s = self.minutes("stops.run_min", s.run_min);
-            let dwell_s = self.minutes("stops.dwell_min", s.dwell_min);
-            let distance_km = self.non_negative("stops.distance_km", s.distance_km);
-            if i == 0 && (run_s != 0 || distance_km != 0.0) {
-                self.fail(
-                    "stops.run_min",
-                    "the first stop has no previous stop: run_min and distance_km must be 0",
-                );
-            }
+            let run_s = self.minutes("stops.run_min", &bounds::RUN_MIN, s.run_min);
+            let dwell_s = self.minutes("stops.dwell_min", &bounds::DWELL_MIN, s.dwell_min);
+            let distance_km = self.bounded(
+                "stops.distance_km",
+                &bounds::STOP_DISTANCE_KM,
+                s.distance_km,
+            );
             if let Some(node) = node {
                 stops.push(Stop {
                     node,
@@ -299,6 +305,22 @@ impl Check<'_> {
                     dwell_s,
                     distance_km,
                 });
+                given.push(i);
+            }
+        }
+        let complete = stops.len() == specs.len();
+        for problem in stop_list_problems(net.nodes(), &stops, complete) {
+            match problem.stop {
+                Some(i) => self.fail(
+                    &format!("stops.{}", problem.field),
+                    format!(
+                        "stop {} (`{}`): {}",
+                        given[i] + 1,
+                        specs[given[i]].node,
+                        problem.message
+                    ),
+                ),
+                None => self.fail("stops", problem.message),
             }
         }
         stops
@@ -389,6 +411,8 @@ impl Applier {
                 headways,
                 departures,
             } => {
+                c.text("id", id);
+                c.text("name", name);
                 if net.line_id(id).is_some() {
                     c.fail("id", format!("line id `{id}` already exists"));
                 }
@@ -396,16 +420,10 @@ impl Applier {
                 if mode.is_none() {
                     c.fail("mode", "expected one of hsr, rail, subway, bus, custom_bus");
                 }
-                let fare_rule = FareRule::parse(fare, &net.settings().fare_systems);
-                if fare_rule.is_none() {
-                    c.fail(
-                        "fare",
-                        format!("expected `none`, `flat:YUAN` or `per_km:YUAN`, got `{fare}`"),
-                    );
-                }
-                if *capacity == 0 {
-                    c.fail("capacity", "expected a positive capacity");
-                }
+                let fare_rule = FareRule::parse(fare, &net.settings().fare_systems)
+                    .map_err(|m| c.fail("fare", m))
+                    .ok();
+                c.count("capacity", &bounds::LINE_CAPACITY, *capacity);
                 let stops = c.stops(net, stops);
                 let headways = c.headways(headways);
                 let departures = c.departures(departures, *oneway);
@@ -477,9 +495,21 @@ impl Applier {
             } => match (line, run_time_factor, road, speed_kmh) {
                 (Some(line), Some(factor), None, None) => {
                     let index = c.line_index(net, "line", line);
-                    let factor = c.positive("run_time_factor", *factor);
+                    let factor = c.bounded("run_time_factor", &bounds::RUN_TIME_FACTOR, *factor);
                     let label = line.clone();
                     let index = index?;
+                    // The scaled run times must stay run times the files would accept (earlier
+                    // factors on the same line compound).
+                    let longest = net.lines[index].stops.iter().map(|s| s.run_s).max();
+                    let scaled_min = f64::from(longest.unwrap_or(0)) * factor / 60.0;
+                    if bounds::RUN_TIME_FACTOR.contains(factor)
+                        && let Err(m) = bounds::RUN_MIN.check(scaled_min)
+                    {
+                        c.fail(
+                            "run_time_factor",
+                            format!("the longest run time of `{line}` would become: {m}"),
+                        );
+                    }
                     Some(Box::new(move |net| {
                         for stop in &mut net.lines[index].stops {
                             stop.run_s = (f64::from(stop.run_s) * factor).round() as Seconds;
@@ -488,7 +518,7 @@ impl Applier {
                     }))
                 }
                 (None, None, Some(road), Some(speed)) => {
-                    let speed = c.positive("speed_kmh", *speed);
+                    let speed = c.bounded("speed_kmh", &bounds::ROAD_SPEED_KMH, *speed);
                     let index = match net.link(road) {
                         Some(LinkRef::Road(i)) => Some(i),
                         Some(LinkRef::Walk(_)) => {
@@ -579,10 +609,14 @@ impl Applier {
                 capacity,
             } => match (link, capacity_vph, line, capacity) {
                 (Some(link), Some(vph), None, None) => {
-                    let vph = c.non_negative("capacity_vph", *vph);
+                    let vph = c.bounded("capacity_vph", &bounds::ROAD_CAPACITY_VPH, *vph);
                     let index = match net.link(link) {
                         Some(LinkRef::Road(i)) => Some(i),
-                        _ => {
+                        Some(LinkRef::Walk(_)) => {
+                            c.fail("link", format!("`{link}` is a walk link, not a road"));
+                            None
+                        }
+                        None => {
                             c.fail("link", format!("unknown road link id `{link}`"));
                             None
                         }
@@ -595,9 +629,7 @@ impl Applier {
                 }
                 (None, None, Some(line), Some(capacity)) => {
                     let index = c.line_index(net, "line", line);
-                    if *capacity == 0 {
-                        c.fail("capacity", "expected a positive capacity");
-                    }
+                    c.count("capacity", &bounds::LINE_CAPACITY, *capacity);
                     let (index, capacity, label) = (index?, *capacity, line.clone());
                     Some(Box::new(move |net| {
                         net.lines[index].capacity = capacity;
@@ -623,6 +655,8 @@ impl Applier {
                 access,
             } => {
                 let centroid_id = format!("z_{id}");
+                c.text("id", id);
+                c.text("name", name);
                 if net.zone_id(id).is_some() {
                     c.fail("id", format!("zone id `{id}` already exists"));
                 }
@@ -633,25 +667,19 @@ impl Applier {
                     );
                 }
                 c.coordinates(*lon, *lat);
-                if !(car_share.is_finite() && (0.0..=1.0).contains(car_share)) {
-                    c.fail(
-                        "car_share",
-                        format!("expected a share between 0 and 1, got {car_share}"),
-                    );
-                }
+                c.bounded("car_share", &bounds::CAR_SHARE, *car_share);
                 if access.is_empty() {
                     c.fail("access", "a zone needs at least one access link");
                 }
-                if *residents > 10_000_000_000 || *jobs > 10_000_000_000 {
-                    c.fail("residents", "implausibly large (at most 10,000,000,000)");
-                }
+                c.count("residents", &bounds::PERSONS, *residents);
+                c.count("jobs", &bounds::PERSONS, *jobs);
                 let zone = ZoneId::new(net.zones().len());
                 let centroid = NodeId::new(net.nodes().len());
                 let mut links = Vec::new();
                 for a in access {
                     let node = c.node(net, "access.node", &a.node);
                     let mode = c.access_mode(node.map(|n| net.node(n).kind), &a.mode);
-                    let time_s = c.minutes("access.minutes", a.minutes);
+                    let time_s = c.minutes("access.minutes", &bounds::ACCESS_MIN, a.minutes);
                     if let (Some(node), Some(mode)) = (node, mode) {
                         links.push(AccessLink {
                             zone,
@@ -690,7 +718,7 @@ impl Applier {
                 origins,
                 destinations,
             } => {
-                let factor = c.non_negative("factor", *factor);
+                let factor = c.bounded("factor", &bounds::DEMAND_FACTOR, *factor);
                 let origins: Vec<ZoneId> = origins
                     .iter()
                     .filter_map(|z| c.zone(net, "origins", z))
@@ -699,13 +727,59 @@ impl Applier {
                     .iter()
                     .filter_map(|z| c.zone(net, "destinations", z))
                     .collect();
-                self.demand_scales.push(DemandScale {
+                let scale = DemandScale {
                     factor,
                     origins,
                     destinations,
-                });
+                };
+                let mut all = self.demand_scales.clone();
+                all.push(scale.clone());
+                let combined = largest_combined_factor(&all);
+                if bounds::DEMAND_FACTOR.contains(factor)
+                    && let Err(m) = bounds::DEMAND_FACTOR.check(combined)
+                {
+                    c.fail(
+                        "factor",
+                        format!(
+                            "with the earlier scale-demand modifications, some zone pairs \
+                             would be scaled by {combined}: {m}"
+                        ),
+                    );
+                }
+                self.demand_scales.push(scale);
                 Some(Box::new(move |_| format!("x{factor}")))
             }
         }
     }
+}
+
+/// The largest factor that `scales` together put on any zone pair: each scale applies to the
+/// pairs from its origins (all when empty) to its destinations (all when empty). Zones named by
+/// no scale fare alike, so they are tried as one.
+fn largest_combined_factor(scales: &[DemandScale]) -> f64 {
+    let mut origins: Vec<Option<ZoneId>> = vec![None];
+    let mut destinations: Vec<Option<ZoneId>> = vec![None];
+    for s in scales {
+        origins.extend(s.origins.iter().copied().map(Some));
+        destinations.extend(s.destinations.iter().copied().map(Some));
+    }
+    origins.sort();
+    origins.dedup();
+    destinations.sort();
+    destinations.dedup();
+    let applies = |zones: &[ZoneId], zone: Option<ZoneId>| {
+        zones.is_empty() || zone.is_some_and(|z| zones.contains(&z))
+    };
+    let mut largest: f64 = 0.0;
+    for &o in &origins {
+        for &d in &destinations {
+            let factor: f64 = scales
+                .iter()
+                .filter(|s| applies(&s.origins, o) && applies(&s.destinations, d))
+                .map(|s| s.factor)
+                .product();
+            largest = largest.max(factor);
+        }
+    }
+    largest
 }

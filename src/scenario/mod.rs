@@ -8,6 +8,7 @@
 
 mod apply;
 
+use crate::bounds::{self, Bound};
 use crate::error::{Error, Problem, Result};
 use crate::io::ScenarioChain;
 use crate::network::{Network, ZoneId};
@@ -519,22 +520,22 @@ fn resolve_window(chain: &ScenarioChain, problems: &mut Vec<Problem>) -> Window 
     }
 }
 
-/// Sets `target` to each given value that is finite and in its range; reports the others at
-/// the line of their table. Entries are (field, value given, range, target).
+/// Sets `target` to each given value that is within its bound; reports the others at the line
+/// of their table. Entries are (field, value given, bound, target).
 fn set_parameters(
     loaded: &crate::io::LoadedScenario,
     table_start: usize,
-    entries: Vec<(&str, Option<f64>, std::ops::RangeInclusive<f64>, &mut f64)>,
+    entries: Vec<(&str, Option<f64>, &Bound, &mut f64)>,
     problems: &mut Vec<Problem>,
 ) {
-    for (field, value, range, target) in entries {
-        match value {
-            Some(v) if v.is_finite() && range.contains(&v) => *target = v,
-            Some(v) => problems.push(Problem::at(
+    for (field, value, bound, target) in entries {
+        match value.map(|v| bound.check(v)) {
+            Some(Ok(v)) => *target = v,
+            Some(Err(message)) => problems.push(Problem::at(
                 &loaded.path,
                 loaded.line(table_start),
                 Some(field),
-                format!("{v} is out of range ({} to {})", range.start(), range.end()),
+                message,
             )),
             None => {}
         }
@@ -552,19 +553,19 @@ fn resolve_model(chain: &ScenarioChain, problems: &mut Vec<Problem>) -> (Demand,
             (
                 "demand.commute_rate",
                 d.commute_rate,
-                0.0..=1.0,
+                &bounds::COMMUTE_RATE,
                 &mut demand.commute_rate,
             ),
             (
                 "demand.beta_per_min",
                 d.beta_per_min,
-                0.0..=1.0,
+                &bounds::BETA_PER_MIN,
                 &mut demand.beta_per_min,
             ),
             (
                 "demand.intrazonal_min",
                 d.intrazonal_min,
-                0.0..=600.0,
+                &bounds::INTRAZONAL_MIN,
                 &mut demand.intrazonal_min,
             ),
         ];
@@ -576,49 +577,49 @@ fn resolve_model(chain: &ScenarioChain, problems: &mut Vec<Problem>) -> (Demand,
             (
                 "choice.scale_per_min",
                 c.scale_per_min,
-                0.0..=100.0,
+                &bounds::LOGIT_SCALE,
                 &mut choice.scale_per_min,
             ),
             (
                 "choice.minutes_per_yuan",
                 c.minutes_per_yuan,
-                0.0..=100.0,
+                &bounds::MINUTES_PER_YUAN,
                 &mut choice.minutes_per_yuan,
             ),
             (
                 "choice.car_constant_min",
                 c.car_constant_min,
-                -600.0..=600.0,
+                &bounds::MODE_CONSTANT_MIN,
                 &mut choice.car_constant_min,
             ),
             (
                 "choice.transit_constant_min",
                 c.transit_constant_min,
-                -600.0..=600.0,
+                &bounds::MODE_CONSTANT_MIN,
                 &mut choice.transit_constant_min,
             ),
             (
                 "choice.car_cost_yuan_per_km",
                 c.car_cost_yuan_per_km,
-                0.0..=100.0,
+                &bounds::CAR_COST_YUAN_PER_KM,
                 &mut choice.car_cost_yuan_per_km,
             ),
             (
                 "choice.wait_walk_weight",
                 c.wait_walk_weight,
-                0.0..=10.0,
+                &bounds::WAIT_WALK_WEIGHT,
                 &mut choice.wait_walk_weight,
             ),
             (
                 "choice.transfer_penalty_min",
                 c.transfer_penalty_min,
-                0.0..=120.0,
+                &bounds::TRANSFER_PENALTY_MIN,
                 &mut choice.transfer_penalty_min,
             ),
             (
                 "choice.custom_bus_constant_min",
                 c.custom_bus_constant_min,
-                -600.0..=600.0,
+                &bounds::MODE_CONSTANT_MIN,
                 &mut choice.custom_bus_constant_min,
             ),
         ];
@@ -648,7 +649,12 @@ fn resolve_variability(
             let delay = match value {
                 crate::io::DelaySpec::Mean(minutes) => {
                     let mut mean = 0.0;
-                    let entries = vec![(field.as_str(), Some(*minutes), 0.0..=120.0, &mut mean)];
+                    let entries = vec![(
+                        field.as_str(),
+                        Some(*minutes),
+                        &bounds::DELAY_MIN,
+                        &mut mean,
+                    )];
                     set_parameters(loaded, at, entries, problems);
                     Delay::exponential(mean)
                 }
@@ -657,11 +663,16 @@ fn resolve_variability(
                     let (on_time, late) =
                         (format!("{field}.on_time"), format!("{field}.late_mean_min"));
                     let entries = vec![
-                        (on_time.as_str(), t.on_time, 0.0..=1.0, &mut delay.on_time),
+                        (
+                            on_time.as_str(),
+                            t.on_time,
+                            &bounds::ON_TIME,
+                            &mut delay.on_time,
+                        ),
                         (
                             late.as_str(),
                             Some(t.late_mean_min),
-                            0.0..=120.0,
+                            &bounds::DELAY_MIN,
                             &mut delay.late_mean_min,
                         ),
                     ];
@@ -681,20 +692,25 @@ fn resolve_variability(
     if let Some((loaded, spec)) = chain.nearest(|f| f.roads.as_ref()) {
         let r = spec.get_ref();
         let entries = vec![
-            ("roads.day_sd", r.day_sd, 0.0..=2.0, &mut v.road_day_sd),
+            (
+                "roads.day_sd",
+                r.day_sd,
+                &bounds::LOG_SD,
+                &mut v.road_day_sd,
+            ),
             (
                 "roads.checkpoint_sd",
                 r.checkpoint_sd,
-                0.0..=2.0,
+                &bounds::LOG_SD,
                 &mut v.checkpoint_sd,
             ),
-            ("roads.link_sd", r.link_sd, 0.0..=2.0, &mut v.link_sd),
+            ("roads.link_sd", r.link_sd, &bounds::LOG_SD, &mut v.link_sd),
         ];
         set_parameters(loaded, spec.span().start, entries, problems);
         for (class, &sd) in r.class_sd.iter().flatten() {
             let field = format!("roads.class_sd.{class}");
             let mut value = 0.0;
-            let entries = vec![(field.as_str(), Some(sd), 0.0..=2.0, &mut value)];
+            let entries = vec![(field.as_str(), Some(sd), &bounds::LOG_SD, &mut value)];
             set_parameters(loaded, spec.span().start, entries, problems);
             v.class_sd.insert(class.clone(), value);
         }
@@ -719,67 +735,67 @@ fn resolve_congestion(chain: &ScenarioChain, problems: &mut Vec<Problem>) -> Opt
         (
             "congestion.peak_hour_share",
             c.peak_hour_share,
-            0.01..=1.0,
+            &bounds::PEAK_HOUR_SHARE,
             &mut share,
         ),
         (
             "congestion.occupancy",
             c.occupancy,
-            1.0..=10.0,
+            &bounds::OCCUPANCY,
             &mut out.occupancy,
         ),
         (
             "congestion.capacity_factor",
             c.capacity_factor,
-            0.1..=20.0,
+            &bounds::CAPACITY_FACTOR,
             &mut out.capacity_factor,
         ),
         (
             "congestion.background_vc",
             c.background_vc,
-            0.0..=3.0,
+            &bounds::BACKGROUND_VC,
             &mut out.background_vc,
         ),
         (
             "congestion.bus_pcu",
             c.bus_pcu,
-            0.0..=10.0,
+            &bounds::BUS_PCU,
             &mut out.bus_pcu,
         ),
         (
             "congestion.bpr_alpha",
             c.bpr_alpha,
-            0.0..=10.0,
+            &bounds::BPR_PARAMETER,
             &mut out.bpr_alpha,
         ),
         (
             "congestion.bpr_beta",
             c.bpr_beta,
-            0.0..=10.0,
+            &bounds::BPR_PARAMETER,
             &mut out.bpr_beta,
         ),
         (
             "congestion.max_iterations",
             c.max_iterations.map(f64::from),
-            1.0..=100.0,
+            &bounds::MAX_ITERATIONS,
             &mut iterations,
         ),
         (
             "congestion.tolerance",
             c.tolerance,
-            0.0..=1.0,
+            &bounds::TOLERANCE,
             &mut out.tolerance,
         ),
         (
             "congestion.assignment_gap",
             c.assignment_gap,
-            1e-12..=0.1,
+            &bounds::ASSIGNMENT_GAP,
             &mut out.assignment_gap,
         ),
         (
             "congestion.feedback_draws",
             c.feedback_draws.map(f64::from),
-            1.0..=1000.0,
+            &bounds::FEEDBACK_DRAWS,
             &mut draws,
         ),
     ];
@@ -788,7 +804,7 @@ fn resolve_congestion(chain: &ScenarioChain, problems: &mut Vec<Problem>) -> Opt
     let entries = vec![(
         "congestion.conical_alpha",
         c.conical_alpha,
-        1.01..=50.0,
+        &bounds::CONICAL_ALPHA,
         &mut conical,
     )];
     set_parameters(loaded, at, entries, problems);
@@ -802,7 +818,7 @@ fn resolve_congestion(chain: &ScenarioChain, problems: &mut Vec<Problem>) -> Opt
         set_parameters(
             loaded,
             at,
-            vec![(field.as_str(), Some(vc), 0.0..=3.0, &mut value)],
+            vec![(field.as_str(), Some(vc), &bounds::BACKGROUND_VC, &mut value)],
             problems,
         );
         out.background_vc_by_class.insert(class.clone(), value);
@@ -851,8 +867,8 @@ fn resolve_profile(
                 crate::time::format_clock(window.start_s),
                 crate::time::format_clock(window.end_s)
             ));
-        } else if !(p.weight.is_finite() && p.weight >= 0.0) {
-            fail(format!("weight {} must be a non-negative number", p.weight));
+        } else if let Err(message) = bounds::PROFILE_WEIGHT.check(p.weight) {
+            fail(format!("weight {message}"));
         } else {
             profile.push((start, end, p.weight));
         }
