@@ -101,6 +101,7 @@ fn route_json_has_the_documented_shape() {
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(v["from"], "Beijing West");
     assert_eq!(v["to"], "Xiong'an station");
+    assert_eq!(v["reachable"], true);
     assert_eq!(v["mode"], "transit");
     let legs = v["legs"].as_array().unwrap();
     let rail: Vec<_> = legs.iter().filter(|l| l["mode"] == "hsr").collect();
@@ -160,11 +161,22 @@ fn route_text_shows_a_leg_table_and_names_resolve_case_insensitively() {
     assert!(car.contains("Jing-Xiong Expressway"), "{car}");
 }
 
+/// Runs `commute route ARGS...` in the repository root: (exit code, stdout, stderr).
+fn route(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_commute"))
+        .arg("route")
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run commute");
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.code(), text(&out.stdout), text(&out.stderr))
+}
+
 #[test]
-fn no_route_is_reported_not_an_error() {
-    // A station has no car access: no car route, exit 0.
-    let text = commute_ok(&[
-        "route",
+fn no_route_exits_1_with_one_line_or_reachable_false() {
+    // A station has no car access: no car route. Exit 1, not 0 (found) nor 2 (error).
+    let args = [
         "scenarios/demo-base.toml",
         "--from",
         "s_bjw",
@@ -172,11 +184,31 @@ fn no_route_is_reported_not_an_error() {
         "guomao",
         "--mode",
         "car",
-        "--json",
-    ]);
+    ];
+    let (code, text, err) = route(&args);
+    assert_eq!(code, Some(1), "{text}{err}");
+    assert_eq!(text, "No car route from Beijing West to Guomao.\n");
+    assert_eq!(err, "");
+    let (code, text, err) = route(&[&args[..], &["--json"]].concat());
+    assert_eq!(code, Some(1), "{text}{err}");
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["reachable"], false);
     assert!(v["minutes"].is_null());
     assert_eq!(v["legs"].as_array().unwrap().len(), 0);
+    // The same places by transit: found, exit 0, `reachable: true`.
+    let (code, text, err) = route(&[&args[..5], &["--mode", "transit", "--json"]].concat());
+    assert_eq!(code, Some(0), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["reachable"], true);
+    assert!(v["minutes"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn route_help_documents_the_exit_codes() {
+    let help = commute_ok(&["route", "--help"]);
+    for code in ["0 a route was found", "1 no route", "2 bad input"] {
+        assert!(help.contains(code), "route --help lacks {code:?}:\n{help}");
+    }
 }
 
 #[test]

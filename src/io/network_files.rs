@@ -390,7 +390,7 @@ impl Loader<'_> {
         let Some(t) = self.table(
             "nodes.csv",
             &["id", "name", "kind", "lon", "lat"],
-            &["approximate"],
+            &["approximate", "name_zh"],
         ) else {
             return;
         };
@@ -400,6 +400,7 @@ impl Loader<'_> {
             let id = row.text("id");
             seen.mention(id);
             let name = row.text("name");
+            let name_zh = row.text_or_empty("name_zh");
             let kind = row.choice("kind", &KIND_NAMES, NodeKind::parse);
             let lon = row.number("lon");
             let lat = row.number("lat");
@@ -417,6 +418,7 @@ impl Loader<'_> {
                 self.net.nodes.push(Node {
                     id: id.to_owned(),
                     name: name.to_owned(),
+                    name_zh: name_zh.to_owned(),
                     kind,
                     lon,
                     lat,
@@ -755,7 +757,7 @@ impl Loader<'_> {
         let Some(t) = self.table(
             "zones.csv",
             &["id", "name", "centroid", "residents", "jobs", "car_share"],
-            &[],
+            &["name_zh"],
         ) else {
             return;
         };
@@ -766,6 +768,7 @@ impl Loader<'_> {
             let id = row.text("id");
             seen.mention(id);
             let name = row.text("name");
+            let name_zh = row.text_or_empty("name_zh");
             let centroid = node_ref(&self.nodes, &mut row, "centroid");
             let residents = row.whole("residents", 0);
             let jobs = row.whole("jobs", 0);
@@ -805,6 +808,7 @@ impl Loader<'_> {
                 self.net.zones.push(Zone {
                     id: id.to_owned(),
                     name: name.to_owned(),
+                    name_zh: name_zh.to_owned(),
                     centroid,
                     residents,
                     jobs,
