@@ -25,6 +25,7 @@ use std::path::PathBuf;
   commute route scenarios/jjj-2024.toml --from Xiongan --to Guomao
   commute route scenarios/jjj-2024.toml --from \"Beijing West\" --to rs_xiongan --mode transit --json
   commute route scenarios/jjj-2024.toml --from Langfang --to Guomao --mode transit --depart 07:00
+  commute route scenarios/jjj-2024.toml --from 燕郊 --to 国贸
 
 Exit codes: 0 a route was found; 1 no route (one line saying so, or with --json
 \"reachable\": false); 2 bad input or another error, including a place that matches nothing
