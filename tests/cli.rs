@@ -413,3 +413,57 @@ fn assign_solves_a_small_network_and_refuses_bad_input() {
     assert!(err.contains("bad_trips.tntp:4: field `trips`"), "{err}");
     assert!(!flows.exists(), "no output after an input error");
 }
+
+#[test]
+fn chinese_names_find_the_same_places_as_english_ones() {
+    for (zh, en) in [
+        ("燕郊", "Yanjiao"),
+        ("国贸", "Guomao"),
+        ("雄安", "Xiong'an"),
+        ("雄安站", "rs_xiongan"),
+        ("北京西站", "Beijing West"),
+        ("北京西站（地铁站）", "bj_beijingxizhan"),
+        ("大兴机场站", "rs_daxing_airport"),
+    ] {
+        let by = |from: &str| {
+            commute_ok(&[
+                "route",
+                "scenarios/jjj-2024.toml",
+                "--from",
+                from,
+                "--to",
+                "Guomao",
+                "--json",
+            ])
+        };
+        assert_eq!(by(zh), by(en), "--from {zh} and --from {en}");
+    }
+}
+
+#[test]
+fn every_place_of_the_regional_network_has_a_chinese_name_that_finds_it() {
+    use commute::network::Place;
+    let s = common::load(&root().join("scenarios/jjj-2024.toml"));
+    let net = &s.network;
+    for z in net.zones() {
+        assert!(!z.name_zh.is_empty(), "zone {} has no name_zh", z.id);
+        let found = net.find_place(&z.name_zh);
+        assert_eq!(found.map(|p| p.id(net).to_owned()), Ok(z.id.clone()));
+    }
+    let mut blank = Vec::new();
+    for n in net.nodes() {
+        if n.name_zh.is_empty() {
+            blank.push(n.id.as_str());
+            continue;
+        }
+        // The node itself (or its zone, for a centroid), or a zone of the same Chinese name,
+        // which wins over nodes (国贸 is the zone, not the subway station).
+        match net.find_place(&n.name_zh) {
+            Ok(Place::Zone(z)) if net.zone(z).name_zh == n.name_zh => {}
+            Ok(p) => assert_eq!(p.node(net), net.node_id(&n.id).unwrap(), "{}", n.name_zh),
+            Err(e) => panic!("{} ({}): {e:?}", n.name_zh, n.id),
+        }
+    }
+    // Derong Dijing: the characters of the residential compound's name are not confirmed.
+    assert_eq!(blank, ["b_derong"]);
+}
