@@ -827,6 +827,10 @@ fn a_misspelt_name_suggests_the_nearest_names() {
         &["--from `Atlantis`: no zone or node has this id or name\n"],
     );
     assert!(!stderr(&output).contains("did you mean"));
+    assert_rejected(
+        &case.route("Guomao", " ", &[]),
+        &["--to is empty: give a zone or node id or name"],
+    );
 }
 
 #[test]

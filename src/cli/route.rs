@@ -59,6 +59,9 @@ enum ModeArg {
 
 /// The node to route from or to and its display name, or an error naming `flag`.
 fn place(net: &Network, query: &str, flag: &str) -> anyhow::Result<(NodeId, String)> {
+    if query.trim().is_empty() {
+        bail!("{flag} is empty: give a zone or node id or name");
+    }
     match net.find_place(query) {
         Ok(p) => Ok((p.node(net), p.name(net).to_owned())),
         Err(PlaceError::NotFound { suggestions }) => {
