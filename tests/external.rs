@@ -97,9 +97,10 @@ fn prefecture_zones_are_the_central_cities_not_the_2010_urban_population() {
         .map(|r| (r[pname].to_lowercase(), r[ppop].parse().unwrap()))
         .collect();
     let zones = read(root().join("networks/jjj/zones.csv"));
+    let (zid, zresidents) = (col(&zones, "id"), col(&zones, "residents"));
     let residents: HashMap<String, u64> = zones[1..]
         .iter()
-        .map(|r| (r[0].to_string(), r[3].parse().unwrap()))
+        .map(|r| (r[zid].to_string(), r[zresidents].parse().unwrap()))
         .collect();
     let carved: HashMap<&str, &[&str]> = HashMap::from([
         ("langfang", &["yanjiao", "dachang", "xianghe", "guan"][..]),
