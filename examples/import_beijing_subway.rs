@@ -24,6 +24,10 @@
 //!   pinyin: the place name as one word, a trailing direction character translated (天安门西
 //!   Tiananmen West), a final 站 as "Railway Station", `(N号线)` as "(Line N)"; stations whose
 //!   names would still coincide get their first line in parentheses (Guanzhuang (Line 15)).
+//!   The Chinese name (`name_zh`) is the data's station name; the stations named after a
+//!   railway station of the rail layer (北京西站, 清河站, ...) add `(地铁站)`, as map services
+//!   label subway stations, so that `--from 北京西站` means the railway station, as
+//!   `--from "Beijing West"` does.
 //! - **Coordinates**: the data has none, but its map `maps/real_distance.json5` is drawn to scale.
 //!   An affine transform from map pixels (box centres) to local kilometres around Beijing is
 //!   fitted by least squares on `ANCHORS`, stations whose WGS84 position is published (railway
@@ -174,6 +178,19 @@ const RAIL_NAMES: [&str; 8] = [
     "Qinghe",
     "Beijing Chaoyang",
     "Daxing Airport",
+];
+
+/// The Chinese names of the rail stations of `RAIL_NAMES`: a subway station named so gets
+/// `(地铁站)` in its Chinese name.
+const RAIL_NAMES_ZH: [&str; 8] = [
+    "北京西站",
+    "北京南站",
+    "北京北站",
+    "北京站",
+    "北京东站",
+    "清河站",
+    "北京朝阳站",
+    "大兴机场站",
 ];
 
 /// The analysis peak, minutes after midnight (weekday 07:00-09:00).
@@ -888,6 +905,8 @@ struct StationInfo {
     cn: String,
     id: String,
     name: String,
+    /// The Chinese name of `nodes.csv`: `cn`, unless a rail station has that name.
+    name_zh: String,
 }
 
 struct Stations {
@@ -937,10 +956,16 @@ impl Stations {
             if RAIL_NAMES.contains(&name.as_str()) {
                 bail!("{cn}: English name {name} is a rail station's");
             }
+            let name_zh = if RAIL_NAMES_ZH.contains(&cn.as_str()) {
+                format!("{cn}(地铁站)")
+            } else {
+                cn.clone()
+            };
             list.push(StationInfo {
                 cn: cn.clone(),
                 id,
                 name,
+                name_zh,
             });
         }
         // Pinyin twins with the same English name are told apart by their first line.
@@ -955,9 +980,13 @@ impl Stations {
             }
         }
         let mut seen = HashMap::new();
+        let mut seen_zh = HashMap::new();
         for s in &list {
             if let Some(other) = seen.insert(s.name.clone(), s.cn.clone()) {
                 bail!("{} and {other} would both be called {}", s.cn, s.name);
+            }
+            if let Some(other) = seen_zh.insert(s.name_zh.clone(), s.cn.clone()) {
+                bail!("{} and {other} would both be called {}", s.cn, s.name_zh);
             }
         }
         let by_cn = list
@@ -1311,6 +1340,7 @@ fn nodes_csv(stations: &Stations, map: &Value, fit: &Fit) -> Result<String> {
         rows.push(csv_row(&[
             &s.id,
             &s.name,
+            &s.name_zh,
             "subway_station",
             &num(lon, 5),
             &num(lat, 5),
@@ -1319,7 +1349,16 @@ fn nodes_csv(stations: &Stations, map: &Value, fit: &Fit) -> Result<String> {
         ]));
     }
     Ok(table(
-        &["id", "name", "kind", "lon", "lat", "approximate", "notes"],
+        &[
+            "id",
+            "name",
+            "name_zh",
+            "kind",
+            "lon",
+            "lat",
+            "approximate",
+            "notes",
+        ],
         rows,
     ))
 }

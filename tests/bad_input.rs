@@ -1545,3 +1545,208 @@ fn issue12_item11_network_toml_problems_give_a_line() {
         ],
     );
 }
+
+// --- issue 12: items 9, 10 (place names, unreachable routes) ---
+
+impl Case {
+    /// `commute route <scenario> --from FROM --to TO EXTRA...`.
+    fn route(&self, from: &str, to: &str, extra: &[&str]) -> Output {
+        let scenario = self.scenario();
+        let mut args: Vec<&OsStr> = vec![
+            "route".as_ref(),
+            scenario.as_os_str(),
+            "--from".as_ref(),
+            from.as_ref(),
+            "--to".as_ref(),
+            to.as_ref(),
+        ];
+        args.extend(extra.iter().map(OsStr::new));
+        run_cli(args)
+    }
+
+    /// Gives the row of `id` in network file `file` the name `name` (second column); returns
+    /// its 1-based line number.
+    fn rename(&self, file: &str, id: &str, name: &str) -> usize {
+        let text = fs::read_to_string(self.net(file)).unwrap();
+        let old = text
+            .lines()
+            .find(|l| l.split(',').next() == Some(id))
+            .unwrap_or_else(|| panic!("{file}: no row {id}"))
+            .to_owned();
+        let mut fields: Vec<&str> = old.split(',').collect();
+        fields[1] = name;
+        self.replace_row(file, &old, &fields.join(","))
+    }
+
+    /// Adds a `name_zh` column after `name` in network file `file`, with `names` as (id, name)
+    /// and empty cells elsewhere.
+    fn add_name_zh(&self, file: &str, names: &[(&str, &str)]) {
+        let text = fs::read_to_string(self.net(file)).unwrap();
+        let mut lines = text.lines();
+        let header = lines.next().unwrap();
+        assert!(header.starts_with("id,name,"), "{file}: {header}");
+        let mut out = vec![header.replacen("id,name,", "id,name,name_zh,", 1)];
+        for line in lines {
+            let (id, rest) = line.split_once(',').unwrap();
+            let (name, rest) = rest.split_once(',').unwrap();
+            let zh = names
+                .iter()
+                .find(|(i, _)| *i == id)
+                .map_or("", |(_, zh)| zh);
+            out.push(format!("{id},{name},{zh},{rest}"));
+        }
+        fs::write(self.net(file), out.join("\n") + "\n").unwrap();
+    }
+}
+
+/// Asserts a successful route and returns its standard output.
+fn route_found(output: &Output) -> String {
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(output));
+    stdout(output)
+}
+
+#[test]
+fn a_name_of_two_zones_is_refused_with_both_ids() {
+    let case = Case::new();
+    case.rename("zones.csv", "zgc", "Riverside");
+    case.rename("zones.csv", "wangjing", "Riverside");
+    let output = case.route("riverside", "Guomao", &[]);
+    assert_rejected(
+        &output,
+        &[
+            "--from `riverside`: 2 places answer to this name; give one of their ids:",
+            "zgc (zone Riverside)",
+            "wangjing (zone Riverside)",
+        ],
+    );
+    assert!(stdout(&output).is_empty(), "{}", stdout(&output));
+    // Either id still works.
+    let text = route_found(&case.route("wangjing", "Guomao", &[]));
+    assert!(text.starts_with("Riverside -> Guomao by "), "{text}");
+}
+
+#[test]
+fn a_name_of_two_nodes_is_refused_with_both_ids() {
+    let case = Case::new();
+    case.rename("nodes.csv", "b_guan", "Bus station");
+    case.rename("nodes.csv", "b_zhuozhou", "Bus station");
+    let output = case.route("Guomao", "BUS STATION", &[]);
+    assert_rejected(
+        &output,
+        &[
+            "--to `BUS STATION`: 2 places answer to this name",
+            "b_guan (bus_stop Bus station)",
+            "b_zhuozhou (bus_stop Bus station)",
+        ],
+    );
+    assert!(stdout(&output).is_empty());
+}
+
+#[test]
+fn a_misspelt_name_suggests_the_nearest_names() {
+    let case = Case::new();
+    assert_rejected(
+        &case.route("Yanjao", "Guomao", &[]),
+        &["--from `Yanjao`: no zone or node has this id or name; did you mean Yanjiao?\n"],
+    );
+    assert_rejected(
+        &case.route("Guomao", "Tongzhuo", &[]),
+        &["--to `Tongzhuo`: no zone or node has this id or name; did you mean Tongzhou?\n"],
+    );
+    // Nothing near: no suggestion.
+    let output = case.route("Atlantis", "Guomao", &[]);
+    assert_rejected(
+        &output,
+        &["--from `Atlantis`: no zone or node has this id or name\n"],
+    );
+    assert!(!stderr(&output).contains("did you mean"));
+    assert_rejected(
+        &case.route("Guomao", " ", &[]),
+        &["--to is empty: give a zone or node id or name"],
+    );
+}
+
+#[test]
+fn chinese_names_from_the_optional_name_zh_column_find_places() {
+    let case = Case::new();
+    case.add_name_zh("zones.csv", &[("yanjiao", "燕郊"), ("guomao", "国贸")]);
+    case.add_name_zh("nodes.csv", &[("s_bjw", "北京西站")]);
+    let english = route_found(&case.route("Yanjiao", "Guomao", &["--json"]));
+    assert_eq!(
+        route_found(&case.route("燕郊", "国贸", &["--json"])),
+        english
+    );
+    assert_eq!(
+        route_found(&case.route("北京西站", "国贸", &[])),
+        route_found(&case.route("s_bjw", "guomao", &[]))
+    );
+    // A near miss in Chinese is suggested like an English one.
+    assert_rejected(
+        &case.route("燕交", "国贸", &[]),
+        &["--from `燕交`: no zone or node has this id or name; did you mean 燕郊?"],
+    );
+}
+
+#[test]
+fn name_zh_changes_no_output_of_run() {
+    let plain = Case::new();
+    let named = Case::new();
+    named.add_name_zh("zones.csv", &[("yanjiao", "燕郊"), ("guomao", "国贸")]);
+    named.add_name_zh("nodes.csv", &[("s_bjw", "北京西站"), ("z_guomao", "国贸")]);
+    for case in [&plain, &named] {
+        let output = case.run(&case.scenario());
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    }
+    let files: Vec<String> = fs::read_dir(plain.out())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(files.len() >= 4, "{files:?}");
+    for file in files {
+        let read = |case: &Case| fs::read_to_string(case.out().join(&file)).unwrap();
+        let (a, b) = (read(&plain), read(&named));
+        // summary.json records the network folder and the run's wall time.
+        let strip = |text: &str, case: &Case| {
+            text.replace(&case.root().display().to_string(), "ROOT")
+                .lines()
+                .filter(|l| !l.contains("wall_time_s"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        assert_eq!(strip(&a, &plain), strip(&b, &named), "{file}");
+        assert!(!b.contains("燕郊") && !b.contains("北京西站"), "{file}");
+    }
+}
+
+#[test]
+fn name_zh_is_an_unknown_column_where_it_is_not_documented() {
+    let case = Case::new();
+    case.add_name_zh("lines.csv", &[]);
+    case.assert_run_rejected(
+        &case.scenario(),
+        &[&at_field("lines.csv", 1, "name_zh"), "unknown column"],
+    );
+}
+
+#[test]
+fn a_route_that_does_not_exist_exits_1_with_one_line() {
+    // The demo's Beijing West station has no car access: no car route to Guomao.
+    let case = Case::new();
+    let output = case.route("s_bjw", "Guomao", &["--mode", "car"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_no_panic(&output);
+    assert_eq!(
+        stdout(&output),
+        "No car route from Beijing West to Guomao.\n"
+    );
+    assert_eq!(stderr(&output), "");
+    let output = case.route("s_bjw", "Guomao", &["--mode", "car", "--json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(v["reachable"], serde_json::Value::Bool(false));
+    assert!(v["minutes"].is_null());
+    // Found: exit 0 and `reachable: true`.
+    let text = route_found(&case.route("s_bjw", "Guomao", &["--json"]));
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["reachable"], serde_json::Value::Bool(true));
+}

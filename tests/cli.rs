@@ -101,6 +101,7 @@ fn route_json_has_the_documented_shape() {
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(v["from"], "Beijing West");
     assert_eq!(v["to"], "Xiong'an station");
+    assert_eq!(v["reachable"], true);
     assert_eq!(v["mode"], "transit");
     let legs = v["legs"].as_array().unwrap();
     let rail: Vec<_> = legs.iter().filter(|l| l["mode"] == "hsr").collect();
@@ -160,11 +161,22 @@ fn route_text_shows_a_leg_table_and_names_resolve_case_insensitively() {
     assert!(car.contains("Jing-Xiong Expressway"), "{car}");
 }
 
+/// Runs `commute route ARGS...` in the repository root: (exit code, stdout, stderr).
+fn route(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_commute"))
+        .arg("route")
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run commute");
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.code(), text(&out.stdout), text(&out.stderr))
+}
+
 #[test]
-fn no_route_is_reported_not_an_error() {
-    // A station has no car access: no car route, exit 0.
-    let text = commute_ok(&[
-        "route",
+fn no_route_exits_1_with_one_line_or_reachable_false() {
+    // A station has no car access: no car route. Exit 1, not 0 (found) nor 2 (error).
+    let args = [
         "scenarios/demo-base.toml",
         "--from",
         "s_bjw",
@@ -172,11 +184,31 @@ fn no_route_is_reported_not_an_error() {
         "guomao",
         "--mode",
         "car",
-        "--json",
-    ]);
+    ];
+    let (code, text, err) = route(&args);
+    assert_eq!(code, Some(1), "{text}{err}");
+    assert_eq!(text, "No car route from Beijing West to Guomao.\n");
+    assert_eq!(err, "");
+    let (code, text, err) = route(&[&args[..], &["--json"]].concat());
+    assert_eq!(code, Some(1), "{text}{err}");
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["reachable"], false);
     assert!(v["minutes"].is_null());
     assert_eq!(v["legs"].as_array().unwrap().len(), 0);
+    // The same places by transit: found, exit 0, `reachable: true`.
+    let (code, text, err) = route(&[&args[..5], &["--mode", "transit", "--json"]].concat());
+    assert_eq!(code, Some(0), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["reachable"], true);
+    assert!(v["minutes"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn route_help_documents_the_exit_codes() {
+    let help = commute_ok(&["route", "--help"]);
+    for code in ["0 a route was found", "1 no route", "2 bad input"] {
+        assert!(help.contains(code), "route --help lacks {code:?}:\n{help}");
+    }
 }
 
 #[test]
@@ -380,4 +412,58 @@ fn assign_solves_a_small_network_and_refuses_bad_input() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("bad_trips.tntp:4: field `trips`"), "{err}");
     assert!(!flows.exists(), "no output after an input error");
+}
+
+#[test]
+fn chinese_names_find_the_same_places_as_english_ones() {
+    for (zh, en) in [
+        ("燕郊", "Yanjiao"),
+        ("国贸", "Guomao"),
+        ("雄安", "Xiong'an"),
+        ("雄安站", "rs_xiongan"),
+        ("北京西站", "Beijing West"),
+        ("北京西站（地铁站）", "bj_beijingxizhan"),
+        ("大兴机场站", "rs_daxing_airport"),
+    ] {
+        let by = |from: &str| {
+            commute_ok(&[
+                "route",
+                "scenarios/jjj-2024.toml",
+                "--from",
+                from,
+                "--to",
+                "Guomao",
+                "--json",
+            ])
+        };
+        assert_eq!(by(zh), by(en), "--from {zh} and --from {en}");
+    }
+}
+
+#[test]
+fn every_place_of_the_regional_network_has_a_chinese_name_that_finds_it() {
+    use commute::network::Place;
+    let s = common::load(&root().join("scenarios/jjj-2024.toml"));
+    let net = &s.network;
+    for z in net.zones() {
+        assert!(!z.name_zh.is_empty(), "zone {} has no name_zh", z.id);
+        let found = net.find_place(&z.name_zh);
+        assert_eq!(found.map(|p| p.id(net).to_owned()), Ok(z.id.clone()));
+    }
+    let mut blank = Vec::new();
+    for n in net.nodes() {
+        if n.name_zh.is_empty() {
+            blank.push(n.id.as_str());
+            continue;
+        }
+        // The node itself (or its zone, for a centroid), or a zone of the same Chinese name,
+        // which wins over nodes (国贸 is the zone, not the subway station).
+        match net.find_place(&n.name_zh) {
+            Ok(Place::Zone(z)) if net.zone(z).name_zh == n.name_zh => {}
+            Ok(p) => assert_eq!(p.node(net), net.node_id(&n.id).unwrap(), "{}", n.name_zh),
+            Err(e) => panic!("{} ({}): {e:?}", n.name_zh, n.id),
+        }
+    }
+    // Derong Dijing: the characters of the residential compound's name are not confirmed.
+    assert_eq!(blank, ["b_derong"]);
 }

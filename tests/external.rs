@@ -97,9 +97,10 @@ fn prefecture_zones_are_the_central_cities_not_the_2010_urban_population() {
         .map(|r| (r[pname].to_lowercase(), r[ppop].parse().unwrap()))
         .collect();
     let zones = read(root().join("networks/jjj/zones.csv"));
+    let (zid, zresidents) = (col(&zones, "id"), col(&zones, "residents"));
     let residents: HashMap<String, u64> = zones[1..]
         .iter()
-        .map(|r| (r[0].to_string(), r[3].parse().unwrap()))
+        .map(|r| (r[zid].to_string(), r[zresidents].parse().unwrap()))
         .collect();
     let carved: HashMap<&str, &[&str]> = HashMap::from([
         ("langfang", &["yanjiao", "dachang", "xianghe", "guan"][..]),
@@ -138,7 +139,8 @@ fn prefecture_zones_are_the_central_cities_not_the_2010_urban_population() {
 
 #[test]
 fn rail_stations_from_the_station_list_are_where_it_puts_them() {
-    // Stations marked exact (approximate=false) must match a WGS84 position in the list.
+    // Stations marked exact (approximate=false) must match a WGS84 position in the list, and
+    // carry the list's name there as their Chinese name.
     let list =
         std::fs::read_to_string(data().join("jjj/jjj_railway_stations_listenzcc.csv")).unwrap();
     let mut reader = csv::Reader::from_reader(list.as_bytes());
@@ -147,24 +149,46 @@ fn rail_stations_from_the_station_list_are_where_it_puts_them() {
         headers.iter().position(|h| h == "WGS84_Lng").unwrap(),
         headers.iter().position(|h| h == "WGS84_Lat").unwrap(),
     );
-    let positions: Vec<(f64, f64)> = reader
+    let name = headers.iter().position(|h| h == "站名").unwrap();
+    // (lon, lat, Chinese name)
+    let stations: Vec<(f64, f64, String)> = reader
         .records()
         .map(|r| r.unwrap())
-        .map(|r| (r[lon].parse().unwrap(), r[lat].parse().unwrap()))
+        .map(|r| {
+            let position = (r[lon].parse().unwrap(), r[lat].parse().unwrap());
+            (position.0, position.1, r[name].to_owned())
+        })
         .collect();
+    // Stations renamed since the list was made (rail/SOURCES.md): (id, name in the list).
+    let renamed = [("rs_zhangjiakou", "张家口南站")];
     let nodes = std::fs::read_to_string(root().join("networks/jjj/rail/nodes.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(nodes.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (id, name_zh, lon, lat, approximate) = (
+        column("id"),
+        column("name_zh"),
+        column("lon"),
+        column("lat"),
+        column("approximate"),
+    );
     let mut exact = 0;
-    for row in csv::Reader::from_reader(nodes.as_bytes()).records() {
+    for row in reader.records() {
         let row = row.unwrap();
-        if &row[5] == "false" {
-            let (x, y): (f64, f64) = (row[3].parse().unwrap(), row[4].parse().unwrap());
-            assert!(
-                positions
-                    .iter()
-                    .any(|&(a, b)| (a - x).abs() < 1e-5 && (b - y).abs() < 1e-5),
-                "{} at {x},{y} is not in the station list",
-                &row[0]
-            );
+        if &row[approximate] == "false" {
+            let (x, y): (f64, f64) = (row[lon].parse().unwrap(), row[lat].parse().unwrap());
+            let Some((.., listed)) = stations
+                .iter()
+                .find(|&&(a, b, _)| (a - x).abs() < 1e-5 && (b - y).abs() < 1e-5)
+            else {
+                panic!("{} at {x},{y} is not in the station list", &row[id]);
+            };
+            // Its Chinese name is the list's, unless the station was renamed since.
+            let expected = renamed
+                .iter()
+                .find(|(r, _)| *r == &row[id])
+                .map_or(&row[name_zh], |(_, old)| *old);
+            assert_eq!(listed, expected, "{}: name_zh", &row[id]);
             exact += 1;
         }
     }

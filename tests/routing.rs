@@ -10,9 +10,8 @@ fn route(scenario: &str, mode: TravelMode, from: &str, to: &str) -> Trip {
     let s = load(&root().join(scenario));
     let n = &s.network;
     let place = |q: &str| match n.find_place(q) {
-        commute::network::Place::Zone(z) => n.zone(z).centroid,
-        commute::network::Place::Node(v) => v,
-        other => panic!("{q}: {other:?}"),
+        Ok(p) => p.node(n),
+        Err(e) => panic!("{q}: {e:?}"),
     };
     Engine::new(n, s.window)
         .route(mode, place(from), place(to))

@@ -56,8 +56,28 @@ enum Command {
     Inspect(inspect::Args),
 }
 
+/// How a command that ran without error ended. Errors are exit code 2; this tells a script
+/// a correct negative answer apart from success without parsing the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The command did what was asked: exit code 0.
+    Done,
+    /// `route` found no route between two valid places: exit code 1.
+    NoRoute,
+}
+
+impl Outcome {
+    /// The process exit code.
+    pub fn exit_code(self) -> std::process::ExitCode {
+        match self {
+            Outcome::Done => std::process::ExitCode::SUCCESS,
+            Outcome::NoRoute => std::process::ExitCode::from(1),
+        }
+    }
+}
+
 /// Parses the command line and runs the subcommand.
-pub fn run() -> anyhow::Result<()> {
+pub fn run() -> anyhow::Result<Outcome> {
     remove_unfinished_outputs_on_signals()?;
     // Signs are parsed as part of a value, so `--draws -1` is rejected with the option's range
     // rather than clap's "unexpected argument '-1'".
@@ -70,22 +90,23 @@ pub fn run() -> anyhow::Result<()> {
         Err(e) if !e.use_stderr() => {
             // --help and --version
             e.print()?;
-            return Ok(());
+            return Ok(Outcome::Done);
         }
         Err(e) => {
             e.print()?;
             anyhow::bail!("invalid command line")
         }
     };
+    let done = |result: anyhow::Result<()>| result.map(|()| Outcome::Done);
     match cli.command {
-        Command::Run(args) => run::run(args),
-        Command::Compare(args) => compare::run(args),
+        Command::Run(args) => done(run::run(args)),
+        Command::Compare(args) => done(compare::run(args)),
         Command::Route(args) => route::run(args),
-        Command::Sp(args) => sp::run(args),
-        Command::Assign(args) => assign::run(args),
-        Command::Bench(args) => bench::run(args),
-        Command::Validate(args) => validate::run(args),
-        Command::Inspect(args) => inspect::run(args),
+        Command::Sp(args) => done(sp::run(args)),
+        Command::Assign(args) => done(assign::run(args)),
+        Command::Bench(args) => done(bench::run(args)),
+        Command::Validate(args) => done(validate::run(args)),
+        Command::Inspect(args) => done(inspect::run(args)),
     }
 }
 

@@ -1,8 +1,9 @@
 //! `commute route`: the best itinerary between two places, as a leg table or JSON.
 
+use super::Outcome;
 use anyhow::{Context, bail};
 use commute::io::load_scenario;
-use commute::network::{Network, NodeId, Place};
+use commute::network::{Network, NodeId, PlaceError};
 use commute::routing::{
     Engine, RaptorWorkspace, Timetable, TravelMode, Trip, earliest_arrivals, journey,
 };
@@ -12,7 +13,10 @@ use std::path::PathBuf;
 
 /// The best itinerary from one place to another.
 ///
-/// Places are zone or node ids, or their English names (case-insensitive). Without --depart,
+/// Places are zone or node ids, or their English or Chinese names (case-insensitive; a name
+/// shared by a zone and a node means the zone). A name that matches several zones or several
+/// nodes is refused with their ids; a name that matches nothing gets the nearest names as
+/// suggestions. Without --depart,
 /// public transport is routed in the deterministic frequency-based mode: each boarding waits half
 /// the line's mean headway over the scenario's window. With --depart, it is routed on the
 /// timetable (every trip of the day, RAPTOR): the itinerary shows the actual departures taken.
@@ -20,14 +24,19 @@ use std::path::PathBuf;
 #[command(after_help = "Examples:
   commute route scenarios/jjj-2024.toml --from Xiongan --to Guomao
   commute route scenarios/jjj-2024.toml --from \"Beijing West\" --to rs_xiongan --mode transit --json
-  commute route scenarios/jjj-2024.toml --from Langfang --to Guomao --mode transit --depart 07:00")]
+  commute route scenarios/jjj-2024.toml --from Langfang --to Guomao --mode transit --depart 07:00
+  commute route scenarios/jjj-2024.toml --from 燕郊 --to 国贸
+
+Exit codes: 0 a route was found; 1 no route (one line saying so, or with --json
+\"reachable\": false); 2 bad input or another error, including a place that matches nothing
+or several places.")]
 pub struct Args {
     /// Scenario file (TOML).
     scenario: PathBuf,
-    /// Origin: zone or node id or name.
+    /// Origin: zone or node id, English or Chinese name.
     #[arg(long)]
     from: String,
-    /// Destination: zone or node id or name.
+    /// Destination: zone or node id, English or Chinese name.
     #[arg(long)]
     to: String,
     /// Travel mode.
@@ -48,21 +57,41 @@ enum ModeArg {
     Best,
 }
 
+/// The node to route from or to and its display name, or an error naming `flag`.
 fn place(net: &Network, query: &str, flag: &str) -> anyhow::Result<(NodeId, String)> {
+    if query.trim().is_empty() {
+        bail!("{flag} is empty: give a zone or node id or name");
+    }
     match net.find_place(query) {
-        Place::Zone(z) => Ok((net.zone(z).centroid, net.zone(z).name.clone())),
-        Place::Node(n) => Ok((n, net.node(n).name.clone())),
-        Place::NotFound => bail!("{flag} `{query}`: no zone or node has this id or name"),
-        Place::Ambiguous(ids) => {
+        Ok(p) => Ok((p.node(net), p.name(net).to_owned())),
+        Err(PlaceError::NotFound { suggestions }) => {
+            let hint = match suggestions.as_slice() {
+                [] => String::new(),
+                [one] => format!("; did you mean {one}?"),
+                [first @ .., last] => format!("; did you mean {} or {last}?", first.join(", ")),
+            };
+            bail!("{flag} `{query}`: no zone or node has this id or name{hint}")
+        }
+        Err(PlaceError::Ambiguous(places)) => {
+            let candidates: Vec<String> = places
+                .iter()
+                .map(|&p| {
+                    let zh = p.name_zh(net);
+                    let sep = if zh.is_empty() { "" } else { " " };
+                    format!("{} ({} {}{sep}{zh})", p.id(net), p.kind(net), p.name(net))
+                })
+                .collect();
             bail!(
-                "{flag} `{query}`: several nodes have this name; use an id: {}",
-                ids.join(", ")
+                "{flag} `{query}`: {} places answer to this name; give one of their ids: {}",
+                places.len(),
+                candidates.join(", ")
             )
         }
     }
 }
 
-pub fn run(args: Args) -> anyhow::Result<()> {
+/// Runs `route`: [`Outcome::NoRoute`] when the places are valid but no route joins them.
+pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let scenario = load_scenario(&args.scenario)?;
     let net = &scenario.network;
     let (from, from_name) = place(net, &args.from, "--from")?;
@@ -104,6 +133,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             Some((mode, trip)) => json!({
                 "from": from_name,
                 "to": to_name,
+                "reachable": true,
                 "mode": mode.as_str(),
                 "minutes": to_minutes(trip.time_s),
                 "distance_km": trip.distance_km(),
@@ -120,15 +150,24 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 })).collect::<Vec<_>>(),
             }),
             None => json!({
-                "from": from_name, "to": to_name, "mode": requested, "minutes": null, "legs": [],
+                "from": from_name,
+                "to": to_name,
+                "reachable": false,
+                "mode": requested,
+                "minutes": null,
+                "legs": [],
             }),
         };
         outln!("{}", serde_json::to_string_pretty(&value)?);
-        return Ok(());
+        return Ok(if best.is_some() {
+            Outcome::Done
+        } else {
+            Outcome::NoRoute
+        });
     }
     let Some((mode, trip)) = best else {
         outln!("No {requested} route from {from_name} to {to_name}.");
-        return Ok(());
+        return Ok(Outcome::NoRoute);
     };
     outln!(
         "{from_name} -> {to_name} by {}: {:.1} min, {} transfer{}, {:.1} km, {:.2} yuan",
@@ -187,5 +226,5 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             format_row([&r[0], &r[1], &r[2], &r[3], &r[4], &r[5], &r[6]])
         );
     }
-    Ok(())
+    Ok(Outcome::Done)
 }

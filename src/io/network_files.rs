@@ -429,7 +429,7 @@ impl Loader<'_> {
         let Some(t) = self.table(
             "nodes.csv",
             &["id", "name", "kind", "lon", "lat"],
-            &["approximate"],
+            &["approximate", "name_zh"],
         ) else {
             return;
         };
@@ -439,6 +439,7 @@ impl Loader<'_> {
             let id = row.text("id");
             seen.mention(id);
             let name = row.text("name");
+            let name_zh = row.text_or_empty("name_zh");
             let kind = row.choice("kind", &KIND_NAMES, NodeKind::parse);
             let lon = row.bounded("lon", &bounds::LONGITUDE);
             let lat = row.bounded("lat", &bounds::LATITUDE);
@@ -450,6 +451,7 @@ impl Loader<'_> {
                 self.net.nodes.push(Node {
                     id: id.to_owned(),
                     name: name.to_owned(),
+                    name_zh: name_zh.to_owned(),
                     kind,
                     lon,
                     lat,
@@ -776,7 +778,7 @@ impl Loader<'_> {
         let Some(t) = self.table(
             "zones.csv",
             &["id", "name", "centroid", "residents", "jobs", "car_share"],
-            &[],
+            &["name_zh"],
         ) else {
             return;
         };
@@ -787,6 +789,7 @@ impl Loader<'_> {
             let id = row.text("id");
             seen.mention(id);
             let name = row.text("name");
+            let name_zh = row.text_or_empty("name_zh");
             let centroid = node_ref(&self.nodes, &mut row, "centroid");
             let residents = row.bounded_whole("residents", &bounds::PERSONS);
             let jobs = row.bounded_whole("jobs", &bounds::PERSONS);
@@ -820,6 +823,7 @@ impl Loader<'_> {
                 self.net.zones.push(Zone {
                     id: id.to_owned(),
                     name: name.to_owned(),
+                    name_zh: name_zh.to_owned(),
                     centroid,
                     residents,
                     jobs,

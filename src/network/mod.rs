@@ -8,8 +8,10 @@
 //! ids of the base stay valid in every derived network.
 
 mod ids;
+mod place;
 
 pub use ids::{LineId, NodeId, ZoneId};
+pub use place::{MAX_SUGGESTIONS, Place, PlaceError};
 
 use crate::bounds;
 use crate::time::Seconds;
@@ -126,6 +128,9 @@ pub struct Node {
     pub id: String,
     /// Display name (English).
     pub name: String,
+    /// Chinese name (Simplified), empty when not given. Accepted by place lookups, not written
+    /// to outputs.
+    pub name_zh: String,
     /// What the node is.
     pub kind: NodeKind,
     /// Longitude, degrees WGS84.
@@ -501,6 +506,9 @@ pub struct Zone {
     pub id: String,
     /// Display name (English).
     pub name: String,
+    /// Chinese name (Simplified), empty when not given. Accepted by place lookups, not written
+    /// to outputs.
+    pub name_zh: String,
     /// The centroid node (kind `zone_centroid`).
     pub centroid: NodeId,
     /// Residents, persons.
@@ -735,58 +743,4 @@ impl Network {
             .position(|z| z.centroid == node)
             .map(ZoneId::new)
     }
-}
-
-/// The answer to a place lookup by id or name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Place {
-    /// A zone (its centroid is where trips start and end).
-    Zone(ZoneId),
-    /// A node that is not a zone centroid.
-    Node(NodeId),
-    /// Nothing matched.
-    NotFound,
-    /// Several nodes share the name; their ids.
-    Ambiguous(Vec<String>),
-}
-
-impl Network {
-    /// Finds a place by zone id, node id, zone name or node name, in that order. Exact ids win;
-    /// otherwise ids and names match ignoring case and apostrophes (`xiongan` finds `Xiong'an`).
-    pub fn find_place(&self, query: &str) -> Place {
-        if let Some(z) = self.zone_id(query) {
-            return Place::Zone(z);
-        }
-        if let Some(n) = self.node_id(query) {
-            return self.zone_at(n).map_or(Place::Node(n), Place::Zone);
-        }
-        let q = fold(query);
-        if let Some(i) = self
-            .zones
-            .iter()
-            .position(|z| fold(&z.id) == q || fold(&z.name) == q)
-        {
-            return Place::Zone(ZoneId::new(i));
-        }
-        let hits: Vec<usize> = (0..self.nodes.len())
-            .filter(|&i| fold(&self.nodes[i].id) == q || fold(&self.nodes[i].name) == q)
-            .collect();
-        match hits.as_slice() {
-            [] => Place::NotFound,
-            [i] => {
-                let n = NodeId::new(*i);
-                self.zone_at(n).map_or(Place::Node(n), Place::Zone)
-            }
-            _ => Place::Ambiguous(hits.iter().map(|&i| self.nodes[i].id.clone()).collect()),
-        }
-    }
-}
-
-/// A name folded for lookup: trimmed, lower case, without apostrophes.
-fn fold(name: &str) -> String {
-    name.trim()
-        .chars()
-        .filter(|c| !matches!(c, '\'' | '\u{2019}'))
-        .flat_map(char::to_lowercase)
-        .collect()
 }

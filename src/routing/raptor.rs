@@ -715,6 +715,7 @@ mod tests {
         let mut net = Network::empty(settings);
         let node = |id: String, kind| Node {
             name: id.clone(),
+            name_zh: String::new(),
             id,
             kind,
             lon: 0.0,
@@ -731,6 +732,7 @@ mod tests {
             net.zones.push(Zone {
                 id: format!("z{z}"),
                 name: format!("z{z}"),
+                name_zh: String::new(),
                 centroid,
                 residents: 1,
                 jobs: 1,

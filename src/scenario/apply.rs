@@ -235,6 +235,7 @@ impl Check<'_> {
         Some(Node {
             id: spec.id.clone(),
             name: spec.name.clone(),
+            name_zh: String::new(),
             kind: kind?,
             lon: spec.lon,
             lat: spec.lat,
@@ -692,6 +693,7 @@ impl Applier {
                 let node = Node {
                     id: centroid_id,
                     name: name.clone(),
+                    name_zh: String::new(),
                     kind: NodeKind::ZoneCentroid,
                     lon: *lon,
                     lat: *lat,
@@ -700,6 +702,7 @@ impl Applier {
                 let zone = Zone {
                     id: id.clone(),
                     name: name.clone(),
+                    name_zh: String::new(),
                     centroid,
                     residents: *residents,
                     jobs: *jobs,

@@ -865,6 +865,7 @@ mod tests {
         let node = |id: &str, kind| Node {
             id: id.into(),
             name: id.into(),
+            name_zh: String::new(),
             kind,
             lon: 0.0,
             lat: 0.0,
@@ -880,6 +881,7 @@ mod tests {
             net.zones.push(Zone {
                 id: format!("z{z}"),
                 name: format!("z{z}"),
+                name_zh: String::new(),
                 centroid: NodeId::new(centroid),
                 residents: 1,
                 jobs: 1,
