@@ -17,6 +17,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
+/// Hash maps keyed by ids from the files: foldhash, several times faster than the standard
+/// SipHash on short keys, still randomly seeded per process.
+type FastMap<K, V> = foldhash::HashMap<K, V>;
+type FastSet<T> = foldhash::HashSet<T>;
+
 /// The network format version this build reads.
 pub const NETWORK_FORMAT_VERSION: u32 = 1;
 
@@ -305,8 +310,8 @@ struct Refs {
     usable: bool,
     what: &'static str,
     file: &'static str,
-    index: HashMap<String, usize>,
-    mentioned: HashSet<String>,
+    index: FastMap<String, usize>,
+    mentioned: FastSet<String>,
 }
 
 impl Refs {
@@ -314,7 +319,7 @@ impl Refs {
         what: &'static str,
         file: &'static str,
         ids: impl Iterator<Item = &'s str>,
-        mentioned: HashSet<String>,
+        mentioned: FastSet<String>,
     ) -> Self {
         let index = ids.enumerate().map(|(i, id)| (id.to_owned(), i)).collect();
         Refs {
@@ -326,7 +331,7 @@ impl Refs {
         }
     }
 
-    fn get(&self, row: &mut Row<'_>, column: &str) -> Option<usize> {
+    fn get(&self, row: &mut Row<'_, '_>, column: &str) -> Option<usize> {
         let id = row.text(column)?;
         let found = self.index.get(id).copied();
         if found.is_none() && self.usable && !self.mentioned.contains(id) {
@@ -339,36 +344,69 @@ impl Refs {
     }
 }
 
-fn node_ref(nodes: &Refs, row: &mut Row<'_>, column: &str) -> Option<NodeId> {
+fn node_ref(nodes: &Refs, row: &mut Row<'_, '_>, column: &str) -> Option<NodeId> {
     nodes.get(row, column).map(NodeId::new)
 }
 
-/// Ids seen so far in one table, to report duplicates with the line of the first use.
+/// Ids seen so far in one table, to report duplicates with the line of the first use, and ids
+/// of rows that were not kept (they had problems), which other tables may name without a second
+/// "unknown id" problem. Borrows the ids from the tables read: a million rows cost no string
+/// copies (allocating and freeing them took a third of the loading time).
 #[derive(Default)]
-struct SeenIds(HashMap<String, (PathBuf, u64)>, HashSet<String>);
+struct SeenIds<'t> {
+    /// Ids of kept rows: the file (index into `paths`) and line of their row.
+    first: FastMap<&'t str, (usize, u64)>,
+    /// The files of `first`, each once.
+    paths: Vec<PathBuf>,
+    /// Ids of rows that were not kept.
+    unusable: FastSet<&'t str>,
+    /// The id of the row being read, until it is kept.
+    pending: Option<&'t str>,
+}
 
-impl SeenIds {
+impl<'t> SeenIds<'t> {
     /// Starts with the ids of the table's rows that could not be read at all.
-    fn with_broken_rows_of(table: &Table) -> Self {
+    fn with_broken_rows_of(table: &'t Table) -> Self {
         let mut seen = SeenIds::default();
+        seen.reserve(table);
         for id in table.broken_values("id") {
             seen.mention(Some(id));
         }
         seen
     }
 
-    /// Notes an id read from a row, whether or not the row is valid.
-    fn mention(&mut self, id: Option<&str>) {
-        if let Some(id) = id {
-            self.1.insert(id.to_owned());
+    /// Makes room for the ids of `table`'s rows.
+    fn reserve(&mut self, table: &Table) {
+        self.first.reserve(table.len());
+    }
+
+    /// Notes the id of the row about to be read, whether or not the row turns out valid; it
+    /// counts as unusable unless [`SeenIds::check`] keeps it.
+    fn mention(&mut self, id: Option<&'t str>) {
+        self.settle();
+        self.pending = id;
+    }
+
+    /// Files the pending id as unusable (its row was not kept).
+    fn settle(&mut self) {
+        if let Some(id) = self.pending.take()
+            && !self.first.contains_key(id)
+        {
+            self.unusable.insert(id);
         }
     }
-}
 
-impl SeenIds {
-    fn check(&mut self, row: &mut Row<'_>, column: &str, id: &str) -> bool {
-        self.1.insert(id.to_owned());
-        if let Some((path, line)) = self.0.get(id) {
+    /// Ids of rows not kept, for [`Refs::new`].
+    fn unusable(mut self) -> FastSet<String> {
+        self.settle();
+        self.unusable.into_iter().map(str::to_owned).collect()
+    }
+
+    /// Keeps `id` of `row` unless it was used before (then reports the duplicate and returns
+    /// false).
+    fn check(&mut self, row: &mut Row<'_, '_>, column: &str, id: &'t str) -> bool {
+        if let Some(&(path, line)) = self.first.get(id) {
+            let path = &self.paths[path];
             let place = if path == row.path {
                 format!("on line {line}")
             } else {
@@ -380,8 +418,13 @@ impl SeenIds {
             );
             false
         } else {
-            self.0
-                .insert(id.to_owned(), (row.path.to_path_buf(), row.line));
+            if self.paths.last().map(PathBuf::as_path) != Some(row.path) {
+                self.paths.push(row.path.to_path_buf());
+            }
+            self.first.insert(id, (self.paths.len() - 1, row.line));
+            if self.pending == Some(id) {
+                self.pending = None; // kept, not unusable
+            }
             true
         }
     }
@@ -460,12 +503,13 @@ impl Loader<'_> {
             }
         }
         let ids = self.net.nodes.iter().map(|n| n.id.as_str());
-        self.nodes = Refs::new("node", "nodes.csv", ids, seen.1);
+        self.nodes = Refs::new("node", "nodes.csv", ids, seen.unusable());
     }
 
     fn links(&mut self) {
-        let mut seen = SeenIds::default();
-        if let Some(t) = self.optional_table(
+        // Road and walk ids share one name space, and `seen` borrows them from both tables
+        // (walk.csv is read after the roads are, so problems keep the files' order).
+        let roads = self.optional_table(
             "roads.csv",
             &[
                 "id",
@@ -480,11 +524,13 @@ impl Loader<'_> {
                 "oneway",
             ],
             &["checkpoint_min", "name"],
-        ) {
+        );
+        let mut seen = SeenIds::default();
+        if let Some(t) = &roads {
+            seen.reserve(t);
             for i in 0..t.len() {
                 let mut row = t.row(i, &mut self.problems);
                 let id = row.text("id");
-                seen.mention(id);
                 seen.mention(id);
                 let from = node_ref(&self.nodes, &mut row, "from");
                 let to = node_ref(&self.nodes, &mut row, "to");
@@ -545,13 +591,11 @@ impl Loader<'_> {
                 }
             }
         }
-        if let Some(t) =
-            self.optional_table("walk.csv", &["id", "from", "to", "minutes"], &["oneway"])
-        {
+        let walks = self.optional_table("walk.csv", &["id", "from", "to", "minutes"], &["oneway"]);
+        if let Some(t) = &walks {
             for i in 0..t.len() {
                 let mut row = t.row(i, &mut self.problems);
                 let id = row.text("id");
-                seen.mention(id);
                 seen.mention(id);
                 let from = node_ref(&self.nodes, &mut row, "from");
                 let to = node_ref(&self.nodes, &mut row, "to");
@@ -642,8 +686,8 @@ impl Loader<'_> {
             }
         }
         let ids = self.net.lines.iter().map(|l| l.id.as_str());
-        let lines = Refs::new("line", "lines.csv", ids, seen.1);
-        let line_ref = |row: &mut Row<'_>| lines.get(row, "line");
+        let lines = Refs::new("line", "lines.csv", ids, seen.unusable());
+        let line_ref = |row: &mut Row<'_, '_>| lines.get(row, "line");
         // Lines with a stop row that could not be read, or whose nodes could not be read at all.
         let mut incomplete: HashSet<usize> = HashSet::new();
         if !self.nodes.usable {
@@ -832,14 +876,15 @@ impl Loader<'_> {
             }
         }
         let ids = self.net.zones.iter().map(|z| z.id.as_str());
+        let unusable = seen.unusable();
         self.zone_ids = Some(
-            seen.1
+            unusable
                 .iter()
                 .cloned()
                 .chain(ids.clone().map(str::to_owned))
                 .collect(),
         );
-        let zones = Refs::new("zone", "zones.csv", ids, seen.1);
+        let zones = Refs::new("zone", "zones.csv", ids, unusable);
         let Some(t) = self.table("access.csv", &["zone", "node", "mode", "minutes"], &[]) else {
             return;
         };

@@ -479,12 +479,22 @@ impl LoadedScenario {
                 .get("modifications")
                 .and_then(|m| m.get_ref().as_array())
         });
+        // The tables come in file order: lines are counted on from the previous one, so a file
+        // with many modifications is read in linear time.
+        let mut counted = (0, 1);
         self.file
             .modifications
             .iter()
             .enumerate()
             .map(|(i, spanned)| {
-                let line = self.line(spanned.span().start);
+                let start = spanned.span().start.min(self.text.len());
+                let line = if start >= counted.0 {
+                    let more = memchr::memchr_iter(b'\n', &self.text.as_bytes()[counted.0..start]);
+                    counted = (start, counted.1 + more.count() as u64);
+                    counted.1
+                } else {
+                    self.line(start)
+                };
                 let parsed = match tables.and_then(|t| t.get(i)) {
                     Some(table) => self.modification(table, line),
                     None => Err(Problem::at(
