@@ -418,7 +418,8 @@ impl<'t> SeenIds<'t> {
             );
             false
         } else {
-            if self.paths.last().map(PathBuf::as_path) != Some(row.path) {
+            // Compared as bytes: `Path`'s own comparison parses the components, every row.
+            if self.paths.last().map(|p| p.as_os_str()) != Some(row.path.as_os_str()) {
                 self.paths.push(row.path.to_path_buf());
             }
             self.first.insert(id, (self.paths.len() - 1, row.line));

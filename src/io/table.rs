@@ -404,6 +404,8 @@ impl<'a> Row<'a, '_> {
     pub fn bounded(&mut self, column: &str, bound: &Bound) -> Option<f64> {
         let text = self.text(column)?;
         let checked = match text.parse::<f64>() {
+            // The message is only made for a value out of range: this runs for every cell.
+            Ok(v) if bound.contains(v) => Ok(v),
             Ok(v) => bound.check_shown(v, &format!("`{text}`")),
             Err(_) => Err(format!("expected a number, got `{text}`")),
         };
@@ -422,10 +424,13 @@ impl<'a> Row<'a, '_> {
     /// A whole number within `bound`.
     pub fn bounded_whole(&mut self, column: &str, bound: &Bound) -> Option<u64> {
         let text = self.text(column)?;
-        let checked = match (text.parse::<u64>(), text.parse::<f64>()) {
-            (Ok(v), _) => bound.check_shown(v as f64, &format!("`{text}`")).map(|_| v),
-            (_, Ok(v)) => bound.check_shown(v, &format!("`{text}`")).map(|v| v as u64),
-            _ => Err(format!("expected a whole number, got `{text}`")),
+        let checked = match text.parse::<u64>() {
+            Ok(v) if bound.contains(v as f64) => Ok(v),
+            Ok(v) => bound.check_shown(v as f64, &format!("`{text}`")).map(|_| v),
+            Err(_) => match text.parse::<f64>() {
+                Ok(v) => bound.check_shown(v, &format!("`{text}`")).map(|v| v as u64),
+                Err(_) => Err(format!("expected a whole number, got `{text}`")),
+            },
         };
         checked.map_err(|m| self.problem(Some(column), m)).ok()
     }
