@@ -1750,3 +1750,205 @@ fn a_route_that_does_not_exist_exits_1_with_one_line() {
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(v["reachable"], serde_json::Value::Bool(true));
 }
+
+// --- issue 12: items 4, 5, 6 (io limits) ---
+
+/// Item 4: loading is linear in the size of a table. A 100,000-row roads.csv (once 16 minutes,
+/// as each row's line was counted from the start of the file) is read in seconds even by the
+/// debug build, and a bad last row is still reported at its exact line, after comments, blank
+/// lines and CRLF line ends.
+#[test]
+fn issue12_item4_a_large_roads_csv_loads_in_linear_time() {
+    let case = Case::new();
+    let path = case.net("roads.csv");
+    let mut text = fs::read_to_string(&path).unwrap();
+    text.push_str("# generated roads\r\n\r\n");
+    for i in 0..100_000 {
+        text.push_str(&format!(
+            "rd_gen_{i},Generated,r_fin,r_guomao,10,30,3600,3,arterial,0,false,\r\n"
+        ));
+        if i % 10_000 == 0 {
+            text.push_str("\n# a comment\n");
+        }
+    }
+    text.push_str("rd_gen_bad,Generated,r_fin,r_guomao,10,fast,3600,3,arterial,0,false,\r\n");
+    fs::write(&path, &text).unwrap();
+    let bad = line_of(&text, "rd_gen_bad");
+    let start = std::time::Instant::now();
+    case.assert_run_rejected(
+        &case.scenario(),
+        &[&at_field("roads.csv", bad, "speed_kmh"), "`fast`"],
+    );
+    let seconds = start.elapsed().as_secs_f64();
+    assert!(
+        seconds < 60.0,
+        "100,000 rows took {seconds:.1} s: loading is not linear"
+    );
+}
+
+/// Item 5: a count or id read from a file never sizes an allocation beyond what the file can
+/// use: a two-line DIMACS file declaring 4,000,000,000 nodes, a header-less one numbering a
+/// node 4,000,000,000, a TNTP network declaring 4,000,000,000 nodes and a run folder whose
+/// summary.json claims 4,000,000,000 draws are refused with exit 2 and the file, line and
+/// field (they aborted allocating 16 GB, or made `compare` size arrays by the claim).
+#[test]
+fn issue12_item5_absurd_counts_are_refused_before_allocating() {
+    let case = Case::new();
+    let dir = case.root();
+    let header = dir.join("header.gr");
+    fs::write(&header, "p sp 4000000000 1\na 1 2 7\n").unwrap();
+    let output = run_cli([
+        "sp".as_ref(),
+        header.as_os_str(),
+        "--source".as_ref(),
+        "1".as_ref(),
+    ]);
+    assert_rejected(
+        &output,
+        &[
+            &at_field("header.gr", 1, "p"),
+            "4000000000 nodes is more than this file can use",
+        ],
+    );
+    let bare = dir.join("bare.gr");
+    let text = "a 0 1 7\na 1 4000000000 7\n";
+    fs::write(&bare, text).unwrap();
+    let output = run_cli([
+        "sp".as_ref(),
+        bare.as_os_str(),
+        "--source".as_ref(),
+        "0".as_ref(),
+    ]);
+    assert_rejected(
+        &output,
+        &[
+            &at_field("bare.gr", line_of(text, "4000000000"), "to"),
+            "node 4000000000 is beyond what this header-less file can number",
+        ],
+    );
+    let (net, trips) = two_road_tntp(dir);
+    let text = fs::read_to_string(&net)
+        .unwrap()
+        .replace("<NUMBER OF NODES> 2", "<NUMBER OF NODES> 4000000000");
+    fs::write(&net, &text).unwrap();
+    let output = run_cli(["assign".as_ref(), net.as_os_str(), trips.as_os_str()]);
+    assert_rejected(
+        &output,
+        &[
+            &at_field(
+                "two_net.tntp",
+                line_of(&text, "NUMBER OF NODES"),
+                "NUMBER OF NODES",
+            ),
+            "4000000000 nodes is more than this file can use",
+        ],
+    );
+    // The same limit, not a lower one: two links may use 2 x 2 + 2^20 nodes.
+    let limit = (4 + (1 << 20)).to_string();
+    fs::write(&net, text.replace("4000000000", &limit)).unwrap();
+    run_ok(["assign".as_ref(), net.as_os_str(), trips.as_os_str()]);
+
+    let runs = [dir.join("a"), dir.join("b")];
+    for run in &runs {
+        run_ok([
+            "run".as_ref(),
+            case.scenario().as_os_str(),
+            "--draws".as_ref(),
+            "2".as_ref(),
+            "--quiet".as_ref(),
+            "--out".as_ref(),
+            run.as_os_str(),
+        ]);
+    }
+    let summary = runs[1].join("summary.json");
+    let mut json: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&summary).unwrap()).unwrap();
+    json["monte_carlo"]["draws"] = 4_000_000_000u64.into();
+    fs::write(&summary, serde_json::to_string_pretty(&json).unwrap()).unwrap();
+    let out = dir.join("cmp");
+    let output = run_cli([
+        "compare".as_ref(),
+        runs[0].as_os_str(),
+        runs[1].as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_rejected(
+        &output,
+        &[
+            &format!("{MAIN_SEPARATOR}summary.json: field `monte_carlo.draws`"),
+            "up to 10000",
+        ],
+    );
+    assert!(!out.exists(), "no comparison written");
+}
+
+/// Item 6: TNTP link columns are read by the names of the `~` header, in any order: the same
+/// network with its columns shuffled assigns to the same bytes; without `free_flow_time` the
+/// file is refused at the header's line (it was read by position, `b` taken for the time).
+#[test]
+fn issue12_item6_tntp_columns_are_read_by_the_header_names() {
+    let case = Case::new();
+    let dir = case.root();
+    let (net, trips) = two_road_tntp(dir);
+    let standard = fs::read_to_string(&net).unwrap();
+    let assign = |net: &Path, out: &Path| {
+        run_cli([
+            "assign".as_ref(),
+            net.as_os_str(),
+            trips.as_os_str(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ])
+    };
+    let (a, b) = (dir.join("a.csv"), dir.join("b.csv"));
+    assert_eq!(assign(&net, &a).status.code(), Some(0));
+    let shuffled_net = dir.join("shuffled_net.tntp");
+    let shuffled = standard
+        .replace(
+            "~ init_node term_node capacity length free_flow_time b power speed toll link_type ;",
+            "~ Power FREE_FLOW_TIME b init_node capacity term_node length ;",
+        )
+        .replace("1 2 100 1 10 1 1 0 0 1 ;", "1 10 1 1 100 2 1 ;")
+        .replace("1 2 200 1 20 1 1 0 0 1 ;", "1 20 1 1 200 2 1 ;");
+    fs::write(&shuffled_net, &shuffled).unwrap();
+    let output = assign(&shuffled_net, &b);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(fs::read(&a).unwrap(), fs::read(&b).unwrap());
+
+    let missing_net = dir.join("missing_net.tntp");
+    let missing = standard
+        .replace(" free_flow_time", "")
+        .replace("1 2 100 1 10 1 1 0 0 1 ;", "1 2 100 1 1 1 0 0 1 ;")
+        .replace("1 2 200 1 20 1 1 0 0 1 ;", "1 2 200 1 1 1 0 0 1 ;");
+    fs::write(&missing_net, &missing).unwrap();
+    let out = dir.join("c.csv");
+    let output = assign(&missing_net, &out);
+    assert_rejected(
+        &output,
+        &[
+            &at_field("missing_net.tntp", line_of(&missing, "~"), "free_flow_time"),
+            "required column is missing",
+        ],
+    );
+    assert!(!out.exists(), "nothing written");
+}
+
+/// Item 11 (TNTP part): trips between zones with no road path between them are reported at the
+/// line of their entry in the trip table.
+#[test]
+fn issue12_item11_unreachable_tntp_trips_name_their_line() {
+    let case = Case::new();
+    let (net, trips) = two_road_tntp(case.root());
+    // Both roads lead from 1 to 2: nothing leads back.
+    let text = "<NUMBER OF ZONES> 2\n<END OF METADATA>\nOrigin 1\n2 : 300;\n\nOrigin 2\n1 : 4;\n";
+    fs::write(&trips, text).unwrap();
+    let output = run_cli(["assign".as_ref(), net.as_os_str(), trips.as_os_str()]);
+    assert_rejected(
+        &output,
+        &[
+            &at_field("two_trips.tntp", line_of(text, "1 : 4"), "destination"),
+            "trips from zone 2 to zone 1 but no road path between them",
+        ],
+    );
+}

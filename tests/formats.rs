@@ -247,3 +247,60 @@ fn fare_systems_are_checked() {
         "{err}"
     );
 }
+
+/// A part's table may order its columns differently and leave out optional ones: its rows are
+/// read by column name, and their problems name the part's file and line.
+#[test]
+fn parts_may_order_their_columns_differently() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("net");
+    copy_demo(&dir);
+    let part = dir.join("extra");
+    std::fs::create_dir(&part).unwrap();
+    let roads = std::fs::read_to_string(dir.join("roads.csv")).unwrap();
+    let row = "rd_zgc_fin,West 2nd-3rd Ring,r_zgc,r_fin,9,30,3600,3,arterial,0,false,";
+    assert!(roads.contains(row));
+    std::fs::write(
+        dir.join("roads.csv"),
+        roads.replace(&format!("{row}\n"), ""),
+    )
+    .unwrap();
+    let part_text = "oneway,to,from,id,toll_yuan,class,lanes,capacity_vph,speed_kmh,length_km\n\n# moved\nfalse,r_fin,r_zgc,rd_zgc_fin,0,arterial,3,3600,30,9\n";
+    std::fs::write(part.join("roads.csv"), part_text).unwrap();
+    let toml = std::fs::read_to_string(dir.join("network.toml")).unwrap();
+    std::fs::write(
+        dir.join("network.toml"),
+        toml.replace(
+            "format_version = 1",
+            "format_version = 1\nparts = [\"extra\"]",
+        ),
+    )
+    .unwrap();
+    let whole = load_network(&demo_network()).unwrap();
+    let split = load_network(&dir).unwrap();
+    // Everything but the optional name, which the part leaves out.
+    let road = |n: &commute::network::Network| {
+        let r = n.roads().iter().find(|r| r.id == "rd_zgc_fin").unwrap();
+        let node = |id: commute::network::NodeId| n.nodes()[id.index()].id.clone();
+        let figures = (r.length_km, r.speed_kmh, r.capacity_vph, r.toll_yuan);
+        (
+            node(r.from),
+            node(r.to),
+            figures,
+            r.lanes,
+            r.oneway,
+            r.checkpoint_s,
+        )
+    };
+    assert_eq!(road(&whole), road(&split));
+    std::fs::write(
+        part.join("roads.csv"),
+        part_text.replace(",30,9", ",fast,9"),
+    )
+    .unwrap();
+    let err = load_network(&dir).unwrap_err().to_string();
+    assert!(
+        err.contains("extra/roads.csv:4: field `speed_kmh`"),
+        "{err}"
+    );
+}

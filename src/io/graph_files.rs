@@ -1,7 +1,10 @@
 //! Road graphs from files: DIMACS shortest-path graphs (`p sp n m` header and `a u v w` arcs,
 //! 1-based), the header-less 0-based `a u v w` variant, TNTP networks (`*_net.tntp`, weighted by
 //! free-flow time) and the road layer of a network folder. Every problem is reported with file,
-//! line and field (at most [`MAX_PROBLEMS`], a broken million-line file does not flood).
+//! line and field (at most [`MAX_PROBLEMS`], a broken million-line file does not flood). A node
+//! count, declared or implied by the largest id, sizes arrays: it is checked against what the
+//! file's arcs can use ([`node_limit`]) before anything is allocated, so a two-line file cannot
+//! ask for gigabytes.
 
 use crate::error::{Error, Problem, Result};
 use crate::routing::{NodeNames, RoadGraph};
@@ -71,13 +74,39 @@ impl Problems<'_> {
     }
 }
 
+/// The most nodes any road graph file may declare or number: 2^28 (268,435,456), ten times the
+/// largest DIMACS challenge graph (the USA, 23.9 million nodes); node arrays of this size take
+/// a few GB.
+pub const MAX_NODES: u64 = 1 << 28;
+
+/// Nodes a file may declare beyond two per arc or link (nodes no arc touches): 2^20.
+pub const ISOLATED_NODES: u64 = 1 << 20;
+
+/// The most nodes a file with `arcs` arc (or link) lines may declare or number: the nodes its
+/// arcs can touch (two per arc) plus [`ISOLATED_NODES`], and never more than [`MAX_NODES`]. So
+/// the node arrays a file makes us allocate grow with the file, not with a number it states.
+pub(super) fn node_limit(arcs: usize) -> u64 {
+    (2 * arcs as u64 + ISOLATED_NODES).min(MAX_NODES)
+}
+
+/// Why `nodes` nodes are refused for a file with `arcs` arc lines, called `arc` (see
+/// [`node_limit`]).
+pub(super) fn too_many_nodes(nodes: u64, arcs: usize, arc: &str) -> String {
+    format!(
+        "{nodes} nodes is more than this file can use: at most two per {arc} plus \
+         {ISOLATED_NODES} without {arc}s, never more than {MAX_NODES} (here at most {})",
+        node_limit(arcs)
+    )
+}
+
 fn dimacs(path: &Path, text: &str) -> Result<RoadGraph> {
     let mut problems = Problems {
         path,
         list: Vec::new(),
     };
-    let mut header: Option<(usize, usize, usize)> = None; // (nodes, arcs, line)
-    let mut raw: Vec<(u64, u64, u32)> = Vec::new();
+    let mut header: Option<(u64, u64, usize)> = None; // (nodes, arcs, line)
+    // (from, to, weight, line) of each arc.
+    let mut raw: Vec<(u64, u64, u32, usize)> = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line_no = i + 1;
         let mut fields = line.split_whitespace();
@@ -86,7 +115,7 @@ fn dimacs(path: &Path, text: &str) -> Result<RoadGraph> {
             Some("p") => {
                 let rest: Vec<&str> = fields.collect();
                 let parsed = match rest.as_slice() {
-                    ["sp", n, m] => n.parse::<usize>().ok().zip(m.parse::<usize>().ok()),
+                    ["sp", n, m] => n.parse::<u64>().ok().zip(m.parse::<u64>().ok()),
                     _ => None,
                 };
                 match parsed {
@@ -95,8 +124,12 @@ fn dimacs(path: &Path, text: &str) -> Result<RoadGraph> {
                         "p",
                         "the `p sp n m` header must come once, before the arcs",
                     ),
-                    Some((n, m)) if n <= u32::MAX as usize => header = Some((n, m, line_no)),
-                    _ => problems.at(line_no, "p", "expected `p sp NODES ARCS`"),
+                    Some((n, m)) => header = Some((n, m, line_no)),
+                    None => problems.at(
+                        line_no,
+                        "p",
+                        "expected `p sp NODES ARCS` with whole numbers",
+                    ),
                 }
             }
             Some("a") => {
@@ -132,7 +165,7 @@ fn dimacs(path: &Path, text: &str) -> Result<RoadGraph> {
                     );
                 }
                 if let (Some(u), Some(v), Some(w)) = (u, v, w) {
-                    raw.push((u, v, w));
+                    raw.push((u, v, w, line_no));
                 }
             }
             Some(other) => problems.at(
@@ -142,35 +175,49 @@ fn dimacs(path: &Path, text: &str) -> Result<RoadGraph> {
             ),
         }
     }
-    // With a header ids are 1..=n; without, 0-based and the largest id sets the count.
+    // With a header ids are 1..=n; without, 0-based and the largest id sets the count. Either
+    // way the count is checked against what the file can use before anything is sized by it.
+    let limit = node_limit(raw.len());
     let (offset, nodes) = match header {
+        Some((n, _, line_no)) if n > limit => {
+            problems.at(line_no, "p", too_many_nodes(n, raw.len(), "arc"));
+            return problems.finish(empty_graph);
+        }
         Some((n, m, line_no)) => {
-            if raw.len() != m && problems.list.is_empty() {
+            if raw.len() as u64 != m && problems.list.is_empty() {
                 problems.at(
                     line_no,
                     "p",
                     format!("the header says {m} arcs, the file has {}", raw.len()),
                 );
             }
-            (1u64, n as u64)
+            (1u64, n)
         }
-        None => (0, raw.iter().map(|a| a.0.max(a.1) + 1).max().unwrap_or(0)),
+        None => {
+            let highest = raw.iter().max_by_key(|a| a.0.max(a.1));
+            match highest {
+                Some(&(u, v, _, line_no)) if u.max(v) >= limit => {
+                    problems.at(
+                        line_no,
+                        if u >= v { "from" } else { "to" },
+                        format!(
+                            "node {} is beyond what this header-less file can number: ids run \
+                             from 0, at most two per arc plus {ISOLATED_NODES} without arcs, \
+                             never more than {MAX_NODES} (here ids below {limit})",
+                            u.max(v)
+                        ),
+                    );
+                    return problems.finish(empty_graph);
+                }
+                Some(&(u, v, _, _)) => (0, u.max(v) + 1),
+                None => (0, 0),
+            }
+        }
     };
-    if nodes > u64::from(u32::MAX) {
-        problems.at(1, "a", "more than 2^32 - 1 nodes");
-        return problems.finish(empty_graph);
-    }
     let mut arcs = Vec::with_capacity(raw.len());
-    for (i, &(u, v, w)) in raw.iter().enumerate() {
+    for &(u, v, w, line_no) in &raw {
         let inside = |x: u64| x >= offset && x - offset < nodes;
         if !inside(u) || !inside(v) {
-            // The line number of the i-th arc: count again (rare, error path only).
-            let line_no = text
-                .lines()
-                .enumerate()
-                .filter(|(_, l)| l.split_whitespace().next() == Some("a"))
-                .nth(i)
-                .map_or(0, |(n, _)| n + 1);
             problems.at(
                 line_no,
                 if inside(u) { "to" } else { "from" },
@@ -276,6 +323,59 @@ mod tests {
         );
         assert!(parse("empty.gr", "c nothing\n").is_err());
         assert!(parse("neg.gr", "a 0 1 -3\n").is_err());
+    }
+
+    #[test]
+    fn dimacs_node_counts_are_bounded_by_the_arcs() {
+        let err = |name: &str, text: &str| parse(name, text).unwrap_err().to_string();
+        let e = err("big.gr", "p sp 4000000000 1\na 1 2 3\n");
+        assert!(
+            e.contains("big.gr:1: field `p`: 4000000000 nodes is more than this file can use"),
+            "{e}"
+        );
+        assert!(e.contains("(here at most 1048578)"), "{e}");
+        let e = err("big.gr", "a 0 1 3\nc\na 1 4000000000 3\n");
+        assert!(
+            e.contains("big.gr:3: field `to`: node 4000000000 is beyond what this header-less file can number"),
+            "{e}"
+        );
+        // Up to two nodes per arc plus 2^20 isolated ones are fine.
+        let limit = 2 + (1 << 20);
+        let g = parse("ok.gr", &format!("p sp {limit} 1\na 1 2 3\n")).unwrap();
+        assert_eq!(g.node_count(), limit);
+        let g = parse("ok.gr", &format!("a {} 0 3\n", limit - 1)).unwrap();
+        assert_eq!(g.node_count(), limit);
+        assert!(parse("no.gr", &format!("a {limit} 0 3\n")).is_err());
+        // Ids beyond u64 are not numbers.
+        let e = err("huge.gr", "a 0 99999999999999999999999 3\n");
+        assert!(
+            e.contains("huge.gr:1: field `to`: expected a node number"),
+            "{e}"
+        );
+        assert!(
+            err("huge.gr", "p sp 99999999999999999999999 1\n").contains("huge.gr:1: field `p`")
+        );
+    }
+
+    #[test]
+    fn many_out_of_range_arcs_are_reported_quickly() {
+        // Each problem used to look up its line from the start of the file: quadratic.
+        let mut text = String::from("p sp 2 200000\n");
+        for _ in 0..200_000 {
+            text.push_str("a 1 3 1\n");
+        }
+        let start = std::time::Instant::now();
+        let e = parse("many.gr", &text).unwrap_err().to_string();
+        assert!(
+            e.contains("many.gr:2: field `to`: node 3 is outside 1..=2"),
+            "{e}"
+        );
+        assert!(e.contains("many.gr:21: field `to`"), "{e}");
+        assert!(
+            start.elapsed().as_secs_f64() < 10.0,
+            "{:?}",
+            start.elapsed()
+        );
     }
 
     #[test]

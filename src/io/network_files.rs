@@ -14,8 +14,52 @@ use crate::network::{
 use crate::time::Seconds;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
+
+/// Hash sets of ids from the files: foldhash, several times faster than the standard SipHash on
+/// short keys, still randomly seeded per process.
+type FastSet<T> = foldhash::HashSet<T>;
+
+/// Finds ids by their text: a hash table of indexes (8 bytes a slot), the text kept by the
+/// caller. A million roads or half a million nodes take a few MB of table instead of tens of MB
+/// of keyed slots: looking ids up in those took a third of the time to load a million roads.
+#[derive(Default)]
+struct IdIndex {
+    slots: hashbrown::HashTable<usize>,
+    hasher: foldhash::fast::RandomState,
+}
+
+impl IdIndex {
+    fn with_capacity(capacity: usize) -> Self {
+        IdIndex {
+            slots: hashbrown::HashTable::with_capacity(capacity),
+            hasher: Default::default(),
+        }
+    }
+
+    /// The index of `id`, where `text(i)` is the id of index `i`.
+    fn find<'a>(&self, id: &str, text: impl Fn(usize) -> &'a str) -> Option<usize> {
+        let hash = self.hasher.hash_one(id);
+        self.slots.find(hash, |&i| text(i) == id).copied()
+    }
+
+    /// Makes room for `additional` more ids.
+    fn reserve<'a>(&mut self, additional: usize, text: impl Fn(usize) -> &'a str) {
+        let hasher = &self.hasher;
+        self.slots
+            .reserve(additional, |&j| hasher.hash_one(text(j)));
+    }
+
+    /// Adds index `i` of `id`, which must not be there yet.
+    fn insert<'a>(&mut self, id: &str, i: usize, text: impl Fn(usize) -> &'a str) {
+        let hasher = &self.hasher;
+        let hash = hasher.hash_one(id);
+        self.slots
+            .insert_unique(hash, i, |&j| hasher.hash_one(text(j)));
+    }
+}
 
 /// The network format version this build reads.
 pub const NETWORK_FORMAT_VERSION: u32 = 1;
@@ -305,8 +349,11 @@ struct Refs {
     usable: bool,
     what: &'static str,
     file: &'static str,
-    index: HashMap<String, usize>,
-    mentioned: HashSet<String>,
+    /// The ids back to back, id `i` ending at `ends[i]`.
+    ids: String,
+    ends: Vec<usize>,
+    index: IdIndex,
+    mentioned: FastSet<String>,
 }
 
 impl Refs {
@@ -314,21 +361,39 @@ impl Refs {
         what: &'static str,
         file: &'static str,
         ids: impl Iterator<Item = &'s str>,
-        mentioned: HashSet<String>,
+        mentioned: FastSet<String>,
     ) -> Self {
-        let index = ids.enumerate().map(|(i, id)| (id.to_owned(), i)).collect();
-        Refs {
+        let mut refs = Refs {
             usable: true,
             what,
             file,
-            index,
             mentioned,
+            ..Refs::default()
+        };
+        for id in ids {
+            refs.ids.push_str(id);
+            refs.ends.push(refs.ids.len());
         }
+        refs.index = IdIndex::with_capacity(refs.ends.len());
+        let Refs {
+            ids, ends, index, ..
+        } = &mut refs;
+        let text = |i: usize| &ids[if i == 0 { 0 } else { ends[i - 1] }..ends[i]];
+        for i in 0..ends.len() {
+            index.insert(text(i), i, text);
+        }
+        refs
     }
 
-    fn get(&self, row: &mut Row<'_>, column: &str) -> Option<usize> {
+    /// Id `i`.
+    fn id(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.ids[start..self.ends[i]]
+    }
+
+    fn get(&self, row: &mut Row<'_, '_>, column: &str) -> Option<usize> {
         let id = row.text(column)?;
-        let found = self.index.get(id).copied();
+        let found = self.index.find(id, |i| self.id(i));
         if found.is_none() && self.usable && !self.mentioned.contains(id) {
             row.problem(
                 Some(column),
@@ -339,36 +404,79 @@ impl Refs {
     }
 }
 
-fn node_ref(nodes: &Refs, row: &mut Row<'_>, column: &str) -> Option<NodeId> {
+fn node_ref(nodes: &Refs, row: &mut Row<'_, '_>, column: &str) -> Option<NodeId> {
     nodes.get(row, column).map(NodeId::new)
 }
 
-/// Ids seen so far in one table, to report duplicates with the line of the first use.
+/// Ids seen so far in one table, to report duplicates with the line of the first use, and ids
+/// of rows that were not kept (they had problems), which other tables may name without a second
+/// "unknown id" problem. Borrows the ids from the tables read: a million rows cost no string
+/// copies (allocating and freeing them took a third of the loading time).
 #[derive(Default)]
-struct SeenIds(HashMap<String, (PathBuf, u64)>, HashSet<String>);
+struct SeenIds<'t> {
+    /// Ids of kept rows with the file (index into `paths`) and line of their row.
+    kept: Vec<(&'t str, usize, u64)>,
+    /// Finds the ids of `kept`.
+    index: IdIndex,
+    /// The files of `first`, each once.
+    paths: Vec<PathBuf>,
+    /// Ids of rows that were not kept.
+    unusable: FastSet<&'t str>,
+    /// The id of the row being read, until it is kept.
+    pending: Option<&'t str>,
+}
 
-impl SeenIds {
+impl<'t> SeenIds<'t> {
     /// Starts with the ids of the table's rows that could not be read at all.
-    fn with_broken_rows_of(table: &Table) -> Self {
+    fn with_broken_rows_of(table: &'t Table) -> Self {
         let mut seen = SeenIds::default();
+        seen.reserve(table);
         for id in table.broken_values("id") {
             seen.mention(Some(id));
         }
         seen
     }
 
-    /// Notes an id read from a row, whether or not the row is valid.
-    fn mention(&mut self, id: Option<&str>) {
-        if let Some(id) = id {
-            self.1.insert(id.to_owned());
+    /// Makes room for the ids of `table`'s rows.
+    fn reserve(&mut self, table: &Table) {
+        let kept = &self.kept;
+        self.index.reserve(table.len(), |i| kept[i].0);
+        self.kept.reserve(table.len());
+    }
+
+    /// The index in `kept` of `id`.
+    fn find(&self, id: &str) -> Option<usize> {
+        self.index.find(id, |i| self.kept[i].0)
+    }
+
+    /// Notes the id of the row about to be read, whether or not the row turns out valid; it
+    /// counts as unusable unless [`SeenIds::check`] keeps it.
+    fn mention(&mut self, id: Option<&'t str>) {
+        self.settle();
+        self.pending = id;
+    }
+
+    /// Files the pending id as unusable (its row was not kept).
+    fn settle(&mut self) {
+        if let Some(id) = self.pending.take()
+            && self.find(id).is_none()
+        {
+            self.unusable.insert(id);
         }
     }
-}
 
-impl SeenIds {
-    fn check(&mut self, row: &mut Row<'_>, column: &str, id: &str) -> bool {
-        self.1.insert(id.to_owned());
-        if let Some((path, line)) = self.0.get(id) {
+    /// Ids of rows not kept, for [`Refs::new`].
+    fn unusable(mut self) -> FastSet<String> {
+        self.settle();
+        self.unusable.into_iter().map(str::to_owned).collect()
+    }
+
+    /// Keeps `id` of `row` unless it was used before (then reports the duplicate and returns
+    /// false).
+    fn check(&mut self, row: &mut Row<'_, '_>, column: &str, id: &'t str) -> bool {
+        if let Some(first) = self.find(id) {
+            let (_, path, line) = self.kept[first];
+            let path = &self.paths[path];
             let place = if path == row.path {
                 format!("on line {line}")
             } else {
@@ -380,8 +488,16 @@ impl SeenIds {
             );
             false
         } else {
-            self.0
-                .insert(id.to_owned(), (row.path.to_path_buf(), row.line));
+            // Compared as bytes: `Path`'s own comparison parses the components, every row.
+            if self.paths.last().map(|p| p.as_os_str()) != Some(row.path.as_os_str()) {
+                self.paths.push(row.path.to_path_buf());
+            }
+            let kept = &self.kept;
+            self.index.insert(id, kept.len(), |i| kept[i].0);
+            self.kept.push((id, self.paths.len() - 1, row.line));
+            if self.pending == Some(id) {
+                self.pending = None; // kept, not unusable
+            }
             true
         }
     }
@@ -460,12 +576,13 @@ impl Loader<'_> {
             }
         }
         let ids = self.net.nodes.iter().map(|n| n.id.as_str());
-        self.nodes = Refs::new("node", "nodes.csv", ids, seen.1);
+        self.nodes = Refs::new("node", "nodes.csv", ids, seen.unusable());
     }
 
     fn links(&mut self) {
-        let mut seen = SeenIds::default();
-        if let Some(t) = self.optional_table(
+        // Road and walk ids share one name space, and `seen` borrows them from both tables
+        // (walk.csv is read after the roads are, so problems keep the files' order).
+        let roads = self.optional_table(
             "roads.csv",
             &[
                 "id",
@@ -480,11 +597,13 @@ impl Loader<'_> {
                 "oneway",
             ],
             &["checkpoint_min", "name"],
-        ) {
+        );
+        let mut seen = SeenIds::default();
+        if let Some(t) = &roads {
+            seen.reserve(t);
             for i in 0..t.len() {
                 let mut row = t.row(i, &mut self.problems);
                 let id = row.text("id");
-                seen.mention(id);
                 seen.mention(id);
                 let from = node_ref(&self.nodes, &mut row, "from");
                 let to = node_ref(&self.nodes, &mut row, "to");
@@ -545,13 +664,11 @@ impl Loader<'_> {
                 }
             }
         }
-        if let Some(t) =
-            self.optional_table("walk.csv", &["id", "from", "to", "minutes"], &["oneway"])
-        {
+        let walks = self.optional_table("walk.csv", &["id", "from", "to", "minutes"], &["oneway"]);
+        if let Some(t) = &walks {
             for i in 0..t.len() {
                 let mut row = t.row(i, &mut self.problems);
                 let id = row.text("id");
-                seen.mention(id);
                 seen.mention(id);
                 let from = node_ref(&self.nodes, &mut row, "from");
                 let to = node_ref(&self.nodes, &mut row, "to");
@@ -642,8 +759,8 @@ impl Loader<'_> {
             }
         }
         let ids = self.net.lines.iter().map(|l| l.id.as_str());
-        let lines = Refs::new("line", "lines.csv", ids, seen.1);
-        let line_ref = |row: &mut Row<'_>| lines.get(row, "line");
+        let lines = Refs::new("line", "lines.csv", ids, seen.unusable());
+        let line_ref = |row: &mut Row<'_, '_>| lines.get(row, "line");
         // Lines with a stop row that could not be read, or whose nodes could not be read at all.
         let mut incomplete: HashSet<usize> = HashSet::new();
         if !self.nodes.usable {
@@ -832,14 +949,15 @@ impl Loader<'_> {
             }
         }
         let ids = self.net.zones.iter().map(|z| z.id.as_str());
+        let unusable = seen.unusable();
         self.zone_ids = Some(
-            seen.1
+            unusable
                 .iter()
                 .cloned()
                 .chain(ids.clone().map(str::to_owned))
                 .collect(),
         );
-        let zones = Refs::new("zone", "zones.csv", ids, seen.1);
+        let zones = Refs::new("zone", "zones.csv", ids, unusable);
         let Some(t) = self.table("access.csv", &["zone", "node", "mode", "minutes"], &[]) else {
             return;
         };

@@ -4,7 +4,7 @@
 
 use crate::compare::{DrawRow, LineRow, LinkRow, OdRow, RunData, ZoneRow};
 use crate::error::{Error, Problem, Result};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// The files a Monte-Carlo run folder holds that a comparison reads (`links.csv` only when the
@@ -38,6 +38,9 @@ pub const LINK_COLUMNS: [&str; 14] = [
     "congested_min",
     "speed_kmh",
 ];
+
+/// The most draws a run has (the limit of `commute run --draws`).
+const MAX_DRAWS: u64 = 10_000;
 
 /// Reads the run folder `dir`.
 pub fn read_run(dir: &Path) -> Result<RunData> {
@@ -101,6 +104,20 @@ pub fn parse_run(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<RunData> {
             &dir.join("summary.json"),
             "a deterministic run: compare needs a Monte-Carlo run (`commute run --draws N`)",
         )]));
+    }
+    // The comparison keeps arrays of this many draws: a forged count must not size them.
+    let draws_n = &summary["monte_carlo"]["draws"];
+    if draws_n.as_u64().is_none_or(|n| n > MAX_DRAWS) {
+        return Err(Error::Invalid(vec![Problem {
+            field: Some("monte_carlo.draws".to_owned()),
+            ..Problem::file(
+                &dir.join("summary.json"),
+                format!(
+                    "expected a whole number of draws up to {MAX_DRAWS} (as `commute run --draws` \
+                     makes), got {draws_n}"
+                ),
+            )
+        }]));
     }
     let mut problems = Vec::new();
     let od = Csv::parse(dir, "od.csv", get("od.csv")?, &mut problems).map(|t| {
@@ -425,7 +442,8 @@ impl Row<'_> {
 /// `i` is on line `i + 2`).
 fn check_draws(path: &Path, draws: &[DrawRow], od: &[OdRow], n: u64, problems: &mut Vec<Problem>) {
     let before = problems.len();
-    let mut seen: HashMap<(&str, &str), Vec<bool>> = HashMap::new();
+    // The draws seen of each pair: memory grows with the rows, whatever `n` summary.json says.
+    let mut seen: HashMap<(&str, &str), HashSet<u32>> = HashMap::new();
     for (i, row) in draws.iter().enumerate() {
         if problems.len() - before >= 20 {
             return;
@@ -443,10 +461,8 @@ fn check_draws(path: &Path, draws: &[DrawRow], od: &[OdRow], n: u64, problems: &
             ));
             continue;
         }
-        let marks = seen
-            .entry((&row.origin, &row.destination))
-            .or_insert_with(|| vec![false; n as usize]);
-        if std::mem::replace(&mut marks[row.draw as usize], true) {
+        let marks = seen.entry((&row.origin, &row.destination)).or_default();
+        if !marks.insert(row.draw) {
             problems.push(Problem::at(
                 path,
                 line,
@@ -461,7 +477,7 @@ fn check_draws(path: &Path, draws: &[DrawRow], od: &[OdRow], n: u64, problems: &
     let mut missing: Vec<(&str, &str)> = od
         .iter()
         .map(|r| (r.origin.as_str(), r.destination.as_str()))
-        .filter(|pair| seen.get(pair).is_none_or(|m| m.iter().any(|x| !x)))
+        .filter(|pair| seen.get(pair).is_none_or(|m| (m.len() as u64) < n))
         .collect();
     missing.dedup();
     if let Some((o, d)) = missing.first() {

@@ -3,7 +3,7 @@
 //! detection. Values are checked against the network later, in `scenario`, which needs the line
 //! of each modification: hence `Spanned`.
 
-use super::{field_path, from_toml, line_of};
+use super::{field_path, from_toml};
 use crate::error::{Error, Problem, Result};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -459,12 +459,27 @@ pub struct LoadedScenario {
     pub text: String,
     /// The parsed file.
     pub file: ScenarioFile,
+    /// The byte offset where each line starts: lines are looked up for every modification and
+    /// every problem, and counting from the start of the file each time was quadratic.
+    line_starts: Vec<usize>,
 }
 
 impl LoadedScenario {
+    fn new(path: PathBuf, text: String, file: ScenarioFile) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+            .collect();
+        LoadedScenario {
+            path,
+            text,
+            file,
+            line_starts,
+        }
+    }
+
     /// The 1-based line of a span start.
     pub fn line(&self, offset: usize) -> u64 {
-        line_of(&self.text, offset)
+        self.line_starts.partition_point(|&start| start <= offset) as u64
     }
 
     /// Each modification with the line of its table, read on its own: a modification that is
@@ -679,7 +694,7 @@ pub fn load_scenario_chain(path: &Path) -> Result<ScenarioChain> {
             }
             Error::Invalid(vec![p])
         })?;
-        let loaded = LoadedScenario { path, text, file };
+        let loaded = LoadedScenario::new(path, text, file);
         if *loaded.file.version.get_ref() != SCENARIO_FORMAT_VERSION {
             return Err(Error::Invalid(vec![Problem::at(
                 &loaded.path,
@@ -702,4 +717,24 @@ pub fn load_scenario_chain(path: &Path) -> Result<ScenarioChain> {
     }
     files.reverse();
     Ok(ScenarioChain { files })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_of_offsets_are_those_of_the_text() {
+        let text = "version = 1\r\nname = \"x\"\n\n\n# c\nnetwork = \"n\"";
+        let file: ScenarioFile = toml::from_str(text).unwrap();
+        let loaded = LoadedScenario::new(PathBuf::from("s.toml"), text.to_owned(), file);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(
+                loaded.line(offset),
+                super::super::line_of(text, offset),
+                "{offset}"
+            );
+        }
+        assert_eq!(loaded.line(text.find("network").unwrap()), 6);
+    }
 }

@@ -8,20 +8,30 @@ use crate::bounds::Bound;
 use crate::error::Problem;
 use crate::time::{Seconds, minutes_to_seconds, parse_clock};
 use csv::StringRecord;
-use std::collections::HashMap;
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 
 /// Columns any table may carry for people, ignored by the model.
 const COMMENT_COLUMNS: [&str; 2] = ["source", "notes"];
 
 /// One or more parsed CSV files of the same table: records with their file and line numbers.
+///
+/// The fields of all records live in one string, so a million-row file costs a few large
+/// allocations, not several per row.
 pub(crate) struct Table {
     paths: Vec<PathBuf>,
-    columns: HashMap<String, usize>,
-    /// (index into `paths`, 1-based line, fields in `columns` order).
-    records: Vec<(usize, u64, StringRecord)>,
+    /// Column names, in field order.
+    columns: Vec<String>,
+    /// The fields of every record, back to back, `columns.len()` per record.
+    text: String,
+    /// Where each field of `text` ends (a field starts where the previous one ends).
+    ends: Vec<usize>,
+    /// Each record's file (index into `paths`) and 1-based line.
+    places: Vec<(usize, u64)>,
     /// Records that could not be read as rows (wrong field count), already reported.
     broken: Vec<StringRecord>,
+    /// Where [`Table::column`] starts looking.
+    next_column: Cell<usize>,
 }
 
 impl Table {
@@ -45,18 +55,19 @@ impl Table {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(true)
-            .trim(csv::Trim::All)
             .from_reader(bytes.as_slice());
-        let header = match reader.headers() {
-            Ok(h) => h.clone(),
+        // Fields are trimmed here, as they are stored (the csv crate's own trimming copies
+        // every record).
+        let header: StringRecord = match reader.headers() {
+            Ok(h) => h.iter().map(trim).collect(),
             Err(e) => {
                 problems.push(Problem::file(path, format!("cannot read the header: {e}")));
                 return None;
             }
         };
-        let mut columns = HashMap::new();
+        let mut columns: Vec<String> = Vec::new();
         let mut ok = true;
-        for (i, name) in header.iter().enumerate() {
+        for name in header.iter() {
             if !required.contains(&name)
                 && !optional.contains(&name)
                 && !COMMENT_COLUMNS.contains(&name)
@@ -77,13 +88,14 @@ impl Table {
                 ));
                 ok = false;
             }
-            if columns.insert(name.to_owned(), i).is_some() {
+            if columns.iter().any(|c| c == name) {
                 problems.push(Problem::at(path, 1, Some(name), "column appears twice"));
                 ok = false;
             }
+            columns.push(name.to_owned());
         }
         for name in required {
-            if !columns.contains_key(*name) {
+            if !columns.iter().any(|c| c == name) {
                 problems.push(Problem::at(
                     path,
                     1,
@@ -93,12 +105,23 @@ impl Table {
                 ok = false;
             }
         }
-        let mut records = Vec::new();
-        let mut broken = Vec::new();
-        for result in reader.records() {
-            match result {
-                Ok(rec) => {
-                    let line = rec.position().map_or(0, |p| line_at(&bytes, p));
+        let mut table = Table {
+            paths: vec![path.to_path_buf()],
+            // Fields take at most the file's bytes.
+            text: String::with_capacity(bytes.len()),
+            ends: Vec::new(),
+            places: Vec::new(),
+            columns,
+            broken: Vec::new(),
+            next_column: Cell::new(0),
+        };
+        let mut lines = LineCursor::new(&bytes);
+        let mut rec = StringRecord::new();
+        loop {
+            match reader.read_record(&mut rec) {
+                Ok(false) => break,
+                Ok(true) => {
+                    let line = rec.position().map_or(0, |p| lines.line_at(p));
                     if rec.len() != header.len() {
                         problems.push(Problem::at(
                             path,
@@ -116,61 +139,91 @@ impl Table {
                                 }
                             ),
                         ));
-                        broken.push(rec);
+                        table.broken.push(rec.iter().map(trim).collect());
                         continue;
                     }
-                    records.push((0, line, rec));
+                    table.push(0, line, rec.iter().map(trim));
                 }
                 Err(e) => {
-                    let line = e.position().map_or(0, |p| line_at(&bytes, p));
+                    let line = e.position().map_or(0, |p| lines.line_at(p));
                     problems.push(Problem::at(path, line, None, format!("malformed CSV: {e}")));
                 }
             }
         }
-        ok.then_some(Table {
-            paths: vec![path.to_path_buf()],
-            columns,
-            records,
-            broken,
-        })
+        ok.then_some(table)
+    }
+
+    /// Appends a record of `columns.len()` fields.
+    fn push<'f>(&mut self, source: usize, line: u64, fields: impl Iterator<Item = &'f str>) {
+        for field in fields {
+            self.text.push_str(field);
+            self.ends.push(self.text.len());
+        }
+        self.places.push((source, line));
+    }
+
+    /// Field `column` of record `record`.
+    fn field(&self, record: usize, column: usize) -> &str {
+        let i = record * self.columns.len() + column;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
+    }
+
+    /// The index of column `name`. Loaders read a row's columns in about the file's order, so
+    /// the search starts after the column found last.
+    fn column(&self, name: &str) -> Option<usize> {
+        let n = self.columns.len();
+        let mut i = self.next_column.get();
+        for _ in 0..n {
+            if i >= n {
+                i = 0;
+            }
+            let c = self.columns[i].as_bytes();
+            if c.len() == name.len() && c == name.as_bytes() {
+                self.next_column.set(i + 1);
+                return Some(i);
+            }
+            i += 1;
+        }
+        None
     }
 
     /// Joins tables read from several files (a network's parts) into one, in order. Columns are
     /// the union of the files' columns; a column a file lacks reads as empty (its default).
-    pub fn concat(tables: Vec<Table>) -> Option<Table> {
-        let mut columns: HashMap<String, usize> = HashMap::new();
+    pub fn concat(mut tables: Vec<Table>) -> Option<Table> {
+        if tables.len() <= 1 {
+            return tables.pop();
+        }
+        let mut columns: Vec<String> = Vec::new();
         for t in &tables {
-            let mut names: Vec<(&String, &usize)> = t.columns.iter().collect();
-            names.sort_by_key(|(_, i)| **i);
-            for (name, _) in names {
-                let next = columns.len();
-                columns.entry(name.clone()).or_insert(next);
+            for name in &t.columns {
+                if !columns.contains(name) {
+                    columns.push(name.clone());
+                }
             }
         }
         let mut out = Table {
             paths: Vec::new(),
             columns,
-            records: Vec::new(),
+            text: String::new(),
+            ends: Vec::new(),
+            places: Vec::new(),
             broken: Vec::new(),
+            next_column: Cell::new(0),
         };
         for t in tables {
-            let map: Vec<(usize, usize)> = t
-                .columns
-                .iter()
-                .map(|(name, &from)| (from, out.columns[name]))
-                .collect();
-            let remap = |rec: &StringRecord| {
-                let mut fields = vec![""; out.columns.len()];
-                for &(from, to) in &map {
-                    fields[to] = rec.get(from).unwrap_or("");
-                }
-                StringRecord::from(fields)
-            };
+            // For each joined column, the column of `t` it comes from.
+            let from: Vec<Option<usize>> = out.columns.iter().map(|c| t.column(c)).collect();
             let offset = out.paths.len();
-            for (source, line, rec) in &t.records {
-                out.records.push((offset + source, *line, remap(rec)));
+            for (r, &(source, line)) in t.places.iter().enumerate() {
+                let fields = from.iter().map(|c| c.map_or("", |c| t.field(r, c)));
+                out.push(offset + source, line, fields);
             }
-            out.broken.extend(t.broken.iter().map(remap));
+            out.broken.extend(t.broken.iter().map(|rec| {
+                from.iter()
+                    .map(|c| c.and_then(|c| rec.get(c)).unwrap_or(""))
+                    .collect::<StringRecord>()
+            }));
             out.paths.extend(t.paths);
         }
         (!out.paths.is_empty()).then_some(out)
@@ -178,7 +231,7 @@ impl Table {
 
     /// Number of records.
     pub fn len(&self) -> usize {
-        self.records.len()
+        self.places.len()
     }
 
     /// The first file of the table.
@@ -189,71 +242,140 @@ impl Table {
     /// The values of `column` in the records that could not be read, where present: ids that
     /// exist but are unusable.
     pub fn broken_values<'a>(&'a self, column: &str) -> impl Iterator<Item = &'a str> {
-        let index = self.columns.get(column).copied();
+        let index = self.column(column);
         self.broken
             .iter()
             .filter_map(move |r| index.and_then(|i| r.get(i)))
     }
 
     /// A cursor over one record that records problems as fields are read.
-    pub fn row<'a>(&'a self, index: usize, problems: &'a mut Vec<Problem>) -> Row<'a> {
-        let (source, line, record) = &self.records[index];
+    pub fn row<'a, 'p>(&'a self, index: usize, problems: &'p mut Vec<Problem>) -> Row<'a, 'p> {
+        let (source, line) = self.places[index];
         Row {
             table: self,
-            path: &self.paths[*source],
-            line: *line,
-            record,
+            path: &self.paths[source],
+            line,
+            record: index,
             problems,
         }
     }
 }
 
-/// The 1-based line of a record, from its byte offset (the csv crate's own line count skips
-/// blank lines).
-fn line_at(bytes: &[u8], position: &csv::Position) -> u64 {
-    // A record's position may point at the blank lines before it.
-    let mut offset = position.byte() as usize;
-    while bytes
-        .get(offset)
-        .is_some_and(|b| matches!(b, b'\n' | b'\r'))
-    {
-        offset += 1;
+/// Turns record positions into 1-based lines of the file (the csv crate's own line count skips
+/// blank lines, which hold the blanked comments). Records come in file order, so newlines are
+/// counted once, from the previous record on: loading stays linear in the file's size.
+struct LineCursor<'b> {
+    bytes: &'b [u8],
+    /// Byte offset counted up to, and the line it is on.
+    offset: usize,
+    line: u64,
+}
+
+impl<'b> LineCursor<'b> {
+    fn new(bytes: &'b [u8]) -> Self {
+        LineCursor {
+            bytes,
+            offset: 0,
+            line: 1,
+        }
     }
-    super::line_of_bytes(bytes, offset)
+
+    /// The line of the record at `position`.
+    fn line_at(&mut self, position: &csv::Position) -> u64 {
+        // A record's position may point at the blank lines before it.
+        let mut offset = (position.byte() as usize).min(self.bytes.len());
+        while self
+            .bytes
+            .get(offset)
+            .is_some_and(|b| matches!(b, b'\n' | b'\r'))
+        {
+            offset += 1;
+        }
+        if offset < self.offset {
+            // Not expected (positions only grow), but stay exact: count again from the start.
+            *self = LineCursor::new(self.bytes);
+        }
+        self.line += newlines(&self.bytes[self.offset..offset]);
+        self.offset = offset;
+        self.line
+    }
+}
+
+/// The number of `\n` in `bytes`.
+fn newlines(bytes: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', bytes).count() as u64
+}
+
+/// `field` without leading and trailing white space (Unicode's, as `str::trim`), quickly for the
+/// common field that has none.
+fn trim(field: &str) -> &str {
+    let plain = |b: Option<&u8>| b.is_none_or(|b| b.is_ascii() && !b.is_ascii_whitespace());
+    let bytes = field.as_bytes();
+    if plain(bytes.first()) && plain(bytes.last()) {
+        field
+    } else {
+        field.trim()
+    }
 }
 
 /// Empties comment lines (first non-blank character `#`) but keeps their line breaks, so the
-/// csv reader skips them as blank lines and line numbers stay those of the file.
-fn blank_comments(bytes: Vec<u8>) -> Vec<u8> {
-    let mut out = Vec::with_capacity(bytes.len());
-    for line in bytes.split_inclusive(|&b| b == b'\n') {
-        if line.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'#') {
-            out.push(b'\n');
-        } else {
-            out.extend_from_slice(line);
+/// csv reader skips them as blank lines and line numbers stay those of the file. Works in place
+/// and only looks closer at lines holding a `#`: a large file costs one fast scan.
+fn blank_comments(mut bytes: Vec<u8>) -> Vec<u8> {
+    // The comment lines, as ranges without their line break.
+    let mut comments: Vec<(usize, usize)> = Vec::new();
+    // The start of the line of the `#` at hand, found by scanning only since the previous `#`;
+    // a line's first `#` decides whether it is a comment (linear however many `#` a line has).
+    let (mut line_start, mut scanned, mut decided) = (0, 0, None);
+    for hash in memchr::memchr_iter(b'#', &bytes) {
+        if let Some(i) = memchr::memrchr(b'\n', &bytes[scanned..hash]) {
+            line_start = scanned + i + 1;
+        }
+        scanned = hash;
+        if decided == Some(line_start) {
+            continue;
+        }
+        decided = Some(line_start);
+        if bytes[line_start..hash].iter().all(u8::is_ascii_whitespace) {
+            let end = memchr::memchr(b'\n', &bytes[hash..]).map_or(bytes.len(), |i| hash + i);
+            comments.push((line_start, end));
         }
     }
-    out
+    if comments.is_empty() {
+        return bytes;
+    }
+    // Moves the text between comments left over the removed comment text.
+    let mut write = 0;
+    let mut read = 0;
+    for (start, end) in comments {
+        bytes.copy_within(read..start, write);
+        write += start - read;
+        read = end;
+    }
+    bytes.copy_within(read.., write);
+    write += bytes.len() - read;
+    bytes.truncate(write);
+    bytes
 }
 
 /// One record being read.
-pub(crate) struct Row<'a> {
+/// Its fields live as long as the table (`'a`), independent of the problem list (`'p`).
+pub(crate) struct Row<'a, 'p> {
     table: &'a Table,
     /// The file the row is in.
     pub path: &'a Path,
     /// Its 1-based line.
     pub line: u64,
-    record: &'a StringRecord,
-    problems: &'a mut Vec<Problem>,
+    /// Its index in the table.
+    record: usize,
+    problems: &'p mut Vec<Problem>,
 }
 
-impl<'a> Row<'a> {
+impl<'a> Row<'a, '_> {
     /// The raw text of `column`, `None` when the column is absent from the file.
     fn raw(&self, column: &str) -> Option<&'a str> {
-        self.table
-            .columns
-            .get(column)
-            .and_then(|&i| self.record.get(i))
+        let table = self.table;
+        table.column(column).map(|i| table.field(self.record, i))
     }
 
     /// Records a problem on this row.
@@ -282,6 +404,8 @@ impl<'a> Row<'a> {
     pub fn bounded(&mut self, column: &str, bound: &Bound) -> Option<f64> {
         let text = self.text(column)?;
         let checked = match text.parse::<f64>() {
+            // The message is only made for a value out of range: this runs for every cell.
+            Ok(v) if bound.contains(v) => Ok(v),
             Ok(v) => bound.check_shown(v, &format!("`{text}`")),
             Err(_) => Err(format!("expected a number, got `{text}`")),
         };
@@ -300,10 +424,13 @@ impl<'a> Row<'a> {
     /// A whole number within `bound`.
     pub fn bounded_whole(&mut self, column: &str, bound: &Bound) -> Option<u64> {
         let text = self.text(column)?;
-        let checked = match (text.parse::<u64>(), text.parse::<f64>()) {
-            (Ok(v), _) => bound.check_shown(v as f64, &format!("`{text}`")).map(|_| v),
-            (_, Ok(v)) => bound.check_shown(v, &format!("`{text}`")).map(|v| v as u64),
-            _ => Err(format!("expected a whole number, got `{text}`")),
+        let checked = match text.parse::<u64>() {
+            Ok(v) if bound.contains(v as f64) => Ok(v),
+            Ok(v) => bound.check_shown(v as f64, &format!("`{text}`")).map(|_| v),
+            Err(_) => match text.parse::<f64>() {
+                Ok(v) => bound.check_shown(v, &format!("`{text}`")).map(|v| v as u64),
+                Err(_) => Err(format!("expected a whole number, got `{text}`")),
+            },
         };
         checked.map_err(|m| self.problem(Some(column), m)).ok()
     }
@@ -341,14 +468,17 @@ impl<'a> Row<'a> {
     pub fn boolean_or(&mut self, column: &str, default: bool) -> Option<bool> {
         match self.raw(column) {
             None | Some("") => Some(default),
-            Some(t) => match t.to_ascii_lowercase().as_str() {
-                "true" | "yes" | "1" => Some(true),
-                "false" | "no" | "0" => Some(false),
-                _ => {
+            Some(t) => {
+                let is = |words: [&str; 3]| words.iter().any(|w| w.eq_ignore_ascii_case(t));
+                if is(["true", "yes", "1"]) {
+                    Some(true)
+                } else if is(["false", "no", "0"]) {
+                    Some(false)
+                } else {
                     self.problem(Some(column), format!("expected true or false, got `{t}`"));
                     None
                 }
-            },
+            }
         }
     }
 
@@ -368,5 +498,34 @@ impl<'a> Row<'a> {
             );
         }
         value
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads `text` as a table with columns `a,b` and returns each record's line and the
+    /// problems' lines.
+    fn lines(text: &[u8]) -> (Vec<u64>, Vec<Option<u64>>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, text).unwrap();
+        let mut problems = Vec::new();
+        let table = Table::read(&path, &["a", "b"], &[], &mut problems).unwrap();
+        let rows = table.places.iter().map(|r| r.1).collect();
+        (rows, problems.iter().map(|p| p.line).collect())
+    }
+
+    #[test]
+    fn lines_are_the_file_lines_with_comments_blanks_crlf_and_bom() {
+        let text = b"\xEF\xBB\xBFa,b\r\n# comment\r\n\r\n1,2\r\n  # indented comment\n\n\n3,4\n\"multi\nline\",5\n6,7\n";
+        assert_eq!(lines(text), (vec![4, 8, 9, 11], vec![]));
+    }
+
+    #[test]
+    fn broken_rows_and_rows_after_them_keep_their_lines() {
+        let text = b"a,b\n1\n\n# c\n2,3\n4,5,6\n7,8\n";
+        assert_eq!(lines(text), (vec![5, 7], vec![Some(2), Some(6)]));
     }
 }

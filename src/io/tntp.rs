@@ -1,12 +1,15 @@
 //! TNTP files (Transportation Networks for Research, github.com/bstabler/TransportationNetworks):
 //! `*_net.tntp` networks, `*_trips.tntp` trip tables and `*_flow.tntp` link flows. A metadata
 //! block (`<NUMBER OF ZONES> 24`, ..., `<END OF METADATA>`) comes first; network links are rows
-//! `init_node term_node capacity length free_flow_time b power speed toll link_type ;` under a
-//! `~` header naming the columns; trip tables are `Origin o` blocks of `d : trips;` entries. Node
-//! ids are 1-based; zones are nodes `1..=zones`, and zones below `<FIRST THRU NODE>` are not passed
-//! through. Every problem is reported with file, line and field.
+//! `init_node term_node capacity length free_flow_time b power speed toll link_type ;`, read by
+//! the names of the `~` header line when there is one (columns in any order; a missing column
+//! would otherwise shift every value into the wrong meaning), else in that standard order; trip
+//! tables are `Origin o` blocks of `d : trips;` entries. Node ids are 1-based; zones are nodes
+//! `1..=zones`, and zones below `<FIRST THRU NODE>` are not passed through. The node count sizes
+//! the network's arrays, so it is bounded by what the link rows can use
+//! ([`super::graph_files::node_limit`]). Every problem is reported with file, line and field.
 
-use super::graph_files::{MAX_PROBLEMS, Problems};
+use super::graph_files::{MAX_PROBLEMS, Problems, node_limit, too_many_nodes};
 use crate::assign::{Demand, Link, OriginDemand, RoadNetwork, VolumeDelay};
 use crate::error::{Error, Problem, Result};
 use std::collections::HashMap;
@@ -56,6 +59,56 @@ pub fn load_tntp_network(path: &Path) -> Result<RoadNetwork> {
     parse_network(path, &super::read_text(path)?)
 }
 
+/// The columns of a link row that are read, with TNTP's standard position of each (used when
+/// the file has no `~` header), and whether a header must name it.
+const COLUMNS: [(&str, usize, bool); 8] = [
+    ("init_node", 0, true),
+    ("term_node", 1, true),
+    ("capacity", 2, true),
+    ("length", 3, true),
+    ("free_flow_time", 4, true),
+    ("b", 5, true),
+    ("power", 6, true),
+    ("toll", 8, false),
+];
+
+/// Where each of [`COLUMNS`] is in a link row (`None`: absent, reads as 0).
+type Positions = [Option<usize>; COLUMNS.len()];
+
+/// The positions named by a `~` header (`names`: the header line without its `~`), or `None`
+/// with the problems recorded when a required column is missing or a name appears twice.
+/// Names are case-insensitive; a `;` ends the list; other columns are ignored.
+fn header_positions(names: &str, line_no: usize, problems: &mut Problems<'_>) -> Option<Positions> {
+    let names: Vec<String> = names
+        .split_whitespace()
+        .take_while(|n| *n != ";")
+        .map(|n| n.trim_end_matches(';').to_ascii_lowercase())
+        .collect();
+    let mut positions: Positions = [None; COLUMNS.len()];
+    let mut ok = true;
+    for (i, name) in names.iter().enumerate() {
+        if names[..i].contains(name) {
+            problems.at(line_no, name, "column appears twice in the `~` header");
+            ok = false;
+        }
+    }
+    for (slot, &(name, _, required)) in positions.iter_mut().zip(&COLUMNS) {
+        *slot = names.iter().position(|n| n == name);
+        if slot.is_none() && required {
+            problems.at(
+                line_no,
+                name,
+                format!(
+                    "required column is missing from the `~` header (it names: {})",
+                    names.join(" ")
+                ),
+            );
+            ok = false;
+        }
+    }
+    ok.then_some(positions)
+}
+
 pub(super) fn parse_network(path: &Path, text: &str) -> Result<RoadNetwork> {
     let mut problems = Problems {
         path,
@@ -66,7 +119,11 @@ pub(super) fn parse_network(path: &Path, text: &str) -> Result<RoadNetwork> {
     let zones = count(&meta, "NUMBER OF ZONES", &mut problems).unwrap_or(0);
     let first_through = count(&meta, "FIRST THRU NODE", &mut problems).unwrap_or(1);
     let declared_links = count(&meta, "NUMBER OF LINKS", &mut problems);
-    let mut columns: Vec<String> = Vec::new();
+    // Columns by the `~` header's names; without a header, TNTP's standard order. A header
+    // that cannot be used (problems recorded) leaves the rows unread.
+    let mut header: Option<Option<Positions>> = None;
+    let standard: Positions = COLUMNS.map(|(_, position, _)| Some(position));
+    let mut rows = 0;
     let mut links: Vec<(Link, usize)> = Vec::new();
     for (i, line) in text.lines().enumerate().skip(body) {
         let line_no = i + 1;
@@ -74,22 +131,49 @@ pub(super) fn parse_network(path: &Path, text: &str) -> Result<RoadNetwork> {
         if trimmed.is_empty() {
             continue;
         }
-        if let Some(header) = trimmed.strip_prefix('~') {
-            columns = header
-                .split_whitespace()
-                .filter(|c| *c != ";")
-                .map(str::to_ascii_lowercase)
-                .collect();
+        if let Some(names) = trimmed.strip_prefix('~') {
+            if rows > 0 || header.is_some() {
+                problems.at(
+                    line_no,
+                    "~",
+                    "the `~` header must come once, before the first link",
+                );
+            } else {
+                header = Some(header_positions(names, line_no, &mut problems));
+            }
             continue;
         }
-        let fields: Vec<&str> = trimmed.trim_end_matches(';').split_whitespace().collect();
-        // Columns by header name, or TNTP's standard order without a header.
-        let column = |name: &str, standard: usize| {
-            columns.iter().position(|c| c == name).unwrap_or(standard)
+        rows += 1;
+        let positions = match header {
+            None => standard,
+            Some(Some(positions)) => positions,
+            Some(None) => continue,
         };
-        let number = |name: &str, standard: usize, problems: &mut Problems<'_>| {
-            let text = fields.get(column(name, standard)).copied().unwrap_or("");
-            let value = text
+        let fields: Vec<&str> = trimmed.trim_end_matches(';').split_whitespace().collect();
+        let mut values = [None; COLUMNS.len()];
+        for ((value, &(name, _, _)), position) in values.iter_mut().zip(&COLUMNS).zip(positions) {
+            let Some(position) = position else {
+                *value = Some(0.0); // an optional column the header does not name
+                continue;
+            };
+            let Some(&text) = fields.get(position) else {
+                problems.at(
+                    line_no,
+                    name,
+                    format!(
+                        "missing: the row has {} values, `{name}` is value {} {}",
+                        fields.len(),
+                        position + 1,
+                        if header.is_some() {
+                            "of the `~` header"
+                        } else {
+                            "in TNTP's standard order (no `~` header)"
+                        }
+                    ),
+                );
+                continue;
+            };
+            *value = text
                 .parse::<f64>()
                 .ok()
                 .filter(|v| v.is_finite() && *v >= 0.0);
@@ -100,16 +184,17 @@ pub(super) fn parse_network(path: &Path, text: &str) -> Result<RoadNetwork> {
                     format!("expected a non-negative number, got `{text}`"),
                 );
             }
-            value
-        };
-        let from = number("init_node", 0, &mut problems);
-        let to = number("term_node", 1, &mut problems);
-        let capacity = number("capacity", 2, &mut problems);
-        let length = number("length", 3, &mut problems);
-        let free_flow_time = number("free_flow_time", 4, &mut problems);
-        let alpha = number("b", 5, &mut problems);
-        let beta = number("power", 6, &mut problems);
-        let toll = number("toll", 8, &mut problems);
+        }
+        let [
+            from,
+            to,
+            capacity,
+            length,
+            free_flow_time,
+            alpha,
+            beta,
+            toll,
+        ] = values;
         let node = |v: f64, name: &str, problems: &mut Problems<'_>| {
             let ok = v.fract() == 0.0 && v >= 1.0 && nodes.is_none_or(|n| v <= n as f64);
             if !ok {
@@ -122,7 +207,7 @@ pub(super) fn parse_network(path: &Path, text: &str) -> Result<RoadNetwork> {
                     ),
                 );
             }
-            ok.then_some(v as u32 - 1)
+            (ok && v <= f64::from(u32::MAX)).then_some(v as u32 - 1)
         };
         let from = from.and_then(|v| node(v, "init_node", &mut problems));
         let to = to.and_then(|v| node(v, "term_node", &mut problems));
@@ -173,11 +258,30 @@ pub(super) fn parse_network(path: &Path, text: &str) -> Result<RoadNetwork> {
         problems.at(1, "NUMBER OF NODES", "missing from the metadata");
         0
     });
+    // The node count sizes the network's arrays: bounded by what the link rows can use.
+    if nodes as u64 > node_limit(rows) {
+        problems.at(
+            meta["NUMBER OF NODES"].1,
+            "NUMBER OF NODES",
+            too_many_nodes(nodes as u64, rows, "link"),
+        );
+        return Err(Error::Invalid(problems.list));
+    }
     if zones > nodes {
         problems.at(
             meta.get("NUMBER OF ZONES").map_or(1, |m| m.1),
             "NUMBER OF ZONES",
             format!("{zones} zones but only {nodes} nodes"),
+        );
+    }
+    if first_through > nodes + 1 {
+        problems.at(
+            meta.get("FIRST THRU NODE").map_or(1, |m| m.1),
+            "FIRST THRU NODE",
+            format!(
+                "expected a node id in 1..={nodes} (or {}), got {first_through}",
+                nodes + 1
+            ),
         );
     }
     if let Some(declared) = declared_links
@@ -209,7 +313,7 @@ pub(super) fn parse_network(path: &Path, text: &str) -> Result<RoadNetwork> {
 /// Reads a TNTP trip table (`*_trips.tntp`) for `net`: every zone must be one of its zones, every
 /// pair with trips connected, and the total must match `<TOTAL OD FLOW>` when given.
 pub fn load_tntp_trips(path: &Path, net: &RoadNetwork) -> Result<Demand> {
-    let demand = parse_trips(path, &super::read_text(path)?, net.zone_count())?;
+    let (demand, lines) = parse_trips(path, &super::read_text(path)?, net.zone_count())?;
     let unreachable = net.unreachable_pairs(&demand);
     if unreachable.is_empty() {
         return Ok(demand);
@@ -218,21 +322,25 @@ pub fn load_tntp_trips(path: &Path, net: &RoadNetwork) -> Result<Demand> {
         unreachable
             .iter()
             .take(MAX_PROBLEMS)
-            .map(|(o, d)| {
-                Problem::file(
-                    path,
-                    format!(
-                        "trips from zone {} to zone {} but no road path between them",
-                        o + 1,
-                        d + 1
-                    ),
-                )
+            .map(|&(o, d)| {
+                let message = format!(
+                    "trips from zone {} to zone {} but no road path between them",
+                    o + 1,
+                    d + 1
+                );
+                match lines.get(&(o, d)) {
+                    Some(&line) => Problem::at(path, line as u64, Some("destination"), message),
+                    None => Problem::file(path, message),
+                }
             })
             .collect(),
     ))
 }
 
-fn parse_trips(path: &Path, text: &str, zones: usize) -> Result<Demand> {
+/// The trip table and the line of each `(origin, destination)` entry (0-based zones).
+type TripLines = HashMap<(u32, u32), usize>;
+
+fn parse_trips(path: &Path, text: &str, zones: usize) -> Result<(Demand, TripLines)> {
     let mut problems = Problems {
         path,
         list: Vec::new(),
@@ -343,7 +451,7 @@ fn parse_trips(path: &Path, text: &str, zones: usize) -> Result<Demand> {
             ),
         }
     }
-    problems.finish(|| Demand { origins })
+    problems.finish(|| (Demand { origins }, seen))
 }
 
 /// Reads a TNTP link-flow file (`*_flow.tntp`: `From To Volume Cost` rows) and returns the
@@ -454,12 +562,14 @@ mod tests {
     #[test]
     fn trips_are_checked_against_the_network() {
         let text = "<NUMBER OF ZONES> 2\n<TOTAL OD FLOW> 7.5\n<END OF METADATA>\n\nOrigin 1\n 1 : 0.0; 2 : 7.5;\n\nOrigin 2\n";
-        let d = parse_trips(Path::new("t.tntp"), text, 2).unwrap();
+        let (d, lines) = parse_trips(Path::new("t.tntp"), text, 2).unwrap();
+        assert_eq!((lines[&(0, 1)], lines[&(0, 0)]), (6, 6));
         assert_eq!(d.origins.len(), 2);
         assert_eq!(d.origins[0].destinations, vec![(0, 0.0), (1, 7.5)]);
         assert_eq!(d.total(), 7.5);
         let err = |t: &str| {
             parse_trips(Path::new("t.tntp"), t, 2)
+                .map(|_| ())
                 .unwrap_err()
                 .to_string()
         };
@@ -516,8 +626,96 @@ mod tests {
         .unwrap();
         let e = load_tntp_trips(&trips, &net).unwrap_err().to_string();
         assert!(
-            e.contains("trips from zone 1 to zone 2 but no road path"),
+            e.contains(
+                "t.tntp:4: field `destination`: trips from zone 1 to zone 2 but no road path"
+            ),
             "{e}"
         );
+    }
+
+    #[test]
+    fn columns_are_read_by_the_header_names_in_any_order() {
+        // The same links as NET, columns shuffled and in mixed case, extra columns ignored.
+        let shuffled = "<NUMBER OF ZONES> 2\n<NUMBER OF NODES> 3\n<FIRST THRU NODE> 3\n<END OF METADATA>\n~ Free_Flow_Time term_node extra INIT_NODE toll power b length capacity ;\n6.5 3 x 1 0 4 0.15 1 100 ;\n1 2 x 3 5 4 0.15 1 100 ;\n20 2 x 1 0 0 0 1 0 ;\n";
+        let a = parse_network(Path::new("a_net.tntp"), NET).unwrap();
+        let b = parse_network(Path::new("b_net.tntp"), shuffled).unwrap();
+        assert_eq!(a.links(), b.links());
+        // Without `toll` the tolls are 0; without a header, TNTP's standard order.
+        let no_toll = shuffled
+            .replace(" toll ", " ")
+            .replace("1 0 4", "1 4")
+            .replace("3 5 4", "3 4")
+            .replace("1 0 0 0", "1 0 0");
+        let c = parse_network(Path::new("c_net.tntp"), &no_toll).unwrap();
+        assert_eq!(c.links().iter().map(|l| l.toll).sum::<f64>(), 0.0);
+        assert_eq!(c.links()[0].free_flow_time, 6.5);
+        let headerless: String = NET
+            .lines()
+            .filter(|l| !l.starts_with('~'))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_eq!(
+            parse_network(Path::new("d_net.tntp"), &headerless)
+                .unwrap()
+                .links(),
+            a.links()
+        );
+    }
+
+    #[test]
+    fn a_header_without_a_required_column_is_refused() {
+        let err = |text: &str| {
+            parse_network(Path::new("a_net.tntp"), text)
+                .unwrap_err()
+                .to_string()
+        };
+        // Without free_flow_time the rows are not read by position (b would become the time).
+        let e = err(&NET.replace(" free_flow_time", ""));
+        assert!(
+            e.contains("a_net.tntp:7: field `free_flow_time`: required column is missing"),
+            "{e}"
+        );
+        assert!(!e.contains("a_net.tntp:8"), "rows are not read: {e}");
+        let e = err(&NET.replace("~ init_node", "~ capacity init_node"));
+        assert!(
+            e.contains("a_net.tntp:7: field `capacity`: column appears twice"),
+            "{e}"
+        );
+        let e = err(&format!("{NET}~ init_node term_node ;\n"));
+        assert!(
+            e.contains("a_net.tntp:11: field `~`: the `~` header must come once"),
+            "{e}"
+        );
+        let e = err(&NET.replace("1 3 100 1 6.5 0.15 4 0 0 1 ;", "1 3 100 ;"));
+        assert!(
+            e.contains("a_net.tntp:8: field `length`: missing: the row has 3 values"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn absurd_node_counts_are_refused_before_allocating() {
+        let err = |text: &str| {
+            parse_network(Path::new("a_net.tntp"), text)
+                .unwrap_err()
+                .to_string()
+        };
+        // Three link rows can use at most 2 x 3 + 2^20 nodes.
+        let e = err(&NET.replace("<NUMBER OF NODES> 3", "<NUMBER OF NODES> 4000000000"));
+        assert!(
+            e.contains("a_net.tntp:2: field `NUMBER OF NODES`: 4000000000 nodes is more than this file can use"),
+            "{e}"
+        );
+        assert!(e.contains("(here at most 1048582)"), "{e}");
+        let limit = 6 + (1 << 20);
+        let ok = NET.replace("<NUMBER OF NODES> 3", &format!("<NUMBER OF NODES> {limit}"));
+        assert_eq!(
+            parse_network(Path::new("a_net.tntp"), &ok)
+                .unwrap()
+                .node_count(),
+            limit
+        );
+        let e = err(&NET.replace("<FIRST THRU NODE> 3", "<FIRST THRU NODE> 99999999999"));
+        assert!(e.contains("a_net.tntp:3: field `FIRST THRU NODE`"), "{e}");
     }
 }

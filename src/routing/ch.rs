@@ -1055,7 +1055,10 @@ impl ContractionHierarchy {
 
     /// Reads a hierarchy written by [`ContractionHierarchy::write_to`]. A wrong magic or
     /// version, truncated input, a checksum mismatch or an inconsistent structure is an
-    /// [`io::ErrorKind::InvalidData`] (or `UnexpectedEof`) error; bad input never panics.
+    /// [`io::ErrorKind::InvalidData`] (or `UnexpectedEof`) error; bad input never panics. The
+    /// counts in the header never size an allocation ahead of the data: arrays grow as their
+    /// values are read (at most 2^16 values, or 2^20 offsets, ahead), so a forged count costs
+    /// memory in proportion to the bytes actually there and fails at the end of the input.
     pub fn read_from(r: &mut impl Read) -> io::Result<Self> {
         let mut r = Checked::new(r);
         let mut magic = [0u8; 8];
@@ -1487,6 +1490,28 @@ mod tests {
             wrong.up.arcs[e].1 += 1;
             assert!(ContractionHierarchy::read_from(&mut bytes(&wrong).as_slice()).is_err());
         }
+    }
+
+    #[test]
+    fn forged_counts_fail_at_the_end_of_the_input() {
+        for (n, m) in [
+            (u64::from(u32::MAX) - 2, u64::from(u32::MAX) - 2),
+            (1 << 28, 0),
+        ] {
+            let mut forged = MAGIC.to_vec();
+            forged.extend_from_slice(&VERSION.to_le_bytes());
+            for count in [n, m, m] {
+                forged.extend_from_slice(&count.to_le_bytes());
+            }
+            forged.extend_from_slice(&[0; 64]);
+            let err = ContractionHierarchy::read_from(&mut forged.as_slice()).unwrap_err();
+            assert_eq!(err.kind(), io::ErrorKind::UnexpectedEof, "{err}");
+        }
+        let mut too_many = MAGIC.to_vec();
+        too_many.extend_from_slice(&VERSION.to_le_bytes());
+        too_many.extend_from_slice(&u64::MAX.to_le_bytes());
+        let err = ContractionHierarchy::read_from(&mut too_many.as_slice()).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData, "{err}");
     }
 
     #[test]

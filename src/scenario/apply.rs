@@ -9,6 +9,7 @@ use crate::network::{
     Network, Node, NodeId, NodeKind, RoadLink, Stop, Transfer, Zone, ZoneId, stop_list_problems,
 };
 use crate::time::{Seconds, parse_clock};
+use std::collections::HashSet;
 use std::path::Path;
 
 /// Collects the problems of one modification, all tagged with its file and line.
@@ -455,10 +456,12 @@ impl Applier {
                 for id in lines {
                     c.line_index(net, "lines", id);
                 }
-                let ids = lines.clone();
+                let label = lines.join(",");
+                let ids: HashSet<String> = lines.iter().cloned().collect();
                 Some(Box::new(move |net| {
+                    // A set: a long list against a large network must not be quadratic.
                     net.lines.retain(|l| !ids.contains(&l.id));
-                    ids.join(",")
+                    label
                 }))
             }
             ModificationSpec::AdjustFrequency {
@@ -560,11 +563,17 @@ impl Applier {
                     }
                 }
                 let mut new_links: Vec<RoadLink> = Vec::new();
+                // Ids of `new_links`, as a set: a long list must not be quadratic.
+                let mut given = HashSet::new();
                 for l in links {
-                    if new_links.iter().any(|n| n.id == l.id) {
+                    if given.contains(l.id.as_str()) {
                         c.fail("links.id", format!("link id `{}` given twice", l.id));
                     }
-                    new_links.extend(c.new_road(&with_nodes, l));
+                    let made = c.new_road(&with_nodes, l);
+                    if made.is_some() {
+                        given.insert(l.id.as_str());
+                    }
+                    new_links.extend(made);
                 }
                 Some(Box::new(move |net| {
                     let label = new_links
@@ -596,11 +605,12 @@ impl Applier {
                         c.fail("links", format!("unknown road or walk link id `{id}`"));
                     }
                 }
-                let ids = links.clone();
+                let label = links.join(",");
+                let ids: HashSet<String> = links.iter().cloned().collect();
                 Some(Box::new(move |net| {
                     net.roads.retain(|r| !ids.contains(&r.id));
                     net.walks.retain(|w| !ids.contains(&w.id));
-                    ids.join(",")
+                    label
                 }))
             }
             ModificationSpec::SetCapacity {
