@@ -1952,3 +1952,50 @@ fn issue12_item11_unreachable_tntp_trips_name_their_line() {
         ],
     );
 }
+
+// --- issue 12: found by fuzzing (non-UTF-8 files, distances beyond u32) ---
+
+/// A file that is not UTF-8 is refused at the line of the first bad byte, for TOML files and
+/// for a CSV header alike.
+#[test]
+fn text_that_is_not_utf8_is_refused_at_its_line() {
+    let case = Case::new();
+    let path = case.root().join("latin1.toml");
+    fs::write(
+        &path,
+        b"version = 1\nname = \"x\"\nnetwork = \"net\"\n# caf\xe9\n",
+    )
+    .unwrap();
+    case.assert_run_rejected(&path, &["latin1.toml:4:", "not UTF-8"]);
+
+    let case = Case::new();
+    let mut lines = fs::read(case.net("lines.csv")).unwrap();
+    let header_byte = lines.windows(8).position(|w| w == b"capacity").unwrap();
+    lines[header_byte] = 0xcf;
+    fs::write(case.net("lines.csv"), lines).unwrap();
+    case.assert_run_rejected(&case.scenario(), &[&at("lines.csv", 1), "invalid utf-8"]);
+}
+
+/// Distances are whole numbers below 2^32 - 1; a graph whose distances reach that is refused
+/// for both engines instead of printing a saturated (or, for the hierarchy, no) distance.
+#[test]
+fn distances_beyond_u32_are_refused_not_saturated() {
+    let dir = tempfile::tempdir().unwrap();
+    let graph = dir.path().join("big.gr");
+    fs::write(&graph, "a 0 1 4294967293\na 1 2 3\n").unwrap();
+    for engine in ["dijkstra", "ch"] {
+        let output = run_cli([
+            "sp".as_ref(),
+            graph.as_os_str(),
+            "--source".as_ref(),
+            "0".as_ref(),
+            "--engine".as_ref(),
+            engine.as_ref(),
+        ]);
+        assert_rejected(
+            &output,
+            &["big.gr", "reach 4294967294", "weights are too large"],
+        );
+        assert!(stdout(&output).is_empty(), "{}", stdout(&output));
+    }
+}

@@ -57,14 +57,22 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .transpose()?;
     // Distances by internal number.
     let s = graph.internal[source];
+    // Distances are u32: sums saturate at u32::MAX - 1, which the hierarchy would count as no
+    // path. A graph whose distances from this source reach it is refused for both engines.
+    let mut ws = RadixWorkspace::default();
+    shortest_from(&graph.csr, s, &mut ws);
+    let dijkstra: Vec<u32> = (0..graph.node_count() as u32)
+        .map(|v| ws.distance(v).unwrap_or(u32::MAX))
+        .collect();
+    anyhow::ensure!(
+        !dijkstra.contains(&(u32::MAX - 1)),
+        "{}: distances from `{}` reach {} (the largest a distance can be): the weights are too large",
+        args.graph.display(),
+        args.source,
+        u32::MAX - 1
+    );
     let distances: Vec<u32> = match (args.engine, target) {
-        (Engine::Dijkstra, _) => {
-            let mut ws = RadixWorkspace::default();
-            shortest_from(&graph.csr, s, &mut ws);
-            (0..graph.node_count() as u32)
-                .map(|v| ws.distance(v).unwrap_or(u32::MAX))
-                .collect()
-        }
+        (Engine::Dijkstra, _) => dijkstra,
         (Engine::Ch, Some(t)) => {
             let ch = ContractionHierarchy::build(&graph.csr);
             let mut ws = ChWorkspace::new(graph.node_count());

@@ -24,9 +24,21 @@ use std::path::Path;
 
 /// Reads a whole text file.
 pub(crate) fn read_text(path: &Path) -> Result<String, Error> {
-    std::fs::read_to_string(path).map_err(|error| Error::Read {
+    let bytes = std::fs::read(path).map_err(|error| Error::Read {
         path: path.to_path_buf(),
         error,
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let line = line_of_bytes(e.as_bytes(), offset);
+        Error::Invalid(vec![Problem::at(
+            path,
+            line,
+            None,
+            format!(
+                "not UTF-8 text (byte {offset}); save the file as UTF-8 (from a spreadsheet: CSV UTF-8)"
+            ),
+        )])
     })
 }
 

@@ -654,22 +654,20 @@ pub fn load_scenario_chain(path: &Path) -> Result<ScenarioChain> {
     let mut seen: Vec<PathBuf> = Vec::new();
     let mut next = Some((path.to_path_buf(), None::<(PathBuf, u64)>));
     while let Some((path, referrer)) = next.take() {
-        let text = match std::fs::read_to_string(&path) {
+        let text = match super::read_text(&path) {
             Ok(t) => t,
-            Err(source) => {
+            Err(Error::Read { path, error }) => {
                 return Err(match referrer {
                     Some((by, line)) => Error::Invalid(vec![Problem::at(
                         &by,
                         line,
                         Some("extends"),
-                        format!("cannot read {}: {source}", path.display()),
+                        format!("cannot read {}: {error}", path.display()),
                     )]),
-                    None => Error::Read {
-                        path,
-                        error: source,
-                    },
+                    None => Error::Read { path, error },
                 });
             }
+            Err(other) => return Err(other),
         };
         let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
         if let Some((by, line)) = &referrer

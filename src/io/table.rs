@@ -61,7 +61,16 @@ impl Table {
         let header: StringRecord = match reader.headers() {
             Ok(h) => h.iter().map(trim).collect(),
             Err(e) => {
-                problems.push(Problem::file(path, format!("cannot read the header: {e}")));
+                let problem = match e.position() {
+                    Some(at) => Problem::at(
+                        path,
+                        at.line(),
+                        None,
+                        format!("cannot read the header: {e}"),
+                    ),
+                    None => Problem::file(path, format!("cannot read the header: {e}")),
+                };
+                problems.push(problem);
                 return None;
             }
         };
