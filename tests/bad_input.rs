@@ -712,3 +712,38 @@ fn draws_are_bounded() {
     ]);
     assert_rejected(&output, &["--draws must be at most 10000"]);
 }
+
+// --- issue 12: found by fuzzing ---
+
+/// `bench --peers` on a graph whose largest node ids appear only on arcs fast_paths drops
+/// (zero weights, self-loops): fast_paths numbers its nodes up to the largest id it kept and
+/// panicked ("invalid end node") when a query named one beyond. Found by tests/fuzz.rs.
+#[test]
+fn bench_peers_with_nodes_fast_paths_does_not_know() {
+    let dir = tempfile::tempdir().unwrap();
+    let graph = dir.path().join("isolated.gr");
+    // Node 2 is reached only by a zero-weight arc, node 3 has only a self-loop.
+    fs::write(&graph, "a 0 1 5\na 1 2 0\na 3 3 1\n").unwrap();
+    let output = run_cli([
+        "bench".as_ref(),
+        graph.as_os_str(),
+        "--queries".as_ref(),
+        "50".as_ref(),
+        "--matrix".as_ref(),
+        "2".as_ref(),
+        "--peers".as_ref(),
+    ]);
+    assert_no_panic(&output);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "--- stderr ---\n{}",
+        stderr(&output)
+    );
+    assert_contains_all(
+        "stdout",
+        &stdout(&output),
+        &["fast_paths", "point-to-point", "4 nodes"],
+        &output,
+    );
+}

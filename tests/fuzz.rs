@@ -40,7 +40,6 @@ use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// Cases per format in a plain `cargo test` (`PROPTEST_CASES` overrides).
@@ -85,6 +84,17 @@ const KNOWN_UNTIL_MERGED: &[Known] = &[
         matches: |format, f| {
             matches!(f, Failure::Signal(6, m) if m.contains("memory allocation"))
                 && (format.starts_with("dimacs") || format.starts_with("tntp"))
+        },
+    },
+    Known {
+        item: "7: unbounded quantities (capacity 1e-300, commuters 1e300) make infinite link times, and the run panics reading back its own links.csv",
+        matches: |_, f| matches!(f, Failure::Panic(m) if m.contains("a run's own outputs parse")),
+    },
+    Known {
+        item: "NEW (F3): distances beyond 2^32 - 2 differ by engine (Dijkstra saturates, CH says unreachable); bench exits 2 on the disagreement",
+        matches: |format, f| {
+            matches!(f, Failure::NoFile(m) if m.contains("disagrees"))
+                && format.starts_with("dimacs")
         },
     },
     Known {
@@ -875,7 +885,11 @@ fn check(dir: &Path, args: &[&str], f: &Finished) -> Option<Failure> {
         (Some(101), _) => return Some(Failure::Panic(tail())),
         (Some(c @ (0 | 2)), _) => c,
         (Some(c), _) => return Some(Failure::ExitCode(c, tail())),
-        (None, Some(s)) => return Some(Failure::Signal(s, tail())),
+        (None, Some(s)) => {
+            // The first line says why (`memory allocation of N bytes failed`).
+            let first = f.stderr.lines().find(|l| !l.trim().is_empty());
+            return Some(Failure::Signal(s, first.unwrap_or("").to_owned()));
+        }
         (None, None) => unreachable!("a status has a code or a signal"),
     };
     let expected = match (code, args.contains(&OUT)) {
@@ -963,7 +977,7 @@ fn run_case(
     format: &Format,
     command: Index,
     mutations: &[Mutation],
-) -> Result<f64, Finding> {
+) -> Result<(f64, Option<&'static str>), Finding> {
     let dir = tempfile::tempdir().expect("temporary folder");
     lay_out(format.fixtures, dir.path());
     let target = dir.path().join(format.file);
@@ -976,18 +990,13 @@ fn run_case(
     let args = format.commands[command.index(format.commands.len())];
     let finished = run_binary(dir.path(), args);
     let Some(failure) = check(dir.path(), args, &finished) else {
-        return Ok(finished.seconds);
+        return Ok((finished.seconds, None));
     };
     let known = KNOWN_UNTIL_MERGED
         .iter()
         .find(|k| (k.matches)(name, &failure));
     if let Some(k) = known {
-        TOLERATED.fetch_add(1, Ordering::Relaxed);
-        eprintln!(
-            "fuzz {name}: tolerated (issue 12 item {}): {failure:?}",
-            k.item
-        );
-        return Ok(finished.seconds);
+        return Ok((finished.seconds, Some(k.item)));
     }
     // Keep the input for reproduction.
     let saved = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
@@ -1025,9 +1034,6 @@ fn fnv(bytes: &[u8]) -> u64 {
     })
 }
 
-/// Cases tolerated by [`KNOWN_UNTIL_MERGED`], all formats.
-static TOLERATED: AtomicU64 = AtomicU64::new(0);
-
 /// Runs the property on format `name`.
 fn fuzz(name: &str) {
     let format = format(name);
@@ -1047,14 +1053,18 @@ fn fuzz(name: &str) {
         TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes(seed, name)),
     );
     let findings: Mutex<BTreeMap<String, (u64, Finding)>> = Mutex::new(BTreeMap::new());
-    let seconds: Mutex<(u64, f64)> = Mutex::new((0, 0.0));
+    // Cases run, seconds in the binary, tolerated cases by item.
+    let seconds: Mutex<(u64, f64, BTreeMap<&str, u64>)> = Mutex::new((0, 0.0, BTreeMap::new()));
     let started = Instant::now();
     let result = runner.run(&case(), |(command, mutations)| {
         match run_case(name, &format, command, &mutations) {
-            Ok(s) => {
+            Ok((s, tolerated)) => {
                 let mut t = seconds.lock().unwrap();
                 t.0 += 1;
                 t.1 += s;
+                if let Some(item) = tolerated {
+                    *t.2.entry(item).or_default() += 1;
+                }
                 Ok(())
             }
             Err(finding) if collect => {
@@ -1080,12 +1090,20 @@ fn fuzz(name: &str) {
             ))),
         }
     });
-    let (ran, busy) = *seconds.lock().unwrap();
+    let (ran, busy, tolerated) = seconds.into_inner().unwrap();
     eprintln!(
-        "fuzz {name}: {cases} cases (seed {seed}) in {:.1} s, {:.1} ms per passing case in the binary; {} tolerated so far (all formats)",
+        "fuzz {name}: {cases} cases (seed {seed}) in {:.1} s, {:.1} ms per case in the binary; tolerated until merged: {}",
         started.elapsed().as_secs_f64(),
         1000.0 * busy / ran.max(1) as f64,
-        TOLERATED.load(Ordering::Relaxed)
+        if tolerated.is_empty() {
+            "none".to_owned()
+        } else {
+            tolerated
+                .iter()
+                .map(|(item, n)| format!("{n} x item {item}"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        }
     );
     let findings = findings.into_inner().unwrap();
     if !findings.is_empty() {
