@@ -129,6 +129,8 @@ const WHOLE_FILE_COMPLAINTS: &[&str] = &[
     "missing from the metadata",
     "is not a node of",
     "no `network` given",
+    // draws.csv without the rows of some pairs of od.csv
+    "lack some of the",
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -143,6 +145,9 @@ enum Fixtures {
     Dimacs,
     /// The TNTP network, trips and flows.
     Tntp,
+    /// The network fixtures plus two Monte-Carlo run folders, `before/` (scenario.toml) and
+    /// `after/` (commuters.toml), made by the binary once per test process.
+    Runs,
 }
 
 /// One input format under test: which file of the case is mutated and the commands run on it.
@@ -285,12 +290,75 @@ const TNTP_COMMANDS: &[&[&str]] = &[
         "0.1",
     ],
 ];
+/// Run folders: compared with each other (the demand differs: unpaired), with themselves, and
+/// (less often: a Monte-Carlo run) with a scenario run at the folder's seed and draws.
+const COMPARE_COMMANDS: &[&[&str]] = &[
+    COMPARE_BEFORE_AFTER,
+    COMPARE_AFTER_BEFORE,
+    COMPARE_BEFORE_BEFORE,
+    COMPARE_BEFORE_AFTER,
+    COMPARE_AFTER_BEFORE,
+    COMPARE_BEFORE_BEFORE,
+    COMPARE_SCENARIO_BEFORE,
+];
+const COMPARE_BEFORE_AFTER: &[&str] = &[
+    "compare",
+    "before",
+    "after",
+    "--out",
+    OUT,
+    "--quiet",
+    "--threads",
+    "1",
+    "--allow-unpaired",
+];
+const COMPARE_AFTER_BEFORE: &[&str] = &[
+    "compare",
+    "after",
+    "before",
+    "--out",
+    OUT,
+    "--quiet",
+    "--threads",
+    "1",
+    "--allow-unpaired",
+];
+const COMPARE_BEFORE_BEFORE: &[&str] = &[
+    "compare",
+    "before",
+    "before",
+    "--out",
+    OUT,
+    "--quiet",
+    "--threads",
+    "1",
+];
+const COMPARE_SCENARIO_BEFORE: &[&str] = &[
+    "compare",
+    "scenario.toml",
+    "before",
+    "--out",
+    OUT,
+    "--quiet",
+    "--threads",
+    "1",
+];
 const TNTP_NET_COMMANDS: &[&[&str]] = &[
     ASSIGN,
     ASSIGN,
     &["sp", "tiny_net.tntp", "--source", "1"],
     &["sp", "tiny_net.tntp", "--source", "1", "--engine", "ch"],
 ];
+
+/// A file of a run folder, read by `commute compare`.
+fn run_file(file: &'static str) -> Format {
+    Format {
+        file,
+        fixtures: Fixtures::Runs,
+        separator: if file.ends_with(".csv") { b',' } else { b' ' },
+        commands: COMPARE_COMMANDS,
+    }
+}
 
 const fn network(file: &'static str, separator: u8) -> Format {
     Format {
@@ -356,6 +424,15 @@ fn format(name: &str) -> Format {
             separator: b' ',
             commands: &[ASSIGN],
         },
+        "run_summary_json" => run_file("before/summary.json"),
+        "run_od_csv" => run_file("before/od.csv"),
+        "run_draws_csv" => run_file("before/draws.csv"),
+        "run_zones_csv" => run_file("before/zones.csv"),
+        "run_lines_csv" => run_file("before/lines.csv"),
+        "run_links_csv" => run_file("before/links.csv"),
+        "run_distribution_csv" => run_file("after/distribution.csv"),
+        "run_zones_geojson" => run_file("after/zones.geojson"),
+        "run_network_geojson" => run_file("after/network.geojson"),
         other => panic!("no format {other}"),
     }
 }
@@ -371,17 +448,7 @@ fn lay_out(kind: Fixtures, dir: &Path) {
         fs::copy(from.join(name), dir.join(name)).expect("fixture copied");
     };
     match kind {
-        Fixtures::Network => {
-            let net = dir.join("net");
-            fs::create_dir(&net).unwrap();
-            for entry in fs::read_dir(repo().join("networks/demo")).unwrap() {
-                let entry = entry.unwrap();
-                fs::copy(entry.path(), net.join(entry.file_name())).unwrap();
-            }
-            for f in ["scenario.toml", "commuters.toml", "commuters.csv"] {
-                copy(&fixtures, f);
-            }
-        }
+        Fixtures::Network => lay_out_network(dir),
         Fixtures::Dimacs => {
             for f in ["graph.gr", "headerless.gr"] {
                 copy(&fixtures, f);
@@ -392,14 +459,89 @@ fn lay_out(kind: Fixtures, dir: &Path) {
                 copy(&fixtures, f);
             }
         }
+        Fixtures::Runs => {
+            lay_out_network(dir);
+            let runs = run_folders();
+            for run in ["before", "after"] {
+                fs::create_dir(dir.join(run)).unwrap();
+                for entry in fs::read_dir(runs.join(run)).unwrap() {
+                    let entry = entry.unwrap();
+                    fs::copy(entry.path(), dir.join(run).join(entry.file_name())).unwrap();
+                }
+            }
+        }
     }
     fs::create_dir(dir.join("outdir")).unwrap();
+}
+
+/// `networks/demo` in `dir/net` and the scenario fixtures in `dir`.
+fn lay_out_network(dir: &Path) {
+    let fixtures = repo().join("tests/fixtures/fuzz");
+    let net = dir.join("net");
+    fs::create_dir(&net).unwrap();
+    for entry in fs::read_dir(repo().join("networks/demo")).unwrap() {
+        let entry = entry.unwrap();
+        fs::copy(entry.path(), net.join(entry.file_name())).unwrap();
+    }
+    for f in ["scenario.toml", "commuters.toml", "commuters.csv"] {
+        fs::copy(fixtures.join(f), dir.join(f)).expect("fixture copied");
+    }
+}
+
+/// The run folders of [`Fixtures::Runs`]: made once per test process, in
+/// `target/tmp/fuzz-runs/<pid>` (folders of processes gone for an hour are removed).
+fn run_folders() -> &'static Path {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("fuzz-runs");
+        for old in fs::read_dir(&root).into_iter().flatten().flatten() {
+            let stale = old
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t.elapsed().is_ok_and(|age| age > Duration::from_secs(3600)));
+            if stale {
+                let _ = fs::remove_dir_all(old.path());
+            }
+        }
+        let dir = root.join(std::process::id().to_string());
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        lay_out_network(&dir);
+        for (scenario, out) in [("scenario.toml", "before"), ("commuters.toml", "after")] {
+            let args = [
+                "run",
+                scenario,
+                "--out",
+                out,
+                "--quiet",
+                "--threads",
+                "1",
+                "--draws",
+                "2",
+            ];
+            let f = run_binary(&dir, &args);
+            assert_eq!(
+                f.status.and_then(|s| s.code()),
+                Some(0),
+                "making the run folder {out}: {}",
+                f.stderr
+            );
+        }
+        dir
+    })
 }
 
 /// The input files of a case (relative paths as the binary prints them).
 fn inputs(dir: &Path) -> Vec<String> {
     let mut files = Vec::new();
-    for sub in ["", "net"] {
+    let mut subs = vec![String::new()];
+    for e in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if e.file_type().is_ok_and(|t| t.is_dir()) && name != "outdir" {
+            subs.push(name);
+        }
+    }
+    for sub in &subs {
         let Ok(entries) = fs::read_dir(dir.join(sub)) else {
             continue;
         };
@@ -914,15 +1056,17 @@ fn check(dir: &Path, args: &[&str], f: &Finished) -> Option<Failure> {
         if line.starts_with("warning:") || line.starts_with("ok:") {
             continue;
         }
-        let Some((at, file)) = files
-            .iter()
-            .filter_map(|f| line.find(f.as_str()).map(|at| (at, f)))
-            .min_by_key(|(at, _)| *at)
-        else {
+        if files.iter().any(|f| line.contains(f.as_str())) {
+            named = true;
+        }
+        // A problem line starts with its file (after `error: ` or `cannot read `); a file named
+        // inside a sentence is not a problem line.
+        let rest = line.strip_prefix("error: ").unwrap_or(line);
+        let rest = rest.strip_prefix("cannot read ").unwrap_or(rest);
+        let Some(file) = files.iter().find(|f| rest.starts_with(f.as_str())) else {
             continue;
         };
-        named = true;
-        let after = &line[at + file.len()..];
+        let after = &rest[file.len()..];
         let located = after
             .strip_prefix(':')
             .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()));
@@ -1161,6 +1305,15 @@ fuzz_tests!(
     tntp_net,
     tntp_trips,
     tntp_flow,
+    run_summary_json,
+    run_od_csv,
+    run_draws_csv,
+    run_zones_csv,
+    run_lines_csv,
+    run_links_csv,
+    run_distribution_csv,
+    run_zones_geojson,
+    run_network_geojson,
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -1176,6 +1329,7 @@ fn fixtures_pass_every_command() {
         "dimacs_headerless",
         "tntp_net",
         "tntp_trips",
+        "run_od_csv",
     ];
     for name in names {
         let format = format(name);
