@@ -747,3 +747,51 @@ fn bench_peers_with_nodes_fast_paths_does_not_know() {
         &output,
     );
 }
+
+/// A run folder whose summary.json claims 99,999,999,999 draws: `compare` allocated a flag per
+/// claimed draw and pair (100 GB) and aborted. Now the draws seen are counted, the folder is
+/// refused as incomplete, and nothing is allocated beyond the rows. Found by tests/fuzz.rs.
+#[test]
+fn compare_trusts_no_draw_count_of_a_run_folder() {
+    let case = Case::new();
+    let before = case.root().join("before");
+    let output = run_cli([
+        "run".as_ref(),
+        case.scenario().as_os_str(),
+        "--out".as_ref(),
+        before.as_os_str(),
+        "--draws".as_ref(),
+        "2".as_ref(),
+        "--quiet".as_ref(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let summary = before.join("summary.json");
+    let text = fs::read_to_string(&summary).unwrap();
+    assert_eq!(text.matches("\"draws\": 2,").count(), 1, "{text}");
+    fs::write(
+        &summary,
+        text.replace("\"draws\": 2,", "\"draws\": 99999999999,"),
+    )
+    .unwrap();
+    let output = run_cli([
+        "compare".as_ref(),
+        before.as_os_str(),
+        before.as_os_str(),
+        "--out".as_ref(),
+        case.out().as_os_str(),
+        "--quiet".as_ref(),
+    ]);
+    assert_rejected(
+        &output,
+        &[&format!(
+            "{MAIN_SEPARATOR}draws.csv: incomplete: guomao -> finstreet"
+        )],
+    );
+    assert_contains_all(
+        "stderr",
+        &stderr(&output),
+        &["lack some of the 99999999999 draws"],
+        &output,
+    );
+    case.assert_no_output(&output);
+}

@@ -131,7 +131,13 @@ const WHOLE_FILE_COMPLAINTS: &[&str] = &[
     "no `network` given",
     // draws.csv without the rows of some pairs of od.csv
     "lack some of the",
+    // summary.json without `monte_carlo`
+    "a deterministic run: compare needs a Monte-Carlo run",
 ];
+
+/// Refusals about the command's inputs taken together rather than about one file: they need
+/// not name a file (each says what differs).
+const NOT_ABOUT_ONE_FILE: &[&str] = &["the runs are not paired ("];
 
 // ---------------------------------------------------------------------------------------------
 // Formats and their fixtures
@@ -1076,7 +1082,7 @@ fn check(dir: &Path, args: &[&str], f: &Finished) -> Option<Failure> {
             return Some(Failure::NoLine(line.to_owned()));
         }
     }
-    if !named {
+    if !named && !NOT_ABOUT_ONE_FILE.iter().any(|w| f.stderr.contains(w)) {
         return Some(Failure::NoFile(tail()));
     }
     None

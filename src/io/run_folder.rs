@@ -4,7 +4,7 @@
 
 use crate::compare::{DrawRow, LineRow, LinkRow, OdRow, RunData, ZoneRow};
 use crate::error::{Error, Problem, Result};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// The files a Monte-Carlo run folder holds that a comparison reads (`links.csv` only when the
@@ -422,10 +422,11 @@ impl Row<'_> {
 }
 
 /// Every pair of `od.csv` has draws `0..n` in `draws.csv`, each once (rows in file order: row
-/// `i` is on line `i + 2`).
+/// `i` is on line `i + 2`). `n` comes from summary.json and is not trusted: the draws seen are
+/// kept as sets, never as `n` flags, so the memory is that of the rows.
 fn check_draws(path: &Path, draws: &[DrawRow], od: &[OdRow], n: u64, problems: &mut Vec<Problem>) {
     let before = problems.len();
-    let mut seen: HashMap<(&str, &str), Vec<bool>> = HashMap::new();
+    let mut seen: HashMap<(&str, &str), HashSet<u32>> = HashMap::new();
     for (i, row) in draws.iter().enumerate() {
         if problems.len() - before >= 20 {
             return;
@@ -443,10 +444,8 @@ fn check_draws(path: &Path, draws: &[DrawRow], od: &[OdRow], n: u64, problems: &
             ));
             continue;
         }
-        let marks = seen
-            .entry((&row.origin, &row.destination))
-            .or_insert_with(|| vec![false; n as usize]);
-        if std::mem::replace(&mut marks[row.draw as usize], true) {
+        let marks = seen.entry((&row.origin, &row.destination)).or_default();
+        if !marks.insert(row.draw) {
             problems.push(Problem::at(
                 path,
                 line,
@@ -461,7 +460,8 @@ fn check_draws(path: &Path, draws: &[DrawRow], od: &[OdRow], n: u64, problems: &
     let mut missing: Vec<(&str, &str)> = od
         .iter()
         .map(|r| (r.origin.as_str(), r.destination.as_str()))
-        .filter(|pair| seen.get(pair).is_none_or(|m| m.iter().any(|x| !x)))
+        // Every draw seen is below `n` and counted once: `n` of them are all of them.
+        .filter(|pair| seen.get(pair).is_none_or(|m| (m.len() as u64) < n))
         .collect();
     missing.dedup();
     if let Some((o, d)) = missing.first() {
