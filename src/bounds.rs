@@ -90,7 +90,7 @@ pub const ROAD_LENGTH_KM: Bound = positive("road length", "km", 1_000.0);
 /// Free-flow speed of a road link, km/h.
 pub const ROAD_SPEED_KMH: Bound = figure("road speed", "km/h", 1.0, 200.0);
 /// Capacity of a road link per direction, vehicles/h.
-pub const ROAD_CAPACITY_VPH: Bound = figure("road capacity", "vehicles/h", 0.0, 100_000.0);
+pub const ROAD_CAPACITY_VPH: Bound = figure("road capacity", "vehicles/h", 1.0, 100_000.0);
 /// Lanes of a road link per direction.
 pub const ROAD_LANES: Bound = whole("lane count", "lanes", 1.0, 20.0);
 /// Toll of one traversal of a road link, yuan.

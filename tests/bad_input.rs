@@ -1999,3 +1999,83 @@ fn distances_beyond_u32_are_refused_not_saturated() {
         assert!(stdout(&output).is_empty(), "{}", stdout(&output));
     }
 }
+
+// --- issue 12: found by fuzzing ---
+
+/// `bench --peers` on a graph whose largest node ids appear only on arcs fast_paths drops
+/// (zero weights, self-loops): fast_paths numbers its nodes up to the largest id it kept and
+/// panicked ("invalid end node") when a query named one beyond. Found by tests/fuzz.rs.
+#[test]
+fn bench_peers_with_nodes_fast_paths_does_not_know() {
+    let dir = tempfile::tempdir().unwrap();
+    let graph = dir.path().join("isolated.gr");
+    // Node 2 is reached only by a zero-weight arc, node 3 has only a self-loop.
+    fs::write(&graph, "a 0 1 5\na 1 2 0\na 3 3 1\n").unwrap();
+    let output = run_cli([
+        "bench".as_ref(),
+        graph.as_os_str(),
+        "--queries".as_ref(),
+        "50".as_ref(),
+        "--matrix".as_ref(),
+        "2".as_ref(),
+        "--peers".as_ref(),
+    ]);
+    assert_no_panic(&output);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "--- stderr ---\n{}",
+        stderr(&output)
+    );
+    assert_contains_all(
+        "stdout",
+        &stdout(&output),
+        &["fast_paths", "point-to-point", "4 nodes"],
+        &output,
+    );
+}
+
+/// A run folder whose summary.json claims more draws than draws.csv holds (99,999,999,999 made
+/// `compare` allocate a flag per claimed draw and pair, 100 GB, before counts were bounded; see
+/// the summary test above): the draws seen are counted, never sized by the claim, and the folder
+/// is refused as incomplete. Found by tests/fuzz.rs.
+#[test]
+fn compare_trusts_no_draw_count_of_a_run_folder() {
+    let case = Case::new();
+    let before = case.root().join("before");
+    let output = run_cli([
+        "run".as_ref(),
+        case.scenario().as_os_str(),
+        "--out".as_ref(),
+        before.as_os_str(),
+        "--draws".as_ref(),
+        "2".as_ref(),
+        "--quiet".as_ref(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let summary = before.join("summary.json");
+    let text = fs::read_to_string(&summary).unwrap();
+    assert_eq!(text.matches("\"draws\": 2,").count(), 1, "{text}");
+    fs::write(&summary, text.replace("\"draws\": 2,", "\"draws\": 9999,")).unwrap();
+    let output = run_cli([
+        "compare".as_ref(),
+        before.as_os_str(),
+        before.as_os_str(),
+        "--out".as_ref(),
+        case.out().as_os_str(),
+        "--quiet".as_ref(),
+    ]);
+    assert_rejected(
+        &output,
+        &[&format!(
+            "{MAIN_SEPARATOR}draws.csv: incomplete: guomao -> finstreet"
+        )],
+    );
+    assert_contains_all(
+        "stderr",
+        &stderr(&output),
+        &["lack some of the 9999 draws"],
+        &output,
+    );
+    case.assert_no_output(&output);
+}

@@ -248,13 +248,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         let mut times = Vec::new();
         for (i, &s) in sources.iter().enumerate() {
             let t = Instant::now();
-            let scores = petgraph::algo::dijkstra(&pg, (s as u32).into(), None, |e| *e.weight());
+            // Summed in u64: u32 sums of weights near 2^32 overflow.
+            let scores =
+                petgraph::algo::dijkstra(&pg, (s as u32).into(), None, |e| u64::from(*e.weight()));
             times.push(t.elapsed().as_secs_f64());
             if let Some(want) = reference.get(i) {
                 for (p, &expected) in want.iter().enumerate() {
                     let theirs = scores.get(&petgraph::graph::NodeIndex::new(p)).copied();
                     anyhow::ensure!(
-                        theirs == expected,
+                        theirs == expected.map(u64::from),
                         "petgraph disagrees from {} to {}: {theirs:?} vs {expected:?}",
                         graph.id_of(s),
                         graph.id_of(p)
@@ -300,14 +302,20 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         } else {
             graph.csr.clone()
         };
+        // fast_paths numbers its nodes up to the largest id of an arc it kept (it drops
+        // self-loops and zero weights) and panics on any other: a node beyond is isolated for it.
+        let fast_nodes = fast.get_num_nodes();
         for (i, &(s, d)) in pairs.iter().enumerate() {
             let t = Instant::now();
-            let path = calc.calc_path(&fast, s, d);
+            let got = if s < fast_nodes && d < fast_nodes {
+                calc.calc_path(&fast, s, d).map(|p| p.get_weight())
+            } else {
+                (s == d).then_some(0)
+            };
             times.push(t.elapsed().as_secs_f64());
             if i < 20 {
                 shortest_from(&checked, graph.internal[s], &mut ws);
                 let want = ws.distance(graph.internal[d]).map(|w| w as usize);
-                let got = path.map(|p| p.get_weight());
                 anyhow::ensure!(
                     got == want,
                     "fast_paths disagrees from {} to {}: {got:?} vs {want:?}",

@@ -439,10 +439,10 @@ impl Row<'_> {
 }
 
 /// Every pair of `od.csv` has draws `0..n` in `draws.csv`, each once (rows in file order: row
-/// `i` is on line `i + 2`).
+/// `i` is on line `i + 2`). `n` comes from summary.json and is not trusted: the draws seen are
+/// kept as sets, never as `n` flags, so the memory is that of the rows.
 fn check_draws(path: &Path, draws: &[DrawRow], od: &[OdRow], n: u64, problems: &mut Vec<Problem>) {
     let before = problems.len();
-    // The draws seen of each pair: memory grows with the rows, whatever `n` summary.json says.
     let mut seen: HashMap<(&str, &str), HashSet<u32>> = HashMap::new();
     for (i, row) in draws.iter().enumerate() {
         if problems.len() - before >= 20 {
@@ -477,6 +477,7 @@ fn check_draws(path: &Path, draws: &[DrawRow], od: &[OdRow], n: u64, problems: &
     let mut missing: Vec<(&str, &str)> = od
         .iter()
         .map(|r| (r.origin.as_str(), r.destination.as_str()))
+        // Every draw seen is below `n` and counted once: `n` of them are all of them.
         .filter(|pair| seen.get(pair).is_none_or(|m| (m.len() as u64) < n))
         .collect();
     missing.dedup();
