@@ -64,25 +64,6 @@ fn timeout() -> Duration {
     Duration::from_secs(s)
 }
 
-/// Failure classes tolerated until the fixes of issue 12 are merged. Each entry names the item of
-/// the issue it belongs to (or the fuzz finding, recorded for the module's owner); the lead
-/// empties this list after merging, and the long run must then find nothing.
-///
-/// Entries marked `NEW` were found by this test and are not in the issue's list; they are
-/// recorded for the owners of the modules concerned (see the issue's fuzz findings).
-const KNOWN_UNTIL_MERGED: &[Known] = &[];
-
-/// A tolerated failure class: `item` of issue 12 and a test on the failure.
-struct Known {
-    item: &'static str,
-    matches: fn(format: &str, failure: &Failure) -> bool,
-}
-
-/// `f` is a problem line without a line number containing `text`.
-fn no_line(f: &Failure, text: &str) -> bool {
-    matches!(f, Failure::NoLine(line) if line.contains(text))
-}
-
 /// Problem lines that rightly have no line number: each is about something missing from a file
 /// (a row, a column, a block, a node asked for on the command line), which has no line to point
 /// at.
@@ -1086,13 +1067,13 @@ struct Finding {
     saved: PathBuf,
 }
 
-/// Runs one case; `Err` with the finding when the contract is broken (and not tolerated).
+/// Runs one case: the seconds it took in the binary, or the finding when the contract is broken.
 fn run_case(
     name: &str,
     format: &Format,
     command: Index,
     mutations: &[Mutation],
-) -> Result<(f64, Option<&'static str>), Finding> {
+) -> Result<f64, Finding> {
     let dir = tempfile::tempdir().expect("temporary folder");
     lay_out(format.fixtures, dir.path());
     let target = dir.path().join(format.file);
@@ -1105,14 +1086,8 @@ fn run_case(
     let args = format.commands[command.index(format.commands.len())];
     let finished = run_binary(dir.path(), args);
     let Some(failure) = check(dir.path(), args, &finished) else {
-        return Ok((finished.seconds, None));
+        return Ok(finished.seconds);
     };
-    let known = KNOWN_UNTIL_MERGED
-        .iter()
-        .find(|k| (k.matches)(name, &failure));
-    if let Some(k) = known {
-        return Ok((finished.seconds, Some(k.item)));
-    }
     // Keep the input for reproduction.
     let saved = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .join("fuzz-failures")
@@ -1168,18 +1143,15 @@ fn fuzz(name: &str) {
         TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes(seed, name)),
     );
     let findings: Mutex<BTreeMap<String, (u64, Finding)>> = Mutex::new(BTreeMap::new());
-    // Cases run, seconds in the binary, tolerated cases by item.
-    let seconds: Mutex<(u64, f64, BTreeMap<&str, u64>)> = Mutex::new((0, 0.0, BTreeMap::new()));
+    // Cases run and seconds in the binary.
+    let seconds: Mutex<(u64, f64)> = Mutex::new((0, 0.0));
     let started = Instant::now();
     let result = runner.run(&case(), |(command, mutations)| {
         match run_case(name, &format, command, &mutations) {
-            Ok((s, tolerated)) => {
+            Ok(s) => {
                 let mut t = seconds.lock().unwrap();
                 t.0 += 1;
                 t.1 += s;
-                if let Some(item) = tolerated {
-                    *t.2.entry(item).or_default() += 1;
-                }
                 Ok(())
             }
             Err(finding) if collect => {
@@ -1205,20 +1177,11 @@ fn fuzz(name: &str) {
             ))),
         }
     });
-    let (ran, busy, tolerated) = seconds.into_inner().unwrap();
+    let (ran, busy) = seconds.into_inner().unwrap();
     eprintln!(
-        "fuzz {name}: {cases} cases (seed {seed}) in {:.1} s, {:.1} ms per case in the binary; tolerated until merged: {}",
+        "fuzz {name}: {ran} of {cases} cases (seed {seed}) in {:.1} s, {:.1} ms per case in the binary",
         started.elapsed().as_secs_f64(),
         1000.0 * busy / ran.max(1) as f64,
-        if tolerated.is_empty() {
-            "none".to_owned()
-        } else {
-            tolerated
-                .iter()
-                .map(|(item, n)| format!("{n} x item {item}"))
-                .collect::<Vec<_>>()
-                .join("; ")
-        }
     );
     let findings = findings.into_inner().unwrap();
     if !findings.is_empty() {
