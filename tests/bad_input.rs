@@ -1998,6 +1998,16 @@ fn distances_beyond_u32_are_refused_not_saturated() {
         );
         assert!(stdout(&output).is_empty(), "{}", stdout(&output));
     }
+    // `bench` cross-checks its engines against Dijkstra: the same refusal, not a disagreement.
+    let output = run_cli([
+        "bench".as_ref(),
+        graph.as_os_str(),
+        "--queries".as_ref(),
+        "20".as_ref(),
+        "--matrix".as_ref(),
+        "3".as_ref(),
+    ]);
+    assert_rejected(&output, &["big.gr", "weights are too large"]);
 }
 
 // --- issue 12: found by fuzzing ---

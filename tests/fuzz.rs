@@ -65,8 +65,8 @@ fn timeout() -> Duration {
 }
 
 /// Problem lines that rightly have no line number: each is about something missing from a file
-/// (a row, a column, a block, a node asked for on the command line), which has no line to point
-/// at.
+/// (a row, a column, a block, a node asked for on the command line) or about the file as a whole,
+/// which has no line to point at.
 const WHOLE_FILE_COMPLAINTS: &[&str] = &[
     "has no access link",
     "needs at least two stops",
@@ -79,6 +79,8 @@ const WHOLE_FILE_COMPLAINTS: &[&str] = &[
     "lack some of the",
     // summary.json without `monte_carlo`
     "a deterministic run: compare needs a Monte-Carlo run",
+    // a road graph whose shortest distances saturate: a property of its paths, not of one arc
+    "the weights are too large",
 ];
 
 /// Refusals about the command's inputs taken together rather than about one file: they need

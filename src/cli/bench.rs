@@ -5,7 +5,8 @@
 use anyhow::Context;
 use commute::io::load_road_graph;
 use commute::routing::{
-    ChWorkspace, ContractionHierarchy, PhastWorkspace, RadixWorkspace, RoadGraph, shortest_from,
+    ChWorkspace, ContractionHierarchy, MAX_DISTANCE, PhastWorkspace, RadixWorkspace, RoadGraph,
+    shortest_from,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -71,6 +72,9 @@ struct Report {
     engines: Vec<EngineResult>,
     ratios: Vec<(String, f64)>,
 }
+
+/// Why a graph whose distances reach [`MAX_DISTANCE`] is refused (by `sp` too).
+pub(super) const TOO_FAR: &str = "distances reach 4294967294, the largest a distance can be (a sum of whole-number weights below 2^32): the weights are too large";
 
 /// The largest synthetic graph (nodes).
 const MAX_SYNTHETIC: usize = 50_000_000;
@@ -146,7 +150,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         shortest_from(&graph.csr, graph.internal[s], &mut ws);
         times.push(t.elapsed().as_secs_f64());
         if reference.len() < 3 {
-            reference.push((0..n).map(|p| ws.distance(graph.internal[p])).collect());
+            let distances: Vec<Option<u32>> =
+                (0..n).map(|p| ws.distance(graph.internal[p])).collect();
+            anyhow::ensure!(
+                !distances.contains(&Some(MAX_DISTANCE)),
+                "{name}: {TOO_FAR}"
+            );
+            reference.push(distances);
         }
     }
     let ours = summarise("dijkstra", "one-to-all", load_s, times);
@@ -186,6 +196,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         times.push(t.elapsed().as_secs_f64());
         if i < 20 {
             shortest_from(&graph.csr, s, &mut ws);
+            anyhow::ensure!(ws.distance(d) != Some(MAX_DISTANCE), "{name}: {TOO_FAR}");
             anyhow::ensure!(
                 got == ws.distance(d),
                 "the hierarchy disagrees with Dijkstra from {} to {}",
@@ -223,6 +234,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let matrix_s = t.elapsed().as_secs_f64();
     shortest_from(&graph.csr, ends[0], &mut ws);
     for (j, &d) in ends[size..].iter().enumerate() {
+        anyhow::ensure!(ws.distance(d) != Some(MAX_DISTANCE), "{name}: {TOO_FAR}");
         anyhow::ensure!(
             table[j] == ws.distance(d),
             "the matrix disagrees with Dijkstra"

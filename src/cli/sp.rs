@@ -2,7 +2,8 @@
 
 use commute::io::load_road_graph;
 use commute::routing::{
-    ChWorkspace, ContractionHierarchy, PhastWorkspace, RadixWorkspace, RoadGraph, shortest_from,
+    ChWorkspace, ContractionHierarchy, MAX_DISTANCE, PhastWorkspace, RadixWorkspace, RoadGraph,
+    shortest_from,
 };
 use std::path::PathBuf;
 
@@ -65,11 +66,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .map(|v| ws.distance(v).unwrap_or(u32::MAX))
         .collect();
     anyhow::ensure!(
-        !dijkstra.contains(&(u32::MAX - 1)),
-        "{}: distances from `{}` reach {} (the largest a distance can be): the weights are too large",
+        !dijkstra.contains(&MAX_DISTANCE),
+        "{}: {} (from `{}`)",
         args.graph.display(),
+        super::bench::TOO_FAR,
         args.source,
-        u32::MAX - 1
     );
     let distances: Vec<u32> = match (args.engine, target) {
         (Engine::Dijkstra, _) => dijkstra,

@@ -19,7 +19,7 @@ pub use cost_tree::{CostTreeWorkspace, NO_EDGE, cost_tree};
 pub use csr::Csr;
 pub use dijkstra::{UNREACHED, Workspace, one_to_all};
 pub use graph::RoutingGraph;
-pub use radix::{RadixHeap, RadixWorkspace, shortest_from};
+pub use radix::{MAX_DISTANCE, RadixHeap, RadixWorkspace, shortest_from};
 pub use raptor::{
     MAX_VEHICLES, RaptorWorkspace, Ride, earliest_arrivals, earliest_arrivals_range, journey,
     zone_arrival, zone_rides,

@@ -128,8 +128,12 @@ impl RadixWorkspace {
     }
 }
 
+/// The largest distance a search can give: sums saturate here (far above any road distance), so
+/// a distance equal to it may be larger in truth. Callers refuse graphs whose distances reach it.
+pub const MAX_DISTANCE: u32 = u32::MAX - 1;
+
 /// Shortest distances from `source` to every node of `graph` into `ws` (sums saturate at
-/// `u32::MAX - 1`, far above any road distance).
+/// [`MAX_DISTANCE`]).
 ///
 /// On graphs larger than the caches the time goes into loading each settled node's arcs; they
 /// are prefetched when the node is first reached, long before it is settled.
@@ -156,7 +160,7 @@ pub fn shortest_from(graph: &Csr, source: u32, ws: &mut RadixWorkspace) {
             continue;
         }
         for &(v, w) in graph.arcs_of(u) {
-            let nd = d.saturating_add(w).min(UNREACHED - 1);
+            let nd = d.saturating_add(w).min(MAX_DISTANCE);
             let dv = &mut ws.dist[v as usize];
             if nd < *dv {
                 if *dv == UNREACHED {
