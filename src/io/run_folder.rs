@@ -108,16 +108,22 @@ pub fn parse_run(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<RunData> {
     // The comparison keeps arrays of this many draws: a forged count must not size them.
     let draws_n = &summary["monte_carlo"]["draws"];
     if draws_n.as_u64().is_none_or(|n| n > MAX_DRAWS) {
-        return Err(Error::Invalid(vec![Problem {
-            field: Some("monte_carlo.draws".to_owned()),
-            ..Problem::file(
-                &dir.join("summary.json"),
-                format!(
-                    "expected a whole number of draws up to {MAX_DRAWS} (as `commute run --draws` \
-                     makes), got {draws_n}"
-                ),
-            )
-        }]));
+        // The line of `"draws"` inside `"monte_carlo"`, as summary.json is written (one key a line).
+        let text = get("summary.json")?;
+        let key_at =
+            |from: usize, key: &[u8]| memchr::memmem::find(&text[from..], key).map(|at| from + at);
+        let line = key_at(0, b"\"monte_carlo\"")
+            .and_then(|at| key_at(at, b"\"draws\""))
+            .map_or(1, |at| super::line_of_bytes(text, at));
+        return Err(Error::Invalid(vec![Problem::at(
+            &dir.join("summary.json"),
+            line,
+            Some("monte_carlo.draws"),
+            format!(
+                "expected a whole number of draws up to {MAX_DRAWS} (as `commute run --draws` \
+                 makes), got {draws_n}"
+            ),
+        )]));
     }
     let mut problems = Vec::new();
     let od = Csv::parse(dir, "od.csv", get("od.csv")?, &mut problems).map(|t| {
