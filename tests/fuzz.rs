@@ -1313,7 +1313,7 @@ fn the_checks_catch_violations() {
         check(dir.path(), &args, &unlocated),
         Some(Failure::NoLine(_))
     ));
-    // The memory limit holds: 3 GiB of zeros cannot be had.
+    // The memory limit holds: a 50-million-node synthetic grid (several GB) cannot be had.
     let f = run_binary(
         dir.path(),
         &["bench", "--synthetic", "50000000", "--queries", "1"],
