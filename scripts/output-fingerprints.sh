@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prints a SHA-256 per output file of every shipped scenario (deterministic and --draws 20) and
-# of two comparisons, so that a refactoring can be checked to keep every output byte-identical:
+# of comparisons (three of run folders, one of scenario files), so that a refactoring can be checked to keep every output byte-identical:
 #   scripts/output-fingerprints.sh target/release/commute > before.txt   # on the old commit
 #   scripts/output-fingerprints.sh target/release/commute > after.txt    # on the new one
 #   diff before.txt after.txt
@@ -36,3 +36,6 @@ for pair in "demo-base demo-line22" "jjj-2024 line22" "jjj-2024 jing-xiong-closu
   "$bin" compare "$work/$1-mc" "$work/$2-mc" --out "$work/$1-vs-$2" --quiet >/dev/null 2>&1
   hash_dir "$work/$1-vs-$2" "$1-vs-$2"
 done
+# Two scenario files, run in memory by `compare` itself (the other path into a comparison).
+"$bin" compare scenarios/demo-base.toml scenarios/demo-line22.toml --draws 20 --out "$work/scenarios" --quiet >/dev/null 2>&1
+hash_dir "$work/scenarios" "scenario-files"
