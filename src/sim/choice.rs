@@ -1,4 +1,39 @@
-//! Multinomial logit choice: P(i) = exp(V_i) / sum_j exp(V_j) over the available alternatives.
+//! What a commuter chooses between and how: multinomial logit, P(i) = exp(V_i) / sum_j exp(V_j)
+//! over the available alternatives.
+
+/// What a commuter chooses between.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Alternative {
+    /// Driving (households with a car).
+    Car,
+    /// Rail, subway and bus.
+    Transit,
+    /// A custom commuter bus.
+    CustomBus,
+}
+
+impl Alternative {
+    /// All alternatives, in output order (also the index into per-alternative arrays).
+    pub const ALL: [Alternative; 3] = [
+        Alternative::Car,
+        Alternative::Transit,
+        Alternative::CustomBus,
+    ];
+
+    /// Its index in per-alternative arrays (the order of [`Alternative::ALL`]).
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The name used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Alternative::Car => "car",
+            Alternative::Transit => "transit",
+            Alternative::CustomBus => "custom_bus",
+        }
+    }
+}
 
 /// Choice probabilities for utilities `v` (`None` = alternative not available). Computed with
 /// the maximum subtracted, so large utilities do not overflow. All `None` gives all zeros.

@@ -26,6 +26,7 @@
 //! its trip, giving boardings, passenger-km and peak loads per line. All reductions run in origin
 //! order, so the results are byte-identical at any thread count.
 
+pub use super::choice::Alternative;
 use super::choice::logit;
 use super::rng::{Purpose, stream};
 use crate::network::{Mode, Network};
@@ -40,35 +41,6 @@ use rayon::prelude::*;
 
 /// A sample with no route.
 pub const NO_ROUTE: Seconds = Seconds::MAX;
-
-/// What a commuter chooses between.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Alternative {
-    /// Driving (households with a car).
-    Car,
-    /// Rail, subway and bus.
-    Transit,
-    /// A custom commuter bus.
-    CustomBus,
-}
-
-impl Alternative {
-    /// All alternatives, in output order (also the index into per-alternative arrays).
-    pub const ALL: [Alternative; 3] = [
-        Alternative::Car,
-        Alternative::Transit,
-        Alternative::CustomBus,
-    ];
-
-    /// The name used in outputs.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Alternative::Car => "car",
-            Alternative::Transit => "transit",
-            Alternative::CustomBus => "custom_bus",
-        }
-    }
-}
 
 const CAR: usize = 0;
 const TRANSIT: usize = 1;
