@@ -293,7 +293,8 @@ impl Bound {
 
     /// A number of minutes in range, as whole seconds.
     pub fn check_minutes(&self, minutes: f64) -> Result<Seconds, String> {
-        self.check(minutes).and_then(minutes_to_seconds)
+        self.check(minutes)
+            .and_then(|m| minutes_to_seconds(m).map_err(String::from))
     }
 
     /// The range as the documentation and the messages write it: `1 to 200`, `more than 0, at

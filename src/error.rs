@@ -90,5 +90,17 @@ impl fmt::Display for ProblemList<'_> {
     }
 }
 
+/// A value that is not acceptable (a clock time, a number of minutes), said without a position:
+/// the caller knows the file, line and field and makes it a [`Problem`] there.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct BadValue(pub String);
+
+impl From<BadValue> for String {
+    fn from(bad: BadValue) -> String {
+        bad.0
+    }
+}
+
 /// `Result` with the library's [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;

@@ -2,6 +2,8 @@
 //! results cannot depend on floating-point summation order. Inputs speak minutes and clock times
 //! because planners do; they are converted once, here.
 
+use crate::error::BadValue;
+
 /// A duration or a clock time, in whole seconds (clock times count from midnight).
 pub type Seconds = u32;
 
@@ -9,8 +11,12 @@ pub type Seconds = u32;
 pub const MAX_SECONDS: Seconds = 7 * 24 * 3600;
 
 /// Parses a clock time `HH:MM` or `HH:MM:SS` (hours may exceed 23 for after-midnight service).
-pub fn parse_clock(text: &str) -> Result<Seconds, String> {
-    let bad = || format!("expected a clock time HH:MM or HH:MM:SS, got `{text}`");
+pub fn parse_clock(text: &str) -> Result<Seconds, BadValue> {
+    let bad = || {
+        BadValue(format!(
+            "expected a clock time HH:MM or HH:MM:SS, got `{text}`"
+        ))
+    };
     let parts: Vec<&str> = text.trim().split(':').collect();
     if !(2..=3).contains(&parts.len()) {
         return Err(bad());
@@ -39,22 +45,54 @@ pub fn format_clock(t: Seconds) -> String {
 }
 
 /// Converts a non-negative, finite number of minutes to whole seconds (rounded to nearest).
-pub fn minutes_to_seconds(minutes: f64) -> Result<Seconds, String> {
+pub fn minutes_to_seconds(minutes: f64) -> Result<Seconds, BadValue> {
     if !minutes.is_finite() {
-        return Err(format!(
+        return Err(BadValue(format!(
             "expected a finite number of minutes, got {minutes}"
-        ));
+        )));
     }
     if minutes < 0.0 {
-        return Err(format!(
+        return Err(BadValue(format!(
             "expected a non-negative number of minutes, got {minutes}"
-        ));
+        )));
     }
     let s = (minutes * 60.0).round();
     if s > f64::from(MAX_SECONDS) {
-        return Err(format!("{minutes} minutes is longer than the 7-day limit"));
+        return Err(BadValue(format!(
+            "{minutes} minutes is longer than the 7-day limit"
+        )));
     }
     Ok(s as Seconds)
+}
+
+/// The departure window of an analysis, seconds since midnight, `[start_s, end_s)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// Start, seconds since midnight.
+    pub start_s: Seconds,
+    /// End (exclusive), seconds since midnight.
+    pub end_s: Seconds,
+}
+
+impl Window {
+    /// The default analysis window, the morning peak 07:00-09:00.
+    pub const MORNING_PEAK: Window = Window {
+        start_s: 7 * 3600,
+        end_s: 9 * 3600,
+    };
+
+    /// Length, seconds.
+    pub fn len_s(self) -> Seconds {
+        self.end_s - self.start_s
+    }
+
+    /// The same length, starting at `start_s`.
+    pub fn starting_at(self, start_s: Seconds) -> Window {
+        Window {
+            start_s,
+            end_s: start_s + self.len_s(),
+        }
+    }
 }
 
 /// Seconds as minutes, for output.

@@ -8,7 +8,7 @@ use common::*;
 use commute::io::load_network;
 use commute::results::{od_csv, zones_csv};
 use commute::routing::{Engine, Skims, TravelMode, skim_all};
-use commute::scenario::Window;
+use commute::time::Window;
 
 /// Asserts every OD of `after` is no slower (`faster == true`) or no faster than in `before`,
 /// counting "unreachable" as infinitely slow. Returns how many ODs changed.

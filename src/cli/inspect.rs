@@ -3,7 +3,7 @@
 use commute::io::{load_network, load_scenario};
 use commute::results::{NetworkCounts, Unreachable};
 use commute::routing::{Engine, skim_all};
-use commute::scenario::Window;
+use commute::time::Window;
 use serde::Serialize;
 use std::path::PathBuf;
 

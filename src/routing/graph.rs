@@ -22,8 +22,8 @@
 
 use super::csr::Csr;
 use crate::network::{AccessMode, LineId, Network, NodeKind, Stop};
-use crate::scenario::Window;
 use crate::time::Seconds;
+use crate::time::Window;
 
 /// What a routing-graph edge stands for, to rebuild itineraries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

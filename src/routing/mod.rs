@@ -31,7 +31,7 @@ pub(crate) use trip::FareMeter;
 pub use trip::{Leg, LegMode, Trip};
 
 use crate::network::{Network, NodeId};
-use crate::scenario::Window;
+use crate::time::Window;
 
 /// A way to travel between zones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -12,38 +12,8 @@ use crate::bounds::{self, Bound};
 use crate::error::{Error, Problem, Result};
 use crate::io::ScenarioChain;
 use crate::network::{Network, ZoneId};
-use crate::time::{Seconds, parse_clock};
+use crate::time::{Seconds, Window, parse_clock};
 use std::path::PathBuf;
-
-/// The departure window of an analysis, seconds since midnight, `[start_s, end_s)`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Window {
-    /// Start, seconds since midnight.
-    pub start_s: Seconds,
-    /// End (exclusive), seconds since midnight.
-    pub end_s: Seconds,
-}
-
-impl Window {
-    /// The default analysis window, the morning peak 07:00-09:00.
-    pub const MORNING_PEAK: Window = Window {
-        start_s: 7 * 3600,
-        end_s: 9 * 3600,
-    };
-
-    /// Length, seconds.
-    pub fn len_s(self) -> Seconds {
-        self.end_s - self.start_s
-    }
-
-    /// The same length, starting at `start_s`.
-    pub fn starting_at(self, start_s: Seconds) -> Window {
-        Window {
-            start_s,
-            end_s: start_s + self.len_s(),
-        }
-    }
-}
 
 /// A validated demand scaling (used by the demand model).
 #[derive(Debug, Clone, PartialEq)]
@@ -855,7 +825,7 @@ fn resolve_profile(
         let (start, end) = match (parse_clock(&p.start), parse_clock(&p.end)) {
             (Ok(start), Ok(end)) => (start, end),
             (Err(m), _) | (_, Err(m)) => {
-                fail(m);
+                fail(m.into());
                 continue;
             }
         };

@@ -15,8 +15,9 @@
 use crate::assign::{self, Assignment, Link, OriginDemand, RoadNetwork, VolumeDelay};
 use crate::network::{Mode, Network, NodeKind};
 use crate::routing::{CostTreeWorkspace, Csr, Engine, NO_EDGE, Skims, cost_tree};
-use crate::scenario::{Choice, Congestion, Window};
+use crate::scenario::{Choice, Congestion};
 use crate::sim::montecarlo::{Alternative, RoadFactors, Setup, Simulation, simulate};
+use crate::time::Window;
 
 /// A road link in one direction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

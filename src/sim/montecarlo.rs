@@ -34,8 +34,8 @@ use crate::routing::{
     Engine, LineDraw, RaptorWorkspace, Ride, Skims, Timetable, TravelMode, earliest_arrivals_range,
     zone_arrival, zone_rides,
 };
-use crate::scenario::{Choice, Scenario, Variability, Window};
-use crate::time::{Seconds, to_minutes};
+use crate::scenario::{Choice, Scenario, Variability};
+use crate::time::{Seconds, Window, to_minutes};
 use rand::Rng;
 use rayon::prelude::*;
 
