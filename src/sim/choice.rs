@@ -1,5 +1,20 @@
-//! What a commuter chooses between and how: multinomial logit, P(i) = exp(V_i) / sum_j exp(V_j)
-//! over the available alternatives.
+//! The mode choice model: everything that decides what a commuter takes.
+//!
+//! A commuter weighs each alternative in *generalised minutes* (minutes aboard, waiting and
+//! walking weighted, transfers, fares and car costs at a value of time, a constant per
+//! alternative; the scenario's [`Choice`] parameters) and chooses by multinomial logit,
+//! P(i) = exp(V_i) / sum_j exp(V_j) with V_i = -scale x generalised minutes, over the
+//! alternatives available to them: households with a car choose between all three, the others
+//! between transit and custom bus. A commuter turned away from a full custom bus takes their
+//! next-best alternative, which under the logit is the logit over what is left.
+//!
+//! The simulation sees only this interface: [`ChoiceModel::car_fixed_min`] (once per zone
+//! pair), [`ChoiceModel::probabilities`] of an [`Offer`], and of those [`Probabilities`] the
+//! expected [`Probabilities::share`] of an alternative and the outcome of seat rationing
+//! ([`Probabilities::rationed`]). A nested logit would change this file alone.
+
+use crate::scenario::Choice;
+use crate::time::{Seconds, to_minutes};
 
 /// What a commuter chooses between.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -35,81 +50,268 @@ impl Alternative {
     }
 }
 
+/// A drive as a commuter weighs it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Drive {
+    /// Minutes at the wheel, door to door, on the morning's roads.
+    pub minutes: f64,
+    /// The route's generalised minutes besides the time ([`ChoiceModel::car_fixed_min`]).
+    pub fixed_min: f64,
+}
+
+/// A public-transport itinerary as a commuter weighs it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Journey {
+    /// Door-to-door seconds from the departure minute.
+    pub time_s: Seconds,
+    /// Seconds aboard vehicles.
+    pub ride_s: Seconds,
+    /// Vehicles boarded.
+    pub vehicles: u32,
+    /// Fare, yuan.
+    pub fare_yuan: f64,
+}
+
+/// What a commuter can take for one trip at one departure minute (`None`: not available).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Offer {
+    /// Driving, for households with a car.
+    pub car: Option<Drive>,
+    /// Rail, subway and bus.
+    pub transit: Option<Journey>,
+    /// A custom commuter bus.
+    pub custom_bus: Option<Journey>,
+}
+
+/// The choice model of a scenario: its parameters and the logit.
+#[derive(Debug, Clone, Copy)]
+pub struct ChoiceModel {
+    params: Choice,
+}
+
+impl ChoiceModel {
+    /// The model with parameters `params`.
+    pub fn new(params: Choice) -> Self {
+        ChoiceModel { params }
+    }
+
+    /// The generalised minutes of a car route besides its driving time: the car constant, and
+    /// tolls `toll_yuan` plus running cost on `distance_km` at the value of time.
+    pub fn car_fixed_min(&self, toll_yuan: f64, distance_km: f64) -> f64 {
+        let c = &self.params;
+        c.car_constant_min + (toll_yuan + distance_km * c.car_cost_yuan_per_km) * c.minutes_per_yuan
+    }
+
+    /// Generalised minutes of `journey`, with the alternative's constant `constant_min`.
+    fn journey_min(&self, journey: &Journey, constant_min: f64) -> f64 {
+        let c = &self.params;
+        let total = to_minutes(journey.time_s);
+        let aboard = to_minutes(journey.ride_s);
+        aboard
+            + c.wait_walk_weight * (total - aboard)
+            + c.transfer_penalty_min * f64::from(journey.vehicles.saturating_sub(1))
+            + constant_min
+            + journey.fare_yuan * c.minutes_per_yuan
+    }
+
+    /// The choice probabilities of `offer` for households with a car and for the others.
+    pub fn probabilities(&self, offer: &Offer) -> Probabilities {
+        let c = &self.params;
+        let scale = -c.scale_per_min;
+        let car = offer.car.map(|d| scale * (d.minutes + d.fixed_min));
+        let transit = offer
+            .transit
+            .map(|j| scale * self.journey_min(&j, c.transit_constant_min));
+        let custom_bus = offer
+            .custom_bus
+            .map(|j| scale * self.journey_min(&j, c.custom_bus_constant_min));
+        Probabilities {
+            car_owners: logit([car, transit, custom_bus]),
+            others: logit([None, transit, custom_bus]),
+        }
+    }
+}
+
+/// The choice probabilities of one offer, per alternative ([`Alternative::index`]), for the two
+/// groups of commuters: households with a car and the others. All zero: nothing to choose.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Probabilities {
+    car_owners: [f64; 3],
+    others: [f64; 3],
+}
+
+/// The outcome of seat rationing for one offer ([`Probabilities::rationed`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rationed {
+    /// Share of the commuters on each alternative ([`Alternative::index`]).
+    pub by: [f64; 3],
+    /// Per group (households with a car, the others): its share of the commuters and the share
+    /// of the group turned away.
+    turned_away: [(f64, f64); 2],
+}
+
+impl Rationed {
+    /// Of `commuters`, those turned away, per group that had any (summed in this order).
+    pub fn denied(&self, commuters: f64) -> impl Iterator<Item = f64> + '_ {
+        self.turned_away
+            .iter()
+            .filter(|(_, away)| *away > 0.0)
+            .map(move |(size, away)| commuters * size * away)
+    }
+}
+
+impl Probabilities {
+    /// The groups with their shares of commuters, where `car_share` of households have a car.
+    fn groups(&self, car_share: f64) -> [(f64, &[f64; 3]); 2] {
+        [
+            (car_share, &self.car_owners),
+            (1.0 - car_share, &self.others),
+        ]
+    }
+
+    /// The share of commuters choosing `alternative`, where `car_share` of households have a
+    /// car.
+    pub fn share(&self, alternative: Alternative, car_share: f64) -> f64 {
+        let a = alternative.index();
+        car_share * self.car_owners[a] + (1.0 - car_share) * self.others[a]
+    }
+
+    /// The shares when only `seated` of those choosing the custom bus get a seat (1: all): the
+    /// others take their next-best alternative, car or transit in proportion to their
+    /// probabilities (the logit over what is left), or nothing if neither is available.
+    pub fn rationed(&self, car_share: f64, seated: f64) -> Rationed {
+        let (car, transit, custom) = (
+            Alternative::Car.index(),
+            Alternative::Transit.index(),
+            Alternative::CustomBus.index(),
+        );
+        let mut by = [0.0; 3];
+        let mut turned_away = [(0.0, 0.0); 2];
+        for (g, (size, p)) in self.groups(car_share).into_iter().enumerate() {
+            let away = p[custom] * (1.0 - seated);
+            let rest = p[car] + p[transit];
+            by[custom] += size * p[custom] * seated;
+            for a in [car, transit] {
+                let extra = if rest > 0.0 { away * p[a] / rest } else { 0.0 };
+                by[a] += size * (p[a] + extra);
+            }
+            turned_away[g] = (size, away);
+        }
+        Rationed { by, turned_away }
+    }
+}
+
 /// Choice probabilities for utilities `v` (`None` = alternative not available). Computed with
 /// the maximum subtracted, so large utilities do not overflow. All `None` gives all zeros.
-pub fn logit(v: &[Option<f64>]) -> Vec<f64> {
+fn logit<const N: usize>(v: [Option<f64>; N]) -> [f64; N] {
     let max = v
         .iter()
         .flatten()
         .copied()
         .fold(f64::NEG_INFINITY, f64::max);
     if !max.is_finite() {
-        return vec![0.0; v.len()];
+        return [0.0; N];
     }
-    let weights: Vec<f64> = v
-        .iter()
-        .map(|u| u.map_or(0.0, |u| (u - max).exp()))
-        .collect();
+    let weights = v.map(|u| u.map_or(0.0, |u| (u - max).exp()));
     let total: f64 = weights.iter().sum();
-    weights.iter().map(|w| w / total).collect()
-}
-
-/// The alternative picked by a uniform number `u` in `[0, 1)` under probabilities `p`
-/// (inverse CDF); `None` when nothing has positive probability.
-pub fn pick(p: &[f64], u: f64) -> Option<usize> {
-    let mut cumulative = 0.0;
-    let mut last = None;
-    for (i, &pi) in p.iter().enumerate() {
-        if pi > 0.0 {
-            cumulative += pi;
-            last = Some(i);
-            if u < cumulative {
-                return Some(i);
-            }
-        }
-    }
-    last
+    weights.map(|w| w / total)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::rng::{Purpose, stream};
-    use rand::Rng;
 
     #[test]
     fn two_alternatives_follow_the_closed_form() {
         // P(car) = 1 / (1 + exp(V_pt - V_car)).
         let (car, pt) = (-1.2, -0.7);
-        let p = logit(&[Some(car), Some(pt)]);
+        let p = logit([Some(car), Some(pt)]);
         let expected = 1.0 / (1.0 + f64::exp(pt - car));
         assert!((p[0] - expected).abs() < 1e-12);
         assert!((p[0] + p[1] - 1.0).abs() < 1e-12);
         // Unavailable alternatives get nothing; huge utilities do not overflow.
-        assert_eq!(logit(&[None, Some(3.0)]), vec![0.0, 1.0]);
-        let big = logit(&[Some(1000.0), Some(1000.0)]);
-        assert_eq!(big, vec![0.5, 0.5]);
-        assert_eq!(logit(&[None, None]), vec![0.0, 0.0]);
+        assert_eq!(logit([None, Some(3.0)]), [0.0, 1.0]);
+        assert_eq!(logit([Some(1000.0), Some(1000.0)]), [0.5, 0.5]);
+        assert_eq!(logit([None, None]), [0.0, 0.0]);
+    }
+
+    fn journey(minutes: u32) -> Journey {
+        Journey {
+            time_s: minutes * 60,
+            ride_s: minutes * 60,
+            vehicles: 1,
+            fare_yuan: 0.0,
+        }
     }
 
     #[test]
-    fn sampled_shares_converge_to_the_probabilities() {
-        let p = logit(&[Some(0.0), Some(-0.5), Some(0.3)]);
-        let mut counts = [0usize; 3];
-        let n = 50_000;
-        for i in 0..n {
-            let u: f64 = stream(3, Purpose::Choice, &[i]).random();
-            counts[pick(&p, u).unwrap()] += 1;
+    fn households_without_a_car_do_not_drive() {
+        let model = ChoiceModel::new(Choice::default());
+        let offer = Offer {
+            car: Some(Drive {
+                minutes: 20.0,
+                fixed_min: model.car_fixed_min(0.0, 10.0),
+            }),
+            transit: Some(journey(30)),
+            custom_bus: None,
+        };
+        let p = model.probabilities(&offer);
+        assert_eq!(p.share(Alternative::Car, 0.0), 0.0);
+        assert_eq!(p.share(Alternative::Transit, 0.0), 1.0);
+        // Car: 20 minutes, the 10-minute constant and 10 km at 0.6 yuan, 1.5 minutes a yuan;
+        // transit: 30 minutes aboard.
+        let car = 20.0 + 10.0 + 10.0 * 0.6 * 1.5;
+        let expected = 1.0 / (1.0 + f64::exp(0.1 * (car - 30.0)));
+        assert!((p.share(Alternative::Car, 1.0) - expected).abs() < 1e-12);
+        assert!((p.share(Alternative::Car, 0.5) - expected / 2.0).abs() < 1e-12);
+        assert_eq!(
+            Probabilities::default().share(Alternative::Transit, 0.5),
+            0.0
+        );
+    }
+
+    #[test]
+    fn commuters_turned_away_take_the_logit_over_what_is_left() {
+        let model = ChoiceModel::new(Choice::default());
+        let offer = Offer {
+            car: Some(Drive {
+                minutes: 25.0,
+                fixed_min: 0.0,
+            }),
+            transit: Some(journey(30)),
+            custom_bus: Some(journey(20)),
+        };
+        let p = model.probabilities(&offer);
+        let car_share = 0.4;
+        // Everyone seated: the shares as chosen, nobody denied.
+        let all = p.rationed(car_share, 1.0);
+        for a in Alternative::ALL {
+            assert!((all.by[a.index()] - p.share(a, car_share)).abs() < 1e-15);
         }
-        for (c, pi) in counts.iter().zip(&p) {
-            let share = *c as f64 / n as f64;
-            // Four standard errors.
-            assert!(
-                (share - pi).abs() < 4.0 * (pi * (1.0 - pi) / n as f64).sqrt(),
-                "{share} vs {pi}"
-            );
+        assert_eq!(all.denied(100.0).count(), 0);
+        // No seat at all: as if the custom bus were not offered.
+        let none = p.rationed(car_share, 0.0);
+        let without = model.probabilities(&Offer {
+            custom_bus: None,
+            ..offer
+        });
+        for a in Alternative::ALL {
+            assert!((none.by[a.index()] - without.share(a, car_share)).abs() < 1e-12);
         }
-        assert_eq!(pick(&[0.0, 0.0], 0.5), None);
-        assert_eq!(pick(&[0.3, 0.7], 0.999_999_999_999), Some(1));
+        let denied: f64 = none.denied(100.0).sum();
+        assert!((denied - 100.0 * p.share(Alternative::CustomBus, car_share)).abs() < 1e-9);
+        // Half the seats: half the custom-bus commuters move, nobody is lost.
+        let half = p.rationed(car_share, 0.5);
+        let custom = Alternative::CustomBus.index();
+        assert!((half.by[custom] - p.share(Alternative::CustomBus, car_share) / 2.0).abs() < 1e-12);
+        assert!((half.by.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        // With no alternative left, those turned away are not served.
+        let only_bus = model.probabilities(&Offer {
+            custom_bus: Some(journey(20)),
+            ..Offer::default()
+        });
+        let r = only_bus.rationed(car_share, 0.25);
+        assert_eq!(r.by, [0.0, 0.0, 0.25]);
+        assert!((r.denied(8.0).sum::<f64>() - 6.0).abs() < 1e-12);
     }
 }

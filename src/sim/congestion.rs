@@ -16,7 +16,8 @@ use crate::assign::{self, Assignment, Link, OriginDemand, RoadNetwork, VolumeDel
 use crate::network::{Mode, Network, NodeKind};
 use crate::routing::{CostTreeWorkspace, Csr, Engine, NO_EDGE, Skims, cost_tree};
 use crate::scenario::{Choice, Congestion};
-use crate::sim::montecarlo::{Alternative, RoadFactors, Setup, Simulation, simulate};
+use crate::sim::choice::Alternative;
+use crate::sim::montecarlo::{RoadFactors, Setup, Simulation, simulate};
 use crate::time::Window;
 
 /// A road link in one direction.
@@ -160,10 +161,7 @@ impl RoadModel {
     /// Cars per peak hour per zone pair (`o * zones + d`) of a simulation: its mean car
     /// commuters over the draws, times the peak-hour share, over the occupancy.
     pub fn car_vehicles(&self, sim: &Simulation) -> Vec<f64> {
-        let car = Alternative::ALL
-            .iter()
-            .position(|a| *a == Alternative::Car)
-            .expect("car is an alternative");
+        let car = Alternative::Car.index();
         sim.pair_draws
             .iter()
             .map(|draws| {

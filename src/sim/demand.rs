@@ -10,8 +10,9 @@
 //! The choice between car, transit and custom bus is made in the simulation
 //! ([`super::montecarlo`]); [`Split`] sums it up per zone pair.
 
+use super::choice::Alternative;
 use super::gravity::doubly_constrained;
-use super::montecarlo::{Alternative, Simulation};
+use super::montecarlo::Simulation;
 use crate::network::Network;
 use crate::routing::Skims;
 use crate::scenario::{Demand, DemandScale};
@@ -102,7 +103,7 @@ impl Split {
 
     /// Commuters taking `alternative`.
     pub fn of_alternative(&self, alternative: Alternative) -> f64 {
-        self.by[alternative as usize]
+        self.by[alternative.index()]
     }
 }
 

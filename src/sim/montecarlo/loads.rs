@@ -1,0 +1,216 @@
+//! Where the commuters of one morning end up: per origin in parallel, each pair's commuters on
+//! their final alternatives (the seats rationed), their door-to-door minutes, and the rides they
+//! load; then, in origin order, boardings, passenger-km and peak loads per line added to the
+//! simulation. Every sum runs in the same order at any thread count.
+
+use super::draws::Conditions;
+use super::search::{Itineraries, Itinerary, OriginSearch};
+use super::seats::{Seats, Tightest};
+use super::{Commuters, HISTOGRAM_BINS, LineLoad, PairDraw, Simulation};
+use crate::network::Network;
+use crate::routing::{Ride, Timetable};
+use crate::sim::choice::{Alternative, Probabilities};
+use crate::time::to_minutes;
+
+/// Per-trip loads on every pattern of a timetable, between consecutive stops.
+pub(super) struct TripLoads {
+    /// Per pattern: trips x stops, the load change at each stop (prefix sums give the loads).
+    change: Vec<Vec<f64>>,
+    /// Per pattern: its stops.
+    stops: Vec<usize>,
+}
+
+impl TripLoads {
+    /// No load on any trip of `tt`.
+    pub fn new(tt: &Timetable) -> Self {
+        let (mut change, mut stops) = (Vec::new(), Vec::new());
+        for p in 0..tt.pattern_count() {
+            let (trips, n) = tt.pattern_size(p);
+            change.push(vec![0.0; trips * n]);
+            stops.push(n);
+        }
+        TripLoads { change, stops }
+    }
+
+    /// Adds `flow` commuters making `ride`.
+    pub fn add(&mut self, ride: &Ride, flow: f64) {
+        let p = ride.pattern as usize;
+        let base = ride.trip as usize * self.stops[p];
+        self.change[p][base + ride.board as usize] += flow;
+        self.change[p][base + ride.alight as usize] -= flow;
+    }
+
+    /// The highest load of each trip of pattern `p`.
+    pub fn trip_peaks(&self, p: usize) -> impl Iterator<Item = f64> + '_ {
+        let n = self.stops[p];
+        self.change[p].chunks(n.max(1)).map(|trip| {
+            let mut load: f64 = 0.0;
+            let mut peak: f64 = 0.0;
+            for c in trip {
+                load += c;
+                peak = peak.max(load);
+            }
+            peak
+        })
+    }
+}
+
+/// Commuters making one ride.
+struct Boarding {
+    ride: Ride,
+    commuters: f64,
+}
+
+/// Commuters turned away from a full custom bus.
+struct Denied {
+    /// The line (index as in the network).
+    line: usize,
+    commuters: f64,
+}
+
+/// Where one origin's commuters end up in one morning.
+pub(super) struct OriginLoads {
+    /// Per destination zone.
+    pairs: Vec<PairDraw>,
+    /// Rides on the transit timetable, in the order they were chosen.
+    transit: Vec<Boarding>,
+    /// Rides on the custom-bus timetable, likewise.
+    custom_bus: Vec<Boarding>,
+    denied: Vec<Denied>,
+    /// Commuters by door-to-door minutes (see [`Simulation::histograms`]).
+    histogram: Vec<f64>,
+}
+
+/// Appends the rides of the itinerary of sample `i` of `itineraries` (if any), with `commuters`
+/// each, to `boardings`.
+fn board(boardings: &mut Vec<Boarding>, itineraries: &Itineraries, i: usize, commuters: f64) {
+    let Some(it) = &itineraries.found[i] else {
+        return;
+    };
+    if commuters <= 0.0 {
+        return;
+    }
+    boardings.extend(
+        itineraries
+            .rides(it)
+            .iter()
+            .map(|&ride| Boarding { ride, commuters }),
+    );
+}
+
+/// The final choices of the commuters from origin `o` (searches `s`, uncapacitated
+/// `probabilities` per (destination, minute)), those turned away by `seats` on their next-best
+/// alternative.
+pub(super) fn settle(
+    net: &Network,
+    morning: &Conditions,
+    commuters: &Commuters<'_>,
+    seats: &Seats,
+    o: usize,
+    s: &OriginSearch,
+    probabilities: &[Probabilities],
+) -> OriginLoads {
+    let zones = commuters.zones;
+    let car_share = net.zones()[o].car_share;
+    let mut out = OriginLoads {
+        pairs: vec![PairDraw::default(); zones],
+        transit: Vec::new(),
+        custom_bus: Vec::new(),
+        denied: Vec::new(),
+        histogram: vec![0.0; HISTOGRAM_BINS],
+    };
+    for (i, p) in probabilities.iter().enumerate() {
+        let (d, flow) = commuters.leaving(o, i);
+        if d == o || flow <= 0.0 {
+            continue;
+        }
+        let k = o * zones + d;
+        let tightest = s.custom_bus.found[i]
+            .map_or(Tightest::NONE, |it| seats.tightest(s.custom_bus.rides(&it)));
+        let rationed = p.rationed(car_share, tightest.seated);
+        if let Some(r) = tightest.ride {
+            let line = morning.custom_bus.pattern_line(r.pattern as usize).index();
+            let denied = rationed.denied(flow).map(|n| Denied { line, commuters: n });
+            out.denied.extend(denied);
+        }
+        let minutes = |it: Option<Itinerary>| it.map(|it| to_minutes(it.journey.time_s));
+        let times = [
+            morning.car[k].map(to_minutes),
+            minutes(s.transit.found[i]),
+            minutes(s.custom_bus.found[i]),
+        ];
+        let pair = &mut out.pairs[d];
+        for a in Alternative::ALL {
+            let n = flow * rationed.by[a.index()];
+            if let Some(t) = times[a.index()]
+                && n > 0.0
+            {
+                pair.by[a.index()] += n;
+                pair.minutes += n * t;
+                out.histogram[(t as usize).min(HISTOGRAM_BINS - 1)] += n;
+                if t <= 60.0 {
+                    pair.within_60 += n;
+                }
+            }
+        }
+        let n = |a: Alternative| flow * rationed.by[a.index()];
+        board(&mut out.transit, &s.transit, i, n(Alternative::Transit));
+        board(
+            &mut out.custom_bus,
+            &s.custom_bus,
+            i,
+            n(Alternative::CustomBus),
+        );
+    }
+    out
+}
+
+/// Adds one morning's `outcomes` (per origin, in origin order) to `sim`: the pairs' commuters,
+/// the histograms, and per line its boardings, passenger-km, peak load and commuters denied.
+pub(super) fn record(sim: &mut Simulation, morning: &Conditions, outcomes: Vec<OriginLoads>) {
+    let zones = sim.zones;
+    let mut transit_loads = TripLoads::new(&morning.transit);
+    let mut custom_loads = TripLoads::new(&morning.custom_bus);
+    let mut draw_lines = vec![LineLoad::default(); sim.lines.len()];
+    for (o, outcome) in outcomes.into_iter().enumerate() {
+        for (total, n) in sim.histograms[o].iter_mut().zip(outcome.histogram) {
+            *total += n;
+        }
+        for (d, pair) in outcome.pairs.into_iter().enumerate() {
+            if d != o {
+                sim.pair_draws[o * zones + d].push(pair);
+            }
+        }
+        // Transit and custom-bus lines are apart, so each line's sums run in choice order.
+        for (tt, loads, boardings) in [
+            (&morning.transit, &mut transit_loads, outcome.transit),
+            (&morning.custom_bus, &mut custom_loads, outcome.custom_bus),
+        ] {
+            for Boarding { ride, commuters: n } in boardings {
+                loads.add(&ride, n);
+                let line = &mut draw_lines[tt.pattern_line(ride.pattern as usize).index()];
+                line.boardings += n;
+                line.passenger_km += n * tt.ride_km(&ride);
+            }
+        }
+        for Denied { line, commuters } in outcome.denied {
+            draw_lines[line].denied += commuters;
+        }
+    }
+    for (tt, loads) in [
+        (&morning.transit, &transit_loads),
+        (&morning.custom_bus, &custom_loads),
+    ] {
+        for p in 0..tt.pattern_count() {
+            let line = &mut draw_lines[tt.pattern_line(p).index()];
+            line.peak_load = loads.trip_peaks(p).fold(line.peak_load, f64::max);
+        }
+    }
+    for (total, line) in sim.lines.iter_mut().zip(draw_lines) {
+        total.boardings += line.boardings;
+        total.passenger_km += line.passenger_km;
+        total.peak_load += line.peak_load;
+        total.max_peak_load = total.max_peak_load.max(line.peak_load);
+        total.denied += line.denied;
+    }
+}

@@ -1,0 +1,241 @@
+//! The simulation end to end on hand-made networks.
+
+use super::*;
+use crate::network::Network;
+use crate::network::{
+    AccessLink, AccessMode, FareRule, HeadwayPeriod, Line, Mode, Node, NodeId, NodeKind, Settings,
+    Stop, Zone, ZoneId,
+};
+use crate::routing::skim_all;
+use crate::time::to_minutes;
+
+/// Two zones at the two stops of one line of `mode` with headway `headway_s`, `capacity`
+/// places per vehicle and a 10-minute run; no roads.
+fn one_line(headway_s: Seconds, mode: Mode, capacity: u32) -> Network {
+    let settings = Settings {
+        name: "one line".into(),
+        description: String::new(),
+        sources: Vec::new(),
+        default_transfer_s: 0,
+        scheduled_wait_s: 0,
+        processing_s: [0; 5],
+        fare_systems: Vec::new(),
+        policy: Default::default(),
+    };
+    let mut net = Network::empty(settings);
+    let node = |id: &str, kind| Node {
+        id: id.into(),
+        name: id.into(),
+        name_zh: String::new(),
+        kind,
+        lon: 0.0,
+        lat: 0.0,
+        approximate: false,
+    };
+    net.nodes = vec![
+        node("a", NodeKind::SubwayStation),
+        node("b", NodeKind::SubwayStation),
+        node("za", NodeKind::ZoneCentroid),
+        node("zb", NodeKind::ZoneCentroid),
+    ];
+    for (z, centroid, station) in [(0, 2, 0), (1, 3, 1)] {
+        net.zones.push(Zone {
+            id: format!("z{z}"),
+            name: format!("z{z}"),
+            name_zh: String::new(),
+            centroid: NodeId::new(centroid),
+            residents: 1,
+            jobs: 1,
+            car_share: 0.0,
+        });
+        net.access.push(AccessLink {
+            zone: ZoneId::new(z),
+            node: NodeId::new(station),
+            mode: AccessMode::Walk,
+            time_s: 0,
+        });
+    }
+    net.lines.push(Line {
+        id: "L".into(),
+        name: "L".into(),
+        mode,
+        capacity,
+        fare: FareRule::None,
+        oneway: true,
+        stops: vec![
+            Stop {
+                node: NodeId::new(0),
+                run_s: 0,
+                dwell_s: 0,
+                distance_km: 0.0,
+            },
+            Stop {
+                node: NodeId::new(1),
+                run_s: 600,
+                dwell_s: 0,
+                distance_km: 5.0,
+            },
+        ],
+        headways: vec![HeadwayPeriod {
+            start_s: 6 * 3600,
+            end_s: 10 * 3600,
+            headway_s,
+        }],
+        departures: Vec::new(),
+    });
+    net.reindex();
+    net
+}
+
+const HOUR: Window = Window {
+    start_s: 7 * 3600,
+    end_s: 8 * 3600,
+};
+
+fn run(net: &Network, setup: &Setup, flows: &[f64]) -> Simulation {
+    let engine = Engine::new(net, setup.window);
+    let skims = skim_all(&engine);
+    simulate(&engine, &skims, flows, setup, |_| {})
+}
+
+#[test]
+fn mean_wait_converges_to_half_the_headway() {
+    // Uniform departures against a randomly phased 12-minute headway: the mean wait is 6 min.
+    let net = one_line(720, Mode::Subway, 100);
+    let samples = run(&net, &Setup::phases_only(HOUR, 42, 200), &[0.0; 4]);
+    let times = &samples.transit[1];
+    assert_eq!(times.len(), 200 * 60);
+    let mean_wait = times.iter().map(|&t| f64::from(t - 600)).sum::<f64>() / times.len() as f64;
+    assert!((mean_wait - 360.0).abs() < 6.0, "mean wait {mean_wait} s");
+    // Waits are spread over the whole headway.
+    assert_eq!(times.iter().min(), Some(&600));
+    assert!(*times.iter().max().unwrap() >= 600 + 700);
+    assert!(
+        samples.transit[2].iter().all(|&t| t == NO_ROUTE),
+        "one-way line"
+    );
+}
+
+#[test]
+fn service_delays_add_their_mean_to_the_ride() {
+    let net = one_line(720, Mode::Subway, 100);
+    let mean = |line_delay: Option<f64>| {
+        let mut setup = Setup::phases_only(HOUR, 3, 400);
+        if let Some(minutes) = line_delay {
+            setup
+                .variability
+                .line_delays
+                .insert("L".into(), crate::scenario::Delay::exponential(minutes));
+        }
+        let s = run(&net, &setup, &[0.0; 4]);
+        s.transit[1].iter().map(|&t| f64::from(t)).sum::<f64>() / s.transit[1].len() as f64
+    };
+    let extra = mean(Some(2.0)) - mean(None);
+    // Exponential with a 2-minute mean over 400 draws: standard error 6 s.
+    assert!((extra - 120.0).abs() < 24.0, "extra {extra} s");
+}
+
+#[test]
+fn custom_bus_seats_are_never_exceeded_and_the_rest_ride_nothing() {
+    // 1,000 commuters an hour, custom buses of 40 seats every 20 minutes and no other way.
+    let net = one_line(1200, Mode::CustomBus, 40);
+    let setup = Setup::phases_only(HOUR, 5, 20);
+    let flows = [0.0, 1000.0, 0.0, 0.0];
+    let s = run(&net, &setup, &flows);
+    let line = s.lines[0];
+    let draws = f64::from(setup.draws);
+    // Three or four buses leave in the hour (phase), each full.
+    let seats_per_draw = line.boardings / draws;
+    assert!(
+        (120.0 - 1e-6..=160.0 + 1e-6).contains(&seats_per_draw),
+        "{seats_per_draw}"
+    );
+    assert!(line.max_peak_load <= 40.0 + 1e-9, "{}", line.max_peak_load);
+    assert!((line.peak_load / draws - 40.0).abs() < 1e-9);
+    // Everyone else was turned away and, with no other alternative, is not served.
+    assert!((line.denied + line.boardings - 1000.0 * draws).abs() < 1e-6);
+    let served: f64 = s.pair_draws[1].iter().map(PairDraw::served).sum();
+    assert!((served - line.boardings).abs() < 1e-6);
+    assert!(s.custom_bus[1].iter().any(|&t| t != NO_ROUTE));
+    assert!(s.transit[1].iter().all(|&t| t == NO_ROUTE));
+}
+
+#[test]
+fn loads_follow_the_chosen_itineraries() {
+    // Without capacity limits every commuter boards once and rides 5 km.
+    let net = one_line(300, Mode::Subway, 1000);
+    let s = run(
+        &net,
+        &Setup::phases_only(HOUR, 8, 10),
+        &[0.0, 600.0, 0.0, 0.0],
+    );
+    let line = s.lines[0];
+    assert!((line.boardings - 6000.0).abs() < 1e-6);
+    assert!((line.passenger_km - 30_000.0).abs() < 1e-6);
+    assert_eq!(line.denied, 0.0);
+    // 600 an hour on a 5-minute headway: about 50 a train.
+    assert!((45.0..=60.0).contains(&(line.peak_load / 10.0)));
+    assert!(s.custom_bus[1].is_empty());
+}
+
+#[test]
+fn car_owners_choose_by_the_logit_on_generalised_minutes() {
+    // Add a 20 km road between the two stations, driven at 80 km/h (15 min), and give half
+    // the households a car.
+    let mut net = one_line(720, Mode::Subway, 1000);
+    net.roads.push(crate::network::RoadLink {
+        id: "r".into(),
+        name: String::new(),
+        from: NodeId::new(0),
+        to: NodeId::new(1),
+        length_km: 20.0,
+        speed_kmh: 80.0,
+        capacity_vph: 2000.0,
+        lanes: 2,
+        class: "expressway".into(),
+        toll_yuan: 5.0,
+        oneway: false,
+        checkpoint_s: 0,
+    });
+    for z in 0..2 {
+        net.access.push(AccessLink {
+            zone: ZoneId::new(z),
+            node: NodeId::new(z),
+            mode: AccessMode::Car,
+            time_s: 0,
+        });
+        net.zones[z].car_share = 0.5;
+    }
+    net.reindex();
+    let setup = Setup::phases_only(HOUR, 11, 1);
+    let s = run(&net, &setup, &[0.0, 600.0, 0.0, 0.0]);
+    // By hand: car 15 min + 10 constant + (5 yuan toll + 20 km x 0.6) x 1.5 min/yuan; transit
+    // 10 min aboard + 1.5 x the wait, no fare, one vehicle.
+    let c = Choice::default();
+    let car =
+        15.0 + c.car_constant_min + (5.0 + 20.0 * c.car_cost_yuan_per_km) * c.minutes_per_yuan;
+    let expected: f64 = s.transit[1]
+        .iter()
+        .map(|&t| {
+            let pt = 10.0 + c.wait_walk_weight * (to_minutes(t) - 10.0);
+            10.0 * 0.5 / (1.0 + (c.scale_per_min * (car - pt)).exp())
+        })
+        .sum();
+    let got = s.pair_draws[1][0];
+    let driving = got.by[Alternative::Car.index()];
+    assert!((driving - expected).abs() < 1e-9, "{driving} vs {expected}");
+    assert!((got.served() - 600.0).abs() < 1e-9);
+    assert_eq!(s.car[1], vec![900]);
+}
+
+#[test]
+fn the_departure_profile_weights_the_minutes() {
+    let net = one_line(300, Mode::Subway, 1000);
+    let mut setup = Setup::phases_only(HOUR, 8, 4);
+    // Everyone leaves in the first 10 minutes.
+    setup.weights = (0..60).map(|m| if m < 10 { 0.1 } else { 0.0 }).collect();
+    let s = run(&net, &setup, &[0.0, 100.0, 0.0, 0.0]);
+    let total: f64 = (0..s.transit[1].len()).map(|i| s.sample_weight(i)).sum();
+    assert!((total - 1.0).abs() < 1e-12);
+    assert!((s.mean_pair(1).served() - 100.0).abs() < 1e-9);
+}
