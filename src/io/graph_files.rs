@@ -38,13 +38,10 @@ pub fn load_road_graph(path: &Path) -> Result<RoadGraph> {
 /// drawn direction, seconds; nodes named by their ids.
 pub fn network_roads(net: &crate::network::Network) -> RoadGraph {
     let mut arcs = Vec::new();
-    for r in net.roads() {
-        let (a, b) = (r.from.index() as u32, r.to.index() as u32);
-        let t = r.free_flow_s();
-        arcs.push((a, b, t.saturating_add(r.checkpoint_s)));
-        if !r.oneway {
-            arcs.push((b, a, t));
-        }
+    for (arc, r) in net.road_arcs() {
+        let (a, b) = arc.ends(r);
+        let t = r.free_flow_s().saturating_add(arc.checkpoint_s(r));
+        arcs.push((a.index() as u32, b.index() as u32, t));
     }
     let names = NodeNames::Named(net.nodes().iter().map(|n| n.id.clone()).collect());
     RoadGraph::new(net.nodes().len(), &arcs, names, "s", 1.0)

@@ -9,9 +9,11 @@
 
 mod ids;
 mod place;
+mod road_arc;
 
 pub use ids::{LineId, NodeId, ZoneId};
 pub use place::{MAX_SUGGESTIONS, Place, PlaceError};
+pub use road_arc::RoadArc;
 
 use crate::bounds;
 use crate::time::Seconds;
