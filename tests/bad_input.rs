@@ -2061,6 +2061,7 @@ fn distances_beyond_u32_are_refused_not_saturated() {
 /// `bench --peers` on a graph whose largest node ids appear only on arcs fast_paths drops
 /// (zero weights, self-loops): fast_paths numbers its nodes up to the largest id it kept and
 /// panicked ("invalid end node") when a query named one beyond. Found by tests/fuzz.rs.
+#[cfg(feature = "peers")]
 #[test]
 fn bench_peers_with_nodes_fast_paths_does_not_know() {
     let dir = tempfile::tempdir().unwrap();
