@@ -186,7 +186,7 @@ fn one_to_all_large(c: &mut Criterion) {
 
 /// Nodes of the contraction-hierarchy benchmark graph (`COMMUTE_BENCH_CH_NODES`, default
 /// 100,000: preparing a million-node graph takes about a minute for each engine; `commute bench
-/// --synthetic 1000000 --peers` measures that size).
+/// --synthetic 1000000 --peers`, built with `--features peers`, measures that size).
 fn ch_nodes() -> usize {
     std::env::var("COMMUTE_BENCH_CH_NODES")
         .ok()

@@ -255,6 +255,43 @@ fn row_after_comment_line_has_its_own_line_number() {
     );
 }
 
+/// A word outside a column's vocabulary (node kind, line mode, access mode, a mode key of
+/// `station_processing_min`) is reported with every accepted word, in the enum's order.
+#[test]
+fn unknown_kinds_and_modes_list_the_accepted_names() {
+    let case = Case::new();
+    let node = case.replace_row(
+        "nodes.csv",
+        "z_guomao,Guomao,zone_centroid,116.461,39.909,false",
+        "z_guomao,Guomao,zone,116.461,39.909,false",
+    );
+    let line = case.replace_row(
+        "lines.csv",
+        "JX,Jing-Xiong intercity,hsr,1200,per_km:0.45,false",
+        "JX,Jing-Xiong intercity,maglev,1200,per_km:0.45,false",
+    );
+    let access = case.replace_row(
+        "access.csv",
+        "guomao,r_guomao,car,8",
+        "guomao,r_guomao,taxi,8",
+    );
+    case.replace_row("network.toml", "hsr = 15", "tram = 15");
+    case.assert_run_rejected(
+        &case.scenario(),
+        &[
+            &at_field("nodes.csv", node, "kind"),
+            "expected one of zone_centroid, rail_station, subway_station, bus_stop, \
+             road_junction, got `zone`",
+            &at_field("lines.csv", line, "mode"),
+            "expected one of hsr, rail, subway, bus, custom_bus, got `maglev`",
+            &at_field("access.csv", access, "mode"),
+            "expected one of car, walk, feeder, got `taxi`",
+            "station_processing_min.tram",
+            "unknown mode `tram`; expected one of hsr, rail, subway, bus, custom_bus",
+        ],
+    );
+}
+
 // 2. Wrong column count.
 
 #[test]
@@ -2024,6 +2061,7 @@ fn distances_beyond_u32_are_refused_not_saturated() {
 /// `bench --peers` on a graph whose largest node ids appear only on arcs fast_paths drops
 /// (zero weights, self-loops): fast_paths numbers its nodes up to the largest id it kept and
 /// panicked ("invalid end node") when a query named one beyond. Found by tests/fuzz.rs.
+#[cfg(feature = "peers")]
 #[test]
 fn bench_peers_with_nodes_fast_paths_does_not_know() {
     let dir = tempfile::tempdir().unwrap();

@@ -28,7 +28,8 @@
 //! `PROPTEST_CASES=100000 cargo test --release --test fuzz`; `FUZZ_SEED=N` explores other
 //! cases, and `FUZZ_COLLECT=1` goes on after a failure, reporting every distinct one at the end
 //! instead of the first shrunk one. Failing inputs are kept under
-//! `target/tmp/fuzz-failures/<format>/` with the command that fails on them.
+//! `target/tmp/fuzz-failures/<format>/` with the command that fails on them. With
+//! `--features peers` the `bench` commands add `--peers`.
 
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -166,21 +167,39 @@ const COMMUTERS_COMMANDS: &[&[&str]] = &[
     ],
     &["validate", "commuters.toml"],
 ];
+// `bench` cross-checks the peers (petgraph, fast_paths) too when the binary has them: the tests
+// were built with `--features peers`.
+#[cfg(feature = "peers")]
+const BENCH_DIMACS: &[&str] = &[
+    "bench",
+    "graph.gr",
+    "--queries",
+    "20",
+    "--matrix",
+    "4",
+    "--peers",
+];
+#[cfg(not(feature = "peers"))]
+const BENCH_DIMACS: &[&str] = &["bench", "graph.gr", "--queries", "20", "--matrix", "4"];
+#[cfg(feature = "peers")]
+const BENCH_HEADERLESS: &[&str] = &[
+    "bench",
+    "headerless.gr",
+    "--queries",
+    "20",
+    "--matrix",
+    "4",
+    "--peers",
+];
+#[cfg(not(feature = "peers"))]
+const BENCH_HEADERLESS: &[&str] = &["bench", "headerless.gr", "--queries", "20", "--matrix", "4"];
 const DIMACS_COMMANDS: &[&[&str]] = &[
     &["sp", "graph.gr", "--source", "1"],
     &["sp", "graph.gr", "--source", "1", "--engine", "ch"],
     &[
         "sp", "graph.gr", "--source", "2", "--target", "8", "--engine", "ch",
     ],
-    &[
-        "bench",
-        "graph.gr",
-        "--queries",
-        "20",
-        "--matrix",
-        "4",
-        "--peers",
-    ],
+    BENCH_DIMACS,
 ];
 const HEADERLESS_COMMANDS: &[&[&str]] = &[
     &["sp", "headerless.gr", "--source", "0"],
@@ -195,15 +214,7 @@ const HEADERLESS_COMMANDS: &[&[&str]] = &[
         "--engine",
         "ch",
     ],
-    &[
-        "bench",
-        "headerless.gr",
-        "--queries",
-        "20",
-        "--matrix",
-        "4",
-        "--peers",
-    ],
+    BENCH_HEADERLESS,
 ];
 const ASSIGN: &[&str] = &[
     "assign",

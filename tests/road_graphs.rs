@@ -89,6 +89,7 @@ fn sp_reads_a_network_folder_in_seconds() {
     }
 }
 
+#[cfg(feature = "peers")]
 #[test]
 fn bench_cross_checks_the_peers_and_reports_json() {
     let out = commute_ok(&[
@@ -124,6 +125,26 @@ fn bench_cross_checks_the_peers_and_reports_json() {
     for e in report["engines"].as_array().unwrap() {
         assert!(e["p50_ms"].as_f64().unwrap() > 0.0, "{e}");
     }
+}
+
+/// A binary built without the `peers` feature refuses `--peers` before any work, saying how to
+/// build one that has them.
+#[cfg(not(feature = "peers"))]
+#[test]
+fn bench_peers_needs_the_peers_feature() {
+    let out = Command::new(env!("CARGO_BIN_EXE_commute"))
+        .args(["bench", "--synthetic", "100", "--peers"])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(out.stdout.is_empty(), "no partial output");
+    assert!(
+        stderr.contains("--peers needs petgraph and fast_paths")
+            && stderr.contains("cargo build --release --features peers"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! `commute bench`: routing engines timed on one graph with one seeded query set, optionally
 //! beside the Rust peers (petgraph's Dijkstra, fast_paths' contraction hierarchies) in the same
-//! process, with their answers checked against each other before any figure is printed.
+//! process, with their answers checked against each other before any figure is printed. The
+//! peers are compiled only with the `peers` cargo feature (`peers.rs`): a library user does not
+//! build benchmark competitors.
 
 use anyhow::Context;
 use commute::io::load_road_graph;
@@ -18,9 +20,10 @@ use std::time::Instant;
 /// Time routing engines on a road graph (or a synthetic one) with a fixed, seeded query set.
 ///
 /// Engines: `dijkstra` (one-to-all, radix heap, renumbered graph) and its batch speed-up from 1
-/// to 2 threads; with --peers also petgraph's Dijkstra (one-to-all) and fast_paths (preparation
-/// and point-to-point queries), checked to give the same distances. Reports preparation time,
-/// query latency p50/p95/p99, throughput and the process's peak memory after each engine.
+/// to 2 threads; with --peers (a binary built with `--features peers`) also petgraph's Dijkstra
+/// (one-to-all) and fast_paths (preparation and point-to-point queries), checked to give the
+/// same distances. Reports preparation time, query latency p50/p95/p99, throughput and the
+/// process's peak memory after each engine.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   commute bench ../shared/data/roads/bremen_time.gr --peers
@@ -38,7 +41,8 @@ pub struct Args {
     /// Seed of the query set and the synthetic graph.
     #[arg(long, default_value_t = 1, value_parser = super::seed)]
     seed: u64,
-    /// Also run petgraph and fast_paths on the same graph and print the ratios.
+    /// Also run petgraph and fast_paths on the same graph and print the ratios (needs a binary
+    /// built with `--features peers`).
     #[arg(long)]
     peers: bool,
     /// Print the results as JSON.
@@ -48,6 +52,29 @@ pub struct Args {
     #[arg(long, default_value_t = 1000, value_parser = super::whole(1, MAX_MATRIX))]
     matrix: usize,
 }
+
+#[cfg(feature = "peers")]
+mod peers;
+
+/// Stands in for the peers in a binary built without them; never reached, as [`run`] refuses
+/// `--peers` before any work.
+#[cfg(not(feature = "peers"))]
+mod peers {
+    pub(super) fn run(
+        _: &commute::routing::RoadGraph,
+        _: &super::Queries,
+        _: &super::Ours,
+        _: bool,
+        _: &mut super::Report,
+    ) -> anyhow::Result<()> {
+        anyhow::bail!(super::PEERS_NOT_BUILT)
+    }
+}
+
+/// Why `--peers` fails in a binary built without the `peers` feature.
+const PEERS_NOT_BUILT: &str = "--peers needs petgraph and fast_paths, which this binary was built \
+without: build it with `cargo build --release --features peers` (or run `cargo run --release \
+--features peers -- bench ...`)";
 
 /// One engine's figures.
 #[derive(Debug, Clone, Serialize)]
@@ -63,6 +90,7 @@ struct EngineResult {
     peak_memory_mb: Option<f64>,
 }
 
+/// Everything `bench` prints.
 #[derive(Debug, Serialize)]
 struct Report {
     graph: String,
@@ -116,7 +144,30 @@ fn summarise(
     }
 }
 
+/// The seeded query set, as positions in the input's numbering.
+struct Queries {
+    /// Point-to-point queries.
+    pairs: Vec<(usize, usize)>,
+    /// Sources of the one-to-all searches: the first tenth of the pairs', 1 to 50.
+    sources: Vec<usize>,
+}
+
+/// Our engines' figures and answers, which the peers are compared with and checked against
+/// (read by nothing else, so unread in a binary built without them).
+#[cfg_attr(not(feature = "peers"), allow(dead_code))]
+struct Ours {
+    dijkstra: EngineResult,
+    /// Dijkstra's distances from the first (up to 3) sources, by input position.
+    reference: Vec<Vec<Option<u32>>>,
+    ch_query: EngineResult,
+    ch_prep_s: f64,
+    /// Sources (and targets) of the matrix, and the seconds it took.
+    matrix_size: usize,
+    matrix_s: f64,
+}
+
 pub fn run(args: Args) -> anyhow::Result<()> {
+    anyhow::ensure!(!args.peers || cfg!(feature = "peers"), PEERS_NOT_BUILT);
     let started = Instant::now();
     let (graph, name) = match (&args.graph, args.synthetic) {
         (_, Some(n)) => (
@@ -138,14 +189,36 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .map(|p| p.0)
         .take((args.queries / 10).clamp(1, 50))
         .collect();
-    let mut engines = Vec::new();
-    let mut ratios = Vec::new();
+    let queries = Queries { pairs, sources };
+    let mut report = Report {
+        graph: name,
+        nodes: n,
+        arcs: graph.arc_count(),
+        seed: args.seed,
+        engines: Vec::new(),
+        ratios: Vec::new(),
+    };
+    let (dijkstra, reference) = dijkstra(&graph, &queries, load_s, &mut report)?;
+    let ours = hierarchy(&graph, &queries, &args, dijkstra, reference, &mut report)?;
+    if args.peers {
+        peers::run(&graph, &queries, &ours, args.json, &mut report)?;
+    }
+    print(&report, args.json)
+}
 
-    // Our Dijkstra, one-to-all.
+/// Our Dijkstra, one-to-all from every source, and its batch speed-up from 1 to 2 threads;
+/// returns its figures and its distances from the first sources.
+fn dijkstra(
+    graph: &RoadGraph,
+    queries: &Queries,
+    load_s: f64,
+    report: &mut Report,
+) -> anyhow::Result<(EngineResult, Vec<Vec<Option<u32>>>)> {
+    let (n, name) = (graph.node_count(), report.graph.clone());
     let mut ws = RadixWorkspace::default();
     let mut times = Vec::new();
     let mut reference: Vec<Vec<Option<u32>>> = Vec::new();
-    for &s in &sources {
+    for &s in &queries.sources {
         let t = Instant::now();
         shortest_from(&graph.csr, graph.internal[s], &mut ws);
         times.push(t.elapsed().as_secs_f64());
@@ -167,7 +240,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             .build()?;
         let t = Instant::now();
         pool.install(|| {
-            sources
+            queries
+                .sources
                 .par_iter()
                 .for_each_init(RadixWorkspace::default, |ws, &s| {
                     shortest_from(&graph.csr, graph.internal[s], ws);
@@ -176,20 +250,32 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Ok(t.elapsed().as_secs_f64())
     };
     let (one, two) = (batch(1)?, batch(2)?);
-    ratios.push((
+    report.ratios.push((
         "dijkstra batch speed-up 1 -> 2 threads".to_owned(),
         one / two,
     ));
-    engines.push(ours.clone());
+    report.engines.push(ours.clone());
+    Ok((ours, reference))
+}
 
-    // Contraction hierarchy: preparation, point-to-point, PHAST one-to-all, matrix.
+/// The contraction hierarchy: preparation, point-to-point queries, PHAST one-to-all and the
+/// matrix, each checked against Dijkstra.
+fn hierarchy(
+    graph: &RoadGraph,
+    queries: &Queries,
+    args: &Args,
+    dijkstra: EngineResult,
+    reference: Vec<Vec<Option<u32>>>,
+    report: &mut Report,
+) -> anyhow::Result<Ours> {
+    let (n, name) = (graph.node_count(), report.graph.clone());
     let t = Instant::now();
     let ch = ContractionHierarchy::build(&graph.csr);
     let ch_prep_s = t.elapsed().as_secs_f64();
     let mut cws = ChWorkspace::new(n);
-    let mut times = Vec::with_capacity(pairs.len());
+    let mut times = Vec::with_capacity(queries.pairs.len());
     let mut ws = RadixWorkspace::default();
-    for (i, &(s, d)) in pairs.iter().enumerate() {
+    for (i, &(s, d)) in queries.pairs.iter().enumerate() {
         let (s, d) = (graph.internal[s], graph.internal[d]);
         let t = Instant::now();
         let got = ch.query(&mut cws, s, d);
@@ -208,7 +294,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let ch_query = summarise("ch", "point-to-point", ch_prep_s, times);
     let mut pws = PhastWorkspace::default();
     let mut times = Vec::new();
-    for (i, &s) in sources.iter().enumerate() {
+    for (i, &s) in queries.sources.iter().enumerate() {
         let t = Instant::now();
         let dist = ch.one_to_all(&mut pws, graph.internal[s]);
         times.push(t.elapsed().as_secs_f64());
@@ -220,9 +306,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
     }
     let phast = summarise("ch-phast", "one-to-all", ch_prep_s, times);
-    ratios.push((
+    report.ratios.push((
         "one-to-all: our Dijkstra / PHAST (median)".to_owned(),
-        ours.p50_ms / phast.p50_ms,
+        dijkstra.p50_ms / phast.p50_ms,
     ));
     let size = args.matrix.clamp(1, n);
     let mut rng = ChaCha8Rng::seed_from_u64(args.seed ^ 0x3a7);
@@ -246,128 +332,23 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         ch_prep_s,
         vec![matrix_s],
     );
-    engines.extend([ch_query.clone(), phast, matrix]);
+    report.engines.extend([ch_query.clone(), phast, matrix]);
+    Ok(Ours {
+        dijkstra,
+        reference,
+        ch_query,
+        ch_prep_s,
+        matrix_size: size,
+        matrix_s,
+    })
+}
 
-    if args.peers {
-        // petgraph on the input's own numbering, as a user of petgraph would have it.
-        let t = Instant::now();
-        let mut pg = petgraph::graph::DiGraph::<(), u32>::with_capacity(n, graph.arc_count());
-        for _ in 0..n {
-            pg.add_node(());
-        }
-        pg.extend_with_edges(graph.input_arcs());
-        let build_s = t.elapsed().as_secs_f64();
-        let mut times = Vec::new();
-        for (i, &s) in sources.iter().enumerate() {
-            let t = Instant::now();
-            // Summed in u64: u32 sums of weights near 2^32 overflow.
-            let scores =
-                petgraph::algo::dijkstra(&pg, (s as u32).into(), None, |e| u64::from(*e.weight()));
-            times.push(t.elapsed().as_secs_f64());
-            if let Some(want) = reference.get(i) {
-                for (p, &expected) in want.iter().enumerate() {
-                    let theirs = scores.get(&petgraph::graph::NodeIndex::new(p)).copied();
-                    anyhow::ensure!(
-                        theirs == expected.map(u64::from),
-                        "petgraph disagrees from {} to {}: {theirs:?} vs {expected:?}",
-                        graph.id_of(s),
-                        graph.id_of(p)
-                    );
-                }
-            }
-        }
-        let theirs = summarise("petgraph", "one-to-all", build_s, times);
-        ratios.push((
-            "dijkstra one-to-all: petgraph / ours (median)".to_owned(),
-            theirs.p50_ms / ours.p50_ms,
-        ));
-        engines.push(theirs);
-
-        // fast_paths: preparation and point-to-point queries.
-        let t = Instant::now();
-        let mut input = fast_paths::InputGraph::new();
-        for (a, b, w) in graph.input_arcs().filter(|a| a.0 != a.1) {
-            input.add_edge(a as usize, b as usize, w as usize);
-        }
-        input.freeze();
-        let fast = fast_paths::prepare(&input);
-        let prep_s = t.elapsed().as_secs_f64();
-        let mut calc = fast_paths::create_calculator(&fast);
-        let mut times = Vec::with_capacity(pairs.len());
-        let mut ws = RadixWorkspace::default();
-        // fast_paths drops zero-weight arcs: check it against our search on the graph it has.
-        let zero_arcs = (0..graph.arc_count())
-            .filter(|&e| graph.csr.weight(e) == 0)
-            .count();
-        let checked = if zero_arcs > 0 {
-            if !args.json {
-                outln!(
-                    "note: fast_paths ignores the {zero_arcs} zero-weight arcs; its answers are checked against ours without them"
-                );
-            }
-            let kept: Vec<(u32, u32, u32)> = (0..n as u32)
-                .flat_map(|u| graph.csr.edges_of(u).map(move |e| (u, e)))
-                .filter(|&(_, e)| graph.csr.weight(e) > 0)
-                .map(|(u, e)| (u, graph.csr.head(e), graph.csr.weight(e)))
-                .collect();
-            commute::routing::Csr::build(n, &kept).0
-        } else {
-            graph.csr.clone()
-        };
-        // fast_paths numbers its nodes up to the largest id of an arc it kept (it drops
-        // self-loops and zero weights) and panics on any other: a node beyond is isolated for it.
-        let fast_nodes = fast.get_num_nodes();
-        for (i, &(s, d)) in pairs.iter().enumerate() {
-            let t = Instant::now();
-            let got = if s < fast_nodes && d < fast_nodes {
-                calc.calc_path(&fast, s, d).map(|p| p.get_weight())
-            } else {
-                (s == d).then_some(0)
-            };
-            times.push(t.elapsed().as_secs_f64());
-            if i < 20 {
-                shortest_from(&checked, graph.internal[s], &mut ws);
-                let want = ws.distance(graph.internal[d]).map(|w| w as usize);
-                anyhow::ensure!(
-                    got == want,
-                    "fast_paths disagrees from {} to {}: {got:?} vs {want:?}",
-                    graph.id_of(s),
-                    graph.id_of(d)
-                );
-            }
-        }
-        let theirs = summarise("fast_paths", "point-to-point", prep_s, times);
-        ratios.push((
-            "preparation: ours / fast_paths".to_owned(),
-            ch_prep_s / theirs.preparation_s,
-        ));
-        ratios.push((
-            "point-to-point query: ours / fast_paths (median)".to_owned(),
-            ch_query.p50_ms / theirs.p50_ms,
-        ));
-        // size^2 fast_paths queries, timed as the queries above (their mean) times the count.
-        let mean_s = 1.0 / theirs.throughput_per_s;
-        ratios.push((
-            format!(
-                "{size}x{size} matrix: {} fast_paths queries (estimated from their mean) / ours",
-                size * size
-            ),
-            mean_s * (size * size) as f64 / matrix_s,
-        ));
-        engines.push(theirs);
-    }
-    let report = Report {
-        graph: name,
-        nodes: n,
-        arcs: graph.arc_count(),
-        seed: args.seed,
-        engines,
-        ratios,
-    };
-    if args.json {
+/// Prints `report` as JSON or as a table with the ratios below.
+fn print(report: &Report, json: bool) -> anyhow::Result<()> {
+    if json {
         outln!(
             "{}",
-            serde_json::to_string_pretty(&report).context("serialising the report")?
+            serde_json::to_string_pretty(report).context("serialising the report")?
         );
         return Ok(());
     }

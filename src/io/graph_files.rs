@@ -1,17 +1,15 @@
 //! Road graphs from files: DIMACS shortest-path graphs (`p sp n m` header and `a u v w` arcs,
 //! 1-based), the header-less 0-based `a u v w` variant, TNTP networks (`*_net.tntp`, weighted by
 //! free-flow time) and the road layer of a network folder. Every problem is reported with file,
-//! line and field (at most [`MAX_PROBLEMS`], a broken million-line file does not flood). A node
-//! count, declared or implied by the largest id, sizes arrays: it is checked against what the
-//! file's arcs can use ([`node_limit`]) before anything is allocated, so a two-line file cannot
-//! ask for gigabytes.
+//! line and field (at most [`MAX_PROBLEMS`](super::graph_limits::MAX_PROBLEMS), a broken
+//! million-line file does not flood). A node count, declared or implied by the largest id, sizes
+//! arrays: it is checked against what the file's arcs can use ([`node_limit`]) before anything
+//! is allocated, so a two-line file cannot ask for gigabytes.
 
-use crate::error::{Error, Problem, Result};
+use super::graph_limits::{ISOLATED_NODES, MAX_NODES, Problems, node_limit, too_many_nodes};
+use crate::error::{Error, Result};
 use crate::routing::{NodeNames, RoadGraph};
 use std::path::Path;
-
-/// Problems reported at most per file.
-pub const MAX_PROBLEMS: usize = 20;
 
 /// Reads the road graph at `path`: a network folder's roads, a TNTP network (`.tntp`), or a
 /// DIMACS graph (anything else).
@@ -38,65 +36,13 @@ pub fn load_road_graph(path: &Path) -> Result<RoadGraph> {
 /// drawn direction, seconds; nodes named by their ids.
 pub fn network_roads(net: &crate::network::Network) -> RoadGraph {
     let mut arcs = Vec::new();
-    for r in net.roads() {
-        let (a, b) = (r.from.index() as u32, r.to.index() as u32);
-        let t = r.free_flow_s();
-        arcs.push((a, b, t.saturating_add(r.checkpoint_s)));
-        if !r.oneway {
-            arcs.push((b, a, t));
-        }
+    for (arc, r) in net.road_arcs() {
+        let (a, b) = arc.ends(r);
+        let t = r.free_flow_s().saturating_add(arc.checkpoint_s(r));
+        arcs.push((a.index() as u32, b.index() as u32, t));
     }
     let names = NodeNames::Named(net.nodes().iter().map(|n| n.id.clone()).collect());
     RoadGraph::new(net.nodes().len(), &arcs, names, "s", 1.0)
-}
-
-/// Collects a file's problems, at most [`MAX_PROBLEMS`].
-pub(super) struct Problems<'a> {
-    pub(super) path: &'a Path,
-    pub(super) list: Vec<Problem>,
-}
-
-impl Problems<'_> {
-    pub(super) fn at(&mut self, line: usize, field: &str, message: impl Into<String>) {
-        if self.list.len() < MAX_PROBLEMS {
-            self.list
-                .push(Problem::at(self.path, line as u64, Some(field), message));
-        }
-    }
-
-    /// `value()` if no problem was found, else all of them.
-    pub(super) fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T> {
-        if self.list.is_empty() {
-            Ok(value())
-        } else {
-            Err(Error::Invalid(self.list))
-        }
-    }
-}
-
-/// The most nodes any road graph file may declare or number: 2^28 (268,435,456), ten times the
-/// largest DIMACS challenge graph (the USA, 23.9 million nodes); node arrays of this size take
-/// a few GB.
-pub const MAX_NODES: u64 = 1 << 28;
-
-/// Nodes a file may declare beyond two per arc or link (nodes no arc touches): 2^20.
-pub const ISOLATED_NODES: u64 = 1 << 20;
-
-/// The most nodes a file with `arcs` arc (or link) lines may declare or number: the nodes its
-/// arcs can touch (two per arc) plus [`ISOLATED_NODES`], and never more than [`MAX_NODES`]. So
-/// the node arrays a file makes us allocate grow with the file, not with a number it states.
-pub(super) fn node_limit(arcs: usize) -> u64 {
-    (2 * arcs as u64 + ISOLATED_NODES).min(MAX_NODES)
-}
-
-/// Why `nodes` nodes are refused for a file with `arcs` arc lines, called `arc` (see
-/// [`node_limit`]).
-pub(super) fn too_many_nodes(nodes: u64, arcs: usize, arc: &str) -> String {
-    format!(
-        "{nodes} nodes is more than this file can use: at most two per {arc} plus \
-         {ISOLATED_NODES} without {arc}s, never more than {MAX_NODES} (here at most {})",
-        node_limit(arcs)
-    )
 }
 
 fn dimacs(path: &Path, text: &str) -> Result<RoadGraph> {

@@ -3,6 +3,7 @@
 //! the crate works on validated in-memory types and cannot fail on bad input.
 
 mod graph_files;
+mod graph_limits;
 mod network_files;
 pub mod output;
 pub mod run_folder;

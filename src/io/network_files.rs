@@ -113,15 +113,6 @@ struct FareSystemToml {
 const DEFAULT_SCHEDULED_WAIT_MIN: f64 = 5.0;
 const DEFAULT_TRANSFER_MIN: f64 = 3.0;
 
-const MODE_NAMES: [&str; 5] = ["hsr", "rail", "subway", "bus", "custom_bus"];
-const KIND_NAMES: [&str; 5] = [
-    "zone_centroid",
-    "rail_station",
-    "subway_station",
-    "bus_stop",
-    "road_junction",
-];
-
 /// Loads and validates the network in folder `dir`.
 pub fn load_network(dir: &Path) -> Result<Network> {
     let meta_path = dir.join("network.toml");
@@ -250,7 +241,7 @@ fn settings(meta: &NetworkToml, at: &At<'_>, problems: &mut Vec<Problem>) -> Set
                 &field,
                 format!(
                     "unknown mode `{mode}`; expected one of {}",
-                    MODE_NAMES.join(", ")
+                    Mode::ALL.map(Mode::as_str).join(", ")
                 ),
             ),
         }
@@ -556,7 +547,7 @@ impl Loader<'_> {
             seen.mention(id);
             let name = row.text("name");
             let name_zh = row.text_or_empty("name_zh");
-            let kind = row.choice("kind", &KIND_NAMES, NodeKind::parse);
+            let kind = row.choice("kind", &NodeKind::ALL, NodeKind::as_str);
             let lon = row.bounded("lon", &bounds::LONGITUDE);
             let lat = row.bounded("lat", &bounds::LATITUDE);
             let approximate = row.boolean_or("approximate", false);
@@ -731,7 +722,7 @@ impl Loader<'_> {
             let id = row.text("id");
             seen.mention(id);
             let name = row.text("name");
-            let mode = row.choice("mode", &MODE_NAMES, Mode::parse);
+            let mode = row.choice("mode", &Mode::ALL, Mode::as_str);
             let capacity = row.bounded_whole("capacity", &bounds::LINE_CAPACITY);
             let fare_text = row.text("fare");
             let fare = fare_text.and_then(|f| {
@@ -966,7 +957,7 @@ impl Loader<'_> {
             let mut row = t.row(i, &mut self.problems);
             let zone = zones.get(&mut row, "zone").map(ZoneId::new);
             let node = node_ref(&self.nodes, &mut row, "node");
-            let mode = row.choice("mode", &["car", "walk", "feeder"], AccessMode::parse);
+            let mode = row.choice("mode", &AccessMode::ALL, AccessMode::as_str);
             let time_s: Option<Seconds> = row.bounded_minutes("minutes", &bounds::ACCESS_MIN);
             let (Some(zone), Some(node), Some(mode), Some(time_s)) = (zone, node, mode, time_s)
             else {

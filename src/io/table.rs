@@ -491,16 +491,18 @@ impl<'a> Row<'a, '_> {
         }
     }
 
-    /// A value from a fixed vocabulary.
-    pub fn choice<T>(
+    /// One of `values`, written as its `name` (an enum's `ALL` and `as_str`); a problem lists
+    /// the names in the order of `values`.
+    pub fn choice<T: Copy>(
         &mut self,
         column: &str,
-        names: &[&str],
-        parse: fn(&str) -> Option<T>,
+        values: &[T],
+        name: fn(T) -> &'static str,
     ) -> Option<T> {
         let text = self.text(column)?;
-        let value = parse(text);
+        let value = values.iter().copied().find(|&v| name(v) == text);
         if value.is_none() {
+            let names: Vec<&str> = values.iter().map(|&v| name(v)).collect();
             self.problem(
                 Some(column),
                 format!("expected one of {}, got `{text}`", names.join(", ")),

@@ -7,9 +7,9 @@
 //! tables are `Origin o` blocks of `d : trips;` entries. Node ids are 1-based; zones are nodes
 //! `1..=zones`, and zones below `<FIRST THRU NODE>` are not passed through. The node count sizes
 //! the network's arrays, so it is bounded by what the link rows can use
-//! ([`super::graph_files::node_limit`]). Every problem is reported with file, line and field.
+//! ([`super::graph_limits::node_limit`]). Every problem is reported with file, line and field.
 
-use super::graph_files::{MAX_PROBLEMS, Problems, node_limit, too_many_nodes};
+use super::graph_limits::{MAX_PROBLEMS, Problems, node_limit, too_many_nodes};
 use crate::assign::{Demand, Link, OriginDemand, RoadNetwork, VolumeDelay};
 use crate::error::{Error, Problem, Result};
 use std::collections::HashMap;

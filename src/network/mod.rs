@@ -9,9 +9,11 @@
 
 mod ids;
 mod place;
+mod road_arc;
 
 pub use ids::{LineId, NodeId, ZoneId};
 pub use place::{MAX_SUGGESTIONS, Place, PlaceError};
+pub use road_arc::RoadArc;
 
 use crate::bounds;
 use crate::time::Seconds;
@@ -530,6 +532,9 @@ pub enum AccessMode {
 }
 
 impl AccessMode {
+    /// All access modes, in the order files list them.
+    pub const ALL: [AccessMode; 3] = [AccessMode::Car, AccessMode::Walk, AccessMode::Feeder];
+
     /// The name used in files.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -541,9 +546,7 @@ impl AccessMode {
 
     /// Parses the name used in files.
     pub fn parse(s: &str) -> Option<Self> {
-        [AccessMode::Car, AccessMode::Walk, AccessMode::Feeder]
-            .into_iter()
-            .find(|m| m.as_str() == s)
+        Self::ALL.into_iter().find(|m| m.as_str() == s)
     }
 }
 

@@ -21,15 +21,15 @@
 //! Zone centroids are barriers: reachable, never passed through.
 
 use super::csr::Csr;
-use crate::network::{AccessMode, LineId, Network, NodeKind, Stop};
+use crate::network::{AccessMode, LineId, Network, NodeKind, RoadArc, Stop};
 use crate::time::Seconds;
 use crate::time::Window;
 
 /// What a routing-graph edge stands for, to rebuild itineraries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum EdgeKind {
-    /// Road link `link` traversed forward (`true`) or backward.
-    Road { link: u32, forward: bool },
+    /// A road link in one direction.
+    Road(RoadArc),
     /// Zone access link `access` (car, walk or feeder), either way.
     Access { access: u32 },
     /// Walk link `link`.
@@ -124,30 +124,10 @@ fn barriers(net: &Network, nodes: usize) -> Vec<bool> {
 pub(crate) fn car_graph(net: &Network) -> RoutingGraph {
     let n = net.nodes().len();
     let mut edges = Vec::new();
-    for (i, r) in net.roads().iter().enumerate() {
-        let t = r.free_flow_s();
-        let link = i as u32;
-        let (a, b) = (r.from.index() as u32, r.to.index() as u32);
-        edges.push((
-            a,
-            b,
-            t.saturating_add(r.checkpoint_s),
-            EdgeKind::Road {
-                link,
-                forward: true,
-            },
-        ));
-        if !r.oneway {
-            edges.push((
-                b,
-                a,
-                t,
-                EdgeKind::Road {
-                    link,
-                    forward: false,
-                },
-            ));
-        }
+    for (arc, r) in net.road_arcs() {
+        let (a, b) = arc.ends(r);
+        let t = r.free_flow_s().saturating_add(arc.checkpoint_s(r));
+        edges.push((a.index() as u32, b.index() as u32, t, EdgeKind::Road(arc)));
     }
     for (i, a) in net.access().iter().enumerate() {
         if a.mode == AccessMode::Car {

@@ -117,8 +117,8 @@ impl<'n> Engine<'n> {
     }
 
     /// Zone-to-zone car times, seconds, with each road link's free-flow time scaled by
-    /// `link_factor[2 * link]` in its drawn direction and `link_factor[2 * link + 1]` in the
-    /// other, and checkpoint delays by `checkpoint_factor` (all 1: the free-flow skim times),
+    /// `link_factor[arc.slot()]` in each direction (`2 * link` drawn, `2 * link + 1` back, see
+    /// [`crate::network::RoadArc`]), and checkpoint delays by `checkpoint_factor` (all 1: the free-flow skim times),
     /// routes re-optimised; `o * zones + d`, `None` when unreachable or `o == d`.
     /// Origins run in parallel on the current rayon pool.
     pub fn car_times_scaled(
@@ -131,11 +131,11 @@ impl<'n> Engine<'n> {
         let scale = |s: crate::time::Seconds, f: f64| (f64::from(s) * f).round() as u32;
         let g = &self.car;
         let csr = g.csr.reweighted(|e| match g.kinds[e] {
-            graph::EdgeKind::Road { link, forward } => {
-                let r = &roads[link as usize];
-                let check = if forward { r.checkpoint_s } else { 0 };
-                let factor = link_factor[2 * link as usize + usize::from(!forward)];
-                scale(r.free_flow_s(), factor).saturating_add(scale(check, checkpoint_factor))
+            graph::EdgeKind::Road(arc) => {
+                let r = &roads[arc.link as usize];
+                let factor = link_factor[arc.slot()];
+                scale(r.free_flow_s(), factor)
+                    .saturating_add(scale(arc.checkpoint_s(r), checkpoint_factor))
             }
             _ => g.csr.weight(e),
         });

@@ -172,11 +172,9 @@ pub(crate) fn rebuild(
             start_s: None,
         };
         match graph.kinds[e] {
-            EdgeKind::Road { link, forward } => {
-                let r = &net.roads()[link as usize];
-                if forward {
-                    checkpoint_s += r.checkpoint_s;
-                }
+            EdgeKind::Road(arc) => {
+                let r = &net.roads()[arc.link as usize];
+                checkpoint_s += arc.checkpoint_s(r);
                 let name = (!r.name.is_empty()).then(|| r.name.clone());
                 push(Leg {
                     distance_km: r.length_km,

@@ -13,7 +13,7 @@
 //! its nearest road junction.
 
 use crate::assign::{self, Assignment, Link, OriginDemand, RoadNetwork, VolumeDelay};
-use crate::network::{Mode, Network, NodeKind};
+use crate::network::{Mode, Network, NodeKind, RoadArc};
 use crate::routing::{CostTreeWorkspace, Csr, Engine, NO_EDGE, Skims, cost_tree};
 use crate::scenario::{Choice, Congestion};
 use crate::sim::choice::Alternative;
@@ -71,37 +71,24 @@ impl RoadModel {
         let mut links = Vec::new();
         let mut roads = Vec::new();
         let mut background = Vec::new();
-        for (i, r) in net.roads().iter().enumerate() {
-            for forward in [true, false] {
-                if !forward && r.oneway {
-                    continue;
-                }
-                let (a, b) = if forward {
-                    (r.from, r.to)
-                } else {
-                    (r.to, r.from)
-                };
-                let capacity = r.capacity_vph * congestion.capacity_factor;
-                links.push(Link {
-                    from: node_of[a.index()],
-                    to: node_of[b.index()],
-                    capacity,
-                    length: r.length_km,
-                    free_flow_time: r.length_km / r.speed_kmh * 3600.0,
-                    delay: if forward {
-                        f64::from(r.checkpoint_s)
-                    } else {
-                        0.0
-                    },
-                    vdf,
-                    toll: r.toll_yuan,
-                });
-                roads.push(DirectedRoad {
-                    road: i as u32,
-                    forward,
-                });
-                background.push(congestion.background_of(&r.class) * capacity);
-            }
+        for (arc, r) in net.road_arcs() {
+            let (a, b) = arc.ends(r);
+            let capacity = r.capacity_vph * congestion.capacity_factor;
+            links.push(Link {
+                from: node_of[a.index()],
+                to: node_of[b.index()],
+                capacity,
+                length: r.length_km,
+                free_flow_time: r.length_km / r.speed_kmh * 3600.0,
+                delay: f64::from(arc.checkpoint_s(r)),
+                vdf,
+                toll: r.toll_yuan,
+            });
+            roads.push(DirectedRoad {
+                road: arc.link,
+                forward: arc.forward,
+            });
+            background.push(congestion.background_of(&r.class) * capacity);
         }
         for a in net.access() {
             if a.mode == crate::network::AccessMode::Car {
@@ -209,8 +196,11 @@ impl RoadModel {
         for (l, r) in self.roads.iter().enumerate() {
             let t0 = links[l].free_flow_time;
             if t0 > 0.0 {
-                roads[2 * r.road as usize + usize::from(!r.forward)] =
-                    (times[l] - links[l].delay) / t0;
+                let arc = RoadArc {
+                    link: r.road,
+                    forward: r.forward,
+                };
+                roads[arc.slot()] = (times[l] - links[l].delay) / t0;
             }
         }
         let lines = self
