@@ -7,10 +7,13 @@
 //! immutably, so it cannot be touched; an empty scenario yields a network equal to the base.
 
 mod apply;
+mod load;
+
+pub use load::load;
 
 use crate::bounds::{self, Bound};
 use crate::error::{Error, Problem, Result};
-use crate::io::ScenarioChain;
+use crate::io::{DemandTable, ScenarioChain};
 use crate::network::{Network, ZoneId};
 use crate::time::{Seconds, Window, parse_clock};
 use std::path::PathBuf;
@@ -270,15 +273,6 @@ impl Delay {
 /// Estimates to calibrate.
 pub const DEFAULT_DELAYS_MIN: [f64; 5] = [1.0, 3.0, 0.5, 3.0, 3.0];
 
-/// A commuter table as read from a file: `(line, origin id, destination id, commuters)` rows.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DemandTable {
-    /// The file.
-    pub path: PathBuf,
-    /// Rows with their lines.
-    pub rows: Vec<(u64, String, String, f64)>,
-}
-
 /// The commuter demand model: a doubly constrained gravity model (see `sim::demand`).
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Demand {
@@ -411,7 +405,8 @@ pub fn resolve(
         let mut seen = std::collections::HashMap::new();
         t.rows
             .iter()
-            .filter_map(|(line, o, d, commuters)| {
+            .filter_map(|row| {
+                let line = &row.line;
                 let zone = |id: &str, field: &str, problems: &mut Vec<Problem>| {
                     let z = network.zone_id(id);
                     if z.is_none() {
@@ -425,8 +420,8 @@ pub fn resolve(
                     z
                 };
                 let (o, d) = (
-                    zone(o, "origin", &mut problems)?,
-                    zone(d, "destination", &mut problems)?,
+                    zone(&row.origin, "origin", &mut problems)?,
+                    zone(&row.destination, "destination", &mut problems)?,
                 );
                 if let Some(first) = seen.insert((o, d), *line) {
                     problems.push(Problem::at(
@@ -436,7 +431,7 @@ pub fn resolve(
                         format!("the same pair again (first on line {first})"),
                     ));
                 }
-                Some((o, d, *commuters))
+                Some((o, d, row.commuters))
             })
             .collect()
     });
