@@ -4,7 +4,6 @@
 //!
 //! Run with `cargo bench --bench monte_carlo`.
 
-use commute::io::load_scenario;
 use commute::routing::{Engine, skim_all};
 use commute::sim::demand::commuter_flows;
 use commute::sim::montecarlo::{Setup, simulate};
@@ -15,7 +14,7 @@ use std::time::Duration;
 
 fn draws_jjj(c: &mut Criterion) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/jjj-2024.toml");
-    let scenario = load_scenario(&path).expect("regional scenario loads");
+    let scenario = commute::scenario::load(&path).expect("regional scenario loads");
     let mut group = c.benchmark_group("monte_carlo_jjj");
     group
         .sample_size(10)

@@ -8,7 +8,6 @@
 
 mod common;
 
-use commute::io::load_scenario;
 use commute::routing::{
     ChWorkspace, ContractionHierarchy, Csr, Engine, NodeNames, PhastWorkspace, RadixWorkspace,
     RaptorWorkspace, RoadGraph, Timetable, Workspace, earliest_arrivals, earliest_arrivals_range,
@@ -74,7 +73,7 @@ fn one_to_all_grid(c: &mut Criterion) {
 
 fn skim_demo(c: &mut Criterion) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/demo-base.toml");
-    let scenario = load_scenario(&path).expect("demo scenario loads");
+    let scenario = commute::scenario::load(&path).expect("demo scenario loads");
     let engine = Engine::new(&scenario.network, scenario.window);
     let mut group = c.benchmark_group("skim_all_demo");
     group
@@ -89,7 +88,7 @@ fn skim_demo(c: &mut Criterion) {
 
 fn raptor_jjj(c: &mut Criterion) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/jjj-2024.toml");
-    let scenario = load_scenario(&path).expect("regional scenario loads");
+    let scenario = commute::scenario::load(&path).expect("regional scenario loads");
     let net = &scenario.network;
     let timetable = Timetable::new(net);
     let origin = net.zone(net.zone_id("xiongan").expect("zone")).centroid;

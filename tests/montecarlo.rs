@@ -199,9 +199,7 @@ fn a_commuter_table_replaces_the_gravity_model() {
         "origin,destination,commuters\nyanjiao,nowhere,1000\nlangfang,guomao,500\nlangfang,guomao,5\n",
     )
     .unwrap();
-    let err = commute::io::load_scenario(&scenario)
-        .unwrap_err()
-        .to_string();
+    let err = commute::scenario::load(&scenario).unwrap_err().to_string();
     assert!(
         err.contains("commuters.csv:2: field `destination`: unknown zone id `nowhere`"),
         "{err}"

@@ -2,7 +2,6 @@
 //! random graphs (Floyd-Warshall on small graphs, petgraph's Dijkstra on larger ones), plus the
 //! determinism and car-time correctness of `skim_all` on the demo scenario.
 
-use commute::io::load_scenario;
 use commute::routing::{Csr, Engine, TravelMode, UNREACHED, Workspace, one_to_all, skim_all};
 use petgraph::graph::{DiGraph, NodeIndex};
 use rand::{Rng, SeedableRng};
@@ -603,5 +602,5 @@ fn car_skims_match_petgraph_on_the_road_network() {
 
 fn demo() -> commute::scenario::Scenario {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/demo-base.toml");
-    load_scenario(&path).expect("demo scenario loads")
+    commute::scenario::load(&path).expect("demo scenario loads")
 }

@@ -3,10 +3,9 @@
 
 mod common;
 
-use commute::scenario::Delay;
+use commute::scenario::{self, Delay};
 
 use common::*;
-use commute::io::load_scenario;
 use commute::network::{LinkRef, Mode};
 use commute::routing::{Engine, TravelMode};
 
@@ -114,7 +113,7 @@ type = "close-link"
 links = ["rd_fin_guomao"]
 "#,
     );
-    let err = load_scenario(&path).unwrap_err().to_string();
+    let err = scenario::load(&path).unwrap_err().to_string();
     let file = path.display().to_string();
     for expected in [
         format!("{file}:5: field `lines`: remove-line: unknown line id `NOPE`"),
@@ -162,7 +161,7 @@ line = "B_GA"
 headways = [{ start = "07:00", end = "09:00", headway_min = 5 }]
 "#,
     );
-    let err = load_scenario(&path).unwrap_err().to_string();
+    let err = scenario::load(&path).unwrap_err().to_string();
     assert!(err.starts_with("1 problem in"), "{err}");
     assert!(
         err.contains(":21: field `line`: adjust-frequency: unknown line id `B_GA`"),
@@ -218,7 +217,7 @@ type = "remove-line"
 lines = ["NOPE"]
 "#,
     );
-    let err = load_scenario(&path).unwrap_err().to_string();
+    let err = scenario::load(&path).unwrap_err().to_string();
     let file = path.display().to_string();
     for expected in [
         format!("{file}:7: field `window.end`"),
@@ -252,7 +251,7 @@ fn demand_and_choice_parameters_are_inherited_and_checked() {
         "bad",
         "[demand]\nbeta_per_min = -1\n\n[choice]\nscale_per_min = nan\n",
     );
-    let err = load_scenario(&bad).unwrap_err().to_string();
+    let err = scenario::load(&bad).unwrap_err().to_string();
     assert!(
         err.contains(":5: field `demand.beta_per_min`: -1 is out of range"),
         "{err}"
@@ -308,7 +307,7 @@ fn delays_and_road_variability_are_checked() {
         "wrong",
         "[delays]\nrail = { on_time = 2, late_mean_min = 3 }\n",
     );
-    let err = load_scenario(&wrong).unwrap_err().to_string();
+    let err = scenario::load(&wrong).unwrap_err().to_string();
     assert!(
         err.contains("field `delays.rail.on_time`: 2 is out of range (0 to 1)"),
         "{err}"
@@ -318,7 +317,7 @@ fn delays_and_road_variability_are_checked() {
         "bad",
         "[delays]\ntram = 1\nbus = -3\n\n[roads]\ncheckpoint_sd = 9\n",
     );
-    let err = load_scenario(&bad).unwrap_err().to_string();
+    let err = scenario::load(&bad).unwrap_err().to_string();
     assert!(err.starts_with("3 problems"), "{err}");
     assert!(
         err.contains(
@@ -358,7 +357,7 @@ fn a_departure_profile_weights_the_window_and_is_checked() {
         "bad",
         "[demand]\ndeparture_profile = [\n  { start = \"06:30\", end = \"07:30\", weight = 1 },\n  { start = \"07:30\", end = \"08:00\", weight = -2 },\n  { start = \"7h\", end = \"08:00\", weight = 1 },\n]\n",
     );
-    let err = load_scenario(&bad).unwrap_err().to_string();
+    let err = scenario::load(&bad).unwrap_err().to_string();
     assert!(err.starts_with("3 problems"), "{err}");
     assert!(
         err.contains(":7: field `demand.departure_profile`: period 06:30-07:30 must lie inside the window 07:00-09:00"),
@@ -379,7 +378,7 @@ fn a_departure_profile_weights_the_window_and_is_checked() {
         "zero",
         "[demand]\ndeparture_profile = [{ start = \"07:00\", end = \"08:00\", weight = 0 }]\n",
     );
-    let err = load_scenario(&zero).unwrap_err().to_string();
+    let err = scenario::load(&zero).unwrap_err().to_string();
     assert!(
         err.contains("no departure minute of the window falls in a period of positive weight"),
         "{err}"

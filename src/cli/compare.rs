@@ -4,9 +4,9 @@
 use anyhow::Context;
 use commute::compare::{self, Comparison, RunData};
 use commute::io::output::{OutputDir, OutputKind};
-use commute::io::{load_scenario, run_folder};
+use commute::io::run_folder;
 use commute::pipeline::{self, RunOptions};
-use commute::scenario::Scenario;
+use commute::scenario::{self, Scenario};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -68,7 +68,7 @@ impl Side {
         Ok(if path.is_dir() {
             Side::Folder(Box::new(run_folder::read_run(path)?))
         } else {
-            Side::Scenario(Box::new(load_scenario(path)?))
+            Side::Scenario(Box::new(scenario::load(path)?))
         })
     }
 

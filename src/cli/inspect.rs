@@ -1,8 +1,9 @@
 //! `commute inspect`: what a network (or a scenario's modified network) contains.
 
-use commute::io::{load_network, load_scenario};
+use commute::io::load_network;
 use commute::results::{NetworkCounts, Unreachable};
 use commute::routing::{Engine, skim_all};
+use commute::scenario;
 use commute::time::Window;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -35,7 +36,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         let net = load_network(&args.path)?;
         (net.settings().name.clone(), net, Window::MORNING_PEAK)
     } else {
-        let s = load_scenario(&args.path)?;
+        let s = scenario::load(&args.path)?;
         (s.name, s.network, s.window)
     };
     let skims = skim_all(&Engine::new(&net, window));

@@ -2,11 +2,11 @@
 
 use super::Outcome;
 use anyhow::{Context, bail};
-use commute::io::load_scenario;
 use commute::network::{Network, NodeId, PlaceError};
 use commute::routing::{
     Engine, RaptorWorkspace, Timetable, TravelMode, Trip, earliest_arrivals, journey,
 };
+use commute::scenario;
 use commute::time::{format_clock, parse_clock, to_minutes};
 use serde_json::json;
 use std::path::PathBuf;
@@ -92,7 +92,7 @@ fn place(net: &Network, query: &str, flag: &str) -> anyhow::Result<(NodeId, Stri
 
 /// Runs `route`: [`Outcome::NoRoute`] when the places are valid but no route joins them.
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
-    let scenario = load_scenario(&args.scenario)?;
+    let scenario = scenario::load(&args.scenario)?;
     let net = &scenario.network;
     let (from, from_name) = place(net, &args.from, "--from")?;
     let (to, to_name) = place(net, &args.to, "--to")?;

@@ -1,9 +1,9 @@
 //! `commute run`: all-zones travel times for one scenario, written atomically to a folder.
 
 use anyhow::Context;
-use commute::io::load_scenario;
 use commute::io::output::{OutputDir, OutputKind};
 use commute::pipeline::{self, RunOptions, RunOutput};
+use commute::scenario;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -53,7 +53,7 @@ pub(super) const DEFAULT_SEED: u64 = 20_240_501;
 pub fn run(args: Args) -> anyhow::Result<()> {
     let started = Instant::now();
     let pool = super::thread_pool(args.threads)?;
-    let scenario = load_scenario(&args.scenario)?;
+    let scenario = scenario::load(&args.scenario)?;
     let out = args
         .out
         .unwrap_or_else(|| PathBuf::from("out").join(&scenario.name));

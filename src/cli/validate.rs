@@ -1,8 +1,8 @@
 //! `commute validate`: load and resolve scenarios, printing every problem in every file.
 
-use commute::io::load_scenario;
 use commute::results::Unreachable;
 use commute::routing::{Engine, skim_all};
+use commute::scenario;
 use std::path::PathBuf;
 
 /// Check scenario files and their networks; print every problem found.
@@ -21,7 +21,7 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<()> {
     let mut failed = 0;
     for path in &args.scenarios {
-        match load_scenario(path) {
+        match scenario::load(path) {
             Ok(s) => {
                 let skims = skim_all(&Engine::new(&s.network, s.window));
                 let unreachable = Unreachable::of(&skims);

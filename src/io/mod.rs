@@ -2,6 +2,7 @@
 //! only module that reads the file system or derives `Deserialize` for input formats; the rest of
 //! the crate works on validated in-memory types and cannot fail on bad input.
 
+mod demand_table;
 mod graph_files;
 mod graph_limits;
 mod network_files;
@@ -11,6 +12,7 @@ mod scenario_file;
 mod table;
 mod tntp;
 
+pub use demand_table::{CommuterRow, DemandTable, read_demand_table};
 pub use graph_files::{load_road_graph, network_roads};
 pub use network_files::{NETWORK_FORMAT_VERSION, load_network};
 pub use scenario_file::{
@@ -119,64 +121,4 @@ pub(crate) fn field_path<'a>(
         field.push_str(missing);
     }
     (!field.is_empty()).then_some(field)
-}
-
-/// Loads a scenario file, the files it extends and its network, and applies its modifications.
-pub fn load_scenario(path: &Path) -> Result<crate::scenario::Scenario, Error> {
-    let chain = load_scenario_chain(path)?;
-    let network_dir = chain.network_dir()?;
-    let base = load_network(&network_dir)?;
-    let demand = read_demand_table(&chain)?;
-    crate::scenario::resolve(&chain, &base, network_dir, demand)
-}
-
-/// The commuter table named by the nearest `[demand]` section's `file`, if any: rows with
-/// their lines.
-fn read_demand_table(chain: &ScenarioChain) -> Result<Option<crate::scenario::DemandTable>, Error> {
-    let Some((loaded, file)) = chain
-        .nearest(|f| f.demand.as_ref())
-        .and_then(|(s, d)| d.get_ref().file.as_ref().map(|f| (s, f)))
-    else {
-        return Ok(None);
-    };
-    let path = loaded
-        .path
-        .parent()
-        .unwrap_or(Path::new(""))
-        .join(file.get_ref());
-    if !path.is_file() {
-        return Err(Error::Invalid(vec![Problem::at(
-            &loaded.path,
-            loaded.line(file.span().start),
-            Some("demand.file"),
-            format!(
-                "cannot read `{}` (paths are relative to this file)",
-                file.get_ref()
-            ),
-        )]));
-    }
-    let mut problems = Vec::new();
-    let mut rows = Vec::new();
-    if let Some(t) = table::Table::read(
-        &path,
-        &["origin", "destination", "commuters"],
-        &[],
-        &mut problems,
-    ) {
-        for i in 0..t.len() {
-            let mut row = t.row(i, &mut problems);
-            let origin = row.text("origin").map(str::to_owned);
-            let destination = row.text("destination").map(str::to_owned);
-            let commuters = row.bounded("commuters", &crate::bounds::PERSONS);
-            let line = row.line;
-            if let (Some(o), Some(d), Some(c)) = (origin, destination, commuters) {
-                rows.push((line, o, d, c));
-            }
-        }
-    }
-    if problems.is_empty() {
-        Ok(Some(crate::scenario::DemandTable { path, rows }))
-    } else {
-        Err(Error::Invalid(problems))
-    }
 }

@@ -116,7 +116,7 @@ mod tests {
 
     fn demo() -> crate::scenario::Scenario {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/demo-base.toml");
-        crate::io::load_scenario(&path).unwrap()
+        crate::scenario::load(&path).unwrap()
     }
 
     #[test]

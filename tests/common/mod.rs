@@ -3,9 +3,8 @@
 
 #![allow(dead_code)]
 
-use commute::io::load_scenario;
 use commute::routing::{Engine, Skims, skim_all};
-use commute::scenario::Scenario;
+use commute::scenario::{self, Scenario};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -33,7 +32,7 @@ pub fn demo_scenario(dir: &Path, name: &str, modifications: &str) -> PathBuf {
 
 /// Loads a scenario, panicking with the error text on failure (for fixtures that must be valid).
 pub fn load(path: &Path) -> Scenario {
-    load_scenario(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    scenario::load(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// Skims of a scenario in its window.

@@ -153,7 +153,7 @@ mod tests {
         // Both regional-style networks: fare systems, flat and per-km fares, walks between.
         for file in ["scenarios/demo-base.toml", "scenarios/jjj-2024.toml"] {
             let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
-            let s = crate::io::load_scenario(&path).unwrap();
+            let s = crate::scenario::load(&path).unwrap();
             let net = &s.network;
             let tt = Timetable::new(net);
             let mut ws = RaptorWorkspace::default();

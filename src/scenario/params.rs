@@ -1,0 +1,276 @@
+//! The model parameters a scenario sets: demand, departure profile, mode choice, what varies
+//! between Monte-Carlo draws, and road congestion. Each type's `Default` is the one place its
+//! default values are written (docs/formats.md lists them); the ranges each value must lie in
+//! are in [`crate::bounds`]. How a scenario file's tables become these values is
+//! `scenario::resolve`'s business, kept apart so that readers of the model (`sim`, the run
+//! outputs, comparisons) see only the types.
+
+use crate::time::{Seconds, Window};
+
+/// The commuter demand model: a doubly constrained gravity model (see `sim::demand`).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Demand {
+    /// Commuters per resident of the origin zone.
+    pub commute_rate: f64,
+    /// Deterrence per minute of best-mode door-to-door time (negative exponential).
+    pub beta_per_min: f64,
+    /// Typical commute within a zone, minutes (the gravity model's cost on the diagonal).
+    pub intrazonal_min: f64,
+}
+
+impl Default for Demand {
+    /// Half of residents commute (employment rate times working-day share), a deterrence of
+    /// 0.08 per minute (flows halve every 9 minutes of extra travel) and 20 minutes for a
+    /// commute within a zone: uncalibrated estimates, see the README.
+    fn default() -> Self {
+        Demand {
+            commute_rate: 0.5,
+            beta_per_min: 0.08,
+            intrazonal_min: 20.0,
+        }
+    }
+}
+
+/// The share of commuters leaving in each minute of `window` (one departure a minute from its
+/// start) under `profile` (`(start_s, end_s, weight)` periods; empty: uniform). Sums to 1
+/// unless no minute has weight (the scenario check rules that out).
+pub fn departure_weights(window: Window, profile: &[(Seconds, Seconds, f64)]) -> Vec<f64> {
+    let raw: Vec<f64> = (window.start_s..window.end_s)
+        .step_by(60)
+        .map(|m| {
+            if profile.is_empty() {
+                1.0
+            } else {
+                profile
+                    .iter()
+                    .filter(|&&(start, end, _)| (start..end).contains(&m))
+                    .map(|p| p.2)
+                    .sum()
+            }
+        })
+        .collect();
+    let total: f64 = raw.iter().sum();
+    raw.iter().map(|w| w / total).collect()
+}
+
+/// Mode choice parameters: a binary logit between car (for households with one) and public
+/// transport on generalised minutes `time + constant + cost x minutes_per_yuan`.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Choice {
+    /// Logit scale per generalised minute.
+    pub scale_per_min: f64,
+    /// Minutes a yuan is worth.
+    pub minutes_per_yuan: f64,
+    /// Car penalty (parking, search), minutes.
+    pub car_constant_min: f64,
+    /// Public-transport penalty, minutes.
+    pub transit_constant_min: f64,
+    /// Car running cost, yuan per km (tolls come on top).
+    pub car_cost_yuan_per_km: f64,
+    /// Weight of a minute of waiting, walking, access and egress relative to one in a vehicle.
+    pub wait_walk_weight: f64,
+    /// Penalty per transfer between vehicles, minutes.
+    pub transfer_penalty_min: f64,
+    /// Custom-bus penalty, minutes (negative: a seat is worth something).
+    pub custom_bus_constant_min: f64,
+}
+
+impl Default for Choice {
+    /// Estimates to calibrate: scale 0.1 per minute (10 minutes' difference makes the odds
+    /// e:1), a value of time of 40 yuan/h (1.5 minutes per yuan), 10 minutes of parking and
+    /// access for a car in Beijing, 0.6 yuan/km of fuel and wear.
+    fn default() -> Self {
+        Choice {
+            scale_per_min: 0.1,
+            minutes_per_yuan: 1.5,
+            car_constant_min: 10.0,
+            transit_constant_min: 0.0,
+            car_cost_yuan_per_km: 0.6,
+            wait_walk_weight: 1.5,
+            transfer_penalty_min: 5.0,
+            custom_bus_constant_min: 0.0,
+        }
+    }
+}
+
+/// What varies between Monte-Carlo draws besides line phases.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Variability {
+    /// Service delays by mode (index [`crate::network::Mode::index`]): each line is late by a
+    /// draw from this distribution in each draw.
+    pub delays: [Delay; 5],
+    /// Service delays of single lines, by line id (overriding their mode's).
+    pub line_delays: std::collections::BTreeMap<String, Delay>,
+    /// Standard deviation of the log of a day factor on all car free-flow times and bus run
+    /// times (mean 1).
+    pub road_day_sd: f64,
+    /// Standard deviation of the log of a day factor on the checkpoint delays (mean 1).
+    pub checkpoint_sd: f64,
+    /// Standard deviation of the log of each road link's own factor in a draw (mean 1).
+    pub link_sd: f64,
+    /// [`Variability::link_sd`] by road class, where it differs.
+    pub class_sd: std::collections::BTreeMap<String, f64>,
+}
+
+impl Variability {
+    /// No variability at all: the draws differ only by line phases.
+    pub fn none() -> Self {
+        Variability {
+            delays: [Delay::exponential(0.0); 5],
+            line_delays: Default::default(),
+            road_day_sd: 0.0,
+            checkpoint_sd: 0.0,
+            link_sd: 0.0,
+            class_sd: Default::default(),
+        }
+    }
+
+    /// The delay distribution of `line`.
+    pub fn delay_of(&self, line: &crate::network::Line) -> Delay {
+        self.line_delays
+            .get(&line.id)
+            .copied()
+            .unwrap_or(self.delays[line.mode.index()])
+    }
+
+    /// The link-factor standard deviation of road class `class`.
+    pub fn link_sd_of(&self, class: &str) -> f64 {
+        self.class_sd.get(class).copied().unwrap_or(self.link_sd)
+    }
+}
+
+impl Default for Variability {
+    /// [`DEFAULT_DELAYS_MIN`]; car times vary by about 15% from day to day, each link by
+    /// another 10%, and checkpoint queues by about half (estimates to calibrate).
+    fn default() -> Self {
+        Variability {
+            delays: DEFAULT_DELAYS_MIN.map(Delay::exponential),
+            line_delays: Default::default(),
+            road_day_sd: 0.15,
+            checkpoint_sd: 0.5,
+            link_sd: 0.1,
+            class_sd: Default::default(),
+        }
+    }
+}
+
+/// A service-delay distribution: on time with probability `on_time`, otherwise late by an
+/// exponentially distributed amount with mean `late_mean_min` minutes.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Delay {
+    /// Probability of running on time (0..=1).
+    pub on_time: f64,
+    /// Mean delay when late, minutes.
+    pub late_mean_min: f64,
+}
+
+impl Delay {
+    /// Always late by an exponential amount with mean `mean_min` minutes (0: never late).
+    pub fn exponential(mean_min: f64) -> Self {
+        Delay {
+            on_time: 0.0,
+            late_mean_min: mean_min,
+        }
+    }
+
+    /// The mean delay, minutes.
+    pub fn mean_min(&self) -> f64 {
+        (1.0 - self.on_time) * self.late_mean_min
+    }
+}
+
+/// Default mean delays, minutes, by mode (hsr, rail, subway, bus, custom bus): HSR mostly
+/// punctual, conventional rail less, the subway near-exact, buses exposed to the roads.
+/// Estimates to calibrate.
+pub const DEFAULT_DELAYS_MIN: [f64; 5] = [1.0, 3.0, 0.5, 3.0, 3.0];
+
+/// How road congestion is modelled: the peak hour's car commuters, as vehicles, plus background
+/// traffic and buses, assigned to the roads at user equilibrium (BPR links); congested times
+/// feed back into car and bus times, and mode choice and assignment alternate (method of
+/// successive averages on link times) until the car commuters settle.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Congestion {
+    /// Share of the window's car commuters on the road in the peak hour; `None`: the busiest
+    /// 60 minutes of the departure weights.
+    pub peak_hour_share: Option<f64>,
+    /// Commuters per car.
+    pub occupancy: f64,
+    /// Multiplier on road capacities (a link stands for its corridor, parallel streets included).
+    pub capacity_factor: f64,
+    /// Other traffic as a share of capacity, all classes.
+    pub background_vc: f64,
+    /// The same by road class, overriding `background_vc`.
+    pub background_vc_by_class: std::collections::BTreeMap<String, f64>,
+    /// Passenger-car units per bus.
+    pub bus_pcu: f64,
+    /// BPR `alpha`.
+    pub bpr_alpha: f64,
+    /// BPR `beta`.
+    pub bpr_beta: f64,
+    /// Steepness of Spiess' conical function, used instead of BPR when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conical_alpha: Option<f64>,
+    /// Most choice-assignment iterations.
+    pub max_iterations: u32,
+    /// Stop when the car commuters change by at most this share between iterations.
+    pub tolerance: f64,
+    /// Relative gap of each assignment.
+    pub assignment_gap: f64,
+    /// Draws per choice-assignment iteration.
+    pub feedback_draws: u32,
+}
+
+impl Default for Congestion {
+    /// 1.2 commuters per car, background traffic at 40% of capacity, a bus as 2.5 cars, the
+    /// usual BPR curve (0.15, 4); at most 10 rounds of 20 draws, stopping when the car
+    /// commuters change by 1% or less, each assignment to a relative gap of 1e-5.
+    fn default() -> Self {
+        Congestion {
+            peak_hour_share: None,
+            occupancy: 1.2,
+            capacity_factor: 1.0,
+            background_vc: 0.4,
+            background_vc_by_class: Default::default(),
+            bus_pcu: 2.5,
+            bpr_alpha: 0.15,
+            bpr_beta: 4.0,
+            conical_alpha: None,
+            max_iterations: 10,
+            tolerance: 0.01,
+            assignment_gap: 1e-5,
+            feedback_draws: 20,
+        }
+    }
+}
+
+impl Congestion {
+    /// The volume-delay function of every road link.
+    pub fn volume_delay(&self) -> crate::assign::VolumeDelay {
+        match self.conical_alpha {
+            Some(alpha) => crate::assign::VolumeDelay::Conical { alpha },
+            None => crate::assign::VolumeDelay::Bpr {
+                alpha: self.bpr_alpha,
+                beta: self.bpr_beta,
+            },
+        }
+    }
+
+    /// Background traffic of a link of `class`, share of capacity.
+    pub fn background_of(&self, class: &str) -> f64 {
+        self.background_vc_by_class
+            .get(class)
+            .copied()
+            .unwrap_or(self.background_vc)
+    }
+
+    /// The peak hour's share of commuters given the departure `weights` (one per minute).
+    pub fn peak_share(&self, weights: &[f64]) -> f64 {
+        self.peak_hour_share.unwrap_or_else(|| {
+            let hour = weights.len().clamp(1, 60);
+            weights
+                .windows(hour)
+                .map(|w| w.iter().sum::<f64>())
+                .fold(0.0, f64::max)
+        })
+    }
+}
