@@ -3,9 +3,7 @@
 use super::Outcome;
 use anyhow::{Context, bail};
 use commute::network::{Network, NodeId, PlaceError};
-use commute::routing::{
-    Engine, RaptorWorkspace, Timetable, TravelMode, Trip, earliest_arrivals, journey,
-};
+use commute::routing::{Engine, TravelMode};
 use commute::scenario;
 use commute::time::{format_clock, parse_clock, to_minutes};
 use serde_json::json;
@@ -110,19 +108,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         ModeArg::Transit => &[TravelMode::Transit],
         ModeArg::Best => &[TravelMode::Transit, TravelMode::Car],
     };
-    let route = |mode: TravelMode| match (mode, depart) {
-        (TravelMode::Transit, Some(depart_s)) => {
-            let timetable = Timetable::new(net);
-            let mut ws = RaptorWorkspace::default();
-            earliest_arrivals(net, &timetable, from, depart_s, &mut ws);
-            journey(net, &timetable, &ws, to)
-        }
-        _ => engine.route(mode, from, to),
-    };
-    let best: Option<(TravelMode, Trip)> = modes
-        .iter()
-        .filter_map(|&m| route(m).map(|t| (m, t)))
-        .min_by_key(|(_, t)| t.time_s);
+    let best = engine.fastest(modes, from, to, depart);
     let requested = match args.mode {
         ModeArg::Car => "car",
         ModeArg::Transit => "transit",

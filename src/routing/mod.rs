@@ -31,7 +31,7 @@ pub(crate) use trip::FareMeter;
 pub use trip::{Leg, LegMode, Trip};
 
 use crate::network::{Network, NodeId};
-use crate::time::Window;
+use crate::time::{Seconds, Window};
 
 /// A way to travel between zones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -164,5 +164,33 @@ impl<'n> Engine<'n> {
         let mut ws = self.workspace();
         self.search(mode, from, &mut ws);
         self.trip(mode, &ws, to)
+    }
+
+    /// The fastest itinerary from `from` to `to` among `modes`, with the mode that gives it;
+    /// `None` when no mode reaches `to`. Without `depart` (seconds since midnight) public
+    /// transport is frequency-based (half the mean headway per boarding over the engine's
+    /// window); with it, public transport runs on the timetable (every trip of the day, RAPTOR)
+    /// leaving at `depart`, and the itinerary carries clock times. Ties go to the earlier mode
+    /// in `modes`.
+    pub fn fastest(
+        &self,
+        modes: &[TravelMode],
+        from: NodeId,
+        to: NodeId,
+        depart: Option<Seconds>,
+    ) -> Option<(TravelMode, Trip)> {
+        let route = |mode: TravelMode| match (mode, depart) {
+            (TravelMode::Transit, Some(depart_s)) => {
+                let timetable = Timetable::new(self.net);
+                let mut ws = RaptorWorkspace::default();
+                earliest_arrivals(self.net, &timetable, from, depart_s, &mut ws);
+                journey(self.net, &timetable, &ws, to)
+            }
+            _ => self.route(mode, from, to),
+        };
+        modes
+            .iter()
+            .filter_map(|&mode| route(mode).map(|trip| (mode, trip)))
+            .min_by_key(|(_, trip)| trip.time_s)
     }
 }
