@@ -8,6 +8,7 @@ pub mod output;
 pub mod run_folder;
 mod scenario_file;
 mod table;
+mod table_writer;
 mod tntp;
 
 pub use graph_files::{load_road_graph, network_roads};
@@ -17,6 +18,7 @@ pub use scenario_file::{
     LinkSpec, LoadedScenario, ModificationSpec, NodeSpec, SCENARIO_FORMAT_VERSION, ScenarioChain,
     ScenarioFile, StopSpec, TransferSpec, WindowSpec, ZoneAccessSpec, load_scenario_chain,
 };
+pub use table_writer::TableWriter;
 pub use tntp::{load_tntp_flows, load_tntp_network, load_tntp_trips};
 
 use crate::error::{Error, Problem};
