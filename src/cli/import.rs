@@ -11,6 +11,8 @@ use std::path::PathBuf;
 /// The output is a function of the data alone: the same data gives the same bytes. An existing
 /// output folder is replaced only with --force, and only when it is an earlier import.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  commute import beijing-subway --data ../shared/data/jjj/beijing-subway-tools --out networks/jjj/subway --force")]
 pub struct Args {
     #[command(subcommand)]
     source: Source,
