@@ -5,6 +5,7 @@ pub mod assign;
 pub mod bounds;
 pub mod compare;
 pub mod error;
+pub mod import;
 pub mod io;
 pub mod network;
 pub mod pipeline;

@@ -25,18 +25,12 @@ fn data() -> PathBuf {
 #[test]
 fn subway_layer_regenerates_byte_for_byte_from_the_timetables() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO"))
-        .args([
-            "run",
-            "--quiet",
-            "--example",
-            "import_beijing_subway",
-            "--",
-            "--data",
-        ])
+    let out_dir = tmp.path().join("subway");
+    let out = Command::new(env!("CARGO_BIN_EXE_commute"))
+        .args(["import", "beijing-subway", "--data"])
         .arg(data().join("jjj/beijing-subway-tools"))
         .arg("--out")
-        .arg(tmp.path())
+        .arg(&out_dir)
         .current_dir(root())
         .output()
         .unwrap();
@@ -45,15 +39,19 @@ fn subway_layer_regenerates_byte_for_byte_from_the_timetables() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    for file in [
-        "nodes.csv",
-        "lines.csv",
-        "stops.csv",
-        "service.csv",
-        "transfers.csv",
-    ] {
-        let shipped = std::fs::read(root().join("networks/jjj/subway").join(file)).unwrap();
-        let regenerated = std::fs::read(tmp.path().join(file)).unwrap();
+    let files = |dir: &std::path::Path| {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    };
+    let shipped_dir = root().join("networks/jjj/subway");
+    assert_eq!(files(&shipped_dir), files(&out_dir));
+    for file in files(&shipped_dir) {
+        let shipped = std::fs::read(shipped_dir.join(&file)).unwrap();
+        let regenerated = std::fs::read(out_dir.join(&file)).unwrap();
         assert!(
             shipped == regenerated,
             "networks/jjj/subway/{file} differs from the importer's output"

@@ -18,6 +18,7 @@ macro_rules! outln {
 mod assign;
 mod bench;
 mod compare;
+mod import;
 mod inspect;
 mod route;
 mod run;
@@ -54,6 +55,7 @@ enum Command {
     Bench(bench::Args),
     Validate(validate::Args),
     Inspect(inspect::Args),
+    Import(import::Args),
 }
 
 /// How a command that ran without error ended. Errors are exit code 2; this tells a script
@@ -107,6 +109,7 @@ pub fn run() -> anyhow::Result<Outcome> {
         Command::Bench(args) => done(bench::run(args)),
         Command::Validate(args) => done(validate::run(args)),
         Command::Inspect(args) => done(inspect::run(args)),
+        Command::Import(args) => done(import::run(args)),
     }
 }
 

@@ -10,6 +10,7 @@ pub mod output;
 pub mod run_folder;
 mod scenario_file;
 mod table;
+mod table_writer;
 mod tntp;
 
 pub use demand_table::{CommuterRow, DemandTable, read_demand_table};
@@ -20,6 +21,7 @@ pub use scenario_file::{
     LinkSpec, LoadedScenario, ModificationSpec, NodeSpec, SCENARIO_FORMAT_VERSION, ScenarioChain,
     ScenarioFile, StopSpec, TransferSpec, WindowSpec, ZoneAccessSpec, load_scenario_chain,
 };
+pub use table_writer::TableWriter;
 pub use tntp::{load_tntp_flows, load_tntp_network, load_tntp_trips};
 
 use crate::error::{Error, Problem};
