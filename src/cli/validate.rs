@@ -1,8 +1,8 @@
 //! `commute validate`: load and resolve scenarios, printing every problem in every file.
 
 use commute::io::load_scenario;
-use commute::results::Unreachable;
 use commute::routing::{Engine, skim_all};
+use commute::run::Unreachable;
 use std::path::PathBuf;
 
 /// Check scenario files and their networks; print every problem found.
