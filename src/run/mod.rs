@@ -13,10 +13,7 @@ mod summary;
 mod tables;
 
 pub use congestion::{CongestionInfo, CongestionParameters, FeedbackRound, FinalAssignment};
-pub use output::{
-    MonteCarloRun, MonteCarloTables, RunOutput, SkimTables, Tables, csv_bytes, network_geojson,
-    zones_geojson,
-};
+pub use output::{MonteCarloRun, MonteCarloTables, RunOutput, SkimTables, Tables, csv_bytes};
 pub use schema::{
     ACCESS_THRESHOLDS_MIN, Distribution, DistributionRow, DrawRow, Fixed, LineRow, LinkDirection,
     LinkRow, OdMode, OdRow, Share, SkimOdRow, SkimZoneRow, ZoneRow, fixed,
@@ -36,6 +33,7 @@ use crate::scenario::Scenario;
 use crate::sim::congestion::{RoadModel, feedback};
 use crate::sim::demand::{Split, commuter_flows};
 use crate::sim::montecarlo::{Setup, simulate};
+use output::{network_geojson, zones_geojson};
 
 /// How to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

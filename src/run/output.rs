@@ -144,7 +144,7 @@ pub fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Ve
 }
 
 /// The CSV file of `rows`: the header from the row type's fields, then a line per row.
-pub fn csv_of<T: Serialize + DeserializeOwned>(rows: &[T]) -> Vec<u8> {
+fn csv_of<T: Serialize + DeserializeOwned>(rows: &[T]) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(Vec::new());
@@ -178,7 +178,7 @@ fn json_line(value: &Value) -> Vec<u8> {
 
 /// `zones.geojson`: one point feature per zone at its centroid, with `properties` from the
 /// zone's row of `zones.csv` (its columns and cells, numbers as numbers).
-pub fn zones_geojson<T: Serialize>(net: &Network, rows: &[T]) -> Value {
+pub(super) fn zones_geojson<T: Serialize>(net: &Network, rows: &[T]) -> Value {
     let features: Vec<Value> = rows
         .iter()
         .zip(net.zones())
@@ -228,7 +228,7 @@ fn json_value(cell: &str) -> Value {
 /// km/h, capacity, lanes, toll, checkpoint minutes) and per public-transport line through its
 /// stops (`kind` `line`: id, name, mode, capacity, and with `loads` the per-morning boardings,
 /// peak load and denied boardings of `lines.csv`).
-pub fn network_geojson(net: &Network, loads: Option<&Simulation>) -> Value {
+pub(super) fn network_geojson(net: &Network, loads: Option<&Simulation>) -> Value {
     let point = |v: crate::network::NodeId| {
         let n = net.node(v);
         json!([n.lon, n.lat])
