@@ -24,7 +24,7 @@ pub fn fixed(x: f64, decimals: usize) -> String {
 
 /// A number written with `N` decimals (by [`fixed`]). [`Fixed::new`] rounds to what the file
 /// shows; a value read from a file is kept as written.
-#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Fixed<const N: usize>(f64);
 
 impl<const N: usize> Fixed<N> {

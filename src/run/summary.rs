@@ -577,3 +577,27 @@ impl From<crate::scenario::Delay> for DelayParameters {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policy_metrics_are_named_as_summary_json_names_them() {
+        let policy = PolicyMetrics {
+            one_hour_circle_residents_p50: Some(1),
+            one_hour_circle_residents_p80: Some(2),
+            two_hour_circle_share: Some(0.5),
+            satellite_jobs_within_60min: None,
+            satellite_jobs_within_90min: Some(4),
+            share_within_60: Some(0.25),
+        };
+        let json = serde_json::to_value(&policy).unwrap();
+        let fields = json.as_object().unwrap();
+        let metrics = policy.metrics();
+        assert_eq!(metrics.len(), fields.len());
+        for ((name, value), (key, json)) in metrics.iter().zip(fields) {
+            assert_eq!((*name, *value), (key.as_str(), json.as_f64()));
+        }
+    }
+}
