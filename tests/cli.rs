@@ -41,7 +41,7 @@ fn run_writes_every_zone_pair_and_mode() {
     let mut lines = od.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "origin,destination,mode,chosen_mode,minutes,distance_km,transfers,cost_yuan,path"
+        commute::io::columns::<commute::run::SkimOdRow>().join(",")
     );
     let rows: Vec<&str> = lines.collect();
     assert_eq!(

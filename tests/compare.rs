@@ -505,9 +505,7 @@ fn run_folders_compare_when_paired_and_refuse_otherwise() {
 /// A run's `links.csv` from (link, direction, from, to, volume, congested minutes, speed):
 /// background 500 pcu/h and capacity 4000 veh/h everywhere, free flow 0.8 x congested.
 fn links_csv(rows: &[(&str, &str, &str, &str, f64, f64, f64)]) -> String {
-    let mut text = String::from(
-        "link,direction,name,class,from,to,length_km,volume_vph,background_pcu,capacity_vph,volume_capacity,free_flow_min,congested_min,speed_kmh\n",
-    );
+    let mut text = commute::io::columns::<commute::run::LinkRow>().join(",") + "\n";
     for (link, direction, from, to, volume, minutes, speed) in rows {
         text.push_str(&format!(
             "{link},{direction},Road {link},expressway,{from},{to},{:.4},{volume:.1},500.0,4000.0,{:.3},{:.2},{minutes:.2},{speed:.1}\n",
@@ -600,10 +598,11 @@ fn link_volumes_compare_when_both_runs_have_links_csv() {
     );
     let text = std::fs::read_to_string(out.join("links.csv")).unwrap();
     let lines: Vec<&str> = text.lines().collect();
+    let header = commute::compare::LINKS_CSV_COLUMNS.join(",");
     assert_eq!(
         lines,
         [
-            "link,direction,name,class,from,to,status,before_volume_vph,after_volume_vph,delta_volume_vph,before_volume_capacity,after_volume_capacity,delta_volume_capacity,before_speed_kmh,after_speed_kmh,delta_speed_kmh,before_congested_min,after_congested_min,delta_congested_min",
+            header.as_str(),
             "rd_yanjiao_tongzhou,forward,Road rd_yanjiao_tongzhou,expressway,r_yanjiao,r_tongzhou,both,2000.0,1600.0,-400.0,0.625,0.525,-0.100,40.0,44.4,4.4,30.00,27.00,-3.00",
             "rd_yanjiao_tongzhou,backward,Road rd_yanjiao_tongzhou,expressway,r_tongzhou,r_yanjiao,both,300.0,300.0,0.0,0.200,0.200,0.000,50.0,50.0,0.0,24.00,24.00,0.00",
             "rd_sihui_tongzhou,forward,Road rd_sihui_tongzhou,expressway,r_sihui,r_tongzhou,both,1500.0,1450.0,-50.0,0.500,0.487,-0.013,50.0,50.0,0.0,12.00,12.00,0.00",

@@ -6,8 +6,8 @@ mod common;
 
 use common::*;
 use commute::io::load_network;
-use commute::results::{od_csv, zones_csv};
 use commute::routing::{Engine, Skims, TravelMode, skim_all};
+use commute::run::{skim_od_rows, skim_zone_rows};
 use commute::time::Window;
 
 /// Asserts every OD of `after` is no slower (`faster == true`) or no faster than in `before`,
@@ -36,12 +36,12 @@ fn empty_scenario_reproduces_the_base_byte_for_byte() {
     let base_skims = skim_all(&Engine::new(&base, Window::MORNING_PEAK));
     let scenario_skims = skims(&scenario);
     assert_eq!(
-        od_csv(&base, &base_skims),
-        od_csv(&scenario.network, &scenario_skims)
+        skim_od_rows(&base, &base_skims),
+        skim_od_rows(&scenario.network, &scenario_skims)
     );
     assert_eq!(
-        zones_csv(&base, &base_skims),
-        zones_csv(&scenario.network, &scenario_skims)
+        skim_zone_rows(&base, &base_skims),
+        skim_zone_rows(&scenario.network, &scenario_skims)
     );
     // An `extends` chain with no modifications gives the same as its parent.
     let child = dir.path().join("child.toml");
@@ -52,8 +52,8 @@ fn empty_scenario_reproduces_the_base_byte_for_byte() {
     .unwrap();
     let child = load(&child);
     assert_eq!(
-        od_csv(&base, &base_skims),
-        od_csv(&child.network, &skims(&child))
+        skim_od_rows(&base, &base_skims),
+        skim_od_rows(&child.network, &skims(&child))
     );
 }
 

@@ -4,7 +4,9 @@
 mod common;
 
 use common::*;
+use commute::io::columns;
 use commute::routing::{Engine, TravelMode, skim_all};
+use commute::run::{DrawRow, LineRow, OdRow, Share, ZoneRow};
 use commute::scenario::Scenario;
 use commute::sim::montecarlo::{Alternative, Setup, Simulation, transit_samples};
 
@@ -46,9 +48,10 @@ fn draws_are_identical_at_one_and_two_threads() {
     }
     let od = |d: &std::path::Path| std::fs::read(d.join("od.csv")).unwrap();
     let text = String::from_utf8(od(&a)).unwrap();
-    assert!(text.starts_with(
-        "origin,destination,mode,commuters,mode_share,samples,reachable_share,mean_min,p5_min,"
-    ));
+    assert_eq!(
+        text.lines().next(),
+        Some(columns::<OdRow>().join(",").as_str())
+    );
     // 20 draws x 120 departure minutes per pair.
     assert!(
         text.lines().nth(1).unwrap().split(',').nth(5) == Some("2400"),
@@ -120,29 +123,15 @@ fn zones_report_commuters_and_accessibility_at_p50_and_p80() {
     let text = std::fs::read_to_string(out.join("zones.csv")).unwrap();
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    assert_eq!(
-        &header[..10],
-        [
-            "zone",
-            "name",
-            "residents",
-            "jobs",
-            "commuters",
-            "mean_commute_min",
-            "car_share",
-            "transit_share",
-            "custom_bus_share",
-            "unserved_share"
-        ]
-    );
+    assert_eq!(header, columns::<ZoneRow>());
     let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     assert_eq!(rows.len(), 12);
     for row in &rows {
         let num = |name: &str| row[col(name)].parse::<f64>().unwrap();
-        let shares = ["car", "transit", "custom_bus", "unserved"]
+        let shares = Share::ALL
             .iter()
-            .map(|m| num(&format!("{m}_share")))
+            .map(|s| num(&format!("{}_share", s.as_str())))
             .sum::<f64>();
         assert!((shares - 1.0).abs() < 1e-3, "{row:?}");
         for t in [30, 45, 60, 90, 120] {
@@ -253,21 +242,7 @@ fn lines_report_loads_and_custom_buses_keep_to_their_seats() {
     let text = std::fs::read_to_string(out.join("lines.csv")).unwrap();
     let mut rows = csv::Reader::from_reader(text.as_bytes());
     let header = rows.headers().unwrap().clone();
-    assert_eq!(
-        header.iter().collect::<Vec<_>>(),
-        [
-            "line",
-            "name",
-            "mode",
-            "boardings",
-            "passenger_km",
-            "peak_load",
-            "max_peak_load",
-            "vehicle_capacity",
-            "load_factor",
-            "denied_boardings"
-        ]
-    );
+    assert_eq!(header.iter().collect::<Vec<_>>(), columns::<LineRow>());
     let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 10, "one row per line");
     let num = |row: &csv::StringRecord, name: &str| {
@@ -319,9 +294,10 @@ fn lines_report_loads_and_custom_buses_keep_to_their_seats() {
     );
     // Per-draw results for paired comparisons: one row per pair with commuters and draw.
     let draws = std::fs::read_to_string(out.join("draws.csv")).unwrap();
-    assert!(draws.starts_with(
-        "origin,destination,draw,car,transit,custom_bus,mean_min,car_min,transit_min,custom_bus_min,best_min\n"
-    ));
+    assert_eq!(
+        draws.lines().next(),
+        Some(columns::<DrawRow>().join(",").as_str())
+    );
     assert_eq!(draws.lines().count(), 1 + 132 * 10);
 }
 

@@ -2,10 +2,9 @@
 //! compared with paired statistics; writes the comparison files and report atomically.
 
 use anyhow::Context;
-use commute::compare::{self, Comparison, RunData};
+use commute::compare::{self, CompareOptions, Comparison, Refusal, RunData};
 use commute::io::output::{OutputDir, OutputKind};
-use commute::io::run_folder;
-use commute::pipeline::{self, RunOptions};
+use commute::run::{self, RunOptions, RunOutput};
 use commute::scenario::{self, Scenario};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -59,14 +58,14 @@ const MAX_DRAWS: u32 = 10_000;
 
 /// One side of a comparison before it is simulated: a run folder read back, or a scenario.
 enum Side {
-    Folder(Box<RunData>),
+    Folder(Box<RunOutput>),
     Scenario(Box<Scenario>),
 }
 
 impl Side {
     fn load(path: &Path) -> anyhow::Result<Side> {
         Ok(if path.is_dir() {
-            Side::Folder(Box::new(run_folder::read_run(path)?))
+            Side::Folder(Box::new(run::folder::read(path)?))
         } else {
             Side::Scenario(Box::new(scenario::load(path)?))
         })
@@ -74,10 +73,7 @@ impl Side {
 
     fn name(&self) -> String {
         match self {
-            Side::Folder(run) => run.summary["scenario"]["name"]
-                .as_str()
-                .unwrap_or("run")
-                .to_owned(),
+            Side::Folder(run) => run.summary.scenario.name.clone(),
             Side::Scenario(scenario) => scenario.name.clone(),
         }
     }
@@ -99,19 +95,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let after = Side::load(&args.after)?;
     // Folders first: their seed and draws are the defaults for a scenario on the other side.
     let from_folder = [&before, &after].into_iter().find_map(|side| match side {
-        Side::Folder(run) => Some(run),
+        Side::Folder(run) => run.summary.monte_carlo.as_ref(),
         Side::Scenario(_) => None,
     });
-    let seed = args.seed.unwrap_or_else(|| {
-        from_folder
-            .and_then(|r| r.summary["monte_carlo"]["seed"].as_u64())
-            .unwrap_or(super::run::DEFAULT_SEED)
-    });
-    let draws = args.draws.unwrap_or_else(|| {
-        from_folder
-            .and_then(|r| r.summary["monte_carlo"]["draws"].as_u64())
-            .map_or(DEFAULT_DRAWS, |d| d as u32)
-    });
+    let seed = args
+        .seed
+        .unwrap_or_else(|| from_folder.map_or(super::run::DEFAULT_SEED, |mc| mc.seed));
+    let draws = args
+        .draws
+        .unwrap_or_else(|| from_folder.map_or(DEFAULT_DRAWS, |mc| mc.draws));
     // One draw has no spread: an interval needs at least two.
     anyhow::ensure!(
         (2..=MAX_DRAWS).contains(&draws),
@@ -125,14 +117,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     inputs.extend(after.inputs(&args.after));
     let dir = OutputDir::create(&out, OutputKind::Comparison, &inputs, args.force)?;
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
-    let simulate = |side: Side, path: &Path, label: &str| -> anyhow::Result<RunData> {
+    let simulate = |side: Side, label: &str| -> RunOutput {
         let scenario = match side {
-            Side::Folder(run) => return Ok(*run),
+            Side::Folder(run) => return *run,
             Side::Scenario(scenario) => scenario,
         };
         let options = RunOptions { seed, draws };
-        let output = pool.install(|| {
-            pipeline::run(&scenario, options, |draw| {
+        let mut output = pool.install(|| {
+            run::run(&scenario, options, |draw| {
                 if show_progress {
                     eprint!("\r{label} {}: draw {draw}/{draws}", scenario.name);
                     if draw == draws {
@@ -141,32 +133,24 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 }
             })
         });
-        Ok(pipeline::run_data(&output.summary, &output.files, path)?)
+        // The figures a folder of this run would give, so both ways compare alike.
+        output.summary = run::folder::as_read_back(&output.summary);
+        output
     };
-    let before = simulate(before, &args.before, "before")?;
-    let after = simulate(after, &args.after, "after")?;
-    for run in [&before, &after] {
-        let n = run.summary["monte_carlo"]["draws"].as_u64().unwrap_or(0);
-        anyhow::ensure!(
-            n >= 2,
-            "{}: {n} draw(s); a comparison needs at least 2 for its confidence intervals",
-            run.dir.display()
-        );
-    }
-    let (shared, total) = compare::shared_pairs(&before, &after);
-    anyhow::ensure!(
-        2 * shared >= total,
-        "the runs share only {shared} of {total} zone pairs: not the same region (compare scenarios of one network)"
-    );
-    if let Some(reason) = compare::unpaired_reason(&before, &after)
-        && !args.allow_unpaired
-    {
-        anyhow::bail!(
+    let (before_run, after_run) = (simulate(before, "before"), simulate(after, "after"));
+    let before = RunData::new(&args.before, &before_run)?;
+    let after = RunData::new(&args.after, &after_run)?;
+    let options = CompareOptions {
+        allow_unpaired: args.allow_unpaired,
+    };
+    let comparison = match compare::compare_runs(&before, &after, options) {
+        Ok(comparison) => comparison,
+        Err(Refusal::Unpaired(reason)) => anyhow::bail!(
             "the runs are not paired ({reason}): run both with the same --seed and --draws and the \
              same demand, or pass --allow-unpaired for unpaired statistics"
-        );
-    }
-    let comparison = compare::compare(&before, &after);
+        ),
+        Err(refusal) => return Err(refusal.into()),
+    };
     dir.write("compare.csv", &compare::compare_csv(&comparison))?;
     dir.write("zones.csv", &compare::zones_csv(&comparison))?;
     dir.write("lines.csv", &compare::lines_csv(&comparison))?;

@@ -1,8 +1,8 @@
 //! `commute inspect`: what a network (or a scenario's modified network) contains.
 
 use commute::io::load_network;
-use commute::results::{NetworkCounts, Unreachable};
 use commute::routing::{Engine, skim_all};
+use commute::run::{NetworkCounts, Unreachable};
 use commute::scenario;
 use commute::time::Window;
 use serde::Serialize;

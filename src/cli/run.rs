@@ -1,8 +1,9 @@
 //! `commute run`: all-zones travel times for one scenario, written atomically to a folder.
 
 use anyhow::Context;
+use commute::compare::report;
 use commute::io::output::{OutputDir, OutputKind};
-use commute::pipeline::{self, RunOptions, RunOutput};
+use commute::run::{self, RunOptions};
 use commute::scenario;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -65,8 +66,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         seed: args.seed,
         draws: args.draws,
     };
-    let RunOutput { files, mut summary } = pool.install(|| {
-        pipeline::run(&scenario, options, |draw| {
+    let mut output = pool.install(|| {
+        run::run(&scenario, options, |draw| {
             if show_progress {
                 eprint!("\rdraw {draw}/{}", args.draws);
                 if draw == args.draws {
@@ -75,6 +76,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             }
         })
     });
+    let summary = &mut output.summary;
     summary.run.wall_time_s = started.elapsed().as_secs_f64();
     if let Some(mc) = &summary.monte_carlo {
         summary.run.samples_per_s = Some(
@@ -82,10 +84,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 / summary.run.wall_time_s.max(1e-9),
         );
     }
-    for (name, bytes) in &files {
+    for (name, bytes) in &output.files() {
         dir.write(name, bytes)?;
     }
-    dir.write("summary.json", &pipeline::summary_bytes(&summary))?;
+    if let Some(run) = output.monte_carlo() {
+        dir.write("report.html", report::run_html(run).as_bytes())?;
+    }
+    // summary.json last: a folder with it is a finished run (`--force` may replace it).
+    dir.write("summary.json", &output.summary_json())?;
+    let summary = &output.summary;
     let written = dir.commit().context("finishing the output folder")?;
     let unreachable = &summary.results.unreachable_pairs;
     if unreachable.car > 0 || unreachable.transit > 0 {

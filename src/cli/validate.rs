@@ -1,7 +1,7 @@
 //! `commute validate`: load and resolve scenarios, printing every problem in every file.
 
-use commute::results::Unreachable;
 use commute::routing::{Engine, skim_all};
+use commute::run::Unreachable;
 use commute::scenario;
 use std::path::PathBuf;
 

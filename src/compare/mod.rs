@@ -5,9 +5,10 @@
 //! by draw: `d_i = after_i - before_i`, whose mean is the change and whose spread across the
 //! draws gives a confidence interval far narrower than comparing two independent means (and
 //! exactly zero where nothing changed). Runs that are not paired (other seeds or draws) can
-//! still be compared on request, with Welch's unpaired interval. Everything here works on the
-//! parsed run outputs (`RunData`, read by `io::run_folder`), so a comparison of two folders and
-//! of two scenarios run in memory are the same computation.
+//! still be compared on request, with Welch's unpaired interval. Everything here works on typed
+//! run outputs ([`RunOutput`], made in memory by `run::run` or read from a folder by
+//! `run::folder`), so a comparison of two folders and of two scenarios run in memory are the
+//! same computation.
 
 mod output;
 pub mod report;
@@ -17,161 +18,44 @@ pub use output::{
     zones_geojson,
 };
 
+use crate::run::schema::value;
+use crate::run::{
+    DrawRow, LineRow, LinkDirection, LinkRow, MonteCarloRun, OdMode, OdRow, RunOutput, ZoneRow,
+};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
+use std::path::Path;
 
-/// One row of a run's `od.csv`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OdRow {
-    /// Origin zone id.
-    pub origin: String,
-    /// Destination zone id.
-    pub destination: String,
-    /// `car`, `transit`, `custom_bus` or `best`.
-    pub mode: String,
-    /// Commuters by the mode per morning.
-    pub commuters: f64,
-    /// Mean door-to-door minutes.
-    pub mean_min: Option<f64>,
-    /// Median minutes.
-    pub p50_min: Option<f64>,
-    /// 95th percentile minutes.
-    pub p95_min: Option<f64>,
+/// One side of a comparison: a Monte-Carlo run's outputs and where they came from.
+#[derive(Debug, Clone, Copy)]
+pub struct RunData<'a> {
+    /// The run folder, or the scenario file run in memory (compare.json's `source`).
+    pub dir: &'a Path,
+    /// The run.
+    pub run: MonteCarloRun<'a>,
 }
 
-/// One row of a run's `draws.csv`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DrawRow {
-    /// Origin zone id.
-    pub origin: String,
-    /// Destination zone id.
-    pub destination: String,
-    /// Draw index.
-    pub draw: u32,
-    /// Commuters by car, transit and custom bus that morning.
-    pub by: [f64; 3],
-    /// Their mean door-to-door minutes.
-    pub mean_min: Option<f64>,
-    /// Mean minutes of car, transit, custom bus and the fastest, that morning.
-    pub mode_min: [Option<f64>; 4],
-}
+impl<'a> RunData<'a> {
+    /// The Monte-Carlo run `output` from `dir`; refused for a deterministic run.
+    pub fn new(dir: &'a Path, output: &'a RunOutput) -> Result<Self, Refusal> {
+        let run = output.monte_carlo().ok_or_else(|| Refusal::NotMonteCarlo {
+            dir: dir.display().to_string(),
+        })?;
+        Ok(RunData { dir, run })
+    }
 
-/// One row of a run's `zones.csv`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ZoneRow {
-    /// Zone id.
-    pub zone: String,
-    /// Zone name.
-    pub name: String,
-    /// Residents.
-    pub residents: f64,
-    /// Jobs.
-    pub jobs: f64,
-    /// Commuters to other zones.
-    pub commuters: f64,
-    /// Their mean commute, minutes.
-    pub mean_commute_min: Option<f64>,
-    /// Car, transit, custom-bus and unserved shares.
-    pub shares: [f64; 4],
-    /// Jobs within 60 minutes at the median.
-    pub jobs_within_60min_p50: f64,
-}
-
-/// One row of a run's `lines.csv`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LineRow {
-    /// Line id.
-    pub line: String,
-    /// Line name.
-    pub name: String,
-    /// Mode.
-    pub mode: String,
-    /// Boardings per morning.
-    pub boardings: f64,
-    /// Mean peak load.
-    pub peak_load: f64,
-    /// Places per vehicle.
-    pub vehicle_capacity: f64,
-    /// Commuters turned away per morning.
-    pub denied_boardings: f64,
-}
-
-/// One row of a run's `links.csv` (written when the scenario has road congestion): one directed
-/// road link with the peak-hour volume of the final assignment of the mean car flows.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct LinkRow {
-    /// Road link id (`roads.csv` `id`).
-    pub link: String,
-    /// `forward`, or `backward` for the reverse of a two-way link.
-    pub direction: String,
-    /// Road name.
-    pub name: String,
-    /// Road class.
-    pub class: String,
-    /// Node id the link leaves, as travelled.
-    pub from: String,
-    /// Node id it enters, as travelled.
-    pub to: String,
-    /// Length, km.
-    pub length_km: f64,
-    /// Commuter cars assigned in the peak hour, vehicles/h.
-    pub volume_vph: f64,
-    /// Other traffic and buses, pcu/h.
-    pub background_pcu: f64,
-    /// Capacity, vehicles/h.
-    pub capacity_vph: f64,
-    /// `(volume + background) / capacity`.
-    pub volume_capacity: f64,
-    /// Free-flow travel time, minutes.
-    pub free_flow_min: f64,
-    /// Congested travel time, minutes.
-    pub congested_min: f64,
-    /// Congested speed, km/h.
-    pub speed_kmh: f64,
-}
-
-/// A Monte-Carlo run's outputs, as a comparison reads them.
-#[derive(Debug, Clone)]
-pub struct RunData {
-    /// The folder (or the folder the run would have been written to).
-    pub dir: PathBuf,
-    /// `summary.json`.
-    pub summary: serde_json::Value,
-    /// `od.csv`.
-    pub od: Vec<OdRow>,
-    /// `draws.csv`.
-    pub draws: Vec<DrawRow>,
-    /// `zones.csv`.
-    pub zones: Vec<ZoneRow>,
-    /// `lines.csv`.
-    pub lines: Vec<LineRow>,
-    /// `distribution.csv`: commuters per morning by minute.
-    pub distribution: Vec<f64>,
-    /// The same by origin zone id.
-    pub zone_distributions: BTreeMap<String, Vec<f64>>,
-    /// `zones.geojson`.
-    pub zones_geojson: serde_json::Value,
-    /// `network.geojson`.
-    pub network_geojson: serde_json::Value,
-    /// `links.csv` (road links with their assigned volumes); `None` when the run has none (its
-    /// scenario has no road congestion).
-    pub links: Option<Vec<LinkRow>>,
-}
-
-impl RunData {
     fn draws_count(&self) -> u32 {
-        self.summary["monte_carlo"]["draws"].as_u64().unwrap_or(0) as u32
+        self.run.settings.draws
     }
 
     fn seed(&self) -> u64 {
-        self.summary["monte_carlo"]["seed"].as_u64().unwrap_or(0)
+        self.run.settings.seed
     }
 
     /// Per pair, the draw rows in draw order.
-    fn draws_by_pair(&self) -> HashMap<(&str, &str), Vec<&DrawRow>> {
+    fn draws_by_pair(&self) -> HashMap<(&'a str, &'a str), Vec<&'a DrawRow>> {
         let mut map: HashMap<(&str, &str), Vec<&DrawRow>> = HashMap::new();
-        for row in &self.draws {
+        for row in &self.run.tables.draws {
             map.entry((&row.origin, &row.destination))
                 .or_default()
                 .push(row);
@@ -181,6 +65,74 @@ impl RunData {
         }
         map
     }
+}
+
+/// Why two runs are not compared.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Refusal {
+    /// A deterministic run: no draws to pair.
+    #[error(
+        "{dir}: a deterministic run: compare needs a Monte-Carlo run (`commute run --draws N`)"
+    )]
+    NotMonteCarlo {
+        /// Where the run came from.
+        dir: String,
+    },
+    /// A run with fewer than two draws: no interval.
+    #[error("{dir}: {draws} draw(s); a comparison needs at least 2 for its confidence intervals")]
+    TooFewDraws {
+        /// Where the run came from.
+        dir: String,
+        /// Its draws.
+        draws: u32,
+    },
+    /// Runs of different regions.
+    #[error(
+        "the runs share only {shared} of {total} zone pairs: not the same region (compare scenarios of one network)"
+    )]
+    OtherRegion {
+        /// Zone pairs both runs have.
+        shared: usize,
+        /// Zone pairs either has.
+        total: usize,
+    },
+    /// Runs whose draws are not paired, without [`CompareOptions::allow_unpaired`].
+    #[error("the runs are not paired ({0})")]
+    Unpaired(String),
+}
+
+/// How to compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CompareOptions {
+    /// Compare runs whose seed, draws or demand differ, with unpaired (wider) intervals.
+    pub allow_unpaired: bool,
+}
+
+/// Compares `before` with `after` once they pass the checks: at least two draws each, mostly
+/// the same zone pairs, and paired unless `options` allow otherwise.
+pub fn compare_runs(
+    before: &RunData<'_>,
+    after: &RunData<'_>,
+    options: CompareOptions,
+) -> Result<Comparison, Refusal> {
+    for run in [before, after] {
+        if run.draws_count() < 2 {
+            return Err(Refusal::TooFewDraws {
+                dir: run.dir.display().to_string(),
+                draws: run.draws_count(),
+            });
+        }
+    }
+    let (shared, total) = shared_pairs(before, after);
+    if 2 * shared < total {
+        return Err(Refusal::OtherRegion { shared, total });
+    }
+    if let Some(reason) = unpaired_reason(before, after)
+        && !options.allow_unpaired
+    {
+        return Err(Refusal::Unpaired(reason));
+    }
+    Ok(compare(before, after))
 }
 
 /// A change with its 95% confidence interval.
@@ -387,7 +339,7 @@ pub struct OdChange {
     /// Destination zone id.
     pub destination: String,
     /// `car`, `transit`, `custom_bus`, `best` (the fastest) or `chosen` (the commuters' own).
-    pub mode: String,
+    pub mode: ChangeMode,
     /// Commuters by the mode per morning, before.
     pub before_commuters: f64,
     /// After.
@@ -505,7 +457,7 @@ pub struct LinkChange {
     /// Road link id.
     pub link: String,
     /// `forward` or `backward`.
-    pub direction: String,
+    pub direction: LinkDirection,
     /// Road name.
     pub name: String,
     /// Road class.
@@ -564,11 +516,16 @@ pub const TOP_LINKS: usize = 20;
 pub const LINKS_NOTE: &str = "Peak-hour volumes from one final traffic assignment of each run's mean car flows (not per draw): no confidence intervals.";
 
 /// Compares the road links of two runs: `None` unless both have `links.csv`.
-pub fn compare_links(before: &RunData, after: &RunData) -> Option<LinkComparison> {
-    let (b, a) = (before.links.as_ref()?, after.links.as_ref()?);
-    let key = |r: &LinkRow| (r.link.clone(), r.direction.clone());
-    let by_key: HashMap<(String, String), &LinkRow> = b.iter().map(|r| (key(r), r)).collect();
-    let after_keys: std::collections::HashSet<(String, String)> = a.iter().map(key).collect();
+pub fn compare_links(
+    before: Option<&[LinkRow]>,
+    after: Option<&[LinkRow]>,
+) -> Option<LinkComparison> {
+    let (b, a) = (before?, after?);
+    let key = |r: &LinkRow| (r.link.clone(), r.direction);
+    let by_key: HashMap<(String, LinkDirection), &LinkRow> =
+        b.iter().map(|r| (key(r), r)).collect();
+    let after_keys: std::collections::HashSet<(String, LinkDirection)> =
+        a.iter().map(key).collect();
     let mut all: Vec<LinkChange> = a
         .iter()
         .map(|r| link_change(by_key.get(&key(r)).copied(), Some(r)))
@@ -578,10 +535,14 @@ pub fn compare_links(before: &RunData, after: &RunData) -> Option<LinkComparison
             .filter(|r| !after_keys.contains(&key(r)))
             .map(|r| link_change(Some(r), None)),
     );
-    let vehicle_km = [b, a].map(|rows| rows.iter().map(|r| r.volume_vph * r.length_km).sum());
+    let vehicle_km = [b, a].map(|rows| {
+        rows.iter()
+            .map(|r| r.volume_vph.get() * r.length_km.get())
+            .sum()
+    });
     let vehicle_hours = [b, a].map(|rows| {
         rows.iter()
-            .map(|r| r.volume_vph * r.congested_min / 60.0)
+            .map(|r| r.volume_vph.get() * r.congested_min.get() / 60.0)
             .sum()
     });
     let mut ranked: Vec<&LinkChange> = all.iter().filter(|c| c.delta_volume_vph != 0.0).collect();
@@ -589,7 +550,7 @@ pub fn compare_links(before: &RunData, after: &RunData) -> Option<LinkComparison
         y.delta_volume_vph
             .abs()
             .total_cmp(&x.delta_volume_vph.abs())
-            .then_with(|| (&x.link, &x.direction).cmp(&(&y.link, &y.direction)))
+            .then_with(|| (&x.link, x.direction.as_str()).cmp(&(&y.link, y.direction.as_str())))
     });
     Some(LinkComparison {
         note: LINKS_NOTE,
@@ -600,15 +561,19 @@ pub fn compare_links(before: &RunData, after: &RunData) -> Option<LinkComparison
         delta_vehicle_km: vehicle_km[1] - vehicle_km[0],
         vehicle_hours,
         delta_vehicle_hours: vehicle_hours[1] - vehicle_hours[0],
-        over_capacity: [b, a].map(|rows| rows.iter().filter(|r| r.volume_capacity > 1.0).count()),
+        over_capacity: [b, a].map(|rows| {
+            rows.iter()
+                .filter(|r| r.volume_capacity.get() > 1.0)
+                .count()
+        }),
         largest_changes: ranked.into_iter().take(TOP_LINKS).cloned().collect(),
         all,
     })
 }
 
 /// Why a comparison has no link section although one run has `links.csv`, if so.
-pub fn links_note(before: &RunData, after: &RunData) -> Option<String> {
-    match (&before.links, &after.links) {
+pub fn links_note(before: Option<&[LinkRow]>, after: Option<&[LinkRow]>) -> Option<String> {
+    match (before, after) {
         (Some(_), None) => Some(
             "Road traffic: only the before run has links.csv (the after scenario has no road congestion), so link volumes are not compared.".into(),
         ),
@@ -624,7 +589,7 @@ fn link_change(b: Option<&LinkRow>, a: Option<&LinkRow>) -> LinkChange {
     let pair = |f: fn(&LinkRow) -> f64| [b.map(f), a.map(f)];
     LinkChange {
         link: any.link.clone(),
-        direction: any.direction.clone(),
+        direction: any.direction,
         name: any.name.clone(),
         class: any.class.clone(),
         from: any.from.clone(),
@@ -634,11 +599,12 @@ fn link_change(b: Option<&LinkRow>, a: Option<&LinkRow>) -> LinkChange {
             (None, _) => "added",
             (_, None) => "removed",
         },
-        volume_vph: pair(|r| r.volume_vph),
-        volume_capacity: pair(|r| r.volume_capacity),
-        speed_kmh: pair(|r| r.speed_kmh),
-        congested_min: pair(|r| r.congested_min),
-        delta_volume_vph: a.map_or(0.0, |r| r.volume_vph) - b.map_or(0.0, |r| r.volume_vph),
+        volume_vph: pair(|r| r.volume_vph.get()),
+        volume_capacity: pair(|r| r.volume_capacity.get()),
+        speed_kmh: pair(|r| r.speed_kmh.get()),
+        congested_min: pair(|r| r.congested_min.get()),
+        delta_volume_vph: a.map_or(0.0, |r| r.volume_vph.get())
+            - b.map_or(0.0, |r| r.volume_vph.get()),
     }
 }
 
@@ -685,21 +651,52 @@ pub const TOP_MIN_COMMUTERS: f64 = 100.0;
 /// A change of this many minutes makes a commuter a winner or a loser.
 pub const WINNER_MIN: f64 = 5.0;
 
-const MODES: [&str; 4] = ["car", "transit", "custom_bus", "best"];
+/// What a row of compare.csv compares: a mode of od.csv, or the commuters' own choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeMode {
+    /// Driving.
+    Car,
+    /// Rail, subway and bus.
+    Transit,
+    /// Custom bus.
+    CustomBus,
+    /// The fastest mode.
+    Best,
+    /// The mode each commuter chose.
+    Chosen,
+}
 
-fn side(run: &RunData) -> RunSide {
-    let s = &run.summary["scenario"];
+impl ChangeMode {
+    /// The name in compare.csv.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeMode::Chosen => "chosen",
+            ChangeMode::Car => OdMode::Car.as_str(),
+            ChangeMode::Transit => OdMode::Transit.as_str(),
+            ChangeMode::CustomBus => OdMode::CustomBus.as_str(),
+            ChangeMode::Best => OdMode::Best.as_str(),
+        }
+    }
+}
+
+impl From<OdMode> for ChangeMode {
+    fn from(mode: OdMode) -> Self {
+        match mode {
+            OdMode::Car => ChangeMode::Car,
+            OdMode::Transit => ChangeMode::Transit,
+            OdMode::CustomBus => ChangeMode::CustomBus,
+            OdMode::Best => ChangeMode::Best,
+        }
+    }
+}
+
+fn side(run: &RunData<'_>) -> RunSide {
+    let s = &run.run.summary.scenario;
     RunSide {
-        scenario: s["name"].as_str().unwrap_or_default().to_owned(),
-        description: s["description"].as_str().unwrap_or_default().to_owned(),
-        modifications: s["modifications"]
-            .as_array()
-            .map(|m| {
-                m.iter()
-                    .filter_map(|x| x.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default(),
+        scenario: s.name.clone(),
+        description: s.description.clone(),
+        modifications: s.modifications.clone(),
         source: run.dir.display().to_string(),
         seed: run.seed(),
         draws: run.draws_count(),
@@ -707,7 +704,7 @@ fn side(run: &RunData) -> RunSide {
 }
 
 /// Why two runs are not paired, if they are not: seed, draws or demand definition differ.
-pub fn unpaired_reason(before: &RunData, after: &RunData) -> Option<String> {
+pub fn unpaired_reason(before: &RunData<'_>, after: &RunData<'_>) -> Option<String> {
     let mut reasons = Vec::new();
     if before.seed() != after.seed() {
         reasons.push(format!("seeds {} and {}", before.seed(), after.seed()));
@@ -719,19 +716,32 @@ pub fn unpaired_reason(before: &RunData, after: &RunData) -> Option<String> {
             after.draws_count()
         ));
     }
-    for key in ["demand", "demand_file", "departure_profile"] {
-        let (b, a) = (&before.summary["model"][key], &after.summary["model"][key]);
-        if b != a {
-            reasons.push(format!("model.{key} {b} and {a}"));
-        }
-    }
+    let (b, a) = (before.run.model, after.run.model);
+    differ(&mut reasons, "demand", &b.demand, &a.demand);
+    differ(&mut reasons, "demand_file", &b.demand_file, &a.demand_file);
+    differ(
+        &mut reasons,
+        "departure_profile",
+        &b.departure_profile,
+        &a.departure_profile,
+    );
     (!reasons.is_empty()).then(|| reasons.join("; "))
 }
 
+/// Adds `model.{key} {before} and {after}` (as summary.json shows them) when they differ.
+fn differ<T: PartialEq + Serialize>(reasons: &mut Vec<String>, key: &str, before: &T, after: &T) {
+    if before != after {
+        let json = |x: &T| serde_json::to_string(x).unwrap_or_default();
+        reasons.push(format!("model.{key} {} and {}", json(before), json(after)));
+    }
+}
+
 /// Zone pairs both runs have, and the pairs either has.
-pub fn shared_pairs(before: &RunData, after: &RunData) -> (usize, usize) {
-    let pairs = |run: &RunData| -> std::collections::HashSet<(String, String)> {
-        run.od
+pub fn shared_pairs(before: &RunData<'_>, after: &RunData<'_>) -> (usize, usize) {
+    let pairs = |run: &RunData<'_>| -> std::collections::HashSet<(String, String)> {
+        run.run
+            .tables
+            .od
             .iter()
             .map(|r| (r.origin.clone(), r.destination.clone()))
             .collect()
@@ -740,8 +750,15 @@ pub fn shared_pairs(before: &RunData, after: &RunData) -> (usize, usize) {
     (b.intersection(&a).count(), b.union(&a).count())
 }
 
+/// The rows of `od.csv` by origin, destination and mode.
+fn od_by_key(rows: &[OdRow]) -> HashMap<(&str, &str, OdMode), &OdRow> {
+    rows.iter()
+        .map(|r| ((r.origin.as_str(), r.destination.as_str(), r.mode), r))
+        .collect()
+}
+
 /// Compares `before` with `after`: paired when [`unpaired_reason`] finds nothing, else unpaired.
-pub fn compare(before: &RunData, after: &RunData) -> Comparison {
+pub fn compare(before: &RunData<'_>, after: &RunData<'_>) -> Comparison {
     let is_paired = unpaired_reason(before, after).is_none();
     let change = |b: &[Option<f64>], a: &[Option<f64>]| {
         if is_paired {
@@ -751,30 +768,12 @@ pub fn compare(before: &RunData, after: &RunData) -> Comparison {
         }
     };
     let (draws_b, draws_a) = (before.draws_by_pair(), after.draws_by_pair());
-    let od_b: HashMap<(&str, &str, &str), &OdRow> = before
-        .od
-        .iter()
-        .map(|r| {
-            (
-                (r.origin.as_str(), r.destination.as_str(), r.mode.as_str()),
-                r,
-            )
-        })
-        .collect();
-    let od_a: HashMap<(&str, &str, &str), &OdRow> = after
-        .od
-        .iter()
-        .map(|r| {
-            (
-                (r.origin.as_str(), r.destination.as_str(), r.mode.as_str()),
-                r,
-            )
-        })
-        .collect();
+    let (tables_b, tables_a) = (before.run.tables, after.run.tables);
+    let (od_b, od_a) = (od_by_key(&tables_b.od), od_by_key(&tables_a.od));
     // Pairs in the before run's order, then those only after has.
     let mut pairs: Vec<(&str, &str)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    for r in before.od.iter().chain(&after.od) {
+    for r in tables_b.od.iter().chain(&tables_a.od) {
         let key = (r.origin.as_str(), r.destination.as_str());
         if seen.insert(key) {
             pairs.push(key);
@@ -787,32 +786,32 @@ pub fn compare(before: &RunData, after: &RunData) -> Comparison {
             draws_b.get(&(o, d)).unwrap_or(&empty),
             draws_a.get(&(o, d)).unwrap_or(&empty),
         );
-        for (m, mode) in MODES.iter().enumerate() {
+        for mode in OdMode::ALL {
             let (b, a) = (od_b.get(&(o, d, mode)), od_a.get(&(o, d, mode)));
             if b.is_none() && a.is_none() {
                 continue;
             }
             let per_draw =
-                |rows: &[&DrawRow]| rows.iter().map(|r| r.mode_min[m]).collect::<Vec<_>>();
+                |rows: &[&DrawRow]| rows.iter().map(|r| r.mode_min(mode)).collect::<Vec<_>>();
             od.push(OdChange {
                 origin: o.to_owned(),
                 destination: d.to_owned(),
-                mode: (*mode).to_owned(),
-                before_commuters: b.map_or(0.0, |r| r.commuters),
-                after_commuters: a.map_or(0.0, |r| r.commuters),
+                mode: mode.into(),
+                before_commuters: b.map_or(0.0, |r| r.commuters.get()),
+                after_commuters: a.map_or(0.0, |r| r.commuters.get()),
                 mean: change(&per_draw(rb), &per_draw(ra)),
-                p50: [b.and_then(|r| r.p50_min), a.and_then(|r| r.p50_min)],
-                p95: [b.and_then(|r| r.p95_min), a.and_then(|r| r.p95_min)],
+                p50: [b, a].map(|r| r.and_then(|r| value(r.p50_min))),
+                p95: [b, a].map(|r| r.and_then(|r| value(r.p95_min))),
             });
         }
         let served = |rows: &[&DrawRow]| {
-            rows.iter().map(|r| r.by.iter().sum::<f64>()).sum::<f64>() / rows.len().max(1) as f64
+            rows.iter().map(|r| r.served()).sum::<f64>() / rows.len().max(1) as f64
         };
-        let chosen = |rows: &[&DrawRow]| rows.iter().map(|r| r.mean_min).collect::<Vec<_>>();
+        let chosen = |rows: &[&DrawRow]| rows.iter().map(|r| value(r.mean_min)).collect::<Vec<_>>();
         od.push(OdChange {
             origin: o.to_owned(),
             destination: d.to_owned(),
-            mode: "chosen".to_owned(),
+            mode: ChangeMode::Chosen,
             before_commuters: served(rb),
             after_commuters: served(ra),
             mean: change(&chosen(rb), &chosen(ra)),
@@ -821,16 +820,16 @@ pub fn compare(before: &RunData, after: &RunData) -> Comparison {
         });
     }
     // Zones and the region from the per-draw rows: commuter-minutes and commuters per draw.
-    let totals = |run: &RunData, pick: &dyn Fn(&DrawRow) -> bool| {
+    let totals = |run: &RunData<'_>, pick: &dyn Fn(&DrawRow) -> bool| {
         let n = run.draws_count() as usize;
         let mut minutes = vec![0.0; n];
         let mut served = vec![0.0; n];
-        for r in run.draws.iter().filter(|r| pick(r)) {
+        for r in run.run.tables.draws.iter().filter(|r| pick(r)) {
             let i = r.draw as usize;
-            if let Some(m) = r.mean_min
+            if let Some(m) = value(r.mean_min)
                 && i < n
             {
-                let s: f64 = r.by.iter().sum();
+                let s = r.served();
                 minutes[i] += m * s;
                 served[i] += s;
             }
@@ -859,15 +858,14 @@ pub fn compare(before: &RunData, after: &RunData) -> Comparison {
                 continue;
             };
             let commuters = |rows: &[&DrawRow]| {
-                rows.iter().map(|r| r.by.iter().sum::<f64>()).sum::<f64>()
-                    / rows.len().max(1) as f64
+                rows.iter().map(|r| r.served()).sum::<f64>() / rows.len().max(1) as f64
             };
             let w = (commuters(rb) + commuters(ra)) / 2.0;
             if w <= 0.0 {
                 continue;
             }
             for (b, a) in rb.iter().zip(ra.iter()).take(draws_n) {
-                if let (Some(tb), Some(ta)) = (b.mean_min, a.mean_min) {
+                if let (Some(tb), Some(ta)) = (value(b.mean_min), value(a.mean_min)) {
                     let i = b.draw as usize;
                     sum_b[i] += w * tb;
                     sum_a[i] += w * ta;
@@ -883,55 +881,59 @@ pub fn compare(before: &RunData, after: &RunData) -> Comparison {
         };
         change(&per_draw(&sum_b), &per_draw(&sum_a))
     };
-    let zones_b: HashMap<&str, &ZoneRow> =
-        before.zones.iter().map(|z| (z.zone.as_str(), z)).collect();
-    let mut zone_ids: Vec<&str> = after.zones.iter().map(|z| z.zone.as_str()).collect();
+    let zones_b: HashMap<&str, &ZoneRow> = tables_b
+        .zones
+        .iter()
+        .map(|z| (z.zone.as_str(), z))
+        .collect();
+    let mut zone_ids: Vec<&str> = tables_a.zones.iter().map(|z| z.zone.as_str()).collect();
     zone_ids.extend(
-        before
+        tables_b
             .zones
             .iter()
             .map(|z| z.zone.as_str())
-            .filter(|id| !after.zones.iter().any(|z| z.zone == *id)),
+            .filter(|id| !tables_a.zones.iter().any(|z| z.zone == *id)),
     );
-    let zones_a: HashMap<&str, &ZoneRow> =
-        after.zones.iter().map(|z| (z.zone.as_str(), z)).collect();
+    let zones_a: HashMap<&str, &ZoneRow> = tables_a
+        .zones
+        .iter()
+        .map(|z| (z.zone.as_str(), z))
+        .collect();
     let zones: Vec<ZoneChange> = zone_ids
         .iter()
         .map(|&id| {
             let (b, a) = (zones_b.get(id), zones_a.get(id));
             let any = a.or(b).expect("a zone of one run");
             let from = |r: &DrawRow| r.origin == id;
+            let (zone_b, zone_a) = (
+                tables_b.distribution.of_zone(id),
+                tables_a.distribution.of_zone(id),
+            );
             ZoneChange {
                 zone: id.to_owned(),
                 name: any.name.clone(),
-                residents: any.residents,
+                residents: any.residents as f64,
                 present: [b.is_some(), a.is_some()],
                 commuters: [
-                    b.map_or(0.0, |z| z.commuters),
-                    a.map_or(0.0, |z| z.commuters),
+                    b.map_or(0.0, |z| z.commuters.get()),
+                    a.map_or(0.0, |z| z.commuters.get()),
                 ],
                 mean_commute: change(
                     &mean_of(&totals(before, &from)),
                     &mean_of(&totals(after, &from)),
                 ),
                 time_change: fixed_weight(&|o| o == id),
-                p50_min: [before, after].map(|run| {
-                    run.zone_distributions
-                        .get(id)
-                        .and_then(|h| histogram_percentile(h, 50.0))
-                }),
-                p95_min: [before, after].map(|run| {
-                    run.zone_distributions
-                        .get(id)
-                        .and_then(|h| histogram_percentile(h, 95.0))
-                }),
+                p50_min: [&zone_b, &zone_a]
+                    .map(|h| h.as_ref().and_then(|h| histogram_percentile(h, 50.0))),
+                p95_min: [&zone_b, &zone_a]
+                    .map(|h| h.as_ref().and_then(|h| histogram_percentile(h, 95.0))),
                 shares: [
-                    b.map_or([0.0; 4], |z| z.shares),
-                    a.map_or([0.0; 4], |z| z.shares),
+                    b.map_or([0.0; 4], |z| z.shares()),
+                    a.map_or([0.0; 4], |z| z.shares()),
                 ],
                 jobs_within_60min_p50: [
-                    b.map_or(0.0, |z| z.jobs_within_60min_p50),
-                    a.map_or(0.0, |z| z.jobs_within_60min_p50),
+                    b.map_or(0.0, |z| z.jobs_within_60min_p50 as f64),
+                    a.map_or(0.0, |z| z.jobs_within_60min_p50 as f64),
                 ],
             }
         })
@@ -942,10 +944,7 @@ pub fn compare(before: &RunData, after: &RunData) -> Comparison {
         minutes.iter().map(|m| Some(m / 60.0)).collect::<Vec<_>>()
     };
     let commuter_hours = change(&hours(&region_b), &hours(&region_a));
-    let minutes_per_yuan = after.summary["model"]["choice"]["minutes_per_yuan"]
-        .as_f64()
-        .unwrap_or(1.5);
-    let value_of_time = 60.0 / minutes_per_yuan;
+    let value_of_time = 60.0 / after.run.model.choice.minutes_per_yuan;
     // Rule of a half, per draw, over the pairs both runs have.
     let draws = before.draws_count().min(after.draws_count()) as usize;
     let mut saved = vec![0.0; draws];
@@ -954,25 +953,19 @@ pub fn compare(before: &RunData, after: &RunData) -> Comparison {
             continue;
         };
         for (b, a) in rb.iter().zip(ra.iter()).take(draws) {
-            if let (Some(tb), Some(ta)) = (b.mean_min, a.mean_min) {
-                let commuters = (b.by.iter().sum::<f64>() + a.by.iter().sum::<f64>()) / 2.0;
+            if let (Some(tb), Some(ta)) = (value(b.mean_min), value(a.mean_min)) {
+                let commuters = (b.served() + a.served()) / 2.0;
                 saved[b.draw as usize] += commuters * (tb - ta) / 60.0;
             }
         }
     }
     let hours_saved = estimate(&saved);
-    let demand = |run: &RunData, key: &str| run.summary["demand"][key].as_f64().unwrap_or(0.0);
-    let shares = |run: &RunData| {
-        [
-            "car_share",
-            "transit_share",
-            "custom_bus_share",
-            "unserved_share",
-        ]
-        .map(|k| demand(run, k))
-    };
+    let (demand_b, demand_a) = (before.run.demand, after.run.demand);
+    let (distribution_b, distribution_a) =
+        (tables_b.distribution.all(), tables_a.distribution.all());
+    let (links_b, links_a) = (tables_b.links.as_deref(), tables_a.links.as_deref());
     let (mut winners, mut losers) = (0.0, 0.0);
-    for c in od.iter().filter(|c| c.mode == "chosen") {
+    for c in od.iter().filter(|c| c.mode == ChangeMode::Chosen) {
         if let Some(d) = c.mean {
             if d.delta < -WINNER_MIN {
                 winners += c.after_commuters;
@@ -982,68 +975,57 @@ pub fn compare(before: &RunData, after: &RunData) -> Comparison {
         }
     }
     let region = RegionChange {
-        commuters: [demand(before, "commuters"), demand(after, "commuters")],
+        commuters: [demand_b.commuters, demand_a.commuters],
         mean_commute: change(&mean_of(&region_b), &mean_of(&region_a)),
         time_change: fixed_weight(&|_| true),
-        p50_min: [before, after].map(|run| histogram_percentile(&run.distribution, 50.0)),
-        p95_min: [before, after].map(|run| histogram_percentile(&run.distribution, 95.0)),
+        p50_min: [&distribution_b, &distribution_a].map(|h| histogram_percentile(h, 50.0)),
+        p95_min: [&distribution_b, &distribution_a].map(|h| histogram_percentile(h, 95.0)),
         commuter_hours,
         hours_saved,
         hours_saved_per_morning: hours_saved.map_or(0.0, |e| e.mean),
         value_of_time_saved_yuan: hours_saved.map_or(0.0, |e| e.mean) * value_of_time,
         value_of_time_yuan_per_h: value_of_time,
-        shares: [shares(before), shares(after)],
-        share_within_60: [
-            demand(before, "share_within_60"),
-            demand(after, "share_within_60"),
-        ],
+        shares: [demand_b.shares(), demand_a.shares()],
+        share_within_60: [demand_b.share_within_60, demand_a.share_within_60],
         winners,
         losers,
     };
-    let mut policy_keys: Vec<String> = Vec::new();
-    for run in [before, after] {
-        if let Some(map) = run.summary["policy"].as_object() {
-            for k in map.keys() {
-                if !policy_keys.contains(k) {
-                    policy_keys.push(k.clone());
-                }
-            }
-        }
-    }
-    let policy = policy_keys
+    let policy = before
+        .run
+        .summary
+        .policy
+        .metrics()
         .into_iter()
-        .map(|metric| {
-            let (b, a) = (
-                before.summary["policy"][&metric].as_f64(),
-                after.summary["policy"][&metric].as_f64(),
-            );
-            PolicyChange {
-                delta: b.zip(a).map(|(b, a)| a - b),
-                metric,
-                before: b,
-                after: a,
-            }
+        .zip(after.run.summary.policy.metrics())
+        .map(|((metric, b), (_, a))| PolicyChange {
+            metric: metric.to_owned(),
+            before: b,
+            after: a,
+            delta: b.zip(a).map(|(b, a)| a - b),
         })
         .collect();
-    let lines_b: BTreeMap<&str, &LineRow> =
-        before.lines.iter().map(|l| (l.line.as_str(), l)).collect();
-    let mut lines: Vec<LineChange> = after
+    let lines_b: BTreeMap<&str, &LineRow> = tables_b
+        .lines
+        .iter()
+        .map(|l| (l.line.as_str(), l))
+        .collect();
+    let mut lines: Vec<LineChange> = tables_a
         .lines
         .iter()
         .map(|l| (l, lines_b.get(l.line.as_str()).copied()))
         .map(|(a, b)| line_change(b, Some(a)))
         .collect();
     lines.extend(
-        before
+        tables_b
             .lines
             .iter()
-            .filter(|b| !after.lines.iter().any(|a| a.line == b.line))
+            .filter(|b| !tables_a.lines.iter().any(|a| a.line == b.line))
             .map(|b| line_change(Some(b), None)),
     );
     let mut ranked: Vec<&OdChange> = od
         .iter()
         .filter(|c| {
-            c.mode == "chosen"
+            c.mode == ChangeMode::Chosen
                 && c.before_commuters.min(c.after_commuters) >= TOP_MIN_COMMUTERS
                 && c.mean.is_some_and(|d| d.delta != 0.0)
         })
@@ -1080,84 +1062,106 @@ pub fn compare(before: &RunData, after: &RunData) -> Comparison {
         lines,
         top_improvements,
         top_worsenings,
-        distribution: [before.distribution.clone(), after.distribution.clone()],
-        links: compare_links(before, after),
-        links_note: links_note(before, after),
+        distribution: [distribution_b, distribution_a],
+        links: compare_links(links_b, links_a),
+        links_note: links_note(links_b, links_a),
     }
 }
 
 fn line_change(b: Option<&LineRow>, a: Option<&LineRow>) -> LineChange {
     let any = a.or(b).expect("a line of one run");
-    let load_factor =
-        |l: &LineRow| (l.vehicle_capacity > 0.0).then(|| l.peak_load / l.vehicle_capacity);
+    let load_factor = |l: &LineRow| {
+        let places = f64::from(l.vehicle_capacity);
+        (places > 0.0).then(|| l.peak_load.get() / places)
+    };
+    let pair = |f: fn(&LineRow) -> f64| [b.map(f), a.map(f)];
     LineChange {
         line: any.line.clone(),
         name: any.name.clone(),
-        mode: any.mode.clone(),
-        boardings: [b.map(|l| l.boardings), a.map(|l| l.boardings)],
-        peak_load: [b.map(|l| l.peak_load), a.map(|l| l.peak_load)],
+        mode: any.mode.as_str().to_owned(),
+        boardings: pair(|l| l.boardings.get()),
+        peak_load: pair(|l| l.peak_load.get()),
         load_factor: [b.and_then(load_factor), a.and_then(load_factor)],
-        denied_boardings: [b.map(|l| l.denied_boardings), a.map(|l| l.denied_boardings)],
+        denied_boardings: pair(|l| l.denied_boardings.get()),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::run::{Fixed, MonteCarloInfo, MonteCarloTables, RunSummary, Tables};
 
-    fn link(id: &str, direction: &str, volume: f64, vc: f64, speed: f64, minutes: f64) -> LinkRow {
-        let (from, to) = if direction == "forward" {
-            ("a", "b")
+    fn link(id: &str, forward: bool, volume: f64, vc: f64, speed: f64, minutes: f64) -> LinkRow {
+        let (from, to, direction) = if forward {
+            ("a", "b", LinkDirection::Forward)
         } else {
-            ("b", "a")
+            ("b", "a", LinkDirection::Backward)
         };
         LinkRow {
             link: id.into(),
-            direction: direction.into(),
+            direction,
             name: format!("road {id}"),
             class: "expressway".into(),
             from: from.into(),
             to: to.into(),
-            length_km: speed * minutes / 60.0,
-            volume_vph: volume,
-            background_pcu: 100.0,
-            capacity_vph: 2000.0,
-            volume_capacity: vc,
-            free_flow_min: minutes * 0.8,
-            congested_min: minutes,
-            speed_kmh: speed,
+            length_km: Fixed::new(speed * minutes / 60.0),
+            volume_vph: Fixed::new(volume),
+            background_pcu: Fixed::new(100.0),
+            capacity_vph: Fixed::new(2000.0),
+            volume_capacity: Fixed::new(vc),
+            free_flow_min: Fixed::new(minutes * 0.8),
+            congested_min: Fixed::new(minutes),
+            speed_kmh: Fixed::new(speed),
         }
     }
 
-    fn run_with(links: Option<Vec<LinkRow>>) -> RunData {
-        RunData {
-            dir: PathBuf::from("run"),
-            summary: serde_json::json!({"monte_carlo": {"draws": 2, "seed": 1}}),
-            od: vec![],
-            draws: vec![],
-            zones: vec![],
-            lines: vec![],
-            distribution: vec![],
-            zone_distributions: BTreeMap::new(),
+    /// A Monte-Carlo run of 2 draws, seed 1, with nothing but `links`.
+    fn run_with(links: Option<Vec<LinkRow>>) -> RunOutput {
+        RunOutput {
+            summary: RunSummary {
+                monte_carlo: Some(MonteCarloInfo {
+                    seed: 1,
+                    draws: 2,
+                    ..Default::default()
+                }),
+                demand: Some(Default::default()),
+                model: Some(Default::default()),
+                ..Default::default()
+            },
+            tables: Tables::MonteCarlo(MonteCarloTables {
+                od: vec![],
+                zones: vec![],
+                lines: vec![],
+                draws: vec![],
+                distribution: Default::default(),
+                links,
+            }),
             zones_geojson: serde_json::json!({}),
             network_geojson: serde_json::json!({}),
-            links,
         }
+    }
+
+    fn data(run: &RunOutput) -> RunData<'_> {
+        RunData::new(Path::new("run"), run).unwrap()
+    }
+
+    fn links(run: &RunOutput) -> Option<&[LinkRow]> {
+        data(run).run.tables.links.as_deref()
     }
 
     #[test]
     fn link_volumes_compare_by_link_and_direction() {
         let before = run_with(Some(vec![
-            link("r1", "forward", 1000.0, 0.55, 60.0, 10.0),
-            link("r1", "backward", 400.0, 0.25, 80.0, 7.5),
-            link("r2", "forward", 300.0, 1.2, 30.0, 4.0),
+            link("r1", true, 1000.0, 0.55, 60.0, 10.0),
+            link("r1", false, 400.0, 0.25, 80.0, 7.5),
+            link("r2", true, 300.0, 1.2, 30.0, 4.0),
         ]));
         let after = run_with(Some(vec![
-            link("r1", "forward", 700.0, 0.4, 70.0, 8.0),
-            link("r1", "backward", 400.0, 0.25, 80.0, 7.5),
-            link("r3", "forward", 500.0, 0.3, 90.0, 2.0),
+            link("r1", true, 700.0, 0.4, 70.0, 6.0),
+            link("r1", false, 400.0, 0.25, 80.0, 7.5),
+            link("r3", true, 500.0, 0.3, 90.0, 2.0),
         ]));
-        let c = compare_links(&before, &after).unwrap();
+        let c = compare_links(links(&before), links(&after)).unwrap();
         let keys: Vec<(&str, &str, &str)> = c
             .all
             .iter()
@@ -1178,14 +1182,12 @@ mod tests {
         assert_eq!(c.all[3].speed_kmh, [Some(30.0), None]);
         assert_eq!((c.links, c.added, c.removed), ([3, 3], 1, 1));
         // The fixture's lengths are speed x congested time: r1 10 km, r1 back 10 km, r2 2 km,
-        // r3 3 km, r1 after 280/30 km.
+        // r3 3 km, r1 after 7 km.
         assert!((c.vehicle_km[0] - (1000.0 * 10.0 + 400.0 * 10.0 + 300.0 * 2.0)).abs() < 1e-9);
-        assert!(
-            (c.vehicle_km[1] - (700.0 * 280.0 / 30.0 + 400.0 * 10.0 + 500.0 * 3.0)).abs() < 1e-9
-        );
+        assert!((c.vehicle_km[1] - (700.0 * 7.0 + 400.0 * 10.0 + 500.0 * 3.0)).abs() < 1e-9);
         assert!(
             (c.delta_vehicle_hours
-                - (700.0 * 8.0 + 500.0 * 2.0 - 1000.0 * 10.0 - 300.0 * 4.0) / 60.0)
+                - (700.0 * 6.0 + 500.0 * 2.0 - 1000.0 * 10.0 - 300.0 * 4.0) / 60.0)
                 .abs()
                 < 1e-9
         );
@@ -1203,7 +1205,7 @@ mod tests {
         assert_eq!(lines[0], LINKS_CSV_COLUMNS.join(","));
         assert_eq!(
             lines[1],
-            "r1,forward,road r1,expressway,a,b,both,1000.0,700.0,-300.0,0.550,0.400,-0.150,60.0,70.0,10.0,10.00,8.00,-2.00"
+            "r1,forward,road r1,expressway,a,b,both,1000.0,700.0,-300.0,0.550,0.400,-0.150,60.0,70.0,10.0,10.00,6.00,-4.00"
         );
         assert_eq!(
             lines[4],
@@ -1214,32 +1216,37 @@ mod tests {
 
     #[test]
     fn links_are_compared_only_when_both_runs_have_them() {
-        let with = run_with(Some(vec![link("r1", "forward", 10.0, 0.1, 50.0, 1.0)]));
-        let without = run_with(None);
-        assert!(compare_links(&with, &without).is_none());
-        assert!(compare_links(&without, &with).is_none());
-        assert!(compare_links(&without, &without).is_none());
-        assert!(links_note(&without, &without).is_none());
-        assert!(links_note(&with, &with).is_none());
+        let (with, without) = (
+            run_with(Some(vec![link("r1", true, 10.0, 0.1, 50.0, 1.0)])),
+            run_with(None),
+        );
+        let (with, without) = (links(&with), links(&without));
+        assert!(compare_links(with, without).is_none());
+        assert!(compare_links(without, with).is_none());
+        assert!(compare_links(without, without).is_none());
+        assert!(links_note(without, without).is_none());
+        assert!(links_note(with, with).is_none());
         assert!(
-            links_note(&with, &without)
+            links_note(with, without)
                 .unwrap()
                 .contains("only the before run")
         );
         assert!(
-            links_note(&without, &with)
+            links_note(without, with)
                 .unwrap()
                 .contains("only the after run")
         );
         // The same links: nothing changes.
-        let same = compare_links(&with, &with).unwrap();
+        let same = compare_links(with, with).unwrap();
         assert_eq!(same.delta_vehicle_km, 0.0);
         assert!(same.largest_changes.is_empty());
         // Without links.csv, compare.json has no `links` key.
-        let c = compare(&without, &without);
+        let without = run_with(None);
+        let c = compare(&data(&without), &data(&without));
         let json: serde_json::Value = serde_json::from_slice(&compare_json(&c)).unwrap();
         assert!(json.get("links").is_none() && json.get("links_note").is_none());
-        let c = compare(&with, &with);
+        let with = run_with(Some(vec![link("r1", true, 10.0, 0.1, 50.0, 1.0)]));
+        let c = compare(&data(&with), &data(&with));
         let json: serde_json::Value = serde_json::from_slice(&compare_json(&c)).unwrap();
         assert_eq!(json["links"]["links"], serde_json::json!([1, 1]));
         assert!(json["links"].get("all").is_none());

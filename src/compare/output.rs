@@ -3,7 +3,7 @@
 //! after and change as properties.
 
 use super::{Comparison, Delta, LinkComparison, RunData};
-use crate::results::{csv_bytes, fixed};
+use crate::run::{Share, csv_bytes, fixed};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
@@ -36,7 +36,7 @@ pub fn compare_csv(c: &Comparison) -> Vec<u8> {
         let mut row = vec![
             o.origin.clone(),
             o.destination.clone(),
-            o.mode.clone(),
+            o.mode.as_str().to_owned(),
             cell(Some(o.before_commuters), 1),
             cell(Some(o.after_commuters), 1),
         ];
@@ -69,8 +69,6 @@ pub fn compare_csv(c: &Comparison) -> Vec<u8> {
     )
 }
 
-const SHARES: [&str; 4] = ["car", "transit", "custom_bus", "unserved"];
-
 /// `zones.csv` of a comparison: per zone, commuters, mean commute with its change and interval,
 /// the median and 95th-percentile commute (whole minutes), mode shares and jobs within 60
 /// minutes (median), before and after.
@@ -100,7 +98,7 @@ pub fn zones_csv(c: &Comparison) -> Vec<u8> {
     ]
     .map(str::to_owned)
     .to_vec();
-    for s in SHARES {
+    for s in Share::ALL.map(Share::as_str) {
         header.extend([format!("before_{s}_share"), format!("after_{s}_share")]);
     }
     header.extend(
@@ -198,7 +196,7 @@ pub fn links_csv(links: &LinkComparison) -> Vec<u8> {
     let rows = links.all.iter().map(|l| {
         let mut row = vec![
             l.link.clone(),
-            l.direction.clone(),
+            l.direction.as_str().to_owned(),
             l.name.clone(),
             l.class.clone(),
             l.from.clone(),
@@ -288,7 +286,7 @@ pub fn compare_json(c: &Comparison) -> Vec<u8> {
 }
 
 /// `zones.geojson` of a comparison: the zones' points with their before, after and change.
-pub fn zones_geojson(c: &Comparison, before: &RunData, after: &RunData) -> Vec<u8> {
+pub fn zones_geojson(c: &Comparison, before: &RunData<'_>, after: &RunData<'_>) -> Vec<u8> {
     let points = points_of(&[after, before]);
     let features: Vec<Value> = c
         .zones
@@ -319,10 +317,10 @@ pub fn zones_geojson(c: &Comparison, before: &RunData, after: &RunData) -> Vec<u
 }
 
 /// Zone points by zone id, from the first run that has each.
-fn points_of<'a>(runs: &[&'a RunData]) -> HashMap<&'a str, &'a Value> {
+fn points_of<'a>(runs: &[&RunData<'a>]) -> HashMap<&'a str, &'a Value> {
     let mut points = HashMap::new();
     for run in runs {
-        for f in run.zones_geojson["features"]
+        for f in run.run.zones_geojson["features"]
             .as_array()
             .into_iter()
             .flatten()
@@ -336,7 +334,7 @@ fn points_of<'a>(runs: &[&'a RunData]) -> HashMap<&'a str, &'a Value> {
 }
 
 /// How a network feature differs between the runs.
-pub fn feature_changes(before: &RunData, after: &RunData) -> Vec<(Value, &'static str)> {
+pub fn feature_changes(before: &RunData<'_>, after: &RunData<'_>) -> Vec<(Value, &'static str)> {
     // Result properties differ whenever demand does; the feature itself is what changed.
     const RESULTS: [&str; 3] = ["boardings", "peak_load", "denied_boardings"];
     let key = |f: &Value| {
@@ -360,8 +358,8 @@ pub fn feature_changes(before: &RunData, after: &RunData) -> Vec<(Value, &'stati
         }
         f
     };
-    let features = |run: &RunData| -> Vec<Value> {
-        run.network_geojson["features"]
+    let features = |run: &RunData<'_>| -> Vec<Value> {
+        run.run.network_geojson["features"]
             .as_array()
             .cloned()
             .unwrap_or_default()
@@ -394,7 +392,7 @@ pub fn feature_changes(before: &RunData, after: &RunData) -> Vec<(Value, &'stati
 /// runs have `links.csv`, for roads `before_volume_vph`, `after_volume_vph` and
 /// `volume_change_vph` (both directions together) and the higher volume/capacity of the two
 /// directions, `before_volume_capacity` and `after_volume_capacity`.
-pub fn network_geojson(c: &Comparison, before: &RunData, after: &RunData) -> Vec<u8> {
+pub fn network_geojson(c: &Comparison, before: &RunData<'_>, after: &RunData<'_>) -> Vec<u8> {
     let lines: HashMap<&str, &super::LineChange> =
         c.lines.iter().map(|l| (l.line.as_str(), l)).collect();
     let roads = c.links.as_ref().map(road_volumes).unwrap_or_default();

@@ -5,6 +5,8 @@
 
 use super::output::feature_changes;
 use super::{Comparison, Delta, LinkChange, LinkComparison, OdChange, RunData, TOP_LINKS};
+use crate::run::schema::value;
+use crate::run::{CongestionInfo, LineRow, LinkRow, MonteCarloRun, ZoneRow};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -18,7 +20,7 @@ fn esc(text: &str) -> String {
 }
 
 fn num(x: f64, decimals: usize) -> String {
-    crate::results::fixed(x, decimals)
+    crate::run::fixed(x, decimals)
 }
 
 /// A whole number with thousands separators.
@@ -632,8 +634,10 @@ fn policy_value(x: Option<f64>, percent: bool, decimals: usize, sign: bool) -> S
     }
 }
 
-fn zone_names(run: &RunData) -> HashMap<&str, &str> {
-    run.zones
+fn zone_names<'a>(run: &RunData<'a>) -> HashMap<&'a str, &'a str> {
+    run.run
+        .tables
+        .zones
         .iter()
         .map(|z| (z.zone.as_str(), z.name.as_str()))
         .collect()
@@ -652,7 +656,7 @@ fn modifications(mods: &[String]) -> String {
 }
 
 /// The report of a comparison.
-pub fn compare_html(c: &Comparison, before: &RunData, after: &RunData) -> String {
+pub fn compare_html(c: &Comparison, before: &RunData<'_>, after: &RunData<'_>) -> String {
     let mut b = String::new();
     let _ = write!(
         b,
@@ -784,7 +788,7 @@ pub fn compare_html(c: &Comparison, before: &RunData, after: &RunData) -> String
         .filter_map(|z| z.time_change.map(|d| d.delta.abs()))
         .fold(0.0, f64::max)
         .max(1.0);
-    let zones: Vec<(Value, ZoneMark)> = after.zones_geojson["features"]
+    let zones: Vec<(Value, ZoneMark)> = after.run.zones_geojson["features"]
         .as_array()
         .into_iter()
         .flatten()
@@ -834,7 +838,7 @@ pub fn compare_html(c: &Comparison, before: &RunData, after: &RunData) -> String
     let zone_deltas: Vec<(Value, f64)> = zones
         .iter()
         .zip(
-            after.zones_geojson["features"]
+            after.run.zones_geojson["features"]
                 .as_array()
                 .into_iter()
                 .flatten(),
@@ -956,8 +960,8 @@ pub fn compare_html(c: &Comparison, before: &RunData, after: &RunData) -> String
 fn road_traffic(
     links: &LinkComparison,
     zones: &[(Value, ZoneMark)],
-    before: &RunData,
-    after: &RunData,
+    before: &RunData<'_>,
+    after: &RunData<'_>,
 ) -> String {
     let mut b = String::from("<section><h2>Road traffic</h2><div class=cards>");
     let pair = |x: [f64; 2]| format!("{} → {}", int(x[0]), int(x[1]));
@@ -1162,30 +1166,28 @@ fn links_table(rows: &[LinkChange]) -> String {
     t
 }
 
-/// The report of a single Monte-Carlo run.
 /// The road-traffic section of a single run with congestion: the rounds, the totals and the
 /// most loaded links.
-fn run_road_traffic(congestion: &Value, links: &[super::LinkRow]) -> String {
-    let f = |v: &Value| v.as_f64().unwrap_or(0.0);
-    let last = &congestion["final_assignment"];
-    let rounds = congestion["rounds"].as_array().map_or(0, Vec::len);
+fn run_road_traffic(congestion: &CongestionInfo, links: &[LinkRow]) -> String {
+    let last = &congestion.final_assignment;
+    let rounds = congestion.rounds.len();
     let mut b = String::from("<section><h2>Road traffic</h2><div class=cards>");
     b.push_str(&card(
-        &int(f(&last["peak_hour_cars"])),
+        &int(last.peak_hour_cars),
         "commuter cars in the peak hour",
     ));
     b.push_str(&card(
-        &int(f(&last["vehicle_km"])),
+        &int(last.vehicle_km),
         "commuter vehicle-km in the peak hour",
     ));
     b.push_str(&card(
-        &int(f(&last["links_over_capacity"])),
+        &int(last.links_over_capacity as f64),
         "directed links over capacity (all traffic)",
     ));
     b.push_str(&card(
         &format!(
             "{rounds} {}",
-            if congestion["converged"] == true {
+            if congestion.converged {
                 "rounds, converged"
             } else {
                 "rounds, NOT converged"
@@ -1194,8 +1196,8 @@ fn run_road_traffic(congestion: &Value, links: &[super::LinkRow]) -> String {
         "of mode choice and assignment (summary.json: congestion)",
     ));
     b.push_str("</div><h2>Most loaded links</h2><table><tr><th class=l>road</th><th class=l>direction</th><th class=l>class</th><th>cars/h</th><th>other pcu/h</th><th>capacity</th><th>volume/capacity</th><th>free-flow → congested, min</th><th>speed, km/h</th></tr>");
-    let mut loaded: Vec<&super::LinkRow> = links.iter().collect();
-    loaded.sort_by(|a, b| b.volume_capacity.total_cmp(&a.volume_capacity));
+    let mut loaded: Vec<&LinkRow> = links.iter().collect();
+    loaded.sort_by(|a, b| b.volume_capacity.get().total_cmp(&a.volume_capacity.get()));
     for l in loaded.iter().take(TOP_LINKS) {
         let _ = write!(
             b,
@@ -1205,107 +1207,93 @@ fn run_road_traffic(congestion: &Value, links: &[super::LinkRow]) -> String {
             esc(&l.from),
             esc(&l.to),
             esc(&l.class),
-            int(l.volume_vph),
-            int(l.background_pcu),
-            int(l.capacity_vph),
-            num(l.volume_capacity, 2),
-            num(l.free_flow_min, 1),
-            num(l.congested_min, 1),
-            num(l.speed_kmh, 0)
+            int(l.volume_vph.get()),
+            int(l.background_pcu.get()),
+            int(l.capacity_vph.get()),
+            num(l.volume_capacity.get(), 2),
+            num(l.free_flow_min.get(), 1),
+            num(l.congested_min.get(), 1),
+            num(l.speed_kmh.get(), 0)
         );
     }
     b.push_str("</table><p class=note>Peak-hour volumes from one traffic assignment of the run's mean car flows (not per draw); volume/capacity counts background traffic and buses; every link in links.csv.</p></section>");
     b
 }
 
-pub fn run_html(run: &RunData) -> String {
-    let s = &run.summary;
-    let name = s["scenario"]["name"].as_str().unwrap_or_default();
+/// The report of a single Monte-Carlo run.
+pub fn run_html(run: MonteCarloRun<'_>) -> String {
+    let s = run.summary;
+    let name = s.scenario.name.as_str();
     let mut b = String::new();
     let _ = write!(
         b,
         "<h1>{}</h1><p class=lead>{}</p><p class=note>Seed {}, {} draws (mornings) x every departure minute of {}. Network {}.</p>",
         esc(name),
-        esc(s["scenario"]["description"].as_str().unwrap_or_default()),
-        s["monte_carlo"]["seed"],
-        s["monte_carlo"]["draws"],
-        esc(s["scenario"]["window"].as_str().unwrap_or_default()),
-        esc(s["scenario"]["network"].as_str().unwrap_or_default())
+        esc(&s.scenario.description),
+        run.settings.seed,
+        run.settings.draws,
+        esc(&s.scenario.window),
+        esc(&s.scenario.network)
     );
-    let mods: Vec<String> = s["scenario"]["modifications"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|m| m.as_str().map(str::to_owned))
-        .collect();
     let _ = write!(
         b,
         "<section><h2>Scenario</h2>{}</section>",
-        modifications(&mods)
+        modifications(&s.scenario.modifications)
     );
-    let d = &s["demand"];
-    let f = |k: &str| d[k].as_f64().unwrap_or(0.0);
+    let d = run.demand;
     b.push_str("<h2>Headline</h2><div class=cards>");
     b.push_str(&card(
-        &format!("{} min", num(f("mean_commute_min"), 1)),
+        &format!("{} min", num(d.mean_commute_min, 1)),
         "mean commute between zones",
     ));
     b.push_str(&card(
-        &format!("{} %", num(f("share_within_60") * 100.0, 1)),
+        &format!("{} %", num(d.share_within_60 * 100.0, 1)),
         "of commuters between zones within 60 min",
     ));
     b.push_str(&card(
-        &int(f("commuters")),
+        &int(d.commuters),
         "commuters between zones per morning",
     ));
     b.push_str(&card(
-        &int(f("intrazonal_commuters")),
+        &int(d.intrazonal_commuters),
         "commuters within their own zone (not routed)",
     ));
     b.push_str("</div>");
     b.push_str(
         "<section><h2>Policy goals</h2><table><tr><th class=l>metric</th><th>value</th></tr>",
     );
-    if let Some(map) = s["policy"].as_object() {
-        for (k, v) in map {
-            let (label, percent, decimals) = policy_label(k);
-            let _ = write!(
-                b,
-                "<tr><td class=l>{}</td><td>{}</td></tr>",
-                esc(if label.is_empty() { k } else { label }),
-                policy_value(v.as_f64(), percent, decimals, false)
-            );
-        }
+    for (k, v) in s.policy.metrics() {
+        let (label, percent, decimals) = policy_label(k);
+        let _ = write!(
+            b,
+            "<tr><td class=l>{}</td><td>{}</td></tr>",
+            esc(if label.is_empty() { k } else { label }),
+            policy_value(v, percent, decimals, false)
+        );
     }
     b.push_str("</table></section>");
+    let tables = run.tables;
     let _ = write!(
         b,
         "<section><h2>Door-to-door travel times</h2>{}<p class=note>Share of commuters between zones arriving within the time on the horizontal axis, by the mode each chose; the dashed line marks 60 minutes.</p></section>",
-        cdf_svg(&[(name, "#1f77b4", false, &run.distribution)])
+        cdf_svg(&[(name, "#1f77b4", false, &tables.distribution.all())])
     );
-    let shares = [
-        "car_share",
-        "transit_share",
-        "custom_bus_share",
-        "unserved_share",
-    ]
-    .map(f);
     let _ = write!(
         b,
         "<section><h2>Mode shares</h2>{}</section>",
-        shares_svg(&[(name, shares)])
+        shares_svg(&[(name, d.shares())])
     );
-    let means: Vec<f64> = run
+    let means: Vec<f64> = tables
         .zones
         .iter()
-        .filter_map(|z| z.mean_commute_min)
+        .filter_map(|z| value(z.mean_commute_min))
         .collect();
     let (lo, hi) = (
         means.iter().copied().fold(f64::MAX, f64::min),
         means.iter().copied().fold(f64::MIN, f64::max),
     );
-    let by_id: HashMap<&str, &super::ZoneRow> =
-        run.zones.iter().map(|z| (z.zone.as_str(), z)).collect();
+    let by_id: HashMap<&str, &ZoneRow> =
+        tables.zones.iter().map(|z| (z.zone.as_str(), z)).collect();
     let zones: Vec<(Value, ZoneMark)> = run.zones_geojson["features"]
         .as_array()
         .into_iter()
@@ -1313,11 +1301,11 @@ pub fn run_html(run: &RunData) -> String {
         .map(|f| {
             let id = f["properties"]["zone"].as_str().unwrap_or_default();
             let z = by_id.get(id);
-            let mean = z.and_then(|z| z.mean_commute_min);
+            let mean = z.and_then(|z| value(z.mean_commute_min));
             (
                 f["geometry"].clone(),
                 ZoneMark {
-                    residents: z.map_or(0.0, |z| z.residents),
+                    residents: z.map_or(0.0, |z| z.residents as f64),
                     priority: 0.0,
                     name: z.map_or(id.to_owned(), |z| z.name.clone()),
                     color: mean.map_or("#ddd".into(), |m| sequential(m, lo, hi)),
@@ -1352,10 +1340,11 @@ pub fn run_html(run: &RunData) -> String {
         "<section><h2>Map</h2>{}<p class=note>Zones (circle area ~ residents) coloured by the mean commute of their commuters to other zones.</p></section>",
         map_svg(&features, &zones, &legend, None, None)
     );
-    let mut lines: Vec<&super::LineRow> = run.lines.iter().collect();
+    let mut lines: Vec<&LineRow> = tables.lines.iter().collect();
     lines.sort_by(|a, b| {
         b.boardings
-            .total_cmp(&a.boardings)
+            .get()
+            .total_cmp(&a.boardings.get())
             .then(a.line.cmp(&b.line))
     });
     b.push_str("<section><h2>Busiest lines</h2><table><tr><th class=l>line</th><th class=l>mode</th><th>boardings</th><th>peak load</th><th>load factor</th><th>denied</th></tr>");
@@ -1365,34 +1354,35 @@ pub fn run_html(run: &RunData) -> String {
             "<tr><td class=l>{} {}</td><td class=l>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&l.line),
             esc(&l.name),
-            esc(&l.mode),
-            int(l.boardings),
-            int(l.peak_load),
-            if l.vehicle_capacity > 0.0 {
-                num(l.peak_load / l.vehicle_capacity, 2)
+            esc(l.mode.as_str()),
+            int(l.boardings.get()),
+            int(l.peak_load.get()),
+            if l.vehicle_capacity > 0 {
+                num(l.peak_load.get() / f64::from(l.vehicle_capacity), 2)
             } else {
                 "–".into()
             },
-            int(l.denied_boardings)
+            int(l.denied_boardings.get())
         );
     }
     b.push_str("</table><p class=note>Per morning; loads are the modelled commuters between zones, assigned all-or-nothing from zone centres (see lines.csv).</p></section>");
-    if let Some(links) = &run.links {
-        b.push_str(&run_road_traffic(&s["congestion"], links));
+    if let (Some(links), Some(congestion)) = (&tables.links, &s.congestion) {
+        b.push_str(&run_road_traffic(congestion, links));
     }
     b.push_str("<section><h2>Zones</h2><table><tr><th class=l>zone</th><th>residents</th><th>commuters</th><th>mean commute, min</th><th>car</th><th>transit</th><th>custom bus</th><th>jobs within 60 min</th></tr>");
-    for z in &run.zones {
+    for z in &tables.zones {
+        let shares = z.shares();
         let _ = write!(
             b,
             "<tr><td class=l>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} %</td><td>{} %</td><td>{} %</td><td>{}</td></tr>",
             esc(&z.name),
-            int(z.residents),
-            int(z.commuters),
-            z.mean_commute_min.map_or("–".into(), |m| num(m, 1)),
-            num(z.shares[0] * 100.0, 1),
-            num(z.shares[1] * 100.0, 1),
-            num(z.shares[2] * 100.0, 1),
-            int(z.jobs_within_60min_p50)
+            int(z.residents as f64),
+            int(z.commuters.get()),
+            value(z.mean_commute_min).map_or("–".into(), |m| num(m, 1)),
+            num(shares[0] * 100.0, 1),
+            num(shares[1] * 100.0, 1),
+            num(shares[2] * 100.0, 1),
+            int(z.jobs_within_60min_p50 as f64)
         );
     }
     b.push_str("</table></section><p class=note>Written by commute run. Files beside this report: od.csv, zones.csv, lines.csv, draws.csv, distribution.csv, summary.json, zones.geojson, network.geojson (and links.csv with road congestion).</p>");

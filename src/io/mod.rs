@@ -7,7 +7,7 @@ mod graph_files;
 mod graph_limits;
 mod network_files;
 pub mod output;
-pub mod run_folder;
+mod rows;
 mod scenario_file;
 mod table;
 mod table_writer;
@@ -16,11 +16,13 @@ mod tntp;
 pub use demand_table::{CommuterRow, DemandTable, read_demand_table};
 pub use graph_files::{load_road_graph, network_roads};
 pub use network_files::{NETWORK_FORMAT_VERSION, load_network};
+pub use rows::columns;
 pub use scenario_file::{
     AccessSpec, ChoiceSpec, CongestionSpec, DelaySpec, DelayTable, DemandSpec, HeadwaySpec,
     LinkSpec, LoadedScenario, ModificationSpec, NodeSpec, SCENARIO_FORMAT_VERSION, ScenarioChain,
     ScenarioFile, StopSpec, TransferSpec, WindowSpec, ZoneAccessSpec, load_scenario_chain,
 };
+pub(crate) use table::{Others, Table};
 pub use table_writer::TableWriter;
 pub use tntp::{load_tntp_flows, load_tntp_network, load_tntp_trips};
 
@@ -45,6 +47,28 @@ pub(crate) fn read_text(path: &Path) -> Result<String, Error> {
             ),
         )])
     })
+}
+
+/// Files by name with their bytes.
+pub type NamedFiles = Vec<(&'static str, Vec<u8>)>;
+
+/// The files `names` of the folder `dir` with their bytes, in the order of `names`; `None` when
+/// `dir` is not a folder. A name that is not a file there is left out, for the caller to say
+/// what is missing.
+pub fn read_folder(dir: &Path, names: &[&'static str]) -> Result<Option<NamedFiles>, Error> {
+    if !dir.is_dir() {
+        return Ok(None);
+    }
+    let mut files = Vec::new();
+    for &name in names {
+        let path = dir.join(name);
+        if !path.is_file() {
+            continue;
+        }
+        let bytes = std::fs::read(&path).map_err(|error| Error::Read { path, error })?;
+        files.push((name, bytes));
+    }
+    Ok(Some(files))
 }
 
 /// The 1-based line of byte `offset` in `text`.

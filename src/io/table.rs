@@ -14,6 +14,15 @@ use std::path::{Path, PathBuf};
 /// Columns any table may carry for people, ignored by the model.
 const COMMENT_COLUMNS: [&str; 2] = ["source", "notes"];
 
+/// The columns a table may have besides its required ones.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Others<'a> {
+    /// These (optional columns) and the comment columns.
+    Only(&'a [&'a str]),
+    /// Any (a table with a column per zone).
+    Any,
+}
+
 /// One or more parsed CSV files of the same table: records with their file and line numbers.
 ///
 /// The fields of all records live in one string, so a million-row file costs a few large
@@ -45,13 +54,25 @@ impl Table {
         optional: &[&str],
         problems: &mut Vec<Problem>,
     ) -> Option<Table> {
-        let bytes = match std::fs::read(path) {
-            Ok(b) => blank_comments(b),
+        match std::fs::read(path) {
+            Ok(bytes) => Table::parse(path, bytes, required, Others::Only(optional), problems),
             Err(e) => {
                 problems.push(Problem::file(path, format!("cannot read file: {e}")));
-                return None;
+                None
             }
-        };
+        }
+    }
+
+    /// Parses `bytes` as the table in file `path` (which is not read), as [`Table::read`] does;
+    /// `others` says which columns besides the `required` ones the header may have.
+    pub fn parse(
+        path: &Path,
+        bytes: Vec<u8>,
+        required: &[&str],
+        others: Others<'_>,
+        problems: &mut Vec<Problem>,
+    ) -> Option<Table> {
+        let bytes = blank_comments(bytes);
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(true)
@@ -77,10 +98,15 @@ impl Table {
         let mut columns: Vec<String> = Vec::new();
         let mut ok = true;
         for name in header.iter() {
-            if !required.contains(&name)
-                && !optional.contains(&name)
-                && !COMMENT_COLUMNS.contains(&name)
-            {
+            let known = match others {
+                Others::Only(optional) => optional.contains(&name),
+                Others::Any => true,
+            };
+            if !required.contains(&name) && !known && !COMMENT_COLUMNS.contains(&name) {
+                let optional = match others {
+                    Others::Only(optional) => optional,
+                    Others::Any => &[],
+                };
                 problems.push(Problem::at(
                     path,
                     1,
@@ -172,7 +198,7 @@ impl Table {
     }
 
     /// Field `column` of record `record`.
-    fn field(&self, record: usize, column: usize) -> &str {
+    pub(super) fn field(&self, record: usize, column: usize) -> &str {
         let i = record * self.columns.len() + column;
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
         &self.text[start..self.ends[i]]
@@ -180,7 +206,7 @@ impl Table {
 
     /// The index of column `name`. Loaders read a row's columns in about the file's order, so
     /// the search starts after the column found last.
-    fn column(&self, name: &str) -> Option<usize> {
+    pub(super) fn column(&self, name: &str) -> Option<usize> {
         let n = self.columns.len();
         let mut i = self.next_column.get();
         for _ in 0..n {
@@ -241,6 +267,17 @@ impl Table {
     /// Number of records.
     pub fn len(&self) -> usize {
         self.places.len()
+    }
+
+    /// The column names, in field order.
+    pub fn columns(&self) -> &[String] {
+        &self.columns
+    }
+
+    /// The file and 1-based line of record `record`.
+    pub fn place(&self, record: usize) -> (&Path, u64) {
+        let (source, line) = self.places[record];
+        (&self.paths[source], line)
     }
 
     /// The first file of the table.

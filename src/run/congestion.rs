@@ -1,0 +1,214 @@
+//! A run's road-congestion outputs: `summary.json`'s `congestion` section (the settings as used,
+//! the choice-assignment rounds, the final assignment in brief) and the rows of `links.csv`.
+
+use super::schema::{Fixed, LinkDirection, LinkRow};
+use crate::assign::Assignment;
+use crate::network::Network;
+use crate::sim::congestion::{Feedback, FeedbackIteration, RoadModel};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Road congestion of a run (summary.json `congestion`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CongestionInfo {
+    /// The settings as used: defaults filled in, `peak_hour_share` resolved.
+    pub settings: CongestionParameters,
+    /// Whether the car commuters settled within the tolerance.
+    pub converged: bool,
+    /// Every choice-assignment round.
+    pub rounds: Vec<FeedbackRound>,
+    /// The assignment of the final run's cars (links.csv).
+    pub final_assignment: FinalAssignment,
+}
+
+/// The final assignment in brief.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FinalAssignment {
+    /// Relative gap reached.
+    pub relative_gap: f64,
+    /// Iterations.
+    pub iterations: usize,
+    /// Commuter cars in the peak hour.
+    pub peak_hour_cars: f64,
+    /// Vehicle-km of commuter cars in the peak hour.
+    pub vehicle_km: f64,
+    /// Vehicle-hours of commuter cars in the peak hour.
+    pub vehicle_hours: f64,
+    /// Directed road links loaded beyond capacity (volume plus background).
+    pub links_over_capacity: usize,
+}
+
+impl CongestionInfo {
+    /// The summary of `feedback` and the final assignment `a` of `model` under settings `c`.
+    pub fn of(
+        c: &crate::scenario::Congestion,
+        model: &RoadModel,
+        feedback: &Feedback,
+        a: &Assignment,
+        cars: f64,
+    ) -> Self {
+        let links = model.network().links();
+        let roads = 0..model.roads.len();
+        let settings = crate::scenario::Congestion {
+            peak_hour_share: Some(model.peak_share),
+            ..c.clone()
+        };
+        CongestionInfo {
+            settings: settings.into(),
+            converged: feedback.converged,
+            rounds: feedback.iterations.iter().map(|&i| i.into()).collect(),
+            final_assignment: FinalAssignment {
+                relative_gap: a.last().relative_gap,
+                iterations: a.last().iteration,
+                peak_hour_cars: cars,
+                vehicle_km: roads.clone().map(|l| a.flows[l] * links[l].length).sum(),
+                vehicle_hours: roads
+                    .clone()
+                    .map(|l| a.flows[l] * a.times[l] / 3600.0)
+                    .sum(),
+                links_over_capacity: roads
+                    .filter(|&l| a.flows[l] + model.background[l] > links[l].capacity)
+                    .count(),
+            },
+        }
+    }
+}
+
+/// [`crate::scenario::Congestion`] as `summary.json` holds it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CongestionParameters {
+    /// Share of the window's car commuters on the road in the peak hour.
+    pub peak_hour_share: Option<f64>,
+    /// Commuters per car.
+    pub occupancy: f64,
+    /// Multiplier on road capacities.
+    pub capacity_factor: f64,
+    /// Other traffic as a share of capacity, all classes.
+    pub background_vc: f64,
+    /// The same by road class.
+    pub background_vc_by_class: BTreeMap<String, f64>,
+    /// Passenger-car units per bus.
+    pub bus_pcu: f64,
+    /// BPR `alpha`.
+    pub bpr_alpha: f64,
+    /// BPR `beta`.
+    pub bpr_beta: f64,
+    /// Steepness of Spiess' conical function, used instead of BPR when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conical_alpha: Option<f64>,
+    /// Most choice-assignment iterations.
+    pub max_iterations: u32,
+    /// Tolerance on the change of car commuters between iterations.
+    pub tolerance: f64,
+    /// Relative gap of each assignment.
+    pub assignment_gap: f64,
+    /// Draws per choice-assignment iteration.
+    pub feedback_draws: u32,
+}
+
+impl From<crate::scenario::Congestion> for CongestionParameters {
+    fn from(congestion: crate::scenario::Congestion) -> Self {
+        let crate::scenario::Congestion {
+            peak_hour_share,
+            occupancy,
+            capacity_factor,
+            background_vc,
+            background_vc_by_class,
+            bus_pcu,
+            bpr_alpha,
+            bpr_beta,
+            conical_alpha,
+            max_iterations,
+            tolerance,
+            assignment_gap,
+            feedback_draws,
+        } = congestion;
+        CongestionParameters {
+            peak_hour_share,
+            occupancy,
+            capacity_factor,
+            background_vc,
+            background_vc_by_class,
+            bus_pcu,
+            bpr_alpha,
+            bpr_beta,
+            conical_alpha,
+            max_iterations,
+            tolerance,
+            assignment_gap,
+            feedback_draws,
+        }
+    }
+}
+
+/// [`FeedbackIteration`], one round of mode choice and assignment, as `summary.json` holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct FeedbackRound {
+    /// 1-based.
+    pub iteration: u32,
+    /// Car commuters of the round's simulation (mean over its draws).
+    pub car_commuters: f64,
+    /// Relative change in car commuters since the previous round (`None` in the first).
+    pub demand_change: Option<f64>,
+    /// Relative change in averaged link times.
+    pub link_time_change: f64,
+    /// Relative gap the round's assignment reached.
+    pub assignment_gap: f64,
+    /// Iterations of the round's assignment.
+    pub assignment_iterations: usize,
+}
+
+impl From<FeedbackIteration> for FeedbackRound {
+    fn from(round: FeedbackIteration) -> Self {
+        let FeedbackIteration {
+            iteration,
+            car_commuters,
+            demand_change,
+            link_time_change,
+            assignment_gap,
+            assignment_iterations,
+        } = round;
+        FeedbackRound {
+            iteration,
+            car_commuters,
+            demand_change,
+            link_time_change,
+            assignment_gap,
+            assignment_iterations,
+        }
+    }
+}
+
+/// The rows of `links.csv`: per road link and direction driven (drawn direction first), the
+/// peak hour's commuter cars of assignment `a`, background traffic, capacity, volume/capacity
+/// and times.
+pub fn link_rows(net: &Network, model: &RoadModel, a: &Assignment) -> Vec<LinkRow> {
+    let links = model.network().links();
+    let rows = model.roads.iter().enumerate().map(|(l, directed)| {
+        let road = &net.roads()[directed.road as usize];
+        let (from, to, direction) = if directed.forward {
+            (road.from, road.to, LinkDirection::Forward)
+        } else {
+            (road.to, road.from, LinkDirection::Backward)
+        };
+        let capacity = links[l].capacity;
+        let seconds = a.times[l];
+        LinkRow {
+            link: road.id.clone(),
+            direction,
+            name: road.name.clone(),
+            class: road.class.clone(),
+            from: net.node(from).id.clone(),
+            to: net.node(to).id.clone(),
+            length_km: Fixed::new(road.length_km),
+            volume_vph: Fixed::new(a.flows[l]),
+            background_pcu: Fixed::new(model.background[l]),
+            capacity_vph: Fixed::new(capacity),
+            volume_capacity: Fixed::new((a.flows[l] + model.background[l]) / capacity),
+            free_flow_min: Fixed::new(model.free_flow_s(l) / 60.0),
+            congested_min: Fixed::new(seconds / 60.0),
+            speed_kmh: Fixed::new(road.length_km / (seconds / 3600.0)),
+        }
+    });
+    rows.collect()
+}

@@ -1,0 +1,141 @@
+//! One run of a scenario and its outputs: the deterministic skims, or the Monte-Carlo simulation
+//! with demand and choice, turned into one typed value, [`RunOutput`]. Its schema (`schema.rs`:
+//! a row type per CSV file; `summary.rs`: `summary.json`) is the one definition the writer
+//! ([`RunOutput::files`]), the run-folder reader ([`folder`]), comparisons and reports share.
+//! [`run`] is pure (no I/O, on the current rayon pool): `commute run` writes what it returns,
+//! and `commute compare` uses it in memory, with no parsing back.
+
+mod congestion;
+pub mod folder;
+mod output;
+pub mod schema;
+mod summary;
+mod tables;
+
+pub use congestion::{CongestionInfo, CongestionParameters, FeedbackRound, FinalAssignment};
+pub use output::{MonteCarloRun, MonteCarloTables, RunOutput, SkimTables, Tables, csv_bytes};
+pub use schema::{
+    ACCESS_THRESHOLDS_MIN, Distribution, DistributionRow, DrawRow, Fixed, LineRow, LinkDirection,
+    LinkRow, OdMode, OdRow, Share, SkimOdRow, SkimZoneRow, ZoneRow, fixed,
+};
+pub use summary::{
+    ChoiceParameters, DelayParameters, DemandInfo, DemandParameters, ModelInfo, MonteCarloInfo,
+    NetworkCounts, PolicyMetrics, PolicyTime, ResultInfo, RunInfo, RunSummary, ScenarioInfo,
+    Unreachable, VariabilityParameters,
+};
+pub use tables::{
+    PairTimes, distribution, draw_rows, line_rows, od_rows, pair_times, skim_od_rows,
+    skim_zone_rows, zone_rows,
+};
+
+use crate::routing::{Engine, skim_all};
+use crate::scenario::Scenario;
+use crate::sim::congestion::{RoadModel, feedback};
+use crate::sim::demand::{Split, commuter_flows};
+use crate::sim::montecarlo::{Setup, simulate};
+use output::{network_geojson, zones_geojson};
+
+/// How to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunOptions {
+    /// Seed of every random stream.
+    pub seed: u64,
+    /// Monte-Carlo draws; 0 for the deterministic model.
+    pub draws: u32,
+}
+
+/// Runs `scenario`, calling `progress(draw)` after each Monte-Carlo draw. The summary's
+/// `run.wall_time_s` (and `samples_per_s`) are left for the caller, who knows the time taken.
+pub fn run(scenario: &Scenario, options: RunOptions, progress: impl Fn(u32)) -> RunOutput {
+    let net = &scenario.network;
+    let engine = Engine::new(net, scenario.window);
+    let skims = skim_all(&engine);
+    let mut summary = RunSummary {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        scenario: ScenarioInfo::of(scenario),
+        network: NetworkCounts::of(net),
+        results: ResultInfo {
+            zone_pairs: skims.zones * skims.zones.saturating_sub(1),
+            unreachable_pairs: Unreachable::of(&skims),
+        },
+        monte_carlo: None,
+        demand: None,
+        policy: PolicyMetrics::default(),
+        model: None,
+        congestion: None,
+        run: RunInfo {
+            threads: rayon::current_num_threads(),
+            wall_time_s: 0.0,
+            samples_per_s: None,
+        },
+    };
+    if options.draws == 0 {
+        summary.policy = PolicyMetrics::of_skims(net, &skims);
+        let od = skim_od_rows(net, &skims);
+        let zones = skim_zone_rows(net, &skims);
+        return RunOutput {
+            summary,
+            zones_geojson: zones_geojson(net, &zones),
+            network_geojson: network_geojson(net, None),
+            tables: Tables::Skims(SkimTables { od, zones }),
+        };
+    }
+    let flows = commuter_flows(
+        net,
+        &skims,
+        scenario.demand,
+        scenario.commuter_table.as_deref(),
+        &scenario.demand_scales,
+    );
+    let mut setup = Setup::of(scenario, options.seed, options.draws);
+    let roads = scenario.congestion.as_ref().map(|c| {
+        let model = RoadModel::new(net, scenario.window, &setup.weights, c, &scenario.choice);
+        let feedback = feedback(&engine, &skims, &flows, &setup, &model, c, |_| {});
+        setup.congestion = feedback.factors.clone();
+        (c, model, feedback)
+    });
+    let sim = simulate(&engine, &skims, &flows, &setup, progress);
+    let links = roads.map(|(c, model, feedback)| {
+        let cars = model.car_vehicles(&sim);
+        let a = model.assign(&cars);
+        summary.congestion = Some(CongestionInfo::of(
+            c,
+            &model,
+            &feedback,
+            &a,
+            cars.iter().sum(),
+        ));
+        congestion::link_rows(net, &model, &a)
+    });
+    let n = skims.zones;
+    // Commuters within their own zone are counted, not routed.
+    let splits: Vec<Split> = (0..n * n)
+        .map(|k| Split::of(&sim, k, if k / n == k % n { 0.0 } else { flows[k] }))
+        .collect();
+    let intrazonal: f64 = (0..n).map(|z| flows[z * n + z]).sum();
+    let times = pair_times(&sim);
+    let demand = DemandInfo::of(&splits, intrazonal);
+    summary.policy = PolicyMetrics::of_simulation(net, &times, demand.share_within_60);
+    summary.monte_carlo = Some(MonteCarloInfo {
+        seed: options.seed,
+        draws: options.draws,
+        departure_minutes: sim.minutes,
+        samples_per_pair: u64::from(sim.draws) * u64::from(sim.minutes),
+    });
+    summary.demand = Some(demand);
+    summary.model = Some(ModelInfo::of(scenario));
+    let tables = MonteCarloTables {
+        od: od_rows(net, &sim, &splits),
+        zones: zone_rows(net, &times, &splits),
+        lines: line_rows(net, &sim),
+        draws: draw_rows(net, &sim),
+        distribution: distribution(net, &sim),
+        links,
+    };
+    RunOutput {
+        summary,
+        zones_geojson: zones_geojson(net, &tables.zones),
+        network_geojson: network_geojson(net, Some(&sim)),
+        tables: Tables::MonteCarlo(tables),
+    }
+}

@@ -1,0 +1,603 @@
+//! `summary.json`: what was run, on what network, with which settings, and the region's figures.
+//! `RunSummary` and its parts derive `Serialize` (the writer) and `Deserialize` (the run-folder
+//! reader), so comparisons and reports read typed fields. The model's settings are copied into
+//! types of their own here (`DemandParameters`, ...): the file's layout is a format that changes
+//! only on purpose, not with the scenario's in-memory types; each copy names every field of its
+//! source, so a parameter added there fails to compile until the file says what it holds.
+
+use super::congestion::CongestionInfo;
+use super::tables::PairTimes;
+use crate::network::{AccessMode, Mode, Network, NodeKind};
+use crate::routing::{OdResult, Skims, TravelMode};
+use crate::scenario::Scenario;
+use crate::sim::demand::Split;
+use crate::time::{Seconds, format_clock};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// `summary.json`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RunSummary {
+    /// `commute` version that wrote it.
+    pub version: String,
+    /// The scenario.
+    pub scenario: ScenarioInfo,
+    /// Network counts after the modifications.
+    pub network: NetworkCounts,
+    /// Zone pairs and how many are unreachable.
+    pub results: ResultInfo,
+    /// The Monte-Carlo settings, when draws were made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monte_carlo: Option<MonteCarloInfo>,
+    /// Commuters and mode shares, when draws were made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub demand: Option<DemandInfo>,
+    /// The region's policy metrics (`[policy]` of the network).
+    pub policy: PolicyMetrics,
+    /// The demand, choice and variability settings, when draws were made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<ModelInfo>,
+    /// Road congestion: the choice-assignment rounds and the final assignment, when modelled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub congestion: Option<CongestionInfo>,
+    /// How the run went; the only part that differs between identical runs.
+    pub run: RunInfo,
+}
+
+/// Counts describing a network.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct NetworkCounts {
+    /// Nodes, total.
+    pub nodes: usize,
+    /// Nodes by kind.
+    pub nodes_by_kind: BTreeMap<String, usize>,
+    /// Links by mode: `road`, `walk`, `transfer` and zone access (`access_car`, ...).
+    pub links_by_mode: BTreeMap<String, usize>,
+    /// Lines, total.
+    pub lines: usize,
+    /// Lines by mode.
+    pub lines_by_mode: BTreeMap<String, usize>,
+    /// Zones.
+    pub zones: usize,
+}
+
+impl NetworkCounts {
+    /// Counts the elements of `net`.
+    pub fn of(net: &Network) -> Self {
+        let nodes_by_kind = NodeKind::ALL
+            .iter()
+            .map(|&k| {
+                let count = net.nodes().iter().filter(|n| n.kind == k).count();
+                (k.as_str().to_owned(), count)
+            })
+            .collect();
+        let mut links_by_mode: BTreeMap<String, usize> = [
+            ("road", net.roads().len()),
+            ("walk", net.walks().len()),
+            ("transfer", net.transfers().len()),
+        ]
+        .map(|(k, n)| (k.to_owned(), n))
+        .into();
+        for (mode, key) in [
+            (AccessMode::Car, "access_car"),
+            (AccessMode::Walk, "access_walk"),
+            (AccessMode::Feeder, "access_feeder"),
+        ] {
+            let count = net.access().iter().filter(|a| a.mode == mode).count();
+            links_by_mode.insert(key.to_owned(), count);
+        }
+        let lines_by_mode = Mode::ALL
+            .iter()
+            .map(|&m| {
+                let count = net.lines().iter().filter(|l| l.mode == m).count();
+                (m.as_str().to_owned(), count)
+            })
+            .collect();
+        NetworkCounts {
+            nodes: net.nodes().len(),
+            nodes_by_kind,
+            links_by_mode,
+            lines: net.lines().len(),
+            lines_by_mode,
+            zones: net.zones().len(),
+        }
+    }
+}
+
+/// Unreachable ordered zone pairs (origin != destination), by mode.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Unreachable {
+    /// No car route.
+    pub car: usize,
+    /// No public-transport route.
+    pub transit: usize,
+    /// No route by any mode.
+    pub best: usize,
+}
+
+impl Unreachable {
+    /// Counts the unreachable pairs of `skims`.
+    pub fn of(skims: &Skims) -> Self {
+        let count = |table: &[Option<OdResult>]| {
+            let n = skims.zones;
+            (0..n * n)
+                .filter(|&i| i / n != i % n && table[i].is_none())
+                .count()
+        };
+        Unreachable {
+            car: count(&skims.car),
+            transit: count(&skims.transit),
+            best: skims.unreachable_pairs(),
+        }
+    }
+}
+
+/// What was run.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ScenarioInfo {
+    /// Scenario name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// Scenario file.
+    pub file: String,
+    /// Network folder.
+    pub network: String,
+    /// Departure window, `HH:MM-HH:MM`.
+    pub window: String,
+    /// Modifications applied, in order.
+    pub modifications: Vec<String>,
+}
+
+impl ScenarioInfo {
+    /// Describes `scenario`.
+    pub fn of(scenario: &Scenario) -> Self {
+        ScenarioInfo {
+            name: scenario.name.clone(),
+            description: scenario.description.clone(),
+            file: scenario.path.display().to_string(),
+            network: scenario.network_dir.display().to_string(),
+            window: format!(
+                "{}-{}",
+                format_clock(scenario.window.start_s),
+                format_clock(scenario.window.end_s)
+            ),
+            modifications: scenario.applied.clone(),
+        }
+    }
+}
+
+/// Result totals.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ResultInfo {
+    /// Ordered zone pairs with origin != destination.
+    pub zone_pairs: usize,
+    /// Pairs without a route.
+    pub unreachable_pairs: Unreachable,
+}
+
+/// Run conditions.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RunInfo {
+    /// Worker threads.
+    pub threads: usize,
+    /// Wall-clock time of the run, seconds.
+    pub wall_time_s: f64,
+    /// With draws: zone-pair samples (a pair, a draw, a departure minute) simulated per second
+    /// of wall time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub samples_per_s: Option<f64>,
+}
+
+/// Monte-Carlo settings of a run.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct MonteCarloInfo {
+    /// Seed of every random stream.
+    pub seed: u64,
+    /// Draws (simulated mornings).
+    pub draws: u32,
+    /// Departure minutes per draw (every minute of the window).
+    pub departure_minutes: u32,
+    /// Samples per zone pair and mode: draws x departure minutes.
+    pub samples_per_pair: u64,
+}
+
+/// Region-wide figures of the commuter demand in a Monte-Carlo run.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DemandInfo {
+    /// Commuters between zones (routed).
+    pub commuters: f64,
+    /// Commuters working in their own zone (counted, not routed).
+    pub intrazonal_commuters: f64,
+    /// Share going by car.
+    pub car_share: f64,
+    /// Share going by rail, subway and bus.
+    pub transit_share: f64,
+    /// Share going by custom bus.
+    pub custom_bus_share: f64,
+    /// Share with no available mode.
+    pub unserved_share: f64,
+    /// Mean door-to-door minutes of the served commuters.
+    pub mean_commute_min: f64,
+    /// Share of served commuters within 60 minutes.
+    pub share_within_60: f64,
+}
+
+impl DemandInfo {
+    /// Totals of per-pair splits (shares and times are of the commuters between zones).
+    pub fn of(splits: &[Split], intrazonal_commuters: f64) -> Self {
+        let total: f64 = splits.iter().map(|s| s.commuters).sum();
+        let by: [f64; 3] = std::array::from_fn(|a| splits.iter().map(|s| s.by[a]).sum::<f64>());
+        let served: f64 = by.iter().sum();
+        let weighted = |f: fn(&Split) -> f64| {
+            splits
+                .iter()
+                .filter(|s| s.served() > 0.0)
+                .map(|s| f(s) * s.served())
+                .sum::<f64>()
+                / served.max(f64::MIN_POSITIVE)
+        };
+        let share = |x: f64| if total > 0.0 { x / total } else { 0.0 };
+        DemandInfo {
+            commuters: total,
+            intrazonal_commuters,
+            car_share: share(by[0]),
+            transit_share: share(by[1]),
+            custom_bus_share: share(by[2]),
+            unserved_share: share(total - served).max(0.0),
+            mean_commute_min: weighted(|s| s.mean_min),
+            share_within_60: weighted(|s| s.within_60),
+        }
+    }
+
+    /// The shares in the order of [`super::Share::ALL`].
+    pub fn shares(&self) -> [f64; 4] {
+        [
+            self.car_share,
+            self.transit_share,
+            self.custom_bus_share,
+            self.unserved_share,
+        ]
+    }
+}
+
+/// The region's policy metrics (zones from `[policy]` in `network.toml`; `None` where the
+/// network names no zones for a metric). Times are the fastest mode's (public transport's for
+/// the 2-hour circle) at the median of the samples (p50) or the 80th percentile (p80); in a
+/// deterministic run both are the one time there is.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PolicyMetrics {
+    /// Residents of the zones within 60 minutes of the nearest centre zone at p50 (the 1-hour
+    /// commuting circle).
+    pub one_hour_circle_residents_p50: Option<u64>,
+    /// The same at p80 (four mornings out of five).
+    pub one_hour_circle_residents_p80: Option<u64>,
+    /// Share of ordered pairs of cities within 120 minutes by public transport at p50 (the
+    /// 2-hour travel circle).
+    pub two_hour_circle_share: Option<f64>,
+    /// Jobs of the metropolis zones within 60 minutes of the satellite zone at p50.
+    pub satellite_jobs_within_60min: Option<u64>,
+    /// The same within 90 minutes.
+    pub satellite_jobs_within_90min: Option<u64>,
+    /// Share of commuters between zones arriving within 60 minutes (with draws).
+    pub share_within_60: Option<f64>,
+}
+
+/// Which time a policy metric asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolicyTime {
+    /// The fastest mode at the median.
+    BestP50,
+    /// The fastest mode at the 80th percentile.
+    BestP80,
+    /// Public transport at the median.
+    TransitP50,
+}
+
+impl PolicyMetrics {
+    /// Each metric by its name in `summary.json` (the field's), in the file's order.
+    pub fn metrics(&self) -> Vec<(&'static str, Option<f64>)> {
+        let whole = |x: Option<u64>| x.map(|x| x as f64);
+        let values = [
+            whole(self.one_hour_circle_residents_p50),
+            whole(self.one_hour_circle_residents_p80),
+            self.two_hour_circle_share,
+            whole(self.satellite_jobs_within_60min),
+            whole(self.satellite_jobs_within_90min),
+            self.share_within_60,
+        ];
+        crate::io::columns::<Self>()
+            .iter()
+            .copied()
+            .zip(values)
+            .collect()
+    }
+
+    /// The metrics of `net` given `time(o, d, which)` (seconds, `None` when unreachable).
+    pub fn of(
+        net: &Network,
+        time: impl Fn(usize, usize, PolicyTime) -> Option<Seconds>,
+        share_within_60: Option<f64>,
+    ) -> Self {
+        let policy = &net.settings().policy;
+        let ids = |list: &[String]| -> Vec<usize> {
+            list.iter()
+                .filter_map(|id| net.zone_id(id).map(|z| z.index()))
+                .collect()
+        };
+        let zones = net.zones();
+        let (centres, cities, metropolis) = (
+            ids(&policy.centre_zones),
+            ids(&policy.city_zones),
+            ids(&policy.metropolis_zones),
+        );
+        let within = |o: usize, d: usize, which, limit_min: u32| {
+            o == d || time(o, d, which).is_some_and(|t| t <= limit_min * 60)
+        };
+        let circle = |which| {
+            (!centres.is_empty()).then(|| {
+                (0..zones.len())
+                    .filter(|&o| centres.iter().any(|&c| within(o, c, which, 60)))
+                    .map(|o| zones[o].residents)
+                    .sum()
+            })
+        };
+        let city_pairs: Vec<(usize, usize)> = cities
+            .iter()
+            .flat_map(|&o| {
+                cities
+                    .iter()
+                    .filter(move |&&d| d != o)
+                    .map(move |&d| (o, d))
+            })
+            .collect();
+        let satellite = policy
+            .satellite_zone
+            .as_deref()
+            .and_then(|id| net.zone_id(id))
+            .map(|z| z.index());
+        let jobs = |limit| {
+            satellite.filter(|_| !metropolis.is_empty()).map(|s| {
+                metropolis
+                    .iter()
+                    .filter(|&&d| within(s, d, PolicyTime::BestP50, limit))
+                    .map(|&d| zones[d].jobs)
+                    .sum()
+            })
+        };
+        PolicyMetrics {
+            one_hour_circle_residents_p50: circle(PolicyTime::BestP50),
+            one_hour_circle_residents_p80: circle(PolicyTime::BestP80),
+            two_hour_circle_share: (!city_pairs.is_empty()).then(|| {
+                city_pairs
+                    .iter()
+                    .filter(|&&(o, d)| within(o, d, PolicyTime::TransitP50, 120))
+                    .count() as f64
+                    / city_pairs.len() as f64
+            }),
+            satellite_jobs_within_60min: jobs(60),
+            satellite_jobs_within_90min: jobs(90),
+            share_within_60,
+        }
+    }
+
+    /// The metrics of a deterministic run.
+    pub fn of_skims(net: &Network, skims: &Skims) -> Self {
+        Self::of(
+            net,
+            |o, d, which| match which {
+                PolicyTime::TransitP50 => skims.get(TravelMode::Transit, o, d).map(|r| r.time_s),
+                _ => skims.best_time_s(o, d),
+            },
+            None,
+        )
+    }
+
+    /// The metrics of a Monte-Carlo run.
+    pub fn of_simulation(net: &Network, times: &[PairTimes], share_within_60: f64) -> Self {
+        let n = net.zones().len();
+        Self::of(
+            net,
+            |o, d, which| {
+                let t = times[o * n + d][which as usize];
+                (t != crate::sim::montecarlo::NO_ROUTE).then_some(t)
+            },
+            Some(share_within_60),
+        )
+    }
+}
+
+/// The model settings of a Monte-Carlo run: two runs can be compared pairwise only if their
+/// demand definitions match.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ModelInfo {
+    /// Gravity model parameters.
+    pub demand: DemandParameters,
+    /// The commuter table used instead of the gravity model, if any.
+    pub demand_file: Option<String>,
+    /// Departure profile periods `[start, end, weight]` (empty: uniform).
+    pub departure_profile: Vec<(String, String, f64)>,
+    /// Mode choice parameters.
+    pub choice: ChoiceParameters,
+    /// What varies between draws.
+    pub variability: VariabilityParameters,
+}
+
+impl ModelInfo {
+    /// The settings of `scenario`.
+    pub fn of(scenario: &Scenario) -> Self {
+        ModelInfo {
+            demand: scenario.demand.into(),
+            demand_file: scenario
+                .demand_file
+                .as_ref()
+                .map(|p| p.display().to_string()),
+            departure_profile: scenario
+                .departure_profile
+                .iter()
+                .map(|&(a, b, w)| (format_clock(a), format_clock(b), w))
+                .collect(),
+            choice: scenario.choice.into(),
+            variability: (&scenario.variability).into(),
+        }
+    }
+}
+
+/// [`crate::scenario::Demand`] as `summary.json` holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct DemandParameters {
+    /// Commuters per resident of the origin zone.
+    pub commute_rate: f64,
+    /// Deterrence per minute of best-mode door-to-door time.
+    pub beta_per_min: f64,
+    /// Typical commute within a zone, minutes.
+    pub intrazonal_min: f64,
+}
+
+impl From<crate::scenario::Demand> for DemandParameters {
+    fn from(demand: crate::scenario::Demand) -> Self {
+        let crate::scenario::Demand {
+            commute_rate,
+            beta_per_min,
+            intrazonal_min,
+        } = demand;
+        DemandParameters {
+            commute_rate,
+            beta_per_min,
+            intrazonal_min,
+        }
+    }
+}
+
+/// [`crate::scenario::Choice`] as `summary.json` holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct ChoiceParameters {
+    /// Logit scale per generalised minute.
+    pub scale_per_min: f64,
+    /// Minutes a yuan is worth.
+    pub minutes_per_yuan: f64,
+    /// Car penalty, minutes.
+    pub car_constant_min: f64,
+    /// Public-transport penalty, minutes.
+    pub transit_constant_min: f64,
+    /// Car running cost, yuan per km.
+    pub car_cost_yuan_per_km: f64,
+    /// Weight of a minute of waiting, walking, access and egress.
+    pub wait_walk_weight: f64,
+    /// Penalty per transfer, minutes.
+    pub transfer_penalty_min: f64,
+    /// Custom-bus penalty, minutes.
+    pub custom_bus_constant_min: f64,
+}
+
+impl From<crate::scenario::Choice> for ChoiceParameters {
+    fn from(choice: crate::scenario::Choice) -> Self {
+        let crate::scenario::Choice {
+            scale_per_min,
+            minutes_per_yuan,
+            car_constant_min,
+            transit_constant_min,
+            car_cost_yuan_per_km,
+            wait_walk_weight,
+            transfer_penalty_min,
+            custom_bus_constant_min,
+        } = choice;
+        ChoiceParameters {
+            scale_per_min,
+            minutes_per_yuan,
+            car_constant_min,
+            transit_constant_min,
+            car_cost_yuan_per_km,
+            wait_walk_weight,
+            transfer_penalty_min,
+            custom_bus_constant_min,
+        }
+    }
+}
+
+/// [`crate::scenario::Variability`] as `summary.json` holds it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct VariabilityParameters {
+    /// Service delays by mode (hsr, rail, subway, bus, custom bus).
+    pub delays: [DelayParameters; 5],
+    /// Service delays of single lines, by line id.
+    pub line_delays: BTreeMap<String, DelayParameters>,
+    /// Standard deviation of the log of a day factor on car and bus times.
+    pub road_day_sd: f64,
+    /// Standard deviation of the log of a day factor on checkpoint delays.
+    pub checkpoint_sd: f64,
+    /// Standard deviation of the log of each road link's own factor.
+    pub link_sd: f64,
+    /// `link_sd` by road class, where it differs.
+    pub class_sd: BTreeMap<String, f64>,
+}
+
+impl From<&crate::scenario::Variability> for VariabilityParameters {
+    fn from(variability: &crate::scenario::Variability) -> Self {
+        let crate::scenario::Variability {
+            delays,
+            line_delays,
+            road_day_sd,
+            checkpoint_sd,
+            link_sd,
+            class_sd,
+        } = variability;
+        VariabilityParameters {
+            delays: delays.map(DelayParameters::from),
+            line_delays: line_delays
+                .iter()
+                .map(|(id, &d)| (id.clone(), d.into()))
+                .collect(),
+            road_day_sd: *road_day_sd,
+            checkpoint_sd: *checkpoint_sd,
+            link_sd: *link_sd,
+            class_sd: class_sd.clone(),
+        }
+    }
+}
+
+/// [`crate::scenario::Delay`] as `summary.json` holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct DelayParameters {
+    /// Probability of running on time.
+    pub on_time: f64,
+    /// Mean delay when late, minutes.
+    pub late_mean_min: f64,
+}
+
+impl From<crate::scenario::Delay> for DelayParameters {
+    fn from(delay: crate::scenario::Delay) -> Self {
+        let crate::scenario::Delay {
+            on_time,
+            late_mean_min,
+        } = delay;
+        DelayParameters {
+            on_time,
+            late_mean_min,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policy_metrics_are_named_as_summary_json_names_them() {
+        let policy = PolicyMetrics {
+            one_hour_circle_residents_p50: Some(1),
+            one_hour_circle_residents_p80: Some(2),
+            two_hour_circle_share: Some(0.5),
+            satellite_jobs_within_60min: None,
+            satellite_jobs_within_90min: Some(4),
+            share_within_60: Some(0.25),
+        };
+        let json = serde_json::to_value(&policy).unwrap();
+        let fields = json.as_object().unwrap();
+        let metrics = policy.metrics();
+        assert_eq!(metrics.len(), fields.len());
+        for ((name, value), (key, json)) in metrics.iter().zip(fields) {
+            assert_eq!((*name, *value), (key.as_str(), json.as_f64()));
+        }
+    }
+}

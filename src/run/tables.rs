@@ -1,0 +1,399 @@
+//! The rows of a run's tables, computed from the network and the skims (deterministic) or the
+//! simulation (Monte-Carlo). Pure and collected in zone order (pairs in parallel on the current
+//! rayon pool), so identical inputs give identical rows at any thread count.
+
+use super::schema::{
+    ACCESS_THRESHOLDS_MIN, Distribution, DistributionRow, DrawRow, Fixed, LineRow, OdMode, OdRow,
+    SkimOdRow, SkimZoneRow, ZoneRow,
+};
+use crate::network::{Network, Zone};
+use crate::routing::{OdResult, Skims, TravelMode};
+use crate::sim::choice::Alternative;
+use crate::sim::demand::Split;
+use crate::sim::montecarlo::{NO_ROUTE, Simulation};
+use crate::time::{Seconds, to_minutes};
+use rayon::prelude::*;
+
+/// `od.csv` of a deterministic run: one row per ordered zone pair (origin != destination) and
+/// mode (`car`, `transit`, `best`).
+pub fn skim_od_rows(net: &Network, skims: &Skims) -> Vec<SkimOdRow> {
+    let zones = net.zones();
+    let row =
+        |o: usize, d: usize, mode, chosen: Option<TravelMode>, r: Option<&OdResult>| SkimOdRow {
+            origin: zones[o].id.clone(),
+            destination: zones[d].id.clone(),
+            mode,
+            chosen_mode: chosen.map(OdMode::of_travel),
+            minutes: r.map(|r| Fixed::new(to_minutes(r.time_s))),
+            distance_km: r.map(|r| Fixed::new(r.distance_km)),
+            transfers: r.map(|r| r.transfers),
+            cost_yuan: r.map(|r| Fixed::new(r.cost_yuan)),
+            path: r.map_or_else(|| "unreachable".to_owned(), |r| r.path.clone()),
+        };
+    let mut rows = Vec::with_capacity(3 * zones.len() * zones.len());
+    for o in 0..zones.len() {
+        for d in (0..zones.len()).filter(|&d| d != o) {
+            let car = skims.get(TravelMode::Car, o, d);
+            let transit = skims.get(TravelMode::Transit, o, d);
+            let best = skims.best(o, d);
+            rows.push(row(o, d, OdMode::Car, car.map(|_| TravelMode::Car), car));
+            rows.push(row(
+                o,
+                d,
+                OdMode::Transit,
+                transit.map(|_| TravelMode::Transit),
+                transit,
+            ));
+            rows.push(row(
+                o,
+                d,
+                OdMode::Best,
+                best.map(|b| b.0),
+                best.map(|b| b.1),
+            ));
+        }
+    }
+    rows
+}
+
+/// `zones.csv` of a deterministic run: per zone, residents and jobs of all zones (itself
+/// included) reachable within each threshold of [`ACCESS_THRESHOLDS_MIN`] by the best mode.
+pub fn skim_zone_rows(net: &Network, skims: &Skims) -> Vec<SkimZoneRow> {
+    let zones = net.zones();
+    (0..zones.len())
+        .map(|o| {
+            let within = |pick: fn(&Zone) -> u64| {
+                ACCESS_THRESHOLDS_MIN.map(|t| {
+                    (0..zones.len())
+                        .filter(|&d| skims.best_time_s(o, d).is_some_and(|s| s <= t * 60))
+                        .map(|d| pick(&zones[d]))
+                        .fold(0, u64::saturating_add)
+                })
+            };
+            let [j30, j45, j60, j90, j120] = within(|z| z.jobs);
+            let [r30, r45, r60, r90, r120] = within(|z| z.residents);
+            SkimZoneRow {
+                zone: zones[o].id.clone(),
+                name: zones[o].name.clone(),
+                residents: zones[o].residents,
+                jobs: zones[o].jobs,
+                jobs_within_30min: j30,
+                jobs_within_45min: j45,
+                jobs_within_60min: j60,
+                jobs_within_90min: j90,
+                jobs_within_120min: j120,
+                residents_within_30min: r30,
+                residents_within_45min: r45,
+                residents_within_60min: r60,
+                residents_within_90min: r90,
+                residents_within_120min: r120,
+            }
+        })
+        .collect()
+}
+
+/// Weighted distribution figures of door-to-door samples: the share with a route, the mean of
+/// those, nearest-rank percentiles counting a missing route as infinitely long (`None` when a
+/// percentile falls on one), and the shares over 60 and 120 minutes.
+struct Spread {
+    samples: usize,
+    reachable: f64,
+    mean_min: Option<f64>,
+    percentiles: [Option<f64>; 5],
+    over: [f64; 2],
+}
+
+/// The percentiles of [`Spread`].
+const PERCENTILES: [f64; 5] = [5.0, 25.0, 50.0, 75.0, 95.0];
+
+impl Spread {
+    fn of(sim: &Simulation, samples: &[Seconds]) -> Self {
+        let mut weighted: Vec<(f64, f64)> = samples
+            .iter()
+            .enumerate()
+            .map(|(i, &t)| {
+                let minutes = if t == NO_ROUTE {
+                    f64::INFINITY
+                } else {
+                    to_minutes(t)
+                };
+                (minutes, sim.sample_weight(i))
+            })
+            .filter(|&(_, w)| w > 0.0)
+            .collect();
+        weighted.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        let total: f64 = weighted.iter().map(|s| s.1).sum();
+        let share = |keep: &dyn Fn(f64) -> bool| {
+            let w: f64 = weighted.iter().filter(|s| keep(s.0)).map(|s| s.1).sum();
+            if total > 0.0 { w / total } else { 0.0 }
+        };
+        let reached: f64 = weighted
+            .iter()
+            .filter(|s| s.0.is_finite())
+            .map(|s| s.1)
+            .sum();
+        let sum: f64 = weighted
+            .iter()
+            .filter(|s| s.0.is_finite())
+            .map(|s| s.0 * s.1)
+            .sum();
+        Spread {
+            samples: weighted.len(),
+            reachable: share(&|m| m.is_finite()),
+            mean_min: (reached > 0.0).then(|| sum / reached),
+            percentiles: PERCENTILES.map(|p| {
+                crate::sim::stats::weighted_percentile(&weighted, p).filter(|m| m.is_finite())
+            }),
+            over: [share(&|m| m > 60.0), share(&|m| m > 120.0)],
+        }
+    }
+
+    /// The weighted nearest-rank `p`-th percentile of the samples, seconds ([`NO_ROUTE`] when it
+    /// falls on a missing route).
+    fn quantile_s(sim: &Simulation, samples: &[Seconds], p: f64) -> Seconds {
+        let mut weighted: Vec<(Seconds, f64)> = samples
+            .iter()
+            .enumerate()
+            .map(|(i, &t)| (t, sim.sample_weight(i)))
+            .collect();
+        weighted.sort_unstable_by_key(|s| s.0);
+        crate::sim::stats::weighted_percentile(&weighted, p).unwrap_or(NO_ROUTE)
+    }
+}
+
+/// The times of a zone pair that accessibility and the policy metrics use, seconds
+/// ([`NO_ROUTE`] when none): the fastest alternative at p50 and p80, and public transport at
+/// p50 (weighted nearest-rank over the samples; 0 for a zone to itself).
+pub type PairTimes = [Seconds; 3];
+
+/// [`PairTimes`] of every pair `o * zones + d`, computed once for all outputs.
+pub fn pair_times(sim: &Simulation) -> Vec<PairTimes> {
+    let n = sim.zones;
+    (0..n * n)
+        .into_par_iter()
+        .map(|k| {
+            if k / n == k % n {
+                return [0; 3];
+            }
+            let best = sim.samples(None, k);
+            let transit = sim.public_transport_samples(k);
+            [
+                Spread::quantile_s(sim, &best, 50.0),
+                Spread::quantile_s(sim, &best, 80.0),
+                Spread::quantile_s(sim, &transit, 50.0),
+            ]
+        })
+        .collect()
+}
+
+/// `od.csv` of a Monte-Carlo run: per ordered zone pair, `car`, `transit`, `custom_bus` where
+/// one served the pair, and `best`.
+pub fn od_rows(net: &Network, sim: &Simulation, splits: &[Split]) -> Vec<OdRow> {
+    let zones = net.zones();
+    let n = zones.len();
+    (0..n * n)
+        .into_par_iter()
+        .filter(|k| k / n != k % n)
+        .flat_map_iter(|k| {
+            let (o, d) = (k / n, k % n);
+            let mut alternatives: Vec<Option<Alternative>> =
+                vec![Some(Alternative::Car), Some(Alternative::Transit)];
+            if !sim.custom_bus[k].is_empty() {
+                alternatives.push(Some(Alternative::CustomBus));
+            }
+            alternatives.push(None);
+            alternatives.into_iter().map(move |alternative| {
+                let spread = Spread::of(sim, &sim.samples(alternative, k));
+                let split = splits[k];
+                let commuters = alternative.map_or(split.served(), |a| split.of_alternative(a));
+                let share = if split.commuters > 0.0 {
+                    commuters / split.commuters
+                } else {
+                    0.0
+                };
+                let [p5, p25, p50, p75, p95] = spread.percentiles.map(|p| p.map(Fixed::new));
+                OdRow {
+                    origin: zones[o].id.clone(),
+                    destination: zones[d].id.clone(),
+                    mode: OdMode::of(alternative),
+                    commuters: Fixed::new(commuters),
+                    mode_share: Fixed::new(share),
+                    samples: spread.samples,
+                    reachable_share: Fixed::new(spread.reachable),
+                    mean_min: spread.mean_min.map(Fixed::new),
+                    p5_min: p5,
+                    p25_min: p25,
+                    p50_min: p50,
+                    p75_min: p75,
+                    p95_min: p95,
+                    share_over_60: Fixed::new(spread.over[0]),
+                    share_over_120: Fixed::new(spread.over[1]),
+                }
+            })
+        })
+        .collect()
+}
+
+/// `zones.csv` of a Monte-Carlo run, from the pairs' `times` and `splits`.
+pub fn zone_rows(net: &Network, times: &[PairTimes], splits: &[Split]) -> Vec<ZoneRow> {
+    let zones = net.zones();
+    let n = zones.len();
+    (0..n)
+        .map(|o| {
+            let row_splits = &splits[o * n..(o + 1) * n];
+            let commuters: f64 = row_splits.iter().map(|s| s.commuters).sum();
+            let by: [f64; 3] =
+                std::array::from_fn(|a| row_splits.iter().map(|s| s.by[a]).sum::<f64>());
+            let served: f64 = by.iter().sum();
+            let minutes: f64 = row_splits
+                .iter()
+                .filter(|s| s.served() > 0.0)
+                .map(|s| s.mean_min * s.served())
+                .sum();
+            let share = |x: f64| (commuters > 0.0).then(|| Fixed::new(x / commuters));
+            // Jobs within each threshold at p50 (`q` 0) or p80 (1) of the fastest alternative.
+            let jobs = |q: usize| {
+                ACCESS_THRESHOLDS_MIN.map(|t| {
+                    (0..n)
+                        .filter(|&d| times[o * n + d][q] <= t * 60)
+                        .map(|d| zones[d].jobs)
+                        .fold(0, u64::saturating_add)
+                })
+            };
+            let [m30, m45, m60, m90, m120] = jobs(0);
+            let [e30, e45, e60, e90, e120] = jobs(1);
+            ZoneRow {
+                zone: zones[o].id.clone(),
+                name: zones[o].name.clone(),
+                residents: zones[o].residents,
+                jobs: zones[o].jobs,
+                commuters: Fixed::new(commuters),
+                mean_commute_min: (served > 0.0).then(|| Fixed::new(minutes / served)),
+                car_share: share(by[Alternative::Car.index()]),
+                transit_share: share(by[Alternative::Transit.index()]),
+                custom_bus_share: share(by[Alternative::CustomBus.index()]),
+                unserved_share: share((commuters - served).max(0.0)),
+                jobs_within_30min_p50: m30,
+                jobs_within_45min_p50: m45,
+                jobs_within_60min_p50: m60,
+                jobs_within_90min_p50: m90,
+                jobs_within_120min_p50: m120,
+                jobs_within_30min_p80: e30,
+                jobs_within_45min_p80: e45,
+                jobs_within_60min_p80: e60,
+                jobs_within_90min_p80: e90,
+                jobs_within_120min_p80: e120,
+            }
+        })
+        .collect()
+}
+
+/// `lines.csv` of a Monte-Carlo run: one row per line, per morning.
+pub fn line_rows(net: &Network, sim: &Simulation) -> Vec<LineRow> {
+    let draws = f64::from(sim.draws.max(1));
+    net.lines()
+        .iter()
+        .zip(&sim.lines)
+        .map(|(line, load)| {
+            let peak = load.peak_load / draws;
+            LineRow {
+                line: line.id.clone(),
+                name: line.name.clone(),
+                mode: line.mode,
+                boardings: Fixed::new(load.boardings / draws),
+                passenger_km: Fixed::new(load.passenger_km / draws),
+                peak_load: Fixed::new(peak),
+                max_peak_load: Fixed::new(load.max_peak_load),
+                vehicle_capacity: line.capacity,
+                load_factor: (line.capacity > 0)
+                    .then(|| Fixed::new(peak / f64::from(line.capacity))),
+                denied_boardings: Fixed::new(load.denied / draws),
+            }
+        })
+        .collect()
+}
+
+/// `draws.csv` of a Monte-Carlo run: per zone pair (origin != destination) and draw.
+pub fn draw_rows(net: &Network, sim: &Simulation) -> Vec<DrawRow> {
+    let zones = net.zones();
+    let n = zones.len();
+    let minutes = sim.minutes as usize;
+    (0..n * n)
+        .into_par_iter()
+        .filter(|&k| k / n != k % n)
+        .flat_map_iter(|k| {
+            let samples = OdMode::ALL.map(|mode| {
+                let alternative = match mode {
+                    OdMode::Car => Some(Alternative::Car),
+                    OdMode::Transit => Some(Alternative::Transit),
+                    OdMode::CustomBus => Some(Alternative::CustomBus),
+                    OdMode::Best => None,
+                };
+                sim.samples(alternative, k)
+            });
+            sim.pair_draws[k]
+                .iter()
+                .enumerate()
+                .map(|(draw, d)| {
+                    let served = d.served();
+                    // Each alternative's mean minutes that morning, over departures with a route.
+                    let [car_min, transit_min, custom_bus_min, best_min] =
+                        std::array::from_fn(|mode| {
+                            let morning = &samples[mode][draw * minutes..(draw + 1) * minutes];
+                            let (mut sum, mut weight) = (0.0, 0.0);
+                            for (m, &t) in morning.iter().enumerate() {
+                                if t != NO_ROUTE {
+                                    sum += sim.weights[m] * to_minutes(t);
+                                    weight += sim.weights[m];
+                                }
+                            }
+                            (weight > 0.0).then(|| Fixed::new(sum / weight))
+                        });
+                    let [car, transit, custom_bus] = d.by.map(Fixed::new);
+                    DrawRow {
+                        origin: zones[k / n].id.clone(),
+                        destination: zones[k % n].id.clone(),
+                        draw: draw as u32,
+                        car,
+                        transit,
+                        custom_bus,
+                        mean_min: (served > 0.0).then(|| Fixed::new(d.minutes / served)),
+                        car_min,
+                        transit_min,
+                        custom_bus_min,
+                        best_min,
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// `distribution.csv` of a Monte-Carlo run: commuters per morning by minute, in all and by
+/// origin zone.
+pub fn distribution(net: &Network, sim: &Simulation) -> Distribution {
+    let draws = f64::from(sim.draws.max(1));
+    let bins = crate::sim::montecarlo::HISTOGRAM_BINS;
+    let rows = (0..bins)
+        .map(|m| {
+            let all: f64 = sim.histograms.iter().map(|h| h[m]).sum();
+            DistributionRow {
+                minute: if m + 1 == bins {
+                    format!("{m}+")
+                } else {
+                    m.to_string()
+                },
+                all: Fixed::new(all / draws),
+                by_zone: sim
+                    .histograms
+                    .iter()
+                    .map(|h| Fixed::new(h[m] / draws))
+                    .collect(),
+            }
+        })
+        .collect();
+    Distribution {
+        zones: net.zones().iter().map(|z| z.id.clone()).collect(),
+        rows,
+    }
+}
