@@ -2136,3 +2136,26 @@ fn compare_trusts_no_draw_count_of_a_run_folder() {
     );
     case.assert_no_output(&output);
 }
+
+/// `bench --peers` checks fast_paths against our search on the graph without zero-weight arcs
+/// (fast_paths drops them). Without them a path may be far longer than any our own engines met:
+/// here from 1 the zero-weight arc to 2 is the only short way out, and the detour over the
+/// 4294967290 arc saturates. It was reported as "fast_paths disagrees" (a defect of the peer,
+/// no file named); it is the same refusal as for our engines. Found by tests/fuzz.rs (seed 100).
+#[cfg(feature = "peers")]
+#[test]
+fn bench_peers_refuses_distances_that_saturate_without_zero_weight_arcs() {
+    let dir = tempfile::tempdir().unwrap();
+    let graph = dir.path().join("detour.gr");
+    fs::write(&graph, "p sp 3 3\na 1 2 0\na 1 3 4294967290\na 3 2 10\n").unwrap();
+    let output = run_cli([
+        "bench".as_ref(),
+        graph.as_os_str(),
+        "--queries".as_ref(),
+        "20".as_ref(),
+        "--matrix".as_ref(),
+        "3".as_ref(),
+        "--peers".as_ref(),
+    ]);
+    assert_rejected(&output, &["detour.gr", "weights are too large"]);
+}

@@ -3,8 +3,8 @@
 //! contraction hierarchies (preparation and point-to-point queries), each checked against our
 //! answers before its figures count.
 
-use super::{Ours, Queries, Report, summarise};
-use commute::routing::{Csr, RadixWorkspace, RoadGraph, shortest_from};
+use super::{Ours, Queries, Report, TOO_FAR, summarise};
+use commute::routing::{Csr, MAX_DISTANCE, RadixWorkspace, RoadGraph, shortest_from};
 use std::time::Instant;
 
 /// Runs both peers on `graph` with our query set, adding their figures and ratios to `report`;
@@ -115,6 +115,12 @@ fn fast_paths_queries(
         times.push(t.elapsed().as_secs_f64());
         if i < 20 {
             shortest_from(&checked, graph.internal[s], &mut ws);
+            // Without the zero-weight arcs a path may be longer than any our searches met.
+            anyhow::ensure!(
+                ws.distance(graph.internal[d]) != Some(MAX_DISTANCE),
+                "{}: {TOO_FAR}",
+                report.graph
+            );
             let want = ws.distance(graph.internal[d]).map(|w| w as usize);
             anyhow::ensure!(
                 got == want,
