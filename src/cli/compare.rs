@@ -123,7 +123,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             Side::Scenario(scenario) => scenario,
         };
         let options = RunOptions { seed, draws };
-        let mut output = pool.install(|| {
+        pool.install(|| {
             run::run(&scenario, options, |draw| {
                 if show_progress {
                     eprint!("\r{label} {}: draw {draw}/{draws}", scenario.name);
@@ -132,10 +132,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                     }
                 }
             })
-        });
-        // The figures a folder of this run would give, so both ways compare alike.
-        output.summary = run::folder::as_read_back(&output.summary);
-        output
+        })
     };
     let (before_run, after_run) = (simulate(before, "before"), simulate(after, "after"));
     let before = RunData::new(&args.before, &before_run)?;

@@ -104,18 +104,6 @@ fn lineless<T>(rows: Vec<(u64, T)>) -> Vec<T> {
     rows.into_iter().map(|(_, row)| row).collect()
 }
 
-/// `summary` as [`read`] gives it back from the `summary.json` it is written to. serde_json's
-/// default number parsing is not always correctly rounded (a 17-digit number may come back one
-/// unit in the last place off), and a comparison of scenarios run in memory gives the same bytes
-/// as one of their run folders only if both see the same figures. (With serde_json's
-/// `float_roundtrip` feature both would be exact and this could go; compare.json would change
-/// where the rounding matters.)
-pub fn as_read_back(summary: &RunSummary) -> RunSummary {
-    let text = serde_json::to_vec(summary).expect("in-memory JSON");
-    // A summary reads back as what it was written from, but for that rounding.
-    serde_json::from_slice(&text).unwrap_or_else(|_| summary.clone())
-}
-
 /// The summary of a Monte-Carlo run: valid JSON with every field of [`RunSummary`], and the
 /// Monte-Carlo sections with a draw count `commute run` can make.
 fn read_summary(path: &Path, text: &[u8]) -> Result<RunSummary> {
@@ -364,10 +352,6 @@ mod tests {
     }
 
     /// `value` as it reads back from its JSON text.
-    fn as_read<T: serde::Serialize + DeserializeOwned>(value: &T) -> T {
-        serde_json::from_slice(&serde_json::to_vec(value).unwrap()).unwrap()
-    }
-
     fn table<T: DeserializeOwned>(name: &str, bytes: &[u8]) -> Vec<T> {
         let mut problems = Vec::new();
         let rows = rows(Path::new("run"), name, bytes.to_vec(), &mut problems).unwrap();
@@ -386,11 +370,11 @@ mod tests {
         let mut files = output.files();
         files.push(("summary.json", output.summary_json()));
         let read = parse(Path::new("run"), files.clone()).unwrap();
-        // The tables exactly; JSON numbers as serde_json reads them (see `as_read_back`).
+        // Everything exactly (serde_json reads numbers back correctly rounded: `float_roundtrip`).
         assert_eq!(read.tables, output.tables);
-        assert_eq!(read.summary, as_read_back(&output.summary));
-        assert_eq!(read.zones_geojson, as_read(&output.zones_geojson));
-        assert_eq!(read.network_geojson, as_read(&output.network_geojson));
+        assert_eq!(read.summary, output.summary);
+        assert_eq!(read.zones_geojson, output.zones_geojson);
+        assert_eq!(read.network_geojson, output.network_geojson);
         // And written again, the same CSV bytes.
         let again = read.files();
         assert_eq!(again.len() + 1, files.len());
