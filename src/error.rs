@@ -59,13 +59,17 @@ pub enum Error {
     /// A file could not be read (missing, unreadable).
     #[error("cannot read {}: {error}", path.display())]
     Read {
+        /// The file.
         path: PathBuf,
+        /// Why it could not be read.
         error: std::io::Error,
     },
     /// An output could not be written.
     #[error("cannot write {}: {error}", path.display())]
     Write {
+        /// The file or folder.
         path: PathBuf,
+        /// Why it could not be written.
         error: std::io::Error,
     },
     /// One or more problems in the input files, all of them.
