@@ -185,7 +185,7 @@ impl From<FeedbackIteration> for FeedbackRound {
 pub fn link_rows(net: &Network, model: &RoadModel, a: &Assignment) -> Vec<LinkRow> {
     let links = model.network().links();
     let rows = model.roads.iter().enumerate().map(|(l, directed)| {
-        let road = &net.roads()[directed.road as usize];
+        let road = &net.roads()[directed.link as usize];
         let (from, to, direction) = if directed.forward {
             (road.from, road.to, LinkDirection::Forward)
         } else {

@@ -20,21 +20,12 @@ use crate::sim::choice::Alternative;
 use crate::sim::montecarlo::{RoadFactors, Setup, Simulation, simulate};
 use crate::time::Window;
 
-/// A road link in one direction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DirectedRoad {
-    /// Index in [`Network::roads`].
-    pub road: u32,
-    /// Whether it runs from the link's `from` to its `to`.
-    pub forward: bool,
-}
-
 /// The roads of a scenario as an assignment network, with background traffic and bus paths.
 #[derive(Debug, Clone)]
 pub struct RoadModel {
     network: RoadNetwork,
     /// The directed roads, which are the first links of `network`, in this order.
-    pub roads: Vec<DirectedRoad>,
+    pub roads: Vec<RoadArc>,
     /// Fixed flow per assignment link: background traffic and buses, pcu per hour.
     pub background: Vec<f64>,
     /// Per line: the assignment links its buses drive, with buses per hour on each (empty for
@@ -84,10 +75,7 @@ impl RoadModel {
                 vdf,
                 toll: r.toll_yuan,
             });
-            roads.push(DirectedRoad {
-                road: arc.link,
-                forward: arc.forward,
-            });
+            roads.push(arc);
             background.push(congestion.background_of(&r.class) * capacity);
         }
         for a in net.access() {
@@ -192,14 +180,10 @@ impl RoadModel {
     pub fn factors(&self, times: &[f64]) -> RoadFactors {
         let links = self.network.links();
         let mut roads =
-            vec![1.0; 2 * self.roads.iter().map(|r| r.road + 1).max().unwrap_or(0) as usize];
-        for (l, r) in self.roads.iter().enumerate() {
+            vec![1.0; 2 * self.roads.iter().map(|r| r.link + 1).max().unwrap_or(0) as usize];
+        for (l, arc) in self.roads.iter().enumerate() {
             let t0 = links[l].free_flow_time;
             if t0 > 0.0 {
-                let arc = RoadArc {
-                    link: r.road,
-                    forward: r.forward,
-                };
                 roads[arc.slot()] = (times[l] - links[l].delay) / t0;
             }
         }
