@@ -60,6 +60,7 @@ pub mod routing;
 pub mod run;
 pub mod scenario;
 pub mod sim;
+pub mod stats;
 pub mod time;
 
 pub use error::{Error, Problem, Result};

@@ -129,7 +129,7 @@ fn summarise(
     mut times: Vec<f64>,
 ) -> EngineResult {
     times.sort_by(f64::total_cmp);
-    let at = |p: f64| commute::sim::stats::percentile(&times, p).unwrap_or(f64::NAN) * 1000.0;
+    let at = |p: f64| commute::stats::percentile(&times, p).unwrap_or(f64::NAN) * 1000.0;
     let total: f64 = times.iter().sum();
     EngineResult {
         engine: engine.to_owned(),

@@ -11,6 +11,7 @@ use crate::routing::{OdResult, Skims, TravelMode};
 use crate::sim::choice::Alternative;
 use crate::sim::demand::Split;
 use crate::sim::montecarlo::{NO_ROUTE, Simulation};
+use crate::stats::{Spread, weighted_percentile};
 use crate::time::{Seconds, to_minutes};
 use rayon::prelude::*;
 
@@ -92,73 +93,32 @@ pub fn skim_zone_rows(net: &Network, skims: &Skims) -> Vec<SkimZoneRow> {
         .collect()
 }
 
-/// Weighted distribution figures of door-to-door samples: the share with a route, the mean of
-/// those, nearest-rank percentiles counting a missing route as infinitely long (`None` when a
-/// percentile falls on one), and the shares over 60 and 120 minutes.
-struct Spread {
-    samples: usize,
-    reachable: f64,
-    mean_min: Option<f64>,
-    percentiles: [Option<f64>; 5],
-    over: [f64; 2],
-}
-
-/// The percentiles of [`Spread`].
+/// The percentiles of od.csv, `p5_min` to `p95_min`.
 const PERCENTILES: [f64; 5] = [5.0, 25.0, 50.0, 75.0, 95.0];
 
-impl Spread {
-    fn of(sim: &Simulation, samples: &[Seconds]) -> Self {
-        let mut weighted: Vec<(f64, f64)> = samples
-            .iter()
-            .enumerate()
-            .map(|(i, &t)| {
-                let minutes = if t == NO_ROUTE {
-                    f64::INFINITY
-                } else {
-                    to_minutes(t)
-                };
-                (minutes, sim.sample_weight(i))
-            })
-            .filter(|&(_, w)| w > 0.0)
-            .collect();
-        weighted.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
-        let total: f64 = weighted.iter().map(|s| s.1).sum();
-        let share = |keep: &dyn Fn(f64) -> bool| {
-            let w: f64 = weighted.iter().filter(|s| keep(s.0)).map(|s| s.1).sum();
-            if total > 0.0 { w / total } else { 0.0 }
+/// The weighted distribution of a pair's door-to-door samples, minutes, a missing route counting
+/// as infinitely long.
+fn pair_spread(sim: &Simulation, samples: &[Seconds]) -> Spread {
+    Spread::new(samples.iter().enumerate().map(|(i, &t)| {
+        let minutes = if t == NO_ROUTE {
+            f64::INFINITY
+        } else {
+            to_minutes(t)
         };
-        let reached: f64 = weighted
-            .iter()
-            .filter(|s| s.0.is_finite())
-            .map(|s| s.1)
-            .sum();
-        let sum: f64 = weighted
-            .iter()
-            .filter(|s| s.0.is_finite())
-            .map(|s| s.0 * s.1)
-            .sum();
-        Spread {
-            samples: weighted.len(),
-            reachable: share(&|m| m.is_finite()),
-            mean_min: (reached > 0.0).then(|| sum / reached),
-            percentiles: PERCENTILES.map(|p| {
-                crate::sim::stats::weighted_percentile(&weighted, p).filter(|m| m.is_finite())
-            }),
-            over: [share(&|m| m > 60.0), share(&|m| m > 120.0)],
-        }
-    }
+        (minutes, sim.sample_weight(i))
+    }))
+}
 
-    /// The weighted nearest-rank `p`-th percentile of the samples, seconds ([`NO_ROUTE`] when it
-    /// falls on a missing route).
-    fn quantile_s(sim: &Simulation, samples: &[Seconds], p: f64) -> Seconds {
-        let mut weighted: Vec<(Seconds, f64)> = samples
-            .iter()
-            .enumerate()
-            .map(|(i, &t)| (t, sim.sample_weight(i)))
-            .collect();
-        weighted.sort_unstable_by_key(|s| s.0);
-        crate::sim::stats::weighted_percentile(&weighted, p).unwrap_or(NO_ROUTE)
-    }
+/// The weighted nearest-rank `p`-th percentile of the samples, seconds ([`NO_ROUTE`] when it
+/// falls on a missing route).
+fn quantile_s(sim: &Simulation, samples: &[Seconds], p: f64) -> Seconds {
+    let mut weighted: Vec<(Seconds, f64)> = samples
+        .iter()
+        .enumerate()
+        .map(|(i, &t)| (t, sim.sample_weight(i)))
+        .collect();
+    weighted.sort_unstable_by_key(|s| s.0);
+    weighted_percentile(&weighted, p).unwrap_or(NO_ROUTE)
 }
 
 /// The times of a zone pair that accessibility and the policy metrics use, seconds
@@ -178,9 +138,9 @@ pub fn pair_times(sim: &Simulation) -> Vec<PairTimes> {
             let best = sim.samples(None, k);
             let transit = sim.public_transport_samples(k);
             [
-                Spread::quantile_s(sim, &best, 50.0),
-                Spread::quantile_s(sim, &best, 80.0),
-                Spread::quantile_s(sim, &transit, 50.0),
+                quantile_s(sim, &best, 50.0),
+                quantile_s(sim, &best, 80.0),
+                quantile_s(sim, &transit, 50.0),
             ]
         })
         .collect()
@@ -203,7 +163,7 @@ pub fn od_rows(net: &Network, sim: &Simulation, splits: &[Split]) -> Vec<OdRow> 
             }
             alternatives.push(None);
             alternatives.into_iter().map(move |alternative| {
-                let spread = Spread::of(sim, &sim.samples(alternative, k));
+                let spread = pair_spread(sim, &sim.samples(alternative, k));
                 let split = splits[k];
                 let commuters = alternative.map_or(split.served(), |a| split.of_alternative(a));
                 let share = if split.commuters > 0.0 {
@@ -211,23 +171,24 @@ pub fn od_rows(net: &Network, sim: &Simulation, splits: &[Split]) -> Vec<OdRow> 
                 } else {
                     0.0
                 };
-                let [p5, p25, p50, p75, p95] = spread.percentiles.map(|p| p.map(Fixed::new));
+                let [p5, p25, p50, p75, p95] =
+                    PERCENTILES.map(|p| spread.percentile(p).map(Fixed::new));
                 OdRow {
                     origin: zones[o].id.clone(),
                     destination: zones[d].id.clone(),
                     mode: OdMode::of(alternative),
                     commuters: Fixed::new(commuters),
                     mode_share: Fixed::new(share),
-                    samples: spread.samples,
-                    reachable_share: Fixed::new(spread.reachable),
-                    mean_min: spread.mean_min.map(Fixed::new),
+                    samples: spread.samples(),
+                    reachable_share: Fixed::new(spread.reachable_share()),
+                    mean_min: spread.mean().map(Fixed::new),
                     p5_min: p5,
                     p25_min: p25,
                     p50_min: p50,
                     p75_min: p75,
                     p95_min: p95,
-                    share_over_60: Fixed::new(spread.over[0]),
-                    share_over_120: Fixed::new(spread.over[1]),
+                    share_over_60: Fixed::new(spread.share_over(60.0)),
+                    share_over_120: Fixed::new(spread.share_over(120.0)),
                 }
             })
         })

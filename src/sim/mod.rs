@@ -6,7 +6,6 @@
 //!   call order, so results are the same at any thread count and two scenarios run with the same
 //!   seed see the same random numbers for everything a modification did not touch (common random
 //!   numbers);
-//! - [`stats`]: nearest-rank percentiles, plain and weighted, of travel-time samples;
 //! - [`gravity`]: a doubly constrained gravity model of commuter flows;
 //! - [`demand`]: commuter flows from the gravity model on the network's skims, or from the
 //!   scenario's table, scaled by `scale-demand`; [`demand::Split`], a pair's mode split;
@@ -23,4 +22,3 @@ pub mod demand;
 pub mod gravity;
 pub mod montecarlo;
 pub mod rng;
-pub mod stats;

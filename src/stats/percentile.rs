@@ -1,6 +1,8 @@
-//! Percentiles of travel-time samples. They are *nearest-rank*: the p-th percentile of `n`
-//! sorted values is the value at rank `ceil(p / 100 * n)` (1-based; rank 1 for p = 0), always one
-//! of the observed values, as in Conveyal R5.
+//! Percentiles. Of samples they are *nearest-rank*: the p-th percentile of `n` sorted values is
+//! the value at rank `ceil(p / 100 * n)` (1-based; rank 1 for p = 0), always one of the observed
+//! values, as in Conveyal R5; weighted samples count their weights instead of ranks. Of a
+//! histogram of whole minutes (a comparison's `distribution.csv`) the percentile is a bin, in
+//! whole minutes. Units are those of the values given.
 
 /// The nearest-rank `p`-th percentile (0..=100) of `sorted` (ascending); `None` when empty.
 pub fn percentile<T: Copy>(sorted: &[T], p: f64) -> Option<T> {
@@ -39,9 +41,44 @@ pub fn weighted_percentile<T: Copy>(sorted: &[(T, f64)], p: f64) -> Option<T> {
     last
 }
 
+/// The `p`-th percentile (0..=100) of commuters counted per minute bin (`counts[m]` commuters
+/// took `[m, m + 1)` minutes): the first bin `m` of positive count at which the cumulative count
+/// reaches `p / 100 * total` (less a relative 1e-9, as in [`weighted_percentile`]), as whole
+/// minutes; the last bin if rounding leaves the target unreached; `None` when nobody is counted.
+pub fn histogram_percentile(counts: &[f64], p: f64) -> Option<f64> {
+    let total: f64 = counts.iter().sum();
+    if total <= 0.0 {
+        return None;
+    }
+    let target = p.clamp(0.0, 100.0) / 100.0 * total * (1.0 - 1e-9);
+    let mut cumulative = 0.0;
+    for (m, &n) in counts.iter().enumerate() {
+        cumulative += n;
+        if n > 0.0 && cumulative >= target {
+            return Some(m as f64);
+        }
+    }
+    Some((counts.len() - 1) as f64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn histogram_percentiles_find_the_minute_bin() {
+        // 10 commuters at 30 min, 10 at 40, 80 at 50.
+        let mut h = vec![0.0; 61];
+        h[30] = 10.0;
+        h[40] = 10.0;
+        h[50] = 80.0;
+        assert_eq!(histogram_percentile(&h, 10.0), Some(30.0));
+        assert_eq!(histogram_percentile(&h, 15.0), Some(40.0));
+        assert_eq!(histogram_percentile(&h, 20.0), Some(40.0));
+        assert_eq!(histogram_percentile(&h, 50.0), Some(50.0));
+        assert_eq!(histogram_percentile(&h, 0.0), Some(30.0));
+        assert_eq!(histogram_percentile(&[0.0; 5], 50.0), None);
+    }
 
     #[test]
     fn weighted_percentiles_match_nearest_rank_for_equal_weights() {
