@@ -10,8 +10,7 @@
 //! `run::folder`), so a comparison of two folders and of two scenarios run in memory are the
 //! same computation.
 
-mod output;
-pub mod report;
+pub(crate) mod output;
 
 pub use output::{
     LINKS_CSV_COLUMNS, compare_csv, compare_json, lines_csv, links_csv, network_geojson, zones_csv,

@@ -1,0 +1,372 @@
+//! The report's map as inline SVG, drawn from the node coordinates of the run's GeoJSON (no
+//! tiles, so it works offline): roads and lines, zones as circles coloured on a scale, optional
+//! road-volume layers, legends and a detail window around what changed.
+
+use super::html::{esc, int};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::fmt::Write;
+
+/// A colour for `value` on a diverging scale (negative green, positive red) up to `limit`.
+pub(super) fn diverging(value: f64, limit: f64) -> String {
+    let t = (value / limit).clamp(-1.0, 1.0);
+    let (r, g, b) = if t < 0.0 {
+        let s = -t;
+        (240.0 - s * 214.0, 240.0 - s * 90.0, 240.0 - s * 170.0)
+    } else {
+        (240.0 - t * 42.0, 240.0 - t * 200.0, 240.0 - t * 200.0)
+    };
+    format!("rgb({:.0},{:.0},{:.0})", r, g, b)
+}
+
+/// A colour for `value` on a sequential scale from `lo` (light) to `hi` (dark blue).
+pub(super) fn sequential(value: f64, lo: f64, hi: f64) -> String {
+    let t = ((value - lo) / (hi - lo).max(1e-9)).clamp(0.0, 1.0);
+    format!(
+        "rgb({:.0},{:.0},{:.0})",
+        235.0 - t * 205.0,
+        240.0 - t * 150.0,
+        250.0 - t * 90.0
+    )
+}
+
+pub(super) fn line_color(mode: &str) -> &'static str {
+    match mode {
+        "hsr" => "#7b3fa0",
+        "rail" => "#8c564b",
+        "subway" => "#2b7bb9",
+        "bus" => "#2ca02c",
+        "custom_bus" => "#ff7f0e",
+        _ => "#888",
+    }
+}
+
+/// What the map shows at a zone.
+pub(super) struct ZoneMark {
+    pub(super) residents: f64,
+    /// Labels are placed in decreasing priority (the rest only if they fit).
+    pub(super) priority: f64,
+    pub(super) name: String,
+    pub(super) color: String,
+    pub(super) label: String,
+}
+
+/// Road links drawn by the change of their volume: red more traffic, blue less, wider the larger
+/// the change (`limit` and above at full width).
+pub(super) struct RoadLayer<'a> {
+    /// Per road link id: volume change (both directions), tooltip text.
+    pub(super) change: HashMap<&'a str, (f64, String)>,
+    pub(super) limit: f64,
+}
+
+/// The colour of a volume change: red more traffic, blue less, grey none.
+pub(super) fn volume_color(delta: f64, limit: f64) -> String {
+    let t = (delta / limit.max(1e-9)).clamp(-1.0, 1.0);
+    let (r, g, b) = if t < 0.0 {
+        let s = -t;
+        (190.0 - s * 160.0, 194.0 - s * 104.0, 202.0 + s * 18.0)
+    } else {
+        (190.0 + t * 24.0, 194.0 - t * 164.0, 202.0 - t * 172.0)
+    };
+    format!("rgb({r:.0},{g:.0},{b:.0})")
+}
+
+pub(super) fn volume_width(delta: f64, limit: f64) -> f64 {
+    1.0 + 7.0 * (delta.abs() / limit.max(1e-9)).min(1.0)
+}
+
+/// The map: roads and lines from `features` (with their change), zones as circles sized by
+/// residents and coloured as given, and a legend. With a road layer, roads are drawn by their
+/// volume change in the order given and lines faintly.
+pub(super) fn map_svg(
+    features: &[(Value, &str)],
+    zones: &[(Value, ZoneMark)],
+    legend: &str,
+    window: Option<[f64; 4]>,
+    roads: Option<&RoadLayer<'_>>,
+) -> String {
+    let coords = |g: &Value| -> Vec<(f64, f64)> {
+        let c = &g["coordinates"];
+        match g["type"].as_str() {
+            Some("Point") => c.as_array().map_or(vec![], |p| {
+                vec![(p[0].as_f64().unwrap_or(0.0), p[1].as_f64().unwrap_or(0.0))]
+            }),
+            _ => c
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|p| (p[0].as_f64().unwrap_or(0.0), p[1].as_f64().unwrap_or(0.0)))
+                .collect(),
+        }
+    };
+    let all: Vec<(f64, f64)> = features
+        .iter()
+        .flat_map(|(f, _)| coords(&f["geometry"]))
+        .chain(zones.iter().flat_map(|(g, _)| coords(g)))
+        .filter(|(x, y)| x.is_finite() && y.is_finite() && (*x != 0.0 || *y != 0.0))
+        .collect();
+    if all.is_empty() {
+        return "<p class=note>No coordinates to draw.</p>".into();
+    }
+    let [x0, x1, y0, y1] = window.unwrap_or_else(|| bounds(&all));
+    let k = ((y0 + y1) / 2.0).to_radians().cos();
+    let (w, h, pad) = (1040.0, 700.0, 36.0);
+    let scale = ((w - 2.0 * pad - 180.0) / ((x1 - x0) * k).max(1e-9))
+        .min((h - 2.0 * pad) / (y1 - y0).max(1e-9));
+    let px = |x: f64| pad + (x - x0) * k * scale;
+    let py = |y: f64| h - pad - (y - y0) * scale;
+    let mut svg = format!(
+        "<svg viewBox=\"0 0 {w} {h}\" width=\"100%\" role=\"img\" aria-label=\"Map of the region\" style=\"background:#fbfcfd\"><defs><clipPath id=\"frame{n}\"><rect x=\"0\" y=\"0\" width=\"{}\" height=\"{h}\"/></clipPath></defs><g clip-path=\"url(#frame{n})\">",
+        w - 200.0,
+        n = u8::from(window.is_some()) + 2 * u8::from(roads.is_some())
+    );
+    let path = |pts: &[(f64, f64)]| {
+        pts.iter()
+            .map(|&(x, y)| format!("{:.1},{:.1}", px(x), py(y)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    // Unchanged features first, changed on top (with a road layer: in the order given).
+    for pass in [false, true] {
+        for (f, change) in features {
+            let changed = *change != "same" && roads.is_none();
+            if changed != pass {
+                continue;
+            }
+            let pts = coords(&f["geometry"]);
+            let p = &f["properties"];
+            if let Some(layer) = roads {
+                let id = p["id"].as_str().unwrap_or_default();
+                let dash = if *change == "removed" {
+                    " stroke-dasharray=\"7 5\""
+                } else {
+                    ""
+                };
+                let (color, width, opacity, title) = match layer.change.get(id) {
+                    Some((d, title)) if p["kind"] == "road" => (
+                        volume_color(*d, layer.limit),
+                        volume_width(*d, layer.limit),
+                        0.95,
+                        title.clone(),
+                    ),
+                    _ if p["kind"] == "road" => ("#c3c8d0".to_owned(), 0.8, 0.9, String::new()),
+                    _ => (
+                        line_color(p["mode"].as_str().unwrap_or_default()).to_owned(),
+                        0.8,
+                        0.25,
+                        String::new(),
+                    ),
+                };
+                let _ = write!(
+                    svg,
+                    "<polyline points=\"{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"{width:.1}\" stroke-opacity=\"{opacity}\" stroke-linejoin=\"round\" stroke-linecap=\"round\"{dash}><title>{} {}{}</title></polyline>",
+                    path(&pts),
+                    esc(id),
+                    esc(p["name"].as_str().unwrap_or_default()),
+                    esc(&title)
+                );
+                continue;
+            }
+            let (color, width, opacity) = if p["kind"] == "road" {
+                ("#a7adb7", 0.8, 0.9)
+            } else {
+                (
+                    line_color(p["mode"].as_str().unwrap_or_default()),
+                    1.1,
+                    0.55,
+                )
+            };
+            let (color, width, opacity, dash) = match *change {
+                "added" | "changed" => ("#d62728", 4.0, 0.95, ""),
+                "removed" => ("#d62728", 3.0, 0.9, " stroke-dasharray=\"7 5\""),
+                _ => (color, width, opacity, ""),
+            };
+            let _ = write!(
+                svg,
+                "<polyline points=\"{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"{width}\" stroke-opacity=\"{opacity}\" stroke-linejoin=\"round\"{dash}><title>{} {}</title></polyline>",
+                path(&pts),
+                esc(p["id"].as_str().unwrap_or_default()),
+                esc(p["name"].as_str().unwrap_or_default())
+            );
+        }
+    }
+    let max_residents = zones.iter().map(|(_, z)| z.residents).fold(1.0, f64::max);
+    // Zones by priority, then size, get their labels; a label that would overlap a placed one
+    // is left out (the name is still in the circle's tooltip).
+    let mut order: Vec<usize> = (0..zones.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (za, zb) = (&zones[a].1, &zones[b].1);
+        zb.priority
+            .total_cmp(&za.priority)
+            .then(zb.residents.total_cmp(&za.residents))
+    });
+    let mut placed: Vec<(f64, f64, f64)> = Vec::new();
+    let mut labels = String::new();
+    for i in order {
+        let (g, z) = &zones[i];
+        let Some(&(x, y)) = coords(g).first() else {
+            continue;
+        };
+        let r = 4.0 + 14.0 * (z.residents / max_residents).sqrt();
+        let (cx, cy) = (px(x), py(y));
+        let _ = write!(
+            svg,
+            "<circle cx=\"{cx:.1}\" cy=\"{cy:.1}\" r=\"{r:.1}\" fill=\"{}\" stroke=\"#334\" stroke-width=\"0.8\"><title>{}: {}</title></circle>",
+            z.color,
+            esc(&z.name),
+            esc(&z.label)
+        );
+        let lw = 6.0 * z.name.chars().count() as f64;
+        let free = |lx: f64, ly: f64| {
+            !placed
+                .iter()
+                .any(|&(px, py, pw)| lx < px + pw && px < lx + lw && (ly - py).abs() < 11.0)
+        };
+        // Right of the circle, else left, above or below it.
+        let candidates = [
+            (cx + r + 2.0, cy + 3.0),
+            (cx - r - 2.0 - lw, cy + 3.0),
+            (cx - lw / 2.0, cy - r - 3.0),
+            (cx - lw / 2.0, cy + r + 10.0),
+        ];
+        if let Some((lx, ly)) = candidates.into_iter().find(|&(x, y)| free(x, y)) {
+            placed.push((lx, ly, lw));
+            let _ = write!(
+                labels,
+                "<text x=\"{lx:.1}\" y=\"{ly:.1}\" font-size=\"10.5\" fill=\"#223\" stroke=\"#fbfcfd\" stroke-width=\"2.5\" paint-order=\"stroke\">{}</text>",
+                esc(&z.name)
+            );
+        }
+    }
+    svg.push_str(&labels);
+    svg.push_str("</g>");
+    let _ = write!(
+        svg,
+        "<g transform=\"translate({} 20)\">{legend}</g>",
+        w - 190.0
+    );
+    svg.push_str("</svg>");
+    svg
+}
+
+/// `[lon min, lon max, lat min, lat max]` of `points`.
+pub(super) fn bounds(points: &[(f64, f64)]) -> [f64; 4] {
+    let mut b = [f64::MAX, f64::MIN, f64::MAX, f64::MIN];
+    for &(x, y) in points {
+        b = [b[0].min(x), b[1].max(x), b[2].min(y), b[3].max(y)];
+    }
+    b
+}
+
+/// The window of a detail map around what changed: the changed features and the zones whose
+/// commute changed most, padded, at least `min_span` degrees across; `None` when nothing did.
+pub(super) fn detail_window(
+    features: &[(Value, &str)],
+    zones: &[(Value, f64)],
+    min_span: f64,
+) -> Option<[f64; 4]> {
+    let point = |c: &Value| (c[0].as_f64().unwrap_or(0.0), c[1].as_f64().unwrap_or(0.0));
+    let mut points: Vec<(f64, f64)> = features
+        .iter()
+        .filter(|(_, change)| *change != "same")
+        .flat_map(|(f, _)| {
+            f["geometry"]["coordinates"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .map(|c| point(&c))
+        .collect();
+    let biggest = zones.iter().map(|z| z.1.abs()).fold(0.0, f64::max);
+    if biggest > 0.0 {
+        points.extend(
+            zones
+                .iter()
+                .filter(|z| z.1.abs() >= biggest / 3.0)
+                .map(|z| point(&z.0["coordinates"])),
+        );
+    }
+    if points.is_empty() {
+        return None;
+    }
+    let [x0, x1, y0, y1] = bounds(&points);
+    let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+    let half_x = ((x1 - x0) * 0.65).max(min_span / 2.0);
+    let half_y = ((y1 - y0) * 0.65).max(min_span / 3.0);
+    Some([cx - half_x, cx + half_x, cy - half_y, cy + half_y])
+}
+
+pub(super) fn lines_legend(y: f64, changed: bool) -> String {
+    let mut out = String::new();
+    let mut y = y;
+    let mut entries: Vec<(&str, &str, f64, &str)> = vec![
+        ("road", "#a7adb7", 1.5, ""),
+        ("HSR / intercity", "#7b3fa0", 2.0, ""),
+        ("rail", "#8c564b", 2.0, ""),
+        ("subway", "#2b7bb9", 2.0, ""),
+        ("bus", "#2ca02c", 2.0, ""),
+        ("custom bus", "#ff7f0e", 2.0, ""),
+    ];
+    if changed {
+        entries.push(("added or changed", "#d62728", 4.0, ""));
+        entries.push(("removed", "#d62728", 3.0, " stroke-dasharray=\"7 5\""));
+    }
+    for (name, color, width, dash) in entries {
+        let _ = write!(
+            out,
+            "<line x1=\"0\" x2=\"26\" y1=\"{y}\" y2=\"{y}\" stroke=\"{color}\" stroke-width=\"{width}\"{dash}/><text x=\"32\" y=\"{}\" font-size=\"11\">{name}</text>",
+            y + 4.0
+        );
+        y += 17.0;
+    }
+    out
+}
+
+pub(super) fn scale_legend(title: &str, stops: &[(String, String)]) -> String {
+    let mut out = format!(
+        "<text x=\"0\" y=\"0\" font-size=\"11\" font-weight=\"600\">{}</text>",
+        esc(title)
+    );
+    for (i, (color, label)) in stops.iter().enumerate() {
+        let y = 10.0 + 17.0 * i as f64;
+        let _ = write!(
+            out,
+            "<circle cx=\"7\" cy=\"{}\" r=\"6\" fill=\"{color}\" stroke=\"#334\" stroke-width=\"0.8\"/><text x=\"20\" y=\"{}\" font-size=\"11\">{}</text>",
+            y + 4.0,
+            y + 8.0,
+            esc(label)
+        );
+    }
+    out
+}
+
+pub(super) fn traffic_legend(limit: f64) -> String {
+    let mut out = String::from(
+        "<text x=\"0\" y=\"0\" font-size=\"11\" font-weight=\"600\">peak-hour cars, change</text>",
+    );
+    let stops = [limit, limit / 2.0, 0.0, -limit / 2.0, -limit];
+    for (i, d) in stops.into_iter().enumerate() {
+        let y = 16.0 + 18.0 * i as f64;
+        let label = if d > 0.0 {
+            format!("+{} veh/h", int(d))
+        } else if d < 0.0 {
+            format!("{} veh/h", int(d))
+        } else {
+            "no change".into()
+        };
+        let _ = write!(
+            out,
+            "<line x1=\"0\" x2=\"26\" y1=\"{y}\" y2=\"{y}\" stroke=\"{}\" stroke-width=\"{:.1}\"/><text x=\"32\" y=\"{}\" font-size=\"11\">{label}</text>",
+            volume_color(d, limit),
+            volume_width(d, limit),
+            y + 4.0
+        );
+    }
+    let y = 16.0 + 18.0 * 5.0;
+    let _ = write!(
+        out,
+        "<line x1=\"0\" x2=\"26\" y1=\"{y}\" y2=\"{y}\" stroke=\"#1f5fbf\" stroke-width=\"3\" stroke-dasharray=\"7 5\"/><text x=\"32\" y=\"{}\" font-size=\"11\">removed road</text>",
+        y + 4.0
+    );
+    out
+}
