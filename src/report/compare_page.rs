@@ -3,7 +3,7 @@
 use super::charts::{cdf_svg, shares_svg};
 use super::html::{
     card, delta_text, esc, int, minutes_pair, modifications, num, page, policy_label, policy_value,
-    signed,
+    signed, signed_int,
 };
 use super::map::{
     RoadLayer, ZoneMark, bounds, detail_window, diverging, lines_legend, map_svg, scale_legend,
@@ -20,6 +20,70 @@ use std::fmt::Write;
 /// The report of a comparison.
 pub fn compare_html(c: &Comparison, before: &RunData<'_>, after: &RunData<'_>) -> String {
     let mut b = String::new();
+    intro(&mut b, c);
+    headline(&mut b, c);
+    policy_table(&mut b, c);
+    let r = &c.region;
+    let _ = write!(
+        b,
+        "<section><h2>Door-to-door travel times</h2>{}<p class=note>Share of commuters between zones arriving within the time on the horizontal axis, by the mode each chose, over all simulated mornings; the dashed vertical line marks 60 minutes. Median {}, 95th percentile {} (whole minutes, before → after).</p></section>",
+        cdf_svg(&[
+            (
+                &format!("before: {}", c.before.scenario),
+                "#6b7587",
+                true,
+                &c.distribution[0]
+            ),
+            (
+                &format!("after: {}", c.after.scenario),
+                "#1f77b4",
+                false,
+                &c.distribution[1]
+            ),
+        ]),
+        minutes_pair(r.p50_min),
+        minutes_pair(r.p95_min)
+    );
+    let _ = write!(
+        b,
+        "<section><h2>Mode shares</h2>{}<p class=note>Commuters between zones, by the mode chosen (custom-bus riders beyond the seats take their next-best mode).</p></section>",
+        shares_svg(&[("before", r.shares[0]), ("after", r.shares[1])])
+    );
+    let zones = gains_map(&mut b, c, before, after);
+    let names = zone_names(after);
+    let _ = write!(
+        b,
+        "<section><h2>Top 20 improvements</h2>{}<p class=note>Zone pairs with at least 100 commuters in both runs, by the change of their commuters' mean door-to-door minutes (chosen mode).</p></section><section><h2>Top 20 worsenings</h2>{}</section>",
+        od_table(&c.top_improvements, &names),
+        od_table(&c.top_worsenings, &names)
+    );
+    lines_table(&mut b, c);
+    if let Some(links) = &c.links {
+        b.push_str(&road_traffic(links, &zones, before, after));
+    } else if let Some(note) = &c.links_note {
+        let _ = write!(b, "<p class=note>{}</p>", esc(note));
+    }
+    zones_table(&mut b, c);
+    let _ = write!(
+        b,
+        "<p class=note>Written by commute compare. Files beside this report: compare.csv (per zone pair and mode), zones.csv, lines.csv, {}compare.json, zones.geojson and network.geojson (for QGIS or kepler.gl).</p>",
+        if c.links.is_some() {
+            "links.csv (per road link and direction), "
+        } else {
+            ""
+        }
+    );
+    page(
+        &format!(
+            "{} → {}: commute comparison",
+            c.before.scenario, c.after.scenario
+        ),
+        &b,
+    )
+}
+
+/// The title, what was compared, and what each scenario changed.
+fn intro(b: &mut String, c: &Comparison) {
     let _ = write!(
         b,
         "<h1>{} → {}</h1><p class=lead>{}</p>",
@@ -48,6 +112,10 @@ pub fn compare_html(c: &Comparison, before: &RunData<'_>, after: &RunData<'_>) -
         esc(&c.after.description),
         modifications(&c.after.modifications)
     );
+}
+
+/// The headline cards: travel time of the same trips, hours saved, winners and losers, car share.
+fn headline(b: &mut String, c: &Comparison) {
     let r = &c.region;
     let same = r.time_change;
     b.push_str("<h2>Headline</h2><div class=cards>");
@@ -95,6 +163,10 @@ pub fn compare_html(c: &Comparison, before: &RunData<'_>, after: &RunData<'_>) -
         ),
     ));
     b.push_str("</div>");
+}
+
+/// The policy metrics before and after, with their change.
+fn policy_table(b: &mut String, c: &Comparison) {
     b.push_str("<section><h2>Policy goals</h2><table><tr><th class=l>metric</th><th>before</th><th>after</th><th>change</th></tr>");
     for p in &c.policy {
         let (label, percent, decimals) = policy_label(&p.metric);
@@ -113,31 +185,16 @@ pub fn compare_html(c: &Comparison, before: &RunData<'_>, after: &RunData<'_>) -
         );
     }
     b.push_str("</table><p class=note>Zones of each metric: <code>[policy]</code> in the network's network.toml. \"Median morning\": the median of the simulated mornings and departure minutes.</p></section>");
-    let _ = write!(
-        b,
-        "<section><h2>Door-to-door travel times</h2>{}<p class=note>Share of commuters between zones arriving within the time on the horizontal axis, by the mode each chose, over all simulated mornings; the dashed vertical line marks 60 minutes. Median {}, 95th percentile {} (whole minutes, before → after).</p></section>",
-        cdf_svg(&[
-            (
-                &format!("before: {}", c.before.scenario),
-                "#6b7587",
-                true,
-                &c.distribution[0]
-            ),
-            (
-                &format!("after: {}", c.after.scenario),
-                "#1f77b4",
-                false,
-                &c.distribution[1]
-            ),
-        ]),
-        minutes_pair(r.p50_min),
-        minutes_pair(r.p95_min)
-    );
-    let _ = write!(
-        b,
-        "<section><h2>Mode shares</h2>{}<p class=note>Commuters between zones, by the mode chosen (custom-bus riders beyond the seats take their next-best mode).</p></section>",
-        shares_svg(&[("before", r.shares[0]), ("after", r.shares[1])])
-    );
+}
+
+/// The map of who gains (and a detail map around the change); returns the zones as drawn,
+/// which the road-traffic maps draw again.
+fn gains_map(
+    b: &mut String,
+    c: &Comparison,
+    before: &RunData<'_>,
+    after: &RunData<'_>,
+) -> Vec<(Value, ZoneMark)> {
     // The map: zones coloured by the change of their commuters' mean commute.
     let deltas: HashMap<&str, Option<Delta>> = c
         .zones
@@ -224,13 +281,11 @@ pub fn compare_html(c: &Comparison, before: &RunData<'_>, after: &RunData<'_>) -
         );
     }
     b.push_str("</section>");
-    let names = zone_names(after);
-    let _ = write!(
-        b,
-        "<section><h2>Top 20 improvements</h2>{}<p class=note>Zone pairs with at least 100 commuters in both runs, by the change of their commuters' mean door-to-door minutes (chosen mode).</p></section><section><h2>Top 20 worsenings</h2>{}</section>",
-        od_table(&c.top_improvements, &names),
-        od_table(&c.top_worsenings, &names)
-    );
+    zones
+}
+
+/// The lines whose boardings changed most.
+fn lines_table(b: &mut String, c: &Comparison) {
     let mut lines: Vec<&LineChange> = c.lines.iter().collect();
     let change = |l: &LineChange| match l.boardings {
         [Some(x), Some(y)] => y - x,
@@ -268,11 +323,10 @@ pub fn compare_html(c: &Comparison, before: &RunData<'_>, after: &RunData<'_>) -
         );
     }
     b.push_str("</table><p class=note>Per morning, the 15 largest changes; all lines in lines.csv. Loads are the modelled commuters between zones, assigned all-or-nothing from zone centres; places are enforced only on custom buses (reserved seats), so elsewhere the ratio shows where demand concentrates, not crowding.</p></section>");
-    if let Some(links) = &c.links {
-        b.push_str(&road_traffic(links, &zones, before, after));
-    } else if let Some(note) = &c.links_note {
-        let _ = write!(b, "<p class=note>{}</p>", esc(note));
-    }
+}
+
+/// Every zone's travel time, commute and car share before and after.
+fn zones_table(b: &mut String, c: &Comparison) {
     b.push_str("<section><h2>Zones</h2><table><tr><th class=l>zone</th><th>residents</th><th>commuters after</th><th>travel time, same trips, before</th><th>after</th><th>change, min [95% CI]</th><th>mean commute before → after</th><th>median before → after</th><th>car share before → after</th></tr>");
     for z in &c.zones {
         let d = z.time_change;
@@ -299,22 +353,6 @@ pub fn compare_html(c: &Comparison, before: &RunData<'_>, after: &RunData<'_>) -
         );
     }
     b.push_str("</table></section>");
-    let _ = write!(
-        b,
-        "<p class=note>Written by commute compare. Files beside this report: compare.csv (per zone pair and mode), zones.csv, lines.csv, {}compare.json, zones.geojson and network.geojson (for QGIS or kepler.gl).</p>",
-        if c.links.is_some() {
-            "links.csv (per road link and direction), "
-        } else {
-            ""
-        }
-    );
-    page(
-        &format!(
-            "{} → {}: commute comparison",
-            c.before.scenario, c.after.scenario
-        ),
-        &b,
-    )
 }
 
 /// The road-traffic section of a comparison: totals, a map of the roads by volume change (and a
@@ -327,13 +365,6 @@ fn road_traffic(
 ) -> String {
     let mut b = String::from("<section><h2>Road traffic</h2><div class=cards>");
     let pair = |x: [f64; 2]| format!("{} → {}", int(x[0]), int(x[1]));
-    let signed_int = |x: f64| {
-        if x > 0.5 {
-            format!("+{}", int(x))
-        } else {
-            int(x)
-        }
-    };
     b.push_str(&card(
         &signed_int(links.delta_vehicle_km),
         &format!(
@@ -359,31 +390,8 @@ fn road_traffic(
         ));
     }
     b.push_str("</div>");
-    let roads = road_volumes(links);
-    let limit = roads
-        .values()
-        .map(|r| r.delta_vph.abs())
-        .fold(0.0, f64::max)
-        .max(1.0);
-    let change: HashMap<&str, (f64, String)> = roads
-        .iter()
-        .map(|(&id, r)| {
-            let v = |x: Option<f64>| x.map_or("–".into(), int);
-            (
-                id,
-                (
-                    r.delta_vph,
-                    format!(
-                        ": {} → {} veh/h ({}), both directions",
-                        v(r.volume_vph[0]),
-                        v(r.volume_vph[1]),
-                        signed_int(r.delta_vph)
-                    ),
-                ),
-            )
-        })
-        .collect();
-    let layer = RoadLayer { change, limit };
+    let layer = road_layer(links);
+    let limit = layer.limit;
     // Smallest changes first, so the largest are drawn on top.
     let mut features = feature_changes(before, after);
     let size = |f: &Value| {
@@ -454,6 +462,36 @@ fn road_traffic(
         links_table(&links.largest_changes)
     );
     b
+}
+
+/// The road layer of the traffic maps: per road, its volume change (both directions) and the
+/// tooltip with its volumes; the largest change, at least 1 veh/h, sets the full width.
+fn road_layer(links: &LinkComparison) -> RoadLayer<'_> {
+    let roads = road_volumes(links);
+    let limit = roads
+        .values()
+        .map(|r| r.delta_vph.abs())
+        .fold(0.0, f64::max)
+        .max(1.0);
+    let change: HashMap<&str, (f64, String)> = roads
+        .iter()
+        .map(|(&id, r)| {
+            let v = |x: Option<f64>| x.map_or("–".into(), int);
+            (
+                id,
+                (
+                    r.delta_vph,
+                    format!(
+                        ": {} → {} veh/h ({}), both directions",
+                        v(r.volume_vph[0]),
+                        v(r.volume_vph[1]),
+                        signed_int(r.delta_vph)
+                    ),
+                ),
+            )
+        })
+        .collect();
+    RoadLayer { change, limit }
 }
 
 fn od_table(rows: &[OdChange], names: &HashMap<&str, &str>) -> String {

@@ -38,6 +38,15 @@ pub(super) fn signed(x: f64, decimals: usize) -> String {
     }
 }
 
+/// A whole number with thousands separators, with a `+` when it rounds above zero.
+pub(super) fn signed_int(x: f64) -> String {
+    if x > 0.5 {
+        format!("+{}", int(x))
+    } else {
+        int(x)
+    }
+}
+
 pub(super) fn delta_text(d: Option<Delta>, decimals: usize) -> String {
     match d {
         Some(d) => format!(

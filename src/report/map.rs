@@ -30,7 +30,7 @@ pub(super) fn sequential(value: f64, lo: f64, hi: f64) -> String {
     )
 }
 
-pub(super) fn line_color(mode: &str) -> &'static str {
+fn line_color(mode: &str) -> &'static str {
     match mode {
         "hsr" => "#7b3fa0",
         "rail" => "#8c564b",
@@ -60,7 +60,7 @@ pub(super) struct RoadLayer<'a> {
 }
 
 /// The colour of a volume change: red more traffic, blue less, grey none.
-pub(super) fn volume_color(delta: f64, limit: f64) -> String {
+fn volume_color(delta: f64, limit: f64) -> String {
     let t = (delta / limit.max(1e-9)).clamp(-1.0, 1.0);
     let (r, g, b) = if t < 0.0 {
         let s = -t;
@@ -71,8 +71,58 @@ pub(super) fn volume_color(delta: f64, limit: f64) -> String {
     format!("rgb({r:.0},{g:.0},{b:.0})")
 }
 
-pub(super) fn volume_width(delta: f64, limit: f64) -> f64 {
+fn volume_width(delta: f64, limit: f64) -> f64 {
     1.0 + 7.0 * (delta.abs() / limit.max(1e-9)).min(1.0)
+}
+
+/// The points of a GeoJSON geometry (a Point or a LineString), `[lon, lat]` in degrees; a
+/// coordinate that is not a number counts as 0.
+fn geometry_points(g: &Value) -> Vec<(f64, f64)> {
+    let c = &g["coordinates"];
+    match g["type"].as_str() {
+        Some("Point") => c.as_array().map_or(vec![], |p| {
+            vec![(p[0].as_f64().unwrap_or(0.0), p[1].as_f64().unwrap_or(0.0))]
+        }),
+        _ => c
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|p| (p[0].as_f64().unwrap_or(0.0), p[1].as_f64().unwrap_or(0.0)))
+            .collect(),
+    }
+}
+
+/// From degrees to the map's SVG units: an equirectangular projection with the longitude scaled
+/// by the cosine of the window's middle latitude, fitted into the drawing area.
+struct Projection {
+    /// The window's west edge and south edge, degrees.
+    x0: f64,
+    y0: f64,
+    /// Cosine of the window's middle latitude.
+    k: f64,
+    /// SVG units per degree of latitude.
+    scale: f64,
+    /// The SVG's height and the margin around the drawing, SVG units.
+    h: f64,
+    pad: f64,
+}
+
+impl Projection {
+    fn px(&self, x: f64) -> f64 {
+        self.pad + (x - self.x0) * self.k * self.scale
+    }
+
+    fn py(&self, y: f64) -> f64 {
+        self.h - self.pad - (y - self.y0) * self.scale
+    }
+
+    /// SVG polyline points of `pts`.
+    fn path(&self, pts: &[(f64, f64)]) -> String {
+        pts.iter()
+            .map(|&(x, y)| format!("{:.1},{:.1}", self.px(x), self.py(y)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
 }
 
 /// The map: roads and lines from `features` (with their change), zones as circles sized by
@@ -85,24 +135,10 @@ pub(super) fn map_svg(
     window: Option<[f64; 4]>,
     roads: Option<&RoadLayer<'_>>,
 ) -> String {
-    let coords = |g: &Value| -> Vec<(f64, f64)> {
-        let c = &g["coordinates"];
-        match g["type"].as_str() {
-            Some("Point") => c.as_array().map_or(vec![], |p| {
-                vec![(p[0].as_f64().unwrap_or(0.0), p[1].as_f64().unwrap_or(0.0))]
-            }),
-            _ => c
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|p| (p[0].as_f64().unwrap_or(0.0), p[1].as_f64().unwrap_or(0.0)))
-                .collect(),
-        }
-    };
     let all: Vec<(f64, f64)> = features
         .iter()
-        .flat_map(|(f, _)| coords(&f["geometry"]))
-        .chain(zones.iter().flat_map(|(g, _)| coords(g)))
+        .flat_map(|(f, _)| geometry_points(&f["geometry"]))
+        .chain(zones.iter().flat_map(|(g, _)| geometry_points(g)))
         .filter(|(x, y)| x.is_finite() && y.is_finite() && (*x != 0.0 || *y != 0.0))
         .collect();
     if all.is_empty() {
@@ -113,58 +149,49 @@ pub(super) fn map_svg(
     let (w, h, pad) = (1040.0, 700.0, 36.0);
     let scale = ((w - 2.0 * pad - 180.0) / ((x1 - x0) * k).max(1e-9))
         .min((h - 2.0 * pad) / (y1 - y0).max(1e-9));
-    let px = |x: f64| pad + (x - x0) * k * scale;
-    let py = |y: f64| h - pad - (y - y0) * scale;
+    let projection = Projection {
+        x0,
+        y0,
+        k,
+        scale,
+        h,
+        pad,
+    };
     let mut svg = format!(
         "<svg viewBox=\"0 0 {w} {h}\" width=\"100%\" role=\"img\" aria-label=\"Map of the region\" style=\"background:#fbfcfd\"><defs><clipPath id=\"frame{n}\"><rect x=\"0\" y=\"0\" width=\"{}\" height=\"{h}\"/></clipPath></defs><g clip-path=\"url(#frame{n})\">",
         w - 200.0,
         n = u8::from(window.is_some()) + 2 * u8::from(roads.is_some())
     );
-    let path = |pts: &[(f64, f64)]| {
-        pts.iter()
-            .map(|&(x, y)| format!("{:.1},{:.1}", px(x), py(y)))
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    // Unchanged features first, changed on top (with a road layer: in the order given).
+    features_svg(&mut svg, features, roads, &projection);
+    zones_svg(&mut svg, zones, &projection);
+    svg.push_str("</g>");
+    let _ = write!(
+        svg,
+        "<g transform=\"translate({} 20)\">{legend}</g>",
+        w - 190.0
+    );
+    svg.push_str("</svg>");
+    svg
+}
+
+/// Draws the roads and lines of `features` onto `svg`: unchanged first, changed on top (with a
+/// road layer: in the order given, coloured by the layer).
+fn features_svg(
+    svg: &mut String,
+    features: &[(Value, &str)],
+    roads: Option<&RoadLayer<'_>>,
+    projection: &Projection,
+) {
     for pass in [false, true] {
         for (f, change) in features {
             let changed = *change != "same" && roads.is_none();
             if changed != pass {
                 continue;
             }
-            let pts = coords(&f["geometry"]);
+            let pts = geometry_points(&f["geometry"]);
             let p = &f["properties"];
             if let Some(layer) = roads {
-                let id = p["id"].as_str().unwrap_or_default();
-                let dash = if *change == "removed" {
-                    " stroke-dasharray=\"7 5\""
-                } else {
-                    ""
-                };
-                let (color, width, opacity, title) = match layer.change.get(id) {
-                    Some((d, title)) if p["kind"] == "road" => (
-                        volume_color(*d, layer.limit),
-                        volume_width(*d, layer.limit),
-                        0.95,
-                        title.clone(),
-                    ),
-                    _ if p["kind"] == "road" => ("#c3c8d0".to_owned(), 0.8, 0.9, String::new()),
-                    _ => (
-                        line_color(p["mode"].as_str().unwrap_or_default()).to_owned(),
-                        0.8,
-                        0.25,
-                        String::new(),
-                    ),
-                };
-                let _ = write!(
-                    svg,
-                    "<polyline points=\"{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"{width:.1}\" stroke-opacity=\"{opacity}\" stroke-linejoin=\"round\" stroke-linecap=\"round\"{dash}><title>{} {}{}</title></polyline>",
-                    path(&pts),
-                    esc(id),
-                    esc(p["name"].as_str().unwrap_or_default()),
-                    esc(&title)
-                );
+                road_layer_feature(svg, p, change, &projection.path(&pts), layer);
                 continue;
             }
             let (color, width, opacity) = if p["kind"] == "road" {
@@ -184,15 +211,58 @@ pub(super) fn map_svg(
             let _ = write!(
                 svg,
                 "<polyline points=\"{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"{width}\" stroke-opacity=\"{opacity}\" stroke-linejoin=\"round\"{dash}><title>{} {}</title></polyline>",
-                path(&pts),
+                projection.path(&pts),
                 esc(p["id"].as_str().unwrap_or_default()),
                 esc(p["name"].as_str().unwrap_or_default())
             );
         }
     }
+}
+
+/// Draws one feature (properties `p`, SVG points `points`) of a map with a road layer: a road by
+/// its volume change, a line faintly.
+fn road_layer_feature(
+    svg: &mut String,
+    p: &Value,
+    change: &str,
+    points: &str,
+    layer: &RoadLayer<'_>,
+) {
+    let id = p["id"].as_str().unwrap_or_default();
+    let dash = if change == "removed" {
+        " stroke-dasharray=\"7 5\""
+    } else {
+        ""
+    };
+    let (color, width, opacity, title) = match layer.change.get(id) {
+        Some((d, title)) if p["kind"] == "road" => (
+            volume_color(*d, layer.limit),
+            volume_width(*d, layer.limit),
+            0.95,
+            title.clone(),
+        ),
+        _ if p["kind"] == "road" => ("#c3c8d0".to_owned(), 0.8, 0.9, String::new()),
+        _ => (
+            line_color(p["mode"].as_str().unwrap_or_default()).to_owned(),
+            0.8,
+            0.25,
+            String::new(),
+        ),
+    };
+    let _ = write!(
+        svg,
+        "<polyline points=\"{points}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"{width:.1}\" stroke-opacity=\"{opacity}\" stroke-linejoin=\"round\" stroke-linecap=\"round\"{dash}><title>{} {}{}</title></polyline>",
+        esc(id),
+        esc(p["name"].as_str().unwrap_or_default()),
+        esc(&title)
+    );
+}
+
+/// Draws the zones onto `svg` as circles (area ~ residents) and their labels above everything.
+/// Zones by priority, then size, get their labels; a label that would overlap a placed one is
+/// left out (the name is still in the circle's tooltip).
+fn zones_svg(svg: &mut String, zones: &[(Value, ZoneMark)], projection: &Projection) {
     let max_residents = zones.iter().map(|(_, z)| z.residents).fold(1.0, f64::max);
-    // Zones by priority, then size, get their labels; a label that would overlap a placed one
-    // is left out (the name is still in the circle's tooltip).
     let mut order: Vec<usize> = (0..zones.len()).collect();
     order.sort_by(|&a, &b| {
         let (za, zb) = (&zones[a].1, &zones[b].1);
@@ -204,11 +274,11 @@ pub(super) fn map_svg(
     let mut labels = String::new();
     for i in order {
         let (g, z) = &zones[i];
-        let Some(&(x, y)) = coords(g).first() else {
+        let Some(&(x, y)) = geometry_points(g).first() else {
             continue;
         };
         let r = 4.0 + 14.0 * (z.residents / max_residents).sqrt();
-        let (cx, cy) = (px(x), py(y));
+        let (cx, cy) = (projection.px(x), projection.py(y));
         let _ = write!(
             svg,
             "<circle cx=\"{cx:.1}\" cy=\"{cy:.1}\" r=\"{r:.1}\" fill=\"{}\" stroke=\"#334\" stroke-width=\"0.8\"><title>{}: {}</title></circle>",
@@ -239,14 +309,6 @@ pub(super) fn map_svg(
         }
     }
     svg.push_str(&labels);
-    svg.push_str("</g>");
-    let _ = write!(
-        svg,
-        "<g transform=\"translate({} 20)\">{legend}</g>",
-        w - 190.0
-    );
-    svg.push_str("</svg>");
-    svg
 }
 
 /// `[lon min, lon max, lat min, lat max]` of `points`.

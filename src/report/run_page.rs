@@ -73,6 +73,19 @@ pub fn run_html(run: MonteCarloRun<'_>) -> String {
         "<section><h2>Mode shares</h2>{}</section>",
         shares_svg(&[(name, d.shares())])
     );
+    zone_map(&mut b, &run);
+    lines_table(&mut b, &tables.lines);
+    if let (Some(links), Some(congestion)) = (&tables.links, &s.congestion) {
+        b.push_str(&run_road_traffic(congestion, links));
+    }
+    zones_table(&mut b, &tables.zones);
+    b.push_str("</table></section><p class=note>Written by commute run. Files beside this report: od.csv, zones.csv, lines.csv, draws.csv, distribution.csv, summary.json, zones.geojson, network.geojson (and links.csv with road congestion).</p>");
+    page(&format!("{name}: commute run"), &b)
+}
+
+/// The map of the zones coloured by their mean commute.
+fn zone_map(b: &mut String, run: &MonteCarloRun<'_>) {
+    let tables = run.tables;
     let means: Vec<f64> = tables
         .zones
         .iter()
@@ -130,7 +143,11 @@ pub fn run_html(run: MonteCarloRun<'_>) -> String {
         "<section><h2>Map</h2>{}<p class=note>Zones (circle area ~ residents) coloured by the mean commute of their commuters to other zones.</p></section>",
         map_svg(&features, &zones, &legend, None, None)
     );
-    let mut lines: Vec<&LineRow> = tables.lines.iter().collect();
+}
+
+/// The 15 lines with the most boardings.
+fn lines_table(b: &mut String, lines: &[LineRow]) {
+    let mut lines: Vec<&LineRow> = lines.iter().collect();
     lines.sort_by(|a, b| {
         b.boardings
             .get()
@@ -156,11 +173,12 @@ pub fn run_html(run: MonteCarloRun<'_>) -> String {
         );
     }
     b.push_str("</table><p class=note>Per morning; loads are the modelled commuters between zones, assigned all-or-nothing from zone centres (see lines.csv).</p></section>");
-    if let (Some(links), Some(congestion)) = (&tables.links, &s.congestion) {
-        b.push_str(&run_road_traffic(congestion, links));
-    }
+}
+
+/// Every zone's commute, mode shares and jobs within reach.
+fn zones_table(b: &mut String, zones: &[ZoneRow]) {
     b.push_str("<section><h2>Zones</h2><table><tr><th class=l>zone</th><th>residents</th><th>commuters</th><th>mean commute, min</th><th>car</th><th>transit</th><th>custom bus</th><th>jobs within 60 min</th></tr>");
-    for z in &tables.zones {
+    for z in zones {
         let shares = z.shares();
         let _ = write!(
             b,
@@ -175,8 +193,6 @@ pub fn run_html(run: MonteCarloRun<'_>) -> String {
             int(z.jobs_within_60min_p50 as f64)
         );
     }
-    b.push_str("</table></section><p class=note>Written by commute run. Files beside this report: od.csv, zones.csv, lines.csv, draws.csv, distribution.csv, summary.json, zones.geojson, network.geojson (and links.csv with road congestion).</p>");
-    page(&format!("{name}: commute run"), &b)
 }
 
 /// The road-traffic section of a single run with congestion: the rounds, the totals and the
