@@ -144,3 +144,87 @@ pub(super) fn shares_svg(rows: &[(&str, [f64; 4])]) -> String {
     svg.push_str("</svg>");
     svg
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `points` of each polyline in `svg`.
+    fn polylines(svg: &str) -> Vec<Vec<(f64, f64)>> {
+        svg.split("<polyline points=\"")
+            .skip(1)
+            .map(|rest| {
+                rest[..rest.find('"').unwrap()]
+                    .split(' ')
+                    .map(|p| {
+                        let (x, y) = p.split_once(',').unwrap();
+                        (x.parse().unwrap(), y.parse().unwrap())
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_cdf_has_axes_and_one_rising_curve_per_series() {
+        let before = [0.0, 1.0, 1.0, 2.0];
+        let after = [1.0, 3.0];
+        let nobody = [0.0; 3];
+        let svg = cdf_svg(&[
+            ("before <base>", "#6b7587", true, &before),
+            ("after", "#1f77b4", false, &after),
+            ("empty", "#000", false, &nobody),
+        ]);
+        assert!(svg.starts_with("<svg ") && svg.ends_with("</svg>"));
+        // Share axis 0-100 % in steps of 20, minutes 0-180 in steps of 30.
+        for label in ["0%", "20%", "100%"] {
+            assert!(svg.contains(&format!(">{label}</text>")), "{label}");
+        }
+        for m in [0, 30, 180] {
+            assert!(svg.contains(&format!("text-anchor=\"middle\">{m}</text>")));
+        }
+        // A series with nobody in it is left out; the first is dashed.
+        let curves = polylines(&svg);
+        assert_eq!(curves.len(), 2);
+        assert_eq!(svg.matches("stroke-dasharray=\"6 4\"").count(), 2);
+        assert!(svg.contains(">before &lt;base&gt;</text>"));
+        assert!(!svg.contains(">empty<"));
+        // Each starts at 0 minutes, 0 %, (56, 256) and ends at 100 % (y 14), one point a minute.
+        for (curve, counts) in curves.iter().zip([before.len(), after.len()]) {
+            assert_eq!(curve[0], (56.0, 256.0));
+            assert_eq!(curve.len(), counts + 1);
+            assert_eq!(curve.last().unwrap().1, 14.0);
+            assert!(
+                curve
+                    .windows(2)
+                    .all(|p| p[1].0 > p[0].0 && p[1].1 <= p[0].1)
+            );
+        }
+        // A quarter of `before` within 2 minutes: y 14 + 0.75 * 242.
+        assert_eq!(curves[0][2], (63.2, 195.5));
+    }
+
+    #[test]
+    fn each_share_bar_spans_the_width() {
+        let svg = shares_svg(&[
+            ("before", [0.25, 0.25, 0.25, 0.25]),
+            ("after & more", [0.5, 0.3, 0.15, 0.05]),
+        ]);
+        assert!(svg.contains(">after &amp; more</text>"));
+        for y in ["8", "48"] {
+            let widths: Vec<f64> = svg
+                .split(&format!("\" y=\"{y}\" width=\""))
+                .skip(1)
+                .map(|rest| rest[..rest.find('"').unwrap()].parse().unwrap())
+                .collect();
+            assert_eq!(widths.len(), 4);
+            let total: f64 = widths.iter().sum();
+            assert!((total - 590.0).abs() < 0.2, "{total}");
+        }
+        // Shares wide enough are labelled; the legend names every mode.
+        assert!(svg.contains(">50.0%</text>"));
+        for (mode, _) in MODE_COLORS {
+            assert!(svg.contains(&format!(">{mode}</text>")));
+        }
+    }
+}

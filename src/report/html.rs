@@ -147,3 +147,99 @@ pub(super) fn modifications(mods: &[String]) -> String {
     out.push_str("</ul>");
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_covers_what_html_gives_a_meaning_to() {
+        assert_eq!(
+            esc("Tong<zhou> & \"east\""),
+            "Tong&lt;zhou&gt; &amp; &quot;east&quot;"
+        );
+        // Attributes are always double-quoted, so an apostrophe stays as it is.
+        assert_eq!(esc("Xiong'an"), "Xiong'an");
+        // `&` first: an escaped text is not escaped twice over.
+        assert_eq!(esc("&lt;"), "&amp;lt;");
+    }
+
+    #[test]
+    fn whole_numbers_have_thousands_separators_and_a_sign_only_when_negative() {
+        assert_eq!(int(0.0), "0");
+        assert_eq!(int(999.0), "999");
+        assert_eq!(int(1000.0), "1,000");
+        assert_eq!(int(1_234_567.4), "1,234,567");
+        assert_eq!(int(-1234.0), "-1,234");
+        // What rounds to zero has no sign.
+        assert_eq!(int(-0.4), "0");
+        assert_eq!(signed_int(1500.0), "+1,500");
+        assert_eq!(signed_int(0.4), "0");
+        assert_eq!(signed_int(-1500.0), "-1,500");
+    }
+
+    #[test]
+    fn decimals_are_fixed_and_signed_only_when_not_zero() {
+        assert_eq!(num(2.0, 2), "2.00");
+        assert_eq!(num(-0.001, 1), "0.0");
+        assert_eq!(signed(1.26, 1), "+1.3");
+        assert_eq!(signed(-1.26, 1), "-1.3");
+        assert_eq!(signed(0.04, 1), "0.0");
+        assert_eq!(signed(-0.04, 1), "0.0");
+        assert_eq!(minutes_pair([Some(41.6), None]), "42 → – min");
+    }
+
+    #[test]
+    fn a_change_shows_its_interval() {
+        let d = Delta {
+            before: 10.0,
+            after: 11.5,
+            delta: 1.5,
+            ci_low: -0.5,
+            ci_high: 2.5,
+            draws: 2,
+        };
+        assert_eq!(
+            delta_text(Some(d), 2),
+            "+1.50 <span class=ci>[-0.50, +2.50]</span>"
+        );
+        assert_eq!(delta_text(None, 2), "–");
+    }
+
+    #[test]
+    fn policy_values_are_counts_or_percentages() {
+        let (label, percent, decimals) = policy_label("share_within_60");
+        assert_eq!(label, "Commuters between zones within 60 min");
+        assert_eq!(
+            policy_value(Some(0.4321), percent, decimals, false),
+            "43.2 %"
+        );
+        assert_eq!(
+            policy_value(Some(0.015), percent, decimals, true),
+            "+1.5 pp"
+        );
+        let (_, percent, decimals) = policy_label("one_hour_circle_residents_p50");
+        assert_eq!(
+            policy_value(Some(12_345.0), percent, decimals, true),
+            "+12,345"
+        );
+        assert_eq!(policy_value(None, percent, decimals, false), "–");
+        assert_eq!(policy_label("unknown").0, "");
+    }
+
+    #[test]
+    fn the_page_shell_escapes_its_title_and_holds_the_body() {
+        let html = page("a<b", &card("3", "things"));
+        assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+        assert!(html.contains("<title>a&lt;b</title>"));
+        assert!(html.contains(
+            "<main>\n<div class=card><div class=v>3</div><div class=k>things</div></div></main>"
+        ));
+        assert_eq!(html.matches("<html").count(), 1);
+        assert!(modifications(&[]).contains("No modifications"));
+        assert_eq!(
+            modifications(&["add <line>".into()]),
+            "<ul class=mods><li>add &lt;line&gt;</li></ul>"
+        );
+    }
+}

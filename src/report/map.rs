@@ -432,3 +432,89 @@ pub(super) fn traffic_legend(limit: f64) -> String {
     );
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn zone(name: &str, lon: f64, lat: f64, color: String) -> (Value, ZoneMark) {
+        (
+            json!({"type": "Point", "coordinates": [lon, lat]}),
+            ZoneMark {
+                residents: 1000.0,
+                priority: 0.0,
+                name: name.to_owned(),
+                color,
+                label: "mean commute 40 min".into(),
+            },
+        )
+    }
+
+    #[test]
+    fn bounds_are_the_extremes() {
+        assert_eq!(
+            bounds(&[(116.0, 40.0), (117.5, 39.0), (115.0, 39.5)]),
+            [115.0, 117.5, 39.0, 40.0]
+        );
+    }
+
+    #[test]
+    fn the_diverging_scale_is_green_grey_red_and_clamped() {
+        assert_eq!(diverging(0.0, 10.0), "rgb(240,240,240)");
+        assert_eq!(diverging(-10.0, 10.0), "rgb(26,150,70)");
+        assert_eq!(diverging(10.0, 10.0), "rgb(198,40,40)");
+        assert_eq!(diverging(25.0, 10.0), diverging(10.0, 10.0));
+        assert_eq!(sequential(5.0, 5.0, 5.0), "rgb(235,240,250)");
+        assert_eq!(volume_color(0.0, 10.0), "rgb(190,194,202)");
+    }
+
+    #[test]
+    fn the_map_fits_the_zones_and_colours_them() {
+        let line = json!({
+            "geometry": {"type": "LineString", "coordinates": [[116.0, 39.0], [117.0, 40.0]]},
+            "properties": {"id": "L1", "name": "a & b", "kind": "line", "mode": "subway"}
+        });
+        let zones = [
+            zone("West <1>", 116.0, 39.0, diverging(-5.0, 10.0)),
+            zone("East", 117.0, 40.0, diverging(10.0, 10.0)),
+        ];
+        let svg = map_svg(
+            &[(line, "added")],
+            &zones,
+            "<text>legend</text>",
+            None,
+            None,
+        );
+        assert!(svg.starts_with("<svg ") && svg.ends_with("</svg>"));
+        // The bounds fill the height: (116, 39) at the bottom-left corner of the drawing,
+        // (117, 40) at its top.
+        assert!(svg.contains("<circle cx=\"36.0\" cy=\"664.0\""));
+        assert!(svg.contains("cy=\"36.0\" r=\"18.0\" fill=\"rgb(198,40,40)\""));
+        assert!(svg.contains(&format!("fill=\"{}\"", diverging(-5.0, 10.0))));
+        assert!(svg.contains("<title>West &lt;1&gt;: mean commute 40 min</title>"));
+        // What the scenario added is drawn red and wide.
+        assert!(svg.contains("stroke=\"#d62728\" stroke-width=\"4\""));
+        assert!(svg.contains("<title>L1 a &amp; b</title>"));
+        assert!(svg.contains("<text>legend</text></g></svg>"));
+    }
+
+    #[test]
+    fn a_map_without_coordinates_says_so() {
+        assert_eq!(
+            map_svg(&[], &[], "", None, None),
+            "<p class=note>No coordinates to draw.</p>"
+        );
+    }
+
+    #[test]
+    fn the_detail_window_surrounds_what_changed() {
+        let changed = json!({"geometry": {"coordinates": [[116.0, 39.0], [116.2, 39.1]]}});
+        let same = json!({"geometry": {"coordinates": [[110.0, 30.0], [120.0, 45.0]]}});
+        assert_eq!(detail_window(&[(same.clone(), "same")], &[], 0.6), None);
+        let [x0, x1, y0, y1] =
+            detail_window(&[(changed, "changed"), (same, "same")], &[], 0.6).unwrap();
+        assert!(x0 < 116.0 && x1 > 116.2 && y0 < 39.0 && y1 > 39.1);
+        assert!((x1 - x0 - 0.6).abs() < 1e-9, "at least 0.6 degrees across");
+    }
+}
