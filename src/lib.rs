@@ -56,6 +56,7 @@ pub mod error;
 pub mod import;
 pub mod io;
 pub mod network;
+pub mod report;
 pub mod routing;
 pub mod run;
 pub mod scenario;

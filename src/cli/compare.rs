@@ -4,6 +4,7 @@
 use anyhow::Context;
 use commute::compare::{self, CompareOptions, Comparison, Refusal, RunData};
 use commute::io::output::{OutputDir, OutputKind};
+use commute::report;
 use commute::run::{self, RunOptions, RunOutput};
 use commute::scenario::{self, Scenario};
 use std::io::IsTerminal;
@@ -164,7 +165,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     )?;
     dir.write(
         "report.html",
-        compare::report::compare_html(&comparison, &before, &after).as_bytes(),
+        report::compare_html(&comparison, &before, &after).as_bytes(),
     )?;
     // compare.json last: a folder with it is a finished comparison (`--force` may replace it).
     dir.write("compare.json", &compare::compare_json(&comparison))?;

@@ -1,8 +1,8 @@
 //! `commute run`: all-zones travel times for one scenario, written atomically to a folder.
 
 use anyhow::Context;
-use commute::compare::report;
 use commute::io::output::{OutputDir, OutputKind};
+use commute::report;
 use commute::run::{self, RunOptions};
 use commute::scenario;
 use std::io::IsTerminal;

@@ -19,9 +19,8 @@
 mod lines;
 mod links;
 mod od;
-mod output;
+pub(crate) mod output;
 mod region;
-pub mod report;
 mod zones;
 
 pub use crate::stats::{Delta, Estimate};

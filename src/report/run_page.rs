@@ -1,0 +1,250 @@
+//! The report page of a single Monte-Carlo run (not a comparison: levels, not changes).
+
+use super::charts::{cdf_svg, shares_svg};
+use super::html::{card, esc, int, modifications, num, page, policy_label, policy_value};
+use super::map::{ZoneMark, lines_legend, map_svg, scale_legend, sequential};
+use crate::compare::TOP_LINKS;
+use crate::run::schema::value;
+use crate::run::{CongestionInfo, LineRow, LinkRow, MonteCarloRun, ZoneRow};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::fmt::Write;
+
+/// The report of a single Monte-Carlo run.
+pub fn run_html(run: MonteCarloRun<'_>) -> String {
+    let s = run.summary;
+    let name = s.scenario.name.as_str();
+    let mut b = String::new();
+    let _ = write!(
+        b,
+        "<h1>{}</h1><p class=lead>{}</p><p class=note>Seed {}, {} draws (mornings) x every departure minute of {}. Network {}.</p>",
+        esc(name),
+        esc(&s.scenario.description),
+        run.settings.seed,
+        run.settings.draws,
+        esc(&s.scenario.window),
+        esc(&s.scenario.network)
+    );
+    let _ = write!(
+        b,
+        "<section><h2>Scenario</h2>{}</section>",
+        modifications(&s.scenario.modifications)
+    );
+    let d = run.demand;
+    b.push_str("<h2>Headline</h2><div class=cards>");
+    b.push_str(&card(
+        &format!("{} min", num(d.mean_commute_min, 1)),
+        "mean commute between zones",
+    ));
+    b.push_str(&card(
+        &format!("{} %", num(d.share_within_60 * 100.0, 1)),
+        "of commuters between zones within 60 min",
+    ));
+    b.push_str(&card(
+        &int(d.commuters),
+        "commuters between zones per morning",
+    ));
+    b.push_str(&card(
+        &int(d.intrazonal_commuters),
+        "commuters within their own zone (not routed)",
+    ));
+    b.push_str("</div>");
+    b.push_str(
+        "<section><h2>Policy goals</h2><table><tr><th class=l>metric</th><th>value</th></tr>",
+    );
+    for (k, v) in s.policy.metrics() {
+        let (label, percent, decimals) = policy_label(k);
+        let _ = write!(
+            b,
+            "<tr><td class=l>{}</td><td>{}</td></tr>",
+            esc(if label.is_empty() { k } else { label }),
+            policy_value(v, percent, decimals, false)
+        );
+    }
+    b.push_str("</table></section>");
+    let tables = run.tables;
+    let _ = write!(
+        b,
+        "<section><h2>Door-to-door travel times</h2>{}<p class=note>Share of commuters between zones arriving within the time on the horizontal axis, by the mode each chose; the dashed line marks 60 minutes.</p></section>",
+        cdf_svg(&[(name, "#1f77b4", false, &tables.distribution.all())])
+    );
+    let _ = write!(
+        b,
+        "<section><h2>Mode shares</h2>{}</section>",
+        shares_svg(&[(name, d.shares())])
+    );
+    zone_map(&mut b, &run);
+    lines_table(&mut b, &tables.lines);
+    if let (Some(links), Some(congestion)) = (&tables.links, &s.congestion) {
+        b.push_str(&run_road_traffic(congestion, links));
+    }
+    zones_table(&mut b, &tables.zones);
+    b.push_str("</table></section><p class=note>Written by commute run. Files beside this report: od.csv, zones.csv, lines.csv, draws.csv, distribution.csv, summary.json, zones.geojson, network.geojson (and links.csv with road congestion).</p>");
+    page(&format!("{name}: commute run"), &b)
+}
+
+/// The map of the zones coloured by their mean commute.
+fn zone_map(b: &mut String, run: &MonteCarloRun<'_>) {
+    let tables = run.tables;
+    let means: Vec<f64> = tables
+        .zones
+        .iter()
+        .filter_map(|z| value(z.mean_commute_min))
+        .collect();
+    let (lo, hi) = (
+        means.iter().copied().fold(f64::MAX, f64::min),
+        means.iter().copied().fold(f64::MIN, f64::max),
+    );
+    let by_id: HashMap<&str, &ZoneRow> =
+        tables.zones.iter().map(|z| (z.zone.as_str(), z)).collect();
+    let zones: Vec<(Value, ZoneMark)> = run.zones_geojson["features"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            let id = f["properties"]["zone"].as_str().unwrap_or_default();
+            let z = by_id.get(id);
+            let mean = z.and_then(|z| value(z.mean_commute_min));
+            (
+                f["geometry"].clone(),
+                ZoneMark {
+                    residents: z.map_or(0.0, |z| z.residents as f64),
+                    priority: 0.0,
+                    name: z.map_or(id.to_owned(), |z| z.name.clone()),
+                    color: mean.map_or("#ddd".into(), |m| sequential(m, lo, hi)),
+                    label: format!(
+                        "mean commute {} min",
+                        mean.map_or("–".into(), |m| num(m, 1))
+                    ),
+                },
+            )
+        })
+        .collect();
+    let features: Vec<(Value, &str)> = run.network_geojson["features"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| (f.clone(), "same"))
+        .collect();
+    let legend = format!(
+        "{}<g transform=\"translate(0 110)\">{}</g>",
+        scale_legend(
+            "mean commute, min",
+            &[
+                (sequential(lo, lo, hi), num(lo, 0)),
+                (sequential((lo + hi) / 2.0, lo, hi), num((lo + hi) / 2.0, 0)),
+                (sequential(hi, lo, hi), num(hi, 0)),
+            ]
+        ),
+        lines_legend(0.0, false)
+    );
+    let _ = write!(
+        b,
+        "<section><h2>Map</h2>{}<p class=note>Zones (circle area ~ residents) coloured by the mean commute of their commuters to other zones.</p></section>",
+        map_svg(&features, &zones, &legend, None, None)
+    );
+}
+
+/// The 15 lines with the most boardings.
+fn lines_table(b: &mut String, lines: &[LineRow]) {
+    let mut lines: Vec<&LineRow> = lines.iter().collect();
+    lines.sort_by(|a, b| {
+        b.boardings
+            .get()
+            .total_cmp(&a.boardings.get())
+            .then(a.line.cmp(&b.line))
+    });
+    b.push_str("<section><h2>Busiest lines</h2><table><tr><th class=l>line</th><th class=l>mode</th><th>boardings</th><th>peak load</th><th>load factor</th><th>denied</th></tr>");
+    for l in lines.iter().take(15) {
+        let _ = write!(
+            b,
+            "<tr><td class=l>{} {}</td><td class=l>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&l.line),
+            esc(&l.name),
+            esc(l.mode.as_str()),
+            int(l.boardings.get()),
+            int(l.peak_load.get()),
+            if l.vehicle_capacity > 0 {
+                num(l.peak_load.get() / f64::from(l.vehicle_capacity), 2)
+            } else {
+                "–".into()
+            },
+            int(l.denied_boardings.get())
+        );
+    }
+    b.push_str("</table><p class=note>Per morning; loads are the modelled commuters between zones, assigned all-or-nothing from zone centres (see lines.csv).</p></section>");
+}
+
+/// Every zone's commute, mode shares and jobs within reach.
+fn zones_table(b: &mut String, zones: &[ZoneRow]) {
+    b.push_str("<section><h2>Zones</h2><table><tr><th class=l>zone</th><th>residents</th><th>commuters</th><th>mean commute, min</th><th>car</th><th>transit</th><th>custom bus</th><th>jobs within 60 min</th></tr>");
+    for z in zones {
+        let shares = z.shares();
+        let _ = write!(
+            b,
+            "<tr><td class=l>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} %</td><td>{} %</td><td>{} %</td><td>{}</td></tr>",
+            esc(&z.name),
+            int(z.residents as f64),
+            int(z.commuters.get()),
+            value(z.mean_commute_min).map_or("–".into(), |m| num(m, 1)),
+            num(shares[0] * 100.0, 1),
+            num(shares[1] * 100.0, 1),
+            num(shares[2] * 100.0, 1),
+            int(z.jobs_within_60min_p50 as f64)
+        );
+    }
+}
+
+/// The road-traffic section of a single run with congestion: the rounds, the totals and the
+/// most loaded links.
+fn run_road_traffic(congestion: &CongestionInfo, links: &[LinkRow]) -> String {
+    let last = &congestion.final_assignment;
+    let rounds = congestion.rounds.len();
+    let mut b = String::from("<section><h2>Road traffic</h2><div class=cards>");
+    b.push_str(&card(
+        &int(last.peak_hour_cars),
+        "commuter cars in the peak hour",
+    ));
+    b.push_str(&card(
+        &int(last.vehicle_km),
+        "commuter vehicle-km in the peak hour",
+    ));
+    b.push_str(&card(
+        &int(last.links_over_capacity as f64),
+        "directed links over capacity (all traffic)",
+    ));
+    b.push_str(&card(
+        &format!(
+            "{rounds} {}",
+            if congestion.converged {
+                "rounds, converged"
+            } else {
+                "rounds, NOT converged"
+            }
+        ),
+        "of mode choice and assignment (summary.json: congestion)",
+    ));
+    b.push_str("</div><h2>Most loaded links</h2><table><tr><th class=l>road</th><th class=l>direction</th><th class=l>class</th><th>cars/h</th><th>other pcu/h</th><th>capacity</th><th>volume/capacity</th><th>free-flow → congested, min</th><th>speed, km/h</th></tr>");
+    let mut loaded: Vec<&LinkRow> = links.iter().collect();
+    loaded.sort_by(|a, b| b.volume_capacity.get().total_cmp(&a.volume_capacity.get()));
+    for l in loaded.iter().take(TOP_LINKS) {
+        let _ = write!(
+            b,
+            "<tr><td class=l>{} {}</td><td class=l>{} → {}</td><td class=l>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} → {}</td><td>{}</td></tr>",
+            esc(&l.link),
+            esc(&l.name),
+            esc(&l.from),
+            esc(&l.to),
+            esc(&l.class),
+            int(l.volume_vph.get()),
+            int(l.background_pcu.get()),
+            int(l.capacity_vph.get()),
+            num(l.volume_capacity.get(), 2),
+            num(l.free_flow_min.get(), 1),
+            num(l.congested_min.get(), 1),
+            num(l.speed_kmh.get(), 0)
+        );
+    }
+    b.push_str("</table><p class=note>Peak-hour volumes from one traffic assignment of the run's mean car flows (not per draw); volume/capacity counts background traffic and buses; every link in links.csv.</p></section>");
+    b
+}
