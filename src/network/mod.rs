@@ -1,9 +1,11 @@
 //! The transport network model: nodes, road links, walk links, transfers, transit lines and
 //! zones, addressed by dense `u32` ids wrapped in newtypes.
 //!
-//! A [`Network`] is immutable to everyone outside this crate. It is built by `io` (from files) and
-//! by `scenario` (a modified *copy* of a base network); both go through the crate-private editing
-//! methods and finish with `Network::reindex`, so the id indexes can never go stale. Ids are
+//! A [`Network`] is immutable to everyone outside this crate: its fields are `pub(crate)` and it
+//! has no public setters. It is built by `io` (from files, starting from `Network::empty`) and by
+//! `scenario` (a modified *copy* of a base network), both writing the fields directly and
+//! finishing with `Network::reindex`, which rebuilds the id indexes (node, zone, line, link) from the
+//! tables, so they cannot go stale. Ids are
 //! stable strings in files and dense indices inside: a scenario only ever appends nodes, so node
 //! ids of the base stay valid in every derived network.
 
