@@ -138,20 +138,6 @@ pub(crate) fn rebuild(
     edges.reverse();
     let node = |g: u32| NodeId::new(graph.node_of[g as usize] as usize);
     let mut legs: Vec<Leg> = Vec::new();
-    let mut push = |leg: Leg| {
-        if let Some(last) = legs.last_mut()
-            && last.mode == leg.mode
-            && last.line == leg.line
-            && matches!(leg.mode, LegMode::Walk | LegMode::Car | LegMode::Transfer)
-        {
-            last.to = leg.to;
-            last.time_s += leg.time_s;
-            last.distance_km += leg.distance_km;
-            last.cost_yuan += leg.cost_yuan;
-            return;
-        }
-        legs.push(leg);
-    };
     let mut checkpoint_s: Seconds = 0;
     let mut ride: Option<Leg> = None;
     for e in edges {
@@ -160,86 +146,43 @@ pub(crate) fn rebuild(
             node(graph.csr.head(e)),
             graph.csr.weight(e),
         );
-        let leg = |mode, line: Option<String>| Leg {
-            mode,
-            line,
-            from,
-            to,
-            time_s: w,
-            distance_km: 0.0,
-            cost_yuan: 0.0,
-            detail: None,
-            start_s: None,
-        };
+        let leg = |mode, line: Option<String>| edge_leg(mode, line, from, to, w);
         match graph.kinds[e] {
             EdgeKind::Road(arc) => {
                 let r = &net.roads()[arc.link as usize];
                 checkpoint_s += arc.checkpoint_s(r);
                 let name = (!r.name.is_empty()).then(|| r.name.clone());
-                push(Leg {
-                    distance_km: r.length_km,
-                    cost_yuan: r.toll_yuan,
-                    ..leg(LegMode::Car, name)
-                });
+                push_merged(
+                    &mut legs,
+                    Leg {
+                        distance_km: r.length_km,
+                        cost_yuan: r.toll_yuan,
+                        ..leg(LegMode::Car, name)
+                    },
+                );
             }
             EdgeKind::Access { access } => {
                 let a = &net.access()[access as usize];
-                push(match a.mode {
-                    AccessMode::Car => leg(LegMode::Car, None),
-                    AccessMode::Walk => leg(LegMode::Walk, None),
-                    AccessMode::Feeder => leg(LegMode::Ride(Mode::Bus), Some("feeder".to_owned())),
-                });
+                push_merged(
+                    &mut legs,
+                    match a.mode {
+                        AccessMode::Car => leg(LegMode::Car, None),
+                        AccessMode::Walk => leg(LegMode::Walk, None),
+                        AccessMode::Feeder => {
+                            leg(LegMode::Ride(Mode::Bus), Some("feeder".to_owned()))
+                        }
+                    },
+                );
             }
-            EdgeKind::Walk { .. } => push(leg(LegMode::Walk, None)),
-            EdgeKind::Transfer => push(leg(LegMode::Transfer, None)),
+            EdgeKind::Walk { .. } => push_merged(&mut legs, leg(LegMode::Walk, None)),
+            EdgeKind::Transfer => push_merged(&mut legs, leg(LegMode::Transfer, None)),
             EdgeKind::Board {
                 pattern,
                 stop,
                 in_station,
             } => {
                 let p = &patterns[pattern as usize];
-                let line = net.line(p.line);
-                let (headway_s, wait_s) = (
-                    p.headway_s[stop as usize].unwrap_or(0),
-                    p.wait_s[stop as usize],
-                );
-                let headway_min = f64::from(headway_s) / 60.0;
-                if in_station {
-                    push(Leg {
-                        time_s: w - wait_s,
-                        to: from,
-                        detail: Some("change of train inside the station".to_owned()),
-                        ..leg(LegMode::Transfer, None)
-                    });
-                }
-                push(Leg {
-                    time_s: wait_s,
-                    detail: Some(if wait_s < headway_s / 2 {
-                        format!(
-                            "planned arrival before a departure (mean headway {headway_min:.1} min)"
-                        )
-                    } else {
-                        format!("half the mean headway of {headway_min:.1} min")
-                    }),
-                    to: from,
-                    ..leg(LegMode::Wait, Some(line.id.clone()))
-                });
-                if p.processing_s > 0 && !in_station {
-                    push(Leg {
-                        time_s: p.processing_s,
-                        detail: Some(format!(
-                            "{} station processing (ticket and security check)",
-                            line.mode
-                        )),
-                        to: from,
-                        ..leg(LegMode::Wait, Some(line.id.clone()))
-                    });
-                }
-                ride = Some(Leg {
-                    time_s: 0,
-                    to: from,
-                    ..leg(LegMode::Ride(line.mode), Some(line.id.clone()))
-                });
+                ride = Some(board(net, p, stop, in_station, from, w, &mut legs));
             }
             EdgeKind::Ride { pattern, stop } => {
                 if let Some(r) = ride.as_mut() {
@@ -255,7 +198,7 @@ pub(crate) fn rebuild(
             }
             EdgeKind::Alight => {
                 if let Some(r) = ride.take() {
-                    push(r);
+                    push_merged(&mut legs, r);
                 }
             }
         }
@@ -266,6 +209,99 @@ pub(crate) fn rebuild(
         legs,
         checkpoint_s,
     })
+}
+
+/// The leg of one graph edge of `mode` (on `line`, if any) from `from` to `to`, taking `time_s`
+/// seconds; no distance, cost, detail or clock time yet.
+fn edge_leg(mode: LegMode, line: Option<String>, from: NodeId, to: NodeId, time_s: Seconds) -> Leg {
+    Leg {
+        mode,
+        line,
+        from,
+        to,
+        time_s,
+        distance_km: 0.0,
+        cost_yuan: 0.0,
+        detail: None,
+        start_s: None,
+    }
+}
+
+/// Appends `leg` to `legs`, merged into the last leg when both walk, drive or transfer on the
+/// same line (or none).
+fn push_merged(legs: &mut Vec<Leg>, leg: Leg) {
+    if let Some(last) = legs.last_mut()
+        && last.mode == leg.mode
+        && last.line == leg.line
+        && matches!(leg.mode, LegMode::Walk | LegMode::Car | LegMode::Transfer)
+    {
+        last.to = leg.to;
+        last.time_s += leg.time_s;
+        last.distance_km += leg.distance_km;
+        last.cost_yuan += leg.cost_yuan;
+        return;
+    }
+    legs.push(leg);
+}
+
+/// Boarding pattern `p` at its stop index `stop` at node `from` over an edge of `w` seconds
+/// (change of train when `in_station`, the wait, station processing): pushes those legs onto
+/// `legs` and returns the ride leg, empty so far, that the ride and dwell edges extend.
+fn board(
+    net: &Network,
+    p: &Pattern,
+    stop: u32,
+    in_station: bool,
+    from: NodeId,
+    w: Seconds,
+    legs: &mut Vec<Leg>,
+) -> Leg {
+    let leg = |mode, line: Option<String>| edge_leg(mode, line, from, from, w);
+    let line = net.line(p.line);
+    let (headway_s, wait_s) = (
+        p.headway_s[stop as usize].unwrap_or(0),
+        p.wait_s[stop as usize],
+    );
+    let headway_min = f64::from(headway_s) / 60.0;
+    if in_station {
+        push_merged(
+            legs,
+            Leg {
+                time_s: w - wait_s,
+                detail: Some("change of train inside the station".to_owned()),
+                ..leg(LegMode::Transfer, None)
+            },
+        );
+    }
+    push_merged(
+        legs,
+        Leg {
+            time_s: wait_s,
+            detail: Some(if wait_s < headway_s / 2 {
+                format!("planned arrival before a departure (mean headway {headway_min:.1} min)")
+            } else {
+                format!("half the mean headway of {headway_min:.1} min")
+            }),
+            ..leg(LegMode::Wait, Some(line.id.clone()))
+        },
+    );
+    if p.processing_s > 0 && !in_station {
+        push_merged(
+            legs,
+            Leg {
+                time_s: p.processing_s,
+                detail: Some(format!(
+                    "{} station processing (ticket and security check)",
+                    line.mode
+                )),
+                ..leg(LegMode::Wait, Some(line.id.clone()))
+            },
+        );
+    }
+    Leg {
+        time_s: 0,
+        ..leg(LegMode::Ride(line.mode), Some(line.id.clone()))
+    }
 }
 
 /// The fare rules along one itinerary, ride by ride: per boarding for `flat` and `per_km`
