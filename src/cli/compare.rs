@@ -2,7 +2,7 @@
 //! compared with paired statistics; writes the comparison files and report atomically.
 
 use anyhow::Context;
-use commute::compare::{self, CompareOptions, Comparison, Refusal, RunData};
+use commute::compare::{self, CompareOptions, Comparison, Refusal, RegionChange, RunData};
 use commute::io::output::{OutputDir, OutputKind};
 use commute::report;
 use commute::run::{self, RunOptions, RunOutput};
@@ -177,7 +177,6 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 
 /// The headline changes on the terminal.
 fn summary_table(c: &Comparison) -> anyhow::Result<()> {
-    let r = &c.region;
     if c.paired {
         outln!(
             "{} -> {} ({} draws, seed {}, paired)",
@@ -204,6 +203,12 @@ fn summary_table(c: &Comparison) -> anyhow::Result<()> {
         "after",
         "change [95% CI]"
     );
+    region_rows(&c.region)?;
+    other_rows(c)
+}
+
+/// The table rows of the region-wide changes: travel times, shares, time saved and its worth.
+fn region_rows(r: &RegionChange) -> anyhow::Result<()> {
     if let Some(d) = r.time_change {
         outln!(
             "{:<44} {:>12.2} {:>12.2} {:>26}",
@@ -280,6 +285,12 @@ fn summary_table(c: &Comparison) -> anyhow::Result<()> {
         r.winners,
         r.losers
     );
+    Ok(())
+}
+
+/// The table rows after the region's: policy metrics, road traffic, and the zone pairs that
+/// improved most.
+fn other_rows(c: &Comparison) -> anyhow::Result<()> {
     for p in &c.policy {
         if let (Some(b), Some(a)) = (p.before, p.after) {
             outln!(
