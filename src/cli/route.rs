@@ -3,7 +3,7 @@
 use super::Outcome;
 use anyhow::{Context, bail};
 use commute::network::{Network, NodeId, PlaceError};
-use commute::routing::{Engine, TravelMode};
+use commute::routing::{Engine, TravelMode, Trip};
 use commute::scenario;
 use commute::time::{format_clock, parse_clock, to_minutes};
 use serde_json::json;
@@ -115,41 +115,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         ModeArg::Best => "best",
     };
     if args.json {
-        let value = match &best {
-            Some((mode, trip)) => json!({
-                "from": from_name,
-                "to": to_name,
-                "reachable": true,
-                "mode": mode.as_str(),
-                "minutes": to_minutes(trip.time_s),
-                "distance_km": trip.distance_km(),
-                "cost_yuan": trip.cost_yuan(),
-                "transfers": trip.transfers(),
-                "legs": trip.legs.iter().map(|l| json!({
-                    "mode": l.mode.as_str(),
-                    "line": l.line,
-                    "from": net.node(l.from).name,
-                    "to": net.node(l.to).name,
-                    "minutes": to_minutes(l.time_s),
-                    "start": l.start_s.map(format_clock),
-                    "detail": l.detail,
-                })).collect::<Vec<_>>(),
-            }),
-            None => json!({
-                "from": from_name,
-                "to": to_name,
-                "reachable": false,
-                "mode": requested,
-                "minutes": null,
-                "legs": [],
-            }),
-        };
-        outln!("{}", serde_json::to_string_pretty(&value)?);
-        return Ok(if best.is_some() {
-            Outcome::Done
-        } else {
-            Outcome::NoRoute
-        });
+        return print_json(net, &from_name, &to_name, requested, &best);
     }
     let Some((mode, trip)) = best else {
         outln!("No {requested} route from {from_name} to {to_name}.");
@@ -164,6 +130,58 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         trip.distance_km(),
         trip.cost_yuan()
     );
+    print_legs(net, &trip)?;
+    Ok(Outcome::Done)
+}
+
+/// Prints the itinerary `best` (or that none of the `requested` mode exists) from `from_name` to
+/// `to_name` as JSON.
+fn print_json(
+    net: &Network,
+    from_name: &str,
+    to_name: &str,
+    requested: &str,
+    best: &Option<(TravelMode, Trip)>,
+) -> anyhow::Result<Outcome> {
+    let value = match &best {
+        Some((mode, trip)) => json!({
+            "from": from_name,
+            "to": to_name,
+            "reachable": true,
+            "mode": mode.as_str(),
+            "minutes": to_minutes(trip.time_s),
+            "distance_km": trip.distance_km(),
+            "cost_yuan": trip.cost_yuan(),
+            "transfers": trip.transfers(),
+            "legs": trip.legs.iter().map(|l| json!({
+                "mode": l.mode.as_str(),
+                "line": l.line,
+                "from": net.node(l.from).name,
+                "to": net.node(l.to).name,
+                "minutes": to_minutes(l.time_s),
+                "start": l.start_s.map(format_clock),
+                "detail": l.detail,
+            })).collect::<Vec<_>>(),
+        }),
+        None => json!({
+            "from": from_name,
+            "to": to_name,
+            "reachable": false,
+            "mode": requested,
+            "minutes": null,
+            "legs": [],
+        }),
+    };
+    outln!("{}", serde_json::to_string_pretty(&value)?);
+    Ok(if best.is_some() {
+        Outcome::Done
+    } else {
+        Outcome::NoRoute
+    })
+}
+
+/// Prints the legs of `trip` as a table, with the clock column only when it has clock times.
+fn print_legs(net: &Network, trip: &Trip) -> anyhow::Result<()> {
     let name = |n: NodeId| net.node(n).name.clone();
     let rows: Vec<[String; 7]> = trip
         .legs
@@ -212,5 +230,5 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             format_row([&r[0], &r[1], &r[2], &r[3], &r[4], &r[5], &r[6]])
         );
     }
-    Ok(Outcome::Done)
+    Ok(())
 }
