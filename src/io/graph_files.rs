@@ -45,82 +45,18 @@ pub fn network_roads(net: &crate::network::Network) -> RoadGraph {
     RoadGraph::new(net.nodes().len(), &arcs, names, "s", 1.0)
 }
 
+/// A DIMACS `p sp NODES ARCS` header: `(nodes, arcs, line)`.
+type DimacsHeader = (u64, u64, usize);
+
+/// A DIMACS arc as written: `(from, to, weight, line)`.
+type DimacsArc = (u64, u64, u32, usize);
+
 fn dimacs(path: &Path, text: &str) -> Result<RoadGraph> {
     let mut problems = Problems {
         path,
         list: Vec::new(),
     };
-    let mut header: Option<(u64, u64, usize)> = None; // (nodes, arcs, line)
-    // (from, to, weight, line) of each arc.
-    let mut raw: Vec<(u64, u64, u32, usize)> = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let line_no = i + 1;
-        let mut fields = line.split_whitespace();
-        match fields.next() {
-            None | Some("c") => {}
-            Some("p") => {
-                let rest: Vec<&str> = fields.collect();
-                let parsed = match rest.as_slice() {
-                    ["sp", n, m] => n.parse::<u64>().ok().zip(m.parse::<u64>().ok()),
-                    _ => None,
-                };
-                match parsed {
-                    _ if header.is_some() || !raw.is_empty() => problems.at(
-                        line_no,
-                        "p",
-                        "the `p sp n m` header must come once, before the arcs",
-                    ),
-                    Some((n, m)) => header = Some((n, m, line_no)),
-                    None => problems.at(
-                        line_no,
-                        "p",
-                        "expected `p sp NODES ARCS` with whole numbers",
-                    ),
-                }
-            }
-            Some("a") => {
-                let rest: Vec<&str> = fields.collect();
-                if rest.len() != 3 {
-                    problems.at(line_no, "a", "expected `a FROM TO WEIGHT`");
-                    continue;
-                }
-                let node = |text: &str, field: &str, problems: &mut Problems<'_>| {
-                    let v = text.parse::<u64>().ok();
-                    if v.is_none() {
-                        problems.at(
-                            line_no,
-                            field,
-                            format!("expected a node number, got `{text}`"),
-                        );
-                    }
-                    v
-                };
-                let (u, v) = (
-                    node(rest[0], "from", &mut problems),
-                    node(rest[1], "to", &mut problems),
-                );
-                let w = rest[2].parse::<u32>().ok();
-                if w.is_none() {
-                    problems.at(
-                        line_no,
-                        "weight",
-                        format!(
-                            "expected a whole non-negative weight below 2^32, got `{}`",
-                            rest[2]
-                        ),
-                    );
-                }
-                if let (Some(u), Some(v), Some(w)) = (u, v, w) {
-                    raw.push((u, v, w, line_no));
-                }
-            }
-            Some(other) => problems.at(
-                line_no,
-                "line",
-                format!("unknown line type `{other}`; expected c, p or a"),
-            ),
-        }
-    }
+    let (header, raw) = dimacs_lines(text, &mut problems);
     // With a header ids are 1..=n; without, 0-based and the largest id sets the count. Either
     // way the count is checked against what the file can use before anything is sized by it.
     let limit = node_limit(raw.len());
@@ -190,6 +126,82 @@ fn dimacs(path: &Path, text: &str) -> Result<RoadGraph> {
             1.0,
         )
     })
+}
+
+/// The `p sp NODES ARCS` header of a DIMACS text, as `(nodes, arcs, line)`, and its arcs as
+/// `(from, to, weight, line)`, as written (ids not yet checked against the node count).
+fn dimacs_lines(text: &str, problems: &mut Problems<'_>) -> (Option<DimacsHeader>, Vec<DimacsArc>) {
+    let mut header: Option<DimacsHeader> = None;
+    let mut raw: Vec<DimacsArc> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line_no = i + 1;
+        let mut fields = line.split_whitespace();
+        match fields.next() {
+            None | Some("c") => {}
+            Some("p") => {
+                let rest: Vec<&str> = fields.collect();
+                let parsed = match rest.as_slice() {
+                    ["sp", n, m] => n.parse::<u64>().ok().zip(m.parse::<u64>().ok()),
+                    _ => None,
+                };
+                match parsed {
+                    _ if header.is_some() || !raw.is_empty() => problems.at(
+                        line_no,
+                        "p",
+                        "the `p sp n m` header must come once, before the arcs",
+                    ),
+                    Some((n, m)) => header = Some((n, m, line_no)),
+                    None => problems.at(
+                        line_no,
+                        "p",
+                        "expected `p sp NODES ARCS` with whole numbers",
+                    ),
+                }
+            }
+            Some("a") => {
+                let rest: Vec<&str> = fields.collect();
+                if rest.len() != 3 {
+                    problems.at(line_no, "a", "expected `a FROM TO WEIGHT`");
+                    continue;
+                }
+                let node = |text: &str, field: &str, problems: &mut Problems<'_>| {
+                    let v = text.parse::<u64>().ok();
+                    if v.is_none() {
+                        problems.at(
+                            line_no,
+                            field,
+                            format!("expected a node number, got `{text}`"),
+                        );
+                    }
+                    v
+                };
+                let (u, v) = (
+                    node(rest[0], "from", problems),
+                    node(rest[1], "to", problems),
+                );
+                let w = rest[2].parse::<u32>().ok();
+                if w.is_none() {
+                    problems.at(
+                        line_no,
+                        "weight",
+                        format!(
+                            "expected a whole non-negative weight below 2^32, got `{}`",
+                            rest[2]
+                        ),
+                    );
+                }
+                if let (Some(u), Some(v), Some(w)) = (u, v, w) {
+                    raw.push((u, v, w, line_no));
+                }
+            }
+            Some(other) => problems.at(
+                line_no,
+                "line",
+                format!("unknown line type `{other}`; expected c, p or a"),
+            ),
+        }
+    }
+    (header, raw)
 }
 
 fn empty_graph() -> RoadGraph {

@@ -95,51 +95,7 @@ impl Table {
                 return None;
             }
         };
-        let mut columns: Vec<String> = Vec::new();
-        let mut ok = true;
-        for name in header.iter() {
-            let known = match others {
-                Others::Only(optional) => optional.contains(&name),
-                Others::Any => true,
-            };
-            if !required.contains(&name) && !known && !COMMENT_COLUMNS.contains(&name) {
-                let optional = match others {
-                    Others::Only(optional) => optional,
-                    Others::Any => &[],
-                };
-                problems.push(Problem::at(
-                    path,
-                    1,
-                    Some(name),
-                    format!(
-                        "unknown column; expected columns {}{}",
-                        required.join(","),
-                        if optional.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" (optional: {})", optional.join(","))
-                        }
-                    ),
-                ));
-                ok = false;
-            }
-            if columns.iter().any(|c| c == name) {
-                problems.push(Problem::at(path, 1, Some(name), "column appears twice"));
-                ok = false;
-            }
-            columns.push(name.to_owned());
-        }
-        for name in required {
-            if !columns.iter().any(|c| c == name) {
-                problems.push(Problem::at(
-                    path,
-                    1,
-                    Some(name),
-                    "required column is missing",
-                ));
-                ok = false;
-            }
-        }
+        let (columns, ok) = checked_columns(path, &header, required, others, problems);
         let mut table = Table {
             paths: vec![path.to_path_buf()],
             // Fields take at most the file's bytes.
@@ -305,6 +261,63 @@ impl Table {
             problems,
         }
     }
+}
+
+/// The trimmed `header` of the table at `path` as its columns, and whether they are usable: no
+/// unknown column (see `others`), none twice, every one of `required` there (problems recorded).
+fn checked_columns(
+    path: &Path,
+    header: &StringRecord,
+    required: &[&str],
+    others: Others<'_>,
+    problems: &mut Vec<Problem>,
+) -> (Vec<String>, bool) {
+    let mut columns: Vec<String> = Vec::new();
+    let mut ok = true;
+    for name in header.iter() {
+        let known = match others {
+            Others::Only(optional) => optional.contains(&name),
+            Others::Any => true,
+        };
+        if !required.contains(&name) && !known && !COMMENT_COLUMNS.contains(&name) {
+            let optional = match others {
+                Others::Only(optional) => optional,
+                Others::Any => &[],
+            };
+            problems.push(Problem::at(
+                path,
+                1,
+                Some(name),
+                format!(
+                    "unknown column; expected columns {}{}",
+                    required.join(","),
+                    if optional.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (optional: {})", optional.join(","))
+                    }
+                ),
+            ));
+            ok = false;
+        }
+        if columns.iter().any(|c| c == name) {
+            problems.push(Problem::at(path, 1, Some(name), "column appears twice"));
+            ok = false;
+        }
+        columns.push(name.to_owned());
+    }
+    for name in required {
+        if !columns.iter().any(|c| c == name) {
+            problems.push(Problem::at(
+                path,
+                1,
+                Some(name),
+                "required column is missing",
+            ));
+            ok = false;
+        }
+    }
+    (columns, ok)
 }
 
 /// Turns record positions into 1-based lines of the file (the csv crate's own line count skips

@@ -119,141 +119,7 @@ pub(super) fn parse_network(path: &Path, text: &str) -> Result<RoadNetwork> {
     let zones = count(&meta, "NUMBER OF ZONES", &mut problems).unwrap_or(0);
     let first_through = count(&meta, "FIRST THRU NODE", &mut problems).unwrap_or(1);
     let declared_links = count(&meta, "NUMBER OF LINKS", &mut problems);
-    // Columns by the `~` header's names; without a header, TNTP's standard order. A header
-    // that cannot be used (problems recorded) leaves the rows unread.
-    let mut header: Option<Option<Positions>> = None;
-    let standard: Positions = COLUMNS.map(|(_, position, _)| Some(position));
-    let mut rows = 0;
-    let mut links: Vec<(Link, usize)> = Vec::new();
-    for (i, line) in text.lines().enumerate().skip(body) {
-        let line_no = i + 1;
-        let trimmed = line.trim();
-        if trimmed.is_empty() {
-            continue;
-        }
-        if let Some(names) = trimmed.strip_prefix('~') {
-            if rows > 0 || header.is_some() {
-                problems.at(
-                    line_no,
-                    "~",
-                    "the `~` header must come once, before the first link",
-                );
-            } else {
-                header = Some(header_positions(names, line_no, &mut problems));
-            }
-            continue;
-        }
-        rows += 1;
-        let positions = match header {
-            None => standard,
-            Some(Some(positions)) => positions,
-            Some(None) => continue,
-        };
-        let fields: Vec<&str> = trimmed.trim_end_matches(';').split_whitespace().collect();
-        let mut values = [None; COLUMNS.len()];
-        for ((value, &(name, _, _)), position) in values.iter_mut().zip(&COLUMNS).zip(positions) {
-            let Some(position) = position else {
-                *value = Some(0.0); // an optional column the header does not name
-                continue;
-            };
-            let Some(&text) = fields.get(position) else {
-                problems.at(
-                    line_no,
-                    name,
-                    format!(
-                        "missing: the row has {} values, `{name}` is value {} {}",
-                        fields.len(),
-                        position + 1,
-                        if header.is_some() {
-                            "of the `~` header"
-                        } else {
-                            "in TNTP's standard order (no `~` header)"
-                        }
-                    ),
-                );
-                continue;
-            };
-            *value = text
-                .parse::<f64>()
-                .ok()
-                .filter(|v| v.is_finite() && *v >= 0.0);
-            if value.is_none() {
-                problems.at(
-                    line_no,
-                    name,
-                    format!("expected a non-negative number, got `{text}`"),
-                );
-            }
-        }
-        let [
-            from,
-            to,
-            capacity,
-            length,
-            free_flow_time,
-            alpha,
-            beta,
-            toll,
-        ] = values;
-        let node = |v: f64, name: &str, problems: &mut Problems<'_>| {
-            let ok = v.fract() == 0.0 && v >= 1.0 && nodes.is_none_or(|n| v <= n as f64);
-            if !ok {
-                problems.at(
-                    line_no,
-                    name,
-                    format!(
-                        "expected a node id in 1..={}, got `{v}`",
-                        nodes.map_or("<NUMBER OF NODES>".into(), |n| n.to_string())
-                    ),
-                );
-            }
-            (ok && v <= f64::from(u32::MAX)).then_some(v as u32 - 1)
-        };
-        let from = from.and_then(|v| node(v, "init_node", &mut problems));
-        let to = to.and_then(|v| node(v, "term_node", &mut problems));
-        if let (
-            Some(from),
-            Some(to),
-            Some(capacity),
-            Some(length),
-            Some(t0),
-            Some(a),
-            Some(b),
-            Some(toll),
-        ) = (
-            from,
-            to,
-            capacity,
-            length,
-            free_flow_time,
-            alpha,
-            beta,
-            toll,
-        ) {
-            let vdf = VolumeDelay::Bpr { alpha: a, beta: b };
-            if vdf.needs_capacity() && capacity <= 0.0 {
-                problems.at(
-                    line_no,
-                    "capacity",
-                    "must be positive on a link whose time grows with volume (b > 0)",
-                );
-                continue;
-            }
-            links.push((
-                Link {
-                    from,
-                    to,
-                    capacity,
-                    length,
-                    free_flow_time: t0,
-                    delay: 0.0,
-                    vdf,
-                    toll,
-                },
-                line_no,
-            ));
-        }
-    }
+    let (rows, links) = link_rows(text, body, nodes, &mut problems);
     let nodes = nodes.unwrap_or_else(|| {
         problems.at(1, "NUMBER OF NODES", "missing from the metadata");
         0
@@ -308,6 +174,176 @@ pub(super) fn parse_network(path: &Path, text: &str) -> Result<RoadNetwork> {
             links.into_iter().map(|(l, _)| l).collect(),
         )
     })
+}
+
+/// The link rows after the metadata (from line index `body`): how many rows there were, and the
+/// links read from them with their line numbers. `nodes` is the declared node count.
+fn link_rows(
+    text: &str,
+    body: usize,
+    nodes: Option<usize>,
+    problems: &mut Problems<'_>,
+) -> (usize, Vec<(Link, usize)>) {
+    // Columns by the `~` header's names; without a header, TNTP's standard order. A header
+    // that cannot be used (problems recorded) leaves the rows unread.
+    let mut header: Option<Option<Positions>> = None;
+    let standard: Positions = COLUMNS.map(|(_, position, _)| Some(position));
+    let mut rows = 0;
+    let mut links: Vec<(Link, usize)> = Vec::new();
+    for (i, line) in text.lines().enumerate().skip(body) {
+        let line_no = i + 1;
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        if let Some(names) = trimmed.strip_prefix('~') {
+            if rows > 0 || header.is_some() {
+                problems.at(
+                    line_no,
+                    "~",
+                    "the `~` header must come once, before the first link",
+                );
+            } else {
+                header = Some(header_positions(names, line_no, problems));
+            }
+            continue;
+        }
+        rows += 1;
+        let positions = match header {
+            None => standard,
+            Some(Some(positions)) => positions,
+            Some(None) => continue,
+        };
+        let values = row_values(trimmed, line_no, positions, header.is_some(), problems);
+        if let Some(link) = link(values, line_no, nodes, problems) {
+            links.push((link, line_no));
+        }
+    }
+    (rows, links)
+}
+
+/// The values of the columns in `COLUMNS` read from one link row at `positions` (0 for an
+/// optional column the header does not name); `None` where a value is missing or not a
+/// non-negative number (problems recorded). `has_header`: the positions are from a `~` header.
+fn row_values(
+    trimmed: &str,
+    line_no: usize,
+    positions: Positions,
+    has_header: bool,
+    problems: &mut Problems<'_>,
+) -> [Option<f64>; COLUMNS.len()] {
+    let fields: Vec<&str> = trimmed.trim_end_matches(';').split_whitespace().collect();
+    let mut values = [None; COLUMNS.len()];
+    for ((value, &(name, _, _)), position) in values.iter_mut().zip(&COLUMNS).zip(positions) {
+        let Some(position) = position else {
+            *value = Some(0.0); // an optional column the header does not name
+            continue;
+        };
+        let Some(&text) = fields.get(position) else {
+            problems.at(
+                line_no,
+                name,
+                format!(
+                    "missing: the row has {} values, `{name}` is value {} {}",
+                    fields.len(),
+                    position + 1,
+                    if has_header {
+                        "of the `~` header"
+                    } else {
+                        "in TNTP's standard order (no `~` header)"
+                    }
+                ),
+            );
+            continue;
+        };
+        *value = text
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite() && *v >= 0.0);
+        if value.is_none() {
+            problems.at(
+                line_no,
+                name,
+                format!("expected a non-negative number, got `{text}`"),
+            );
+        }
+    }
+    values
+}
+
+/// The link of one row's `values`, if they are all there and valid (problems recorded).
+fn link(
+    values: [Option<f64>; COLUMNS.len()],
+    line_no: usize,
+    nodes: Option<usize>,
+    problems: &mut Problems<'_>,
+) -> Option<Link> {
+    let [
+        from,
+        to,
+        capacity,
+        length,
+        free_flow_time,
+        alpha,
+        beta,
+        toll,
+    ] = values;
+    let node = |v: f64, name: &str, problems: &mut Problems<'_>| {
+        let ok = v.fract() == 0.0 && v >= 1.0 && nodes.is_none_or(|n| v <= n as f64);
+        if !ok {
+            problems.at(
+                line_no,
+                name,
+                format!(
+                    "expected a node id in 1..={}, got `{v}`",
+                    nodes.map_or("<NUMBER OF NODES>".into(), |n| n.to_string())
+                ),
+            );
+        }
+        (ok && v <= f64::from(u32::MAX)).then_some(v as u32 - 1)
+    };
+    let from = from.and_then(|v| node(v, "init_node", problems));
+    let to = to.and_then(|v| node(v, "term_node", problems));
+    if let (
+        Some(from),
+        Some(to),
+        Some(capacity),
+        Some(length),
+        Some(t0),
+        Some(a),
+        Some(b),
+        Some(toll),
+    ) = (
+        from,
+        to,
+        capacity,
+        length,
+        free_flow_time,
+        alpha,
+        beta,
+        toll,
+    ) {
+        let vdf = VolumeDelay::Bpr { alpha: a, beta: b };
+        if vdf.needs_capacity() && capacity <= 0.0 {
+            problems.at(
+                line_no,
+                "capacity",
+                "must be positive on a link whose time grows with volume (b > 0)",
+            );
+            return None;
+        }
+        return Some(Link {
+            from,
+            to,
+            capacity,
+            length,
+            free_flow_time: t0,
+            delay: 0.0,
+            vdf,
+            toll,
+        });
+    }
+    None
 }
 
 /// Reads a TNTP trip table (`*_trips.tntp`) for `net`: every zone must be one of its zones, every
