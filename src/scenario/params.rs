@@ -8,7 +8,7 @@
 use crate::time::{Seconds, Window};
 
 /// The commuter demand model: a doubly constrained gravity model (see `sim::demand`).
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Demand {
     /// Commuters per resident of the origin zone.
     pub commute_rate: f64,
@@ -55,7 +55,7 @@ pub fn departure_weights(window: Window, profile: &[(Seconds, Seconds, f64)]) ->
 
 /// Mode choice parameters: a binary logit between car (for households with one) and public
 /// transport on generalised minutes `time + constant + cost x minutes_per_yuan`.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Choice {
     /// Logit scale per generalised minute.
     pub scale_per_min: f64,
@@ -94,7 +94,7 @@ impl Default for Choice {
 }
 
 /// What varies between Monte-Carlo draws besides line phases.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Variability {
     /// Service delays by mode (index [`crate::network::Mode::index`]): each line is late by a
     /// draw from this distribution in each draw.
@@ -156,7 +156,7 @@ impl Default for Variability {
 
 /// A service-delay distribution: on time with probability `on_time`, otherwise late by an
 /// exponentially distributed amount with mean `late_mean_min` minutes.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Delay {
     /// Probability of running on time (0..=1).
     pub on_time: f64,
@@ -188,7 +188,7 @@ pub const DEFAULT_DELAYS_MIN: [f64; 5] = [1.0, 3.0, 0.5, 3.0, 3.0];
 /// traffic and buses, assigned to the roads at user equilibrium (BPR links); congested times
 /// feed back into car and bus times, and mode choice and assignment alternate (method of
 /// successive averages on link times) until the car commuters settle.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Congestion {
     /// Share of the window's car commuters on the road in the peak hour; `None`: the busiest
     /// 60 minutes of the departure weights.
@@ -208,7 +208,6 @@ pub struct Congestion {
     /// BPR `beta`.
     pub bpr_beta: f64,
     /// Steepness of Spiess' conical function, used instead of BPR when set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conical_alpha: Option<f64>,
     /// Most choice-assignment iterations.
     pub max_iterations: u32,
