@@ -174,14 +174,18 @@ pub const BUS_PCU: Bound = range("bus passenger-car units", "pcu", 0.0, 10.0);
 pub const BPR_PARAMETER: Bound = range("BPR parameter", "", 0.0, 10.0);
 /// `[congestion] conical_alpha`.
 pub const CONICAL_ALPHA: Bound = range("conical steepness", "", 1.01, 50.0);
-/// `[congestion] max_iterations`.
-pub const MAX_ITERATIONS: Bound = whole_range("choice-assignment rounds", "", 1.0, 100.0);
-/// `[congestion] tolerance`.
+/// `[equilibrium] max_rounds`.
+pub const MAX_ROUNDS: Bound = whole_range("supply-demand rounds", "", 1.0, 200.0);
+/// `[equilibrium] tolerance`.
 pub const TOLERANCE: Bound = range("convergence tolerance", "", 0.0, 1.0);
 /// `[congestion] assignment_gap`.
 pub const ASSIGNMENT_GAP: Bound = range("assignment gap", "", 1e-12, 0.1);
-/// `[congestion] feedback_draws`.
-pub const FEEDBACK_DRAWS: Bound = whole_range("draws per round", "", 1.0, 1_000.0);
+/// `[equilibrium] draws`.
+pub const ROUND_DRAWS: Bound = whole_range("draws per round", "", 1.0, 1_000.0);
+/// `[crowding] curve`, a point's load factor.
+pub const CROWDING_LOAD_FACTOR: Bound = range("load factor", "passengers per seat", 0.0, 50.0);
+/// `[crowding] curve`, a point's multiplier.
+pub const CROWDING_MULTIPLIER: Bound = range("crowding multiplier", "", 1.0, 10.0);
 
 /// Every bound, in the order of the documentation's table.
 pub const ALL: &[&Bound] = &[
@@ -230,10 +234,12 @@ pub const ALL: &[&Bound] = &[
     &BUS_PCU,
     &BPR_PARAMETER,
     &CONICAL_ALPHA,
-    &MAX_ITERATIONS,
-    &TOLERANCE,
     &ASSIGNMENT_GAP,
-    &FEEDBACK_DRAWS,
+    &MAX_ROUNDS,
+    &TOLERANCE,
+    &ROUND_DRAWS,
+    &CROWDING_LOAD_FACTOR,
+    &CROWDING_MULTIPLIER,
 ];
 
 impl Bound {

@@ -20,7 +20,7 @@ fn run(tmp: &Path, file: &str) -> (Links, serde_json::Value) {
     std::fs::write(
         &scenario,
         format!(
-            "version = 1\nname = \"{name}\"\nextends = \"{}\"\n\n[congestion]\noccupancy = 1.2\nbackground_vc = 0.4\ncapacity_factor = 4\nmax_iterations = 3\nfeedback_draws = 2\n",
+            "version = 1\nname = \"{name}\"\nextends = \"{}\"\n\n[congestion]\noccupancy = 1.2\nbackground_vc = 0.4\ncapacity_factor = 4\n\n[equilibrium]\nmax_rounds = 3\ndraws = 2\n",
             root().join(file).display()
         ),
     )
@@ -146,7 +146,7 @@ fn congested_runs_are_identical_at_one_and_two_threads() {
     std::fs::write(
         &scenario,
         format!(
-            "version = 1\nname = \"demo-congested\"\nextends = \"{}\"\n\n[congestion]\nbackground_vc = 0.8\nfeedback_draws = 3\nmax_iterations = 4\n",
+            "version = 1\nname = \"demo-congested\"\nextends = \"{}\"\n\n[congestion]\nbackground_vc = 0.8\n\n[equilibrium]\ndraws = 3\nmax_rounds = 4\n",
             root().join("scenarios/demo-line22.toml").display()
         ),
     )
@@ -216,7 +216,7 @@ fn congestion_settings_are_checked_and_the_conical_function_runs() {
 
     let conical = write(
         "conical",
-        "conical_alpha = 4\nbackground_vc = 0.8\nfeedback_draws = 2",
+        "conical_alpha = 4\nbackground_vc = 0.8\n[equilibrium]\ndraws = 2",
     );
     let out = tmp.path().join("out");
     commute_ok(&[

@@ -101,22 +101,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             unreachable.car, unreachable.transit
         );
     }
+    if let Some(e) = &summary.equilibrium {
+        print_rounds(e);
+    }
     if let Some(c) = &summary.congestion {
-        let last = c
-            .rounds
-            .last()
-            .map_or(0.0, |r| r.demand_change.unwrap_or(1.0));
         eprintln!(
-            "road congestion: {} rounds, {} (car commuters changed {:.1}% in the last), {:.0} commuter cars in the peak hour, {} directed links over capacity",
-            c.rounds.len(),
-            if c.converged {
-                "converged"
-            } else {
-                "NOT converged"
-            },
-            100.0 * last,
-            c.final_assignment.peak_hour_cars,
-            c.final_assignment.links_over_capacity
+            "road congestion: {:.0} commuter cars in the peak hour, {} directed links over capacity",
+            c.final_assignment.peak_hour_cars, c.final_assignment.links_over_capacity
         );
     } else if scenario.congestion.is_some() {
         eprintln!(
@@ -133,4 +124,36 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         summary.run.wall_time_s
     );
     Ok(())
+}
+
+/// Prints every round of the supply-demand loop and its verdict, loudly when not converged.
+fn print_rounds(e: &commute::run::EquilibriumInfo) {
+    let gap = |g: Option<f64>| g.map_or("-".to_owned(), |g| format!("{:.2}%", 100.0 * g));
+    for r in &e.rounds {
+        eprintln!(
+            "supply-demand round {:>2}: car commuters {:.0}, road demand gap {}, road relative gap {}, transit load gap {}, denied boardings {:.0}",
+            r.round,
+            r.car_commuters,
+            gap(r.road_demand_gap),
+            r.road_relative_gap
+                .map_or("-".to_owned(), |g| format!("{g:.1e}")),
+            gap(r.transit_load_gap),
+            r.denied
+        );
+    }
+    if e.converged {
+        if !e.rounds.is_empty() {
+            eprintln!(
+                "supply-demand loop converged in {} rounds (every measure within {:.2}%)",
+                e.rounds.len(),
+                100.0 * e.tolerance
+            );
+        }
+    } else {
+        eprintln!(
+            "WARNING: the supply-demand loop did NOT converge in {} rounds (tolerance {:.2}%): congestion and crowding are not in balance with demand; raise [equilibrium] max_rounds or draws",
+            e.rounds.len(),
+            100.0 * e.tolerance
+        );
+    }
 }

@@ -41,6 +41,10 @@ pub struct ScenarioFile {
     /// Road congestion: assign the car commuters to the roads and feed congested times back
     /// (inherited; absent: free-flow roads).
     pub congestion: Option<Spanned<CongestionSpec>>,
+    /// Transit crowding in the generalised cost (inherited; default on, the documented curve).
+    pub crowding: Option<Spanned<CrowdingSpec>>,
+    /// The supply-demand loop of congestion and crowding (inherited; defaults documented).
+    pub equilibrium: Option<Spanned<EquilibriumSpec>>,
     /// Modifications, applied in order after those of `extends`. Kept as TOML values here and
     /// read one by one ([`LoadedScenario::modifications`]), so a mistake in one does not hide
     /// the others.
@@ -148,14 +152,30 @@ pub struct CongestionSpec {
     pub bpr_beta: Option<f64>,
     /// Use Spiess' conical volume-delay function with this steepness (> 1) instead of BPR.
     pub conical_alpha: Option<f64>,
-    /// Most choice-assignment iterations.
-    pub max_iterations: Option<u32>,
-    /// Stop when the car commuters change by at most this share between iterations.
-    pub tolerance: Option<f64>,
     /// Relative gap of each assignment.
     pub assignment_gap: Option<f64>,
-    /// Monte-Carlo draws per choice-assignment iteration (the final run uses all draws).
-    pub feedback_draws: Option<u32>,
+}
+
+/// Transit crowding: a multiplier on minutes aboard by load factor (passengers per seat).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrowdingSpec {
+    /// `false`: crowding does not enter the generalised cost (capacity still holds).
+    pub enabled: Option<bool>,
+    /// Points `[load factor, multiplier]`, load factors ascending.
+    pub curve: Option<Vec<[f64; 2]>>,
+}
+
+/// The supply-demand loop (simulation, road assignment, transit loads).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EquilibriumSpec {
+    /// Most rounds.
+    pub max_rounds: Option<u32>,
+    /// Largest relative difference between a round's response and the averages, per measure.
+    pub tolerance: Option<f64>,
+    /// Monte-Carlo draws per round (the final run uses all draws).
+    pub draws: Option<u32>,
 }
 
 /// Mode choice (multinomial logit on generalised minutes).

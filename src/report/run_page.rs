@@ -5,7 +5,7 @@ use super::html::{card, esc, int, modifications, num, page, policy_label, policy
 use super::map::{ZoneMark, lines_legend, map_svg, scale_legend, sequential};
 use crate::compare::TOP_LINKS;
 use crate::run::schema::value;
-use crate::run::{CongestionInfo, LineRow, LinkRow, MonteCarloRun, ZoneRow};
+use crate::run::{CongestionInfo, EquilibriumInfo, LineRow, LinkRow, MonteCarloRun, ZoneRow};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -75,6 +75,9 @@ pub fn run_html(run: MonteCarloRun<'_>) -> String {
     );
     zone_map(&mut b, &run);
     lines_table(&mut b, &tables.lines);
+    if let Some(equilibrium) = &s.equilibrium {
+        b.push_str(&equilibrium_section(equilibrium));
+    }
     if let (Some(links), Some(congestion)) = (&tables.links, &s.congestion) {
         b.push_str(&run_road_traffic(congestion, links));
     }
@@ -195,11 +198,42 @@ fn zones_table(b: &mut String, zones: &[ZoneRow]) {
     }
 }
 
-/// The road-traffic section of a single run with congestion: the rounds, the totals and the
-/// most loaded links.
+/// The supply-demand loop: whether it converged, and every round's measures.
+fn equilibrium_section(e: &EquilibriumInfo) -> String {
+    let gap = |g: Option<f64>| g.map_or("–".to_owned(), |g| format!("{} %", num(g * 100.0, 2)));
+    let mut b = format!(
+        "<section><h2>Supply and demand</h2><p class=note>Road congestion and transit crowding found together with the choices they shape: {} rounds of {} draws, {} (every measure at most {} %).</p><table><tr><th>round</th><th>car commuters</th><th>road demand gap</th><th>road relative gap</th><th>transit load gap</th><th>denied boardings</th><th>step</th></tr>",
+        e.rounds.len(),
+        e.draws,
+        if e.converged {
+            "converged"
+        } else {
+            "<b>NOT converged</b>"
+        },
+        num(e.tolerance * 100.0, 2)
+    );
+    for r in &e.rounds {
+        let _ = write!(
+            b,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            r.round,
+            int(r.car_commuters),
+            gap(r.road_demand_gap),
+            r.road_relative_gap
+                .map_or("–".to_owned(), |g| format!("{g:.1e}")),
+            gap(r.transit_load_gap),
+            int(r.denied),
+            num(r.step, 3)
+        );
+    }
+    b.push_str("</table></section>");
+    b
+}
+
+/// The road-traffic section of a single run with congestion: the totals and the most loaded
+/// links.
 fn run_road_traffic(congestion: &CongestionInfo, links: &[LinkRow]) -> String {
     let last = &congestion.final_assignment;
-    let rounds = congestion.rounds.len();
     let mut b = String::from("<section><h2>Road traffic</h2><div class=cards>");
     b.push_str(&card(
         &int(last.peak_hour_cars),
@@ -212,17 +246,6 @@ fn run_road_traffic(congestion: &CongestionInfo, links: &[LinkRow]) -> String {
     b.push_str(&card(
         &int(last.links_over_capacity as f64),
         "directed links over capacity (all traffic)",
-    ));
-    b.push_str(&card(
-        &format!(
-            "{rounds} {}",
-            if congestion.converged {
-                "rounds, converged"
-            } else {
-                "rounds, NOT converged"
-            }
-        ),
-        "of mode choice and assignment (summary.json: congestion)",
     ));
     b.push_str("</div><h2>Most loaded links</h2><table><tr><th class=l>road</th><th class=l>direction</th><th class=l>class</th><th>cars/h</th><th>other pcu/h</th><th>capacity</th><th>volume/capacity</th><th>free-flow → congested, min</th><th>speed, km/h</th></tr>");
     let mut loaded: Vec<&LinkRow> = links.iter().collect();

@@ -206,6 +206,24 @@ impl Timetable {
         (p.trips.len(), p.nodes.len())
     }
 
+    /// The stop nodes of pattern `pattern`, in travel order (node indices).
+    pub fn pattern_stops(&self, pattern: usize) -> &[u32] {
+        &self.patterns[pattern].nodes
+    }
+
+    /// When trip `trip` of pattern `pattern` leaves its stop `stop`, seconds since midnight.
+    pub fn leaves_stop(&self, pattern: usize, trip: usize, stop: usize) -> Seconds {
+        let p = &self.patterns[pattern];
+        p.trips[trip].saturating_add(p.depart[stop])
+    }
+
+    /// Running time of pattern `pattern` from leaving stop `stop` to reaching stop `stop + 1`,
+    /// seconds (the dwell at either end apart).
+    pub fn segment_s(&self, pattern: usize, stop: usize) -> Seconds {
+        let p = &self.patterns[pattern];
+        p.arrive[stop + 1].saturating_sub(p.depart[stop])
+    }
+
     /// Distance of pattern `pattern` from stop `stop - 1` to stop `stop`, km.
     pub fn segment_km(&self, pattern: usize, stop: usize) -> f64 {
         self.patterns[pattern].distance_km[stop]

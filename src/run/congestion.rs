@@ -1,10 +1,11 @@
 //! A run's road-congestion outputs: `summary.json`'s `congestion` section (the settings as used,
-//! the choice-assignment rounds, the final assignment in brief) and the rows of `links.csv`.
+//! the final assignment in brief) and the rows of `links.csv`. The rounds of the supply-demand
+//! loop are in its `equilibrium` section (`super::equilibrium`).
 
 use super::schema::{Fixed, LinkDirection, LinkRow};
 use crate::assign::Assignment;
 use crate::network::Network;
-use crate::sim::congestion::{Feedback, FeedbackIteration, RoadModel};
+use crate::sim::congestion::RoadModel;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -13,10 +14,6 @@ use std::collections::BTreeMap;
 pub struct CongestionInfo {
     /// The settings as used: defaults filled in, `peak_hour_share` resolved.
     pub settings: CongestionParameters,
-    /// Whether the car commuters settled within the tolerance.
-    pub converged: bool,
-    /// Every choice-assignment round.
-    pub rounds: Vec<FeedbackRound>,
     /// The assignment of the final run's cars (links.csv).
     pub final_assignment: FinalAssignment,
 }
@@ -39,11 +36,11 @@ pub struct FinalAssignment {
 }
 
 impl CongestionInfo {
-    /// The summary of `feedback` and the final assignment `a` of `model` under settings `c`.
+    /// The summary of the final assignment `a` of `cars` (peak-hour vehicles) on `model` under
+    /// settings `c`.
     pub fn of(
         c: &crate::scenario::Congestion,
         model: &RoadModel,
-        feedback: &Feedback,
         a: &Assignment,
         cars: f64,
     ) -> Self {
@@ -55,8 +52,6 @@ impl CongestionInfo {
         };
         CongestionInfo {
             settings: settings.into(),
-            converged: feedback.converged,
-            rounds: feedback.iterations.iter().map(|&i| i.into()).collect(),
             final_assignment: FinalAssignment {
                 relative_gap: a.last().relative_gap,
                 iterations: a.last().iteration,
@@ -96,14 +91,8 @@ pub struct CongestionParameters {
     /// Steepness of Spiess' conical function, used instead of BPR when set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conical_alpha: Option<f64>,
-    /// Most choice-assignment iterations.
-    pub max_iterations: u32,
-    /// Tolerance on the change of car commuters between iterations.
-    pub tolerance: f64,
     /// Relative gap of each assignment.
     pub assignment_gap: f64,
-    /// Draws per choice-assignment iteration.
-    pub feedback_draws: u32,
 }
 
 impl From<crate::scenario::Congestion> for CongestionParameters {
@@ -118,10 +107,7 @@ impl From<crate::scenario::Congestion> for CongestionParameters {
             bpr_alpha,
             bpr_beta,
             conical_alpha,
-            max_iterations,
-            tolerance,
             assignment_gap,
-            feedback_draws,
         } = congestion;
         CongestionParameters {
             peak_hour_share,
@@ -133,48 +119,7 @@ impl From<crate::scenario::Congestion> for CongestionParameters {
             bpr_alpha,
             bpr_beta,
             conical_alpha,
-            max_iterations,
-            tolerance,
             assignment_gap,
-            feedback_draws,
-        }
-    }
-}
-
-/// [`FeedbackIteration`], one round of mode choice and assignment, as `summary.json` holds it.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
-pub struct FeedbackRound {
-    /// 1-based.
-    pub iteration: u32,
-    /// Car commuters of the round's simulation (mean over its draws).
-    pub car_commuters: f64,
-    /// Relative change in car commuters since the previous round (`None` in the first).
-    pub demand_change: Option<f64>,
-    /// Relative change in averaged link times.
-    pub link_time_change: f64,
-    /// Relative gap the round's assignment reached.
-    pub assignment_gap: f64,
-    /// Iterations of the round's assignment.
-    pub assignment_iterations: usize,
-}
-
-impl From<FeedbackIteration> for FeedbackRound {
-    fn from(round: FeedbackIteration) -> Self {
-        let FeedbackIteration {
-            iteration,
-            car_commuters,
-            demand_change,
-            link_time_change,
-            assignment_gap,
-            assignment_iterations,
-        } = round;
-        FeedbackRound {
-            iteration,
-            car_commuters,
-            demand_change,
-            link_time_change,
-            assignment_gap,
-            assignment_iterations,
         }
     }
 }

@@ -343,7 +343,9 @@ mod tests {
             network.display().to_string()
         );
         if congestion {
-            text.push_str("[congestion]\nenabled = true\nmax_iterations = 1\nfeedback_draws = 1\n");
+            text.push_str(
+                "[congestion]\nenabled = true\n[equilibrium]\nmax_rounds = 1\ndraws = 1\n",
+            );
         }
         let path = dir.path().join("t.toml");
         std::fs::write(&path, text).unwrap();

@@ -6,13 +6,15 @@
 //! and `commute compare` uses it in memory, with no parsing back.
 
 mod congestion;
+mod equilibrium;
 pub mod folder;
 mod output;
 pub mod schema;
 mod summary;
 mod tables;
 
-pub use congestion::{CongestionInfo, CongestionParameters, FeedbackRound, FinalAssignment};
+pub use congestion::{CongestionInfo, CongestionParameters, FinalAssignment};
+pub use equilibrium::{CrowdingInfo, EquilibriumInfo, RoundInfo};
 pub use output::{MonteCarloRun, MonteCarloTables, RunOutput, SkimTables, Tables, csv_bytes};
 pub use schema::{
     ACCESS_THRESHOLDS_MIN, Distribution, DistributionRow, DrawRow, Fixed, LineRow, LinkDirection,
@@ -30,8 +32,9 @@ pub use tables::{
 
 use crate::routing::{Engine, skim_all};
 use crate::scenario::Scenario;
-use crate::sim::congestion::{RoadModel, feedback};
+use crate::sim::congestion::RoadModel;
 use crate::sim::demand::{Split, commuter_flows};
+use crate::sim::equilibrium::balance;
 use crate::sim::montecarlo::{Setup, simulate};
 use output::{network_geojson, zones_geojson};
 
@@ -63,6 +66,7 @@ pub fn run(scenario: &Scenario, options: RunOptions, progress: impl Fn(u32)) -> 
         policy: PolicyMetrics::default(),
         model: None,
         congestion: None,
+        equilibrium: None,
         run: RunInfo {
             threads: rayon::current_num_threads(),
             wall_time_s: 0.0,
@@ -87,24 +91,31 @@ pub fn run(scenario: &Scenario, options: RunOptions, progress: impl Fn(u32)) -> 
         scenario.commuter_table.as_deref(),
         &scenario.demand_scales,
     );
-    let mut setup = Setup::of(scenario, options.seed, options.draws);
+    let setup = Setup::of(scenario, options.seed, options.draws);
     let roads = scenario.congestion.as_ref().map(|c| {
         let model = RoadModel::new(net, scenario.window, &setup.weights, c, &scenario.choice);
-        let feedback = feedback(&engine, &skims, &flows, &setup, &model, c, |_| {});
-        setup.congestion = feedback.factors.clone();
-        (c, model, feedback)
+        (c, model)
     });
-    let sim = simulate(&engine, &skims, &flows, &setup, progress);
-    let links = roads.map(|(c, model, feedback)| {
+    let outcome = balance(
+        &engine,
+        &skims,
+        &flows,
+        &setup,
+        roads.as_ref().map(|(_, model)| model),
+        &scenario.crowding,
+        &scenario.equilibrium,
+        |_| {},
+    );
+    summary.equilibrium = Some(EquilibriumInfo::of(
+        &outcome,
+        &scenario.equilibrium,
+        &scenario.crowding,
+    ));
+    let sim = simulate(&engine, &skims, &flows, &outcome.setup, progress);
+    let links = roads.map(|(c, model)| {
         let cars = model.car_vehicles(&sim);
         let a = model.assign(&cars);
-        summary.congestion = Some(CongestionInfo::of(
-            c,
-            &model,
-            &feedback,
-            &a,
-            cars.iter().sum(),
-        ));
+        summary.congestion = Some(CongestionInfo::of(c, &model, &a, cars.iter().sum()));
         congestion::link_rows(net, &model, &a)
     });
     let n = skims.zones;

@@ -6,6 +6,7 @@
 //! source, so a parameter added there fails to compile until the file says what it holds.
 
 use super::congestion::CongestionInfo;
+use super::equilibrium::EquilibriumInfo;
 use super::tables::PairTimes;
 use crate::network::{AccessMode, Mode, Network, NodeKind};
 use crate::routing::{OdResult, Skims, TravelMode};
@@ -37,9 +38,12 @@ pub struct RunSummary {
     /// The demand, choice and variability settings, when draws were made.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<ModelInfo>,
-    /// Road congestion: the choice-assignment rounds and the final assignment, when modelled.
+    /// Road congestion: the settings and the final assignment, when modelled.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub congestion: Option<CongestionInfo>,
+    /// The supply-demand loop of congestion and crowding (Monte-Carlo runs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub equilibrium: Option<EquilibriumInfo>,
     /// How the run went; the only part that differs between identical runs.
     pub run: RunInfo,
 }

@@ -19,7 +19,8 @@ mod resolve;
 
 pub use load::load;
 pub use params::{
-    Choice, Congestion, DEFAULT_DELAYS_MIN, Delay, Demand, Variability, departure_weights,
+    Choice, Congestion, Crowding, DEFAULT_CROWDING_CURVE, DEFAULT_DELAYS_MIN, Delay, Demand,
+    Equilibrium, Variability, departure_weights,
 };
 pub use resolve::resolve;
 
@@ -72,6 +73,10 @@ pub struct Scenario {
     pub departure_profile: Vec<(Seconds, Seconds, f64)>,
     /// Road congestion settings; `None`: free-flow roads.
     pub congestion: Option<Congestion>,
+    /// Transit crowding settings.
+    pub crowding: Crowding,
+    /// The supply-demand loop's settings.
+    pub equilibrium: Equilibrium,
 }
 
 impl Scenario {

@@ -186,8 +186,7 @@ pub const DEFAULT_DELAYS_MIN: [f64; 5] = [1.0, 3.0, 0.5, 3.0, 3.0];
 
 /// How road congestion is modelled: the peak hour's car commuters, as vehicles, plus background
 /// traffic and buses, assigned to the roads at user equilibrium (BPR links); congested times
-/// feed back into car and bus times, and mode choice and assignment alternate (method of
-/// successive averages on link times) until the car commuters settle.
+/// feed back into car and bus times in the supply-demand loop ([`Equilibrium`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Congestion {
     /// Share of the window's car commuters on the road in the peak hour; `None`: the busiest
@@ -209,20 +208,13 @@ pub struct Congestion {
     pub bpr_beta: f64,
     /// Steepness of Spiess' conical function, used instead of BPR when set.
     pub conical_alpha: Option<f64>,
-    /// Most choice-assignment iterations.
-    pub max_iterations: u32,
-    /// Stop when the car commuters change by at most this share between iterations.
-    pub tolerance: f64,
     /// Relative gap of each assignment.
     pub assignment_gap: f64,
-    /// Draws per choice-assignment iteration.
-    pub feedback_draws: u32,
 }
 
 impl Default for Congestion {
     /// 1.2 commuters per car, background traffic at 40% of capacity, a bus as 2.5 cars, the
-    /// usual BPR curve (0.15, 4); at most 10 rounds of 20 draws, stopping when the car
-    /// commuters change by 1% or less, each assignment to a relative gap of 1e-5.
+    /// usual BPR curve (0.15, 4), each assignment to a relative gap of 1e-5.
     fn default() -> Self {
         Congestion {
             peak_hour_share: None,
@@ -234,10 +226,7 @@ impl Default for Congestion {
             bpr_alpha: 0.15,
             bpr_beta: 4.0,
             conical_alpha: None,
-            max_iterations: 10,
-            tolerance: 0.01,
             assignment_gap: 1e-5,
-            feedback_draws: 20,
         }
     }
 }
@@ -271,5 +260,68 @@ impl Congestion {
                 .map(|w| w.iter().sum::<f64>())
                 .fold(0.0, f64::max)
         })
+    }
+}
+
+/// The supply-demand loop: simulation, road assignment and transit loads alternate, road demand
+/// and segment loads averaged over the rounds, until what the commuters do under the averaged
+/// conditions differs from them by at most `tolerance` (see `sim::equilibrium`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Equilibrium {
+    /// Most rounds.
+    pub max_rounds: u32,
+    /// Largest relative difference, per measure, between a round's response and the averages it
+    /// responded to, for the loop to stop as converged.
+    pub tolerance: f64,
+    /// Monte-Carlo draws per round (at most the run's).
+    pub draws: u32,
+}
+
+impl Default for Equilibrium {
+    /// At most 30 rounds of 20 draws, converged within 1%.
+    fn default() -> Self {
+        Equilibrium {
+            max_rounds: 30,
+            tolerance: 0.01,
+            draws: 20,
+        }
+    }
+}
+
+/// Transit crowding: a multiplier on the minutes aboard, by load factor (passengers per seat).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Crowding {
+    /// Whether crowding enters the generalised cost (capacity is enforced either way).
+    pub enabled: bool,
+    /// Points (load factor, multiplier), load factors ascending; linear between, flat outside.
+    pub curve: Vec<(f64, f64)>,
+}
+
+/// The default crowding curve: the UK DfT seated and standing multipliers (Wardman and Whelan
+/// 2011, as used in MTC's travel-model-one) averaged over all riders up to 2 passengers per
+/// seat, then rising to 2.5 at 6 per seat (Batarce et al. 2016: 2.5 at 6 standing per m2) and
+/// 2.85 at crush load (7.5 per seat). docs/model.md has the derivation.
+pub const DEFAULT_CROWDING_CURVE: [(f64, f64); 12] = [
+    (0.0, 1.0),
+    (0.8, 1.0),
+    (1.0, 1.08),
+    (1.2, 1.3),
+    (1.4, 1.51),
+    (1.6, 1.71),
+    (1.8, 1.91),
+    (2.0, 2.1),
+    (3.0, 2.25),
+    (4.0, 2.35),
+    (6.0, 2.5),
+    (7.5, 2.85),
+];
+
+impl Default for Crowding {
+    /// Enabled, with [`DEFAULT_CROWDING_CURVE`].
+    fn default() -> Self {
+        Crowding {
+            enabled: true,
+            curve: DEFAULT_CROWDING_CURVE.to_vec(),
+        }
     }
 }

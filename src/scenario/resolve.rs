@@ -5,7 +5,9 @@
 //! ids). Every problem is collected with its file and line before anything is returned.
 
 use super::apply::Applier;
-use super::params::{Choice, Congestion, Delay, Demand, Variability, departure_weights};
+use super::params::{
+    Choice, Congestion, Crowding, Delay, Demand, Equilibrium, Variability, departure_weights,
+};
 use super::{DemandScale, Scenario};
 use crate::bounds::{self, Bound};
 use crate::error::{Error, Problem, Result};
@@ -33,6 +35,8 @@ pub fn resolve(
     let departure_profile = resolve_profile(chain, window, &mut problems);
     let (mut variability, line_delays) = resolve_variability(chain, &mut problems);
     let congestion = resolve_congestion(chain, &mut problems);
+    let crowding = resolve_crowding(chain, &mut problems);
+    let equilibrium = resolve_equilibrium(chain, &mut problems);
     let before_modifications = problems.len();
     let (network, applied, demand_scales) = apply_modifications(chain, base, &mut problems);
     let modifications_ok = problems.len() == before_modifications;
@@ -84,6 +88,8 @@ pub fn resolve(
         variability,
         departure_profile,
         congestion,
+        crowding,
+        equilibrium,
     })
 }
 
@@ -430,8 +436,6 @@ fn resolve_congestion(chain: &ScenarioChain, problems: &mut Vec<Problem>) -> Opt
     let mut out = Congestion::default();
     let at = spec.span().start;
     let mut share = f64::NAN;
-    let mut iterations = f64::from(out.max_iterations);
-    let mut draws = f64::from(out.feedback_draws);
     let entries = vec![
         (
             "congestion.peak_hour_share",
@@ -476,28 +480,10 @@ fn resolve_congestion(chain: &ScenarioChain, problems: &mut Vec<Problem>) -> Opt
             &mut out.bpr_beta,
         ),
         (
-            "congestion.max_iterations",
-            c.max_iterations.map(f64::from),
-            &bounds::MAX_ITERATIONS,
-            &mut iterations,
-        ),
-        (
-            "congestion.tolerance",
-            c.tolerance,
-            &bounds::TOLERANCE,
-            &mut out.tolerance,
-        ),
-        (
             "congestion.assignment_gap",
             c.assignment_gap,
             &bounds::ASSIGNMENT_GAP,
             &mut out.assignment_gap,
-        ),
-        (
-            "congestion.feedback_draws",
-            c.feedback_draws.map(f64::from),
-            &bounds::FEEDBACK_DRAWS,
-            &mut draws,
         ),
     ];
     set_parameters(loaded, at, entries, problems);
@@ -511,8 +497,6 @@ fn resolve_congestion(chain: &ScenarioChain, problems: &mut Vec<Problem>) -> Opt
     set_parameters(loaded, at, entries, problems);
     out.conical_alpha = (!conical.is_nan()).then_some(conical);
     out.peak_hour_share = (!share.is_nan()).then_some(share);
-    out.max_iterations = iterations as u32;
-    out.feedback_draws = draws as u32;
     for (class, &vc) in c.background_vc_by_class.iter().flatten() {
         let field = format!("congestion.background_vc_by_class.{class}");
         let mut value = 0.0;
@@ -525,6 +509,99 @@ fn resolve_congestion(chain: &ScenarioChain, problems: &mut Vec<Problem>) -> Opt
         out.background_vc_by_class.insert(class.clone(), value);
     }
     Some(out)
+}
+
+/// The nearest `[crowding]` table: on by default; a curve's points in range, load factors
+/// ascending.
+fn resolve_crowding(chain: &ScenarioChain, problems: &mut Vec<Problem>) -> Crowding {
+    let mut out = Crowding::default();
+    let Some((loaded, spec)) = chain.nearest(|f| f.crowding.as_ref()) else {
+        return out;
+    };
+    let c = spec.get_ref();
+    out.enabled = c.enabled.unwrap_or(true);
+    let Some(points) = &c.curve else {
+        return out;
+    };
+    let at = spec.span().start;
+    let before = problems.len();
+    let mut curve = Vec::new();
+    for (i, &[x, y]) in points.iter().enumerate() {
+        let (mut load_factor, mut multiplier) = (f64::NAN, f64::NAN);
+        let field = format!("crowding.curve[{i}]");
+        let entries = vec![
+            (
+                field.as_str(),
+                Some(x),
+                &bounds::CROWDING_LOAD_FACTOR,
+                &mut load_factor,
+            ),
+            (
+                field.as_str(),
+                Some(y),
+                &bounds::CROWDING_MULTIPLIER,
+                &mut multiplier,
+            ),
+        ];
+        set_parameters(loaded, at, entries, problems);
+        if let Some(&(previous, _)) = curve.last()
+            && x <= previous
+        {
+            problems.push(Problem::at(
+                &loaded.path,
+                loaded.line(at),
+                Some(&field),
+                format!("load factors must ascend: {x} after {previous}"),
+            ));
+        }
+        curve.push((x, y));
+    }
+    if curve.is_empty() {
+        problems.push(Problem::at(
+            &loaded.path,
+            loaded.line(at),
+            Some("crowding.curve"),
+            "needs at least one point [load factor, multiplier]".to_owned(),
+        ));
+    }
+    if problems.len() == before {
+        out.curve = curve;
+    }
+    out
+}
+
+/// The nearest `[equilibrium]` table, each field defaulting and in range.
+fn resolve_equilibrium(chain: &ScenarioChain, problems: &mut Vec<Problem>) -> Equilibrium {
+    let mut out = Equilibrium::default();
+    let Some((loaded, spec)) = chain.nearest(|f| f.equilibrium.as_ref()) else {
+        return out;
+    };
+    let e = spec.get_ref();
+    let (mut rounds, mut draws) = (f64::from(out.max_rounds), f64::from(out.draws));
+    let entries = vec![
+        (
+            "equilibrium.max_rounds",
+            e.max_rounds.map(f64::from),
+            &bounds::MAX_ROUNDS,
+            &mut rounds,
+        ),
+        (
+            "equilibrium.tolerance",
+            e.tolerance,
+            &bounds::TOLERANCE,
+            &mut out.tolerance,
+        ),
+        (
+            "equilibrium.draws",
+            e.draws.map(f64::from),
+            &bounds::ROUND_DRAWS,
+            &mut draws,
+        ),
+    ];
+    set_parameters(loaded, spec.span().start, entries, problems);
+    out.max_rounds = rounds as u32;
+    out.draws = draws as u32;
+    out
 }
 
 /// The departure profile of the nearest `[demand]`: periods inside the window, weights

@@ -5,12 +5,14 @@
 //! alternative; the scenario's [`Choice`] parameters) and chooses by multinomial logit,
 //! P(i) = exp(V_i) / sum_j exp(V_j) with V_i = -scale x generalised minutes, over the
 //! alternatives available to them: households with a car choose between all three, the others
-//! between transit and custom bus. A commuter turned away from a full custom bus takes their
-//! next-best alternative, which under the logit is the logit over what is left.
+//! between transit and custom bus. Minutes aboard a crowded vehicle weigh more
+//! ([`Journey::crowding_min`], from [`super::crowding`]). A commuter turned away from a full
+//! vehicle takes their next-best alternative, which under the logit is the logit over what is
+//! left; one turned away from that as well drives if the household has a car, or is not served.
 //!
 //! The simulation sees only this interface: [`ChoiceModel::car_fixed_min`] (once per zone
 //! pair), [`ChoiceModel::probabilities`] of an [`Offer`], and of those [`Probabilities`] the
-//! expected [`Probabilities::share`] of an alternative and the outcome of seat rationing
+//! expected [`Probabilities::share`] of an alternative and the outcome of capacity rationing
 //! ([`Probabilities::rationed`]). A nested logit would change this file alone.
 
 use crate::scenario::Choice;
@@ -70,6 +72,9 @@ pub struct Journey {
     pub vehicles: u32,
     /// Fare, yuan.
     pub fare_yuan: f64,
+    /// Minutes the crowding of its rides adds to its minutes aboard: per segment ridden, its
+    /// minutes times the crowding multiplier less one (0 on uncrowded vehicles).
+    pub crowding_min: f64,
 }
 
 /// What a commuter can take for one trip at one departure minute (`None`: not available).
@@ -108,6 +113,7 @@ impl ChoiceModel {
         let total = to_minutes(journey.time_s);
         let aboard = to_minutes(journey.ride_s);
         aboard
+            + journey.crowding_min
             + c.wait_walk_weight * (total - aboard)
             + c.transfer_penalty_min * f64::from(journey.vehicles.saturating_sub(1))
             + constant_min
@@ -140,24 +146,37 @@ pub struct Probabilities {
     others: [f64; 3],
 }
 
-/// The outcome of seat rationing for one offer ([`Probabilities::rationed`]).
+/// Of the commuters choosing each alternative ([`Alternative::index`]), the share that gets on
+/// board: of those who chose it first, and of those who come to it turned away from another.
+/// Driving always gets them there.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Rationed {
-    /// Share of the commuters on each alternative ([`Alternative::index`]).
-    pub by: [f64; 3],
-    /// Per group (households with a car, the others): its share of the commuters and the share
-    /// of the group turned away.
-    turned_away: [(f64, f64); 2],
+pub struct Boarding {
+    /// Share boarding, of those who chose the alternative first.
+    pub first: [f64; 3],
+    /// Share boarding, of those turned away from another alternative.
+    pub movers: [f64; 3],
 }
 
-impl Rationed {
-    /// Of `commuters`, those turned away, per group that had any (summed in this order).
-    pub fn denied(&self, commuters: f64) -> impl Iterator<Item = f64> + '_ {
-        self.turned_away
-            .iter()
-            .filter(|(_, away)| *away > 0.0)
-            .map(move |(size, away)| commuters * size * away)
-    }
+impl Boarding {
+    /// Everyone gets on.
+    pub const ALL: Boarding = Boarding {
+        first: [1.0; 3],
+        movers: [1.0; 3],
+    };
+}
+
+/// The outcome of capacity rationing for one offer ([`Probabilities::rationed`]), each as a
+/// share of the offer's commuters.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Rationed {
+    /// On each alternative in the end ([`Alternative::index`]).
+    pub by: [f64; 3],
+    /// Turned away from each alternative they chose first.
+    pub turned_away: [f64; 3],
+    /// Turned away from each alternative they had moved to, turned away from another.
+    pub turned_away_again: [f64; 3],
+    /// Moving to each alternative, turned away from another (before they board it).
+    pub movers: [f64; 3],
 }
 
 impl Probabilities {
@@ -176,28 +195,46 @@ impl Probabilities {
         car_share * self.car_owners[a] + (1.0 - car_share) * self.others[a]
     }
 
-    /// The shares when only `seated` of those choosing the custom bus get a seat (1: all): the
-    /// others take their next-best alternative, car or transit in proportion to their
-    /// probabilities (the logit over what is left), or nothing if neither is available.
-    pub fn rationed(&self, car_share: f64, seated: f64) -> Rationed {
-        let (car, transit, custom) = (
-            Alternative::Car.index(),
-            Alternative::Transit.index(),
-            Alternative::CustomBus.index(),
-        );
-        let mut by = [0.0; 3];
-        let mut turned_away = [(0.0, 0.0); 2];
-        for (g, (size, p)) in self.groups(car_share).into_iter().enumerate() {
-            let away = p[custom] * (1.0 - seated);
-            let rest = p[car] + p[transit];
-            by[custom] += size * p[custom] * seated;
-            for a in [car, transit] {
-                let extra = if rest > 0.0 { away * p[a] / rest } else { 0.0 };
-                by[a] += size * (p[a] + extra);
+    /// The shares when only part of those choosing an alternative get on board (`boarding`):
+    /// those turned away take their next-best alternative, the others in proportion to their
+    /// probabilities (the logit over what is left), where again only `boarding.movers` of them
+    /// get on; those turned away twice drive if they can, or are not served.
+    pub fn rationed(&self, car_share: f64, boarding: Boarding) -> Rationed {
+        let car = Alternative::Car.index();
+        let mut out = Rationed::default();
+        for (size, p) in self.groups(car_share) {
+            if size <= 0.0 {
+                continue;
             }
-            turned_away[g] = (size, away);
+            for a in 0..3 {
+                let first = p[a] * boarding.first[a];
+                out.by[a] += size * first;
+                let away = p[a] - first;
+                if away <= 0.0 {
+                    continue;
+                }
+                out.turned_away[a] += size * away;
+                let rest: f64 = (0..3).filter(|&b| b != a).map(|b| p[b]).sum();
+                if rest <= 0.0 {
+                    continue;
+                }
+                for b in (0..3).filter(|&b| b != a) {
+                    let moving = away * p[b] / rest;
+                    let on = moving * boarding.movers[b];
+                    out.movers[b] += size * moving;
+                    out.by[b] += size * on;
+                    let again = moving - on;
+                    if again > 0.0 {
+                        out.turned_away_again[b] += size * again;
+                        // The one alternative left is the car, if the household has one.
+                        if p[car] > 0.0 && a != car && b != car {
+                            out.by[car] += size * again;
+                        }
+                    }
+                }
+            }
         }
-        Rationed { by, turned_away }
+        out
     }
 }
 
@@ -241,6 +278,7 @@ mod tests {
             ride_s: minutes * 60,
             vehicles: 1,
             fare_yuan: 0.0,
+            crowding_min: 0.0,
         }
     }
 
@@ -270,6 +308,13 @@ mod tests {
         );
     }
 
+    fn only_custom_bus(first: f64, movers: f64) -> Boarding {
+        let mut b = Boarding::ALL;
+        b.first[Alternative::CustomBus.index()] = first;
+        b.movers[Alternative::CustomBus.index()] = movers;
+        b
+    }
+
     #[test]
     fn commuters_turned_away_take_the_logit_over_what_is_left() {
         let model = ChoiceModel::new(Choice::default());
@@ -283,14 +328,14 @@ mod tests {
         };
         let p = model.probabilities(&offer);
         let car_share = 0.4;
-        // Everyone seated: the shares as chosen, nobody denied.
-        let all = p.rationed(car_share, 1.0);
+        // Everyone on board: the shares as chosen, nobody turned away.
+        let all = p.rationed(car_share, Boarding::ALL);
         for a in Alternative::ALL {
             assert!((all.by[a.index()] - p.share(a, car_share)).abs() < 1e-15);
         }
-        assert_eq!(all.denied(100.0).count(), 0);
-        // No seat at all: as if the custom bus were not offered.
-        let none = p.rationed(car_share, 0.0);
+        assert_eq!(all.turned_away, [0.0; 3]);
+        // No seat at all on the custom bus: as if it were not offered.
+        let none = p.rationed(car_share, only_custom_bus(0.0, 0.0));
         let without = model.probabilities(&Offer {
             custom_bus: None,
             ..offer
@@ -298,20 +343,55 @@ mod tests {
         for a in Alternative::ALL {
             assert!((none.by[a.index()] - without.share(a, car_share)).abs() < 1e-12);
         }
-        let denied: f64 = none.denied(100.0).sum();
-        assert!((denied - 100.0 * p.share(Alternative::CustomBus, car_share)).abs() < 1e-9);
-        // Half the seats: half the custom-bus commuters move, nobody is lost.
-        let half = p.rationed(car_share, 0.5);
         let custom = Alternative::CustomBus.index();
-        assert!((half.by[custom] - p.share(Alternative::CustomBus, car_share) / 2.0).abs() < 1e-12);
+        let chose_bus = p.share(Alternative::CustomBus, car_share);
+        assert!((none.turned_away[custom] - chose_bus).abs() < 1e-12);
+        // Half the seats: half the custom-bus commuters move, nobody is lost.
+        let half = p.rationed(car_share, only_custom_bus(0.5, 1.0));
+        assert!((half.by[custom] - chose_bus / 2.0).abs() < 1e-12);
         assert!((half.by.iter().sum::<f64>() - 1.0).abs() < 1e-12);
         // With no alternative left, those turned away are not served.
         let only_bus = model.probabilities(&Offer {
             custom_bus: Some(journey(20)),
             ..Offer::default()
         });
-        let r = only_bus.rationed(car_share, 0.25);
+        let r = only_bus.rationed(car_share, only_custom_bus(0.25, 1.0));
         assert_eq!(r.by, [0.0, 0.0, 0.25]);
-        assert!((r.denied(8.0).sum::<f64>() - 6.0).abs() < 1e-12);
+        assert!((r.turned_away[custom] * 8.0 - 6.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn commuters_turned_away_twice_drive_if_they_can() {
+        let model = ChoiceModel::new(Choice::default());
+        let offer = Offer {
+            car: Some(Drive {
+                minutes: 40.0,
+                fixed_min: 0.0,
+            }),
+            transit: Some(journey(30)),
+            custom_bus: Some(journey(25)),
+        };
+        let p = model.probabilities(&offer);
+        let (car, transit, custom) = (0, 1, 2);
+        // Transit full for everyone; the custom bus takes half of those who move to it.
+        let boarding = Boarding {
+            first: [1.0, 0.0, 1.0],
+            movers: [1.0, 1.0, 0.5],
+        };
+        for car_share in [0.0, 0.3, 1.0] {
+            let r = p.rationed(car_share, boarding);
+            assert_eq!(r.by[transit], 0.0);
+            assert!(
+                (r.turned_away[transit] - p.share(Alternative::Transit, car_share)).abs() < 1e-12
+            );
+            assert!((r.turned_away_again[custom] - r.movers[custom] / 2.0).abs() < 1e-12);
+            // Car owners end up somewhere; the others turned away twice are not served.
+            let lost = (1.0 - car_share) * p.others[transit] * 0.5;
+            assert!(
+                (r.by.iter().sum::<f64>() - (1.0 - lost)).abs() < 1e-12,
+                "{car_share}"
+            );
+            assert!(r.by[car] >= p.share(Alternative::Car, car_share));
+        }
     }
 }

@@ -1,9 +1,7 @@
 //! Road congestion in commute scenarios. The Monte-Carlo step decides who drives; their cars in
 //! the peak hour, with background traffic and the buses of the bus lines in passenger-car units,
 //! are assigned to the roads at user equilibrium ([`crate::assign`]); the congested link times
-//! then slow the cars and buses of the next simulation. Mode choice and assignment alternate,
-//! link times averaged over the iterations (method of successive averages), until the number of
-//! car commuters changes by at most the scenario's tolerance between two iterations.
+//! then slow the cars and buses of the next simulation ([`super::equilibrium`] runs the loop).
 //!
 //! The assignment network mirrors the car graph of [`crate::routing`]: every road link in each
 //! direction it can be driven, plus the car access links from zone centroids (flat, fixed
@@ -14,10 +12,10 @@
 
 use crate::assign::{self, Assignment, Link, OriginDemand, RoadNetwork, VolumeDelay};
 use crate::network::{Mode, Network, NodeKind, RoadArc};
-use crate::routing::{CostTreeWorkspace, Csr, Engine, NO_EDGE, Skims, cost_tree};
+use crate::routing::{CostTreeWorkspace, Csr, NO_EDGE, cost_tree};
 use crate::scenario::{Choice, Congestion};
 use crate::sim::choice::Alternative;
-use crate::sim::montecarlo::{RoadFactors, Setup, Simulation, simulate};
+use crate::sim::montecarlo::{RoadFactors, Simulation};
 use crate::time::Window;
 
 /// The roads of a scenario as an assignment network, with background traffic and bus paths.
@@ -126,6 +124,11 @@ impl RoadModel {
             peak_share: congestion.peak_share(weights),
             occupancy: congestion.occupancy,
         }
+    }
+
+    /// The relative gap each assignment aims for.
+    pub fn assignment_gap(&self) -> f64 {
+        self.settings.relative_gap
     }
 
     /// The assignment network.
@@ -269,99 +272,4 @@ fn bus_paths(
             path
         })
         .collect()
-}
-
-/// One round of mode choice and assignment.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
-pub struct FeedbackIteration {
-    /// 1-based.
-    pub iteration: u32,
-    /// Car commuters of the round's simulation (mean over its draws).
-    pub car_commuters: f64,
-    /// Sum over pairs of the change in car commuters since the previous round, over this
-    /// round's car commuters (`None` in the first round).
-    pub demand_change: Option<f64>,
-    /// Sum over links of the change in averaged link time, over their sum.
-    pub link_time_change: f64,
-    /// Relative gap the round's assignment reached.
-    pub assignment_gap: f64,
-    /// Iterations of the round's assignment.
-    pub assignment_iterations: usize,
-}
-
-/// The result of the choice-assignment iterations.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Feedback {
-    /// The factors to simulate with: from the averaged link times.
-    pub factors: RoadFactors,
-    /// Every round.
-    pub iterations: Vec<FeedbackIteration>,
-    /// Whether the car commuters settled within the tolerance.
-    pub converged: bool,
-}
-
-/// Alternates simulation (`congestion.feedback_draws` draws of `setup`) and assignment until
-/// the car commuters settle or `congestion.max_iterations` rounds, calling `done(round)` after
-/// each.
-pub fn feedback(
-    engine: &Engine<'_>,
-    skims: &Skims,
-    flows: &[f64],
-    setup: &Setup,
-    model: &RoadModel,
-    congestion: &Congestion,
-    done: impl Fn(u32),
-) -> Feedback {
-    let mut setup = Setup {
-        draws: congestion.feedback_draws.min(setup.draws).max(1),
-        congestion: RoadFactors::default(),
-        ..setup.clone()
-    };
-    let mut averaged: Vec<f64> = Vec::new();
-    let mut previous: Option<Vec<f64>> = None;
-    let mut iterations = Vec::new();
-    let mut converged = false;
-    for round in 1..=congestion.max_iterations {
-        let sim = simulate(engine, skims, flows, &setup, |_| {});
-        let car = model.car_vehicles(&sim);
-        let commuters = car.iter().sum::<f64>() * model.occupancy / model.peak_share;
-        let demand_change = previous.as_ref().map(|p| {
-            let change: f64 = car.iter().zip(p).map(|(a, b)| (a - b).abs()).sum();
-            change / car.iter().sum::<f64>().max(f64::MIN_POSITIVE)
-        });
-        let a = model.assign(&car);
-        let link_time_change = if averaged.is_empty() {
-            averaged = a.times.clone();
-            1.0
-        } else {
-            let step = 1.0 / f64::from(round);
-            let mut change = 0.0;
-            for (t, new) in averaged.iter_mut().zip(&a.times) {
-                let moved = step * (new - *t);
-                change += moved.abs();
-                *t += moved;
-            }
-            change / averaged.iter().sum::<f64>().max(f64::MIN_POSITIVE)
-        };
-        setup.congestion = model.factors(&averaged);
-        iterations.push(FeedbackIteration {
-            iteration: round,
-            car_commuters: commuters,
-            demand_change,
-            link_time_change,
-            assignment_gap: a.last().relative_gap,
-            assignment_iterations: a.last().iteration,
-        });
-        done(round);
-        if demand_change.is_some_and(|c| c <= congestion.tolerance) {
-            converged = true;
-            break;
-        }
-        previous = Some(car);
-    }
-    Feedback {
-        factors: setup.congestion,
-        iterations,
-        converged,
-    }
 }

@@ -11,14 +11,20 @@
 //!   scenario's table, scaled by `scale-demand`; [`demand::Split`], a pair's mode split;
 //! - [`choice`]: the mode choice model (generalised minutes, availability, multinomial logit,
 //!   the next-best alternative of a commuter denied a seat), behind a small interface;
+//! - [`crowding`]: loads per line segment and hour, and the crowding multiplier they put on
+//!   minutes aboard;
 //! - [`montecarlo`]: the Monte-Carlo mornings on the network: drawn conditions, itinerary
-//!   search, choice, custom-bus seats and line loads;
-//! - [`congestion`]: the scenario's roads as an assignment network, and the feedback rounds of
-//!   simulation and assignment that give the congested road factors.
+//!   search, choice, vehicle capacity and line loads;
+//! - [`congestion`]: the scenario's roads as an assignment network, and the congested road
+//!   factors of an assignment;
+//! - [`equilibrium`]: the supply-demand loop finding road congestion and transit crowding
+//!   together with the choices they shape.
 
 pub mod choice;
 pub mod congestion;
+pub mod crowding;
 pub mod demand;
+pub mod equilibrium;
 pub mod gravity;
 pub mod montecarlo;
 pub mod rng;

@@ -131,11 +131,22 @@ pub(super) fn conditions(engine: &Engine<'_>, setup: &Setup, draw: u32) -> Condi
             },
         }
     };
+    let [transit, custom_bus] = timetables(net, line_draw);
     Conditions {
         car,
-        transit: Timetable::for_draw(net, |l| net.line(l).mode != Mode::CustomBus, line_draw),
-        custom_bus: Timetable::for_draw(net, |l| net.line(l).mode == Mode::CustomBus, line_draw),
+        transit,
+        custom_bus,
     }
+}
+
+/// A morning's two timetables, with every line running as `line_draw` says: every line but the
+/// custom buses, and the custom buses. Their patterns come in the same order every morning.
+pub(super) fn timetables(net: &Network, line_draw: impl Fn(LineId) -> LineDraw) -> [Timetable; 2] {
+    let custom = |l: LineId| net.line(l).mode == Mode::CustomBus;
+    [
+        Timetable::for_draw(net, |l| !custom(l), &line_draw),
+        Timetable::for_draw(net, custom, &line_draw),
+    ]
 }
 
 #[cfg(test)]

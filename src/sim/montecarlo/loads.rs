@@ -1,11 +1,12 @@
 //! Where the commuters of one morning end up: per origin in parallel, each pair's commuters on
-//! their final alternatives (the seats rationed), their door-to-door minutes, and the rides they
-//! load; then, in origin order, boardings, passenger-km and peak loads per line added to the
-//! simulation. Every sum runs in the same order at any thread count.
+//! their final alternatives (capacity rationed), their door-to-door minutes, and the rides they
+//! load; then, in origin order, boardings, passenger-km, peak loads and the loads of every
+//! segment per line added to the simulation. Every sum runs in the same order at any thread
+//! count.
 
+use super::capacity::Capacity;
 use super::draws::Conditions;
 use super::search::{Itineraries, Itinerary, OriginSearch};
-use super::seats::{Seats, Tightest};
 use super::{Commuters, HISTOGRAM_BINS, LineLoad, PairDraw, Simulation};
 use crate::network::Network;
 use crate::routing::{Ride, Timetable};
@@ -42,15 +43,18 @@ impl TripLoads {
 
     /// The highest load of each trip of pattern `p`.
     pub fn trip_peaks(&self, p: usize) -> impl Iterator<Item = f64> + '_ {
+        let trips = self.change[p].len() / self.stops[p].max(1);
+        (0..trips).map(move |trip| self.trip_segments(p, trip).fold(0.0, f64::max))
+    }
+
+    /// The load of trip `trip` of pattern `p` on each segment (from each stop but the last to
+    /// the next).
+    pub fn trip_segments(&self, p: usize, trip: usize) -> impl Iterator<Item = f64> + '_ {
         let n = self.stops[p];
-        self.change[p].chunks(n.max(1)).map(|trip| {
-            let mut load: f64 = 0.0;
-            let mut peak: f64 = 0.0;
-            for c in trip {
-                load += c;
-                peak = peak.max(load);
-            }
-            peak
+        let changes = &self.change[p][trip * n..(trip * n + n).saturating_sub(1).max(trip * n)];
+        changes.iter().scan(0.0, |load, c| {
+            *load += c;
+            Some(*load)
         })
     }
 }
@@ -61,7 +65,7 @@ struct Boarding {
     commuters: f64,
 }
 
-/// Commuters turned away from a full custom bus.
+/// Commuters turned away from a full vehicle.
 struct Denied {
     /// The line (index as in the network).
     line: usize,
@@ -99,13 +103,13 @@ fn board(boardings: &mut Vec<Boarding>, itineraries: &Itineraries, i: usize, com
 }
 
 /// The final choices of the commuters from origin `o` (searches `s`, uncapacitated
-/// `probabilities` per (destination, minute)), those turned away by `seats` on their next-best
-/// alternative.
+/// `probabilities` per (destination, minute)), those turned away by `capacity` on their
+/// next-best alternative.
 pub(super) fn settle(
     net: &Network,
     morning: &Conditions,
     commuters: &Commuters<'_>,
-    seats: &Seats,
+    capacity: &Capacity,
     o: usize,
     s: &OriginSearch,
     probabilities: &[Probabilities],
@@ -125,13 +129,27 @@ pub(super) fn settle(
             continue;
         }
         let k = o * zones + d;
-        let tightest = s.custom_bus.found[i]
-            .map_or(Tightest::NONE, |it| seats.tightest(s.custom_bus.rides(&it)));
-        let rationed = p.rationed(car_share, tightest.seated);
-        if let Some(r) = tightest.ride {
-            let line = morning.custom_bus.pattern_line(r.pattern as usize).index();
-            let denied = rationed.denied(flow).map(|n| Denied { line, commuters: n });
-            out.denied.extend(denied);
+        let boarding = capacity.boarding(s, i);
+        let rationed = p.rationed(car_share, boarding.boarding);
+        for (tt, a) in [
+            (&morning.transit, Alternative::Transit),
+            (&morning.custom_bus, Alternative::CustomBus),
+        ] {
+            let a = a.index();
+            for (ride, share) in [
+                (boarding.first_ride[a], rationed.turned_away[a]),
+                (boarding.movers_ride[a], rationed.turned_away_again[a]),
+            ] {
+                if let Some(r) = ride
+                    && share > 0.0
+                {
+                    let line = tt.pattern_line(r.pattern as usize).index();
+                    out.denied.push(Denied {
+                        line,
+                        commuters: flow * share,
+                    });
+                }
+            }
         }
         let minutes = |it: Option<Itinerary>| it.map(|it| to_minutes(it.journey.time_s));
         let times = [
@@ -197,6 +215,8 @@ pub(super) fn record(sim: &mut Simulation, morning: &Conditions, outcomes: Vec<O
             draw_lines[line].denied += commuters;
         }
     }
+    let mut offset = 0;
+    let mut segments = Vec::new();
     for (tt, loads) in [
         (&morning.transit, &transit_loads),
         (&morning.custom_bus, &custom_loads),
@@ -204,7 +224,13 @@ pub(super) fn record(sim: &mut Simulation, morning: &Conditions, outcomes: Vec<O
         for p in 0..tt.pattern_count() {
             let line = &mut draw_lines[tt.pattern_line(p).index()];
             line.peak_load = loads.trip_peaks(p).fold(line.peak_load, f64::max);
+            for trip in 0..tt.pattern_size(p).0 {
+                segments.clear();
+                segments.extend(loads.trip_segments(p, trip));
+                sim.segment_loads.add_trip(offset, tt, p, trip, &segments);
+            }
         }
+        offset += tt.pattern_count();
     }
     for (total, line) in sim.lines.iter_mut().zip(draw_lines) {
         total.boardings += line.boardings;

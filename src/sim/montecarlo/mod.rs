@@ -18,29 +18,31 @@
 //! the only sampling noise left is the draws' (a paired comparison of two scenarios is not
 //! blurred by commuters re-rolling their dice).
 //!
-//! Custom buses have seats. The commuters choosing a custom-bus trip are loaded on it; where the
-//! peak load on the trip would exceed its seats, every booking on it is cut in the same
-//! proportion (the result does not depend on processing order) and the commuters turned away
-//! take their next-best alternative (the logit over what is left). Every ride is then loaded on
-//! its trip, giving boardings, passenger-km and peak loads per line. All reductions run in origin
-//! order, so the results are byte-identical at any thread count.
+//! Vehicles have a capacity. The commuters choosing a trip are loaded on it; where the peak load
+//! on the trip would exceed its capacity, every booking on it is cut in the same proportion (the
+//! result does not depend on processing order) and the commuters turned away take their
+//! next-best alternative (the logit over what is left; `capacity`). Minutes aboard are weighed
+//! with the crowding of the setup's loads ([`super::crowding`]). Every ride is then loaded on its
+//! trip, giving boardings, passenger-km, peak loads and segment loads per line. All reductions
+//! run in origin order, so the results are byte-identical at any thread count.
 //!
 //! The parts, in the order of a morning: `draws` (phases, delays, road factors, and the
-//! timetables and car times they make), `search` (the itineraries per origin), `seats` (the
-//! choices as if seats were unlimited, bookings, seated shares), `loads` (final choices, pair
+//! timetables and car times they make), `search` (the itineraries per origin), `capacity` (the
+//! choices as if vehicles had room, bookings, boarding shares), `loads` (final choices, pair
 //! results, line loads); [`simulate`] runs them draw after draw. Mornings are searched
 //! four at a time (`PARALLEL_DRAWS`), so a slow origin does not idle a core.
 
+mod capacity;
 mod draws;
 mod loads;
 mod search;
-mod seats;
 #[cfg(test)]
 mod tests;
 
 /// Re-exported for the simulation's users: the alternatives [`PairDraw::by`] counts.
 pub use super::choice::Alternative;
 use super::choice::ChoiceModel;
+use super::crowding::{CrowdingCosts, SegmentLoads};
 use crate::routing::{Engine, Skims, TravelMode};
 use crate::scenario::{Choice, Scenario, Variability};
 use crate::time::{Seconds, Window};
@@ -68,6 +70,8 @@ pub struct Setup {
     /// (`2 * link`) and the other (`2 * link + 1`), on top of the draw's; per line, the factor
     /// on bus run times. Empty: free flow.
     pub congestion: RoadFactors,
+    /// The crowding costs of every line segment and hour. Empty: uncrowded.
+    pub crowding: CrowdingCosts,
 }
 
 /// Travel-time factors from road congestion (see [`Setup::congestion`]).
@@ -90,6 +94,7 @@ impl Setup {
             seed,
             draws,
             congestion: RoadFactors::default(),
+            crowding: CrowdingCosts::default(),
         }
     }
 
@@ -103,6 +108,7 @@ impl Setup {
             seed,
             draws,
             congestion: RoadFactors::default(),
+            crowding: CrowdingCosts::default(),
         }
     }
 }
@@ -136,7 +142,7 @@ pub struct LineLoad {
     pub peak_load: f64,
     /// Highest load in any draw.
     pub max_peak_load: f64,
-    /// Commuters turned away for want of a seat.
+    /// Commuters turned away from a full vehicle.
     pub denied: f64,
 }
 
@@ -163,6 +169,8 @@ pub struct Simulation {
     pub pair_draws: Vec<Vec<PairDraw>>,
     /// Loads per line (index as in the network).
     pub lines: Vec<LineLoad>,
+    /// Loads per line segment and hour, summed over the draws.
+    pub segment_loads: SegmentLoads,
     /// Per origin zone, its commuters by door-to-door minutes of their chosen alternative,
     /// summed over the draws: bin `m` holds times in `[m, m + 1)` minutes, the last bin
     /// everything longer.
@@ -255,7 +263,7 @@ struct Morning {
 /// Draws the conditions of morning `draw` and searches every origin's itineraries.
 fn morning(engine: &Engine<'_>, setup: &Setup, draw: u32, departures: &[Seconds]) -> Morning {
     let conditions = draws::conditions(engine, setup, draw);
-    let searches = search::search_all(engine.network(), &conditions, departures);
+    let searches = search::search_all(engine.network(), &conditions, &setup.crowding, departures);
     Morning {
         draw,
         conditions,
@@ -294,7 +302,7 @@ pub fn simulate(
                 .map_or(0.0, |r| model.car_fixed_min(r.cost_yuan, r.distance_km))
         })
         .collect();
-    let mut sim = Simulation::empty(zones, net.lines().len(), setup, departures.len());
+    let mut sim = Simulation::empty(engine, setup, departures.len());
     // Mornings are searched a few at a time in parallel (and origins within each), so that one
     // slow origin does not hold up the others; they are then processed in draw order.
     let mut next = 0;
@@ -307,19 +315,14 @@ pub fn simulate(
         for m in batch {
             let (morning, searches) = (&m.conditions, &m.searches);
             let probabilities =
-                seats::probabilities(&model, &commuters, &morning.car, &car_fixed_min, searches);
-            let seats = seats::Seats::ration(
-                net,
-                &morning.custom_bus,
-                searches,
-                &probabilities,
-                &commuters,
-            );
+                capacity::probabilities(&model, &commuters, &morning.car, &car_fixed_min, searches);
+            let capacity =
+                capacity::Capacity::ration(net, morning, searches, &probabilities, &commuters);
             let outcomes: Vec<loads::OriginLoads> = searches
                 .par_iter()
                 .zip(&probabilities)
                 .enumerate()
-                .map(|(o, (s, p))| loads::settle(net, morning, &commuters, &seats, o, s, p))
+                .map(|(o, (s, p))| loads::settle(net, morning, &commuters, &capacity, o, s, p))
                 .collect();
             loads::record(&mut sim, morning, outcomes);
             sim.record_samples(&m);
@@ -330,8 +333,12 @@ pub fn simulate(
 }
 
 impl Simulation {
-    /// No draws yet, for `zones` zones and `lines` lines.
-    fn empty(zones: usize, lines: usize, setup: &Setup, minutes: usize) -> Self {
+    /// No draws yet on the network of `engine`.
+    fn empty(engine: &Engine<'_>, setup: &Setup, minutes: usize) -> Self {
+        let net = engine.network();
+        let (zones, lines) = (net.zones().len(), net.lines().len());
+        // The patterns of a morning's timetables, as every draw lays them out.
+        let [transit, custom_bus] = draws::timetables(net, |_| crate::routing::LineDraw::default());
         Simulation {
             zones,
             draws: setup.draws,
@@ -342,6 +349,7 @@ impl Simulation {
             car: vec![Vec::new(); zones * zones],
             pair_draws: vec![Vec::new(); zones * zones],
             lines: vec![LineLoad::default(); lines],
+            segment_loads: SegmentLoads::new(&[&transit, &custom_bus]),
             histograms: vec![vec![0.0; HISTOGRAM_BINS]; zones],
         }
     }

@@ -9,6 +9,7 @@ use crate::routing::{
     zone_arrival, zone_rides,
 };
 use crate::sim::choice::Journey;
+use crate::sim::crowding::CrowdingCosts;
 use crate::time::Seconds;
 use rayon::prelude::*;
 
@@ -69,16 +70,25 @@ fn fare(net: &Network, tt: &Timetable, rides: &[Ride]) -> f64 {
     total + meter.close().map_or(0.0, |(_, yuan)| yuan)
 }
 
-/// Range RAPTOR from the centre of zone `o` on `tt`, summarising the itinerary to every other
+/// The timetable searched and how its rides are weighed: its patterns are those from `offset`
+/// on in `crowding`.
+struct Weighed<'a> {
+    tt: &'a Timetable,
+    crowding: &'a CrowdingCosts,
+    offset: usize,
+}
+
+/// Range RAPTOR from the centre of zone `o` on `w.tt`, summarising the itinerary to every other
 /// zone at every departure; with `need_ride`, itineraries without a ride are left out.
 fn search_from(
     net: &Network,
-    tt: &Timetable,
+    w: &Weighed<'_>,
     o: usize,
     departures: &[Seconds],
     ws: &mut RaptorWorkspace,
     need_ride: bool,
 ) -> Itineraries {
+    let tt = w.tt;
     let zones = net.zones().len();
     let minutes = departures.len();
     let mut found = Itineraries::none(zones, minutes);
@@ -112,6 +122,10 @@ fn search_from(
                         ride_s: scratch.iter().map(|r| tt.ride_s(r)).sum(),
                         vehicles: scratch.len() as u32,
                         fare_yuan: fare(net, tt, &scratch),
+                        crowding_min: scratch
+                            .iter()
+                            .map(|r| w.crowding.ride_min(w.offset, tt, r))
+                            .sum(),
                     },
                     rides: (start, found.rides.len() as u32),
                 });
@@ -122,20 +136,31 @@ fn search_from(
 }
 
 /// The itineraries from every origin (in parallel, in origin order) at every departure time of
-/// `departures` on the timetables of `morning`.
+/// `departures` on the timetables of `morning`, rides weighed with `crowding`.
 pub(super) fn search_all(
     net: &Network,
     morning: &Conditions,
+    crowding: &CrowdingCosts,
     departures: &[Seconds],
 ) -> Vec<OriginSearch> {
     let zones = net.zones().len();
     let has_custom = net.lines().iter().any(|l| l.mode == Mode::CustomBus);
+    let transit = Weighed {
+        tt: &morning.transit,
+        crowding,
+        offset: 0,
+    };
+    let custom_bus = Weighed {
+        tt: &morning.custom_bus,
+        crowding,
+        offset: morning.transit.pattern_count(),
+    };
     (0..zones)
         .into_par_iter()
         .map_init(RaptorWorkspace::default, |ws, o| OriginSearch {
-            transit: search_from(net, &morning.transit, o, departures, ws, false),
+            transit: search_from(net, &transit, o, departures, ws, false),
             custom_bus: if has_custom {
-                search_from(net, &morning.custom_bus, o, departures, ws, true)
+                search_from(net, &custom_bus, o, departures, ws, true)
             } else {
                 Itineraries::none(zones, departures.len())
             },

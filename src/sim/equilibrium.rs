@@ -1,0 +1,181 @@
+//! The supply-demand loop: road congestion and transit crowding found together with the choices
+//! they shape.
+//!
+//! Each round simulates the mornings (a few draws, the same every round) under the current
+//! conditions: congested road times from the assignment of the *averaged* car demand, crowding
+//! costs from the *averaged* segment loads. What the commuters do in response (their cars per
+//! zone pair, their loads per line segment and hour) is compared with those averages, and the
+//! averages then move towards the response by a step (self-regulated averaging, Liu, He and He
+//! 2009: the step shrinks slowly while the difference falls and fast when it grows; the method
+//! of successive averages is the special case of a constant increment of one).
+//!
+//! The differences are the loop's convergence measures, one per kind of supply: for roads
+//! `sum |cars - averaged cars| / sum averaged cars` over zone pairs (with the assignment's own
+//! relative gap, which must reach its target too), for transit the same over segment loads. They
+//! are fixed-point residuals: zero exactly when the conditions reproduce the demand that made
+//! them. The loop is converged when every measure in play is at most the tolerance; a loop that
+//! runs out of rounds says so, and the run reports it.
+
+use super::congestion::RoadModel;
+use super::crowding::{CrowdingCosts, SegmentLoads};
+use super::montecarlo::{Setup, simulate};
+use crate::routing::{Engine, Skims};
+use crate::scenario::{Crowding, Equilibrium};
+
+/// The step increment after a round whose difference grew (self-regulated averaging's `Gamma`).
+const GROWN_INCREMENT: f64 = 1.5;
+/// The step increment after a round whose difference fell (its `gamma`).
+const FALLEN_INCREMENT: f64 = 0.3;
+
+/// One round of the loop.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Round {
+    /// 1-based.
+    pub round: u32,
+    /// Car commuters of the round's simulation (mean over its draws).
+    pub car_commuters: f64,
+    /// Roads: the response's difference from the averaged car demand (`None` in the first round
+    /// and without congestion).
+    pub road_demand_gap: Option<f64>,
+    /// Roads: the relative gap of the averaged demand's assignment (`None` without congestion).
+    pub road_relative_gap: Option<f64>,
+    /// Transit: the response's difference from the averaged segment loads (`None` in the first
+    /// round and without crowding).
+    pub transit_load_gap: Option<f64>,
+    /// Commuters turned away from a full vehicle (mean over the round's draws).
+    pub denied: f64,
+    /// The averaging step taken after the round (1 in the first).
+    pub step: f64,
+}
+
+/// The outcome of the loop.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The conditions to simulate with: road factors and crowding costs of the final averages.
+    pub setup: Setup,
+    /// Every round (none when there is nothing to balance).
+    pub rounds: Vec<Round>,
+    /// Whether every measure reached the tolerance (true when there was nothing to balance).
+    pub converged: bool,
+}
+
+/// Runs the loop for the commuters `flows` of `setup` (its draws capped at `settings.draws`)
+/// with road model `roads` (congestion, if any) and `crowding`, calling `done(round)` after each
+/// round. Without congestion and with crowding off there is nothing to balance: no round.
+pub fn balance(
+    engine: &Engine<'_>,
+    skims: &Skims,
+    flows: &[f64],
+    setup: &Setup,
+    roads: Option<&RoadModel>,
+    crowding: &Crowding,
+    settings: &Equilibrium,
+    done: impl Fn(u32),
+) -> Outcome {
+    let mut round_setup = Setup {
+        draws: settings.draws.min(setup.draws).max(1),
+        ..setup.clone()
+    };
+    let mut rounds = Vec::new();
+    if roads.is_none() && !crowding.enabled {
+        return Outcome {
+            setup: setup.clone(),
+            rounds,
+            converged: true,
+        };
+    }
+    let net = engine.network();
+    let mut averaged: Option<(Vec<f64>, SegmentLoads)> = None;
+    let (mut increment_sum, mut last_gap) = (1.0, f64::INFINITY);
+    let mut converged = false;
+    for round in 1..=settings.max_rounds {
+        let sim = simulate(engine, skims, flows, &round_setup, |_| {});
+        let cars = roads.map_or_else(Vec::new, |m| m.car_vehicles(&sim));
+        let draws = f64::from(sim.draws.max(1));
+        let denied = sim.lines.iter().map(|l| l.denied).sum::<f64>() / draws;
+        let car_commuters = roads.map_or(0.0, |m| {
+            cars.iter().sum::<f64>() * m.occupancy / m.peak_share
+        });
+        let (road_demand_gap, transit_load_gap, step) = match averaged.as_mut() {
+            None => {
+                averaged = Some((cars, sim.segment_loads));
+                (None, None, 1.0)
+            }
+            Some((avg_cars, avg_loads)) => {
+                let road = roads.map(|_| relative_difference(avg_cars, &cars));
+                let transit = crowding
+                    .enabled
+                    .then(|| avg_loads.relative_change(&sim.segment_loads));
+                let gap = road.unwrap_or(0.0).max(transit.unwrap_or(0.0));
+                increment_sum += if gap >= last_gap {
+                    GROWN_INCREMENT
+                } else {
+                    FALLEN_INCREMENT
+                };
+                last_gap = gap;
+                let step = 1.0 / increment_sum;
+                for (a, c) in avg_cars.iter_mut().zip(&cars) {
+                    *a += step * (c - *a);
+                }
+                avg_loads.average_towards(&sim.segment_loads, step);
+                (road, transit, step)
+            }
+        };
+        let Some((avg_cars, avg_loads)) = averaged.as_ref() else {
+            unreachable!("set in the first round")
+        };
+        let mut road_relative_gap = None;
+        if let Some(model) = roads {
+            let a = model.assign(avg_cars);
+            road_relative_gap = Some(a.last().relative_gap);
+            round_setup.congestion = model.factors(&a.times);
+        }
+        if crowding.enabled {
+            round_setup.crowding = CrowdingCosts::of(net, avg_loads, &crowding.curve);
+        }
+        rounds.push(Round {
+            round,
+            car_commuters,
+            road_demand_gap,
+            road_relative_gap,
+            transit_load_gap,
+            denied,
+            step,
+        });
+        done(round);
+        let within = |gap: Option<f64>| gap.is_none_or(|g| g <= settings.tolerance);
+        let assignment_settled = roads
+            .zip(road_relative_gap)
+            .is_none_or(|(m, gap)| gap <= m.assignment_gap());
+        if round > 1 && within(road_demand_gap) && within(transit_load_gap) && assignment_settled {
+            converged = true;
+            break;
+        }
+    }
+    Outcome {
+        setup: Setup {
+            congestion: round_setup.congestion,
+            crowding: round_setup.crowding,
+            ..setup.clone()
+        },
+        rounds,
+        converged,
+    }
+}
+
+/// `sum |response - averaged| / sum averaged` (0 when both are all zero).
+fn relative_difference(averaged: &[f64], response: &[f64]) -> f64 {
+    let change: f64 = averaged
+        .iter()
+        .zip(response)
+        .map(|(a, r)| (r - a).abs())
+        .sum();
+    let total: f64 = averaged.iter().sum();
+    if total > 0.0 {
+        change / total
+    } else if change > 0.0 {
+        1.0
+    } else {
+        0.0
+    }
+}
