@@ -138,7 +138,7 @@ pub fn run(scenario: &Scenario, options: RunOptions, progress: impl Fn(u32)) -> 
     let tables = MonteCarloTables {
         od: od_rows(net, &sim, &splits),
         zones: zone_rows(net, &times, &splits),
-        lines: line_rows(net, &sim),
+        lines: line_rows(net, &sim, &scenario.crowding),
         draws: draw_rows(net, &sim),
         distribution: distribution(net, &sim),
         links,

@@ -378,15 +378,34 @@ pub struct LineRow {
     pub boardings: Fixed<1>,
     /// Passenger-km per morning.
     pub passenger_km: Fixed<0>,
+    /// Seats per vehicle.
+    pub seats: u32,
+    /// Passengers per vehicle, seated and standing.
+    pub vehicle_capacity: u32,
     /// Mean over the mornings of the highest load between two stops.
     pub peak_load: Fixed<1>,
     /// The highest load of any morning.
     pub max_peak_load: Fixed<1>,
-    /// Places per vehicle.
-    pub vehicle_capacity: u32,
-    /// `peak_load / vehicle_capacity` (empty without places).
-    pub load_factor: Option<Fixed<3>>,
-    /// Commuters turned away per morning.
+    /// `peak_load / vehicle_capacity`: at most 1, riders beyond are turned away.
+    pub load_factor: Fixed<3>,
+    /// The busiest segment and hour (highest mean load per vehicle): its first stop's node id
+    /// (empty when nobody rode the line).
+    pub busiest_from: String,
+    /// Its last stop's node id.
+    pub busiest_to: String,
+    /// The hour the vehicles leave `busiest_from`, `HH:MM`.
+    pub busiest_hour: String,
+    /// Vehicles on that segment in that hour (mean over the mornings).
+    pub busiest_vehicles: Option<Fixed<1>>,
+    /// Their capacity: vehicles times `vehicle_capacity`, passengers per hour.
+    pub busiest_capacity: Option<Fixed<0>>,
+    /// Mean load of a vehicle there.
+    pub busiest_load: Option<Fixed<1>>,
+    /// That load per seat (above 1: riders standing).
+    pub busiest_load_factor: Option<Fixed<3>>,
+    /// The crowding multiplier on minutes aboard there (empty with crowding off).
+    pub crowding_multiplier: Option<Fixed<3>>,
+    /// Commuters turned away from full vehicles per morning.
     pub denied_boardings: Fixed<1>,
 }
 

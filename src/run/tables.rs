@@ -250,28 +250,88 @@ pub fn zone_rows(net: &Network, times: &[PairTimes], splits: &[Split]) -> Vec<Zo
 }
 
 /// `lines.csv` of a Monte-Carlo run: one row per line, per morning.
-pub fn line_rows(net: &Network, sim: &Simulation) -> Vec<LineRow> {
+pub fn line_rows(net: &Network, sim: &Simulation, crowding: &Crowding) -> Vec<LineRow> {
     let draws = f64::from(sim.draws.max(1));
+    let busiest = busiest_segments(net, &sim.segment_loads);
     net.lines()
         .iter()
         .zip(&sim.lines)
-        .map(|(line, load)| {
+        .zip(busiest)
+        .map(|((line, load), busiest)| {
             let peak = load.peak_load / draws;
+            let seats = f64::from(line.seats.max(1));
+            let node = |v: u32| net.nodes()[v as usize].id.clone();
+            let at = |f: fn(&Busiest) -> f64| busiest.as_ref().map(f);
             LineRow {
                 line: line.id.clone(),
                 name: line.name.clone(),
                 mode: line.mode,
                 boardings: Fixed::new(load.boardings / draws),
                 passenger_km: Fixed::new(load.passenger_km / draws),
+                seats: line.seats,
+                vehicle_capacity: line.capacity,
                 peak_load: Fixed::new(peak),
                 max_peak_load: Fixed::new(load.max_peak_load),
-                vehicle_capacity: line.capacity,
-                load_factor: (line.capacity > 0)
-                    .then(|| Fixed::new(peak / f64::from(line.capacity))),
+                load_factor: Fixed::new(peak / f64::from(line.capacity.max(1))),
+                busiest_from: busiest.as_ref().map_or_else(String::new, |b| node(b.from)),
+                busiest_to: busiest.as_ref().map_or_else(String::new, |b| node(b.to)),
+                busiest_hour: busiest
+                    .as_ref()
+                    .map_or_else(String::new, |b| format_clock(b.hour as Seconds * 3600)),
+                busiest_vehicles: at(|b| b.vehicles / draws).map(Fixed::new),
+                busiest_capacity: at(|b| b.vehicles / draws)
+                    .map(|v| Fixed::new(v * f64::from(line.capacity))),
+                busiest_load: at(|b| b.load).map(Fixed::new),
+                busiest_load_factor: at(|b| b.load).map(|l| Fixed::new(l / seats)),
+                crowding_multiplier: at(|b| b.load)
+                    .filter(|_| crowding.enabled)
+                    .map(|l| Fixed::new(multiplier(&crowding.curve, l / seats))),
                 denied_boardings: Fixed::new(load.denied / draws),
             }
         })
         .collect()
+}
+
+/// A line's busiest segment and hour.
+struct Busiest {
+    /// Its stops (node indices).
+    from: u32,
+    to: u32,
+    /// Hour of the day.
+    hour: usize,
+    /// Vehicles there, summed over the draws.
+    vehicles: f64,
+    /// Mean load per vehicle.
+    load: f64,
+}
+
+/// Per line (network order), the segment and hour of its patterns with the highest mean load
+/// per vehicle (the first of equals; `None` when nobody rode it).
+fn busiest_segments(net: &Network, loads: &SegmentLoads) -> Vec<Option<Busiest>> {
+    let mut busiest: Vec<Option<Busiest>> = (0..net.lines().len()).map(|_| None).collect();
+    for p in &loads.patterns {
+        let best = &mut busiest[p.line.index()];
+        for s in 0..p.segments() {
+            for hour in 0..HOURS {
+                let bin = s * HOURS + hour;
+                let (passengers, vehicles) = (p.passengers[bin], p.vehicles[bin]);
+                if vehicles <= 0.0 || passengers <= 0.0 {
+                    continue;
+                }
+                let load = passengers / vehicles;
+                if best.as_ref().is_none_or(|b| load > b.load) {
+                    *best = Some(Busiest {
+                        from: p.stops[s],
+                        to: p.stops[s + 1],
+                        hour,
+                        vehicles,
+                        load,
+                    });
+                }
+            }
+        }
+    }
+    busiest
 }
 
 /// `draws.csv` of a Monte-Carlo run: per zone pair (origin != destination) and draw.
