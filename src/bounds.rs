@@ -109,6 +109,8 @@ pub const PROCESSING_MIN: Bound = figure("station processing time", "minutes", 0
 pub const SCHEDULED_WAIT_MIN: Bound = figure("scheduled wait", "minutes", 0.0, 120.0);
 /// Passengers per vehicle of a line.
 pub const LINE_CAPACITY: Bound = whole("vehicle capacity", "passengers", 1.0, 10_000.0);
+/// Seats per vehicle of a line (also at most the line's capacity, checked where both are known).
+pub const LINE_SEATS: Bound = whole("vehicle seats", "seats", 1.0, 10_000.0);
 /// A fare or a fare band's amount, yuan.
 pub const FARE_YUAN: Bound = figure("fare", "yuan", 0.0, 1_000.0);
 /// A fare per in-vehicle km, yuan/km.
@@ -203,6 +205,7 @@ pub const ALL: &[&Bound] = &[
     &PROCESSING_MIN,
     &SCHEDULED_WAIT_MIN,
     &LINE_CAPACITY,
+    &LINE_SEATS,
     &FARE_YUAN,
     &FARE_PER_KM_YUAN,
     &FARE_BAND_KM,

@@ -267,8 +267,8 @@ fn unknown_kinds_and_modes_list_the_accepted_names() {
     );
     let line = case.replace_row(
         "lines.csv",
-        "JX,Jing-Xiong intercity,hsr,1200,per_km:0.45,false",
-        "JX,Jing-Xiong intercity,maglev,1200,per_km:0.45,false",
+        "JX,Jing-Xiong intercity,hsr,1200,1000,per_km:0.45,false",
+        "JX,Jing-Xiong intercity,maglev,1200,1000,per_km:0.45,false",
     );
     let access = case.replace_row(
         "access.csv",
@@ -397,7 +397,7 @@ fn duplicate_node_id_in_nodes_csv() {
 fn duplicate_line_id_in_lines_csv() {
     let case = Case::new();
     let first = line_of(&fs::read_to_string(case.net("lines.csv")).unwrap(), "JX,");
-    let line = case.append_row("lines.csv", "JX,Second Jing-Xiong,hsr,1200,none,false");
+    let line = case.append_row("lines.csv", "JX,Second Jing-Xiong,hsr,1200,1000,none,false");
     case.assert_run_rejected(
         &case.scenario(),
         &[
@@ -1295,8 +1295,8 @@ fn issue12_item7_fares_and_network_settings_are_bounded() {
     let case = Case::new();
     let row = case.replace_row(
         "lines.csv",
-        "JX,Jing-Xiong intercity,hsr,1200,per_km:0.45,false",
-        "JX,Jing-Xiong intercity,hsr,1200,flat:1e300,false",
+        "JX,Jing-Xiong intercity,hsr,1200,1000,per_km:0.45,false",
+        "JX,Jing-Xiong intercity,hsr,1200,1000,flat:1e300,false",
     );
     let toml = fs::read_to_string(case.net("network.toml")).unwrap();
     fs::write(
@@ -2158,4 +2158,100 @@ fn bench_peers_refuses_distances_that_saturate_without_zero_weight_arcs() {
         "--peers".as_ref(),
     ]);
     assert_rejected(&output, &["detour.gr", "weights are too large"]);
+}
+
+// --- issue 14: seats per vehicle ---
+
+/// `seats` in lines.csv is a whole number from 1 to the line's `capacity`: more seats than
+/// places, or none, is a problem at the row's `seats` field.
+#[test]
+fn issue14_lines_csv_seats_are_at_least_one_and_at_most_the_capacity() {
+    let case = Case::new();
+    let too_many = case.replace_row(
+        "lines.csv",
+        "JX,Jing-Xiong intercity,hsr,1200,1000,per_km:0.45,false",
+        "JX,Jing-Xiong intercity,hsr,1200,1300,per_km:0.45,false",
+    );
+    let none = case.replace_row(
+        "lines.csv",
+        "JJ,Jing-Jin intercity (via Langfang),hsr,1000,833,per_km:0.45,false",
+        "JJ,Jing-Jin intercity (via Langfang),hsr,1000,0,per_km:0.45,false",
+    );
+    let output = case.assert_run_rejected(
+        &case.scenario(),
+        &[
+            &at_field("lines.csv", too_many, "seats"),
+            "1300 seats is more than the capacity of 1200 passengers",
+            &at_field("lines.csv", none, "seats"),
+            "expected a positive number, got `0`",
+        ],
+    );
+    assert!(
+        stderr(&output).contains("2 problems in the input"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// `add-line` and `set-capacity` hold seats to the same rules, each problem at its
+/// modification; `set-capacity` on a line needs `capacity` or `seats`.
+#[test]
+fn issue14_modifications_hold_seats_to_the_capacity() {
+    let case = Case::new();
+    let text = format!(
+        "{BASE_SCENARIO}
+[[modifications]]
+type = \"add-line\"
+id = \"X1\"
+name = \"Crowded line\"
+mode = \"bus\"
+capacity = 60
+seats = 61
+stops = [{{ node = \"b_guomao\" }}, {{ node = \"b_tongzhou\", run_min = 30 }}]
+headways = [{{ start = \"07:00\", end = \"09:00\", headway_min = 10 }}]
+
+[[modifications]]
+type = \"set-capacity\"
+line = \"L1\"
+capacity = 1000
+seats = 1001
+
+[[modifications]]
+type = \"set-capacity\"
+line = \"L4\"
+seats = 1500
+
+[[modifications]]
+type = \"set-capacity\"
+line = \"L9\"
+seats = 0
+
+[[modifications]]
+type = \"set-capacity\"
+line = \"B818\"
+"
+    );
+    let scenario = case.write_scenario("scenario.toml", &text);
+    let lines = modification_lines(&text);
+    assert_eq!(lines.len(), 5);
+    let output = case.assert_run_rejected(
+        &scenario,
+        &[
+            &at_field("scenario.toml", lines[0], "seats"),
+            "add-line: 61 seats is more than the capacity of 60 passengers",
+            &at_field("scenario.toml", lines[1], "seats"),
+            "set-capacity: 1001 seats is more than the capacity of 1000 passengers",
+            &at_field("scenario.toml", lines[2], "seats"),
+            "set-capacity: 1500 seats is more than the capacity of 1400 passengers",
+            &at_field("scenario.toml", lines[3], "seats"),
+            "set-capacity: expected a positive number, got 0",
+            &at_field("scenario.toml", lines[4], "link"),
+            "`line` with `capacity`, `seats` or both",
+        ],
+    );
+    assert!(
+        stderr(&output).contains("5 problems in the input"),
+        "{}",
+        stderr(&output)
+    );
 }

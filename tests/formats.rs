@@ -169,7 +169,7 @@ fn parts_add_tables_from_sub_folders() {
     // Move line 9 into the part: its line row, its stops and its service.
     let mut moved = 0;
     for (file, header) in [
-        ("lines.csv", "id,name,mode,capacity,fare,oneway"),
+        ("lines.csv", "id,name,mode,capacity,seats,fare,oneway"),
         ("stops.csv", "line,node,run_min,dwell_min,distance_km"),
         ("service.csv", "line,start,end,headway_min"),
     ] {
@@ -303,4 +303,46 @@ fn parts_may_order_their_columns_differently() {
         err.contains("extra/roads.csv:4: field `speed_kmh`"),
         "{err}"
     );
+}
+
+/// `seats` is optional: an empty cell, or no column at all, seats everyone (seats = capacity).
+#[test]
+fn line_seats_default_to_the_capacity() {
+    let net = load_network(&demo_network()).unwrap();
+    let size = |net: &commute::network::Network, id: &str| {
+        let l = net.line(net.line_id(id).unwrap());
+        (l.capacity, l.seats)
+    };
+    assert_eq!(size(&net, "JX"), (1200, 1000));
+    assert_eq!(size(&net, "L1"), (1400, 240));
+    assert_eq!(size(&net, "CB1"), (50, 50));
+
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("net");
+    copy_demo(&dir);
+    let text = std::fs::read_to_string(dir.join("lines.csv")).unwrap();
+    // An empty cell on JX.
+    std::fs::write(
+        dir.join("lines.csv"),
+        text.replace(",hsr,1200,1000,", ",hsr,1200,,"),
+    )
+    .unwrap();
+    let net = load_network(&dir).unwrap();
+    assert_eq!(size(&net, "JX"), (1200, 1200));
+    assert_eq!(size(&net, "L1"), (1400, 240));
+    // No column: drop the fifth field of every row.
+    let without: Vec<String> = text
+        .lines()
+        .map(|l| {
+            let mut fields: Vec<&str> = l.split(',').collect();
+            fields.remove(4);
+            fields.join(",")
+        })
+        .collect();
+    assert_eq!(without[0], "id,name,mode,capacity,fare,oneway");
+    std::fs::write(dir.join("lines.csv"), without.join("\n") + "\n").unwrap();
+    let net = load_network(&dir).unwrap();
+    for line in net.lines() {
+        assert_eq!(line.seats, line.capacity, "{}", line.id);
+    }
 }

@@ -102,16 +102,17 @@ fn stations_get_pinyin_ids_english_names_and_fitted_positions() {
 }
 
 #[test]
-fn lines_get_capacity_and_fare() {
+fn lines_get_capacity_seats_and_fare() {
     let imported = import_fixture(&fixture());
     // Line 1: 2 head carriages of 180 + 4 of 200; Line 2: 4 of 300, a flat fare of its own.
+    // Seats from the importer's table: 6 B cars 2 x 36 + 4 x 42, 4 A cars 2 x 48 + 2 x 56.
     assert_eq!(
         file(&imported, "lines.csv"),
         table(
-            "id,name,mode,capacity,fare,oneway,notes",
+            "id,name,mode,capacity,seats,fare,oneway,notes",
             &[
-                "L1,Line 1 (Batong),subway,1160,system:test_subway,false,1号线",
-                "L2,Line 2,subway,1200,flat:6,false,2号线",
+                "L1,Line 1 (Batong),subway,1160,240,system:test_subway,false,1号线",
+                "L2,Line 2,subway,1200,208,flat:6,false,2号线",
             ]
         )
     );

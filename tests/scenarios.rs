@@ -31,7 +31,8 @@ fn every_modification_type_takes_effect() {
         (u.roads()[g1].speed_kmh, u.roads()[g1].capacity_vph),
         (70.0, 6000.0)
     );
-    assert_eq!(line(u, "CB1").capacity, 55);
+    // A new capacity alone keeps the seats (CB1 has 50).
+    assert_eq!((line(u, "CB1").capacity, line(u, "CB1").seats), (55, 50));
     // add-road with a new node.
     assert!(u.node_id("r_dxa").is_some());
     assert!(u.link("rd_s5_dxa").is_some() && u.link("rd_dxa_guan").is_some());
@@ -383,4 +384,50 @@ fn a_departure_profile_weights_the_window_and_is_checked() {
         err.contains("no departure minute of the window falls in a period of positive weight"),
         "{err}"
     );
+}
+
+/// `set-capacity` on a line: a capacity below the seats cuts them to it, seats alone keep the
+/// capacity, both set both; `add-line` seats default to its capacity.
+#[test]
+fn set_capacity_sets_seats_and_capacity_of_a_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo_scenario(
+        dir.path(),
+        "seats",
+        r#"[[modifications]]
+type = "set-capacity"
+line = "L1"
+capacity = 200
+
+[[modifications]]
+type = "set-capacity"
+line = "L4"
+seats = 300
+
+[[modifications]]
+type = "set-capacity"
+line = "L9"
+capacity = 1600
+seats = 400
+
+[[modifications]]
+type = "add-line"
+id = "X1"
+name = "Coach"
+mode = "bus"
+capacity = 45
+stops = [{ node = "b_guomao" }, { node = "b_tongzhou", run_min = 30 }]
+headways = [{ start = "07:00", end = "09:00", headway_min = 10 }]
+"#,
+    );
+    let net = load(&path).network;
+    let size = |id: &str| {
+        let l = net.line(net.line_id(id).unwrap());
+        (l.capacity, l.seats)
+    };
+    assert_eq!(size("L1"), (200, 200));
+    assert_eq!(size("L4"), (1400, 300));
+    assert_eq!(size("L9"), (1600, 400));
+    assert_eq!(size("X1"), (45, 45));
+    assert_eq!(size("JX"), (1200, 1000));
 }

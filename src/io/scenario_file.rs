@@ -350,8 +350,11 @@ pub enum ModificationSpec {
         name: String,
         /// Mode (`hsr`, `rail`, `subway`, `bus`, `custom_bus`).
         mode: String,
-        /// Passengers per vehicle.
+        /// Passengers per vehicle, seated and standing.
         capacity: u32,
+        /// Seats per vehicle (default `capacity`: everyone seated).
+        #[serde(default)]
+        seats: Option<u32>,
         /// Fare rule (`none`, `flat:YUAN`, `per_km:YUAN`).
         #[serde(default = "none_fare")]
         fare: String,
@@ -409,16 +412,19 @@ pub enum ModificationSpec {
         /// Link ids.
         links: Vec<String>,
     },
-    /// Sets a road link's capacity or a line's vehicle capacity.
+    /// Sets a road link's capacity, or a line's vehicle capacity and seats.
     SetCapacity {
         /// Road link id (with `capacity_vph`).
         link: Option<String>,
         /// Vehicles/h.
         capacity_vph: Option<f64>,
-        /// Line id (with `capacity`).
+        /// Line id (with `capacity`, `seats` or both).
         line: Option<String>,
-        /// Passengers per vehicle.
+        /// Passengers per vehicle, seated and standing.
         capacity: Option<u32>,
+        /// Seats per vehicle (when only `capacity` is given: the line's seats, at most the new
+        /// capacity).
+        seats: Option<u32>,
     },
     /// A new zone with its centroid node `z_<id>` and its access links.
     AddZone {

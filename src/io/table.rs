@@ -494,6 +494,15 @@ impl<'a> Row<'a, '_> {
         checked.map_err(|m| self.problem(Some(column), m)).ok()
     }
 
+    /// A whole number within `bound` in an optional column (`default` when the column or cell
+    /// is empty).
+    pub fn bounded_whole_or(&mut self, column: &str, bound: &Bound, default: u64) -> Option<u64> {
+        match self.raw(column) {
+            None | Some("") => Some(default),
+            Some(_) => self.bounded_whole(column, bound),
+        }
+    }
+
     /// A duration in minutes within `bound`, converted to seconds.
     pub fn bounded_minutes(&mut self, column: &str, bound: &Bound) -> Option<Seconds> {
         let minutes = self.bounded(column, bound)?;

@@ -391,8 +391,10 @@ pub struct Line {
     pub name: String,
     /// Mode.
     pub mode: Mode,
-    /// Passengers per vehicle.
+    /// Passengers per vehicle, seated and standing (the planning standard: see docs/formats.md).
     pub capacity: u32,
+    /// Seats per vehicle (at most `capacity`).
+    pub seats: u32,
     /// Fare rule.
     pub fare: FareRule,
     /// Whether vehicles run only in stop-list order.

@@ -436,6 +436,7 @@ mod tests {
                 name: id.into(),
                 mode: Mode::Subway,
                 capacity: 1,
+                seats: 1,
                 fare,
                 oneway: false,
                 stops: Vec::new(),

@@ -3,6 +3,7 @@
 //! routing plans, and the timetable of an ordinary Wednesday (read by `timetable.rs`).
 
 use super::json::{Document, Found, problem, strings, text};
+use super::seats;
 use crate::error::Problem;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -50,8 +51,10 @@ pub(super) struct SubwayLine {
     pub cn_name: String,
     /// The English name, from the aliases (`Line 1 (Batong)`).
     pub name: String,
-    /// Passengers per train.
+    /// Passengers per train, seated and standing.
     pub capacity: u32,
+    /// Seats per train (at most `capacity`).
+    pub seats: u32,
     pub stations: Vec<Station>,
     pub is_loop: bool,
     /// Exactly two.
@@ -82,7 +85,7 @@ impl SubwayLine {
                 ));
             }
         };
-        let capacity = capacity(&json, &path, carriages)?;
+        let (capacity, seats) = capacity(&json, &path, carriages)?;
         let stations = stations(&json, &path)?;
         let is_loop = json.get("loop").and_then(Value::as_bool).unwrap_or(false);
         let directions = directions(&json, &path)?;
@@ -97,6 +100,7 @@ impl SubwayLine {
             cn_name,
             name,
             capacity,
+            seats,
             stations,
             is_loop,
             directions,
@@ -177,8 +181,9 @@ impl SubwayLine {
     }
 }
 
-/// Passengers per train: two head carriages and the others, by the carriage type's capacities.
-fn capacity(json: &Value, path: &std::path::Path, carriages: &Document) -> Found<u32> {
+/// Passengers per train: two head carriages and the others, by the carriage type's capacities;
+/// and seats per train, from [`seats::SEATS_PER_CAR`].
+fn capacity(json: &Value, path: &std::path::Path, carriages: &Document) -> Found<(u32, u32)> {
     let count = json
         .get("carriage_num")
         .and_then(Value::as_u64)
@@ -208,13 +213,24 @@ fn capacity(json: &Value, path: &std::path::Path, carriages: &Document) -> Found
     } else {
         count * head
     };
-    u32::try_from(capacity).map_err(|_| {
+    let capacity = u32::try_from(capacity).map_err(|_| {
         problem(
             path,
             "carriage_num",
             format!("a train of {capacity} passengers is beyond any train"),
         )
-    })
+    })?;
+    let seats = seats::train_seats(kind, count, capacity).ok_or_else(|| {
+        problem(
+            path,
+            "carriage_type",
+            format!(
+                "no seat figure for carriage type {kind}: add its sourced seats a car to \
+                 src/import/beijing_subway/seats.rs"
+            ),
+        )
+    })?;
+    Ok((capacity, seats))
 }
 
 /// The station list.

@@ -13,12 +13,14 @@
 //! - `service.rs`: weekday headways per period;
 //! - `transfers.rs`: change times within stations and walks between them;
 //! - `fares.rs`: each line's fare ([`BEIJING_FARE_SYSTEMS`]);
+//! - `seats.rs`: seats per train, from sourced or estimated seats a car by carriage type (the
+//!   data has no seat counts);
 //! - `tables.rs` and `report.rs`: the tables of docs/formats.md and the README.
 //!
 //! The data knows nothing of our ids or of the world's coordinates: that outside knowledge is a
 //! [`Catalogue`] ([`BEIJING`] for the real data; a test brings its own for a small fixture).
 //! Lines: ids from [`BEIJING_LINES`], English names from each line's aliases, capacity =
-//! carriages x carriage capacity. Loop lines repeat their first station at the end. The Capital
+//! carriages x carriage capacity, seats = carriages x seats a car (`seats.rs`). Loop lines repeat their first station at the end. The Capital
 //! Airport Express, whose outbound trains run Beixinqiao - Sanyuanqiao - T3 - T2 - Sanyuanqiao -
 //! Beixinqiao (`end_circle` in the data), is a one-way line over that loop.
 //! docs/import.md describes the result for a planner, and what it leaves out.
@@ -29,6 +31,7 @@ mod json;
 mod line_file;
 mod report;
 mod run_times;
+mod seats;
 mod service;
 mod stations;
 mod tables;

@@ -6,6 +6,7 @@ use super::BuiltLine;
 use super::COMMAND;
 use super::coordinates::{Anchor, Fit};
 use super::line_file::SubwayLine;
+use super::seats;
 use super::stations::Stations;
 use super::transfers::Transfer;
 use crate::import::Report;
@@ -35,7 +36,7 @@ const TABLES: &str = "\
 | file | derived from | how |
 |---|---|---|
 | `nodes.csv` | station lists, `maps/real_distance.json5` | one `subway_station` per station name, shared by all its lines; `notes` is the data's Chinese name, `name_zh` the same except for stations named after a rail station (`(地铁站)` added); positions fitted (below), all `approximate=true` |
-| `lines.csv` | line files, `carriage_types.json5`, `fare_rules.json5` | capacity = carriages x passengers per carriage; `fare` from the fare rule groups; a line whose trains run a loop in one direction (`end_circle`) is one-way |
+| `lines.csv` | line files, `carriage_types.json5`, `fare_rules.json5` | capacity = carriages x passengers per carriage (seated and standing); seats = carriages x seats per carriage (table below); `fare` from the fare rule groups; a line whose trains run a loop in one direction (`end_circle`) is one-way |
 | `stops.csv` | line files (distances, timetables) | `distance_km` from the data; `run_min` = weekday 07:00-09:00 travel time from the previous stop, `dwell_min` 0 |
 | `service.csv` | weekday timetables | headway = period length / trains leaving the first stop (forward direction) in the period |
 | `transfers.csv` | `metadata.json5` | mean transfer minutes per station; virtual transfers as `from != to` rows |";
@@ -72,6 +73,14 @@ impl Derived<'_> {
                 (
                     "What each table holds".to_owned(),
                     format!("{TABLES}\n\nHow, and what is approximate: docs/import.md."),
+                ),
+                (
+                    "Seats".to_owned(),
+                    format!(
+                        "The data has no seat counts, so seats per train are two cab cars and \
+                         the middle cars of this table (at most the train's capacity):\n\n{}",
+                        seats::table()
+                    ),
                 ),
                 ("Map fit".to_owned(), self.map_fit()),
                 (

@@ -47,11 +47,13 @@ pub(super) fn nodes(
     Ok(t.into_bytes())
 }
 
-/// `lines.csv`: mode `subway`, the train capacity, the fare; a line with an `end_circle` is
+/// `lines.csv`: mode `subway`, the train capacity and seats, the fare; a line with an `end_circle` is
 /// one-way (it runs its loop in one direction); `notes` is the Chinese name.
 pub(super) fn lines(lines: &[SubwayLine], fares: &Fares, generated_by: &str) -> Vec<u8> {
     let mut t = table(
-        &["id", "name", "mode", "capacity", "fare", "oneway", "notes"],
+        &[
+            "id", "name", "mode", "capacity", "seats", "fare", "oneway", "notes",
+        ],
         generated_by,
     );
     for l in lines {
@@ -61,6 +63,7 @@ pub(super) fn lines(lines: &[SubwayLine], fares: &Fares, generated_by: &str) -> 
             &l.name,
             "subway",
             &l.capacity.to_string(),
+            &l.seats.to_string(),
             fares.of(&l.cn_name),
             if oneway { "true" } else { "false" },
             &l.cn_name,

@@ -5,7 +5,7 @@ use super::Loader;
 use super::ids::{Refs, SeenIds, node_ref};
 use crate::bounds;
 use crate::error::Problem;
-use crate::io::table::Table;
+use crate::io::table::{Row, Table};
 use crate::network::{
     Departure, Direction, FareRule, HeadwayPeriod, Line, Mode, Stop, stop_list_problems,
 };
@@ -17,7 +17,7 @@ impl Loader<'_> {
         let Some(t) = self.optional_table(
             "lines.csv",
             &["id", "name", "mode", "capacity", "fare"],
-            &["oneway"],
+            &["oneway", "seats"],
         ) else {
             return;
         };
@@ -58,6 +58,7 @@ impl Loader<'_> {
             let name = row.text("name");
             let mode = row.choice("mode", &Mode::ALL, Mode::as_str);
             let capacity = row.bounded_whole("capacity", &bounds::LINE_CAPACITY);
+            let seats = line_seats(&mut row, capacity);
             let fare_text = row.text("fare");
             let fare = fare_text.and_then(|f| {
                 FareRule::parse(f, &self.net.settings.fare_systems)
@@ -65,8 +66,15 @@ impl Loader<'_> {
                     .ok()
             });
             let oneway = row.boolean_or("oneway", false);
-            if let (Some(id), Some(name), Some(mode), Some(capacity), Some(fare), Some(oneway)) =
-                (id, name, mode, capacity, fare, oneway)
+            if let (
+                Some(id),
+                Some(name),
+                Some(mode),
+                Some(capacity),
+                Some(seats),
+                Some(fare),
+                Some(oneway),
+            ) = (id, name, mode, capacity, seats, fare, oneway)
                 && seen.check(&mut row, "id", id)
             {
                 line_rows.push((row.path.to_path_buf(), row.line));
@@ -75,6 +83,7 @@ impl Loader<'_> {
                     name: name.to_owned(),
                     mode,
                     capacity: capacity as u32,
+                    seats: seats as u32,
                     fare,
                     oneway,
                     stops: Vec::new(),
@@ -222,5 +231,21 @@ impl Loader<'_> {
                 ));
             }
         }
+    }
+}
+
+/// A row's `seats`: within its bound and at most the row's `capacity` (`capacity` when
+/// the column or cell is empty: everyone seated).
+fn line_seats(row: &mut Row<'_, '_>, capacity: Option<u64>) -> Option<u64> {
+    let seats = row.bounded_whole_or("seats", &bounds::LINE_SEATS, capacity.unwrap_or(1))?;
+    match capacity {
+        Some(capacity) if seats > capacity => {
+            row.problem(
+                Some("seats"),
+                format!("{seats} seats is more than the capacity of {capacity} passengers"),
+            );
+            None
+        }
+        _ => Some(seats),
     }
 }

@@ -155,6 +155,7 @@ fn random_line(rng: &mut ChaCha8Rng, l: i32, stations: usize) -> Option<Line> {
             Mode::Subway
         },
         capacity: 100,
+        seats: 100,
         fare: FareRule::None,
         oneway,
         stops,

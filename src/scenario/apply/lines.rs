@@ -19,6 +19,7 @@ pub(super) fn add_line(c: &mut Check<'_>, net: &Network, spec: &ModificationSpec
         name,
         mode,
         capacity,
+        seats,
         fare,
         oneway,
         stops,
@@ -41,6 +42,8 @@ pub(super) fn add_line(c: &mut Check<'_>, net: &Network, spec: &ModificationSpec
         .map_err(|m| c.fail("fare", m))
         .ok();
     c.count("capacity", &bounds::LINE_CAPACITY, *capacity);
+    let seats = seats.unwrap_or(*capacity);
+    c.seats(seats, *capacity);
     let stops = c.stops(net, stops);
     let headways = c.headways(headways);
     let departures = c.departures(departures, *oneway);
@@ -52,6 +55,7 @@ pub(super) fn add_line(c: &mut Check<'_>, net: &Network, spec: &ModificationSpec
         name: name.clone(),
         mode: mode?,
         capacity: *capacity,
+        seats,
         fare: fare_rule?,
         oneway: *oneway,
         stops,
@@ -144,23 +148,43 @@ pub(super) fn scale_run_times(
     }))
 }
 
-/// `set-capacity` of a line: passengers per vehicle.
+/// `set-capacity` of a line: passengers per vehicle, seats per vehicle, or both. A new
+/// capacity alone keeps the line's seats, cut to the capacity; seats alone keep the capacity.
 pub(super) fn set_capacity(
     c: &mut Check<'_>,
     net: &Network,
     line: &str,
-    capacity: u32,
+    capacity: Option<u32>,
+    seats: Option<u32>,
 ) -> Option<Edit> {
     let index = c.line_index(net, "line", line);
-    c.count("capacity", &bounds::LINE_CAPACITY, capacity);
+    if let Some(capacity) = capacity {
+        c.count("capacity", &bounds::LINE_CAPACITY, capacity);
+    }
+    let old = &net.lines[index?];
+    let capacity = capacity.unwrap_or(old.capacity);
+    let seats = seats.unwrap_or(old.seats.min(capacity));
+    c.seats(seats, capacity);
     let (index, label) = (index?, line.to_owned());
     Some(Box::new(move |net| {
         net.lines[index].capacity = capacity;
-        format!("{label} {capacity} passengers")
+        net.lines[index].seats = seats;
+        format!("{label} {capacity} passengers, {seats} seats")
     }))
 }
 
 impl Check<'_> {
+    /// `seats` within its bound and at most the line's `capacity`.
+    fn seats(&mut self, seats: u32, capacity: u32) {
+        self.count("seats", &bounds::LINE_SEATS, seats);
+        if seats > capacity {
+            self.fail(
+                "seats",
+                format!("{seats} seats is more than the capacity of {capacity} passengers"),
+            );
+        }
+    }
+
     /// Headway periods: clock times, a period ending after it starts, a headway in range.
     fn headways(&mut self, specs: &[HeadwaySpec]) -> Vec<HeadwayPeriod> {
         specs

@@ -105,15 +105,21 @@ impl Applier {
                 capacity_vph,
                 line,
                 capacity,
-            } => match (link, capacity_vph, line, capacity) {
-                (Some(link), Some(vph), None, None) => roads::set_capacity(c, net, link, *vph),
-                (None, None, Some(line), Some(capacity)) => {
-                    lines::set_capacity(c, net, line, *capacity)
+                seats,
+            } => match (link, capacity_vph, line, capacity, seats) {
+                (Some(link), Some(vph), None, None, None) => {
+                    roads::set_capacity(c, net, link, *vph)
+                }
+                (None, None, Some(line), capacity, seats)
+                    if capacity.is_some() || seats.is_some() =>
+                {
+                    lines::set_capacity(c, net, line, *capacity, *seats)
                 }
                 _ => {
                     c.fail(
                         "link",
-                        "give either `link` with `capacity_vph`, or `line` with `capacity`",
+                        "give either `link` with `capacity_vph`, or `line` with `capacity`, \
+                         `seats` or both",
                     );
                     None
                 }

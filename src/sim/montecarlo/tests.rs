@@ -60,6 +60,7 @@ fn one_line(headway_s: Seconds, mode: Mode, capacity: u32) -> Network {
         name: "L".into(),
         mode,
         capacity,
+        seats: capacity,
         fare: FareRule::None,
         oneway: true,
         stops: vec![
