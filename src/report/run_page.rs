@@ -157,25 +157,58 @@ fn lines_table(b: &mut String, lines: &[LineRow]) {
             .total_cmp(&a.boardings.get())
             .then(a.line.cmp(&b.line))
     });
-    b.push_str("<section><h2>Busiest lines</h2><table><tr><th class=l>line</th><th class=l>mode</th><th>boardings</th><th>peak load</th><th>load factor</th><th>denied</th></tr>");
+    b.push_str("<section><h2>Busiest lines</h2><table><tr><th class=l>line</th><th class=l>mode</th><th>boardings</th><th>peak load</th><th>of capacity</th><th>denied</th></tr>");
     for l in lines.iter().take(15) {
         let _ = write!(
             b,
-            "<tr><td class=l>{} {}</td><td class=l>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td class=l>{} {}</td><td class=l>{}</td><td>{}</td><td>{}</td><td>{} %</td><td>{}</td></tr>",
             esc(&l.line),
             esc(&l.name),
             esc(l.mode.as_str()),
             int(l.boardings.get()),
             int(l.peak_load.get()),
-            if l.vehicle_capacity > 0 {
-                num(l.peak_load.get() / f64::from(l.vehicle_capacity), 2)
-            } else {
-                "–".into()
-            },
+            num(l.load_factor.get() * 100.0, 0),
             int(l.denied_boardings.get())
         );
     }
-    b.push_str("</table><p class=note>Per morning; loads are the modelled commuters between zones, assigned all-or-nothing from zone centres (see lines.csv).</p></section>");
+    b.push_str("</table><p class=note>Per morning; loads are the modelled commuters between zones; no vehicle carries more than its capacity (seated and standing): riders beyond are turned away (denied) and take their next-best alternative (see lines.csv).</p></section>");
+    crowded_lines(b, &lines);
+}
+
+/// The most crowded lines: their busiest segment and hour, its load per seat and what that
+/// costs a rider.
+fn crowded_lines(b: &mut String, lines: &[&LineRow]) {
+    let load_factor = |l: &LineRow| value(l.busiest_load_factor).unwrap_or(0.0);
+    let mut crowded: Vec<&LineRow> = lines
+        .iter()
+        .copied()
+        .filter(|l| load_factor(l) > 0.0)
+        .collect();
+    crowded.sort_by(|a, b| {
+        load_factor(b)
+            .total_cmp(&load_factor(a))
+            .then(a.line.cmp(&b.line))
+    });
+    b.push_str("<section><h2>Most crowded lines</h2><table><tr><th class=l>line</th><th class=l>busiest segment</th><th>hour</th><th>vehicles</th><th>seats / places</th><th>load per vehicle</th><th>per seat</th><th>crowding ×</th><th>denied</th></tr>");
+    for l in crowded.iter().take(15) {
+        let _ = write!(
+            b,
+            "<tr><td class=l>{} {}</td><td class=l>{} → {}</td><td>{}</td><td>{}</td><td>{} / {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&l.line),
+            esc(&l.name),
+            esc(&l.busiest_from),
+            esc(&l.busiest_to),
+            esc(&l.busiest_hour),
+            value(l.busiest_vehicles).map_or("–".into(), |v| num(v, 1)),
+            l.seats,
+            l.vehicle_capacity,
+            value(l.busiest_load).map_or("–".into(), |v| int(v)),
+            num(load_factor(l), 2),
+            value(l.crowding_multiplier).map_or("–".into(), |m| num(m, 2)),
+            int(l.denied_boardings.get())
+        );
+    }
+    b.push_str("</table><p class=note>The segment and hour of each line with the highest mean load per vehicle; above 1 per seat riders stand. The crowding multiplier weighs minutes aboard in the choice (docs/model.md).</p></section>");
 }
 
 /// Every zone's commute, mode shares and jobs within reach.

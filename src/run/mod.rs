@@ -6,6 +6,7 @@
 //! and `commute compare` uses it in memory, with no parsing back.
 
 mod congestion;
+mod demand;
 mod equilibrium;
 pub mod folder;
 mod output;
@@ -14,6 +15,7 @@ mod summary;
 mod tables;
 
 pub use congestion::{CongestionInfo, CongestionParameters, FinalAssignment};
+pub use demand::{CannotHold, HeldDemand, Horizon};
 pub use equilibrium::{CrowdingInfo, EquilibriumInfo, RoundInfo};
 pub use output::{MonteCarloRun, MonteCarloTables, RunOutput, SkimTables, Tables, csv_bytes};
 pub use schema::{
@@ -47,9 +49,34 @@ pub struct RunOptions {
     pub draws: u32,
 }
 
-/// Runs `scenario`, calling `progress(draw)` after each Monte-Carlo draw. The summary's
-/// `run.wall_time_s` (and `samples_per_s`) are left for the caller, who knows the time taken.
+/// The commuters a Monte-Carlo run places (see [`Horizon`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunDemand {
+    /// The scenario's own demand model (variable destination).
+    Own,
+    /// A base scenario's commuters held (fixed demand): `flows` from [`HeldDemand::on`].
+    Held {
+        /// The base scenario's name.
+        from: String,
+        /// Commuters per zone pair of the scenario, `o * zones + d`.
+        flows: Vec<f64>,
+    },
+}
+
+/// Runs `scenario` with its own demand, calling `progress(draw)` after each Monte-Carlo draw.
+/// The summary's `run.wall_time_s` (and `samples_per_s`) are left for the caller, who knows the
+/// time taken.
 pub fn run(scenario: &Scenario, options: RunOptions, progress: impl Fn(u32)) -> RunOutput {
+    run_with(scenario, options, RunDemand::Own, progress)
+}
+
+/// Runs `scenario` placing the commuters `demand`, as [`run`] does.
+pub fn run_with(
+    scenario: &Scenario,
+    options: RunOptions,
+    demand: RunDemand,
+    progress: impl Fn(u32),
+) -> RunOutput {
     let net = &scenario.network;
     let engine = Engine::new(net, scenario.window);
     let skims = skim_all(&engine);
@@ -84,13 +111,19 @@ pub fn run(scenario: &Scenario, options: RunOptions, progress: impl Fn(u32)) -> 
             tables: Tables::Skims(SkimTables { od, zones }),
         };
     }
-    let flows = commuter_flows(
-        net,
-        &skims,
-        scenario.demand,
-        scenario.commuter_table.as_deref(),
-        &scenario.demand_scales,
-    );
+    let (flows, horizon, held_from) = match demand {
+        RunDemand::Own => {
+            let flows = commuter_flows(
+                net,
+                &skims,
+                scenario.demand,
+                scenario.commuter_table.as_deref(),
+                &scenario.demand_scales,
+            );
+            (flows, Horizon::VariableDestination, None)
+        }
+        RunDemand::Held { from, flows } => (flows, Horizon::FixedDemand, Some(from)),
+    };
     let setup = Setup::of(scenario, options.seed, options.draws);
     let roads = scenario.congestion.as_ref().map(|c| {
         let model = RoadModel::new(net, scenario.window, &setup.weights, c, &scenario.choice);
@@ -125,7 +158,7 @@ pub fn run(scenario: &Scenario, options: RunOptions, progress: impl Fn(u32)) -> 
         .collect();
     let intrazonal: f64 = (0..n).map(|z| flows[z * n + z]).sum();
     let times = pair_times(&sim);
-    let demand = DemandInfo::of(&splits, intrazonal);
+    let demand = DemandInfo::of(&splits, intrazonal, horizon, held_from);
     summary.policy = PolicyMetrics::of_simulation(net, &times, demand.share_within_60);
     summary.monte_carlo = Some(MonteCarloInfo {
         seed: options.seed,

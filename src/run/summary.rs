@@ -6,6 +6,7 @@
 //! source, so a parameter added there fails to compile until the file says what it holds.
 
 use super::congestion::CongestionInfo;
+use super::demand::Horizon;
 use super::equilibrium::EquilibriumInfo;
 use super::tables::PairTimes;
 use crate::network::{AccessMode, Mode, Network, NodeKind};
@@ -209,6 +210,12 @@ pub struct MonteCarloInfo {
 /// Region-wide figures of the commuter demand in a Monte-Carlo run.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DemandInfo {
+    /// Whose commuters: the scenario's own (variable destination) or a base's held.
+    #[serde(default)]
+    pub horizon: Horizon,
+    /// The base scenario whose commuters were held (fixed demand).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held_from: Option<String>,
     /// Commuters between zones (routed).
     pub commuters: f64,
     /// Commuters working in their own zone (counted, not routed).
@@ -228,8 +235,14 @@ pub struct DemandInfo {
 }
 
 impl DemandInfo {
-    /// Totals of per-pair splits (shares and times are of the commuters between zones).
-    pub fn of(splits: &[Split], intrazonal_commuters: f64) -> Self {
+    /// Totals of per-pair splits (shares and times are of the commuters between zones) under
+    /// `horizon`, held from the base `held_from` when fixed.
+    pub fn of(
+        splits: &[Split],
+        intrazonal_commuters: f64,
+        horizon: Horizon,
+        held_from: Option<String>,
+    ) -> Self {
         let total: f64 = splits.iter().map(|s| s.commuters).sum();
         let by: [f64; 3] = std::array::from_fn(|a| splits.iter().map(|s| s.by[a]).sum::<f64>());
         let served: f64 = by.iter().sum();
@@ -243,6 +256,8 @@ impl DemandInfo {
         };
         let share = |x: f64| if total > 0.0 { x / total } else { 0.0 };
         DemandInfo {
+            horizon,
+            held_from,
             commuters: total,
             intrazonal_commuters,
             car_share: share(by[0]),

@@ -8,11 +8,13 @@ use super::schema::{
 };
 use crate::network::{Network, Zone};
 use crate::routing::{OdResult, Skims, TravelMode};
+use crate::scenario::Crowding;
 use crate::sim::choice::Alternative;
+use crate::sim::crowding::{HOURS, SegmentLoads, multiplier};
 use crate::sim::demand::Split;
 use crate::sim::montecarlo::{NO_ROUTE, Simulation};
 use crate::stats::{Spread, weighted_percentile};
-use crate::time::{Seconds, to_minutes};
+use crate::time::{Seconds, format_clock, to_minutes};
 use rayon::prelude::*;
 
 /// `od.csv` of a deterministic run: one row per ordered zone pair (origin != destination) and
@@ -261,7 +263,7 @@ pub fn line_rows(net: &Network, sim: &Simulation, crowding: &Crowding) -> Vec<Li
             let peak = load.peak_load / draws;
             let seats = f64::from(line.seats.max(1));
             let node = |v: u32| net.nodes()[v as usize].id.clone();
-            let at = |f: fn(&Busiest) -> f64| busiest.as_ref().map(f);
+            let at = |f: &dyn Fn(&Busiest) -> f64| busiest.as_ref().map(f);
             LineRow {
                 line: line.id.clone(),
                 name: line.name.clone(),
@@ -278,12 +280,12 @@ pub fn line_rows(net: &Network, sim: &Simulation, crowding: &Crowding) -> Vec<Li
                 busiest_hour: busiest
                     .as_ref()
                     .map_or_else(String::new, |b| format_clock(b.hour as Seconds * 3600)),
-                busiest_vehicles: at(|b| b.vehicles / draws).map(Fixed::new),
-                busiest_capacity: at(|b| b.vehicles / draws)
+                busiest_vehicles: at(&|b| b.vehicles / draws).map(Fixed::new),
+                busiest_capacity: at(&|b| b.vehicles / draws)
                     .map(|v| Fixed::new(v * f64::from(line.capacity))),
-                busiest_load: at(|b| b.load).map(Fixed::new),
-                busiest_load_factor: at(|b| b.load).map(|l| Fixed::new(l / seats)),
-                crowding_multiplier: at(|b| b.load)
+                busiest_load: at(&|b| b.load).map(Fixed::new),
+                busiest_load_factor: at(&|b| b.load).map(|l| Fixed::new(l / seats)),
+                crowding_multiplier: at(&|b| b.load)
                     .filter(|_| crowding.enabled)
                     .map(|l| Fixed::new(multiplier(&crowding.curve, l / seats))),
                 denied_boardings: Fixed::new(load.denied / draws),

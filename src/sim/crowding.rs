@@ -116,12 +116,19 @@ impl SegmentLoads {
         }
     }
 
-    /// Moves the passengers a `step` (0 to 1) of the way towards `other`'s (the method of
-    /// successive averages); vehicles are the same in both.
+    /// Moves the passengers and vehicles a `step` (0 to 1) of the way towards `other`'s (the
+    /// averaging of the supply-demand loop; vehicles move between hours when congestion slows
+    /// the buses).
     pub fn average_towards(&mut self, other: &SegmentLoads, step: f64) {
         for (mine, theirs) in self.patterns.iter_mut().zip(&other.patterns) {
-            for (a, b) in mine.passengers.iter_mut().zip(&theirs.passengers) {
-                *a += step * (b - *a);
+            let pairs = [
+                (&mut mine.passengers, &theirs.passengers),
+                (&mut mine.vehicles, &theirs.vehicles),
+            ];
+            for (values, towards) in pairs {
+                for (a, b) in values.iter_mut().zip(towards) {
+                    *a += step * (b - *a);
+                }
             }
         }
     }
@@ -188,9 +195,9 @@ impl CrowdingCosts {
     }
 }
 
-/// Seats per vehicle of line `line`.
-pub fn seats(net: &Network, line: LineId) -> u32 {
-    net.line(line).capacity.max(1)
+/// Seats per vehicle of line `line` (at least 1).
+fn seats(net: &Network, line: LineId) -> u32 {
+    net.line(line).seats.max(1)
 }
 
 #[cfg(test)]

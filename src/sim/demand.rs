@@ -54,9 +54,16 @@ pub fn commuter_flows(
         }
         None => doubly_constrained(&origins, &jobs, &cost, demand.beta_per_min, 1e-9, 500).flows,
     };
+    scale(&mut flows, n, scales);
+    flows
+}
+
+/// Multiplies the commuters `flows` (`o * zones + d`, `zones` zones) that each of `scales`
+/// selects by its factor, in order.
+pub fn scale(flows: &mut [f64], zones: usize, scales: &[DemandScale]) {
     for scale in scales {
         for (k, flow) in flows.iter_mut().enumerate() {
-            let (o, d) = (k / n, k % n);
+            let (o, d) = (k / zones, k % zones);
             let picks = |set: &[crate::network::ZoneId], z: usize| {
                 set.is_empty() || set.iter().any(|id| id.index() == z)
             };
@@ -65,7 +72,6 @@ pub fn commuter_flows(
             }
         }
     }
-    flows
 }
 
 /// The mode split of one zone pair, averaged over the draws.

@@ -1,0 +1,113 @@
+//! The two demand horizons of a run. *Variable destination* (the long run): the scenario's own
+//! demand model places the commuters on its network. *Fixed demand* (the short run): the
+//! commuters of a base scenario are held, zone pair by zone pair, and only modes, departure
+//! times and routes respond. An incident or a closure is a short-run question; a new line can
+//! be asked both ways. `commute compare` holds the before scenario's demand unless told
+//! otherwise.
+
+use crate::routing::{Engine, skim_all};
+use crate::scenario::{DemandScale, Scenario};
+use crate::sim::demand::commuter_flows;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Which demand a run used (summary.json `demand.horizon`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Horizon {
+    /// The scenario's own demand: destinations chosen on its network.
+    #[default]
+    VariableDestination,
+    /// A base scenario's commuters per zone pair, held.
+    FixedDemand,
+}
+
+impl Horizon {
+    /// As outputs name it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Horizon::VariableDestination => "variable destination",
+            Horizon::FixedDemand => "fixed demand",
+        }
+    }
+}
+
+/// The commuters of a base scenario, to hold in another (the fixed-demand horizon).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeldDemand {
+    /// The base scenario's name.
+    pub from: String,
+    /// Commuters per (origin zone id, destination zone id), the base's scalings applied.
+    flows: HashMap<(String, String), f64>,
+    /// The base's demand scalings, in order.
+    scales: Vec<DemandScale>,
+}
+
+/// Why a scenario cannot hold a base's demand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CannotHold(pub String);
+
+impl HeldDemand {
+    /// The commuters of `base` on its own network (its demand model and scalings).
+    pub fn of(base: &Scenario) -> Self {
+        let net = &base.network;
+        let skims = skim_all(&Engine::new(net, base.window));
+        let flows = commuter_flows(
+            net,
+            &skims,
+            base.demand,
+            base.commuter_table.as_deref(),
+            &base.demand_scales,
+        );
+        let zones = net.zones();
+        let n = zones.len();
+        let flows = (0..n * n)
+            .map(|k| {
+                let key = (zones[k / n].id.clone(), zones[k % n].id.clone());
+                (key, flows[k])
+            })
+            .collect();
+        HeldDemand {
+            from: base.name.clone(),
+            flows,
+            scales: base.demand_scales.clone(),
+        }
+    }
+
+    /// The held commuters on the zones of `scenario` (`o * zones + d`): pairs by zone id, zones
+    /// the base does not have without commuters, and the scenario's own demand scalings (those
+    /// after the base's) applied. Refused when the scenario does not start from the base's
+    /// scalings.
+    pub fn on(&self, scenario: &Scenario) -> Result<Vec<f64>, CannotHold> {
+        let own = scenario
+            .demand_scales
+            .strip_prefix(self.scales.as_slice())
+            .ok_or_else(|| {
+                CannotHold(format!(
+                    "{} does not scale demand as {} does (it does not extend it); compare them with variable destinations",
+                    scenario.name, self.from
+                ))
+            })?;
+        let zones = scenario.network.zones();
+        let n = zones.len();
+        let mut flows: Vec<f64> = (0..n * n)
+            .map(|k| {
+                let key = (zones[k / n].id.clone(), zones[k % n].id.clone());
+                self.flows.get(&key).copied().unwrap_or(0.0)
+            })
+            .collect();
+        crate::sim::demand::scale(&mut flows, n, own);
+        Ok(flows)
+    }
+
+    /// Zones of `scenario` the base does not have (they get no commuters when held).
+    pub fn new_zones(&self, scenario: &Scenario) -> Vec<String> {
+        scenario
+            .network
+            .zones()
+            .iter()
+            .filter(|z| !self.flows.contains_key(&(z.id.clone(), z.id.clone())))
+            .map(|z| z.id.clone())
+            .collect()
+    }
+}
