@@ -12,8 +12,9 @@ use std::path::Path;
 /// links.csv rows by (link, direction), as column -> value maps.
 type Links = HashMap<(String, String), HashMap<String, String>>;
 
-/// Runs `file` (a shipped scenario) with short congestion settings; returns links.csv rows by
-/// (link, direction) and the summary.
+/// Runs `file` (a shipped scenario) with short congestion settings, holding jjj-2024's
+/// commuters (fixed demand: the same trips, so the changes come from the network); returns
+/// links.csv rows by (link, direction) and the summary.
 fn run(tmp: &Path, file: &str) -> (Links, serde_json::Value) {
     let name = Path::new(file).file_stem().unwrap().to_str().unwrap();
     let scenario = tmp.join(format!("{name}.toml"));
@@ -26,12 +27,15 @@ fn run(tmp: &Path, file: &str) -> (Links, serde_json::Value) {
     )
     .unwrap();
     let out = tmp.join(format!("out-{name}"));
+    let base = root().join("scenarios/jjj-2024.toml");
     commute_ok(&[
         "run",
         scenario.to_str().unwrap(),
         "--draws",
         "2",
         "--quiet",
+        "--hold-demand",
+        base.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
     ]);

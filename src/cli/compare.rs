@@ -5,7 +5,7 @@ use anyhow::Context;
 use commute::compare::{self, CompareOptions, Comparison, Refusal, RegionChange, RunData};
 use commute::io::output::{OutputDir, OutputKind};
 use commute::report;
-use commute::run::{self, RunOptions, RunOutput};
+use commute::run::{self, CannotHold, HeldDemand, RunDemand, RunOptions, RunOutput};
 use commute::scenario::{self, Scenario};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -40,6 +40,12 @@ pub struct Args {
     /// Compare runs whose seed, draws or demand differ (unpaired, wider intervals).
     #[arg(long)]
     allow_unpaired: bool,
+    /// Demand of the after scenario: `fixed` holds the before scenario's commuters per zone pair
+    /// (the short run: modes, departure times and routes respond), `variable` lets the after
+    /// scenario choose destinations on its own network (the long run). Run folders keep the
+    /// demand they were run with.
+    #[arg(long, value_enum, default_value_t = HorizonArg::Fixed)]
+    horizon: HorizonArg,
     /// Worker threads [default: all cores]. Results are identical at any count.
     #[arg(long, value_parser = super::threads)]
     threads: Option<usize>,
@@ -49,6 +55,15 @@ pub struct Args {
     /// No progress display.
     #[arg(long)]
     quiet: bool,
+}
+
+/// The demand horizon of a comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum HorizonArg {
+    /// The before scenario's commuters held.
+    Fixed,
+    /// Each scenario's own demand.
+    Variable,
 }
 
 /// Default draws when both sides are scenario files.
@@ -118,14 +133,36 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     inputs.extend(after.inputs(&args.after));
     let dir = OutputDir::create(&out, OutputKind::Comparison, &inputs, args.force)?;
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
-    let simulate = |side: Side, label: &str| -> RunOutput {
+    // Fixed demand: the before scenario's commuters, held in the after scenario.
+    let demand = match (&before, &after, args.horizon) {
+        (Side::Scenario(base), Side::Scenario(scenario), HorizonArg::Fixed) => {
+            let held = HeldDemand::of(base);
+            let flows = held.on(scenario).map_err(|CannotHold(why)| {
+                anyhow::anyhow!("{why} (pass --horizon variable)")
+            })?;
+            let new_zones = held.new_zones(scenario);
+            if !new_zones.is_empty() {
+                eprintln!(
+                    "note: fixed demand: zones {} are not in {} and get no commuters (--horizon variable lets them)",
+                    new_zones.join(", "),
+                    held.from
+                );
+            }
+            RunDemand::Held {
+                from: held.from,
+                flows,
+            }
+        }
+        _ => RunDemand::Own,
+    };
+    let simulate = |side: Side, label: &str, demand: RunDemand| -> RunOutput {
         let scenario = match side {
             Side::Folder(run) => return *run,
             Side::Scenario(scenario) => scenario,
         };
         let options = RunOptions { seed, draws };
         pool.install(|| {
-            run::run(&scenario, options, |draw| {
+            run::run_with(&scenario, options, demand, |draw| {
                 if show_progress {
                     eprint!("\r{label} {}: draw {draw}/{draws}", scenario.name);
                     if draw == draws {
@@ -135,7 +172,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             })
         })
     };
-    let (before_run, after_run) = (simulate(before, "before"), simulate(after, "after"));
+    let (before_run, after_run) = (
+        simulate(before, "before", RunDemand::Own),
+        simulate(after, "after", demand),
+    );
     let before = RunData::new(&args.before, &before_run)?;
     let after = RunData::new(&args.after, &after_run)?;
     let options = CompareOptions {
@@ -196,6 +236,11 @@ fn summary_table(c: &Comparison) -> anyhow::Result<()> {
             c.after.seed
         );
     }
+    outln!(
+        "demand: {} -> {}",
+        c.before.demand_words(),
+        c.after.demand_words()
+    );
     outln!(
         "{:<44} {:>12} {:>12} {:>26}",
         "",

@@ -3,7 +3,7 @@
 use anyhow::Context;
 use commute::io::output::{OutputDir, OutputKind};
 use commute::report;
-use commute::run::{self, RunOptions};
+use commute::run::{self, CannotHold, HeldDemand, RunDemand, RunOptions};
 use commute::scenario;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -20,7 +20,8 @@ use std::time::Instant;
 #[command(after_help = "Examples:
   commute run scenarios/jjj-2024.toml
   commute run scenarios/line22.toml --out out/line22 --threads 2 --force
-  commute run scenarios/jjj-2024.toml --draws 200 --seed 7 --out out/jjj-mc")]
+  commute run scenarios/jjj-2024.toml --draws 200 --seed 7 --out out/jjj-mc
+  commute run scenarios/jing-xiong-closure.toml --draws 50 --hold-demand scenarios/jjj-2024.toml")]
 pub struct Args {
     /// Scenario file (TOML).
     scenario: PathBuf,
@@ -42,6 +43,10 @@ pub struct Args {
     /// Seed of every random stream; the same seed gives the same outputs.
     #[arg(long, default_value_t = DEFAULT_SEED, value_parser = super::seed)]
     seed: u64,
+    /// Fixed demand (the short run): hold the commuters per zone pair of this base scenario
+    /// file instead of choosing destinations on this scenario's network (with --draws).
+    #[arg(long, value_name = "BASE_SCENARIO")]
+    hold_demand: Option<PathBuf>,
 }
 
 /// The most draws one run makes: samples are kept per pair (draws x departure minutes each)
@@ -55,11 +60,37 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let started = Instant::now();
     let pool = super::thread_pool(args.threads)?;
     let scenario = scenario::load(&args.scenario)?;
+    let demand = match &args.hold_demand {
+        None => RunDemand::Own,
+        Some(base) => {
+            anyhow::ensure!(
+                args.draws > 0,
+                "--hold-demand needs --draws: the deterministic run places no commuters"
+            );
+            let held = HeldDemand::of(&scenario::load(base)?);
+            let flows = held
+                .on(&scenario)
+                .map_err(|CannotHold(why)| anyhow::anyhow!("--hold-demand: {why}"))?;
+            let new_zones = held.new_zones(&scenario);
+            if !new_zones.is_empty() {
+                eprintln!(
+                    "note: fixed demand: zones {} are not in {} and get no commuters",
+                    new_zones.join(", "),
+                    held.from
+                );
+            }
+            RunDemand::Held {
+                from: held.from,
+                flows,
+            }
+        }
+    };
     let out = args
         .out
         .unwrap_or_else(|| PathBuf::from("out").join(&scenario.name));
     let mut inputs = vec![scenario.path.as_path(), scenario.network_dir.as_path()];
     inputs.extend(scenario.demand_file.as_deref());
+    inputs.extend(args.hold_demand.as_deref());
     let dir = OutputDir::create(&out, OutputKind::Run, &inputs, args.force)?;
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
     let options = RunOptions {
@@ -67,7 +98,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         draws: args.draws,
     };
     let mut output = pool.install(|| {
-        run::run(&scenario, options, |draw| {
+        run::run_with(&scenario, options, demand, |draw| {
             if show_progress {
                 eprint!("\rdraw {draw}/{}", args.draws);
                 if draw == args.draws {

@@ -35,7 +35,7 @@ pub use output::{
     zones_geojson,
 };
 
-use crate::run::{DrawRow, MonteCarloRun, RunOutput};
+use crate::run::{DrawRow, Horizon, MonteCarloRun, RunOutput};
 use crate::stats::{paired, unpaired};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -165,6 +165,22 @@ pub struct RunSide {
     pub seed: u64,
     /// Draws.
     pub draws: u32,
+    /// Whose commuters the run placed: its own (variable destination) or a base's held (fixed
+    /// demand).
+    pub horizon: Horizon,
+    /// The base scenario whose commuters were held.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub held_from: Option<String>,
+}
+
+impl RunSide {
+    /// The run's demand horizon in words, e.g. `fixed demand (jjj-2024's commuters)`.
+    pub fn demand_words(&self) -> String {
+        match &self.held_from {
+            Some(base) => format!("{} ({base}'s commuters)", self.horizon.as_str()),
+            None => self.horizon.as_str().to_owned(),
+        }
+    }
 }
 
 /// A whole comparison.
@@ -213,6 +229,8 @@ fn side(run: &RunData<'_>) -> RunSide {
         source: run.dir.display().to_string(),
         seed: run.seed(),
         draws: run.draws_count(),
+        horizon: run.run.demand.horizon,
+        held_from: run.run.demand.held_from.clone(),
     }
 }
 

@@ -93,9 +93,11 @@ fn intro(b: &mut String, c: &Comparison) {
     );
     let _ = write!(
         b,
-        "<p class=note>Both runs: seed {}, {} draws (mornings) x every departure minute. {}</p>",
+        "<p class=note>Both runs: seed {}, {} draws (mornings) x every departure minute. Demand: {} before, {} after. {}</p>",
         c.after.seed,
         c.after.draws,
+        esc(&c.before.demand_words()),
+        esc(&c.after.demand_words()),
         if c.paired {
             "Paired statistics: each change is the mean of the per-morning differences, with its 95% confidence interval in brackets; figures the scenarios do not touch are identical morning by morning (common random numbers)."
         } else {
