@@ -163,21 +163,27 @@ pub(super) fn set_capacity(
     }
     let old = &net.lines[index?];
     let capacity = capacity.unwrap_or(old.capacity);
+    // The log names the seats only when they were given.
+    let label = match seats {
+        Some(seats) => format!("{line} {capacity} passengers, {seats} seats"),
+        None => format!("{line} {capacity} passengers"),
+    };
     let seats = seats.unwrap_or(old.seats.min(capacity));
     c.seats(seats, capacity);
-    let (index, label) = (index?, line.to_owned());
+    let index = index?;
     Some(Box::new(move |net| {
         net.lines[index].capacity = capacity;
         net.lines[index].seats = seats;
-        format!("{label} {capacity} passengers, {seats} seats")
+        label
     }))
 }
 
 impl Check<'_> {
     /// `seats` within its bound and at most the line's `capacity`.
     fn seats(&mut self, seats: u32, capacity: u32) {
-        self.count("seats", &bounds::LINE_SEATS, seats);
-        if seats > capacity {
+        if let Err(m) = bounds::LINE_SEATS.check_count(seats.into()) {
+            self.fail("seats", m);
+        } else if seats > capacity {
             self.fail(
                 "seats",
                 format!("{seats} seats is more than the capacity of {capacity} passengers"),
