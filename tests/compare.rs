@@ -100,21 +100,26 @@ fn a_scenario_compared_with_itself_changes_nothing() {
     );
 }
 
-/// Checks a comparison with line 22 added: Yanjiao - Guomao faster with an interval below zero,
-/// pairs far from it unchanged to the last digit.
+/// Checks a comparison with line 22 added: Yanjiao - Guomao faster with an interval below zero
+/// (by more than 5 minutes by public transport; the chosen modes' mean less, as drivers are
+/// unchanged and line 22's trains fill up), pairs far from it unchanged to the last digit.
 fn line22_effects(out: &Path, far: &[(&str, &str)]) {
     let all = rows(out);
     let get = |o: &str, d: &str, mode: &str| {
         all.get(&(o.to_owned(), d.to_owned(), mode.to_owned()))
             .unwrap_or_else(|| panic!("no row {o} {d} {mode}"))
     };
-    for mode in ["chosen", "best", "transit"] {
+    for (mode, at_least) in [("chosen", 2.0), ("best", 5.0), ("transit", 5.0)] {
         let row = get("yanjiao", "guomao", mode);
-        assert!(num(row, "delta_mean_min") < -5.0, "{mode}: {row:?}");
-        assert!(
-            num(row, "delta_mean_ci_high_min") < 0.0,
-            "{mode}: CI excludes zero"
-        );
+        assert!(num(row, "delta_mean_min") < -at_least, "{mode}: {row:?}");
+        // The chosen modes' mean is over the commuters served, who change from morning to
+        // morning as full trains turn riders away: its interval is wide with a few draws.
+        if mode != "chosen" {
+            assert!(
+                num(row, "delta_mean_ci_high_min") < 0.0,
+                "{mode}: CI excludes zero: {row:?}"
+            );
+        }
     }
     for &(o, d) in far {
         for mode in ["car", "transit", "best"] {
@@ -152,14 +157,14 @@ fn line22_on_the_demo_network_helps_yanjiao_and_nothing_far_away() {
 
 #[test]
 fn line22_on_the_regional_network_helps_yanjiao_and_nothing_far_away() {
-    // Free-flow roads: with congestion every car trip feels the others, and the exact zeros far
-    // from line 22 are what common random numbers promise only without it
+    // Free-flow roads and no crowding cost: with them every trip feels the others, and the exact
+    // zeros far from line 22 are what common random numbers promise only without them
     // (tests/congestion.rs checks line 22 with congestion).
     let tmp = tempfile::tempdir().unwrap();
     let free_flow = |name: &str, file: &str| {
         let path = tmp.path().join(format!("{name}.toml"));
         let text = format!(
-            "version = 1\nname = \"{name}\"\nextends = \"{}\"\n\n[congestion]\nenabled = false\n",
+            "version = 1\nname = \"{name}\"\nextends = \"{}\"\n\n[congestion]\nenabled = false\n\n[crowding]\nenabled = false\n",
             root().join(file).display()
         );
         std::fs::write(&path, text).unwrap();
@@ -189,7 +194,10 @@ fn line22_on_the_regional_network_helps_yanjiao_and_nothing_far_away() {
         .find(|p| p["metric"] == "one_hour_circle_residents_p50")
         .unwrap();
     assert_eq!(circle["delta"], 1_000_000.0, "{circle}");
-    assert!(json["region"]["hours_saved_per_morning"].as_f64().unwrap() > 0.0);
+    // Line 22's trains carry commuters whom full trains turned away before: fewer unserved.
+    // (Time saved is no measure of that: the newly served make long trips.)
+    let unserved = |side: usize| json["region"]["shares"][side][3].as_f64().unwrap();
+    assert!(unserved(1) < unserved(0), "{}", json["region"]["shares"]);
     assert_eq!(json["top_improvements"][0]["origin"], "yanjiao");
 }
 
@@ -345,6 +353,8 @@ fn the_report_and_geojson_are_complete() {
 #[test]
 fn run_folders_compare_when_paired_and_refuse_otherwise() {
     let tmp = tempfile::tempdir().unwrap();
+    // The after runs hold the before scenario's commuters, as a comparison of the scenario files
+    // does by default (fixed demand).
     let run = |name: &str, scenario: &str, seed: &str| {
         let out = tmp.path().join(name);
         commute_ok(&[
@@ -354,6 +364,8 @@ fn run_folders_compare_when_paired_and_refuse_otherwise() {
             "4",
             "--seed",
             seed,
+            "--hold-demand",
+            "scenarios/demo-base.toml",
             "--out",
             out.to_str().unwrap(),
         ]);

@@ -137,9 +137,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let demand = match (&before, &after, args.horizon) {
         (Side::Scenario(base), Side::Scenario(scenario), HorizonArg::Fixed) => {
             let held = HeldDemand::of(base);
-            let flows = held.on(scenario).map_err(|CannotHold(why)| {
-                anyhow::anyhow!("{why} (pass --horizon variable)")
-            })?;
+            let flows = held
+                .on(scenario)
+                .map_err(|CannotHold(why)| anyhow::anyhow!("{why} (pass --horizon variable)"))?;
             let new_zones = held.new_zones(scenario);
             if !new_zones.is_empty() {
                 eprintln!(

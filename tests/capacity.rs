@@ -1,0 +1,81 @@
+//! Transit capacity and the supply-demand loop, checked on the shipped scenarios as a planner
+//! would: no vehicle ever carries more than its capacity (riders beyond are counted as denied
+//! boardings instead), and the loop of congestion and crowding converges on the regional
+//! network and on every scenario that extends it.
+
+mod common;
+
+use common::*;
+use commute::run::{RunOptions, RunOutput, Tables, run};
+use std::path::Path;
+
+/// Runs the scenario file `file` with `draws` draws, the supply-demand loop on `draws` per round.
+fn run_short(tmp: &Path, file: &str, draws: u32) -> RunOutput {
+    let name = Path::new(file).file_stem().unwrap().to_str().unwrap();
+    let path = tmp.join(format!("{name}.toml"));
+    std::fs::write(
+        &path,
+        format!(
+            "version = 1\nname = \"{name}\"\nextends = \"{}\"\n\n[equilibrium]\ndraws = {draws}\n",
+            root().join(file).display()
+        ),
+    )
+    .unwrap();
+    let scenario = load(&path);
+    run(&scenario, RunOptions { seed: 11, draws }, |_| {})
+}
+
+#[test]
+fn no_vehicle_carries_more_than_its_capacity() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut denied = 0.0;
+    for file in ["scenarios/demo-base.toml", "scenarios/jjj-2024.toml"] {
+        let out = run_short(tmp.path(), file, 2);
+        let Tables::MonteCarlo(tables) = &out.tables else {
+            panic!("{file}: a Monte-Carlo run")
+        };
+        for l in &tables.lines {
+            let capacity = f64::from(l.vehicle_capacity);
+            assert!(
+                l.max_peak_load.get() <= capacity + 0.05,
+                "{file} {}: peak load {} over capacity {capacity}",
+                l.line,
+                l.max_peak_load
+            );
+            assert!(l.load_factor.get() <= 1.0, "{file} {}", l.line);
+            assert!(l.seats <= l.vehicle_capacity, "{file} {}", l.line);
+            denied += l.denied_boardings.get();
+        }
+    }
+    // Not vacuous: capacity binds somewhere, and those turned away are counted.
+    assert!(denied > 0.0, "somebody is turned away");
+}
+
+#[test]
+fn the_supply_demand_loop_converges_on_the_regional_scenarios() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut files = vec!["scenarios/jjj-2024.toml".to_owned()];
+    for entry in std::fs::read_dir(root().join("scenarios")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        if text.contains("extends = \"jjj-2024.toml\"") {
+            let name = path.file_name().unwrap().to_str().unwrap();
+            files.push(format!("scenarios/{name}"));
+        }
+    }
+    files.sort();
+    assert!(files.len() >= 8, "{files:?}");
+    for file in &files {
+        let out = run_short(tmp.path(), file, 2);
+        let e = out.summary.equilibrium.as_ref().expect("a Monte-Carlo run");
+        let last = e.rounds.last().expect("rounds");
+        assert!(
+            e.converged,
+            "{file}: not converged in {} rounds: {last:?}",
+            e.rounds.len()
+        );
+        for gap in [last.road_demand_gap, last.transit_load_gap] {
+            assert!(gap.is_some_and(|g| g <= e.tolerance), "{file}: {last:?}");
+        }
+    }
+}
