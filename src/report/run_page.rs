@@ -202,7 +202,7 @@ fn crowded_lines(b: &mut String, lines: &[&LineRow]) {
             value(l.busiest_vehicles).map_or("–".into(), |v| num(v, 1)),
             l.seats,
             l.vehicle_capacity,
-            value(l.busiest_load).map_or("–".into(), |v| int(v)),
+            value(l.busiest_load).map_or("–".into(), int),
             num(load_factor(l), 2),
             value(l.crowding_multiplier).map_or("–".into(), |m| num(m, 2)),
             int(l.denied_boardings.get())

@@ -137,7 +137,6 @@ pub fn run_with(
         roads.as_ref().map(|(_, model)| model),
         &scenario.crowding,
         &scenario.equilibrium,
-        |_| {},
     );
     summary.equilibrium = Some(EquilibriumInfo::of(
         &outcome,

@@ -60,8 +60,8 @@ pub struct Outcome {
 }
 
 /// Runs the loop for the commuters `flows` of `setup` (its draws capped at `settings.draws`)
-/// with road model `roads` (congestion, if any) and `crowding`, calling `done(round)` after each
-/// round. Without congestion and with crowding off there is nothing to balance: no round.
+/// with road model `roads` (congestion, if any) and `crowding`. Without congestion and with
+/// crowding off there is nothing to balance: no round.
 pub fn balance(
     engine: &Engine<'_>,
     skims: &Skims,
@@ -70,7 +70,6 @@ pub fn balance(
     roads: Option<&RoadModel>,
     crowding: &Crowding,
     settings: &Equilibrium,
-    done: impl Fn(u32),
 ) -> Outcome {
     let mut round_setup = Setup {
         draws: settings.draws.min(setup.draws).max(1),
@@ -142,7 +141,6 @@ pub fn balance(
             denied,
             step,
         });
-        done(round);
         let within = |gap: Option<f64>| gap.is_none_or(|g| g <= settings.tolerance);
         let assignment_settled = roads
             .zip(road_relative_gap)
