@@ -22,7 +22,14 @@ fn draws_jjj(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(5));
     let engine = Engine::new(&scenario.network, scenario.window);
     let skims = skim_all(&engine);
-    let flows = commuter_flows(&scenario.network, &skims, scenario.demand, None, &[]);
+    let flows = commuter_flows(
+        &scenario.network,
+        &skims,
+        scenario.demand,
+        scenario.choice,
+        None,
+        &[],
+    );
     let setup = Setup::of(&scenario, 1, 5);
     group.bench_function("5_draws_all_origins", |b| {
         b.iter(|| black_box(simulate(&engine, &skims, &flows, &setup, |_| {})));

@@ -142,6 +142,8 @@ pub const COMMUTE_RATE: Bound = range("commute rate", "per resident", 0.0, 1.0);
 pub const BETA_PER_MIN: Bound = range("gravity deterrence", "per minute", 0.0, 1.0);
 /// `[demand] intrazonal_min`: a commute within a zone.
 pub const INTRAZONAL_MIN: Bound = range("intrazonal commute", "minutes", 0.0, 600.0);
+/// `[demand] max_commute_min`: the longest commute anyone makes.
+pub const MAX_COMMUTE_MIN: Bound = range("longest commute", "minutes", 10.0, 600.0);
 /// `[demand] departure_profile` weights.
 pub const PROFILE_WEIGHT: Bound = range("departure weight", "", 0.0, 1e6);
 /// `[choice] scale_per_min`: logit scale.
@@ -220,6 +222,7 @@ pub const ALL: &[&Bound] = &[
     &COMMUTE_RATE,
     &BETA_PER_MIN,
     &INTRAZONAL_MIN,
+    &MAX_COMMUTE_MIN,
     &PROFILE_WEIGHT,
     &LOGIT_SCALE,
     &MINUTES_PER_YUAN,

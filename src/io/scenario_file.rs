@@ -72,6 +72,8 @@ pub struct DemandSpec {
     pub beta_per_min: Option<f64>,
     /// Typical commute within a zone, minutes.
     pub intrazonal_min: Option<f64>,
+    /// The longest one-way commute anyone makes, minutes.
+    pub max_commute_min: Option<f64>,
     /// A table of commuters (`origin,destination,commuters`), relative to the scenario file,
     /// used instead of the gravity model.
     pub file: Option<Spanned<String>>,

@@ -7,7 +7,7 @@
 
 use crate::routing::{Engine, skim_all};
 use crate::scenario::{DemandScale, Scenario};
-use crate::sim::demand::commuter_flows;
+use crate::sim::demand::{Flows, commuter_flows, scale};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -37,8 +37,9 @@ impl Horizon {
 pub struct HeldDemand {
     /// The base scenario's name.
     pub from: String,
-    /// Commuters per (origin zone id, destination zone id), the base's scalings applied.
-    flows: HashMap<(String, String), f64>,
+    /// Commuters and their share from households with a car, per (origin zone id,
+    /// destination zone id), the base's scalings applied.
+    flows: HashMap<(String, String), (f64, f64)>,
     /// The base's demand scalings, in order.
     scales: Vec<DemandScale>,
 }
@@ -56,6 +57,7 @@ impl HeldDemand {
             net,
             &skims,
             base.demand,
+            base.choice,
             base.commuter_table.as_deref(),
             &base.demand_scales,
         );
@@ -64,7 +66,7 @@ impl HeldDemand {
         let flows = (0..n * n)
             .map(|k| {
                 let key = (zones[k / n].id.clone(), zones[k % n].id.clone());
-                (key, flows[k])
+                (key, (flows.commuters[k], flows.car_share[k]))
             })
             .collect();
         HeldDemand {
@@ -78,7 +80,7 @@ impl HeldDemand {
     /// the base does not have without commuters, and the scenario's own demand scalings (those
     /// after the base's) applied. Refused when the scenario does not start from the base's
     /// scalings.
-    pub fn on(&self, scenario: &Scenario) -> Result<Vec<f64>, CannotHold> {
+    pub fn on(&self, scenario: &Scenario) -> Result<Flows, CannotHold> {
         let own = scenario
             .demand_scales
             .strip_prefix(self.scales.as_slice())
@@ -90,14 +92,18 @@ impl HeldDemand {
             })?;
         let zones = scenario.network.zones();
         let n = zones.len();
-        let mut flows: Vec<f64> = (0..n * n)
+        let (mut commuters, car_share): (Vec<f64>, Vec<f64>) = (0..n * n)
             .map(|k| {
                 let key = (zones[k / n].id.clone(), zones[k % n].id.clone());
-                self.flows.get(&key).copied().unwrap_or(0.0)
+                let origin_share = zones[k / n].car_share;
+                self.flows.get(&key).copied().unwrap_or((0.0, origin_share))
             })
-            .collect();
-        crate::sim::demand::scale(&mut flows, n, own);
-        Ok(flows)
+            .unzip();
+        scale(&mut commuters, n, own);
+        Ok(Flows {
+            commuters,
+            car_share,
+        })
     }
 
     /// Zones of `scenario` the base does not have (they get no commuters when held).

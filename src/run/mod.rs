@@ -35,7 +35,7 @@ pub use tables::{
 use crate::routing::{Engine, skim_all};
 use crate::scenario::Scenario;
 use crate::sim::congestion::RoadModel;
-use crate::sim::demand::{Split, commuter_flows};
+use crate::sim::demand::{Flows, Split, commuter_flows};
 use crate::sim::equilibrium::balance;
 use crate::sim::montecarlo::{Setup, simulate};
 use output::{network_geojson, zones_geojson};
@@ -58,8 +58,8 @@ pub enum RunDemand {
     Held {
         /// The base scenario's name.
         from: String,
-        /// Commuters per zone pair of the scenario, `o * zones + d`.
-        flows: Vec<f64>,
+        /// Commuters per zone pair of the scenario.
+        flows: Flows,
     },
 }
 
@@ -117,6 +117,7 @@ pub fn run_with(
                 net,
                 &skims,
                 scenario.demand,
+                scenario.choice,
                 scenario.commuter_table.as_deref(),
                 &scenario.demand_scales,
             );
@@ -153,9 +154,19 @@ pub fn run_with(
     let n = skims.zones;
     // Commuters within their own zone are counted, not routed.
     let splits: Vec<Split> = (0..n * n)
-        .map(|k| Split::of(&sim, k, if k / n == k % n { 0.0 } else { flows[k] }))
+        .map(|k| {
+            Split::of(
+                &sim,
+                k,
+                if k / n == k % n {
+                    0.0
+                } else {
+                    flows.commuters[k]
+                },
+            )
+        })
         .collect();
-    let intrazonal: f64 = (0..n).map(|z| flows[z * n + z]).sum();
+    let intrazonal: f64 = (0..n).map(|z| flows.commuters[z * n + z]).sum();
     let times = pair_times(&sim);
     let demand = DemandInfo::of(&splits, intrazonal, horizon, held_from);
     summary.policy = PolicyMetrics::of_simulation(net, &times, demand.share_within_60);

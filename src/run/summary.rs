@@ -467,10 +467,12 @@ impl ModelInfo {
 pub struct DemandParameters {
     /// Commuters per resident of the origin zone.
     pub commute_rate: f64,
-    /// Deterrence per minute of best-mode door-to-door time.
+    /// Deterrence per generalised minute of the composite cost.
     pub beta_per_min: f64,
     /// Typical commute within a zone, minutes.
     pub intrazonal_min: f64,
+    /// The longest one-way commute anyone makes, minutes.
+    pub max_commute_min: f64,
 }
 
 impl From<crate::scenario::Demand> for DemandParameters {
@@ -479,11 +481,13 @@ impl From<crate::scenario::Demand> for DemandParameters {
             commute_rate,
             beta_per_min,
             intrazonal_min,
+            max_commute_min,
         } = demand;
         DemandParameters {
             commute_rate,
             beta_per_min,
             intrazonal_min,
+            max_commute_min,
         }
     }
 }

@@ -7,26 +7,33 @@
 
 use crate::time::{Seconds, Window};
 
-/// The commuter demand model: a doubly constrained gravity model (see `sim::demand`).
+/// The commuter demand model: destinations chosen by households with and without a car on the
+/// composite cost of the modes each can use, doubly constrained (see `sim::demand`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Demand {
     /// Commuters per resident of the origin zone.
     pub commute_rate: f64,
-    /// Deterrence per minute of best-mode door-to-door time (negative exponential).
+    /// Deterrence per generalised minute of the composite cost (negative exponential).
     pub beta_per_min: f64,
     /// Typical commute within a zone, minutes (the gravity model's cost on the diagonal).
     pub intrazonal_min: f64,
+    /// The longest one-way commute anyone makes, door-to-door minutes: a longer alternative is
+    /// not available, and a pair with none gets no commuters.
+    pub max_commute_min: f64,
 }
 
 impl Default for Demand {
     /// Half of residents commute (employment rate times working-day share), a deterrence of
     /// 0.08 per minute (flows halve every 9 minutes of extra travel) and 20 minutes for a
-    /// commute within a zone: uncalibrated estimates, see the README.
+    /// commute within a zone: uncalibrated estimates, see the README. At most 150 minutes one
+    /// way: above the 1.5 to 2 hours the Beijing Transport Institute (2022) reports for the
+    /// longest cross-border commutes, which a 2-hour cap would cut (docs/model.md).
     fn default() -> Self {
         Demand {
             commute_rate: 0.5,
             beta_per_min: 0.08,
             intrazonal_min: 20.0,
+            max_commute_min: 150.0,
         }
     }
 }

@@ -245,6 +245,12 @@ fn resolve_demand(chain: &ScenarioChain, problems: &mut Vec<Problem>) -> Demand 
                 &bounds::INTRAZONAL_MIN,
                 &mut demand.intrazonal_min,
             ),
+            (
+                "demand.max_commute_min",
+                d.max_commute_min,
+                &bounds::MAX_COMMUTE_MIN,
+                &mut demand.max_commute_min,
+            ),
         ];
         set_parameters(loaded, spec.span().start, entries, problems);
     }

@@ -15,6 +15,7 @@
 //! expected [`Probabilities::share`] of an alternative and the outcome of capacity rationing
 //! ([`Probabilities::rationed`]). A nested logit would change this file alone.
 
+use crate::routing::OdResult;
 use crate::scenario::Choice;
 use crate::time::{Seconds, to_minutes};
 
@@ -92,12 +93,62 @@ pub struct Offer {
 #[derive(Debug, Clone, Copy)]
 pub struct ChoiceModel {
     params: Choice,
+    /// Alternatives longer than this, door-to-door minutes, are not available.
+    max_commute_min: f64,
 }
 
 impl ChoiceModel {
-    /// The model with parameters `params`.
-    pub fn new(params: Choice) -> Self {
-        ChoiceModel { params }
+    /// The model with parameters `params`, alternatives up to `max_commute_min` door-to-door
+    /// minutes available.
+    pub fn new(params: Choice, max_commute_min: f64) -> Self {
+        ChoiceModel {
+            params,
+            max_commute_min,
+        }
+    }
+
+    /// The generalised minutes of a drive on the deterministic skims (its time, the car
+    /// constant, tolls and running cost), if it is not longer than the longest commute.
+    pub fn skim_car_min(&self, r: &OdResult) -> Option<f64> {
+        let minutes = to_minutes(r.time_s);
+        (minutes <= self.max_commute_min)
+            .then(|| minutes + self.car_fixed_min(r.cost_yuan, r.distance_km))
+    }
+
+    /// The generalised minutes of a public-transport trip on the deterministic skims (every
+    /// minute weighed as one aboard: the skims do not split them; transfers, constant and
+    /// fare), if it is not longer than the longest commute.
+    pub fn skim_transit_min(&self, r: &OdResult) -> Option<f64> {
+        let c = &self.params;
+        let minutes = to_minutes(r.time_s);
+        (minutes <= self.max_commute_min).then(|| {
+            minutes
+                + c.transfer_penalty_min * f64::from(r.transfers)
+                + c.transit_constant_min
+                + r.cost_yuan * c.minutes_per_yuan
+        })
+    }
+
+    /// The composite cost of alternatives with generalised minutes `g` (`None`: not available),
+    /// the logsum in minutes: `-ln(sum exp(-scale x g)) / scale` (the least `g` at scale 0);
+    /// `None` when none is available.
+    pub fn composite_min(&self, g: &[Option<f64>]) -> Option<f64> {
+        let least = g.iter().flatten().copied().reduce(f64::min)?;
+        let scale = self.params.scale_per_min;
+        if scale <= 0.0 {
+            return Some(least);
+        }
+        let sum: f64 = g
+            .iter()
+            .flatten()
+            .map(|&x| (-scale * (x - least)).exp())
+            .sum();
+        Some(least - sum.ln() / scale)
+    }
+
+    /// Whether a trip of `minutes` door to door is available.
+    fn within_reach(&self, minutes: f64) -> bool {
+        minutes <= self.max_commute_min
     }
 
     /// The generalised minutes of a car route besides its driving time: the car constant, and
@@ -120,16 +171,23 @@ impl ChoiceModel {
             + journey.fare_yuan * c.minutes_per_yuan
     }
 
-    /// The choice probabilities of `offer` for households with a car and for the others.
+    /// The choice probabilities of `offer` for households with a car and for the others;
+    /// alternatives longer than the longest commute are not available.
     pub fn probabilities(&self, offer: &Offer) -> Probabilities {
         let c = &self.params;
         let scale = -c.scale_per_min;
-        let car = offer.car.map(|d| scale * (d.minutes + d.fixed_min));
+        let reach = |j: &Journey| self.within_reach(to_minutes(j.time_s));
+        let car = offer
+            .car
+            .filter(|d| self.within_reach(d.minutes))
+            .map(|d| scale * (d.minutes + d.fixed_min));
         let transit = offer
             .transit
+            .filter(reach)
             .map(|j| scale * self.journey_min(&j, c.transit_constant_min));
         let custom_bus = offer
             .custom_bus
+            .filter(reach)
             .map(|j| scale * self.journey_min(&j, c.custom_bus_constant_min));
         Probabilities {
             car_owners: logit([car, transit, custom_bus]),
@@ -284,7 +342,7 @@ mod tests {
 
     #[test]
     fn households_without_a_car_do_not_drive() {
-        let model = ChoiceModel::new(Choice::default());
+        let model = ChoiceModel::new(Choice::default(), 1e9);
         let offer = Offer {
             car: Some(Drive {
                 minutes: 20.0,
@@ -317,7 +375,7 @@ mod tests {
 
     #[test]
     fn commuters_turned_away_take_the_logit_over_what_is_left() {
-        let model = ChoiceModel::new(Choice::default());
+        let model = ChoiceModel::new(Choice::default(), 1e9);
         let offer = Offer {
             car: Some(Drive {
                 minutes: 25.0,
@@ -362,7 +420,7 @@ mod tests {
 
     #[test]
     fn commuters_turned_away_twice_drive_if_they_can() {
-        let model = ChoiceModel::new(Choice::default());
+        let model = ChoiceModel::new(Choice::default(), 1e9);
         let offer = Offer {
             car: Some(Drive {
                 minutes: 40.0,

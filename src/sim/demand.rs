@@ -1,61 +1,136 @@
 //! Commuter flows and their mode split.
 //!
 //! Flows come from a table of commuters when the scenario names one (`[demand] file`), or else
-//! from a doubly constrained gravity model ([`super::gravity`]): each zone sends
-//! `residents x commute_rate` commuters, distributed over the zones' jobs with a negative
-//! exponential deterrence on the deterministic best-mode door-to-door time, and on
-//! `intrazonal_min` for commuters who work in their own zone (most, in a large zone: they are
-//! counted but not routed), then `scale-demand` modifications multiply the flows they select.
+//! from destination choice: each zone sends `residents x commute_rate` commuters, split into
+//! households with a car (the zone's `car_share`) and without, and each group chooses among the
+//! zones' jobs on the *composite cost* of the modes it can use, the logsum of the mode choice in
+//! generalised minutes: `G = -ln(sum_a exp(-scale x g_a)) / scale` over the available
+//! alternatives `a` (the car only for households with one; none longer than
+//! `max_commute_min`), `g_a` their generalised minutes on the deterministic skims. The groups'
+//! flows are balanced together by a doubly constrained gravity model ([`super::gravity`]:
+//! every group of every origin sends its commuters, every destination receives its share of
+//! them) with a negative exponential deterrence `exp(-beta x G)`, and `intrazonal_min` for
+//! commuters who work in their own zone (counted, not routed). So households without a car do
+//! not choose jobs only a car reaches, and a pair no mode serves within the longest commute gets
+//! nobody. `scale-demand` modifications then multiply the flows they select.
 //!
 //! The choice between car, transit and custom bus is made in the simulation
-//! ([`super::montecarlo`]); [`Split`] sums it up per zone pair.
+//! ([`super::montecarlo`]), per pair with its own share of households with a car; [`Split`]
+//! sums it up per zone pair.
 
-use super::choice::Alternative;
+use super::choice::{Alternative, ChoiceModel};
 use super::gravity::doubly_constrained;
 use super::montecarlo::Simulation;
-use crate::network::Network;
-use crate::routing::Skims;
-use crate::scenario::{Demand, DemandScale};
-use crate::time::to_minutes;
+use crate::network::{Network, ZoneId};
+use crate::routing::{Skims, TravelMode};
+use crate::scenario::{Choice, Demand, DemandScale};
 
-/// Commuters from zone `o` to zone `d` at `o * zones + d`; the diagonal holds those who work in
-/// their own zone.
+/// The commuters of a run, per zone pair (`o * zones + d`; the diagonal holds those who work
+/// in their own zone).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flows {
+    /// Commuters.
+    pub commuters: Vec<f64>,
+    /// The share of them from households with a car.
+    pub car_share: Vec<f64>,
+}
+
+impl Flows {
+    /// Nobody, between `zones` zones.
+    pub fn none(zones: usize) -> Self {
+        Flows {
+            commuters: vec![0.0; zones * zones],
+            car_share: vec![0.0; zones * zones],
+        }
+    }
+}
+
+/// The commuters of `net`: from `table` (origin, destination, commuters) when given, each pair
+/// with its origin's share of households with a car, else by destination choice on `skims`
+/// under `demand` and `choice`; then `scales` applied.
 pub fn commuter_flows(
     net: &Network,
     skims: &Skims,
     demand: Demand,
-    table: Option<&[(crate::network::ZoneId, crate::network::ZoneId, f64)]>,
+    choice: Choice,
+    table: Option<&[(ZoneId, ZoneId, f64)]>,
     scales: &[DemandScale],
-) -> Vec<f64> {
+) -> Flows {
     let zones = net.zones();
     let n = zones.len();
-    let origins: Vec<f64> = zones
-        .iter()
-        .map(|z| z.residents as f64 * demand.commute_rate)
-        .collect();
-    let jobs: Vec<f64> = zones.iter().map(|z| z.jobs as f64).collect();
-    let cost: Vec<Option<f64>> = (0..n * n)
-        .map(|k| {
-            let (o, d) = (k / n, k % n);
-            if o == d {
-                Some(demand.intrazonal_min)
-            } else {
-                skims.best(o, d).map(|(_, r)| to_minutes(r.time_s))
-            }
-        })
-        .collect();
     let mut flows = match table {
         Some(rows) => {
-            let mut flows = vec![0.0; n * n];
-            for &(o, d, commuters) in rows {
-                flows[o.index() * n + d.index()] = commuters;
+            let mut commuters = vec![0.0; n * n];
+            for &(o, d, count) in rows {
+                commuters[o.index() * n + d.index()] = count;
             }
-            flows
+            let car_share = (0..n * n).map(|k| zones[k / n].car_share).collect();
+            Flows {
+                commuters,
+                car_share,
+            }
         }
-        None => doubly_constrained(&origins, &jobs, &cost, demand.beta_per_min, 1e-9, 500).flows,
+        None => destinations(net, skims, demand, choice),
     };
-    scale(&mut flows, n, scales);
+    scale(&mut flows.commuters, n, scales);
     flows
+}
+
+/// Destination choice of households with a car (origin rows `0..n`) and without (`n..2n`),
+/// balanced together.
+fn destinations(net: &Network, skims: &Skims, demand: Demand, choice: Choice) -> Flows {
+    let zones = net.zones();
+    let n = zones.len();
+    let model = ChoiceModel::new(choice, demand.max_commute_min);
+    let origins: Vec<f64> = [true, false]
+        .iter()
+        .flat_map(|&with_car| {
+            zones.iter().map(move |z| {
+                let share = if with_car {
+                    z.car_share
+                } else {
+                    1.0 - z.car_share
+                };
+                z.residents as f64 * demand.commute_rate * share
+            })
+        })
+        .collect();
+    let jobs: Vec<f64> = zones.iter().map(|z| z.jobs as f64).collect();
+    let cost: Vec<Option<f64>> = (0..2 * n * n)
+        .map(|k| {
+            let (row, d) = (k / n, k % n);
+            let (with_car, o) = (row < n, row % n);
+            if o == d {
+                return Some(demand.intrazonal_min);
+            }
+            let car = skims
+                .get(TravelMode::Car, o, d)
+                .filter(|_| with_car)
+                .and_then(|r| model.skim_car_min(r));
+            let transit = skims
+                .get(TravelMode::Transit, o, d)
+                .and_then(|r| model.skim_transit_min(r));
+            model.composite_min(&[car, transit])
+        })
+        .collect();
+    let f = doubly_constrained(&origins, &jobs, &cost, demand.beta_per_min, 1e-9, 500).flows;
+    let (commuters, car_share) = (0..n * n)
+        .map(|k| {
+            let (o, d) = (k / n, k % n);
+            let (with_car, without) = (f[o * n + d], f[(n + o) * n + d]);
+            let total = with_car + without;
+            let share = if total > 0.0 {
+                with_car / total
+            } else {
+                zones[o].car_share
+            };
+            (total, share)
+        })
+        .unzip();
+    Flows {
+        commuters,
+        car_share,
+    }
 }
 
 /// Multiplies the commuters `flows` (`o * zones + d`, `zones` zones) that each of `scales`
@@ -130,16 +205,26 @@ mod tests {
         let s = demo();
         let skims = skim_all(&Engine::new(&s.network, s.window));
         let n = skims.zones;
-        let flows = commuter_flows(&s.network, &skims, s.demand, None, &[]);
+        let flows = commuter_flows(&s.network, &skims, s.demand, s.choice, None, &[]);
         for (o, zone) in s.network.zones().iter().enumerate() {
-            let sent: f64 = flows[o * n..(o + 1) * n].iter().sum();
+            let sent: f64 = flows.commuters[o * n..(o + 1) * n].iter().sum();
             let expected = zone.residents as f64 * s.demand.commute_rate;
             assert!(
                 (sent - expected).abs() < 1e-3 * expected,
                 "{}: {sent} vs {expected}",
                 zone.id
             );
-            assert!(flows[o * n + o] > 0.0, "intrazonal commuters");
+            assert!(flows.commuters[o * n + o] > 0.0, "intrazonal commuters");
+            // Each group sends its own commuters: the car share over all destinations is the
+            // zone's.
+            let with_car: f64 = (0..n)
+                .map(|d| flows.commuters[o * n + d] * flows.car_share[o * n + d])
+                .sum();
+            assert!(
+                (with_car - expected * zone.car_share).abs() < 1e-3 * expected,
+                "{}",
+                zone.id
+            );
         }
         let yanjiao = s.network.zone_id("yanjiao").unwrap();
         let scale = DemandScale {
@@ -147,10 +232,39 @@ mod tests {
             origins: vec![yanjiao],
             destinations: Vec::new(),
         };
-        let scaled = commuter_flows(&s.network, &skims, s.demand, None, &[scale]);
+        let scaled = commuter_flows(&s.network, &skims, s.demand, s.choice, None, &[scale]);
         for k in 0..n * n {
             let factor = if k / n == yanjiao.index() { 2.0 } else { 1.0 };
-            assert!((scaled[k] - factor * flows[k]).abs() < 1e-9);
+            assert!((scaled.commuters[k] - factor * flows.commuters[k]).abs() < 1e-9);
+            assert_eq!(scaled.car_share[k], flows.car_share[k]);
         }
+    }
+
+    #[test]
+    fn nobody_commutes_beyond_the_longest_commute_and_the_carless_where_only_cars_go() {
+        let s = demo();
+        let skims = skim_all(&Engine::new(&s.network, s.window));
+        let n = skims.zones;
+        let demand = Demand {
+            max_commute_min: 45.0,
+            ..s.demand
+        };
+        let flows = commuter_flows(&s.network, &skims, demand, s.choice, None, &[]);
+        let minutes = |mode, k: usize| skims.get(mode, k / n, k % n).map(|r| r.time_s / 60);
+        let mut checked = 0;
+        for k in (0..n * n).filter(|k| k / n != k % n) {
+            let car = minutes(TravelMode::Car, k).filter(|&m| m <= 45);
+            let transit = minutes(TravelMode::Transit, k).filter(|&m| m <= 45);
+            if car.is_none() && transit.is_none() {
+                assert_eq!(flows.commuters[k], 0.0, "pair {k}: beyond reach");
+                checked += 1;
+            } else if transit.is_none() && flows.commuters[k] > 0.0 {
+                // Only a car reaches it in time: only households with one go.
+                assert!((flows.car_share[k] - 1.0).abs() < 1e-12, "pair {k}");
+                checked += 1;
+            }
+            assert!((0.0..=1.0).contains(&flows.car_share[k]));
+        }
+        assert!(checked > 0, "the demo has pairs beyond 45 minutes");
     }
 }

@@ -18,6 +18,7 @@
 
 use super::congestion::RoadModel;
 use super::crowding::{CrowdingCosts, SegmentLoads};
+use super::demand::Flows;
 use super::montecarlo::{Setup, simulate};
 use crate::routing::{Engine, Skims};
 use crate::scenario::{Crowding, Equilibrium};
@@ -65,7 +66,7 @@ pub struct Outcome {
 pub fn balance(
     engine: &Engine<'_>,
     skims: &Skims,
-    flows: &[f64],
+    flows: &Flows,
     setup: &Setup,
     roads: Option<&RoadModel>,
     crowding: &Crowding,

@@ -103,7 +103,6 @@ impl Capacity {
         let timetables = [&morning.transit, &morning.custom_bus];
         let mut first_bookings = timetables.map(TripLoads::new);
         for_each_sample(
-            net,
             searches,
             probabilities,
             commuters,
@@ -127,7 +126,6 @@ impl Capacity {
         let mut boarded = timetables.map(TripLoads::new);
         let mut moving = timetables.map(TripLoads::new);
         for_each_sample(
-            net,
             searches,
             probabilities,
             commuters,
@@ -190,18 +188,16 @@ fn tightest(shares: &[Vec<f64>], rides: &[Ride]) -> (f64, Option<Ride>) {
 /// Calls `f(search, sample, probabilities, car_share, commuters)` for every sample with
 /// commuters, origins in order.
 fn for_each_sample(
-    net: &Network,
     searches: &[OriginSearch],
     probabilities: &[Vec<Probabilities>],
     commuters: &Commuters<'_>,
     mut f: impl FnMut(&OriginSearch, usize, &Probabilities, f64, f64),
 ) {
     for (o, s) in searches.iter().enumerate() {
-        let car_share = net.zones()[o].car_share;
         for (i, p) in probabilities[o].iter().enumerate() {
             let (d, flow) = commuters.leaving(o, i);
             if d != o && flow > 0.0 {
-                f(s, i, p, car_share, flow);
+                f(s, i, p, commuters.car_share(o, d), flow);
             }
         }
     }

@@ -8,7 +8,6 @@ use super::capacity::Capacity;
 use super::draws::Conditions;
 use super::search::{Itineraries, Itinerary, OriginSearch};
 use super::{Commuters, HISTOGRAM_BINS, LineLoad, PairDraw, Simulation};
-use crate::network::Network;
 use crate::routing::{Ride, Timetable};
 use crate::sim::choice::{Alternative, Probabilities};
 use crate::time::to_minutes;
@@ -106,7 +105,6 @@ fn board(boardings: &mut Vec<Boarding>, itineraries: &Itineraries, i: usize, com
 /// `probabilities` per (destination, minute)), those turned away by `capacity` on their
 /// next-best alternative.
 pub(super) fn settle(
-    net: &Network,
     morning: &Conditions,
     commuters: &Commuters<'_>,
     capacity: &Capacity,
@@ -115,7 +113,6 @@ pub(super) fn settle(
     probabilities: &[Probabilities],
 ) -> OriginLoads {
     let zones = commuters.zones;
-    let car_share = net.zones()[o].car_share;
     let mut out = OriginLoads {
         pairs: vec![PairDraw::default(); zones],
         transit: Vec::new(),
@@ -130,7 +127,7 @@ pub(super) fn settle(
         }
         let k = o * zones + d;
         let boarding = capacity.boarding(s, i);
-        let rationed = p.rationed(car_share, boarding.boarding);
+        let rationed = p.rationed(commuters.car_share(o, d), boarding.boarding);
         for (tt, a) in [
             (&morning.transit, Alternative::Transit),
             (&morning.custom_bus, Alternative::CustomBus),

@@ -43,6 +43,7 @@ mod tests;
 pub use super::choice::Alternative;
 use super::choice::ChoiceModel;
 use super::crowding::{CrowdingCosts, SegmentLoads};
+use super::demand::Flows;
 use crate::routing::{Engine, Skims, TravelMode};
 use crate::scenario::{Choice, Scenario, Variability};
 use crate::time::{Seconds, Window};
@@ -62,6 +63,8 @@ pub struct Setup {
     pub variability: Variability,
     /// Mode choice parameters.
     pub choice: Choice,
+    /// The longest commute anyone makes, minutes: longer alternatives are not available.
+    pub max_commute_min: f64,
     /// Seed of every random stream.
     pub seed: u64,
     /// Draws (mornings) simulated.
@@ -91,6 +94,7 @@ impl Setup {
             weights: scenario.departure_weights(),
             variability: scenario.variability.clone(),
             choice: scenario.choice,
+            max_commute_min: scenario.demand.max_commute_min,
             seed,
             draws,
             congestion: RoadFactors::default(),
@@ -105,6 +109,7 @@ impl Setup {
             weights: crate::scenario::departure_weights(window, &[]),
             variability: Variability::none(),
             choice: Choice::default(),
+            max_commute_min: crate::scenario::Demand::default().max_commute_min,
             seed,
             draws,
             congestion: RoadFactors::default(),
@@ -232,6 +237,8 @@ impl Simulation {
 pub(super) struct Commuters<'a> {
     /// Commuters per pair, `o * zones + d`.
     flows: &'a [f64],
+    /// Per pair, the share of its commuters from households with a car.
+    car_share: &'a [f64],
     /// Share of commuters leaving in each minute.
     weights: &'a [f64],
     /// Number of zones.
@@ -246,6 +253,11 @@ impl Commuters<'_> {
     fn leaving(&self, o: usize, i: usize) -> (usize, f64) {
         let (d, m) = (i / self.minutes, i % self.minutes);
         (d, self.flows[o * self.zones + d] * self.weights[m])
+    }
+
+    /// The share of households with a car among the commuters from `o` to `d`.
+    fn car_share(&self, o: usize, d: usize) -> f64 {
+        self.car_share[o * self.zones + d]
     }
 }
 
@@ -271,14 +283,14 @@ fn morning(engine: &Engine<'_>, setup: &Setup, draw: u32, departures: &[Seconds]
     }
 }
 
-/// Simulates `setup.draws` mornings of the commuters `flows` (`o * zones + d`; the diagonal,
-/// commuters within their zone, is not routed) on the network of `engine`, calling `done(draw)`
+/// Simulates `setup.draws` mornings of the commuters `flows` (the diagonal, commuters within
+/// their zone, is not routed) on the network of `engine`, calling `done(draw)`
 /// after each draw. Origins run in parallel on the current rayon pool; the result does not depend
 /// on the number of threads.
 pub fn simulate(
     engine: &Engine<'_>,
     skims: &Skims,
-    flows: &[f64],
+    flows: &Flows,
     setup: &Setup,
     done: impl Fn(u32),
 ) -> Simulation {
@@ -287,12 +299,13 @@ pub fn simulate(
     let window = setup.window;
     let departures: Vec<Seconds> = (window.start_s..window.end_s).step_by(60).collect();
     let commuters = Commuters {
-        flows,
+        flows: &flows.commuters,
+        car_share: &flows.car_share,
         weights: &setup.weights,
         zones,
         minutes: departures.len(),
     };
-    let model = ChoiceModel::new(setup.choice);
+    let model = ChoiceModel::new(setup.choice, setup.max_commute_min);
     // The car's generalised minutes besides the time: constant, fuel and tolls of the free-flow
     // route.
     let car_fixed_min: Vec<f64> = (0..zones * zones)
@@ -322,7 +335,7 @@ pub fn simulate(
                 .par_iter()
                 .zip(&probabilities)
                 .enumerate()
-                .map(|(o, (s, p))| loads::settle(net, morning, &commuters, &capacity, o, s, p))
+                .map(|(o, (s, p))| loads::settle(morning, &commuters, &capacity, o, s, p))
                 .collect();
             loads::record(&mut sim, morning, outcomes);
             sim.record_samples(&m);
@@ -387,5 +400,5 @@ impl Simulation {
 /// demand): a simulation with no commuters.
 pub fn transit_samples(engine: &Engine<'_>, skims: &Skims, setup: &Setup) -> Simulation {
     let zones = engine.network().zones().len();
-    simulate(engine, skims, &vec![0.0; zones * zones], setup, |_| {})
+    simulate(engine, skims, &Flows::none(zones), setup, |_| {})
 }

@@ -93,10 +93,18 @@ const HOUR: Window = Window {
     end_s: 8 * 3600,
 };
 
+/// Simulates the commuters `flows` (`o * zones + d`), each pair with its origin's car share.
 fn run(net: &Network, setup: &Setup, flows: &[f64]) -> Simulation {
     let engine = Engine::new(net, setup.window);
     let skims = skim_all(&engine);
-    simulate(&engine, &skims, flows, setup, |_| {})
+    let n = net.zones().len();
+    let flows = crate::sim::demand::Flows {
+        commuters: flows.to_vec(),
+        car_share: (0..flows.len())
+            .map(|k| net.zones()[k / n].car_share)
+            .collect(),
+    };
+    simulate(&engine, &skims, &flows, setup, |_| {})
 }
 
 #[test]
