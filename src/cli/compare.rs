@@ -241,6 +241,20 @@ fn summary_table(c: &Comparison) -> anyhow::Result<()> {
         c.before.demand_words(),
         c.after.demand_words()
     );
+    if let (Some(h), Some(y)) = (
+        c.region.consumer_surplus_hours,
+        c.region.consumer_surplus_yuan,
+    ) {
+        outln!(
+            "benefit (consumer surplus, logsum): {:.0} generalised hours per morning [{:.0}, {:.0}], {:.0} yuan [{:.0}, {:.0}]",
+            h.mean,
+            h.ci_low,
+            h.ci_high,
+            y.mean,
+            y.ci_low,
+            y.ci_high
+        );
+    }
     outln!(
         "{:<44} {:>12} {:>12} {:>26}",
         "",
@@ -317,7 +331,7 @@ fn region_rows(r: &RegionChange) -> anyhow::Result<()> {
     if let Some(e) = r.hours_saved {
         outln!(
             "{:<44} {:>12} {:>12} {:>26}",
-            "commuter-hours saved per morning (1/2 rule)",
+            "time saved, commuter-hours (1/2 rule, check)",
             "",
             "",
             format!("{:.0} [{:.0}, {:.0}]", e.mean, e.ci_low, e.ci_high)

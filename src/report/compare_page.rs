@@ -116,11 +116,25 @@ fn intro(b: &mut String, c: &Comparison) {
     );
 }
 
-/// The headline cards: travel time of the same trips, hours saved, winners and losers, car share.
+/// The headline cards: the consumer surplus gained, travel time of the same trips, hours
+/// saved, winners and losers, car share.
 fn headline(b: &mut String, c: &Comparison) {
     let r = &c.region;
     let same = r.time_change;
     b.push_str("<h2>Headline</h2><div class=cards>");
+    if let (Some(h), Some(y)) = (r.consumer_surplus_hours, r.consumer_surplus_yuan) {
+        b.push_str(&card(
+            &format!("{} yuan", int(y.mean)),
+            &format!(
+                "benefit per morning: the change in consumer surplus (logsum), {} generalised hours, 95% CI [{}, {}] hours, [{}, {}] yuan",
+                int(h.mean),
+                int(h.ci_low),
+                int(h.ci_high),
+                int(y.ci_low),
+                int(y.ci_high)
+            ),
+        ));
+    }
     b.push_str(&card(
         &same.map_or("–".into(), |d| format!("{} min", signed(d.delta, 2))),
         &format!(
@@ -139,7 +153,7 @@ fn headline(b: &mut String, c: &Comparison) {
     b.push_str(&card(
         &int(r.hours_saved_per_morning),
         &format!(
-            "commuter-hours saved per morning (rule of a half){}, worth {} yuan at {} yuan/h",
+            "commuter-hours saved per morning (rule of a half on time alone, a cross-check){}, worth {} yuan at {} yuan/h",
             r.hours_saved.map_or(String::new(), |e| format!(
                 ", 95% CI [{}, {}]",
                 int(e.ci_low),

@@ -438,6 +438,12 @@ pub struct DrawRow {
     pub custom_bus_min: Option<Fixed<3>>,
     /// By the fastest.
     pub best_min: Option<Fixed<3>>,
+    /// Commuters with a choice of mode (some alternative within the longest commute).
+    pub choosing: Fixed<3>,
+    /// Their mean composite cost, generalised minutes: the logsum of their mode choice in
+    /// minutes, whose fall between two scenarios is the consumer surplus gained (empty when
+    /// nobody had a choice).
+    pub composite_min: Option<Fixed<3>>,
 }
 
 impl DrawRow {

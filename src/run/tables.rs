@@ -385,6 +385,9 @@ pub fn draw_rows(net: &Network, sim: &Simulation) -> Vec<DrawRow> {
                         transit_min,
                         custom_bus_min,
                         best_min,
+                        choosing: Fixed::new(d.choosing),
+                        composite_min: (d.choosing > 0.0)
+                            .then(|| Fixed::new(d.composite_min / d.choosing)),
                     }
                 })
                 .collect::<Vec<_>>()

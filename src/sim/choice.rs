@@ -175,23 +175,26 @@ impl ChoiceModel {
     /// alternatives longer than the longest commute are not available.
     pub fn probabilities(&self, offer: &Offer) -> Probabilities {
         let c = &self.params;
-        let scale = -c.scale_per_min;
         let reach = |j: &Journey| self.within_reach(to_minutes(j.time_s));
+        // Generalised minutes of each alternative available.
         let car = offer
             .car
             .filter(|d| self.within_reach(d.minutes))
-            .map(|d| scale * (d.minutes + d.fixed_min));
+            .map(|d| d.minutes + d.fixed_min);
         let transit = offer
             .transit
             .filter(reach)
-            .map(|j| scale * self.journey_min(&j, c.transit_constant_min));
+            .map(|j| self.journey_min(&j, c.transit_constant_min));
         let custom_bus = offer
             .custom_bus
             .filter(reach)
-            .map(|j| scale * self.journey_min(&j, c.custom_bus_constant_min));
+            .map(|j| self.journey_min(&j, c.custom_bus_constant_min));
+        let utility = |g: [Option<f64>; 3]| g.map(|g| g.map(|g| -c.scale_per_min * g));
+        let (owners, others) = ([car, transit, custom_bus], [None, transit, custom_bus]);
         Probabilities {
-            car_owners: logit([car, transit, custom_bus]),
-            others: logit([None, transit, custom_bus]),
+            car_owners: logit(utility(owners)),
+            others: logit(utility(others)),
+            composite_min: [self.composite_min(&owners), self.composite_min(&others)],
         }
     }
 }
@@ -202,6 +205,9 @@ impl ChoiceModel {
 pub struct Probabilities {
     car_owners: [f64; 3],
     others: [f64; 3],
+    /// Per group (households with a car, the others): the composite cost of what it can choose
+    /// from, generalised minutes ([`ChoiceModel::composite_min`]; `None`: nothing).
+    composite_min: [Option<f64>; 2],
 }
 
 /// Of the commuters choosing each alternative ([`Alternative::index`]), the share that gets on
@@ -244,6 +250,25 @@ impl Probabilities {
             (car_share, &self.car_owners),
             (1.0 - car_share, &self.others),
         ]
+    }
+
+    /// The composite cost of the offer, generalised minutes, for commuters of whom `car_share`
+    /// have a car: the groups' logsums in minutes, weighted by their shares, over the groups
+    /// with something to choose; with that weight (the share of commuters with a choice).
+    /// Its change between two scenarios is the change in consumer surplus of a logit chooser
+    /// (Small and Rosen 1981), with the sign reversed.
+    pub fn composite(&self, car_share: f64) -> (f64, f64) {
+        let weights = [car_share, 1.0 - car_share];
+        let (mut sum, mut weight) = (0.0, 0.0);
+        for (g, w) in self.composite_min.iter().zip(weights) {
+            if let Some(g) = g
+                && w > 0.0
+            {
+                sum += w * g;
+                weight += w;
+            }
+        }
+        (sum, weight)
     }
 
     /// The share of commuters choosing `alternative`, where `car_share` of households have a

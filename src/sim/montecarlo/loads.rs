@@ -155,6 +155,9 @@ pub(super) fn settle(
             minutes(s.custom_bus.found[i]),
         ];
         let pair = &mut out.pairs[d];
+        let (composite, choosing) = p.composite(commuters.car_share(o, d));
+        pair.composite_min += flow * composite;
+        pair.choosing += flow * choosing;
         for a in Alternative::ALL {
             let n = flow * rationed.by[a.index()];
             if let Some(t) = times[a.index()]

@@ -127,6 +127,11 @@ pub struct PairDraw {
     pub minutes: f64,
     /// Commuters arriving within 60 minutes.
     pub within_60: f64,
+    /// Sum over commuters with a choice of the composite cost of what they chose from,
+    /// generalised minutes ([`crate::sim::choice::Probabilities::composite`]).
+    pub composite_min: f64,
+    /// Commuters with a choice (the weight of `composite_min`).
+    pub choosing: f64,
 }
 
 impl PairDraw {
@@ -228,6 +233,8 @@ impl Simulation {
             }
             mean.minutes += d.minutes / draws;
             mean.within_60 += d.within_60 / draws;
+            mean.composite_min += d.composite_min / draws;
+            mean.choosing += d.choosing / draws;
         }
         mean
     }
