@@ -260,7 +260,10 @@ mod tests {
             processing_s: 0,
         };
         for i in 0..3 {
-            for ready_s in (0..1500).step_by(10).chain([Seconds::MAX - 1, Seconds::MAX]) {
+            for ready_s in (0..1500)
+                .step_by(10)
+                .chain([Seconds::MAX - 1, Seconds::MAX])
+            {
                 for before in 0..=pattern.trips.len() {
                     let first = pattern.first_trip_from(i, ready_s).filter(|&t| t < before);
                     assert_eq!(
