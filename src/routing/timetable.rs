@@ -37,6 +37,19 @@ impl TimedPattern {
             .partition_point(|&start| start.saturating_add(offset) < ready_s);
         (t < self.trips.len()).then_some(t)
     }
+
+    /// The first trip before trip `before` that leaves stop `i` at or after `ready_s`, if any:
+    /// what [`TimedPattern::first_trip_from`] gives when it is earlier than `before`. A rider of
+    /// trip `before` can seldom catch an earlier one, which one comparison tells, so the binary
+    /// search runs only when it can.
+    pub fn earlier_trip_from(&self, i: usize, ready_s: Seconds, before: usize) -> Option<usize> {
+        let offset = self.depart[i];
+        let earlier = &self.trips[..before];
+        let catchable = earlier
+            .last()
+            .is_some_and(|&last| last.saturating_add(offset) >= ready_s);
+        catchable.then(|| earlier.partition_point(|&start| start.saturating_add(offset) < ready_s))
+    }
 }
 
 /// What a walking-layer edge is, to rebuild legs.
@@ -246,5 +259,38 @@ impl Timetable {
     /// The walk and feeder access links of `zone`.
     pub(crate) fn access_of(&self, zone: ZoneId) -> &[(u32, Seconds, u32)] {
         &self.access[zone.index()]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_earlier_trip_is_the_first_catchable_one_before_the_ridden_one() {
+        let pattern = TimedPattern {
+            line: LineId::new(0),
+            nodes: vec![0, 1, 2],
+            arrive: vec![0, 300, 700],
+            depart: vec![0, 330, 730],
+            distance_km: vec![0.0, 1.0, 1.0],
+            trips: vec![100, 200, 200, 400, Seconds::MAX - 100],
+            processing_s: 0,
+        };
+        for i in 0..3 {
+            for ready_s in (0..1500)
+                .step_by(10)
+                .chain([Seconds::MAX - 1, Seconds::MAX])
+            {
+                for before in 0..=pattern.trips.len() {
+                    let first = pattern.first_trip_from(i, ready_s).filter(|&t| t < before);
+                    assert_eq!(
+                        pattern.earlier_trip_from(i, ready_s, before),
+                        first,
+                        "stop {i}, ready {ready_s}, before {before}"
+                    );
+                }
+            }
+        }
     }
 }

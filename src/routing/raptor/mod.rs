@@ -190,14 +190,19 @@ pub fn earliest_arrivals_range(
 
 /// Carries round `k - 1`'s labels into round `k` where they are better.
 fn carry(ws: &mut RaptorWorkspace, k: usize) {
-    for v in 0..ws.street[k].len() {
-        if ws.street[k - 1][v] < ws.street[k][v] {
-            ws.street[k][v] = ws.street[k - 1][v];
-            ws.street_from[k][v] = StreetFrom::Carried;
-        }
-        if ws.alight[k - 1][v] < ws.alight[k][v] {
-            ws.alight[k][v] = ws.alight[k - 1][v];
-            ws.alight_from[k][v] = AlightFrom::Carried;
+    carry_labels(&mut ws.street, &mut ws.street_from, k, StreetFrom::Carried);
+    carry_labels(&mut ws.alight, &mut ws.alight_from, k, AlightFrom::Carried);
+}
+
+/// One label kind of [`carry`]: round `k` takes round `k - 1`'s time, marked `carried`, where
+/// it is earlier. On slices split by round, so the hot loop has no bounds checks.
+fn carry_labels<F: Copy>(times: &mut [Vec<Seconds>], from: &mut [Vec<F>], k: usize, carried: F) {
+    let (before, after) = times.split_at_mut(k);
+    let (previous, current) = (&before[k - 1], &mut after[0]);
+    for ((t, f), &p) in current.iter_mut().zip(from[k].iter_mut()).zip(previous) {
+        if p < *t {
+            *t = p;
+            *f = carried;
         }
     }
 }
@@ -289,9 +294,11 @@ fn search(
                 if ready == NEVER {
                     continue;
                 }
-                if let Some(trip) = pattern.first_trip_from(i, ready)
-                    && riding.is_none_or(|(current, _, _)| trip < current)
-                {
+                let earlier = match riding {
+                    None => pattern.first_trip_from(i, ready),
+                    Some((current, _, _)) => pattern.earlier_trip_from(i, ready, current),
+                };
+                if let Some(trip) = earlier {
                     riding = Some((trip, i, from_alight));
                 }
             }
