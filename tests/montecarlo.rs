@@ -236,7 +236,7 @@ fn car_times_vary_by_day_around_the_free_flow_skim() {
 }
 
 #[test]
-fn lines_report_loads_and_custom_buses_keep_to_their_seats() {
+fn lines_report_loads_and_no_vehicle_exceeds_its_capacity() {
     let tmp = tempfile::tempdir().unwrap();
     let out = demo_draws(tmp.path());
     let text = std::fs::read_to_string(out.join("lines.csv")).unwrap();
@@ -262,19 +262,14 @@ fn lines_report_loads_and_custom_buses_keep_to_their_seats() {
         boardings >= 0.99 * riders && boardings <= 8.0 * riders,
         "{boardings} vs {riders}"
     );
-    let custom: Vec<_> = rows.iter().filter(|r| &r[2] == "custom_bus").collect();
-    assert!(!custom.is_empty());
-    for row in custom {
+    assert!(rows.iter().any(|r| &r[2] == "custom_bus"));
+    // No vehicle carries more than its capacity (tests/capacity.rs checks the regional runs).
+    for row in &rows {
         assert!(
             num(row, "max_peak_load") <= num(row, "vehicle_capacity") + 0.05,
             "{row:?}"
         );
         assert!(num(row, "load_factor") <= 1.0);
-        // The demo's custom bus is oversubscribed: some are turned away.
-        assert!(num(row, "denied_boardings") > 0.0, "{row:?}");
-    }
-    for row in rows.iter().filter(|r| &r[2] != "custom_bus") {
-        assert_eq!(num(row, "denied_boardings"), 0.0);
     }
     // Every custom-bus commuter boards one custom bus (the demo's itineraries have one ride).
     let custom_boardings: f64 = rows

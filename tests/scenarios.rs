@@ -31,8 +31,8 @@ fn every_modification_type_takes_effect() {
         (u.roads()[g1].speed_kmh, u.roads()[g1].capacity_vph),
         (70.0, 6000.0)
     );
-    // A new capacity alone keeps the seats (CB1 has 50).
-    assert_eq!((line(u, "CB1").capacity, line(u, "CB1").seats), (55, 50));
+    // A larger coach: capacity and seats both set.
+    assert_eq!((line(u, "CB1").capacity, line(u, "CB1").seats), (55, 55));
     // add-road with a new node.
     assert!(u.node_id("r_dxa").is_some());
     assert!(u.link("rd_s5_dxa").is_some() && u.link("rd_dxa_guan").is_some());

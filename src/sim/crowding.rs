@@ -133,13 +133,19 @@ impl SegmentLoads {
         }
     }
 
-    /// Passengers summed over every segment and hour: `sum |other - self|` over `sum self`
+    /// Passengers over every segment and hour: `sum |mean of others - self|` over `sum self`
     /// (0 when both are empty).
-    pub fn relative_change(&self, other: &SegmentLoads) -> f64 {
+    pub fn relative_change(&self, others: &[&SegmentLoads]) -> f64 {
         let (mut change, mut total) = (0.0, 0.0);
-        for (mine, theirs) in self.patterns.iter().zip(&other.patterns) {
-            for (a, b) in mine.passengers.iter().zip(&theirs.passengers) {
-                change += (b - a).abs();
+        let n = others.len().max(1) as f64;
+        for (p, mine) in self.patterns.iter().enumerate() {
+            for (bin, a) in mine.passengers.iter().enumerate() {
+                let mean = others
+                    .iter()
+                    .map(|o| o.patterns[p].passengers[bin])
+                    .sum::<f64>()
+                    / n;
+                change += (mean - a).abs();
                 total += a;
             }
         }

@@ -20,30 +20,11 @@
 
 use super::choice::{Alternative, ChoiceModel};
 use super::gravity::doubly_constrained;
+pub use super::montecarlo::Flows;
 use super::montecarlo::Simulation;
 use crate::network::{Network, ZoneId};
 use crate::routing::{Skims, TravelMode};
 use crate::scenario::{Choice, Demand, DemandScale};
-
-/// The commuters of a run, per zone pair (`o * zones + d`; the diagonal holds those who work
-/// in their own zone).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Flows {
-    /// Commuters.
-    pub commuters: Vec<f64>,
-    /// The share of them from households with a car.
-    pub car_share: Vec<f64>,
-}
-
-impl Flows {
-    /// Nobody, between `zones` zones.
-    pub fn none(zones: usize) -> Self {
-        Flows {
-            commuters: vec![0.0; zones * zones],
-            car_share: vec![0.0; zones * zones],
-        }
-    }
-}
 
 /// The commuters of `net`: from `table` (origin, destination, commuters) when given, each pair
 /// with its origin's share of households with a car, else by destination choice on `skims`

@@ -11,10 +11,15 @@
 //!
 //! The differences are the loop's convergence measures, one per kind of supply: for roads
 //! `sum |cars - averaged cars| / sum averaged cars` over zone pairs (with the assignment's own
-//! relative gap, which must reach its target too), for transit the same over segment loads. They
-//! are fixed-point residuals: zero exactly when the conditions reproduce the demand that made
-//! them. The loop is converged when every measure in play is at most the tolerance; a loop that
-//! runs out of rounds says so, and the run reports it.
+//! relative gap, which must reach its target too), for transit the same over segment loads,
+//! the response being the mean of the last two rounds'. They are fixed-point residuals: zero
+//! when the conditions reproduce the demand that made them. The response is a step function
+//! of the conditions in places (the fastest itinerary switches from one line to another at a
+//! threshold), so near the equilibrium it can alternate between two states around the
+//! averages; the mean of two rounds counts that as settled, while a response that drifts away
+//! from the averages round after round (a climbing car demand) keeps the measure up. The loop
+//! is converged when every measure in play is at most the tolerance; a loop that runs out of
+//! rounds says so, and the run reports it.
 
 use super::congestion::RoadModel;
 use super::crowding::{CrowdingCosts, SegmentLoads};
@@ -86,6 +91,8 @@ pub fn balance(
     }
     let net = engine.network();
     let mut averaged: Option<(Vec<f64>, SegmentLoads)> = None;
+    // The previous round's response.
+    let mut previous: Option<(Vec<f64>, SegmentLoads)> = None;
     let (mut increment_sum, mut last_gap) = (1.0, f64::INFINITY);
     let mut converged = false;
     for round in 1..=settings.max_rounds {
@@ -98,21 +105,24 @@ pub fn balance(
         });
         let (road_demand_gap, transit_load_gap, step) = match averaged.as_mut() {
             None => {
-                averaged = Some((cars, sim.segment_loads));
+                averaged = Some((cars.clone(), sim.segment_loads.clone()));
                 (None, None, 1.0)
             }
             Some((avg_cars, avg_loads)) => {
-                let road = roads.map(|_| relative_difference(avg_cars, &cars));
+                // The step follows this round's own difference; convergence, the mean of two.
+                let raw = relative_difference(avg_cars, &[&cars])
+                    .max(avg_loads.relative_change(&[&sim.segment_loads]));
+                let (cars_before, loads_before) = previous.as_ref().expect("after the first");
+                let road = roads.map(|_| relative_difference(avg_cars, &[&cars, cars_before]));
                 let transit = crowding
                     .enabled
-                    .then(|| avg_loads.relative_change(&sim.segment_loads));
-                let gap = road.unwrap_or(0.0).max(transit.unwrap_or(0.0));
-                increment_sum += if gap >= last_gap {
+                    .then(|| avg_loads.relative_change(&[&sim.segment_loads, loads_before]));
+                increment_sum += if raw >= last_gap {
                     GROWN_INCREMENT
                 } else {
                     FALLEN_INCREMENT
                 };
-                last_gap = gap;
+                last_gap = raw;
                 let step = 1.0 / increment_sum;
                 for (a, c) in avg_cars.iter_mut().zip(&cars) {
                     *a += step * (c - *a);
@@ -121,6 +131,7 @@ pub fn balance(
                 (road, transit, step)
             }
         };
+        previous = Some((cars, sim.segment_loads));
         let Some((avg_cars, avg_loads)) = averaged.as_ref() else {
             unreachable!("set in the first round")
         };
@@ -162,12 +173,13 @@ pub fn balance(
     }
 }
 
-/// `sum |response - averaged| / sum averaged` (0 when both are all zero).
-fn relative_difference(averaged: &[f64], response: &[f64]) -> f64 {
+/// `sum |mean of responses - averaged| / sum averaged` (0 when all are zero).
+fn relative_difference(averaged: &[f64], responses: &[&Vec<f64>]) -> f64 {
+    let n = responses.len().max(1) as f64;
     let change: f64 = averaged
         .iter()
-        .zip(response)
-        .map(|(a, r)| (r - a).abs())
+        .enumerate()
+        .map(|(k, a)| (responses.iter().map(|r| r[k]).sum::<f64>() / n - a).abs())
         .sum();
     let total: f64 = averaged.iter().sum();
     if total > 0.0 {

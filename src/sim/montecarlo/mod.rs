@@ -43,7 +43,6 @@ mod tests;
 pub use super::choice::Alternative;
 use super::choice::ChoiceModel;
 use super::crowding::{CrowdingCosts, SegmentLoads};
-use super::demand::Flows;
 use crate::routing::{Engine, Skims, TravelMode};
 use crate::scenario::{Choice, Scenario, Variability};
 use crate::time::{Seconds, Window};
@@ -237,6 +236,26 @@ impl Simulation {
             mean.choosing += d.choosing / draws;
         }
         mean
+    }
+}
+
+/// The commuters of a run, per zone pair (`o * zones + d`; the diagonal holds those who work
+/// in their own zone).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flows {
+    /// Commuters.
+    pub commuters: Vec<f64>,
+    /// The share of them from households with a car.
+    pub car_share: Vec<f64>,
+}
+
+impl Flows {
+    /// Nobody, between `zones` zones.
+    pub fn none(zones: usize) -> Self {
+        Flows {
+            commuters: vec![0.0; zones * zones],
+            car_share: vec![0.0; zones * zones],
+        }
     }
 }
 

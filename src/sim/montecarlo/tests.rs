@@ -98,7 +98,7 @@ fn run(net: &Network, setup: &Setup, flows: &[f64]) -> Simulation {
     let engine = Engine::new(net, setup.window);
     let skims = skim_all(&engine);
     let n = net.zones().len();
-    let flows = crate::sim::demand::Flows {
+    let flows = super::Flows {
         commuters: flows.to_vec(),
         car_share: (0..flows.len())
             .map(|k| net.zones()[k / n].car_share)

@@ -1,0 +1,96 @@
+//! The appraisal a planner relies on, checked on the shipped regional scenarios against
+//! jjj-2024 with its commuters held (fixed demand, as `commute compare` does by default):
+//! closing a road never raises the consumer surplus nor shortens the same trips, and never
+//! speeds up a bus line that used it; adding a line or a road never lowers the consumer surplus,
+//! so the line 22 and G109 headlines are benefits.
+
+mod common;
+
+use common::*;
+use commute::compare::{CompareOptions, Comparison, RunData, compare_runs};
+use commute::run::{HeldDemand, RunDemand, RunOptions, RunOutput, Tables, run_with};
+use std::path::Path;
+
+/// Draws of every run: enough for an interval, few for a debug build.
+const DRAWS: u32 = 3;
+
+fn options() -> RunOptions {
+    RunOptions {
+        seed: 5,
+        draws: DRAWS,
+    }
+}
+
+/// Runs the scenario file `file` holding `held`'s commuters.
+fn run_held(file: &str, held: &HeldDemand) -> RunOutput {
+    let scenario = load(&root().join(file));
+    let flows = held.on(&scenario).unwrap();
+    let demand = RunDemand::Held {
+        from: held.from.clone(),
+        flows,
+    };
+    run_with(&scenario, options(), demand, |_| {})
+}
+
+fn compare(before: &RunOutput, after: &RunOutput) -> Comparison {
+    let dir = Path::new("in-memory");
+    let (b, a) = (
+        RunData::new(dir, before).unwrap(),
+        RunData::new(dir, after).unwrap(),
+    );
+    compare_runs(
+        &b,
+        &a,
+        CompareOptions {
+            allow_unpaired: false,
+        },
+    )
+    .unwrap()
+}
+
+#[test]
+fn closures_never_help_and_new_links_never_hurt() {
+    let base = load(&root().join("scenarios/jjj-2024.toml"));
+    let held = HeldDemand::of(&base);
+    let before = run_with(&base, options(), RunDemand::Own, |_| {});
+
+    // A benefit; line 22's is large enough for its interval to clear zero in three mornings.
+    for (file, clear) in [
+        ("scenarios/line22.toml", true),
+        ("scenarios/g109-newline.toml", false),
+    ] {
+        let c = compare(&before, &run_held(file, &held));
+        let surplus = c.region.consumer_surplus_hours.unwrap();
+        assert!(surplus.mean > 0.0, "{file}: a benefit: {surplus:?}");
+        assert!(!clear || surplus.ci_low > 0.0, "{file}: {surplus:?}");
+    }
+
+    let closed = run_held("scenarios/jing-xiong-closure.toml", &held);
+    let c = compare(&before, &closed);
+    let surplus = c.region.consumer_surplus_hours.unwrap();
+    assert!(surplus.mean < 0.0, "closing never helps: {surplus:?}");
+    let same = c.region.time_change.unwrap();
+    assert!(same.delta >= 0.0, "the same trips are not faster: {same:?}");
+    // The Xiong'an-Beijing coach used the closed expressway: it is no faster.
+    let (Tables::MonteCarlo(b), Tables::MonteCarlo(a)) = (&before.tables, &closed.tables) else {
+        panic!("Monte-Carlo runs")
+    };
+    let coach_minutes = |tables: &commute::run::MonteCarloTables| {
+        tables
+            .od
+            .iter()
+            .find(|r| {
+                r.origin == "gaobeidian"
+                    && r.destination == "xiongan"
+                    && r.mode == commute::run::OdMode::Transit
+            })
+            .and_then(|r| commute::run::schema::value(r.mean_min))
+            .expect("Gaobeidian - Xiong'an by transit")
+    };
+    assert!(
+        coach_minutes(a) >= coach_minutes(b) - 0.05,
+        "Gaobeidian - Xiong'an by coach: {} -> {}",
+        coach_minutes(b),
+        coach_minutes(a)
+    );
+}
