@@ -5,7 +5,7 @@
 //! be asked both ways. `commute compare` holds the before scenario's demand unless told
 //! otherwise.
 
-use crate::routing::{Engine, skim_all};
+use crate::routing::{Engine, Skims, skim_all};
 use crate::scenario::{DemandScale, Scenario};
 use crate::sim::demand::{Flows, commuter_flows, scale};
 use serde::{Deserialize, Serialize};
@@ -44,6 +44,19 @@ pub struct HeldDemand {
     scales: Vec<DemandScale>,
 }
 
+/// The commuters `scenario` places itself on its network with skims `skims` (variable
+/// destination): its demand model or table, and its scalings.
+pub(super) fn own_flows(scenario: &Scenario, skims: &Skims) -> Flows {
+    commuter_flows(
+        &scenario.network,
+        skims,
+        scenario.demand,
+        scenario.choice,
+        scenario.commuter_table.as_deref(),
+        &scenario.demand_scales,
+    )
+}
+
 /// Why a scenario cannot hold a base's demand.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CannotHold(pub String);
@@ -52,15 +65,7 @@ impl HeldDemand {
     /// The commuters of `base` on its own network (its demand model and scalings).
     pub fn of(base: &Scenario) -> Self {
         let net = &base.network;
-        let skims = skim_all(&Engine::new(net, base.window));
-        let flows = commuter_flows(
-            net,
-            &skims,
-            base.demand,
-            base.choice,
-            base.commuter_table.as_deref(),
-            &base.demand_scales,
-        );
+        let flows = own_flows(base, &skim_all(&Engine::new(net, base.window)));
         let zones = net.zones();
         let n = zones.len();
         let flows = (0..n * n)

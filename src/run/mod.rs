@@ -35,7 +35,7 @@ pub use tables::{
 use crate::routing::{Engine, skim_all};
 use crate::scenario::Scenario;
 use crate::sim::congestion::RoadModel;
-use crate::sim::demand::{Flows, Split, commuter_flows};
+use crate::sim::demand::{Flows, Split};
 use crate::sim::equilibrium::balance;
 use crate::sim::montecarlo::{Setup, simulate};
 use output::{network_geojson, zones_geojson};
@@ -112,17 +112,11 @@ pub fn run_with(
         };
     }
     let (flows, horizon, held_from) = match demand {
-        RunDemand::Own => {
-            let flows = commuter_flows(
-                net,
-                &skims,
-                scenario.demand,
-                scenario.choice,
-                scenario.commuter_table.as_deref(),
-                &scenario.demand_scales,
-            );
-            (flows, Horizon::VariableDestination, None)
-        }
+        RunDemand::Own => (
+            demand::own_flows(scenario, &skims),
+            Horizon::VariableDestination,
+            None,
+        ),
         RunDemand::Held { from, flows } => (flows, Horizon::FixedDemand, Some(from)),
     };
     let setup = Setup::of(scenario, options.seed, options.draws);
