@@ -617,6 +617,6 @@ mod tests {
             .iter()
             .map(|m| format!("{}_min", m.as_str()))
             .collect();
-        assert_eq!(columns::<DrawRow>()[7..], minutes);
+        assert_eq!(columns::<DrawRow>()[7..11], minutes);
     }
 }
