@@ -2255,3 +2255,78 @@ line = \"B818\"
         stderr(&output)
     );
 }
+
+#[test]
+fn crowding_equilibrium_and_longest_commute_settings_are_checked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/demo-base.toml");
+    let text = format!(
+        "version = 1\nname = \"bad-loop\"\nextends = {:?}\n\n[demand]\nmax_commute_min = 5\n\n[crowding]\ncurve = [[1.0, 1.2], [0.5, 1.5], [2.0, 0.5]]\n\n[equilibrium]\ntolerance = -1\ndraws = 0\n",
+        base.display().to_string()
+    );
+    let path = tmp.path().join("bad-loop.toml");
+    std::fs::write(&path, &text).unwrap();
+    let out_dir = tmp.path().join("out");
+    let output = run_cli([
+        "run".as_ref(),
+        path.as_os_str(),
+        "--draws".as_ref(),
+        "2".as_ref(),
+        "--out".as_ref(),
+        out_dir.as_os_str(),
+    ]);
+    assert_rejected(
+        &output,
+        &[
+            &at_field(
+                "bad-loop.toml",
+                line_of(&text, "[demand]"),
+                "demand.max_commute_min",
+            ),
+            &at_field(
+                "bad-loop.toml",
+                line_of(&text, "[crowding]"),
+                "crowding.curve[1]",
+            ),
+            "load factors must ascend",
+            "field `crowding.curve[2]`",
+            &at_field(
+                "bad-loop.toml",
+                line_of(&text, "[equilibrium]"),
+                "equilibrium.tolerance",
+            ),
+            "field `equilibrium.draws`",
+        ],
+    );
+    assert!(!out_dir.exists(), "no output on failure");
+}
+
+#[test]
+fn hold_demand_refuses_a_missing_base_and_a_deterministic_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/demo-line22.toml");
+    let out_dir = tmp.path().join("out");
+    let missing = tmp.path().join("no-such-base.toml");
+    let output = run_cli([
+        "run".as_ref(),
+        scenario.as_os_str(),
+        "--draws".as_ref(),
+        "2".as_ref(),
+        "--hold-demand".as_ref(),
+        missing.as_os_str(),
+        "--out".as_ref(),
+        out_dir.as_os_str(),
+    ]);
+    assert_rejected(&output, &["no-such-base.toml"]);
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/demo-base.toml");
+    let output = run_cli([
+        "run".as_ref(),
+        scenario.as_os_str(),
+        "--hold-demand".as_ref(),
+        base.as_os_str(),
+        "--out".as_ref(),
+        out_dir.as_os_str(),
+    ]);
+    assert_rejected(&output, &["--hold-demand needs --draws"]);
+    assert!(!out_dir.exists(), "no output on failure");
+}
