@@ -355,8 +355,14 @@ pub fn simulate(
             let (morning, searches) = (&m.conditions, &m.searches);
             let probabilities =
                 capacity::probabilities(&model, &commuters, &morning.car, &car_fixed_min, searches);
-            let capacity =
-                capacity::Capacity::ration(net, morning, searches, &probabilities, &commuters);
+            let capacity = capacity::Capacity::ration(
+                &model,
+                net,
+                morning,
+                searches,
+                &probabilities,
+                &commuters,
+            );
             let outcomes: Vec<loads::OriginLoads> = searches
                 .par_iter()
                 .zip(&probabilities)
