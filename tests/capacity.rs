@@ -96,3 +96,63 @@ fn nobody_commutes_longer_than_the_longest_commute() {
     assert!(served > 0);
     assert!(tables.draws.iter().any(|r| r.mean_min.is_none()));
 }
+
+#[test]
+fn destinations_respond_to_crowding_in_the_long_run() {
+    // Subway line 1 of the demo network with 10 seats a train (its capacity unchanged, so nobody
+    // more is turned away): minutes aboard it weigh far more. The skims do not see seats, so
+    // only the loop's response (`[equilibrium] destinations = true`) can move commuters to
+    // other destinations.
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = |name: &str, modification: &str| {
+        let path = tmp.path().join(format!("{name}.toml"));
+        std::fs::write(
+            &path,
+            format!(
+                "version = 1\nname = \"{name}\"\nextends = {:?}\n\n[equilibrium]\ndestinations = true\n{modification}",
+                root().join("scenarios/demo-base.toml").to_str().unwrap()
+            ),
+        )
+        .unwrap();
+        path
+    };
+    let responsive = scenario("responsive", "");
+    let crowded = scenario(
+        "crowded",
+        "\n[[modifications]]\ntype = \"set-capacity\"\nline = \"L1\"\nseats = 10\n",
+    );
+    let base = load(&root().join("scenarios/demo-base.toml"));
+    let skims = skims(&base);
+    let n = skims.zones;
+    let by_line_1: Vec<usize> = commute::run::skim_od_rows(&base.network, &skims)
+        .iter()
+        .filter(|r| r.mode == commute::run::OdMode::Transit && r.path.contains("L1"))
+        .map(|r| {
+            let zone = |id: &str| base.network.zone_id(id).unwrap().index();
+            zone(&r.origin) * n + zone(&r.destination)
+        })
+        .collect();
+    assert!(by_line_1.len() >= 4, "line 1 serves some pairs");
+    let commuters = |file: &std::path::Path| {
+        let out = run(&load(file), RunOptions { seed: 3, draws: 3 }, |_| {});
+        let flows = out
+            .commuters
+            .expect("a Monte-Carlo run keeps its commuters");
+        let on_line_1: f64 = by_line_1.iter().map(|&k| flows.commuters[k]).sum();
+        (on_line_1, flows.commuters.iter().sum::<f64>())
+    };
+    let (before, total_before) = commuters(&responsive);
+    let (after, total_after) = commuters(&crowded);
+    // Not with destinations on the skims (the default): the same commuters.
+    let (fixed_before, _) = commuters(&root().join("scenarios/demo-base.toml"));
+    let mut on_skims = std::fs::read_to_string(&crowded).unwrap();
+    on_skims = on_skims.replace("destinations = true", "destinations = false");
+    std::fs::write(&crowded, on_skims).unwrap();
+    assert_eq!(commuters(&crowded).0, fixed_before);
+    assert!(
+        after < 0.97 * before,
+        "commuters on pairs line 1 serves: {before:.0} -> {after:.0}"
+    );
+    // Every origin still sends its commuters (doubly constrained): they go elsewhere.
+    assert!((total_after - total_before).abs() < 1e-6 * total_before);
+}

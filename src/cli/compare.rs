@@ -5,7 +5,7 @@ use anyhow::Context;
 use commute::compare::{self, CompareOptions, Comparison, Refusal, RegionChange, RunData};
 use commute::io::output::{OutputDir, OutputKind};
 use commute::report;
-use commute::run::{self, Horizon, RunDemand, RunOptions, RunOutput};
+use commute::run::{self, CannotHold, HeldDemand, Horizon, RunDemand, RunOptions, RunOutput};
 use commute::scenario::{self, Scenario};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -125,28 +125,27 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let dir = OutputDir::create(&out, OutputKind::Comparison, &inputs, args.force)?;
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
     // Fixed demand: the before scenario's commuters, held in the after scenario.
-    let demand = match (&before, &after) {
+    let fixed = match (&before, &after) {
         (Side::Scenario(base), Side::Scenario(scenario)) => {
             let horizon = args
                 .horizon
                 .map(Horizon::from)
                 .or(scenario.horizon)
                 .unwrap_or(Horizon::FixedDemand);
-            match horizon {
-                Horizon::FixedDemand => super::hold(base, scenario, "pass --horizon variable")?,
-                Horizon::VariableDestination => RunDemand::Own,
+            if horizon == Horizon::FixedDemand {
+                // Refused before anything is simulated.
+                run::check_hold(base, scenario).map_err(|CannotHold(why)| {
+                    anyhow::anyhow!("fixed demand: {why} (pass --horizon variable)")
+                })?;
             }
+            horizon == Horizon::FixedDemand
         }
-        _ => RunDemand::Own,
+        _ => false,
     };
-    let simulate = |side: Side, label: &str, demand: RunDemand| -> RunOutput {
-        let scenario = match side {
-            Side::Folder(run) => return *run,
-            Side::Scenario(scenario) => scenario,
-        };
-        let options = RunOptions { seed, draws };
+    let options = RunOptions { seed, draws };
+    let simulate = |scenario: &Scenario, label: &str, demand: RunDemand| -> RunOutput {
         pool.install(|| {
-            run::run_with(&scenario, options, demand, |draw| {
+            run::run_with(scenario, options, demand, |draw| {
                 if show_progress {
                     eprint!("\r{label} {}: draw {draw}/{draws}", scenario.name);
                     if draw == draws {
@@ -156,10 +155,30 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             })
         })
     };
-    let (before_run, after_run) = (
-        simulate(before, "before", RunDemand::Own),
-        simulate(after, "after", demand),
-    );
+    // Fixed demand: both scenarios hold the commuters the before scenario's own run places
+    // (its destinations after its supply-demand loop), so that a scenario compared with itself
+    // changes nothing.
+    let held = match (&before, fixed) {
+        (Side::Scenario(base), true) => {
+            let flows = pool.install(|| run::own_demand(base, options));
+            Some(HeldDemand::of(base, &flows))
+        }
+        _ => None,
+    };
+    let demand = |scenario: &Scenario| -> anyhow::Result<RunDemand> {
+        match &held {
+            Some(held) => super::hold(held.clone(), scenario, "pass --horizon variable"),
+            None => Ok(RunDemand::Own),
+        }
+    };
+    let before_run = match before {
+        Side::Folder(run) => *run,
+        Side::Scenario(scenario) => simulate(&scenario, "before", demand(&scenario)?),
+    };
+    let after_run = match after {
+        Side::Folder(run) => *run,
+        Side::Scenario(scenario) => simulate(&scenario, "after", demand(&scenario)?),
+    };
     let before = RunData::new(&args.before, &before_run)?;
     let after = RunData::new(&args.after, &after_run)?;
     let options = CompareOptions {

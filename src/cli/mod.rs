@@ -153,10 +153,9 @@ impl From<HorizonArg> for Horizon {
     }
 }
 
-/// The commuters of `base` held in `scenario` (fixed demand); a note on the terminal names the
-/// zones the base lacks (they get none). `otherwise` ends the messages: what to do instead.
-fn hold(base: &Scenario, scenario: &Scenario, otherwise: &str) -> anyhow::Result<RunDemand> {
-    let held = HeldDemand::of(base);
+/// The commuters `held` in `scenario` (fixed demand); a note on the terminal names the zones
+/// the base lacks (they get none). `otherwise` ends the messages: what to do instead.
+fn hold(held: HeldDemand, scenario: &Scenario, otherwise: &str) -> anyhow::Result<RunDemand> {
     let flows = held
         .on(scenario)
         .map_err(|CannotHold(why)| anyhow::anyhow!("fixed demand: {why} ({otherwise})"))?;

@@ -3,7 +3,7 @@
 use anyhow::Context;
 use commute::io::output::{OutputDir, OutputKind};
 use commute::report;
-use commute::run::{self, Horizon, RunDemand, RunOptions};
+use commute::run::{self, HeldDemand, Horizon, RunDemand, RunOptions};
 use commute::scenario::{self, Scenario};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -104,12 +104,21 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let pool = super::thread_pool(args.threads)?;
     let scenario = scenario::load(&args.scenario)?;
     let base = held_base(&args, &scenario)?;
+    let options = RunOptions {
+        seed: args.seed,
+        draws: args.draws,
+    };
     let demand = match &base {
-        Some(base) => super::hold(
-            &scenario::load(base)?,
-            &scenario,
-            "run with --horizon variable instead",
-        )?,
+        Some(base) => {
+            let base = scenario::load(base)?;
+            // The base's commuters as its own run with these draws and seed places them.
+            let flows = pool.install(|| run::own_demand(&base, options));
+            super::hold(
+                HeldDemand::of(&base, &flows),
+                &scenario,
+                "run with --horizon variable instead",
+            )?
+        }
         None => RunDemand::Own,
     };
     let out = args
@@ -120,10 +129,6 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     inputs.extend(base.as_deref());
     let dir = OutputDir::create(&out, OutputKind::Run, &inputs, args.force)?;
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
-    let options = RunOptions {
-        seed: args.seed,
-        draws: args.draws,
-    };
     let mut output = pool.install(|| {
         run::run_with(&scenario, options, demand, |draw| {
             if show_progress {
@@ -189,13 +194,14 @@ fn print_rounds(e: &commute::run::EquilibriumInfo) {
     let gap = |g: Option<f64>| g.map_or("-".to_owned(), |g| format!("{:.2}%", 100.0 * g));
     for r in &e.rounds {
         eprintln!(
-            "supply-demand round {:>2}: car commuters {:.0}, road demand gap {}, road relative gap {}, transit load gap {}, denied boardings {:.0}",
+            "supply-demand round {:>2}: car commuters {:.0}, road demand gap {}, road relative gap {}, transit load gap {}, destination gap {}, denied boardings {:.0}",
             r.round,
             r.car_commuters,
             gap(r.road_demand_gap),
             r.road_relative_gap
                 .map_or("-".to_owned(), |g| format!("{g:.1e}")),
             gap(r.transit_load_gap),
+            gap(r.destination_gap),
             r.denied
         );
     }

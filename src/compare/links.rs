@@ -219,6 +219,7 @@ mod tests {
             }),
             zones_geojson: serde_json::json!({}),
             network_geojson: serde_json::json!({}),
+            commuters: None,
         }
     }
 

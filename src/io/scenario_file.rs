@@ -182,6 +182,8 @@ pub struct EquilibriumSpec {
     pub tolerance: Option<f64>,
     /// Monte-Carlo draws per round (the final run uses all draws).
     pub draws: Option<u32>,
+    /// Whether destinations respond to the loop's costs (variable destinations only).
+    pub destinations: Option<bool>,
 }
 
 /// Mode choice (multinomial logit on generalised minutes).

@@ -618,6 +618,8 @@ pub struct Network {
     pub(crate) settings: Settings,
     pub(crate) nodes: Vec<Node>,
     pub(crate) roads: Vec<RoadLink>,
+    /// Roads a scenario closed, as they were: no graph routes over them.
+    pub(crate) closed_roads: Vec<RoadLink>,
     pub(crate) walks: Vec<WalkLink>,
     pub(crate) transfers: Vec<Transfer>,
     pub(crate) lines: Vec<Line>,
@@ -638,6 +640,7 @@ impl Network {
             settings,
             nodes: Vec::new(),
             roads: Vec::new(),
+            closed_roads: Vec::new(),
             walks: Vec::new(),
             transfers: Vec::new(),
             lines: Vec::new(),
@@ -695,6 +698,12 @@ impl Network {
     /// All road links.
     pub fn roads(&self) -> &[RoadLink] {
         &self.roads
+    }
+    /// Road links a scenario closed (`close-link`), as they were before: nothing routes over
+    /// them, but a bus line timetabled over one of them must now drive a detour, whose length
+    /// is measured against the path it was timetabled for (see `sim::congestion`).
+    pub fn closed_roads(&self) -> &[RoadLink] {
+        &self.closed_roads
     }
     /// All walk links.
     pub fn walks(&self) -> &[WalkLink] {

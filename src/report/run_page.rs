@@ -235,7 +235,7 @@ fn zones_table(b: &mut String, zones: &[ZoneRow]) {
 fn equilibrium_section(e: &EquilibriumInfo) -> String {
     let gap = |g: Option<f64>| g.map_or("–".to_owned(), |g| format!("{} %", num(g * 100.0, 2)));
     let mut b = format!(
-        "<section><h2>Supply and demand</h2><p class=note>Road congestion and transit crowding found together with the choices they shape: {} rounds of {} draws, {} (every measure at most {} %).</p><table><tr><th>round</th><th>car commuters</th><th>road demand gap</th><th>road relative gap</th><th>transit load gap</th><th>denied boardings</th><th>step</th></tr>",
+        "<section><h2>Supply and demand</h2><p class=note>Road congestion, transit crowding and (with variable destinations) the commuters' destinations found together with the choices they shape: {} rounds of {} draws, {} (every measure at most {} %).</p><table><tr><th>round</th><th>car commuters</th><th>road demand gap</th><th>road relative gap</th><th>transit load gap</th><th>destination gap</th><th>denied boardings</th><th>step</th></tr>",
         e.rounds.len(),
         e.draws,
         if e.converged {
@@ -248,13 +248,14 @@ fn equilibrium_section(e: &EquilibriumInfo) -> String {
     for r in &e.rounds {
         let _ = write!(
             b,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             r.round,
             int(r.car_commuters),
             gap(r.road_demand_gap),
             r.road_relative_gap
                 .map_or("–".to_owned(), |g| format!("{g:.1e}")),
             gap(r.transit_load_gap),
+            gap(r.destination_gap),
             int(r.denied),
             num(r.step, 3)
         );

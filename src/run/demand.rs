@@ -2,10 +2,10 @@
 //! (variable destination), or a base scenario's held pair by pair (fixed demand).
 //! `commute compare` holds the before scenario's demand unless told otherwise.
 
-use crate::routing::{Engine, Skims, skim_all};
+use crate::routing::Skims;
 pub use crate::scenario::Horizon;
 use crate::scenario::{DemandScale, Scenario};
-use crate::sim::demand::{Flows, commuter_flows, scale};
+use crate::sim::demand::{DestinationChoice, Flows, commuter_flows, scale};
 use std::collections::HashMap;
 
 /// The commuters of a base scenario, to hold in another (the fixed-demand horizon).
@@ -20,8 +20,25 @@ pub struct HeldDemand {
     scales: Vec<DemandScale>,
 }
 
-/// The commuters `scenario` places itself on its network with skims `skims` (variable
-/// destination): its demand model or table, and its scalings.
+/// The destination choice of `scenario` on `skims` (variable destination), or `None` when it
+/// reads its commuters from a table.
+pub(super) fn destination_choice<'a>(
+    scenario: &'a Scenario,
+    skims: &Skims,
+) -> Option<DestinationChoice<'a>> {
+    scenario.commuter_table.is_none().then(|| {
+        DestinationChoice::new(
+            &scenario.network,
+            skims,
+            scenario.demand,
+            scenario.choice,
+            &scenario.demand_scales,
+        )
+    })
+}
+
+/// The commuters `scenario` places itself on its network with skims `skims` before the
+/// supply-demand loop: its demand model on the skims, or its table; its scalings applied.
 pub(super) fn own_flows(scenario: &Scenario, skims: &Skims) -> Flows {
     commuter_flows(
         &scenario.network,
@@ -33,16 +50,38 @@ pub(super) fn own_flows(scenario: &Scenario, skims: &Skims) -> Flows {
     )
 }
 
+/// Whether `scenario` can hold the commuters of `base` (before they are simulated).
+pub fn check_hold(base: &Scenario, scenario: &Scenario) -> Result<(), CannotHold> {
+    own_scales(&base.name, &base.demand_scales, scenario).map(|_| ())
+}
+
+/// The demand scalings of `scenario` after those of the base `from` (`base_scales`), which it
+/// must start from to hold the base's commuters.
+fn own_scales<'a>(
+    from: &str,
+    base_scales: &[DemandScale],
+    scenario: &'a Scenario,
+) -> Result<&'a [DemandScale], CannotHold> {
+    scenario
+        .demand_scales
+        .strip_prefix(base_scales)
+        .ok_or_else(|| {
+            CannotHold(format!(
+                "{} does not scale demand as {from} does (it does not extend it); compare them with variable destinations",
+                scenario.name
+            ))
+        })
+}
+
 /// Why a scenario cannot hold a base's demand.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CannotHold(pub String);
 
 impl HeldDemand {
-    /// The commuters of `base` on its own network (its demand model and scalings).
-    pub fn of(base: &Scenario) -> Self {
-        let net = &base.network;
-        let flows = own_flows(base, &skim_all(&Engine::new(net, base.window)));
-        let zones = net.zones();
+    /// The commuters `flows` a run of `base` placed on its network ([`super::RunOutput`]'s
+    /// `commuters`, or [`super::own_demand`]).
+    pub fn of(base: &Scenario, flows: &Flows) -> Self {
+        let zones = base.network.zones();
         let n = zones.len();
         let flows = (0..n * n)
             .map(|k| {
@@ -62,15 +101,7 @@ impl HeldDemand {
     /// after the base's) applied. Refused when the scenario does not start from the base's
     /// scalings.
     pub fn on(&self, scenario: &Scenario) -> Result<Flows, CannotHold> {
-        let own = scenario
-            .demand_scales
-            .strip_prefix(self.scales.as_slice())
-            .ok_or_else(|| {
-                CannotHold(format!(
-                    "{} does not scale demand as {} does (it does not extend it); compare them with variable destinations",
-                    scenario.name, self.from
-                ))
-            })?;
+        let own = own_scales(&self.from, &self.scales, scenario)?;
         let zones = scenario.network.zones();
         let n = zones.len();
         let (mut commuters, car_share): (Vec<f64>, Vec<f64>) = (0..n * n)

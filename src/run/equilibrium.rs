@@ -43,6 +43,10 @@ pub struct RoundInfo {
     pub road_relative_gap: Option<f64>,
     /// Transit: `sum |loads - averaged loads| / sum averaged loads` over segments and hours.
     pub transit_load_gap: Option<f64>,
+    /// Destinations: `sum |commuters - averaged commuters| / sum averaged commuters` over zone
+    /// pairs and household groups (`None` when demand is held or read from a table).
+    #[serde(default)]
+    pub destination_gap: Option<f64>,
     /// Commuters turned away from full vehicles.
     pub denied: f64,
     /// The averaging step taken after the round.
@@ -57,6 +61,7 @@ impl From<Round> for RoundInfo {
             road_demand_gap,
             road_relative_gap,
             transit_load_gap,
+            destination_gap,
             denied,
             step,
         } = round;
@@ -66,6 +71,7 @@ impl From<Round> for RoundInfo {
             road_demand_gap,
             road_relative_gap,
             transit_load_gap,
+            destination_gap,
             denied,
             step,
         }

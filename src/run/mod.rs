@@ -15,7 +15,7 @@ mod summary;
 mod tables;
 
 pub use congestion::{CongestionInfo, CongestionParameters, FinalAssignment};
-pub use demand::{CannotHold, HeldDemand, Horizon};
+pub use demand::{CannotHold, HeldDemand, Horizon, check_hold};
 pub use equilibrium::{CrowdingInfo, EquilibriumInfo, RoundInfo};
 pub use output::{MonteCarloRun, MonteCarloTables, RunOutput, SkimTables, Tables, csv_bytes};
 pub use schema::{
@@ -32,11 +32,11 @@ pub use tables::{
     skim_zone_rows, zone_rows,
 };
 
-use crate::routing::{Engine, skim_all};
-use crate::scenario::Scenario;
+use crate::routing::{Engine, Skims, skim_all};
+use crate::scenario::{Congestion, Scenario};
 use crate::sim::congestion::RoadModel;
 use crate::sim::demand::{Flows, Split};
-use crate::sim::equilibrium::balance;
+use crate::sim::equilibrium::{Outcome, balance};
 use crate::sim::montecarlo::{Setup, simulate};
 use output::{network_geojson, zones_geojson};
 
@@ -109,36 +109,21 @@ pub fn run_with(
             zones_geojson: zones_geojson(net, &zones),
             network_geojson: network_geojson(net, None),
             tables: Tables::Skims(SkimTables { od, zones }),
+            commuters: None,
         };
     }
     let (flows, horizon, held_from) = match demand {
-        RunDemand::Own => (
-            demand::own_flows(scenario, &skims),
-            Horizon::VariableDestination,
-            None,
-        ),
-        RunDemand::Held { from, flows } => (flows, Horizon::FixedDemand, Some(from)),
+        RunDemand::Own => (None, Horizon::VariableDestination, None),
+        RunDemand::Held { from, flows } => (Some(flows), Horizon::FixedDemand, Some(from)),
     };
-    let setup = Setup::of(scenario, options.seed, options.draws);
-    let roads = scenario.congestion.as_ref().map(|c| {
-        let model = RoadModel::new(net, scenario.window, &setup.weights, c, &scenario.choice);
-        (c, model)
-    });
-    let outcome = balance(
-        &engine,
-        &skims,
-        &flows,
-        &setup,
-        roads.as_ref().map(|(_, model)| model),
-        &scenario.crowding,
-        &scenario.equilibrium,
-    );
+    let Balanced { roads, outcome } = balanced(scenario, options, &engine, &skims, flows);
     summary.equilibrium = Some(EquilibriumInfo::of(
         &outcome,
         &scenario.equilibrium,
         &scenario.crowding,
     ));
-    let sim = simulate(&engine, &skims, &flows, &outcome.setup, progress);
+    let flows = &outcome.flows;
+    let sim = simulate(&engine, &skims, flows, &outcome.setup, progress);
     let links = roads.map(|(c, model)| {
         let cars = model.car_vehicles(&sim);
         let a = model.assign(&cars);
@@ -185,5 +170,59 @@ pub fn run_with(
         zones_geojson: zones_geojson(net, &tables.zones),
         network_geojson: network_geojson(net, Some(&sim)),
         tables: Tables::MonteCarlo(tables),
+        commuters: Some(outcome.flows),
     }
+}
+
+/// The commuters a Monte-Carlo run of `scenario` with its own demand places (under `options`):
+/// its destination choice after the supply-demand loop, or its table. What
+/// [`RunOutput::commuters`] of that run holds, without the run's final draws.
+pub fn own_demand(scenario: &Scenario, options: RunOptions) -> Flows {
+    let engine = Engine::new(&scenario.network, scenario.window);
+    let skims = skim_all(&engine);
+    balanced(scenario, options, &engine, &skims, None)
+        .outcome
+        .flows
+}
+
+/// A scenario's supply and demand in balance: the road model (with the congestion settings)
+/// and the loop's outcome.
+struct Balanced<'a> {
+    roads: Option<(&'a Congestion, RoadModel)>,
+    outcome: Outcome,
+}
+
+/// Runs the supply-demand loop of `scenario` under `options` for the commuters `held` (fixed
+/// demand), or, when `None`, its own, whose destinations respond in the loop (variable
+/// destination; a commuter table stays as it is).
+fn balanced<'a>(
+    scenario: &'a Scenario,
+    options: RunOptions,
+    engine: &Engine<'_>,
+    skims: &Skims,
+    held: Option<Flows>,
+) -> Balanced<'a> {
+    let net = &scenario.network;
+    let held_is_none = held.is_none();
+    let flows = held.unwrap_or_else(|| demand::own_flows(scenario, skims));
+    // The long run's feedback: destinations respond in the loop, when the scenario asks.
+    let choice = (held_is_none && scenario.equilibrium.destinations)
+        .then(|| demand::destination_choice(scenario, skims))
+        .flatten();
+    let setup = Setup::of(scenario, options.seed, options.draws);
+    let roads = scenario.congestion.as_ref().map(|c| {
+        let model = RoadModel::new(net, scenario.window, &setup.weights, c, &scenario.choice);
+        (c, model)
+    });
+    let outcome = balance(
+        engine,
+        skims,
+        &flows,
+        choice.as_ref(),
+        &setup,
+        roads.as_ref().map(|(_, model)| model),
+        &scenario.crowding,
+        &scenario.equilibrium,
+    );
+    Balanced { roads, outcome }
 }

@@ -8,6 +8,7 @@ use super::schema::{
 };
 use super::summary::{DemandInfo, ModelInfo, MonteCarloInfo, RunSummary};
 use crate::network::Network;
+use crate::sim::demand::Flows;
 use crate::sim::montecarlo::Simulation;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -24,6 +25,9 @@ pub struct RunOutput {
     pub zones_geojson: Value,
     /// `network.geojson`: roads and lines (with their loads after draws).
     pub network_geojson: Value,
+    /// The commuters per zone pair a Monte-Carlo run placed, to hold in another run (fixed
+    /// demand): in memory only, `None` for a deterministic run or one read from its folder.
+    pub commuters: Option<Flows>,
 }
 
 /// The CSV tables of a run, in the form of its model.

@@ -640,6 +640,7 @@ fn resolve_equilibrium(chain: &ScenarioChain, problems: &mut Vec<Problem>) -> Eq
     set_parameters(loaded, spec.span().start, entries, problems);
     out.max_rounds = rounds as u32;
     out.draws = draws as u32;
+    out.destinations = e.destinations.unwrap_or(out.destinations);
     out
 }
 

@@ -321,6 +321,12 @@ impl Probabilities {
         (sum, weight)
     }
 
+    /// Per group (households with a car, the others), the composite cost of what it can choose
+    /// from, generalised minutes (`None`: nothing).
+    pub fn group_composites(&self) -> [Option<f64>; 2] {
+        self.composite_min
+    }
+
     /// The share of commuters choosing `alternative`, where `car_share` of households have a
     /// car.
     pub fn share(&self, alternative: Alternative, car_share: f64) -> f64 {

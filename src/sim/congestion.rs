@@ -29,6 +29,9 @@ pub struct RoadModel {
     /// Per line: the assignment links its buses drive, with buses per hour on each (empty for
     /// rail and subway lines).
     line_paths: Vec<Vec<(u32, f64)>>,
+    /// Per line: the free-flow time of the path its buses drive over that of the path they were
+    /// timetabled for, with every road open (1 unless a closed road forces a detour).
+    line_detours: Vec<f64>,
     settings: assign::Settings,
     zones: usize,
     /// Share of the window's car commuters in the peak hour.
@@ -108,7 +111,7 @@ impl RoadModel {
             toll_factor: seconds_per_yuan,
             distance_factor: choice.car_cost_yuan_per_km * seconds_per_yuan,
         };
-        let line_paths = bus_paths(net, window, &links[..roads.len()], &node_of);
+        let (line_paths, line_detours) = bus_paths(net, window, &links[..roads.len()], &node_of);
         for path in &line_paths {
             for &(link, buses) in path {
                 background[link as usize] += buses * congestion.bus_pcu;
@@ -119,6 +122,7 @@ impl RoadModel {
             roads,
             background,
             line_paths,
+            line_detours,
             settings,
             zones,
             peak_share: congestion.peak_share(weights),
@@ -179,7 +183,7 @@ impl RoadModel {
 
     /// The factors the simulation applies for link times `times` (seconds per assignment link):
     /// per directed road its congested over free-flow time (the checkpoint delay apart), per
-    /// bus line the same over its buses' road path.
+    /// bus line the same over its buses' road path, times its detour.
     pub fn factors(&self, times: &[f64]) -> RoadFactors {
         let links = self.network.links();
         let mut roads =
@@ -193,13 +197,14 @@ impl RoadModel {
         let lines = self
             .line_paths
             .iter()
-            .map(|path| {
+            .zip(&self.line_detours)
+            .map(|(path, detour)| {
                 let free: f64 = path
                     .iter()
                     .map(|&(l, w)| w * self.free_flow_s(l as usize))
                     .sum();
                 let congested: f64 = path.iter().map(|&(l, w)| w * times[l as usize]).sum();
-                if free > 0.0 { congested / free } else { 1.0 }
+                detour * if free > 0.0 { congested / free } else { 1.0 }
             })
             .collect();
         RoadFactors { roads, lines }
@@ -207,13 +212,15 @@ impl RoadModel {
 }
 
 /// Per line, the road links its buses drive in the window and buses per hour on each: stops
-/// snapped to their nearest road junction, free-flow paths between consecutive ones.
+/// snapped to their nearest road junction, free-flow paths between consecutive ones; and its
+/// detour: the free-flow time of those paths over that of the paths with the scenario's closed
+/// roads open again, which the timetable was set for (1 with no road closed).
 fn bus_paths(
     net: &Network,
     window: Window,
     roads: &[Link],
     node_of: &[u32],
-) -> Vec<Vec<(u32, f64)>> {
+) -> (Vec<Vec<(u32, f64)>>, Vec<f64>) {
     let junctions: Vec<usize> = (0..net.nodes().len())
         .filter(|&v| net.nodes()[v].kind == NodeKind::RoadJunction)
         .collect();
@@ -237,15 +244,36 @@ fn bus_paths(
             .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
             .map(|(_, j)| node_of[j])
     };
+    // The road graph with the closed roads open again (free-flow time and checkpoint delay).
+    let reference = (!net.closed_roads().is_empty()).then(|| {
+        let mut arcs: Vec<(u32, u32, u32)> = arcs.clone();
+        let mut all_costs: Vec<f64> = roads.iter().map(|l| l.free_flow_time + l.delay).collect();
+        for road in net.closed_roads() {
+            let (from, to) = (node_of[road.from.index()], node_of[road.to.index()]);
+            let free_flow = road.length_km / road.speed_kmh * 3600.0;
+            arcs.push((from, to, 0));
+            all_costs.push(free_flow + f64::from(road.checkpoint_s));
+            if !road.oneway {
+                arcs.push((to, from, 0));
+                all_costs.push(free_flow);
+            }
+        }
+        let (graph, order) = Csr::build(nodes, &arcs);
+        let costs: Vec<f64> = order.iter().map(|&i| all_costs[i as usize]).collect();
+        (graph, costs)
+    });
     let hours = f64::from(window.end_s - window.start_s) / 3600.0;
     let mut ws = CostTreeWorkspace::default();
+    let mut reference_ws = CostTreeWorkspace::default();
     net.lines()
         .iter()
         .map(|line| {
             if !matches!(line.mode, Mode::Bus | Mode::CustomBus) || hours <= 0.0 {
-                return Vec::new();
+                return (Vec::new(), 1.0);
             }
             let mut path: Vec<(u32, f64)> = Vec::new();
+            // Buses per hour times the free-flow seconds of the paths driven and timetabled.
+            let (mut driven_s, mut timetabled_s) = (0.0, 0.0);
             for &direction in line.directions() {
                 let per_hour = line.departures_in(direction, window.start_s, window.end_s) / hours;
                 if per_hour <= 0.0 {
@@ -261,6 +289,19 @@ fn bus_paths(
                         continue;
                     };
                     cost_tree(&graph, &costs, a, |_| true, &mut ws);
+                    if let Some((reference_graph, reference_costs)) = &reference {
+                        cost_tree(
+                            reference_graph,
+                            reference_costs,
+                            a,
+                            |_| true,
+                            &mut reference_ws,
+                        );
+                        if ws.cost(b).is_finite() && reference_ws.cost(b).is_finite() {
+                            driven_s += per_hour * ws.cost(b);
+                            timetabled_s += per_hour * reference_ws.cost(b);
+                        }
+                    }
                     let mut node = b;
                     while ws.pred_edge(node) != NO_EDGE {
                         let e = ws.pred_edge(node) as usize;
@@ -269,7 +310,12 @@ fn bus_paths(
                     }
                 }
             }
-            path
+            let detour = if timetabled_s > 0.0 {
+                driven_s / timetabled_s
+            } else {
+                1.0
+            };
+            (path, detour)
         })
-        .collect()
+        .unzip()
 }

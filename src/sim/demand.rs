@@ -37,80 +37,135 @@ pub fn commuter_flows(
     table: Option<&[(ZoneId, ZoneId, f64)]>,
     scales: &[DemandScale],
 ) -> Flows {
-    let zones = net.zones();
-    let n = zones.len();
-    let mut flows = match table {
-        Some(rows) => {
-            let mut commuters = vec![0.0; n * n];
-            for &(o, d, count) in rows {
-                commuters[o.index() * n + d.index()] = count;
-            }
-            let car_share = (0..n * n).map(|k| zones[k / n].car_share).collect();
-            Flows {
-                commuters,
-                car_share,
-            }
-        }
-        None => destinations(net, skims, demand, choice),
+    let Some(rows) = table else {
+        return DestinationChoice::new(net, skims, demand, choice, scales).on_skims();
     };
-    scale(&mut flows.commuters, n, scales);
-    flows
-}
-
-/// Destination choice of households with a car (origin rows `0..n`) and without (`n..2n`),
-/// balanced together.
-fn destinations(net: &Network, skims: &Skims, demand: Demand, choice: Choice) -> Flows {
     let zones = net.zones();
     let n = zones.len();
-    let model = ChoiceModel::new(choice, demand.max_commute_min);
-    let origins: Vec<f64> = [true, false]
-        .iter()
-        .flat_map(|&with_car| {
-            zones.iter().map(move |z| {
-                let share = if with_car {
-                    z.car_share
-                } else {
-                    1.0 - z.car_share
-                };
-                z.residents as f64 * demand.commute_rate * share
-            })
-        })
-        .collect();
-    let jobs: Vec<f64> = zones.iter().map(|z| z.jobs as f64).collect();
-    let cost: Vec<Option<f64>> = (0..2 * n * n)
-        .map(|k| {
-            let (row, d) = (k / n, k % n);
-            let (with_car, o) = (row < n, row % n);
-            if o == d {
-                return Some(demand.intrazonal_min);
-            }
-            let car = skims
-                .get(TravelMode::Car, o, d)
-                .filter(|_| with_car)
-                .and_then(|r| model.skim_car_min(r));
-            let transit = skims
-                .get(TravelMode::Transit, o, d)
-                .and_then(|r| model.skim_transit_min(r));
-            model.composite_min(&[car, transit])
-        })
-        .collect();
-    let f = doubly_constrained(&origins, &jobs, &cost, demand.beta_per_min, 1e-9, 500).flows;
-    let (commuters, car_share) = (0..n * n)
-        .map(|k| {
-            let (o, d) = (k / n, k % n);
-            let (with_car, without) = (f[o * n + d], f[(n + o) * n + d]);
-            let total = with_car + without;
-            let share = if total > 0.0 {
-                with_car / total
-            } else {
-                zones[o].car_share
-            };
-            (total, share)
-        })
-        .unzip();
+    let mut commuters = vec![0.0; n * n];
+    for &(o, d, count) in rows {
+        commuters[o.index() * n + d.index()] = count;
+    }
+    scale(&mut commuters, n, scales);
+    let car_share = (0..n * n).map(|k| zones[k / n].car_share).collect();
     Flows {
         commuters,
         car_share,
+    }
+}
+
+/// Destination choice of households with a car (origin rows `0..n` of its cost matrices) and
+/// without (`n..2n`), balanced together, on the composite costs of the deterministic skims or
+/// of a simulation (the long run's response to congestion and crowding).
+pub struct DestinationChoice<'a> {
+    net: &'a Network,
+    demand: Demand,
+    scales: &'a [DemandScale],
+    /// Per group row and destination: the composite cost on the skims, generalised minutes.
+    skim_costs: Vec<Option<f64>>,
+}
+
+impl<'a> DestinationChoice<'a> {
+    /// The destination choice of `net` under `demand`, weighing the composite costs of `choice`
+    /// on `skims`, its flows scaled by `scales`.
+    pub fn new(
+        net: &'a Network,
+        skims: &Skims,
+        demand: Demand,
+        choice: Choice,
+        scales: &'a [DemandScale],
+    ) -> Self {
+        let n = net.zones().len();
+        let model = ChoiceModel::new(choice, demand.max_commute_min);
+        let skim_costs = (0..2 * n * n)
+            .map(|k| {
+                let (row, d) = (k / n, k % n);
+                let (with_car, o) = (row < n, row % n);
+                let car = skims
+                    .get(TravelMode::Car, o, d)
+                    .filter(|_| with_car)
+                    .and_then(|r| model.skim_car_min(r));
+                let transit = skims
+                    .get(TravelMode::Transit, o, d)
+                    .and_then(|r| model.skim_transit_min(r));
+                model.composite_min(&[car, transit])
+            })
+            .collect();
+        DestinationChoice {
+            net,
+            demand,
+            scales,
+            skim_costs,
+        }
+    }
+
+    /// The flows on the deterministic skims.
+    pub fn on_skims(&self) -> Flows {
+        self.flows(|k| self.skim_costs[k])
+    }
+
+    /// The flows on the composite costs `sim` found ([`Simulation::group_composites`]): what
+    /// each group could choose from in the simulated mornings, with their congestion and
+    /// crowding.
+    pub fn on_simulation(&self, sim: &Simulation) -> Flows {
+        let n = self.net.zones().len();
+        let simulated: Vec<[Option<f64>; 2]> =
+            (0..n * n).map(|k| sim.group_composites(k)).collect();
+        self.flows(|k| {
+            let (row, d) = (k / n, k % n);
+            simulated[(row % n) * n + d][usize::from(row >= n)]
+        })
+    }
+
+    /// The flows, scaled, when the pair of group row `k / n` and destination `k % n` costs
+    /// `cost(k)` generalised minutes (`None`: nothing to choose); a zone's own commuters cost
+    /// `intrazonal_min`.
+    fn flows(&self, cost: impl Fn(usize) -> Option<f64>) -> Flows {
+        let zones = self.net.zones();
+        let n = zones.len();
+        let demand = self.demand;
+        let origins: Vec<f64> = [true, false]
+            .iter()
+            .flat_map(|&with_car| {
+                zones.iter().map(move |z| {
+                    let share = if with_car {
+                        z.car_share
+                    } else {
+                        1.0 - z.car_share
+                    };
+                    z.residents as f64 * demand.commute_rate * share
+                })
+            })
+            .collect();
+        let jobs: Vec<f64> = zones.iter().map(|z| z.jobs as f64).collect();
+        let cost: Vec<Option<f64>> = (0..2 * n * n)
+            .map(|k| {
+                if (k / n) % n == k % n {
+                    Some(demand.intrazonal_min)
+                } else {
+                    cost(k)
+                }
+            })
+            .collect();
+        let f = doubly_constrained(&origins, &jobs, &cost, demand.beta_per_min, 1e-9, 500).flows;
+        let (mut commuters, car_share): (Vec<f64>, Vec<f64>) = (0..n * n)
+            .map(|k| {
+                let (o, d) = (k / n, k % n);
+                let (with_car, without) = (f[o * n + d], f[(n + o) * n + d]);
+                let total = with_car + without;
+                let share = if total > 0.0 {
+                    with_car / total
+                } else {
+                    zones[o].car_share
+                };
+                (total, share)
+            })
+            .unzip();
+        scale(&mut commuters, n, self.scales);
+        Flows {
+            commuters,
+            car_share,
+        }
     }
 }
 

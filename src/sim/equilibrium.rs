@@ -9,10 +9,18 @@
 //! 2009: the step shrinks slowly while the difference falls and fast when it grows; the method
 //! of successive averages is the special case of a constant increment of one).
 //!
+//! In the long run (variable destinations from the demand model) the destinations respond too:
+//! each round's commuters per zone pair are those the demand model sends on the composite costs
+//! the previous round's mornings offered (its [`DestinationChoice::on_simulation`]). Those
+//! costs come from the averaged conditions (crowding and road times; denial is not in them), so
+//! the destinations are a smooth function of the averages and are not averaged again (which
+//! would only slow the loop down).
+//!
 //! The differences are the loop's convergence measures, one per kind of supply: for roads
 //! `sum |cars - averaged cars| / sum averaged cars` over zone pairs (with the assignment's own
-//! relative gap, which must reach its target too), for transit the same over segment loads,
-//! the response being the mean of the last two rounds'. They are fixed-point residuals: zero
+//! relative gap, which must reach its target too), for transit the same over segment loads, for
+//! destinations the same over the commuters per zone pair and household group against those
+//! the round simulated, the response being the mean of the last two rounds'. They are fixed-point residuals: zero
 //! when the conditions reproduce the demand that made them. The response is a step function
 //! of the conditions in places (the fastest itinerary switches from one line to another at a
 //! threshold), so near the equilibrium it can alternate between two states around the
@@ -23,7 +31,7 @@
 
 use super::congestion::RoadModel;
 use super::crowding::{CrowdingCosts, SegmentLoads};
-use super::demand::Flows;
+use super::demand::{DestinationChoice, Flows};
 use super::montecarlo::{Setup, simulate};
 use crate::routing::{Engine, Skims};
 use crate::scenario::{Crowding, Equilibrium};
@@ -48,6 +56,10 @@ pub struct Round {
     /// Transit: the response's difference from the averaged segment loads (`None` in the first
     /// round and without crowding).
     pub transit_load_gap: Option<f64>,
+    /// Destinations: the response's difference from the commuters the round simulated, per
+    /// zone pair and household group (`None` in the first round and with demand held or read
+    /// from a table).
+    pub destination_gap: Option<f64>,
     /// Commuters turned away from a full vehicle (mean over the round's draws).
     pub denied: f64,
     /// The averaging step taken after the round (1 in the first).
@@ -59,6 +71,8 @@ pub struct Round {
 pub struct Outcome {
     /// The conditions to simulate with: road factors and crowding costs of the final averages.
     pub setup: Setup,
+    /// The commuters to simulate: the destinations of the last round's costs, or those given.
+    pub flows: Flows,
     /// Every round (none when there is nothing to balance).
     pub rounds: Vec<Round>,
     /// Whether every measure reached the tolerance (true when there was nothing to balance).
@@ -66,12 +80,15 @@ pub struct Outcome {
 }
 
 /// Runs the loop for the commuters `flows` of `setup` (its draws capped at `settings.draws`)
-/// with road model `roads` (congestion, if any) and `crowding`. Without congestion and with
+/// with road model `roads` (congestion, if any) and `crowding`; with `destinations`, the
+/// commuters' destinations respond too, starting from `flows`. Without congestion and with
 /// crowding off there is nothing to balance: no round.
+#[allow(clippy::too_many_arguments)]
 pub fn balance(
     engine: &Engine<'_>,
     skims: &Skims,
     flows: &Flows,
+    destinations: Option<&DestinationChoice>,
     setup: &Setup,
     roads: Option<&RoadModel>,
     crowding: &Crowding,
@@ -85,18 +102,24 @@ pub fn balance(
     if roads.is_none() && !crowding.enabled {
         return Outcome {
             setup: setup.clone(),
+            flows: flows.clone(),
             rounds,
             converged: true,
         };
     }
+    // The commuters simulated, and the destinations of the previous round's costs.
+    let mut current = flows.clone();
+    let mut previous_destinations: Option<ByGroup> = None;
     let net = engine.network();
     let mut averaged: Option<(Vec<f64>, SegmentLoads)> = None;
     // The previous round's response.
     let mut previous: Option<(Vec<f64>, SegmentLoads)> = None;
     let (mut increment_sum, mut last_gap) = (1.0, f64::INFINITY);
     let mut converged = false;
+    // The round whose response the averages start from.
+    let mut first_averaged = 1;
     for round in 1..=settings.max_rounds {
-        let sim = simulate(engine, skims, flows, &round_setup, |_| {});
+        let sim = simulate(engine, skims, &current, &round_setup, |_| {});
         let cars = roads.map_or_else(Vec::new, |m| m.car_vehicles(&sim));
         let draws = f64::from(sim.draws.max(1));
         let denied = sim.lines.iter().map(|l| l.denied).sum::<f64>() / draws;
@@ -131,6 +154,20 @@ pub fn balance(
                 (road, transit, step)
             }
         };
+        // Destinations: the commuters the round's costs send, against those it simulated.
+        let mut destination_gap = None;
+        if let Some(choice) = destinations {
+            let sent = choice.on_simulation(&sim);
+            let response = ByGroup::of(&sent);
+            if let Some(before) = previous_destinations.as_ref() {
+                destination_gap = Some(relative_difference(
+                    &ByGroup::of(&current).commuters,
+                    &[&response.commuters, &before.commuters],
+                ));
+            }
+            current = sent;
+            previous_destinations = Some(response);
+        }
         previous = Some((cars, sim.segment_loads));
         let Some((avg_cars, avg_loads)) = averaged.as_ref() else {
             unreachable!("set in the first round")
@@ -150,14 +187,26 @@ pub fn balance(
             road_demand_gap,
             road_relative_gap,
             transit_load_gap,
+            destination_gap,
             denied,
             step,
         });
+        // The first round moves the destinations from the skims' costs to the simulated ones:
+        // its loads and cars belong to a demand that is gone, so the averages start again.
+        if round == 1 && destinations.is_some() {
+            (averaged, previous, first_averaged) = (None, None, 2);
+            continue;
+        }
         let within = |gap: Option<f64>| gap.is_none_or(|g| g <= settings.tolerance);
         let assignment_settled = roads
             .zip(road_relative_gap)
             .is_none_or(|(m, gap)| gap <= m.assignment_gap());
-        if round > 1 && within(road_demand_gap) && within(transit_load_gap) && assignment_settled {
+        if round > first_averaged
+            && within(road_demand_gap)
+            && within(transit_load_gap)
+            && within(destination_gap)
+            && assignment_settled
+        {
             converged = true;
             break;
         }
@@ -168,8 +217,30 @@ pub fn balance(
             crowding: round_setup.crowding,
             ..setup.clone()
         },
+        flows: current,
         rounds,
         converged,
+    }
+}
+
+/// Commuters per zone pair and household group: with a car (`o * zones + d`), then without
+/// (`zones * zones` further on), the form destination choice balances.
+struct ByGroup {
+    commuters: Vec<f64>,
+}
+
+impl ByGroup {
+    fn of(flows: &Flows) -> Self {
+        let part = |with_car: bool| {
+            flows
+                .commuters
+                .iter()
+                .zip(&flows.car_share)
+                .map(move |(c, s)| if with_car { c * s } else { c * (1.0 - s) })
+        };
+        ByGroup {
+            commuters: part(true).chain(part(false)).collect(),
+        }
     }
 }
 

@@ -69,7 +69,11 @@ pub(super) fn close_link(c: &mut Check<'_>, net: &Network, links: &[String]) -> 
     let label = links.join(",");
     let ids: HashSet<String> = links.iter().cloned().collect();
     Some(Box::new(move |net| {
-        net.roads.retain(|r| !ids.contains(&r.id));
+        let (closed, open) = std::mem::take(&mut net.roads)
+            .into_iter()
+            .partition(|r| ids.contains(&r.id));
+        net.roads = open;
+        net.closed_roads.extend::<Vec<_>>(closed);
         net.walks.retain(|w| !ids.contains(&w.id));
         label
     }))

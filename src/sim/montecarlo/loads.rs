@@ -122,7 +122,20 @@ pub(super) fn settle(
     };
     for (i, p) in probabilities.iter().enumerate() {
         let (d, flow) = commuters.leaving(o, i);
-        if d == o || flow <= 0.0 {
+        if d == o {
+            continue;
+        }
+        let minute_share = commuters.weights[i % commuters.minutes];
+        let pair = &mut out.pairs[d];
+        for (g, composite) in p.group_composites().into_iter().enumerate() {
+            if let Some(c) = composite
+                && minute_share > 0.0
+            {
+                pair.group_composite_min[g] += minute_share * c;
+                pair.group_weight[g] += minute_share;
+            }
+        }
+        if flow <= 0.0 {
             continue;
         }
         let k = o * zones + d;

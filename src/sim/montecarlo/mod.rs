@@ -131,6 +131,13 @@ pub struct PairDraw {
     pub composite_min: f64,
     /// Commuters with a choice (the weight of `composite_min`).
     pub choosing: f64,
+    /// Per household group (with a car, without): the sum over departure minutes of the
+    /// minute's share of departures times the composite cost of what the group can choose
+    /// from, generalised minutes, over the minutes it has a choice in (whether or not anyone
+    /// travels): what destination choice weighs ([`Simulation::group_composites`]).
+    pub group_composite_min: [f64; 2],
+    /// Per group, the summed shares of the minutes it has a choice in.
+    pub group_weight: [f64; 2],
 }
 
 impl PairDraw {
@@ -220,6 +227,18 @@ impl Simulation {
     /// The weight of sample `s` (its departure minute's share, over the draws).
     pub fn sample_weight(&self, s: usize) -> f64 {
         self.weights[s % self.weights.len()] / f64::from(self.draws.max(1))
+    }
+
+    /// Per household group (with a car, without), the composite cost of pair `pair` over the
+    /// draws and departure minutes, generalised minutes (`None`: the group had no choice in
+    /// any sample).
+    pub fn group_composites(&self, pair: usize) -> [Option<f64>; 2] {
+        let draws = &self.pair_draws[pair];
+        [0, 1].map(|g| {
+            let weight: f64 = draws.iter().map(|d| d.group_weight[g]).sum();
+            let sum: f64 = draws.iter().map(|d| d.group_composite_min[g]).sum();
+            (weight > 0.0).then(|| sum / weight)
+        })
     }
 
     /// The commuters of pair `pair` averaged over the draws.
