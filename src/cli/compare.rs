@@ -376,10 +376,11 @@ fn other_rows(c: &Comparison) -> anyhow::Result<()> {
             );
             if let (Some(rb), Some(ra)) = (p.before_range, p.after_range) {
                 outln!(
-                    "{:<44} {:>12} {:>12}",
-                    "",
-                    format!("[{}, {}]", fmt(rb.low), fmt(rb.high)),
-                    format!("[{}, {}]", fmt(ra.low), fmt(ra.high))
+                    "  95% range: before [{}, {}], after [{}, {}]",
+                    fmt(rb.low),
+                    fmt(rb.high),
+                    fmt(ra.low),
+                    fmt(ra.high)
                 );
             }
         }

@@ -181,6 +181,18 @@ fn headline(b: &mut String, c: &Comparison) {
     b.push_str("</div>");
 }
 
+/// A change of jobs-equivalent with its interval, whole numbers with thousands separators.
+fn jobs_delta_text(d: Option<Delta>) -> String {
+    d.map_or("–".into(), |d| {
+        format!(
+            "{} <span class=ci>[{}, {}]</span>",
+            signed_int(d.delta),
+            signed_int(d.ci_low),
+            signed_int(d.ci_high)
+        )
+    })
+}
+
 /// Continuous accessibility, then the policy metrics (threshold counts with their bootstrap
 /// ranges), before and after, with their change.
 fn policy_table(b: &mut String, c: &Comparison) {
@@ -196,7 +208,7 @@ fn policy_table(b: &mut String, c: &Comparison) {
                 "<tr><td class=l>Accessibility, jobs-equivalent ({what})</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 int(d.before),
                 int(d.after),
-                delta_text(Some(d), 0)
+                jobs_delta_text(Some(d))
             );
         }
     }
@@ -390,7 +402,7 @@ fn zones_table(b: &mut String, c: &Comparison) {
             minutes_pair(z.p50_min),
             num(z.shares[0][0] * 100.0, 1),
             num(z.shares[1][0] * 100.0, 1),
-            delta_text(z.access_jobs, 0)
+            jobs_delta_text(z.access_jobs)
         );
     }
     b.push_str("</table></section>");

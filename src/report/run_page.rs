@@ -62,8 +62,9 @@ pub fn run_html(run: MonteCarloRun<'_>) -> String {
         b.push_str(&card(
             &int(a.jobs.mean),
             &format!(
-                "jobs-equivalent within reach of the average resident (continuous accessibility){}",
-                ci(Some(a.jobs), 1.0, 0)
+                "jobs-equivalent within reach of the average resident (continuous accessibility), 95% CI [{}, {}]",
+                int(a.jobs.ci_low),
+                int(a.jobs.ci_high)
             ),
         ));
     }

@@ -70,8 +70,9 @@ const POLICY_TIMES: [PolicyTime; 3] = [
     PolicyTime::TransitP50,
 ];
 
-/// The weighted nearest-rank `p`-th percentile of a pair's samples `sorted` (time, sample index;
-/// ascending by time) when draw `i` counts `count[i]` times: the first time at which the
+/// The weighted nearest-rank `p`-th percentile of a pair's samples `sorted` (time, sample index
+/// `draw x minutes + minute`; one per draw and minute, ascending by time) when draw `i` counts
+/// `count[i]` times: the first time at which the
 /// cumulative weight (departure minute's share x count) reaches `p` percent of the total, as
 /// [`crate::stats::weighted_percentile`] does; `None` without weight.
 fn resampled_percentile(
@@ -82,7 +83,8 @@ fn resampled_percentile(
 ) -> Option<Seconds> {
     let minutes = weights.len();
     let weight = |s: u32| weights[s as usize % minutes] * count[s as usize / minutes];
-    let total: f64 = sorted.iter().map(|&(_, s)| weight(s)).sum();
+    // Every (draw, minute) has a sample: the total weight needs no pass over them.
+    let total = weights.iter().sum::<f64>() * count.iter().sum::<f64>();
     let target = p / 100.0 * total * (1.0 - 1e-9);
     let mut cumulative = 0.0;
     let mut last = None;
