@@ -176,8 +176,8 @@ pub fn run_with(
         own_zone_min: scenario.demand.intrazonal_min,
     };
     let draws = draw_rows(net, &sim, decay);
-    let access = tables::access(net, &draws, sim.draws, decay);
-    summary.accessibility = access.region;
+    let (accessibility, access) = Accessibility::of_run(net, &draws, sim.draws, decay);
+    summary.accessibility = accessibility;
     summary.monte_carlo = Some(MonteCarloInfo {
         seed: options.seed,
         draws: options.draws,
@@ -188,7 +188,7 @@ pub fn run_with(
     summary.model = Some(ModelInfo::of(scenario));
     let tables = MonteCarloTables {
         od: od_rows(net, &sim, &splits),
-        zones: zone_rows(net, &times, &splits, &access.zones),
+        zones: zone_rows(net, &times, &splits, &access),
         lines: line_rows(net, &sim, &scenario.crowding),
         draws,
         distribution: distribution(net, &sim),

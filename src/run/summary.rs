@@ -8,7 +8,8 @@
 use super::congestion::CongestionInfo;
 use super::demand::Horizon;
 use super::equilibrium::EquilibriumInfo;
-use super::tables::{AccessDecay, PairTimes};
+use super::schema::DrawRow;
+use super::tables::{AccessDecay, PairTimes, region_access_per_draw, zone_access_per_draw};
 use crate::network::{AccessMode, Mode, Network, NodeKind};
 use crate::routing::{OdResult, Skims, TravelMode};
 use crate::scenario::Scenario;
@@ -398,6 +399,33 @@ pub struct Accessibility {
 }
 
 impl Accessibility {
+    /// The continuous accessibility of `net`'s zones from a run's `draws.csv` rows (`draws`
+    /// mornings) under `decay`: the region's (`None` with fewer than two draws), and per zone
+    /// and draw [fastest, public transport] ([`zone_access_per_draw`]).
+    pub fn of_run(
+        net: &Network,
+        rows: &[DrawRow],
+        draws: u32,
+        decay: AccessDecay,
+    ) -> (Option<Self>, Vec<Vec<[f64; 2]>>) {
+        let zones: Vec<(&str, u64)> = net
+            .zones()
+            .iter()
+            .map(|z| (z.id.as_str(), z.jobs))
+            .collect();
+        let residents: Vec<u64> = net.zones().iter().map(|z| z.residents).collect();
+        let per_zone = zone_access_per_draw(&zones, draws as usize, rows, decay);
+        let region = region_access_per_draw(&residents, &per_zone);
+        let of = |m: usize| Interval::of(&region.iter().map(|r| r[m]).collect::<Vec<_>>());
+        let accessibility = of(0).zip(of(1)).map(|(jobs, jobs_pt)| Accessibility {
+            decay_per_min: decay.per_min,
+            intrazonal_min: decay.own_zone_min,
+            jobs,
+            jobs_pt,
+        });
+        (accessibility, per_zone)
+    }
+
     /// The decay it was computed with.
     pub fn decay(&self) -> AccessDecay {
         AccessDecay {

@@ -6,7 +6,6 @@ use super::schema::{
     ACCESS_THRESHOLDS_MIN, Distribution, DistributionRow, DrawRow, Fixed, LineRow, OdMode, OdRow,
     SkimOdRow, SkimZoneRow, ZoneRow,
 };
-use super::summary::{Accessibility, Interval};
 use crate::network::{Network, Zone};
 use crate::routing::{OdResult, Skims, TravelMode};
 use crate::scenario::Crowding;
@@ -411,37 +410,6 @@ pub fn region_access_per_draw(residents: &[u64], access: &[Vec<[f64; 2]>]) -> Ve
             })
         })
         .collect()
-}
-
-/// A run's continuous accessibility: per zone and draw, and the region's.
-pub(super) struct Access {
-    /// Per zone and draw, [fastest, public transport] (see [`zone_access_per_draw`]).
-    pub zones: Vec<Vec<[f64; 2]>>,
-    /// The region's (`None` with fewer than two draws).
-    pub region: Option<Accessibility>,
-}
-
-/// The continuous accessibility of `net`'s zones from a run's `draws.csv` rows (`draws`
-/// mornings) under `decay`.
-pub(super) fn access(net: &Network, rows: &[DrawRow], draws: u32, decay: AccessDecay) -> Access {
-    let zones: Vec<(&str, u64)> = net
-        .zones()
-        .iter()
-        .map(|z| (z.id.as_str(), z.jobs))
-        .collect();
-    let residents: Vec<u64> = net.zones().iter().map(|z| z.residents).collect();
-    let per_zone = zone_access_per_draw(&zones, draws as usize, rows, decay);
-    let region = region_access_per_draw(&residents, &per_zone);
-    let of = |m: usize| Interval::of(&region.iter().map(|r| r[m]).collect::<Vec<_>>());
-    Access {
-        region: of(0).zip(of(1)).map(|(jobs, jobs_pt)| Accessibility {
-            decay_per_min: decay.per_min,
-            intrazonal_min: decay.own_zone_min,
-            jobs,
-            jobs_pt,
-        }),
-        zones: per_zone,
-    }
 }
 
 /// `draws.csv` of a Monte-Carlo run: per zone pair (origin != destination) and draw, with the
