@@ -79,8 +79,11 @@ fn the_run_page_has_its_sections_and_escapes_names() {
             "no section {heading}"
         );
     }
-    assert_eq!(page.matches("<div class=card>").count(), 4);
+    // Mean commute, share within 60 minutes, accessibility, commuters, intrazonal commuters.
+    assert_eq!(page.matches("<div class=card>").count(), 5);
     assert!(page.contains("mean commute between zones"));
+    assert!(page.contains("Accessibility, jobs-equivalent (fastest mode)"));
+    assert!(page.contains("<th class=l colspan=2>Threshold counts</th>"));
     // The zone's name in the zones table, and in the map's tooltip.
     assert!(page.contains(&format!("<td class=l>{AWKWARD_ESCAPED}</td>")));
     assert!(page.contains(&format!("<title>{AWKWARD_ESCAPED}: mean commute")));

@@ -353,6 +353,21 @@ fn region_rows(r: &RegionChange) -> anyhow::Result<()> {
 /// The table rows after the region's: policy metrics, road traffic, and the zone pairs that
 /// improved most.
 fn other_rows(c: &Comparison) -> anyhow::Result<()> {
+    for (what, d) in [
+        ("accessibility, jobs-equivalent", c.region.access_jobs),
+        ("accessibility by public transport", c.region.access_jobs_pt),
+    ] {
+        if let Some(d) = d {
+            outln!(
+                "{:<44} {:>12.0} {:>12.0} {:>26}",
+                what,
+                d.before,
+                d.after,
+                format!("{:+.0} [{:+.0}, {:+.0}]", d.delta, d.ci_low, d.ci_high)
+            );
+        }
+    }
+    outln!("threshold counts (95% bootstrap range of each run in brackets):");
     for p in &c.policy {
         if let (Some(b), Some(a)) = (p.before, p.after) {
             outln!(
@@ -362,6 +377,15 @@ fn other_rows(c: &Comparison) -> anyhow::Result<()> {
                 fmt(a),
                 fmt_signed(a - b)
             );
+            if let (Some(rb), Some(ra)) = (p.before_range, p.after_range) {
+                outln!(
+                    "  95% range: before [{}, {}], after [{}, {}]",
+                    fmt(rb.low),
+                    fmt(rb.high),
+                    fmt(ra.low),
+                    fmt(ra.high)
+                );
+            }
         }
     }
     if let Some(l) = &c.links {

@@ -167,6 +167,18 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if let Some(e) = &summary.equilibrium {
         print_rounds(e);
     }
+    if let Some(a) = &summary.accessibility {
+        eprintln!(
+            "accessibility: {:.0} jobs-equivalent [{:.0}, {:.0}], by public transport {:.0} [{:.0}, {:.0}] (decay {}/min, residents-weighted mean, 95% CI over the draws)",
+            a.jobs.mean,
+            a.jobs.ci_low,
+            a.jobs.ci_high,
+            a.jobs_pt.mean,
+            a.jobs_pt.ci_low,
+            a.jobs_pt.ci_high,
+            a.decay_per_min
+        );
+    }
     if let Some(c) = &summary.congestion {
         eprintln!(
             "road congestion: {:.0} commuter cars in the peak hour, {} directed links over capacity",

@@ -12,10 +12,12 @@
 //!
 //! One part per file, each with its change type: `od.rs` (per pair and mode, the per-draw sums
 //! over pairs, the top lists), `zones.rs`, `region.rs` (region-wide figures, rule-of-a-half
-//! savings, winners and losers, policy metrics), `lines.rs`, `links.rs` (road volumes); this
+//! savings, winners and losers, policy metrics), `access.rs` (continuous accessibility per
+//! draw), `lines.rs`, `links.rs` (road volumes); this
 //! file checks the runs and assembles the [`Comparison`]. The statistics themselves (means,
 //! intervals, percentiles) are `crate::stats`; `output.rs` writes the files.
 
+mod access;
 mod lines;
 mod links;
 mod od;
@@ -27,7 +29,7 @@ pub use crate::stats::{Delta, Estimate};
 pub use lines::LineChange;
 pub use links::{LINKS_NOTE, LinkChange, LinkComparison, TOP_LINKS, compare_links, links_note};
 pub use od::{ChangeMode, OdChange, TOP_MIN_COMMUTERS};
-pub use region::{PolicyChange, RegionChange, WINNER_MIN};
+pub use region::{AccessDecayInfo, PolicyChange, RegionChange, WINNER_MIN};
 pub use zones::ZoneChange;
 
 pub use output::{
@@ -291,6 +293,9 @@ struct Sides<'r, 'a> {
     draws_b: HashMap<(&'a str, &'a str), Vec<&'a DrawRow>>,
     draws_a: HashMap<(&'a str, &'a str), Vec<&'a DrawRow>>,
     pairs: Vec<(&'a str, &'a str)>,
+    /// Each run's continuous accessibility per draw, when it has one.
+    access_b: Option<access::SideAccess<'a>>,
+    access_a: Option<access::SideAccess<'a>>,
 }
 
 impl Sides<'_, '_> {
@@ -301,6 +306,16 @@ impl Sides<'_, '_> {
         } else {
             unpaired(before, after)
         }
+    }
+
+    /// The change of continuous accessibility, per draw as `pick` takes it from each run;
+    /// `None` when a run has none.
+    fn access_change(
+        &self,
+        pick: impl Fn(&access::SideAccess<'_>) -> Vec<Option<f64>>,
+    ) -> Option<Delta> {
+        let (b, a) = (self.access_b.as_ref()?, self.access_a.as_ref()?);
+        self.change(&pick(b), &pick(a))
     }
 
     /// Draws both runs have.
@@ -319,6 +334,8 @@ pub fn compare(before: &RunData<'_>, after: &RunData<'_>) -> Comparison {
         draws_b: before.draws_by_pair(),
         draws_a: after.draws_by_pair(),
         pairs: od::pairs_in_order(&tables_b.od, &tables_a.od),
+        access_b: access::SideAccess::of(before),
+        access_a: access::SideAccess::of(after),
     };
     let od = od::od_changes(&sides);
     let (top_improvements, top_worsenings) = od::top_changes(&od);

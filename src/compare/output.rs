@@ -70,8 +70,9 @@ pub fn compare_csv(c: &Comparison) -> Vec<u8> {
 }
 
 /// `zones.csv` of a comparison: per zone, commuters, mean commute with its change and interval,
-/// the median and 95th-percentile commute (whole minutes), mode shares and jobs within 60
-/// minutes (median), before and after.
+/// the median and 95th-percentile commute (whole minutes), mode shares, continuous
+/// accessibility (jobs-equivalent, fastest alternative and public transport) with its change
+/// and interval, and jobs within 60 minutes (median, a threshold count), before and after.
 pub fn zones_csv(c: &Comparison) -> Vec<u8> {
     let mut header: Vec<String> = [
         "zone",
@@ -101,6 +102,14 @@ pub fn zones_csv(c: &Comparison) -> Vec<u8> {
     for s in Share::ALL.map(Share::as_str) {
         header.extend([format!("before_{s}_share"), format!("after_{s}_share")]);
     }
+    for what in ["access_jobs", "access_jobs_pt"] {
+        header.extend(
+            ["before", "after", "delta"]
+                .map(|side| format!("{side}_{what}"))
+                .into_iter()
+                .chain(["low", "high"].map(|end| format!("delta_{what}_ci_{end}"))),
+        );
+    }
     header.extend(
         [
             "before_jobs_within_60min_p50",
@@ -129,6 +138,8 @@ pub fn zones_csv(c: &Comparison) -> Vec<u8> {
                 cell(on(1, z.shares[1][i]), 4),
             ]);
         }
+        row.extend(delta_cells(z.access_jobs));
+        row.extend(delta_cells(z.access_jobs_pt));
         row.extend([
             cell(on(0, z.jobs_within_60min_p50[0]), 0),
             cell(on(1, z.jobs_within_60min_p50[1]), 0),
@@ -307,6 +318,10 @@ pub fn zones_geojson(c: &Comparison, before: &RunData<'_>, after: &RunData<'_>) 
                     "delta_mean_ci_high_min": d.map(|d| d.ci_high),
                     "delta_same_trips_min": z.time_change.map(|d| d.delta),
                     "before_car_share": z.shares[0][0], "after_car_share": z.shares[1][0],
+                    "before_access_jobs": z.access_jobs.map(|d| d.before),
+                    "after_access_jobs": z.access_jobs.map(|d| d.after),
+                    "delta_access_jobs": z.access_jobs.map(|d| d.delta),
+                    "delta_access_jobs_pt": z.access_jobs_pt.map(|d| d.delta),
                     "before_jobs_within_60min_p50": z.jobs_within_60min_p50[0],
                     "after_jobs_within_60min_p50": z.jobs_within_60min_p50[1],
                 },

@@ -1,12 +1,12 @@
 //! Region-wide figures: commuters, mean commute and the same trips' time with their intervals,
 //! percentiles of the region's minute histogram, commuter-hours, the rule-of-a-half time savings
-//! and their value, mode shares, winners and losers; and the policy metrics of summary.json,
-//! before and after.
+//! and their value, mode shares, winners and losers, continuous accessibility; and the policy
+//! metrics of summary.json (threshold counts), before and after, with their bootstrap ranges.
 
 use super::od::{ChangeMode, OdChange, Totals, mean_of, same_trips_change, totals};
 use super::{RunData, Sides};
-use crate::run::DrawRow;
 use crate::run::schema::value;
+use crate::run::{DrawRow, Range};
 use crate::stats::{Delta, Estimate, estimate, histogram_percentile};
 use serde::Serialize;
 
@@ -53,10 +53,30 @@ pub struct RegionChange {
     pub shares: [[f64; 4]; 2],
     /// Share of commuters within 60 minutes, before and after.
     pub share_within_60: [f64; 2],
+    /// Continuous accessibility, jobs-equivalent: the residents-weighted mean over zones of the
+    /// jobs weighted by `exp(-decay x minutes)` of the fastest alternative (summary.json
+    /// `accessibility`), before, after and the change with its interval over the draws. `None`
+    /// when a run has none.
+    pub access_jobs: Option<Delta>,
+    /// The same by public transport.
+    pub access_jobs_pt: Option<Delta>,
+    /// The decay per door-to-door minute and the minutes to a zone's own jobs of the after
+    /// run's accessibility (summary.json `accessibility`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_decay: Option<AccessDecayInfo>,
     /// Commuters (after) on pairs whose own mean commute fell by more than 5 minutes.
     pub winners: f64,
     /// Commuters (after) on pairs whose own mean commute rose by more than 5 minutes.
     pub losers: f64,
+}
+
+/// How continuous accessibility discounts time (see [`crate::run::Accessibility`]).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct AccessDecayInfo {
+    /// Decay per door-to-door minute.
+    pub decay_per_min: f64,
+    /// Minutes to a zone's own jobs.
+    pub intrazonal_min: f64,
 }
 
 /// A policy metric before and after.
@@ -70,6 +90,13 @@ pub struct PolicyChange {
     pub after: Option<f64>,
     /// `after - before`.
     pub delta: Option<f64>,
+    /// The 95% bootstrap range of the metric before (summary.json `policy_spread`), when the
+    /// run has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before_range: Option<Range>,
+    /// After.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after_range: Option<Range>,
 }
 
 /// A change of this many minutes makes a commuter a winner or a loser.
@@ -111,6 +138,12 @@ pub(super) fn region_change(sides: &Sides<'_, '_>, od: &[OdChange]) -> RegionCha
         value_of_time_yuan_per_h: value_of_time,
         shares: [demand_b.shares(), demand_a.shares()],
         share_within_60: [demand_b.share_within_60, demand_a.share_within_60],
+        access_jobs: sides.access_change(|s| s.region(0)),
+        access_jobs_pt: sides.access_change(|s| s.region(1)),
+        access_decay: after.run.summary.accessibility.map(|a| AccessDecayInfo {
+            decay_per_min: a.decay_per_min,
+            intrazonal_min: a.intrazonal_min,
+        }),
         winners,
         losers,
     }
@@ -173,6 +206,13 @@ fn winners_and_losers(od: &[OdChange]) -> (f64, f64) {
 
 /// The policy metrics of both runs' summary.json, in its order.
 pub(super) fn policy_changes(before: &RunData<'_>, after: &RunData<'_>) -> Vec<PolicyChange> {
+    let ranges = |run: &RunData<'_>, i: usize| {
+        run.run
+            .summary
+            .policy_spread
+            .as_ref()
+            .and_then(|s| s.ranges()[i].1)
+    };
     before
         .run
         .summary
@@ -180,11 +220,14 @@ pub(super) fn policy_changes(before: &RunData<'_>, after: &RunData<'_>) -> Vec<P
         .metrics()
         .into_iter()
         .zip(after.run.summary.policy.metrics())
-        .map(|((metric, b), (_, a))| PolicyChange {
+        .enumerate()
+        .map(|(i, ((metric, b), (_, a)))| PolicyChange {
             metric: metric.to_owned(),
             before: b,
             after: a,
             delta: b.zip(a).map(|(b, a)| a - b),
+            before_range: ranges(before, i),
+            after_range: ranges(after, i),
         })
         .collect()
 }

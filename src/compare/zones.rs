@@ -1,6 +1,6 @@
 //! Per zone: its commuters, the change of their mean commute and of the same trips' time (from
-//! the per-draw rows), the median and 95th percentile of its minute histogram, mode shares and
-//! jobs within 60 minutes, before and after. A zone only one run has (a scenario may add one)
+//! the per-draw rows), the median and 95th percentile of its minute histogram, mode shares,
+//! continuous accessibility (paired over the draws) and jobs within 60 minutes, before and after. A zone only one run has (a scenario may add one)
 //! is listed with what that run says.
 
 use super::Sides;
@@ -34,7 +34,12 @@ pub struct ZoneChange {
     pub p95_min: [Option<f64>; 2],
     /// Car, transit, custom-bus and unserved shares, before and after.
     pub shares: [[f64; 4]; 2],
-    /// Jobs within 60 minutes at the median, before and after.
+    /// Continuous accessibility (`zones.csv` `access_jobs`), jobs-equivalent: the change with
+    /// its interval over the draws; `None` when a run has none or lacks the zone.
+    pub access_jobs: Option<Delta>,
+    /// The same by public transport.
+    pub access_jobs_pt: Option<Delta>,
+    /// Jobs within 60 minutes at the median, before and after (a threshold count).
     pub jobs_within_60min_p50: [f64; 2],
 }
 
@@ -91,6 +96,8 @@ pub(super) fn zone_changes(sides: &Sides<'_, '_>) -> Vec<ZoneChange> {
                     b.map_or([0.0; 4], |z| z.shares()),
                     a.map_or([0.0; 4], |z| z.shares()),
                 ],
+                access_jobs: sides.access_change(|s| s.zone(id, 0)),
+                access_jobs_pt: sides.access_change(|s| s.zone(id, 1)),
                 jobs_within_60min_p50: [
                     b.map_or(0.0, |z| z.jobs_within_60min_p50 as f64),
                     a.map_or(0.0, |z| z.jobs_within_60min_p50 as f64),

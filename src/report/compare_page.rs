@@ -2,8 +2,8 @@
 
 use super::charts::{cdf_svg, shares_svg};
 use super::html::{
-    card, delta_text, esc, int, minutes_pair, modifications, num, page, policy_label, policy_value,
-    signed, signed_int,
+    access_note, card, delta_text, esc, int, minutes_pair, modifications, num, page, policy_label,
+    policy_value, policy_with_range, signed, signed_int,
 };
 use super::map::{
     RoadLayer, ZoneMark, bounds, detail_window, diverging, lines_legend, map_svg, scale_legend,
@@ -181,9 +181,38 @@ fn headline(b: &mut String, c: &Comparison) {
     b.push_str("</div>");
 }
 
-/// The policy metrics before and after, with their change.
+/// A change of jobs-equivalent with its interval, whole numbers with thousands separators.
+fn jobs_delta_text(d: Option<Delta>) -> String {
+    d.map_or("–".into(), |d| {
+        format!(
+            "{} <span class=ci>[{}, {}]</span>",
+            signed_int(d.delta),
+            signed_int(d.ci_low),
+            signed_int(d.ci_high)
+        )
+    })
+}
+
+/// Continuous accessibility, then the policy metrics (threshold counts with their bootstrap
+/// ranges), before and after, with their change.
 fn policy_table(b: &mut String, c: &Comparison) {
     b.push_str("<section><h2>Policy goals</h2><table><tr><th class=l>metric</th><th>before</th><th>after</th><th>change</th></tr>");
+    let r = &c.region;
+    for (what, d) in [
+        ("fastest mode", r.access_jobs),
+        ("public transport", r.access_jobs_pt),
+    ] {
+        if let Some(d) = d {
+            let _ = write!(
+                b,
+                "<tr><td class=l>Accessibility, jobs-equivalent ({what})</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                int(d.before),
+                int(d.after),
+                jobs_delta_text(Some(d))
+            );
+        }
+    }
+    b.push_str("<tr><th class=l colspan=4>Threshold counts <span class=ci>[95% range over mornings]</span></th></tr>");
     for p in &c.policy {
         let (label, percent, decimals) = policy_label(&p.metric);
         let label = if label.is_empty() {
@@ -195,12 +224,19 @@ fn policy_table(b: &mut String, c: &Comparison) {
             b,
             "<tr><td class=l>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(label),
-            policy_value(p.before, percent, decimals, false),
-            policy_value(p.after, percent, decimals, false),
+            policy_with_range(p.before, p.before_range, percent, decimals),
+            policy_with_range(p.after, p.after_range, percent, decimals),
             policy_value(p.delta, percent, decimals, true)
         );
     }
-    b.push_str("</table><p class=note>Zones of each metric: <code>[policy]</code> in the network's network.toml. \"Median morning\": the median of the simulated mornings and departure minutes.</p></section>");
+    let _ = write!(
+        b,
+        "</table><p class=note>{}Threshold counts: zones of each metric from <code>[policy]</code> in the network's network.toml; \"median morning\": the median of the simulated mornings and departure minutes; in brackets the 2.5th to 97.5th percentile of the count over bootstrap resamples of each run's mornings (a change inside them may be noise).</p></section>",
+        c.region.access_decay.map_or(String::new(), |a| format!(
+            "{} Its change is paired over the mornings, with its 95% confidence interval. ",
+            access_note(a.decay_per_min, a.intrazonal_min)
+        ))
+    );
 }
 
 /// The map of who gains (and a detail map around the change); returns the zones as drawn,
@@ -341,9 +377,9 @@ fn lines_table(b: &mut String, c: &Comparison) {
     b.push_str("</table><p class=note>Per morning, the 15 largest changes; all lines in lines.csv. Loads are the modelled commuters between zones, assigned all-or-nothing from zone centres; places are enforced only on custom buses (reserved seats), so elsewhere the ratio shows where demand concentrates, not crowding.</p></section>");
 }
 
-/// Every zone's travel time, commute and car share before and after.
+/// Every zone's travel time, commute, car share and continuous accessibility before and after.
 fn zones_table(b: &mut String, c: &Comparison) {
-    b.push_str("<section><h2>Zones</h2><table><tr><th class=l>zone</th><th>residents</th><th>commuters after</th><th>travel time, same trips, before</th><th>after</th><th>change, min [95% CI]</th><th>mean commute before → after</th><th>median before → after</th><th>car share before → after</th></tr>");
+    b.push_str("<section><h2>Zones</h2><table><tr><th class=l>zone</th><th>residents</th><th>commuters after</th><th>travel time, same trips, before</th><th>after</th><th>change, min [95% CI]</th><th>mean commute before → after</th><th>median before → after</th><th>car share before → after</th><th>accessibility, jobs-eq., change [95% CI]</th></tr>");
     for z in &c.zones {
         let d = z.time_change;
         let mean = z.mean_commute;
@@ -354,7 +390,7 @@ fn zones_table(b: &mut String, c: &Comparison) {
         };
         let _ = write!(
             b,
-            "<tr><td class=l>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{class}\">{}</td><td>{} → {}</td><td>{}</td><td>{} % → {} %</td></tr>",
+            "<tr><td class=l>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{class}\">{}</td><td>{} → {}</td><td>{}</td><td>{} % → {} %</td><td>{}</td></tr>",
             esc(&z.name),
             int(z.residents),
             int(z.commuters[1]),
@@ -365,7 +401,8 @@ fn zones_table(b: &mut String, c: &Comparison) {
             mean.map_or("–".into(), |d| num(d.after, 1)),
             minutes_pair(z.p50_min),
             num(z.shares[0][0] * 100.0, 1),
-            num(z.shares[1][0] * 100.0, 1)
+            num(z.shares[1][0] * 100.0, 1),
+            jobs_delta_text(z.access_jobs)
         );
     }
     b.push_str("</table></section>");

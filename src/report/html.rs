@@ -2,6 +2,7 @@
 //! cards, and the labels of the policy metrics both pages show.
 
 use crate::compare::Delta;
+use crate::run::Range;
 use std::fmt::Write;
 
 /// Escapes text for HTML.
@@ -134,6 +135,35 @@ pub(super) fn policy_value(x: Option<f64>, percent: bool, decimals: usize, sign:
         }
         Some(x) => int(x),
     }
+}
+
+/// A policy metric with its 95% bootstrap range, e.g. `10,190,000 <span class=ci>[9,900,000,
+/// 11,600,000]</span>` (the value alone without a range).
+pub(super) fn policy_with_range(
+    x: Option<f64>,
+    range: Option<Range>,
+    percent: bool,
+    decimals: usize,
+) -> String {
+    let value = policy_value(x, percent, decimals, false);
+    match range.filter(|_| x.is_some()) {
+        Some(r) => format!(
+            "{value} <span class=ci>[{}, {}]</span>",
+            policy_value(Some(r.low), percent, decimals, false),
+            policy_value(Some(r.high), percent, decimals, false)
+        ),
+        None => value,
+    }
+}
+
+/// A note on continuous accessibility, with its decay.
+pub(super) fn access_note(decay_per_min: f64, intrazonal_min: f64) -> String {
+    format!(
+        "Continuous accessibility: per zone, the jobs of every zone weighted by exp(−{} × door-to-door minutes) (the destination choice's deterrence, <code>[demand] beta_per_min</code>; a zone's own jobs at {} min), averaged over departures and mornings, then the residents-weighted mean over zones, in jobs-equivalent: a job 10 minutes nearer counts {}× more. It moves with every minute gained or lost, where the threshold counts below jump when a time crosses 60 or 90 minutes.",
+        num(decay_per_min, 3),
+        num(intrazonal_min, 0),
+        num((decay_per_min * 10.0).exp(), 2)
+    )
 }
 
 pub(super) fn modifications(mods: &[String]) -> String {

@@ -1,7 +1,9 @@
 //! The report page of a single Monte-Carlo run (not a comparison: levels, not changes).
 
 use super::charts::{cdf_svg, shares_svg};
-use super::html::{card, esc, int, modifications, num, page, policy_label, policy_value};
+use super::html::{
+    access_note, card, esc, int, modifications, num, page, policy_label, policy_with_range,
+};
 use super::map::{ZoneMark, lines_legend, map_svg, scale_legend, sequential};
 use crate::compare::TOP_LINKS;
 use crate::run::schema::value;
@@ -31,15 +33,41 @@ pub fn run_html(run: MonteCarloRun<'_>) -> String {
         modifications(&s.scenario.modifications)
     );
     let d = run.demand;
+    let ci = |i: Option<crate::run::Interval>, scale: f64, decimals: usize| {
+        i.map_or(String::new(), |i| {
+            format!(
+                ", 95% CI [{}, {}]",
+                num(i.ci_low * scale, decimals),
+                num(i.ci_high * scale, decimals)
+            )
+        })
+    };
+    let intervals = s.intervals;
     b.push_str("<h2>Headline</h2><div class=cards>");
     b.push_str(&card(
         &format!("{} min", num(d.mean_commute_min, 1)),
-        "mean commute between zones",
+        &format!(
+            "mean commute between zones{}",
+            ci(intervals.map(|h| h.mean_commute_min), 1.0, 2)
+        ),
     ));
     b.push_str(&card(
         &format!("{} %", num(d.share_within_60 * 100.0, 1)),
-        "of commuters between zones within 60 min",
+        &format!(
+            "of commuters between zones within 60 min{}",
+            ci(intervals.map(|h| h.share_within_60), 100.0, 2)
+        ),
     ));
+    if let Some(a) = s.accessibility {
+        b.push_str(&card(
+            &int(a.jobs.mean),
+            &format!(
+                "jobs-equivalent within reach of the average resident (continuous accessibility), 95% CI [{}, {}]",
+                int(a.jobs.ci_low),
+                int(a.jobs.ci_high)
+            ),
+        ));
+    }
     b.push_str(&card(
         &int(d.commuters),
         "commuters between zones per morning",
@@ -49,19 +77,7 @@ pub fn run_html(run: MonteCarloRun<'_>) -> String {
         "commuters within their own zone (not routed)",
     ));
     b.push_str("</div>");
-    b.push_str(
-        "<section><h2>Policy goals</h2><table><tr><th class=l>metric</th><th>value</th></tr>",
-    );
-    for (k, v) in s.policy.metrics() {
-        let (label, percent, decimals) = policy_label(k);
-        let _ = write!(
-            b,
-            "<tr><td class=l>{}</td><td>{}</td></tr>",
-            esc(if label.is_empty() { k } else { label }),
-            policy_value(v, percent, decimals, false)
-        );
-    }
-    b.push_str("</table></section>");
+    policy_section(&mut b, s);
     let tables = run.tables;
     let _ = write!(
         b,
@@ -211,14 +227,56 @@ fn crowded_lines(b: &mut String, lines: &[&LineRow]) {
     b.push_str("</table><p class=note>The segment and hour of each line with the highest mean load per vehicle; above 1 per seat riders stand. The crowding multiplier weighs minutes aboard in the choice (docs/model.md).</p></section>");
 }
 
+/// The policy goals: continuous accessibility first, then the threshold counts with their
+/// bootstrap ranges.
+fn policy_section(b: &mut String, s: &crate::run::RunSummary) {
+    b.push_str("<section><h2>Policy goals</h2><table><tr><th class=l>metric</th><th>value <span class=ci>[95% range]</span></th></tr>");
+    if let Some(a) = s.accessibility {
+        for (what, i) in [("fastest mode", a.jobs), ("public transport", a.jobs_pt)] {
+            let _ = write!(
+                b,
+                "<tr><td class=l>Accessibility, jobs-equivalent ({what})</td><td>{} <span class=ci>[{}, {}]</span></td></tr>",
+                int(i.mean),
+                int(i.ci_low),
+                int(i.ci_high)
+            );
+        }
+    }
+    b.push_str("<tr><th class=l colspan=2>Threshold counts</th></tr>");
+    let ranges = s.policy_spread.as_ref().map(|p| p.ranges());
+    for (i, (k, v)) in s.policy.metrics().into_iter().enumerate() {
+        let (label, percent, decimals) = policy_label(k);
+        let range = ranges.as_ref().and_then(|r| r[i].1);
+        let _ = write!(
+            b,
+            "<tr><td class=l>{}</td><td>{}</td></tr>",
+            esc(if label.is_empty() { k } else { label }),
+            policy_with_range(v, range, percent, decimals)
+        );
+    }
+    b.push_str("</table><p class=note>");
+    if let Some(a) = s.accessibility {
+        b.push_str(&access_note(a.decay_per_min, a.intrazonal_min));
+        b.push_str(" Its interval is the 95% confidence interval of the mean over the mornings. ");
+    }
+    if let Some(p) = &s.policy_spread {
+        let _ = write!(
+            b,
+            "Threshold counts: the range is the 2.5th to 97.5th percentile of the count over {} bootstrap resamples of the mornings: how far another seed could move it.",
+            p.replicates
+        );
+    }
+    b.push_str("</p></section>");
+}
+
 /// Every zone's commute, mode shares and jobs within reach.
 fn zones_table(b: &mut String, zones: &[ZoneRow]) {
-    b.push_str("<section><h2>Zones</h2><table><tr><th class=l>zone</th><th>residents</th><th>commuters</th><th>mean commute, min</th><th>car</th><th>transit</th><th>custom bus</th><th>jobs within 60 min</th></tr>");
+    b.push_str("<section><h2>Zones</h2><table><tr><th class=l>zone</th><th>residents</th><th>commuters</th><th>mean commute, min</th><th>car</th><th>transit</th><th>custom bus</th><th>access, jobs-eq.</th><th>jobs within 60 min</th></tr>");
     for z in zones {
         let shares = z.shares();
         let _ = write!(
             b,
-            "<tr><td class=l>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} %</td><td>{} %</td><td>{} %</td><td>{}</td></tr>",
+            "<tr><td class=l>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} %</td><td>{} %</td><td>{} %</td><td>{}</td><td>{}</td></tr>",
             esc(&z.name),
             int(z.residents as f64),
             int(z.commuters.get()),
@@ -226,6 +284,7 @@ fn zones_table(b: &mut String, zones: &[ZoneRow]) {
             num(shares[0] * 100.0, 1),
             num(shares[1] * 100.0, 1),
             num(shares[2] * 100.0, 1),
+            int(z.access_jobs.get()),
             int(z.jobs_within_60min_p50 as f64)
         );
     }

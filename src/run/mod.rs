@@ -11,6 +11,7 @@ mod equilibrium;
 pub mod folder;
 mod output;
 pub mod schema;
+mod spread;
 mod summary;
 mod tables;
 
@@ -22,14 +23,15 @@ pub use schema::{
     ACCESS_THRESHOLDS_MIN, Distribution, DistributionRow, DrawRow, Fixed, LineRow, LinkDirection,
     LinkRow, OdMode, OdRow, Share, SkimOdRow, SkimZoneRow, ZoneRow, fixed,
 };
+pub use spread::{BOOTSTRAP_REPLICATES, headlines, policy_spread};
 pub use summary::{
-    ChoiceParameters, DelayParameters, DemandInfo, DemandParameters, ModelInfo, MonteCarloInfo,
-    NetworkCounts, PolicyMetrics, PolicyTime, ResultInfo, RunInfo, RunSummary, ScenarioInfo,
-    Unreachable, VariabilityParameters,
+    Accessibility, ChoiceParameters, DelayParameters, DemandInfo, DemandParameters, Headlines,
+    Interval, ModelInfo, MonteCarloInfo, NetworkCounts, PolicyMetrics, PolicySpread, PolicyTime,
+    Range, ResultInfo, RunInfo, RunSummary, ScenarioInfo, Unreachable, VariabilityParameters,
 };
 pub use tables::{
-    PairTimes, distribution, draw_rows, line_rows, od_rows, pair_times, skim_od_rows,
-    skim_zone_rows, zone_rows,
+    AccessDecay, PairTimes, distribution, draw_rows, line_rows, od_rows, pair_times,
+    region_access_per_draw, skim_od_rows, skim_zone_rows, zone_access_per_draw, zone_rows,
 };
 
 use crate::routing::{Engine, Skims, skim_all};
@@ -90,7 +92,10 @@ pub fn run_with(
         },
         monte_carlo: None,
         demand: None,
+        intervals: None,
+        accessibility: None,
         policy: PolicyMetrics::default(),
+        policy_spread: None,
         model: None,
         congestion: None,
         equilibrium: None,
@@ -149,6 +154,15 @@ pub fn run_with(
     let times = pair_times(&sim);
     let demand = DemandInfo::of(&splits, intrazonal, horizon, held_from);
     summary.policy = PolicyMetrics::of_simulation(net, &times, demand.share_within_60);
+    summary.policy_spread = Some(policy_spread(net, &sim, options.seed));
+    summary.intervals = headlines(&sim);
+    let decay = AccessDecay {
+        per_min: scenario.demand.beta_per_min,
+        own_zone_min: scenario.demand.intrazonal_min,
+    };
+    let draws = draw_rows(net, &sim, decay);
+    let (accessibility, access) = Accessibility::of_run(net, &draws, sim.draws, decay);
+    summary.accessibility = accessibility;
     summary.monte_carlo = Some(MonteCarloInfo {
         seed: options.seed,
         draws: options.draws,
@@ -159,9 +173,9 @@ pub fn run_with(
     summary.model = Some(ModelInfo::of(scenario));
     let tables = MonteCarloTables {
         od: od_rows(net, &sim, &splits),
-        zones: zone_rows(net, &times, &splits),
+        zones: zone_rows(net, &times, &splits, &access),
         lines: line_rows(net, &sim, &scenario.crowding),
-        draws: draw_rows(net, &sim),
+        draws,
         distribution: distribution(net, &sim),
         links,
     };

@@ -301,9 +301,10 @@ pub struct OdRow {
 }
 
 /// `zones.csv` of a Monte-Carlo run: per origin zone, its commuters to other zones, their mean
-/// commute and shares by alternative (empty without commuters), and the jobs reachable within
-/// each threshold of [`ACCESS_THRESHOLDS_MIN`] at the median (p50) and at the 80th percentile
-/// (p80) of the fastest alternative's time: reachable in half, or in four mornings out of five.
+/// commute and shares by alternative (empty without commuters), its continuous accessibility
+/// (jobs weighted by a decay of travel time), and the jobs reachable within each threshold of
+/// [`ACCESS_THRESHOLDS_MIN`] at the median (p50) and at the 80th percentile (p80) of the fastest
+/// alternative's time: reachable in half, or in four mornings out of five.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ZoneRow {
     /// Zone id.
@@ -326,6 +327,14 @@ pub struct ZoneRow {
     pub custom_bus_share: Option<Fixed<4>>,
     /// Share with no available mode.
     pub unserved_share: Option<Fixed<4>>,
+    /// Continuous accessibility, jobs-equivalent: the jobs of every zone (itself included)
+    /// weighted by `exp(-decay x minutes)` of the fastest alternative, averaged over the
+    /// departures and the draws (`decay` and a zone's own minutes: summary.json
+    /// `accessibility`; docs/model.md). Unlike the counts within a threshold it moves smoothly
+    /// with every minute gained or lost.
+    pub access_jobs: Fixed<1>,
+    /// The same by public transport (the faster of transit and custom bus).
+    pub access_jobs_pt: Fixed<1>,
     /// Jobs within 30 minutes at the median.
     pub jobs_within_30min_p50: u64,
     /// Jobs within 45 minutes at the median.
@@ -444,6 +453,12 @@ pub struct DrawRow {
     /// minutes, whose fall between two scenarios is the consumer surplus gained (empty when
     /// nobody had a choice).
     pub composite_min: Option<Fixed<3>>,
+    /// The destination's jobs weighted by `exp(-decay x minutes)` of the fastest alternative,
+    /// averaged over the morning's departures (a departure with no route weighs 0): this pair's
+    /// part of the origin's continuous accessibility that morning, jobs-equivalent.
+    pub access_jobs: Fixed<3>,
+    /// The same by public transport (the faster of transit and custom bus).
+    pub access_jobs_pt: Fixed<3>,
 }
 
 impl DrawRow {
@@ -605,7 +620,7 @@ mod tests {
             }
         }
         assert_eq!(skim.len(), 4 + 2 * ACCESS_THRESHOLDS_MIN.len());
-        assert_eq!(monte_carlo.len(), 10 + 2 * ACCESS_THRESHOLDS_MIN.len());
+        assert_eq!(monte_carlo.len(), 12 + 2 * ACCESS_THRESHOLDS_MIN.len());
         // The share columns follow the shares.
         let shares: Vec<String> = Share::ALL
             .iter()

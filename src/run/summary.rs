@@ -8,11 +8,13 @@
 use super::congestion::CongestionInfo;
 use super::demand::Horizon;
 use super::equilibrium::EquilibriumInfo;
-use super::tables::PairTimes;
+use super::schema::DrawRow;
+use super::tables::{AccessDecay, PairTimes, region_access_per_draw, zone_access_per_draw};
 use crate::network::{AccessMode, Mode, Network, NodeKind};
 use crate::routing::{OdResult, Skims, TravelMode};
 use crate::scenario::Scenario;
 use crate::sim::demand::Split;
+use crate::stats::percentile;
 use crate::time::{Seconds, format_clock};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -34,8 +36,18 @@ pub struct RunSummary {
     /// Commuters and mode shares, when draws were made.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub demand: Option<DemandInfo>,
-    /// The region's policy metrics (`[policy]` of the network).
+    /// The 95% confidence intervals of the region's headlines over the draws (Monte-Carlo
+    /// runs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intervals: Option<Headlines>,
+    /// The region's continuous accessibility (Monte-Carlo runs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accessibility: Option<Accessibility>,
+    /// The region's policy metrics (`[policy]` of the network): counts within thresholds.
     pub policy: PolicyMetrics,
+    /// Their sampling spread over the draws (Monte-Carlo runs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_spread: Option<PolicySpread>,
     /// The demand, choice and variability settings, when draws were made.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<ModelInfo>,
@@ -300,6 +312,200 @@ pub struct PolicyMetrics {
     pub satellite_jobs_within_90min: Option<u64>,
     /// Share of commuters between zones arriving within 60 minutes (with draws).
     pub share_within_60: Option<f64>,
+}
+
+/// A region-wide figure of a Monte-Carlo run: the mean of its per-draw values and the 95%
+/// confidence interval of that mean (Student's t, [`crate::stats::estimate`]), in the figure's
+/// unit.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Interval {
+    /// Mean over the draws.
+    pub mean: f64,
+    /// Lower bound of the 95% confidence interval.
+    pub ci_low: f64,
+    /// Upper bound.
+    pub ci_high: f64,
+}
+
+impl Interval {
+    /// The interval of per-draw `values`; `None` for fewer than two (no spread to tell).
+    pub fn of(values: &[f64]) -> Option<Self> {
+        let e = crate::stats::estimate(values).filter(|e| e.draws >= 2)?;
+        Some(Interval {
+            mean: e.mean,
+            ci_low: e.ci_low,
+            ci_high: e.ci_high,
+        })
+    }
+
+    /// The interval of a ratio of per-draw totals, `R = Σ numerators / Σ denominators` (a mean
+    /// commute: commuter-minutes over commuters), by the delta method (the ratio estimator of
+    /// survey sampling, Cochran 1977, 6.3): `R ± t(n - 1) × sqrt(Σ (num_i - R den_i)² / (n - 1)
+    /// / n) / mean(den)`, so it is centred on the run's figure rather than on the mean of the
+    /// per-draw ratios. `None` for fewer than two draws or no denominator.
+    pub fn of_ratio(numerators: &[f64], denominators: &[f64]) -> Option<Self> {
+        let n = numerators.len().min(denominators.len());
+        let total: f64 = denominators[..n].iter().sum();
+        if n < 2 || total <= 0.0 {
+            return None;
+        }
+        let ratio = numerators[..n].iter().sum::<f64>() / total;
+        let residuals: Vec<f64> = (0..n)
+            .map(|i| numerators[i] - ratio * denominators[i])
+            .collect();
+        let sum_squares: f64 = residuals.iter().map(|e| e * e).sum();
+        let n_f = n as f64;
+        let half = crate::stats::student_t_975(n_f - 1.0)
+            * (sum_squares / (n_f - 1.0) / n_f).sqrt()
+            / (total / n_f);
+        Some(Interval {
+            mean: ratio,
+            ci_low: ratio - half,
+            ci_high: ratio + half,
+        })
+    }
+
+    /// Half the interval's width.
+    pub fn half_width(&self) -> f64 {
+        (self.ci_high - self.ci_low) / 2.0
+    }
+}
+
+/// The region's headlines per draw, as intervals: the sampling precision of a run, so that a
+/// run with another seed should land within the two runs' half-widths.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Headlines {
+    /// Mean door-to-door minutes of the served commuters between zones: commuter-minutes over
+    /// commuters, summed over the draws ([`Interval::of_ratio`]).
+    pub mean_commute_min: Interval,
+    /// Share of them arriving within 60 minutes.
+    pub share_within_60: Interval,
+}
+
+/// The region's continuous accessibility: per zone, the jobs of every zone weighted by
+/// `exp(-decay_per_min x minutes)` (`zones.csv` `access_jobs`), then the residents-weighted
+/// mean over zones, jobs-equivalent, with its interval over the draws.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Accessibility {
+    /// Decay per door-to-door minute: the scenario's destination-choice deterrence, `[demand]
+    /// beta_per_min`, so the measure weighs distance as the commuters' choice of job does.
+    pub decay_per_min: f64,
+    /// Minutes to a zone's own jobs (`[demand] intrazonal_min`).
+    pub intrazonal_min: f64,
+    /// By the fastest alternative in each sample.
+    pub jobs: Interval,
+    /// By public transport (the faster of transit and custom bus).
+    pub jobs_pt: Interval,
+}
+
+impl Accessibility {
+    /// The continuous accessibility of `net`'s zones from a run's `draws.csv` rows (`draws`
+    /// mornings) under `decay`: the region's (`None` with fewer than two draws), and per zone
+    /// and draw [fastest, public transport] ([`zone_access_per_draw`]).
+    pub fn of_run(
+        net: &Network,
+        rows: &[DrawRow],
+        draws: u32,
+        decay: AccessDecay,
+    ) -> (Option<Self>, Vec<Vec<[f64; 2]>>) {
+        let zones: Vec<(&str, u64)> = net
+            .zones()
+            .iter()
+            .map(|z| (z.id.as_str(), z.jobs))
+            .collect();
+        let residents: Vec<u64> = net.zones().iter().map(|z| z.residents).collect();
+        let per_zone = zone_access_per_draw(&zones, draws as usize, rows, decay);
+        let region = region_access_per_draw(&residents, &per_zone);
+        let of = |m: usize| Interval::of(&region.iter().map(|r| r[m]).collect::<Vec<_>>());
+        let accessibility = of(0).zip(of(1)).map(|(jobs, jobs_pt)| Accessibility {
+            decay_per_min: decay.per_min,
+            intrazonal_min: decay.own_zone_min,
+            jobs,
+            jobs_pt,
+        });
+        (accessibility, per_zone)
+    }
+
+    /// The decay it was computed with.
+    pub fn decay(&self) -> AccessDecay {
+        AccessDecay {
+            per_min: self.decay_per_min,
+            own_zone_min: self.intrazonal_min,
+        }
+    }
+}
+
+/// A 95% interval of a policy metric: the 2.5th and 97.5th percentiles of its bootstrap
+/// replicates, in the metric's unit.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Range {
+    /// 2.5th percentile.
+    pub low: f64,
+    /// 97.5th percentile.
+    pub high: f64,
+}
+
+/// The sampling spread of [`PolicyMetrics`] in a Monte-Carlo run: each metric recomputed on
+/// `replicates` bootstrap resamples of whole draws (the draws drawn with replacement from
+/// the run's, by a random stream of the seed and the replicate), and the 95% range of the
+/// replicates (docs/model.md, "Sampling spread"). Fields as [`PolicyMetrics`]'; `None` where
+/// the metric is.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PolicySpread {
+    /// Bootstrap replicates.
+    pub replicates: u32,
+    /// See [`PolicyMetrics::one_hour_circle_residents_p50`].
+    pub one_hour_circle_residents_p50: Option<Range>,
+    /// See [`PolicyMetrics::one_hour_circle_residents_p80`].
+    pub one_hour_circle_residents_p80: Option<Range>,
+    /// See [`PolicyMetrics::two_hour_circle_share`].
+    pub two_hour_circle_share: Option<Range>,
+    /// See [`PolicyMetrics::satellite_jobs_within_60min`].
+    pub satellite_jobs_within_60min: Option<Range>,
+    /// See [`PolicyMetrics::satellite_jobs_within_90min`].
+    pub satellite_jobs_within_90min: Option<Range>,
+    /// See [`PolicyMetrics::share_within_60`].
+    pub share_within_60: Option<Range>,
+}
+
+impl PolicySpread {
+    /// The ranges of `replicates`' metrics (each a [`PolicyMetrics::metrics`] list).
+    pub fn of(replicates: &[Vec<(&'static str, Option<f64>)>]) -> Self {
+        let range = |i: usize| {
+            let mut values: Vec<f64> = replicates.iter().filter_map(|r| r[i].1).collect();
+            values.sort_by(f64::total_cmp);
+            Some(Range {
+                low: percentile(&values, 2.5)?,
+                high: percentile(&values, 97.5)?,
+            })
+        };
+        PolicySpread {
+            replicates: replicates.len() as u32,
+            one_hour_circle_residents_p50: range(0),
+            one_hour_circle_residents_p80: range(1),
+            two_hour_circle_share: range(2),
+            satellite_jobs_within_60min: range(3),
+            satellite_jobs_within_90min: range(4),
+            share_within_60: range(5),
+        }
+    }
+
+    /// Each metric's range by its name in `summary.json`, in [`PolicyMetrics::metrics`]' order.
+    pub fn ranges(&self) -> Vec<(&'static str, Option<Range>)> {
+        let ranges = [
+            self.one_hour_circle_residents_p50,
+            self.one_hour_circle_residents_p80,
+            self.two_hour_circle_share,
+            self.satellite_jobs_within_60min,
+            self.satellite_jobs_within_90min,
+            self.share_within_60,
+        ];
+        crate::io::columns::<PolicyMetrics>()
+            .iter()
+            .copied()
+            .zip(ranges)
+            .collect()
+    }
 }
 
 /// Which time a policy metric asks for.
@@ -604,6 +810,19 @@ impl From<crate::scenario::Delay> for DelayParameters {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_ratio_interval_is_the_t_interval_when_every_denominator_is_one() {
+        let ones = [1.0; 3];
+        assert_eq!(
+            Interval::of_ratio(&[3.0, 5.0, 4.0], &ones),
+            Interval::of(&[3.0, 5.0, 4.0])
+        );
+        // Numerators proportional to the denominators: the ratio, with no spread.
+        let exact = Interval::of_ratio(&[10.0, 30.0], &[1.0, 3.0]).unwrap();
+        assert_eq!((exact.mean, exact.half_width()), (10.0, 0.0));
+        assert_eq!(Interval::of_ratio(&[1.0], &[1.0]), None);
+    }
 
     #[test]
     fn policy_metrics_are_named_as_summary_json_names_them() {

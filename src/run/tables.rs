@@ -197,8 +197,14 @@ pub fn od_rows(net: &Network, sim: &Simulation, splits: &[Split]) -> Vec<OdRow> 
         .collect()
 }
 
-/// `zones.csv` of a Monte-Carlo run, from the pairs' `times` and `splits`.
-pub fn zone_rows(net: &Network, times: &[PairTimes], splits: &[Split]) -> Vec<ZoneRow> {
+/// `zones.csv` of a Monte-Carlo run, from the pairs' `times` and `splits` and the zones'
+/// continuous accessibility per draw (`access`, from [`zone_access_per_draw`]).
+pub fn zone_rows(
+    net: &Network,
+    times: &[PairTimes],
+    splits: &[Split],
+    access: &[Vec<[f64; 2]>],
+) -> Vec<ZoneRow> {
     let zones = net.zones();
     let n = zones.len();
     (0..n)
@@ -225,6 +231,10 @@ pub fn zone_rows(net: &Network, times: &[PairTimes], splits: &[Split]) -> Vec<Zo
             };
             let [m30, m45, m60, m90, m120] = jobs(0);
             let [e30, e45, e60, e90, e120] = jobs(1);
+            let [access_best, access_pt] = std::array::from_fn(|m| {
+                let draws = access[o].len().max(1) as f64;
+                Fixed::new(access[o].iter().map(|a| a[m]).sum::<f64>() / draws)
+            });
             ZoneRow {
                 zone: zones[o].id.clone(),
                 name: zones[o].name.clone(),
@@ -236,6 +246,8 @@ pub fn zone_rows(net: &Network, times: &[PairTimes], splits: &[Split]) -> Vec<Zo
                 transit_share: share(by[Alternative::Transit.index()]),
                 custom_bus_share: share(by[Alternative::CustomBus.index()]),
                 unserved_share: share((commuters - served).max(0.0)),
+                access_jobs: access_best,
+                access_jobs_pt: access_pt,
                 jobs_within_30min_p50: m30,
                 jobs_within_45min_p50: m45,
                 jobs_within_60min_p50: m60,
@@ -336,8 +348,73 @@ fn busiest_segments(net: &Network, loads: &SegmentLoads) -> Vec<Option<Busiest>>
     busiest
 }
 
-/// `draws.csv` of a Monte-Carlo run: per zone pair (origin != destination) and draw.
-pub fn draw_rows(net: &Network, sim: &Simulation) -> Vec<DrawRow> {
+/// How continuous accessibility discounts time (docs/model.md, "Continuous accessibility").
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AccessDecay {
+    /// Decay per door-to-door minute: the scenario's destination-choice deterrence
+    /// (`[demand] beta_per_min`).
+    pub per_min: f64,
+    /// Minutes to a zone's own jobs (`[demand] intrazonal_min`).
+    pub own_zone_min: f64,
+}
+
+impl AccessDecay {
+    /// The weight of a job `minutes` away, `exp(-per_min x minutes)`.
+    pub fn weight(self, minutes: f64) -> f64 {
+        (-self.per_min * minutes).exp()
+    }
+}
+
+/// Per zone (in the order of `zones`, id and jobs) and draw (`draws` of them), its continuous
+/// accessibility by the fastest alternative and by public transport, jobs-equivalent: its own
+/// jobs at `decay.own_zone_min` plus the `access_jobs` and `access_jobs_pt` of the draw rows
+/// leaving it, summed in the rows' order (rows of other zones or draws are left out).
+pub fn zone_access_per_draw(
+    zones: &[(&str, u64)],
+    draws: usize,
+    rows: &[DrawRow],
+    decay: AccessDecay,
+) -> Vec<Vec<[f64; 2]>> {
+    let index: std::collections::HashMap<&str, usize> =
+        zones.iter().enumerate().map(|(i, z)| (z.0, i)).collect();
+    let mut access: Vec<Vec<[f64; 2]>> = zones
+        .iter()
+        .map(|&(_, jobs)| vec![[jobs as f64 * decay.weight(decay.own_zone_min); 2]; draws])
+        .collect();
+    for r in rows {
+        if let Some(&o) = index.get(r.origin.as_str())
+            && (r.draw as usize) < draws
+        {
+            let cell = &mut access[o][r.draw as usize];
+            cell[0] += r.access_jobs.get();
+            cell[1] += r.access_jobs_pt.get();
+        }
+    }
+    access
+}
+
+/// Per draw, the residents-weighted mean over zones of their accessibility `access` (from
+/// [`zone_access_per_draw`], `residents` in the same zone order), jobs-equivalent.
+pub fn region_access_per_draw(residents: &[u64], access: &[Vec<[f64; 2]>]) -> Vec<[f64; 2]> {
+    let draws = access.first().map_or(0, Vec::len);
+    let total = residents.iter().sum::<u64>().max(1) as f64;
+    (0..draws)
+        .map(|d| {
+            std::array::from_fn(|m| {
+                residents
+                    .iter()
+                    .zip(access)
+                    .map(|(&r, a)| r as f64 * a[d][m])
+                    .sum::<f64>()
+                    / total
+            })
+        })
+        .collect()
+}
+
+/// `draws.csv` of a Monte-Carlo run: per zone pair (origin != destination) and draw, with the
+/// pair's part of its origin's continuous accessibility under `decay`.
+pub fn draw_rows(net: &Network, sim: &Simulation, decay: AccessDecay) -> Vec<DrawRow> {
     let zones = net.zones();
     let n = zones.len();
     let minutes = sim.minutes as usize;
@@ -373,6 +450,26 @@ pub fn draw_rows(net: &Network, sim: &Simulation) -> Vec<DrawRow> {
                             (weight > 0.0).then(|| Fixed::new(sum / weight))
                         });
                     let [car, transit, custom_bus] = d.by.map(Fixed::new);
+                    // The destination's jobs weighted by the decay of the fastest alternative,
+                    // and of public transport, averaged over the morning's departures.
+                    let morning =
+                        |mode: OdMode| &samples[mode.index()][draw * minutes..][..minutes];
+                    let jobs = zones[k % n].jobs as f64;
+                    let access = |times: &mut dyn Iterator<Item = Seconds>| {
+                        let weighted: f64 = times
+                            .zip(&sim.weights)
+                            .filter(|(t, _)| *t != NO_ROUTE)
+                            .map(|(t, w)| w * decay.weight(to_minutes(t)))
+                            .sum();
+                        Fixed::new(jobs * weighted)
+                    };
+                    let access_best = access(&mut morning(OdMode::Best).iter().copied());
+                    let access_pt = access(
+                        &mut morning(OdMode::Transit)
+                            .iter()
+                            .zip(morning(OdMode::CustomBus))
+                            .map(|(&t, &c)| t.min(c)),
+                    );
                     DrawRow {
                         origin: zones[k / n].id.clone(),
                         destination: zones[k % n].id.clone(),
@@ -388,6 +485,8 @@ pub fn draw_rows(net: &Network, sim: &Simulation) -> Vec<DrawRow> {
                         choosing: Fixed::new(d.choosing),
                         composite_min: (d.choosing > 0.0)
                             .then(|| Fixed::new(d.composite_min / d.choosing)),
+                        access_jobs: access_best,
+                        access_jobs_pt: access_pt,
                     }
                 })
                 .collect::<Vec<_>>()

@@ -19,6 +19,8 @@ pub enum Purpose {
     Delay = 2,
     /// Road travel-time variability.
     Road = 3,
+    /// Bootstrap resamples of a run's draws (`run`'s sampling spread).
+    Bootstrap = 5,
 }
 
 /// SplitMix64 finaliser: a bijective mix with good avalanche.
