@@ -293,6 +293,21 @@ impl Commuters<'_> {
 /// Mornings searched at once.
 const PARALLEL_DRAWS: u32 = 4;
 
+/// The end of the batch of mornings from `first` of `draws`: [`PARALLEL_DRAWS`] of them, and
+/// at the end the rest but one, then that one: the last batch's processing has no search to
+/// overlap with, so it is kept short.
+fn batch_end(first: u32, draws: u32) -> u32 {
+    let left = draws.saturating_sub(first);
+    first
+        + if left > PARALLEL_DRAWS {
+            PARALLEL_DRAWS
+        } else if left > 1 {
+            left - 1
+        } else {
+            left
+        }
+}
+
 /// One draw's conditions and itineraries.
 struct Morning {
     draw: u32,
@@ -350,15 +365,14 @@ pub fn simulate(
     // while the next is searched, so that a core free from the processing's serial parts
     // searches ahead (the order of every sum is the draws', whatever runs when).
     let search_batch = |first: u32| -> Vec<Morning> {
-        (first..setup.draws.min(first.saturating_add(PARALLEL_DRAWS)))
+        (first..batch_end(first, setup.draws))
             .into_par_iter()
             .map(|draw| morning(engine, setup, draw, &departures))
             .collect()
     };
     let mut batch = search_batch(0);
-    let mut next = 0;
-    while !batch.is_empty() {
-        next += PARALLEL_DRAWS;
+    while let Some(last) = batch.last() {
+        let next = last.draw + 1;
         let mut following = Vec::new();
         rayon::in_place_scope(|scope| {
             if next < setup.draws {
