@@ -1,7 +1,7 @@
 //! The appraisal a planner relies on, checked on the shipped regional scenarios against
 //! jjj-2024 with its commuters held (fixed demand, as `commute compare` does by default):
-//! closing a road never raises the consumer surplus nor shortens the same trips, and never
-//! speeds up a bus line that used it; adding a line or a road never lowers the consumer surplus,
+//! closing a road or removing a line never raises the consumer surplus nor shortens the same
+//! trips, and closing a road never speeds up a bus line that used it; adding a line or a road never lowers the consumer surplus,
 //! so the line 22 and G109 headlines are benefits.
 
 mod common;
@@ -64,6 +64,26 @@ fn closures_never_help_and_new_links_never_hurt() {
         assert!(surplus.mean > 0.0, "{file}: a benefit: {surplus:?}");
         assert!(!clear || surplus.ci_low > 0.0, "{file}: {surplus:?}");
     }
+
+    // Removing a line: subway line 6 (east-west through the centre to the City Sub-center).
+    let tmp = tempfile::tempdir().unwrap();
+    let removed = tmp.path().join("no-line6.toml");
+    std::fs::write(
+        &removed,
+        format!(
+            "version = 1\nname = \"no-line6\"\nextends = {:?}\n\n[[modifications]]\ntype = \"remove-line\"\nlines = [\"L6\"]\n",
+            root().join("scenarios/jjj-2024.toml").to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let c = compare(&before, &run_held(removed.to_str().unwrap(), &held));
+    let surplus = c.region.consumer_surplus_hours.unwrap();
+    assert!(
+        surplus.ci_high < 0.0,
+        "removing a line never helps: {surplus:?}"
+    );
+    let same = c.region.time_change.unwrap();
+    assert!(same.delta >= 0.0, "the same trips are not faster: {same:?}");
 
     let closed = run_held("scenarios/jing-xiong-closure.toml", &held);
     let c = compare(&before, &closed);

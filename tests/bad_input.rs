@@ -2327,6 +2327,37 @@ fn hold_demand_refuses_a_missing_base_and_a_deterministic_run() {
         "--out".as_ref(),
         out_dir.as_os_str(),
     ]);
-    assert_rejected(&output, &["--hold-demand needs --draws"]);
+    assert_rejected(&output, &["fixed demand needs --draws"]);
     assert!(!out_dir.exists(), "no output on failure");
+}
+
+#[test]
+fn a_horizon_must_be_fixed_or_variable_and_fixed_must_extend_a_scenario() {
+    let case = Case::new();
+    let unknown =
+        "version = 1\nname = \"unknown\"\nextends = \"scenario.toml\"\nhorizon = \"short\"\n";
+    let orphan = "version = 1\nname = \"orphan\"\nnetwork = \"net\"\nhorizon = \"fixed\"\n";
+    for (name, text, why) in [
+        ("unknown.toml", unknown, "`short`: a horizon is `fixed`"),
+        ("orphan.toml", orphan, "it extends none: add `extends`"),
+    ] {
+        let path = case.write_scenario(name, text);
+        case.assert_run_rejected(
+            &path,
+            &[&at_field(name, line_of(text, "horizon"), "horizon"), why],
+        );
+    }
+    // --horizon fixed on the command line for a scenario that extends none.
+    let output = run_cli([
+        "run".as_ref(),
+        case.scenario().as_os_str(),
+        "--draws".as_ref(),
+        "2".as_ref(),
+        "--horizon".as_ref(),
+        "fixed".as_ref(),
+        "--out".as_ref(),
+        case.out().as_os_str(),
+    ]);
+    assert_rejected(&output, &["extends none: pass --hold-demand BASE"]);
+    case.assert_no_output(&output);
 }

@@ -744,3 +744,73 @@ fn link_volumes_compare_when_both_runs_have_links_csv() {
     );
     assert!(!no.exists(), "no partial output");
 }
+
+#[test]
+fn the_horizon_is_chosen_in_the_scenario_file_or_on_the_command_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = |name: &str, horizon: &str| {
+        let path = tmp.path().join(format!("{name}.toml"));
+        let extends = root().join("scenarios/demo-line22.toml");
+        std::fs::write(
+            &path,
+            format!(
+                "version = 1\nname = \"{name}\"\nextends = {:?}\nhorizon = \"{horizon}\"\n",
+                extends.to_str().unwrap()
+            ),
+        )
+        .unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let (fixed, variable) = (scenario("fixed", "fixed"), scenario("variable", "variable"));
+    let run = |name: &str, args: &[&str]| {
+        let out = tmp.path().join(name);
+        let mut all = vec!["run", "--draws", "3", "--quiet", "--out"];
+        all.push(out.to_str().unwrap());
+        all.extend(args);
+        commute_ok(&all);
+        let summary: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+        (out, summary["demand"].clone())
+    };
+    // `horizon = "fixed"` holds the commuters of the scenario the file extends, exactly as
+    // --hold-demand naming that scenario does.
+    let (from_file, demand) = run("from-file", &[&fixed]);
+    assert_eq!(demand["horizon"], "fixed_demand");
+    assert_eq!(demand["held_from"], "demo-line22");
+    let parent = root().join("scenarios/demo-line22.toml");
+    let (explicit, _) = run(
+        "explicit",
+        &[&fixed, "--hold-demand", parent.to_str().unwrap()],
+    );
+    assert_eq!(
+        std::fs::read(from_file.join("od.csv")).unwrap(),
+        std::fs::read(explicit.join("od.csv")).unwrap()
+    );
+    // The command line overrides the file.
+    let (_, demand) = run("overridden", &[&fixed, "--horizon", "variable"]);
+    assert_eq!(demand["horizon"], "variable_destination");
+    assert!(demand["held_from"].is_null());
+    let (_, demand) = run("fixed-asked", &[&variable, "--horizon", "fixed"]);
+    assert_eq!(demand["horizon"], "fixed_demand");
+
+    // compare: the after file's horizon unless --horizon says otherwise; fixed by default.
+    let horizon_of = |name: &str, after: &str, args: &[&str]| {
+        let out = tmp.path().join(name);
+        let mut all = vec!["compare", "scenarios/demo-base.toml", after, "--draws", "2"];
+        all.extend(["--quiet", "--out", out.to_str().unwrap()]);
+        all.extend(args);
+        commute_ok(&all);
+        let json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("compare.json")).unwrap()).unwrap();
+        json["after"]["horizon"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(horizon_of("c-file", &variable, &[]), "variable_destination");
+    assert_eq!(
+        horizon_of("c-flag", &variable, &["--horizon", "fixed"]),
+        "fixed_demand"
+    );
+    assert_eq!(
+        horizon_of("c-default", "scenarios/demo-line22.toml", &[]),
+        "fixed_demand"
+    );
+}

@@ -5,7 +5,7 @@ use anyhow::Context;
 use commute::compare::{self, CompareOptions, Comparison, Refusal, RegionChange, RunData};
 use commute::io::output::{OutputDir, OutputKind};
 use commute::report;
-use commute::run::{self, CannotHold, HeldDemand, RunDemand, RunOptions, RunOutput};
+use commute::run::{self, Horizon, RunDemand, RunOptions, RunOutput};
 use commute::scenario::{self, Scenario};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -43,9 +43,9 @@ pub struct Args {
     /// Demand of the after scenario: `fixed` holds the before scenario's commuters per zone pair
     /// (the short run: modes, departure times and routes respond), `variable` lets the after
     /// scenario choose destinations on its own network (the long run). Run folders keep the
-    /// demand they were run with.
-    #[arg(long, value_enum, default_value_t = HorizonArg::Fixed)]
-    horizon: HorizonArg,
+    /// demand they were run with [default: the after scenario file's `horizon`, else fixed].
+    #[arg(long, value_enum)]
+    horizon: Option<super::HorizonArg>,
     /// Worker threads [default: all cores]. Results are identical at any count.
     #[arg(long, value_parser = super::threads)]
     threads: Option<usize>,
@@ -55,15 +55,6 @@ pub struct Args {
     /// No progress display.
     #[arg(long)]
     quiet: bool,
-}
-
-/// The demand horizon of a comparison.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum HorizonArg {
-    /// The before scenario's commuters held.
-    Fixed,
-    /// Each scenario's own demand.
-    Variable,
 }
 
 /// Default draws when both sides are scenario files.
@@ -134,23 +125,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let dir = OutputDir::create(&out, OutputKind::Comparison, &inputs, args.force)?;
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
     // Fixed demand: the before scenario's commuters, held in the after scenario.
-    let demand = match (&before, &after, args.horizon) {
-        (Side::Scenario(base), Side::Scenario(scenario), HorizonArg::Fixed) => {
-            let held = HeldDemand::of(base);
-            let flows = held
-                .on(scenario)
-                .map_err(|CannotHold(why)| anyhow::anyhow!("{why} (pass --horizon variable)"))?;
-            let new_zones = held.new_zones(scenario);
-            if !new_zones.is_empty() {
-                eprintln!(
-                    "note: fixed demand: zones {} are not in {} and get no commuters (--horizon variable lets them)",
-                    new_zones.join(", "),
-                    held.from
-                );
-            }
-            RunDemand::Held {
-                from: held.from,
-                flows,
+    let demand = match (&before, &after) {
+        (Side::Scenario(base), Side::Scenario(scenario)) => {
+            let horizon = args
+                .horizon
+                .map(Horizon::from)
+                .or(scenario.horizon)
+                .unwrap_or(Horizon::FixedDemand);
+            match horizon {
+                Horizon::FixedDemand => super::hold(base, scenario, "pass --horizon variable")?,
+                Horizon::VariableDestination => RunDemand::Own,
             }
         }
         _ => RunDemand::Own,

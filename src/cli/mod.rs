@@ -26,6 +26,8 @@ mod sp;
 mod validate;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use commute::run::{CannotHold, HeldDemand, Horizon, RunDemand};
+use commute::scenario::Scenario;
 use std::fmt::Display;
 
 /// Commute and transport network simulator for the Beijing-Tianjin-Hebei (Jing-Jin-Ji) region.
@@ -131,6 +133,45 @@ fn remove_unfinished_outputs_on_signals() -> anyhow::Result<()> {
 #[cfg(not(unix))]
 fn remove_unfinished_outputs_on_signals() -> anyhow::Result<()> {
     Ok(())
+}
+
+/// `--horizon` of `run` and `compare`: the demand horizon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum HorizonArg {
+    /// Fixed demand: a base scenario's commuters per zone pair held (the short run).
+    Fixed,
+    /// Variable destination: the scenario's own demand (the long run).
+    Variable,
+}
+
+impl From<HorizonArg> for Horizon {
+    fn from(arg: HorizonArg) -> Horizon {
+        match arg {
+            HorizonArg::Fixed => Horizon::FixedDemand,
+            HorizonArg::Variable => Horizon::VariableDestination,
+        }
+    }
+}
+
+/// The commuters of `base` held in `scenario` (fixed demand); a note on the terminal names the
+/// zones the base lacks (they get none). `otherwise` ends the messages: what to do instead.
+fn hold(base: &Scenario, scenario: &Scenario, otherwise: &str) -> anyhow::Result<RunDemand> {
+    let held = HeldDemand::of(base);
+    let flows = held
+        .on(scenario)
+        .map_err(|CannotHold(why)| anyhow::anyhow!("fixed demand: {why} ({otherwise})"))?;
+    let new_zones = held.new_zones(scenario);
+    if !new_zones.is_empty() {
+        eprintln!(
+            "note: fixed demand: zones {} are not in {} and get no commuters ({otherwise})",
+            new_zones.join(", "),
+            held.from
+        );
+    }
+    Ok(RunDemand::Held {
+        from: held.from,
+        flows,
+    })
 }
 
 /// More worker threads than this only cost memory and start-up time.

@@ -3,8 +3,8 @@
 use anyhow::Context;
 use commute::io::output::{OutputDir, OutputKind};
 use commute::report;
-use commute::run::{self, CannotHold, HeldDemand, RunDemand, RunOptions};
-use commute::scenario;
+use commute::run::{self, Horizon, RunDemand, RunOptions};
+use commute::scenario::{self, Scenario};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -47,6 +47,11 @@ pub struct Args {
     /// file instead of choosing destinations on this scenario's network (with --draws).
     #[arg(long, value_name = "BASE_SCENARIO")]
     hold_demand: Option<PathBuf>,
+    /// Demand horizon (with --draws): `fixed` holds the commuters of the scenario this one
+    /// extends (or of --hold-demand), `variable` chooses destinations on this scenario's
+    /// network [default: the scenario file's `horizon`, else variable].
+    #[arg(long, value_enum, conflicts_with = "hold_demand")]
+    horizon: Option<super::HorizonArg>,
 }
 
 /// The most draws one run makes: samples are kept per pair (draws x departure minutes each)
@@ -56,41 +61,63 @@ const MAX_DRAWS: u32 = 10_000;
 /// The default seed, recorded in summary.json.
 pub(super) const DEFAULT_SEED: u64 = 20_240_501;
 
+/// The scenario whose commuters the run holds (fixed demand), if any: `--hold-demand`, or the
+/// scenario this one extends when `--horizon fixed` or the file's `horizon = "fixed"` asks for
+/// it. A deterministic run places no commuters: fixed demand there is an error when asked for on
+/// the command line, and noted when the file asks for it.
+fn held_base(args: &Args, scenario: &Scenario) -> anyhow::Result<Option<PathBuf>> {
+    let on_command_line = args.hold_demand.is_some() || args.horizon.is_some();
+    let horizon = match (&args.hold_demand, args.horizon) {
+        (Some(_), _) => Horizon::FixedDemand,
+        (None, Some(arg)) => arg.into(),
+        (None, None) => scenario.horizon.unwrap_or_default(),
+    };
+    if horizon == Horizon::VariableDestination {
+        return Ok(None);
+    }
+    if args.draws == 0 {
+        anyhow::ensure!(
+            !on_command_line,
+            "fixed demand needs --draws: the deterministic run places no commuters"
+        );
+        eprintln!(
+            "note: {} asks for fixed demand, which applies to Monte-Carlo runs (--draws)",
+            scenario.path.display()
+        );
+        return Ok(None);
+    }
+    let base = args
+        .hold_demand
+        .clone()
+        .or_else(|| scenario.extends.clone());
+    let base = base.ok_or_else(|| {
+        anyhow::anyhow!(
+            "--horizon fixed holds the commuters of the scenario {} extends, and it extends none: pass --hold-demand BASE",
+            scenario.path.display()
+        )
+    })?;
+    Ok(Some(base))
+}
+
 pub fn run(args: Args) -> anyhow::Result<()> {
     let started = Instant::now();
     let pool = super::thread_pool(args.threads)?;
     let scenario = scenario::load(&args.scenario)?;
-    let demand = match &args.hold_demand {
+    let base = held_base(&args, &scenario)?;
+    let demand = match &base {
+        Some(base) => super::hold(
+            &scenario::load(base)?,
+            &scenario,
+            "run with --horizon variable instead",
+        )?,
         None => RunDemand::Own,
-        Some(base) => {
-            anyhow::ensure!(
-                args.draws > 0,
-                "--hold-demand needs --draws: the deterministic run places no commuters"
-            );
-            let held = HeldDemand::of(&scenario::load(base)?);
-            let flows = held
-                .on(&scenario)
-                .map_err(|CannotHold(why)| anyhow::anyhow!("--hold-demand: {why}"))?;
-            let new_zones = held.new_zones(&scenario);
-            if !new_zones.is_empty() {
-                eprintln!(
-                    "note: fixed demand: zones {} are not in {} and get no commuters",
-                    new_zones.join(", "),
-                    held.from
-                );
-            }
-            RunDemand::Held {
-                from: held.from,
-                flows,
-            }
-        }
     };
     let out = args
         .out
         .unwrap_or_else(|| PathBuf::from("out").join(&scenario.name));
     let mut inputs = vec![scenario.path.as_path(), scenario.network_dir.as_path()];
     inputs.extend(scenario.demand_file.as_deref());
-    inputs.extend(args.hold_demand.as_deref());
+    inputs.extend(base.as_deref());
     let dir = OutputDir::create(&out, OutputKind::Run, &inputs, args.force)?;
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
     let options = RunOptions {

@@ -28,6 +28,10 @@ pub struct ScenarioFile {
     pub network: Option<Spanned<String>>,
     /// Another scenario file this one builds on, relative to this file.
     pub extends: Option<Spanned<String>>,
+    /// The demand horizon against the scenario this one extends: `variable` (destinations
+    /// chosen on this scenario's network) or `fixed` (the extended scenario's commuters held).
+    /// Not inherited: it says how this file relates to its parent.
+    pub horizon: Option<Spanned<String>>,
     /// Departure window of the analysis (inherited when absent; default 07:00-09:00).
     pub window: Option<Spanned<WindowSpec>>,
     /// Commuter demand (inherited when absent; defaults documented in `docs/formats.md`).
@@ -633,6 +637,11 @@ impl ScenarioChain {
     /// The scenario named on the command line.
     pub fn leaf(&self) -> &LoadedScenario {
         self.files.last().expect("a chain has at least one file")
+    }
+
+    /// The scenario the named one extends, if any.
+    pub fn parent(&self) -> Option<&LoadedScenario> {
+        self.files.iter().rev().nth(1)
     }
 
     /// The nearest file of the chain (the scenario itself first) that has the section `pick`

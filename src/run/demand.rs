@@ -1,36 +1,12 @@
-//! The two demand horizons of a run. *Variable destination* (the long run): the scenario's own
-//! demand model places the commuters on its network. *Fixed demand* (the short run): the
-//! commuters of a base scenario are held, zone pair by zone pair, and only modes, departure
-//! times and routes respond. An incident or a closure is a short-run question; a new line can
-//! be asked both ways. `commute compare` holds the before scenario's demand unless told
-//! otherwise.
+//! The commuters of a run under either demand horizon ([`Horizon`]): the scenario's own
+//! (variable destination), or a base scenario's held pair by pair (fixed demand).
+//! `commute compare` holds the before scenario's demand unless told otherwise.
 
 use crate::routing::{Engine, Skims, skim_all};
+pub use crate::scenario::Horizon;
 use crate::scenario::{DemandScale, Scenario};
 use crate::sim::demand::{Flows, commuter_flows, scale};
-use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-
-/// Which demand a run used (summary.json `demand.horizon`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Horizon {
-    /// The scenario's own demand: destinations chosen on its network.
-    #[default]
-    VariableDestination,
-    /// A base scenario's commuters per zone pair, held.
-    FixedDemand,
-}
-
-impl Horizon {
-    /// As outputs name it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Horizon::VariableDestination => "variable destination",
-            Horizon::FixedDemand => "fixed demand",
-        }
-    }
-}
 
 /// The commuters of a base scenario, to hold in another (the fixed-demand horizon).
 #[derive(Debug, Clone, PartialEq)]

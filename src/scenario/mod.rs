@@ -20,7 +20,7 @@ mod resolve;
 pub use load::load;
 pub use params::{
     Choice, Congestion, Crowding, DEFAULT_CROWDING_CURVE, DEFAULT_DELAYS_MIN, Delay, Demand,
-    Equilibrium, Variability, departure_weights,
+    Equilibrium, Horizon, Variability, departure_weights,
 };
 pub use resolve::resolve;
 
@@ -50,6 +50,11 @@ pub struct Scenario {
     pub path: PathBuf,
     /// The network folder.
     pub network_dir: PathBuf,
+    /// The scenario file this one extends, if any.
+    pub extends: Option<PathBuf>,
+    /// The demand horizon the file asks for against the scenario it extends (`None`: not
+    /// stated; `run` then uses the scenario's own demand and `compare` holds the before's).
+    pub horizon: Option<Horizon>,
     /// Departure window.
     pub window: Window,
     /// The network with all modifications applied.

@@ -6,6 +6,32 @@
 //! outputs, comparisons) see only the types.
 
 use crate::time::{Seconds, Window};
+use serde::{Deserialize, Serialize};
+
+/// The demand horizon of a run. *Variable destination* (the long run): the scenario's own
+/// demand model places the commuters on its network. *Fixed demand* (the short run): the
+/// commuters of a base scenario are held, zone pair by zone pair, and only modes, departure
+/// times and routes respond. An incident or a closure is a short-run question; a new line can
+/// be asked both ways. Named in summary.json `demand.horizon`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Horizon {
+    /// The scenario's own demand: destinations chosen on its network.
+    #[default]
+    VariableDestination,
+    /// A base scenario's commuters per zone pair, held.
+    FixedDemand,
+}
+
+impl Horizon {
+    /// As outputs name it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Horizon::VariableDestination => "variable destination",
+            Horizon::FixedDemand => "fixed demand",
+        }
+    }
+}
 
 /// The commuter demand model: destinations chosen by households with and without a car on the
 /// composite cost of the modes each can use, doubly constrained (see `sim::demand`).

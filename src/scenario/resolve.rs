@@ -6,7 +6,8 @@
 
 use super::apply::Applier;
 use super::params::{
-    Choice, Congestion, Crowding, Delay, Demand, Equilibrium, Variability, departure_weights,
+    Choice, Congestion, Crowding, Delay, Demand, Equilibrium, Horizon, Variability,
+    departure_weights,
 };
 use super::{DemandScale, Scenario};
 use crate::bounds::{self, Bound};
@@ -64,6 +65,7 @@ pub fn resolve(
     }
     let leaf = chain.leaf();
     check_name(leaf, &mut problems);
+    let horizon = resolve_horizon(leaf, &mut problems);
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
@@ -77,6 +79,8 @@ pub fn resolve(
         description: leaf.file.description.clone(),
         path: leaf.path.clone(),
         network_dir,
+        extends: chain.parent().map(|parent| parent.path.clone()),
+        horizon,
         window,
         network,
         applied,
@@ -130,6 +134,35 @@ fn check_name(leaf: &LoadedScenario, problems: &mut Vec<Problem>) {
             ),
         ));
     }
+}
+
+/// The horizon the scenario file states, if any (`horizon` is not inherited): `fixed` needs a
+/// scenario to hold the commuters of, the one it extends.
+fn resolve_horizon(leaf: &LoadedScenario, problems: &mut Vec<Problem>) -> Option<Horizon> {
+    let stated = leaf.file.horizon.as_ref()?;
+    let line = leaf.line(stated.span().start);
+    let horizon = match stated.get_ref().as_str() {
+        "variable" => Horizon::VariableDestination,
+        "fixed" => Horizon::FixedDemand,
+        other => {
+            problems.push(Problem::at(
+                &leaf.path,
+                line,
+                Some("horizon"),
+                format!("`{other}`: a horizon is `fixed` (the extended scenario's commuters held) or `variable` (destinations chosen anew)"),
+            ));
+            return None;
+        }
+    };
+    if horizon == Horizon::FixedDemand && leaf.file.extends.is_none() {
+        problems.push(Problem::at(
+            &leaf.path,
+            line,
+            Some("horizon"),
+            "`fixed` holds the commuters of the scenario this one extends, and it extends none: add `extends`",
+        ));
+    }
+    Some(horizon)
 }
 
 /// The commuter table's rows as zone pairs of `network`: each zone id known, each pair once.

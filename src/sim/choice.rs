@@ -7,8 +7,9 @@
 //! alternatives available to them: households with a car choose between all three, the others
 //! between transit and custom bus. Minutes aboard a crowded vehicle weigh more
 //! ([`Journey::crowding_min`], from [`super::crowding`]). A commuter turned away from a full
-//! vehicle takes their next-best alternative, which under the logit is the logit over what is
-//! left; one turned away from that as well drives if the household has a car, or is not served.
+//! vehicle waits for the next vehicle that avoids the full one, or takes another alternative: the
+//! logit over what is left, the next vehicle weighed by its later arrival; one turned away from
+//! that as well drives if the household has a car, or is not served.
 //!
 //! The simulation sees only this interface: [`ChoiceModel::car_fixed_min`] (once per zone
 //! pair), [`ChoiceModel::probabilities`] of an [`Offer`], and of those [`Probabilities`] the
@@ -158,6 +159,27 @@ impl ChoiceModel {
         c.car_constant_min + (toll_yuan + distance_km * c.car_cost_yuan_per_km) * c.minutes_per_yuan
     }
 
+    /// The logit weight of waiting for a later vehicle, `later` (a journey from a departure
+    /// `extra_wait_s` later), relative to the journey `now` it replaces: `exp(-scale x the extra
+    /// generalised minutes)`, the extra wait weighed as waiting; 0 when the later journey,
+    /// counted from the commuter's departure, is longer than the longest commute.
+    pub fn next_vehicle_weight(
+        &self,
+        now: &Journey,
+        later: &Journey,
+        extra_wait_s: Seconds,
+    ) -> f64 {
+        let total = Journey {
+            time_s: later.time_s.saturating_add(extra_wait_s),
+            ..*later
+        };
+        if !self.within_reach(to_minutes(total.time_s)) {
+            return 0.0;
+        }
+        let extra = self.journey_min(&total, 0.0) - self.journey_min(now, 0.0);
+        (-self.params.scale_per_min * extra).exp()
+    }
+
     /// Generalised minutes of `journey`, with the alternative's constant `constant_min`.
     fn journey_min(&self, journey: &Journey, constant_min: f64) -> f64 {
         let c = &self.params;
@@ -211,14 +233,16 @@ pub struct Probabilities {
 }
 
 /// Of the commuters choosing each alternative ([`Alternative::index`]), the share that gets on
-/// board: of those who chose it first, and of those who come to it turned away from another.
-/// Driving always gets them there.
+/// board: of those who chose it first, and of those who come to it turned away from another;
+/// and the next vehicle those turned away may wait for. Driving always gets them there.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Boarding {
     /// Share boarding, of those who chose the alternative first.
     pub first: [f64; 3],
     /// Share boarding, of those turned away from another alternative.
     pub movers: [f64; 3],
+    /// Per alternative, the next vehicle for those its first stage turned away.
+    pub next: [NextVehicle; 3],
 }
 
 impl Boarding {
@@ -226,6 +250,25 @@ impl Boarding {
     pub const ALL: Boarding = Boarding {
         first: [1.0; 3],
         movers: [1.0; 3],
+        next: [NextVehicle::NONE; 3],
+    };
+}
+
+/// A later vehicle of the same alternative for commuters turned away from a full one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NextVehicle {
+    /// Its logit weight relative to the journey it replaces
+    /// ([`ChoiceModel::next_vehicle_weight`]; 0: there is none).
+    pub weight: f64,
+    /// The share of those waiting for it that get on.
+    pub boarding: f64,
+}
+
+impl NextVehicle {
+    /// No later vehicle.
+    pub const NONE: NextVehicle = NextVehicle {
+        weight: 0.0,
+        boarding: 1.0,
     };
 }
 
@@ -241,6 +284,13 @@ pub struct Rationed {
     pub turned_away_again: [f64; 3],
     /// Moving to each alternative, turned away from another (before they board it).
     pub movers: [f64; 3],
+    /// Waiting for the next vehicle of each alternative, turned away from a full one (before
+    /// they board it).
+    pub waiting: [f64; 3],
+    /// On the next vehicle of each alternative in the end (part of `by`).
+    pub by_next: [f64; 3],
+    /// Turned away from the next vehicle they waited for.
+    pub turned_away_waiting: [f64; 3],
 }
 
 impl Probabilities {
@@ -279,11 +329,12 @@ impl Probabilities {
     }
 
     /// The shares when only part of those choosing an alternative get on board (`boarding`):
-    /// those turned away take their next-best alternative, the others in proportion to their
-    /// probabilities (the logit over what is left), where again only `boarding.movers` of them
-    /// get on; those turned away twice drive if they can, or are not served.
+    /// those turned away take their next-best option: the next vehicle of the same alternative
+    /// (weighed by [`NextVehicle::weight`] against the vehicle they missed) or another
+    /// alternative, in proportion to their probabilities (the logit over what is left), where
+    /// again only `boarding.movers` (or the next vehicle's `boarding`) of them get on; those
+    /// turned away twice drive if they can, or are not served.
     pub fn rationed(&self, car_share: f64, boarding: Boarding) -> Rationed {
-        let car = Alternative::Car.index();
         let mut out = Rationed::default();
         for (size, p) in self.groups(car_share) {
             if size <= 0.0 {
@@ -297,27 +348,42 @@ impl Probabilities {
                     continue;
                 }
                 out.turned_away[a] += size * away;
-                let rest: f64 = (0..3).filter(|&b| b != a).map(|b| p[b]).sum();
+                let next = boarding.next[a];
+                let wait = p[a] * next.weight;
+                let rest: f64 = wait + (0..3).filter(|&b| b != a).map(|b| p[b]).sum::<f64>();
                 if rest <= 0.0 {
                     continue;
+                }
+                if wait > 0.0 {
+                    let waiting = away * wait / rest;
+                    let on = waiting * next.boarding;
+                    out.waiting[a] += size * waiting;
+                    out.by[a] += size * on;
+                    out.by_next[a] += size * on;
+                    out.turned_away_waiting[a] += size * (waiting - on);
+                    drive_if_possible(&mut out, p, a, a, size * (waiting - on));
                 }
                 for b in (0..3).filter(|&b| b != a) {
                     let moving = away * p[b] / rest;
                     let on = moving * boarding.movers[b];
                     out.movers[b] += size * moving;
                     out.by[b] += size * on;
-                    let again = moving - on;
-                    if again > 0.0 {
-                        out.turned_away_again[b] += size * again;
-                        // The one alternative left is the car, if the household has one.
-                        if p[car] > 0.0 && a != car && b != car {
-                            out.by[car] += size * again;
-                        }
-                    }
+                    out.turned_away_again[b] += size * (moving - on);
+                    drive_if_possible(&mut out, p, a, b, size * (moving - on));
                 }
             }
         }
         out
+    }
+}
+
+/// Commuters `again` turned away from alternative `b`, having been turned away from `a`: the one
+/// alternative left is the car, if the household has one (`p`, its probabilities, offer it) and
+/// they have not been turned away from it.
+fn drive_if_possible(out: &mut Rationed, p: &[f64; 3], a: usize, b: usize, again: f64) {
+    let car = Alternative::Car.index();
+    if again > 0.0 && p[car] > 0.0 && a != car && b != car {
+        out.by[car] += again;
     }
 }
 
@@ -460,6 +526,7 @@ mod tests {
         let boarding = Boarding {
             first: [1.0, 0.0, 1.0],
             movers: [1.0, 1.0, 0.5],
+            next: [NextVehicle::NONE; 3],
         };
         for car_share in [0.0, 0.3, 1.0] {
             let r = p.rationed(car_share, boarding);
@@ -476,5 +543,60 @@ mod tests {
             );
             assert!(r.by[car] >= p.share(Alternative::Car, car_share));
         }
+    }
+
+    #[test]
+    fn commuters_turned_away_wait_for_the_next_vehicle_by_the_logit() {
+        let model = ChoiceModel::new(Choice::default(), 1e9);
+        let offer = Offer {
+            car: Some(Drive {
+                minutes: 35.0,
+                fixed_min: 0.0,
+            }),
+            transit: Some(journey(30)),
+            custom_bus: Some(journey(28)),
+        };
+        let p = model.probabilities(&offer);
+        let (car, transit, custom) = (0, 1, 2);
+        // The next train leaves 6 minutes later: 6 more minutes of waiting.
+        let weight = model.next_vehicle_weight(&journey(30), &journey(30), 360);
+        let wait_weight = Choice::default().wait_walk_weight;
+        assert!((weight - (-0.1 * 6.0 * wait_weight).exp()).abs() < 1e-12);
+        // Half the first choosers of transit get on; the next train has room for all.
+        let mut boarding = Boarding::ALL;
+        boarding.first[transit] = 0.5;
+        boarding.next[transit] = NextVehicle {
+            weight,
+            boarding: 1.0,
+        };
+        let car_share = 0.0;
+        let r = p.rationed(car_share, boarding);
+        let chose = p.share(Alternative::Transit, car_share);
+        let away = chose / 2.0;
+        // The logit over what is left: the next train weighs p(transit) x weight.
+        let rest = p.others[transit] * weight + p.others[custom];
+        let waiting = away * p.others[transit] * weight / rest;
+        assert!((r.waiting[transit] - waiting).abs() < 1e-12);
+        assert!((r.by_next[transit] - waiting).abs() < 1e-12);
+        assert!((r.by[transit] - (chose / 2.0 + waiting)).abs() < 1e-12);
+        assert!((r.movers[custom] - (away - waiting)).abs() < 1e-12);
+        assert_eq!(r.by[car], 0.0);
+        assert!((r.by.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        // The next train full as well: those waiting drive if they can, or are lost.
+        boarding.next[transit].boarding = 0.0;
+        for car_share in [0.0, 1.0] {
+            let r = p.rationed(car_share, boarding);
+            assert_eq!(r.by_next[transit], 0.0);
+            assert!((r.turned_away_waiting[transit] - r.waiting[transit]).abs() < 1e-15);
+            let lost = if car_share == 0.0 {
+                r.waiting[transit]
+            } else {
+                0.0
+            };
+            assert!((r.by.iter().sum::<f64>() - (1.0 - lost)).abs() < 1e-12);
+        }
+        // No next vehicle: as before.
+        boarding.next[transit] = NextVehicle::NONE;
+        assert_eq!(p.rationed(0.3, boarding).waiting, [0.0; 3]);
     }
 }

@@ -8,10 +8,12 @@
 //! 1. The commuters' first choices are booked; where a trip's peak load would exceed its
 //!    capacity, each booking on it is cut to `capacity / peak`. An itinerary's commuters board
 //!    in the share of its tightest trip; the others are turned away and take their next-best
-//!    alternative ([`Probabilities::rationed`]).
-//! 2. Those moving to the other public-transport alternative are booked on what room the first
-//!    stage left on each segment, and cut in the same way; those turned away again drive if their
-//!    household has a car, or are not served.
+//!    option ([`Probabilities::rationed`]): the next vehicle (the itinerary of the first later
+//!    departure minute that does not board the full trip, its extra wait weighed as waiting) or
+//!    another alternative.
+//! 2. Those waiting for the next vehicle and those moving to the other public-transport
+//!    alternative are booked on what room the first stage left on each segment, and cut in the
+//!    same way; those turned away again drive if their household has a car, or are not served.
 //!
 //! So no trip carries more than its capacity, and the commuters turned away are counted (denied
 //! boardings, on the line of the trip that turned them away) instead.
@@ -19,10 +21,12 @@
 use super::Commuters;
 use super::draws::Conditions;
 use super::loads::TripLoads;
-use super::search::{Itineraries, OriginSearch};
+use super::search::{Itineraries, Itinerary, OriginSearch};
 use crate::network::Network;
 use crate::routing::{Ride, Timetable};
-use crate::sim::choice::{Alternative, Boarding, ChoiceModel, Drive, Offer, Probabilities};
+use crate::sim::choice::{
+    Alternative, Boarding, ChoiceModel, Drive, NextVehicle, Offer, Probabilities,
+};
 use crate::time::{Seconds, to_minutes};
 use rayon::prelude::*;
 
@@ -75,8 +79,13 @@ fn itineraries(s: &OriginSearch, t: usize) -> &Itineraries {
 pub(super) struct Capacity {
     /// Per timetable (transit, custom bus), pattern and trip: of the first choices.
     first: [Vec<Vec<f64>>; 2],
-    /// Likewise, of those moving to it, turned away from the other alternative.
+    /// Likewise, of those moving to it, turned away from the other alternative or from an
+    /// earlier vehicle.
     movers: [Vec<Vec<f64>>; 2],
+    /// The choice model, which weighs the next vehicle.
+    model: ChoiceModel,
+    /// Departure minutes per destination (samples are `destination * minutes + minute`).
+    minutes: usize,
 }
 
 /// How one sample's commuters board: the shares, and per public-transport alternative (index as
@@ -88,12 +97,17 @@ pub(super) struct SampleBoarding {
     pub first_ride: [Option<Ride>; 3],
     /// Likewise at the second stage.
     pub movers_ride: [Option<Ride>; 3],
+    /// The sample whose itinerary is the next vehicle for those the first stage turned away.
+    pub next_sample: [Option<usize>; 3],
+    /// The tightest ride of the next vehicle's itinerary at the second stage.
+    pub next_ride: [Option<Ride>; 3],
 }
 
 impl Capacity {
-    /// Books the commuters of `searches` (choosing with `probabilities`) on the trips of
-    /// `morning`, and rations every trip to its vehicle's capacity.
+    /// Books the commuters of `searches` (choosing with `probabilities` of `model`) on the trips
+    /// of `morning`, and rations every trip to its vehicle's capacity.
     pub fn ration(
+        model: &ChoiceModel,
         net: &Network,
         morning: &Conditions,
         searches: &[OriginSearch],
@@ -122,6 +136,8 @@ impl Capacity {
         let mut capacity = Capacity {
             first,
             movers: [Vec::new(), Vec::new()],
+            model: *model,
+            minutes: commuters.minutes,
         };
         let mut boarded = timetables.map(TripLoads::new);
         let mut moving = timetables.map(TripLoads::new);
@@ -142,6 +158,14 @@ impl Capacity {
                             boarded[t].add(r, on);
                             moving[t].add(r, movers);
                         }
+                        let waiting = flow * rationed.waiting[a];
+                        if let Some(next) = b.next_sample[a].and_then(|j| its.found[j])
+                            && waiting > 0.0
+                        {
+                            for r in its.rides(&next) {
+                                moving[t].add(r, waiting);
+                            }
+                        }
                     }
                 }
             },
@@ -156,6 +180,8 @@ impl Capacity {
             boarding: Boarding::ALL,
             first_ride: [None; 3],
             movers_ride: [None; 3],
+            next_sample: [None; 3],
+            next_ride: [None; 3],
         };
         for (t, alternative) in PUBLIC {
             let its = itineraries(s, t);
@@ -164,11 +190,48 @@ impl Capacity {
             let rides = its.rides(it);
             (out.boarding.first[a], out.first_ride[a]) = tightest(&self.first[t], rides);
             // While the first stage is being loaded, movers have no shares yet: all board.
-            if !self.movers[t].is_empty() {
-                (out.boarding.movers[a], out.movers_ride[a]) = tightest(&self.movers[t], rides);
+            let movers_share = |rides| {
+                if self.movers[t].is_empty() {
+                    (1.0, None)
+                } else {
+                    tightest(&self.movers[t], rides)
+                }
+            };
+            (out.boarding.movers[a], out.movers_ride[a]) = movers_share(rides);
+            let Some(full) = out.first_ride[a] else {
+                continue;
+            };
+            if let Some((j, next)) = self.next_vehicle(its, i, &full) {
+                let later = its.rides(&next);
+                let (boarding, ride) = movers_share(later);
+                let extra_wait_s = ((j - i) * 60) as Seconds;
+                out.boarding.next[a] = NextVehicle {
+                    weight: self.model.next_vehicle_weight(
+                        &it.journey,
+                        &next.journey,
+                        extra_wait_s,
+                    ),
+                    boarding,
+                };
+                (out.next_sample[a], out.next_ride[a]) = (Some(j), ride);
             }
         }
         out
+    }
+
+    /// The next vehicle for commuters of sample `i` turned away from ride `full`: the first
+    /// sample of a later departure minute to the same destination whose itinerary does not board
+    /// the trip of `full`.
+    fn next_vehicle(&self, its: &Itineraries, i: usize, full: &Ride) -> Option<(usize, Itinerary)> {
+        let end = (i / self.minutes + 1) * self.minutes;
+        (i + 1..end).find_map(|j| {
+            let it = its.found[j]?;
+            let avoids = its
+                .rides(&it)
+                .iter()
+                .all(|r| (r.pattern, r.trip) != (full.pattern, full.trip));
+            avoids.then_some((j, it))
+        })
     }
 }
 

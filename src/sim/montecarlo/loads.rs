@@ -102,8 +102,8 @@ fn board(boardings: &mut Vec<Boarding>, itineraries: &Itineraries, i: usize, com
 }
 
 /// The final choices of the commuters from origin `o` (searches `s`, uncapacitated
-/// `probabilities` per (destination, minute)), those turned away by `capacity` on their
-/// next-best alternative.
+/// `probabilities` per (destination, minute)), those turned away by `capacity` on a later
+/// vehicle or their next-best alternative.
 pub(super) fn settle(
     morning: &Conditions,
     commuters: &Commuters<'_>,
@@ -136,6 +136,7 @@ pub(super) fn settle(
             for (ride, share) in [
                 (boarding.first_ride[a], rationed.turned_away[a]),
                 (boarding.movers_ride[a], rationed.turned_away_again[a]),
+                (boarding.next_ride[a], rationed.turned_away_waiting[a]),
             ] {
                 if let Some(r) = ride
                     && share > 0.0
@@ -149,6 +150,16 @@ pub(super) fn settle(
             }
         }
         let minutes = |it: Option<Itinerary>| it.map(|it| to_minutes(it.journey.time_s));
+        // Those on a later vehicle arrive by its itinerary, counted from their departure.
+        let next = |a: Alternative, its: &Itineraries| {
+            let j = boarding.next_sample[a.index()]?;
+            Some((j, minutes(its.found[j])? + (j - i) as f64))
+        };
+        let next_vehicle = [
+            None,
+            next(Alternative::Transit, &s.transit),
+            next(Alternative::CustomBus, &s.custom_bus),
+        ];
         let times = [
             morning.car[k].map(to_minutes),
             minutes(s.transit.found[i]),
@@ -159,26 +170,34 @@ pub(super) fn settle(
         pair.composite_min += flow * composite;
         pair.choosing += flow * choosing;
         for a in Alternative::ALL {
-            let n = flow * rationed.by[a.index()];
-            if let Some(t) = times[a.index()]
-                && n > 0.0
-            {
-                pair.by[a.index()] += n;
-                pair.minutes += n * t;
-                out.histogram[(t as usize).min(HISTOGRAM_BINS - 1)] += n;
-                if t <= 60.0 {
-                    pair.within_60 += n;
+            let a = a.index();
+            let on_next = rationed.by_next[a];
+            for (time, n) in [
+                (times[a], flow * (rationed.by[a] - on_next)),
+                (next_vehicle[a].map(|(_, t)| t), flow * on_next),
+            ] {
+                if let Some(t) = time
+                    && n > 0.0
+                {
+                    pair.by[a] += n;
+                    pair.minutes += n * t;
+                    out.histogram[(t as usize).min(HISTOGRAM_BINS - 1)] += n;
+                    if t <= 60.0 {
+                        pair.within_60 += n;
+                    }
                 }
             }
         }
-        let n = |a: Alternative| flow * rationed.by[a.index()];
-        board(&mut out.transit, &s.transit, i, n(Alternative::Transit));
-        board(
-            &mut out.custom_bus,
-            &s.custom_bus,
-            i,
-            n(Alternative::CustomBus),
-        );
+        for (boardings, its, a) in [
+            (&mut out.transit, &s.transit, Alternative::Transit),
+            (&mut out.custom_bus, &s.custom_bus, Alternative::CustomBus),
+        ] {
+            let (by, on_next) = (rationed.by[a.index()], rationed.by_next[a.index()]);
+            board(boardings, its, i, flow * (by - on_next));
+            if let Some((j, _)) = next_vehicle[a.index()] {
+                board(boardings, its, j, flow * on_next);
+            }
+        }
     }
     out
 }

@@ -404,7 +404,7 @@ impl Simulation {
         let probabilities =
             capacity::probabilities(model, commuters, &morning.car, car_fixed_min, searches);
         let capacity =
-            capacity::Capacity::ration(net, morning, searches, &probabilities, commuters);
+            capacity::Capacity::ration(model, net, morning, searches, &probabilities, commuters);
         let outcomes: Vec<loads::OriginLoads> = searches
             .par_iter()
             .zip(&probabilities)

@@ -161,12 +161,41 @@ fn custom_bus_seats_are_never_exceeded_and_the_rest_ride_nothing() {
     );
     assert!(line.max_peak_load <= 40.0 + 1e-9, "{}", line.max_peak_load);
     assert!((line.peak_load / draws - 40.0).abs() < 1e-9);
-    // Everyone else was turned away and, with no other alternative, is not served.
-    assert!((line.denied + line.boardings - 1000.0 * draws).abs() < 1e-6);
+    // Everyone else was turned away (those who waited for the next bus, full as well, twice)
+    // and, with no other alternative, is not served.
+    let unserved = 1000.0 * draws - line.boardings;
+    assert!(line.denied >= unserved - 1e-6);
+    assert!(line.denied <= 2.0 * unserved + 1e-6);
     let served: f64 = s.pair_draws[1].iter().map(PairDraw::served).sum();
     assert!((served - line.boardings).abs() < 1e-6);
     assert!(s.custom_bus[1].iter().any(|&t| t != NO_ROUTE));
     assert!(s.transit[1].iter().all(|&t| t == NO_ROUTE));
+}
+
+#[test]
+fn commuters_turned_away_wait_for_the_next_train_with_room() {
+    // 1,000 commuters all leave at 07:00 for a line of 100 places every 5 minutes, nothing else:
+    // the first train takes 100, the next (nobody else's first choice) 100 more, the rest are
+    // turned away twice.
+    let net = one_line(300, Mode::Subway, 100);
+    let mut setup = Setup::phases_only(HOUR, 9, 10);
+    setup.weights = (0..60).map(|m| if m == 0 { 1.0 } else { 0.0 }).collect();
+    let s = run(&net, &setup, &[0.0, 1000.0, 0.0, 0.0]);
+    let line = s.lines[0];
+    let draws = f64::from(setup.draws);
+    assert!((line.boardings / draws - 200.0).abs() < 1e-6, "{line:?}");
+    assert!(
+        (line.denied / draws - (900.0 + 800.0)).abs() < 1e-6,
+        "{line:?}"
+    );
+    assert!(line.max_peak_load <= 100.0 + 1e-9);
+    // Those on the second train arrive one headway later than those on the first.
+    for (draw, pair) in s.pair_draws[1].iter().enumerate() {
+        let first = to_minutes(s.transit[1][draw * 60]);
+        let expected = 100.0 * first + 100.0 * (first + 5.0);
+        assert!((pair.served() - 200.0).abs() < 1e-6);
+        assert!((pair.minutes - expected).abs() < 1e-6, "{draw}: {pair:?}");
+    }
 }
 
 #[test]
