@@ -2,7 +2,8 @@
 //! beside the Rust peers (petgraph's Dijkstra, fast_paths' contraction hierarchies) in the same
 //! process, with their answers checked against each other before any figure is printed. The
 //! peers are compiled only with the `peers` cargo feature (`peers.rs`): a library user does not
-//! build benchmark competitors.
+//! build benchmark competitors. With `--scenario`, a whole Monte-Carlo run on 1 and 2 threads
+//! instead (`scenario.rs`).
 
 use anyhow::Context;
 use commute::io::load_road_graph;
@@ -17,30 +18,46 @@ use serde::Serialize;
 use std::path::PathBuf;
 use std::time::Instant;
 
-/// Time routing engines on a road graph (or a synthetic one) with a fixed, seeded query set.
+/// Time routing engines on a road graph (or a synthetic one) with a fixed, seeded query set, or
+/// a scenario's Monte-Carlo run on 1 and 2 threads.
 ///
 /// Engines: `dijkstra` (one-to-all, radix heap, renumbered graph) and its batch speed-up from 1
 /// to 2 threads; with --peers (a binary built with `--features peers`) also petgraph's Dijkstra
 /// (one-to-all) and fast_paths (preparation and point-to-point queries), checked to give the
 /// same distances. Reports preparation time, query latency p50/p95/p99, throughput and the
 /// process's peak memory after each engine.
+///
+/// With --scenario: `commute run SCENARIO --draws N` in memory (everything but writing the
+/// files), --repeat times on 1 thread and on 2, alternating; prints the median wall times and
+/// their ratio, after checking that every output is byte-identical at both counts.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   commute bench ../shared/data/roads/bremen_time.gr --peers
-  commute bench --synthetic 1000000 --queries 1000 --peers --json")]
+  commute bench --synthetic 1000000 --queries 1000 --peers --json
+  commute bench --scenario scenarios/jjj-2024.toml --draws 200 --repeat 3")]
 pub struct Args {
     /// Road graph (DIMACS .gr, TNTP _net.tntp or a network folder).
-    #[arg(required_unless_present = "synthetic")]
+    #[arg(required_unless_present_any = ["synthetic", "scenario"])]
     graph: Option<PathBuf>,
+    /// Time a Monte-Carlo run of this scenario file on 1 and 2 threads instead.
+    #[arg(long, conflicts_with_all = ["graph", "synthetic", "peers"])]
+    scenario: Option<PathBuf>,
+    /// With --scenario: draws (simulated mornings) of the run.
+    #[arg(long, default_value_t = 200, requires = "scenario", value_parser = super::whole(1, MAX_BENCH_DRAWS))]
+    draws: u32,
+    /// With --scenario: runs on each thread count (the median is reported).
+    #[arg(long, default_value_t = 3, requires = "scenario", value_parser = super::whole(1, MAX_REPEAT))]
+    repeat: usize,
     /// Use a seeded synthetic grid with about N nodes instead.
     #[arg(long, conflicts_with = "graph", value_parser = super::whole(4, MAX_SYNTHETIC))]
     synthetic: Option<usize>,
     /// Point-to-point queries (one-to-all searches: a tenth of them, at most 50).
     #[arg(long, default_value_t = 1000, value_parser = super::whole(1, MAX_QUERIES))]
     queries: usize,
-    /// Seed of the query set and the synthetic graph.
-    #[arg(long, default_value_t = 1, value_parser = super::seed)]
-    seed: u64,
+    /// Seed of the query set and the synthetic graph [default: 1]; with --scenario, of the run
+    /// [default: `commute run`'s].
+    #[arg(long, value_parser = super::seed)]
+    seed: Option<u64>,
     /// Also run petgraph and fast_paths on the same graph and print the ratios (needs a binary
     /// built with `--features peers`).
     #[arg(long)]
@@ -55,6 +72,7 @@ pub struct Args {
 
 #[cfg(feature = "peers")]
 mod peers;
+mod scenario;
 
 /// Stands in for the peers in a binary built without them; never reached, as [`run`] refuses
 /// `--peers` before any work.
@@ -109,6 +127,12 @@ const MAX_SYNTHETIC: usize = 50_000_000;
 
 /// The most queries a benchmark runs: their timings are kept.
 const MAX_QUERIES: usize = 10_000_000;
+
+/// The most draws of a `--scenario` run (as `commute run --draws`).
+const MAX_BENCH_DRAWS: u32 = 10_000;
+
+/// The most runs per thread count of `--scenario`.
+const MAX_REPEAT: usize = 100;
 
 /// The most sources (and targets) of the matrix: its table has the square of this many cells.
 const MAX_MATRIX: usize = 10_000;
@@ -168,11 +192,16 @@ struct Ours {
 
 pub fn run(args: Args) -> anyhow::Result<()> {
     anyhow::ensure!(!args.peers || cfg!(feature = "peers"), PEERS_NOT_BUILT);
+    if let Some(path) = &args.scenario {
+        let seed = args.seed.unwrap_or(super::run::DEFAULT_SEED);
+        return scenario::run(path, args.draws, seed, args.repeat, args.json);
+    }
+    let seed = args.seed.unwrap_or(1);
     let started = Instant::now();
     let (graph, name) = match (&args.graph, args.synthetic) {
         (_, Some(n)) => (
-            RoadGraph::synthetic_grid(n, 10, args.seed),
-            format!("synthetic grid ~{n} nodes (seed {})", args.seed),
+            RoadGraph::synthetic_grid(n, 10, seed),
+            format!("synthetic grid ~{n} nodes (seed {seed})"),
         ),
         (Some(path), None) => (load_road_graph(path)?, path.display().to_string()),
         (None, None) => anyhow::bail!("give a GRAPH or --synthetic N"),
@@ -180,7 +209,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let load_s = started.elapsed().as_secs_f64();
     let n = graph.node_count();
     anyhow::ensure!(n >= 2, "the graph has fewer than two nodes");
-    let mut rng = ChaCha8Rng::seed_from_u64(args.seed ^ 0x5eed);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
     let pairs: Vec<(usize, usize)> = (0..args.queries)
         .map(|_| (rng.random_range(0..n), rng.random_range(0..n)))
         .collect();
@@ -194,7 +223,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         graph: name,
         nodes: n,
         arcs: graph.arc_count(),
-        seed: args.seed,
+        seed,
         engines: Vec::new(),
         ratios: Vec::new(),
     };
@@ -311,7 +340,7 @@ fn hierarchy(
         dijkstra.p50_ms / phast.p50_ms,
     ));
     let size = args.matrix.clamp(1, n);
-    let mut rng = ChaCha8Rng::seed_from_u64(args.seed ^ 0x3a7);
+    let mut rng = ChaCha8Rng::seed_from_u64(report.seed ^ 0x3a7);
     let ends: Vec<u32> = (0..2 * size)
         .map(|_| graph.internal[rng.random_range(0..n)])
         .collect();

@@ -30,7 +30,9 @@
 //! timetables and car times they make), `search` (the itineraries per origin), `capacity` (the
 //! choices as if vehicles had room, bookings, boarding shares), `loads` (final choices, pair
 //! results, line loads); [`simulate`] runs them draw after draw. Mornings are searched
-//! four at a time (`PARALLEL_DRAWS`), so a slow origin does not idle a core.
+//! four at a time (`PARALLEL_DRAWS`), so a slow origin does not idle a core, and each batch is
+//! searched while the one before is processed, so the processing's serial parts (rationing,
+//! recording loads, all in draw order) leave no core idle.
 
 mod capacity;
 mod draws;
@@ -43,6 +45,7 @@ mod tests;
 pub use super::choice::Alternative;
 use super::choice::ChoiceModel;
 use super::crowding::{CrowdingCosts, SegmentLoads};
+use crate::network::Network;
 use crate::routing::{Engine, Skims, TravelMode};
 use crate::scenario::{Choice, Scenario, Variability};
 use crate::time::{Seconds, Window};
@@ -309,6 +312,21 @@ impl Commuters<'_> {
 /// Mornings searched at once.
 const PARALLEL_DRAWS: u32 = 4;
 
+/// The end of the batch of mornings from `first` of `draws`: [`PARALLEL_DRAWS`] of them, and
+/// at the end the rest but one, then that one: the last batch's processing has no search to
+/// overlap with, so it is kept short.
+fn batch_end(first: u32, draws: u32) -> u32 {
+    let left = draws.saturating_sub(first);
+    first
+        + if left > PARALLEL_DRAWS {
+            PARALLEL_DRAWS
+        } else if left > 1 {
+            left - 1
+        } else {
+            left
+        }
+}
+
 /// One draw's conditions and itineraries.
 struct Morning {
     draw: u32,
@@ -362,41 +380,60 @@ pub fn simulate(
         .collect();
     let mut sim = Simulation::empty(engine, setup, departures.len());
     // Mornings are searched a few at a time in parallel (and origins within each), so that one
-    // slow origin does not hold up the others; they are then processed in draw order.
-    let mut next = 0;
-    while next < setup.draws {
-        let batch: Vec<Morning> = (next..setup.draws.min(next + PARALLEL_DRAWS))
+    // slow origin does not hold up the others; they are then processed in draw order, each batch
+    // while the next is searched, so that a core free from the processing's serial parts
+    // searches ahead (the order of every sum is the draws', whatever runs when).
+    let search_batch = |first: u32| -> Vec<Morning> {
+        (first..batch_end(first, setup.draws))
             .into_par_iter()
             .map(|draw| morning(engine, setup, draw, &departures))
-            .collect();
-        next += PARALLEL_DRAWS;
-        for m in batch {
-            let (morning, searches) = (&m.conditions, &m.searches);
-            let probabilities =
-                capacity::probabilities(&model, &commuters, &morning.car, &car_fixed_min, searches);
-            let capacity = capacity::Capacity::ration(
-                &model,
-                net,
-                morning,
-                searches,
-                &probabilities,
-                &commuters,
-            );
-            let outcomes: Vec<loads::OriginLoads> = searches
-                .par_iter()
-                .zip(&probabilities)
-                .enumerate()
-                .map(|(o, (s, p))| loads::settle(morning, &commuters, &capacity, o, s, p))
-                .collect();
-            loads::record(&mut sim, morning, outcomes);
-            sim.record_samples(&m);
-            done(m.draw + 1);
-        }
+            .collect()
+    };
+    let mut batch = search_batch(0);
+    while let Some(last) = batch.last() {
+        let next = last.draw + 1;
+        let mut following = Vec::new();
+        rayon::in_place_scope(|scope| {
+            if next < setup.draws {
+                scope.spawn(|_| following = search_batch(next));
+            }
+            for m in &batch {
+                sim.add_morning(net, &model, &commuters, &car_fixed_min, m);
+                done(m.draw + 1);
+            }
+        });
+        batch = following;
     }
     sim
 }
 
 impl Simulation {
+    /// Adds morning `m`: the commuters' choices (with `model`; the car's fixed minutes per pair
+    /// `car_fixed_min`), rationed to the vehicles' capacity, their pair results and line loads,
+    /// and the door-to-door samples.
+    fn add_morning(
+        &mut self,
+        net: &Network,
+        model: &ChoiceModel,
+        commuters: &Commuters<'_>,
+        car_fixed_min: &[f64],
+        m: &Morning,
+    ) {
+        let (morning, searches) = (&m.conditions, &m.searches);
+        let probabilities =
+            capacity::probabilities(model, commuters, &morning.car, car_fixed_min, searches);
+        let capacity =
+            capacity::Capacity::ration(model, net, morning, searches, &probabilities, commuters);
+        let outcomes: Vec<loads::OriginLoads> = searches
+            .par_iter()
+            .zip(&probabilities)
+            .enumerate()
+            .map(|(o, (s, p))| loads::settle(morning, commuters, &capacity, o, s, p))
+            .collect();
+        loads::record(self, morning, outcomes);
+        self.record_samples(m);
+    }
+
     /// No draws yet on the network of `engine`.
     fn empty(engine: &Engine<'_>, setup: &Setup, minutes: usize) -> Self {
         let net = engine.network();
