@@ -71,11 +71,13 @@ fn draws_jjj_congested(c: &mut Criterion) {
         max_rounds: 3,
         tolerance: 0.0,
         draws: 4,
+        destinations: false,
     };
     let conditions = balance(
         &engine,
         &skims,
         &flows,
+        None,
         &setup,
         Some(&roads),
         &scenario.crowding,
