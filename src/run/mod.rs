@@ -194,6 +194,10 @@ pub fn run_with(
 pub fn own_demand(scenario: &Scenario, options: RunOptions) -> Flows {
     let engine = Engine::new(&scenario.network, scenario.window);
     let skims = skim_all(&engine);
+    // Destinations that do not respond to the loop are those of the skims (or the table).
+    if !scenario.equilibrium.destinations || scenario.commuter_table.is_some() {
+        return demand::own_flows(scenario, &skims);
+    }
     balanced(scenario, options, &engine, &skims, None)
         .outcome
         .flows
