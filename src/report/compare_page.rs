@@ -46,7 +46,7 @@ pub fn compare_html(c: &Comparison, before: &RunData<'_>, after: &RunData<'_>) -
     );
     let _ = write!(
         b,
-        "<section><h2>Mode shares</h2>{}<p class=note>Commuters between zones, by the mode chosen (custom-bus riders beyond the seats take their next-best mode).</p></section>",
+        "<section><h2>Mode shares</h2>{}<p class=note>Commuters between zones, by the mode they end up on: riders beyond a vehicle's capacity wait for the next vehicle or take their next-best mode; unserved: turned away with no alternative left, or no alternative within the longest commute.</p></section>",
         shares_svg(&[("before", r.shares[0]), ("after", r.shares[1])])
     );
     let zones = gains_map(&mut b, c, before, after);
