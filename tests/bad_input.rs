@@ -2361,3 +2361,18 @@ fn a_horizon_must_be_fixed_or_variable_and_fixed_must_extend_a_scenario() {
     assert_rejected(&output, &["extends none: pass --hold-demand BASE"]);
     case.assert_no_output(&output);
 }
+
+#[test]
+fn equilibrium_destinations_must_be_a_boolean() {
+    let case = Case::new();
+    let text = "version = 1\nname = \"bad-destinations\"\nextends = \"scenario.toml\"\n\n[equilibrium]\ndestinations = \"yes\"\n";
+    let path = case.write_scenario("bad-destinations.toml", text);
+    case.assert_run_rejected(
+        &path,
+        &[
+            &format!("bad-destinations.toml:{}", line_of(text, "destinations =")),
+            "destinations",
+            "expected a boolean",
+        ],
+    );
+}

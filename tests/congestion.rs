@@ -154,7 +154,7 @@ fn congested_runs_are_identical_at_one_and_two_threads() {
     std::fs::write(
         &scenario,
         format!(
-            "version = 1\nname = \"demo-congested\"\nextends = \"{}\"\n\n[congestion]\nbackground_vc = 0.8\n\n[equilibrium]\ndraws = 3\nmax_rounds = 4\n",
+            "version = 1\nname = \"demo-congested\"\nextends = \"{}\"\n\n[congestion]\nbackground_vc = 0.8\n\n[equilibrium]\ndraws = 3\nmax_rounds = 4\ndestinations = true\n",
             root().join("scenarios/demo-line22.toml").display()
         ),
     )

@@ -372,14 +372,19 @@ fn hierarchy(
     })
 }
 
+/// Prints `report` as pretty JSON (`--json`).
+fn print_json(report: &impl serde::Serialize) -> anyhow::Result<()> {
+    outln!(
+        "{}",
+        serde_json::to_string_pretty(report).context("serialising the report")?
+    );
+    Ok(())
+}
+
 /// Prints `report` as JSON or as a table with the ratios below.
 fn print(report: &Report, json: bool) -> anyhow::Result<()> {
     if json {
-        outln!(
-            "{}",
-            serde_json::to_string_pretty(report).context("serialising the report")?
-        );
-        return Ok(());
+        return print_json(report);
     }
     outln!(
         "{}: {} nodes, {} arcs, seed {}",

@@ -4,7 +4,6 @@
 //! byte for byte between the counts. One command re-measures the parallel speed-up of the run
 //! the README quotes.
 
-use anyhow::Context;
 use commute::run::{self, RunOptions, RunOutput};
 use serde::Serialize;
 use std::path::Path;
@@ -114,11 +113,7 @@ pub(super) fn run(
 /// Prints `report` as JSON or as lines of text.
 fn print(report: &Report, json: bool) -> anyhow::Result<()> {
     if json {
-        outln!(
-            "{}",
-            serde_json::to_string_pretty(report).context("serialising the report")?
-        );
-        return Ok(());
+        return super::print_json(report);
     }
     let load = |l: Option<f64>| l.map_or("-".to_owned(), |l| format!("{l:.2}"));
     outln!(
