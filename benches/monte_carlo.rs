@@ -78,6 +78,7 @@ fn draws_jjj_congested(c: &mut Criterion) {
         &skims,
         &flows,
         None,
+        None,
         &setup,
         Some(&roads),
         &scenario.crowding,

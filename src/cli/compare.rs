@@ -5,7 +5,9 @@ use anyhow::Context;
 use commute::compare::{self, CompareOptions, Comparison, Refusal, RegionChange, RunData};
 use commute::io::output::{OutputDir, OutputKind};
 use commute::report;
-use commute::run::{self, CannotHold, HeldDemand, Horizon, RunDemand, RunOptions, RunOutput};
+use commute::run::{
+    self, CannotHold, HeldDemand, Horizon, RunDemand, RunOptions, RunOutput, WarmStart,
+};
 use commute::scenario::{self, Scenario};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -143,9 +145,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         _ => false,
     };
     let options = RunOptions { seed, draws };
-    let simulate = |scenario: &Scenario, label: &str, demand: RunDemand| -> RunOutput {
+    let simulate = |scenario: &Scenario,
+                    label: &str,
+                    demand: RunDemand,
+                    resume: Option<&WarmStart>|
+     -> RunOutput {
         pool.install(|| {
-            run::run_with(scenario, options, demand, |draw| {
+            run::run_with(scenario, options, demand, resume, |draw| {
                 if show_progress {
                     eprint!("\r{label} {}: draw {draw}/{draws}", scenario.name);
                     if draw == draws {
@@ -173,11 +179,18 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     };
     let before_run = match before {
         Side::Folder(run) => *run,
-        Side::Scenario(scenario) => simulate(&scenario, "before", demand(&scenario)?),
+        Side::Scenario(scenario) => simulate(&scenario, "before", demand(&scenario)?, None),
     };
+    // The after scenario's supply-demand loop resumes from where the before's stood, so that
+    // the difference is the change's, not where two loops happened to stop.
     let after_run = match after {
         Side::Folder(run) => *run,
-        Side::Scenario(scenario) => simulate(&scenario, "after", demand(&scenario)?),
+        Side::Scenario(scenario) => simulate(
+            &scenario,
+            "after",
+            demand(&scenario)?,
+            before_run.warm_start.as_ref(),
+        ),
     };
     let before = RunData::new(&args.before, &before_run)?;
     let after = RunData::new(&args.after, &after_run)?;
@@ -244,6 +257,9 @@ fn summary_table(c: &Comparison) -> anyhow::Result<()> {
         c.before.demand_words(),
         c.after.demand_words()
     );
+    if let Some(words) = c.loop_words() {
+        outln!("supply-demand loop: {words}");
+    }
     if let (Some(h), Some(y)) = (
         c.region.consumer_surplus_hours,
         c.region.consumer_surplus_yuan,

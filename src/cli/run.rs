@@ -108,18 +108,26 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         seed: args.seed,
         draws: args.draws,
     };
-    let demand = match &base {
+    let (demand, resume) = match &base {
         Some(base) => {
             let base = scenario::load(base)?;
             // The base's commuters as its own run with these draws and seed places them.
             let flows = pool.install(|| run::own_demand(&base, options));
-            super::hold(
-                HeldDemand::of(&base, &flows),
+            let held = HeldDemand::of(&base, &flows);
+            let demand = super::hold(
+                held.clone(),
                 &scenario,
                 "run with --horizon variable instead",
-            )?
+            )?;
+            // The loop resumes from the base's, as the after side of `commute compare` does,
+            // so that this folder compares with the base's as the scenario files do.
+            let resume = match held.on(&base) {
+                Ok(own) => pool.install(|| run::held_warm_start(&base, options, own)),
+                Err(_) => None,
+            };
+            (demand, resume)
         }
-        None => RunDemand::Own,
+        None => (RunDemand::Own, None),
     };
     let out = args
         .out
@@ -130,7 +138,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let dir = OutputDir::create(&out, OutputKind::Run, &inputs, args.force)?;
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
     let mut output = pool.install(|| {
-        run::run_with(&scenario, options, demand, |draw| {
+        run::run_with(&scenario, options, demand, resume.as_ref(), |draw| {
             if show_progress {
                 eprint!("\rdraw {draw}/{}", args.draws);
                 if draw == args.draws {

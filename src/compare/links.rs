@@ -220,6 +220,7 @@ mod tests {
             zones_geojson: serde_json::json!({}),
             network_geojson: serde_json::json!({}),
             commuters: None,
+            warm_start: None,
         }
     }
 

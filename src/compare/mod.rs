@@ -173,6 +173,39 @@ pub struct RunSide {
     /// The base scenario whose commuters were held.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub held_from: Option<String>,
+    /// The run's supply-demand loop (`None` for a run without one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub equilibrium: Option<LoopSide>,
+}
+
+/// How a run's supply-demand loop ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct LoopSide {
+    /// Whether every convergence measure reached the tolerance.
+    pub converged: bool,
+    /// Rounds run.
+    pub rounds: usize,
+    /// Whether it resumed from the other run's loop.
+    pub resumed: bool,
+}
+
+impl LoopSide {
+    /// E.g. `converged in 21 rounds`, `resumed from the before's, converged in 1 round`, or
+    /// `NOT converged in 60 rounds`.
+    pub fn words(&self) -> String {
+        let resumed = if self.resumed {
+            "resumed from the before's, "
+        } else {
+            ""
+        };
+        let state = if self.converged {
+            "converged"
+        } else {
+            "NOT converged"
+        };
+        let plural = if self.rounds == 1 { "" } else { "s" };
+        format!("{resumed}{state} in {} round{plural}", self.rounds)
+    }
 }
 
 impl RunSide {
@@ -182,6 +215,20 @@ impl RunSide {
             Some(base) => format!("{} ({base}'s commuters)", self.horizon.as_str()),
             None => self.horizon.as_str().to_owned(),
         }
+    }
+}
+
+impl Comparison {
+    /// How the two runs' supply-demand loops ended, e.g. `before converged in 21 rounds; after
+    /// resumed from the before's, converged in 1 round` (`None` when neither has a loop).
+    pub fn loop_words(&self) -> Option<String> {
+        let side =
+            |label: &str, s: &RunSide| s.equilibrium.map(|e| format!("{label} {}", e.words()));
+        let words: Vec<String> = [side("before", &self.before), side("after", &self.after)]
+            .into_iter()
+            .flatten()
+            .collect();
+        (!words.is_empty()).then(|| words.join("; "))
     }
 }
 
@@ -233,6 +280,17 @@ fn side(run: &RunData<'_>) -> RunSide {
         draws: run.draws_count(),
         horizon: run.run.demand.horizon,
         held_from: run.run.demand.held_from.clone(),
+        equilibrium: run
+            .run
+            .summary
+            .equilibrium
+            .as_ref()
+            .filter(|e| !e.rounds.is_empty())
+            .map(|e| LoopSide {
+                converged: e.converged,
+                rounds: e.rounds.len(),
+                resumed: e.resumed,
+            }),
     }
 }
 

@@ -93,11 +93,14 @@ fn intro(b: &mut String, c: &Comparison) {
     );
     let _ = write!(
         b,
-        "<p class=note>Both runs: seed {}, {} draws (mornings) x every departure minute. Demand: {} before, {} after. {}</p>",
+        "<p class=note>Both runs: seed {}, {} draws (mornings) x every departure minute. Demand: {} before, {} after.{} {}</p>",
         c.after.seed,
         c.after.draws,
         esc(&c.before.demand_words()),
         esc(&c.after.demand_words()),
+        c.loop_words()
+            .map(|w| format!(" Supply-demand loop: {}.", esc(&w)))
+            .unwrap_or_default(),
         if c.paired {
             "Paired statistics: each change is the mean of the per-morning differences, with its 95% confidence interval in brackets; figures the scenarios do not touch are identical morning by morning (common random numbers)."
         } else {

@@ -15,6 +15,10 @@ pub struct EquilibriumInfo {
     pub draws: u32,
     /// Whether every measure reached the tolerance (true when there was nothing to balance).
     pub converged: bool,
+    /// Whether the loop resumed from where another run's stood before its last round (the after
+    /// scenario's in `commute compare`), rather than from free flow and empty vehicles.
+    #[serde(default)]
+    pub resumed: bool,
     /// Every round.
     pub rounds: Vec<RoundInfo>,
     /// Crowding in the generalised cost.
@@ -39,7 +43,7 @@ pub struct RoundInfo {
     pub car_commuters: f64,
     /// Roads: `sum |cars - averaged cars| / sum averaged cars` over zone pairs.
     pub road_demand_gap: Option<f64>,
-    /// Roads: relative gap of the averaged demand's assignment.
+    /// Roads: relative gap of the assignment the round's road times come from.
     pub road_relative_gap: Option<f64>,
     /// Transit: `sum |loads - averaged loads| / sum averaged loads` over segments and hours.
     pub transit_load_gap: Option<f64>,
@@ -49,7 +53,8 @@ pub struct RoundInfo {
     pub destination_gap: Option<f64>,
     /// Commuters turned away from full vehicles.
     pub denied: f64,
-    /// The averaging step taken after the round.
+    /// The averaging step taken after the round (0 after the last of a converged loop, whose
+    /// conditions are kept).
     pub step: f64,
 }
 
@@ -90,6 +95,7 @@ impl EquilibriumInfo {
             tolerance: settings.tolerance,
             draws: settings.draws,
             converged: outcome.converged,
+            resumed: outcome.resumed,
             rounds: outcome.rounds.iter().map(|&r| r.into()).collect(),
             crowding: CrowdingInfo {
                 enabled: crowding.enabled,

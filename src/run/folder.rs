@@ -94,6 +94,7 @@ pub fn parse(dir: &Path, files: Vec<(&str, Vec<u8>)>) -> Result<RunOutput> {
                 zones_geojson,
                 network_geojson,
                 commuters: None,
+                warm_start: None,
             })
         }
         _ => Err(Error::Invalid(problems)),

@@ -38,6 +38,7 @@ use crate::routing::{Engine, Skims, skim_all};
 use crate::scenario::{Congestion, Scenario};
 use crate::sim::congestion::RoadModel;
 use crate::sim::demand::{Flows, Split};
+pub use crate::sim::equilibrium::WarmStart;
 use crate::sim::equilibrium::{Outcome, balance};
 use crate::sim::montecarlo::{Setup, simulate};
 use output::{network_geojson, zones_geojson};
@@ -69,14 +70,17 @@ pub enum RunDemand {
 /// The summary's `run.wall_time_s` (and `samples_per_s`) are left for the caller, who knows the
 /// time taken.
 pub fn run(scenario: &Scenario, options: RunOptions, progress: impl Fn(u32)) -> RunOutput {
-    run_with(scenario, options, RunDemand::Own, progress)
+    run_with(scenario, options, RunDemand::Own, None, progress)
 }
 
-/// Runs `scenario` placing the commuters `demand`, as [`run`] does.
+/// Runs `scenario` placing the commuters `demand`, as [`run`] does; its supply-demand loop
+/// resumes from `resume` (another run's [`RunOutput::warm_start`]) when given, unless its
+/// destinations respond in the loop.
 pub fn run_with(
     scenario: &Scenario,
     options: RunOptions,
     demand: RunDemand,
+    resume: Option<&WarmStart>,
     progress: impl Fn(u32),
 ) -> RunOutput {
     let net = &scenario.network;
@@ -115,13 +119,14 @@ pub fn run_with(
             network_geojson: network_geojson(net, None),
             tables: Tables::Skims(SkimTables { od, zones }),
             commuters: None,
+            warm_start: None,
         };
     }
     let (flows, horizon, held_from) = match demand {
         RunDemand::Own => (None, Horizon::VariableDestination, None),
         RunDemand::Held { from, flows } => (Some(flows), Horizon::FixedDemand, Some(from)),
     };
-    let Balanced { roads, outcome } = balanced(scenario, options, &engine, &skims, flows);
+    let Balanced { roads, outcome } = balanced(scenario, options, &engine, &skims, flows, resume);
     summary.equilibrium = Some(EquilibriumInfo::of(
         &outcome,
         &scenario.equilibrium,
@@ -185,6 +190,7 @@ pub fn run_with(
         network_geojson: network_geojson(net, Some(&sim)),
         tables: Tables::MonteCarlo(tables),
         commuters: Some(outcome.flows),
+        warm_start: outcome.warm_start,
     }
 }
 
@@ -198,9 +204,23 @@ pub fn own_demand(scenario: &Scenario, options: RunOptions) -> Flows {
     if !scenario.equilibrium.destinations || scenario.commuter_table.is_some() {
         return demand::own_flows(scenario, &skims);
     }
-    balanced(scenario, options, &engine, &skims, None)
+    balanced(scenario, options, &engine, &skims, None, None)
         .outcome
         .flows
+}
+
+/// Where the supply-demand loop of `base` placing `flows` (its own commuters held, as
+/// `commute compare`'s before side runs it) stood before its last round: what [`run_with`] of
+/// another scenario resumes from to be that comparison's after side. `None` without a loop.
+pub fn held_warm_start(base: &Scenario, options: RunOptions, flows: Flows) -> Option<WarmStart> {
+    if options.draws == 0 {
+        return None;
+    }
+    let engine = Engine::new(&base.network, base.window);
+    let skims = skim_all(&engine);
+    balanced(base, options, &engine, &skims, Some(flows), None)
+        .outcome
+        .warm_start
 }
 
 /// A scenario's supply and demand in balance: the road model (with the congestion settings)
@@ -219,6 +239,7 @@ fn balanced<'a>(
     engine: &Engine<'_>,
     skims: &Skims,
     held: Option<Flows>,
+    resume: Option<&WarmStart>,
 ) -> Balanced<'a> {
     let net = &scenario.network;
     let held_is_none = held.is_none();
@@ -237,6 +258,7 @@ fn balanced<'a>(
         skims,
         &flows,
         choice.as_ref(),
+        resume,
         &setup,
         roads.as_ref().map(|(_, model)| model),
         &scenario.crowding,

@@ -9,6 +9,7 @@ use super::schema::{
 use super::summary::{DemandInfo, ModelInfo, MonteCarloInfo, RunSummary};
 use crate::network::Network;
 use crate::sim::demand::Flows;
+use crate::sim::equilibrium::WarmStart;
 use crate::sim::montecarlo::Simulation;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -28,6 +29,9 @@ pub struct RunOutput {
     /// The commuters per zone pair a Monte-Carlo run placed, to hold in another run (fixed
     /// demand): in memory only, `None` for a deterministic run or one read from its folder.
     pub commuters: Option<Flows>,
+    /// Where the run's supply-demand loop stood before its last round, for the loop of another
+    /// scenario to resume from (`commute compare` does): in memory only, `None` without a loop.
+    pub warm_start: Option<WarmStart>,
 }
 
 /// The CSV tables of a run, in the form of its model.

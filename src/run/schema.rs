@@ -447,11 +447,11 @@ pub struct DrawRow {
     pub custom_bus_min: Option<Fixed<3>>,
     /// By the fastest.
     pub best_min: Option<Fixed<3>>,
-    /// Commuters with a choice of mode (some alternative within the longest commute).
+    /// Commuters with a route by some mode (within the longest commute or beyond it).
     pub choosing: Fixed<3>,
     /// Their mean composite cost, generalised minutes: the logsum of their mode choice in
-    /// minutes, whose fall between two scenarios is the consumer surplus gained (empty when
-    /// nobody had a choice).
+    /// minutes, alternatives beyond the longest commute valued at their cost, whose fall
+    /// between two scenarios is the consumer surplus gained (empty when nobody had a route).
     pub composite_min: Option<Fixed<3>>,
     /// The destination's jobs weighted by `exp(-decay x minutes)` of the fastest alternative,
     /// averaged over the morning's departures (a departure with no route weighs 0): this pair's

@@ -197,26 +197,33 @@ impl ChoiceModel {
     /// alternatives longer than the longest commute are not available.
     pub fn probabilities(&self, offer: &Offer) -> Probabilities {
         let c = &self.params;
-        let reach = |j: &Journey| self.within_reach(to_minutes(j.time_s));
-        // Generalised minutes of each alternative available.
-        let car = offer
-            .car
-            .filter(|d| self.within_reach(d.minutes))
-            .map(|d| d.minutes + d.fixed_min);
-        let transit = offer
-            .transit
-            .filter(reach)
-            .map(|j| self.journey_min(&j, c.transit_constant_min));
-        let custom_bus = offer
-            .custom_bus
-            .filter(reach)
-            .map(|j| self.journey_min(&j, c.custom_bus_constant_min));
+        // Generalised minutes of each alternative with a route, and whether it is available.
+        let routes = [
+            offer.car.map(|d| (d.minutes, d.minutes + d.fixed_min)),
+            offer.transit.map(|j| {
+                let g = self.journey_min(&j, c.transit_constant_min);
+                (to_minutes(j.time_s), g)
+            }),
+            offer.custom_bus.map(|j| {
+                let g = self.journey_min(&j, c.custom_bus_constant_min);
+                (to_minutes(j.time_s), g)
+            }),
+        ];
+        let routed = routes.map(|r| r.map(|(_, g)| g));
+        let available = routes.map(|r| r.filter(|&(m, _)| self.within_reach(m)).map(|(_, g)| g));
+        let without_car = |g: [Option<f64>; 3]| [None, g[1], g[2]];
         let utility = |g: [Option<f64>; 3]| g.map(|g| g.map(|g| -c.scale_per_min * g));
-        let (owners, others) = ([car, transit, custom_bus], [None, transit, custom_bus]);
         Probabilities {
-            car_owners: logit(utility(owners)),
-            others: logit(utility(others)),
-            composite_min: [self.composite_min(&owners), self.composite_min(&others)],
+            car_owners: logit(utility(available)),
+            others: logit(utility(without_car(available))),
+            composite_min: [
+                self.composite_min(&available),
+                self.composite_min(&without_car(available)),
+            ],
+            appraised_min: [
+                self.composite_min(&routed),
+                self.composite_min(&without_car(routed)),
+            ],
         }
     }
 }
@@ -230,6 +237,9 @@ pub struct Probabilities {
     /// Per group (households with a car, the others): the composite cost of what it can choose
     /// from, generalised minutes ([`ChoiceModel::composite_min`]; `None`: nothing).
     composite_min: [Option<f64>; 2],
+    /// The same over every alternative with a route, those beyond the longest commute included
+    /// (`None`: no route): what the appraisal values, see [`Probabilities::composite`].
+    appraised_min: [Option<f64>; 2],
 }
 
 /// Of the commuters choosing each alternative ([`Alternative::index`]), the share that gets on
@@ -304,13 +314,20 @@ impl Probabilities {
 
     /// The composite cost of the offer, generalised minutes, for commuters of whom `car_share`
     /// have a car: the groups' logsums in minutes, weighted by their shares, over the groups
-    /// with something to choose; with that weight (the share of commuters with a choice).
-    /// Its change between two scenarios is the change in consumer surplus of a logit chooser
-    /// (Small and Rosen 1981), with the sign reversed.
+    /// with a route; with that weight (the share of commuters with a route). Its change
+    /// between two scenarios is the change in consumer surplus of a logit chooser (Small and
+    /// Rosen 1981), with the sign reversed.
+    ///
+    /// Alternatives beyond the longest commute, which nobody takes, are valued at their cost
+    /// here: an alternative that crosses the threshold moves the surplus by the minutes it
+    /// gains, not by a jump from nothing to something. (Over the available ones only, a group
+    /// that gains its first alternative, a long one, would raise the mean cost of those with
+    /// a choice and count as a loss: a new road that brings a car trip under the longest
+    /// commute would appear to hurt.)
     pub fn composite(&self, car_share: f64) -> (f64, f64) {
         let weights = [car_share, 1.0 - car_share];
         let (mut sum, mut weight) = (0.0, 0.0);
-        for (g, w) in self.composite_min.iter().zip(weights) {
+        for (g, w) in self.appraised_min.iter().zip(weights) {
             if let Some(g) = g
                 && w > 0.0
             {
@@ -461,6 +478,38 @@ mod tests {
             Probabilities::default().share(Alternative::Transit, 0.5),
             0.0
         );
+    }
+
+    #[test]
+    fn the_appraisal_values_an_alternative_crossing_the_longest_commute_by_its_minutes() {
+        // The car takes 151 minutes, then 149: over the 150-minute limit it is not chosen, but
+        // the appraisal's composite moves by the two minutes, not from nothing to something.
+        let model = ChoiceModel::new(Choice::default(), 150.0);
+        let offer = |car_min: f64| Offer {
+            car: Some(Drive {
+                minutes: car_min,
+                fixed_min: 0.0,
+            }),
+            transit: Some(journey(160)),
+            custom_bus: None,
+        };
+        let (slow, fast) = (
+            model.probabilities(&offer(151.0)),
+            model.probabilities(&offer(149.0)),
+        );
+        assert_eq!(slow.share(Alternative::Car, 1.0), 0.0);
+        assert!(fast.share(Alternative::Car, 1.0) > 0.9);
+        // Households with a car: everyone has a route both times, and gains.
+        let ((before, with_route_before), (after, with_route_after)) =
+            (slow.composite(1.0), fast.composite(1.0));
+        assert_eq!((with_route_before, with_route_after), (1.0, 1.0));
+        assert!(
+            after < before && before - after < 2.0,
+            "{before} -> {after}"
+        );
+        // Destination choice still sees only what can be chosen.
+        assert_eq!(slow.group_composites(), [None, None]);
+        assert!(fast.group_composites()[0].is_some());
     }
 
     fn only_custom_bus(first: f64, movers: f64) -> Boarding {

@@ -129,10 +129,11 @@ pub struct PairDraw {
     pub minutes: f64,
     /// Commuters arriving within 60 minutes.
     pub within_60: f64,
-    /// Sum over commuters with a choice of the composite cost of what they chose from,
+    /// Sum over commuters with a route of the composite cost of what they choose from,
     /// generalised minutes ([`crate::sim::choice::Probabilities::composite`]).
     pub composite_min: f64,
-    /// Commuters with a choice (the weight of `composite_min`).
+    /// Commuters with a route, available or beyond the longest commute (the weight of
+    /// `composite_min`).
     pub choosing: f64,
     /// Per household group (with a car, without): the sum over departure minutes of the
     /// minute's share of departures times the composite cost of what the group can choose
@@ -438,8 +439,6 @@ impl Simulation {
     fn empty(engine: &Engine<'_>, setup: &Setup, minutes: usize) -> Self {
         let net = engine.network();
         let (zones, lines) = (net.zones().len(), net.lines().len());
-        // The patterns of a morning's timetables, as every draw lays them out.
-        let [transit, custom_bus] = draws::timetables(net, |_| crate::routing::LineDraw::default());
         Simulation {
             zones,
             draws: setup.draws,
@@ -450,7 +449,7 @@ impl Simulation {
             car: vec![Vec::new(); zones * zones],
             pair_draws: vec![Vec::new(); zones * zones],
             lines: vec![LineLoad::default(); lines],
-            segment_loads: SegmentLoads::new(&[&transit, &custom_bus]),
+            segment_loads: segment_layout(net),
             histograms: vec![vec![0.0; HISTOGRAM_BINS]; zones],
         }
     }
@@ -489,4 +488,11 @@ impl Simulation {
 pub fn transit_samples(engine: &Engine<'_>, skims: &Skims, setup: &Setup) -> Simulation {
     let zones = engine.network().zones().len();
     simulate(engine, skims, &Flows::none(zones), setup, |_| {})
+}
+
+/// No load on the line segments of `net`: the patterns of a morning's timetables, as every draw
+/// lays them out (the layout of [`Simulation::segment_loads`]).
+pub fn segment_layout(net: &Network) -> SegmentLoads {
+    let [transit, custom_bus] = draws::timetables(net, |_| crate::routing::LineDraw::default());
+    SegmentLoads::new(&[&transit, &custom_bus])
 }
