@@ -98,6 +98,19 @@ fn a_scenario_compared_with_itself_changes_nothing() {
         printed.contains("(5 draws, seed 20240501, paired)"),
         "{printed}"
     );
+    // The after loop resumed from the before's and stopped at once; both said so.
+    assert_eq!(json["after"]["equilibrium"]["resumed"], true);
+    assert_eq!(json["after"]["equilibrium"]["rounds"], 1);
+    assert_eq!(json["before"]["equilibrium"]["resumed"], false);
+    assert!(
+        printed.contains("after resumed from the before's, converged in 1 round"),
+        "{printed}"
+    );
+    // The demo's trains are full: the surplus is read as an upper bound.
+    assert!(
+        printed.contains("an upper bound where capacity binds"),
+        "{printed}"
+    );
 }
 
 /// Checks a comparison with line 22 added: Yanjiao - Guomao faster with an interval below zero

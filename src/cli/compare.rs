@@ -273,6 +273,9 @@ fn summary_table(c: &Comparison) -> anyhow::Result<()> {
             y.ci_low,
             y.ci_high
         );
+        if let Some(note) = c.capacity_note() {
+            outln!("  {note}");
+        }
     }
     outln!(
         "{:<44} {:>12} {:>12} {:>26}",

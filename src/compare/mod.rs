@@ -219,6 +219,25 @@ impl RunSide {
 }
 
 impl Comparison {
+    /// When full vehicles turned riders away in either run: how many boarding attempts, and
+    /// what that means for the consumer surplus (its logsum values the offer, the full vehicle
+    /// included, for those turned away too: where capacity binds the benefit is an upper bound,
+    /// the rule of a half on the served commuters' time a lower one).
+    pub fn capacity_note(&self) -> Option<String> {
+        let denied = |side: usize| -> f64 {
+            self.lines
+                .iter()
+                .filter_map(|l| l.denied_boardings[side])
+                .sum()
+        };
+        let (before, after) = (denied(0), denied(1));
+        (before > 0.0 || after > 0.0).then(|| {
+            format!(
+                "full vehicles refused {before:.0} boarding attempts a morning before and {after:.0} after; the surplus values what is offered to those turned away too, so it is an upper bound where capacity binds (the rule of a half on the served commuters' time is a lower one)"
+            )
+        })
+    }
+
     /// How the two runs' supply-demand loops ended, e.g. `before converged in 21 rounds; after
     /// resumed from the before's, converged in 1 round` (`None` when neither has a loop).
     pub fn loop_words(&self) -> Option<String> {

@@ -46,8 +46,11 @@ pub fn compare_html(c: &Comparison, before: &RunData<'_>, after: &RunData<'_>) -
     );
     let _ = write!(
         b,
-        "<section><h2>Mode shares</h2>{}<p class=note>Commuters between zones, by the mode they end up on: riders beyond a vehicle's capacity wait for the next vehicle or take their next-best mode; unserved: turned away with no alternative left, or no alternative within the longest commute.</p></section>",
-        shares_svg(&[("before", r.shares[0]), ("after", r.shares[1])])
+        "<section><h2>Mode shares</h2>{}<p class=note>Commuters between zones, by the mode they end up on: riders beyond a vehicle's capacity wait for the next vehicle or take their next-best mode; unserved: turned away with no alternative left, or no alternative within the longest commute.{}</p></section>",
+        shares_svg(&[("before", r.shares[0]), ("after", r.shares[1])]),
+        c.capacity_note()
+            .map(|n| format!(" Capacity: {}.", esc(&n)))
+            .unwrap_or_default()
     );
     let zones = gains_map(&mut b, c, before, after);
     let names = zone_names(after);
@@ -129,12 +132,17 @@ fn headline(b: &mut String, c: &Comparison) {
         b.push_str(&card(
             &format!("{} yuan", int(y.mean)),
             &format!(
-                "benefit per morning: the change in consumer surplus (logsum), {} generalised hours, 95% CI [{}, {}] hours, [{}, {}] yuan",
+                "benefit per morning: the change in consumer surplus (logsum), {} generalised hours, 95% CI [{}, {}] hours, [{}, {}] yuan{}",
                 int(h.mean),
                 int(h.ci_low),
                 int(h.ci_high),
                 int(y.ci_low),
-                int(y.ci_high)
+                int(y.ci_high),
+                if c.capacity_note().is_some() {
+                    "; an upper bound where vehicles are full (see the note under the mode shares)"
+                } else {
+                    ""
+                }
             ),
         ));
     }
