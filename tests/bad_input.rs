@@ -217,6 +217,21 @@ fn unterminated_quote_in_roads_csv() {
     case.assert_run_rejected(&case.scenario(), &[&at("roads.csv", line)]);
 }
 
+/// An unclosed quote that runs into the next line makes one field of two lines: refused where
+/// it starts, not taken for an id with a line break in it (found by the long fuzz run, seed 105:
+/// the id then broke the message that named it).
+#[test]
+fn a_field_running_over_two_lines_is_refused_where_it_starts() {
+    let case = Case::new();
+    let zones = std::fs::read_to_string(case.net("zones.csv")).unwrap();
+    let row = zones.lines().find(|l| l.starts_with("zgc,")).unwrap();
+    let line = case.replace_row("zones.csv", row, &format!("\"{row}\n\"{row}"));
+    case.assert_run_rejected(
+        &case.scenario(),
+        &[&at_field("zones.csv", line, "id"), "line break"],
+    );
+}
+
 #[test]
 fn bad_number_in_roads_csv() {
     let case = Case::new();

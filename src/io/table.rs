@@ -446,7 +446,7 @@ impl<'a> Row<'a, '_> {
     /// A required, non-empty text field.
     pub fn text(&mut self, column: &str) -> Option<&'a str> {
         match self.raw(column) {
-            Some(s) if !s.is_empty() => Some(s),
+            Some(s) if !s.is_empty() => self.printable(column, s),
             _ => {
                 self.problem(Some(column), "expected a value, found an empty field");
                 None
@@ -456,7 +456,25 @@ impl<'a> Row<'a, '_> {
 
     /// An optional text field (empty when absent).
     pub fn text_or_empty(&mut self, column: &str) -> &'a str {
-        self.raw(column).unwrap_or("")
+        let s = self.raw(column).unwrap_or("");
+        self.printable(column, s).unwrap_or("")
+    }
+
+    /// `s`, unless it holds a line break or another control character: no field of ours needs
+    /// one, and a quoted field running over several lines (an unclosed quote) would otherwise
+    /// become an id that breaks every message naming it.
+    fn printable(&mut self, column: &str, s: &'a str) -> Option<&'a str> {
+        if s.chars().any(char::is_control) {
+            self.problem(
+                Some(column),
+                format!(
+                    "holds a line break or another control character ({:?}): an unclosed quote?",
+                    s.chars().take(40).collect::<String>()
+                ),
+            );
+            return None;
+        }
+        Some(s)
     }
 
     /// A number within `bound`; otherwise the bound's problem (or "expected a number").
