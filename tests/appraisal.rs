@@ -83,15 +83,12 @@ fn closures_never_help_and_new_links_never_hurt() {
 
     // Removing a line: subway line 6 (east-west through the centre to the City Sub-center).
     let tmp = tempfile::tempdir().unwrap();
-    let removed = tmp.path().join("no-line6.toml");
-    std::fs::write(
-        &removed,
-        format!(
-            "version = 1\nname = \"no-line6\"\nextends = {:?}\n\n[[modifications]]\ntype = \"remove-line\"\nlines = [\"L6\"]\n",
-            root().join("scenarios/jjj-2024.toml").to_str().unwrap()
-        ),
-    )
-    .unwrap();
+    let removed = extending_scenario(
+        tmp.path(),
+        "no-line6",
+        "scenarios/jjj-2024.toml",
+        "[[modifications]]\ntype = \"remove-line\"\nlines = [\"L6\"]",
+    );
     let c = compare(
         &before,
         &run_held(removed.to_str().unwrap(), &held, Some(&before)),

@@ -105,16 +105,8 @@ fn destinations_respond_to_crowding_in_the_long_run() {
     // other destinations.
     let tmp = tempfile::tempdir().unwrap();
     let scenario = |name: &str, modification: &str| {
-        let path = tmp.path().join(format!("{name}.toml"));
-        std::fs::write(
-            &path,
-            format!(
-                "version = 1\nname = \"{name}\"\nextends = {:?}\n\n[equilibrium]\ndestinations = true\n{modification}",
-                root().join("scenarios/demo-base.toml").to_str().unwrap()
-            ),
-        )
-        .unwrap();
-        path
+        let body = format!("[equilibrium]\ndestinations = true\n{modification}");
+        extending_scenario(tmp.path(), name, "scenarios/demo-base.toml", &body)
     };
     let responsive = scenario("responsive", "");
     let crowded = scenario(

@@ -185,16 +185,8 @@ fn congested_runs_are_identical_at_one_and_two_threads() {
 fn congestion_settings_are_checked_and_the_conical_function_runs() {
     let tmp = tempfile::tempdir().unwrap();
     let write = |name: &str, table: &str| {
-        let path = tmp.path().join(format!("{name}.toml"));
-        std::fs::write(
-            &path,
-            format!(
-                "version = 1\nname = \"{name}\"\nextends = \"{}\"\n\n[congestion]\n{table}\n",
-                root().join("scenarios/demo-base.toml").display()
-            ),
-        )
-        .unwrap();
-        path
+        let body = format!("[congestion]\n{table}");
+        extending_scenario(tmp.path(), name, "scenarios/demo-base.toml", &body)
     };
     let bad = write("bad", "conical_alpha = 0.5\noccupancy = -1\nlanes = 3");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_commute"))

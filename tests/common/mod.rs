@@ -30,6 +30,18 @@ pub fn demo_scenario(dir: &Path, name: &str, modifications: &str) -> PathBuf {
     path
 }
 
+/// Writes scenario `name` extending the shipped scenario `base` (e.g.
+/// `scenarios/demo-base.toml`) with the TOML text `body` into `dir`, returning its path.
+pub fn extending_scenario(dir: &Path, name: &str, base: &str, body: &str) -> PathBuf {
+    let path = dir.join(format!("{name}.toml"));
+    let text = format!(
+        "version = 1\nname = \"{name}\"\nextends = {:?}\n\n{body}\n",
+        root().join(base).to_str().unwrap()
+    );
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
 /// Loads a scenario, panicking with the error text on failure (for fixtures that must be valid).
 pub fn load(path: &Path) -> Scenario {
     scenario::load(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
