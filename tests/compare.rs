@@ -847,3 +847,39 @@ fn the_horizon_is_chosen_in_the_scenario_file_or_on_the_command_line() {
         "fixed_demand"
     );
 }
+
+/// A comparison, its after loop resumed from the before's, is byte-identical at 1 and 2 threads.
+#[test]
+fn a_comparison_is_the_same_at_one_and_two_threads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = |threads: &str| {
+        let dir = tmp.path().join(format!("threads-{threads}"));
+        commute_ok(&[
+            "compare",
+            "scenarios/demo-base.toml",
+            "scenarios/demo-line22.toml",
+            "--draws",
+            "3",
+            "--threads",
+            threads,
+            "--quiet",
+            "--out",
+            dir.to_str().unwrap(),
+        ]);
+        dir
+    };
+    let (one, two) = (out("1"), out("2"));
+    for file in [
+        "compare.csv",
+        "compare.json",
+        "zones.csv",
+        "lines.csv",
+        "report.html",
+    ] {
+        assert_eq!(
+            std::fs::read(one.join(file)).unwrap(),
+            std::fs::read(two.join(file)).unwrap(),
+            "{file}"
+        );
+    }
+}
