@@ -197,6 +197,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             "note: the scenario's [congestion] applies to Monte-Carlo runs (--draws N); this run used free-flow roads"
         );
     }
+    if let Some(rows) = &summary.validation {
+        print_validation(rows);
+    }
     eprintln!(
         "{}: {} zones, {} zone pairs, {} unreachable; wrote {} in {:.2} s",
         scenario.name,
@@ -207,6 +210,40 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         summary.run.wall_time_s
     );
     Ok(())
+}
+
+/// Prints the validation table: each published statistic beside the model's value.
+fn print_validation(rows: &[commute::run::ValidationRow]) {
+    let within = rows.iter().filter(|r| r.within_tolerance).count();
+    eprintln!(
+        "validation: {within} of {} published statistics within tolerance (validation.csv; * = held out of calibration)",
+        rows.len()
+    );
+    for r in rows {
+        eprintln!(
+            "  {:<44} published {:>12}  model {:>12}  ratio {:>6}  {}",
+            format!("{}{}", r.statistic, if r.used_in_fit { "" } else { " *" }),
+            trimmed(r.published.get()),
+            r.model.map_or("-".to_owned(), |m| trimmed(m.get())),
+            r.ratio
+                .map_or("-".to_owned(), |x| format!("{:.2}", x.get())),
+            if r.within_tolerance { "ok" } else { "OUT" }
+        );
+    }
+}
+
+/// A number with up to 3 significant decimals and no trailing zeros.
+fn trimmed(x: f64) -> String {
+    let text = if x.abs() >= 100.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.3}")
+    };
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        text
+    }
 }
 
 /// Prints every round of the supply-demand loop and its verdict, loudly when not converged.

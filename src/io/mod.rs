@@ -11,6 +11,7 @@ mod rows;
 mod scenario_file;
 mod table;
 mod table_writer;
+mod targets_file;
 mod tntp;
 
 pub use demand_table::{CommuterRow, DemandTable, read_demand_table};
@@ -24,6 +25,9 @@ pub use scenario_file::{
 };
 pub(crate) use table::{Others, Table};
 pub use table_writer::TableWriter;
+pub use targets_file::{
+    TARGETS_FILE, TARGETS_FORMAT_VERSION, TargetSpec, TargetsTable, read_targets,
+};
 pub use tntp::{load_tntp_flows, load_tntp_network, load_tntp_trips};
 
 use crate::error::{Error, Problem};

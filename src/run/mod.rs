@@ -14,6 +14,7 @@ pub mod schema;
 mod spread;
 mod summary;
 mod tables;
+mod validation;
 
 pub use congestion::{CongestionInfo, CongestionParameters, FinalAssignment};
 pub use demand::{CannotHold, HeldDemand, Horizon, check_hold};
@@ -33,6 +34,7 @@ pub use tables::{
     AccessDecay, PairTimes, distribution, draw_rows, line_rows, od_rows, pair_times,
     region_access_per_draw, skim_od_rows, skim_zone_rows, zone_access_per_draw, zone_rows,
 };
+pub use validation::ValidationRow;
 
 use crate::routing::{Engine, Skims, skim_all};
 use crate::scenario::{Congestion, Scenario};
@@ -103,6 +105,7 @@ pub fn run_with(
         model: None,
         congestion: None,
         equilibrium: None,
+        validation: None,
         run: RunInfo {
             threads: rayon::current_num_threads(),
             wall_time_s: 0.0,
@@ -156,6 +159,17 @@ pub fn run_with(
         })
         .collect();
     let intrazonal: f64 = (0..n).map(|z| flows.commuters[z * n + z]).sum();
+    summary.validation = scenario.targets.as_ref().map(|targets| {
+        let figures = validation::RunFigures {
+            net,
+            flows,
+            splits: &splits,
+            skims: &skims,
+            sim: &sim,
+            intrazonal_min: scenario.demand.intrazonal_min,
+        };
+        validation::validation_rows(targets, &figures)
+    });
     let times = pair_times(&sim);
     let demand = DemandInfo::of(&splits, intrazonal, horizon, held_from);
     summary.policy = PolicyMetrics::of_simulation(net, &times, demand.share_within_60);

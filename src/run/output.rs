@@ -125,6 +125,9 @@ impl RunOutput {
                 if let Some(links) = &t.links {
                     files.push(("links.csv", csv_of(links)));
                 }
+                if let Some(rows) = &self.summary.validation {
+                    files.push(("validation.csv", csv_of(rows)));
+                }
             }
         }
         files.push(("zones.geojson", json_line(&self.zones_geojson)));

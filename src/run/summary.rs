@@ -57,6 +57,10 @@ pub struct RunSummary {
     /// The supply-demand loop of congestion and crowding (Monte-Carlo runs).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub equilibrium: Option<EquilibriumInfo>,
+    /// The network's published statistics beside the model's values (Monte-Carlo runs of a
+    /// network with a `targets.toml`); also written as `validation.csv`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation: Option<Vec<super::validation::ValidationRow>>,
     /// How the run went; the only part that differs between identical runs.
     pub run: RunInfo,
 }

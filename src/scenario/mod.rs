@@ -16,6 +16,7 @@ mod apply;
 mod load;
 mod params;
 mod resolve;
+mod targets;
 
 pub use load::load;
 pub use params::{
@@ -23,6 +24,7 @@ pub use params::{
     Equilibrium, Horizon, Variability, departure_weights,
 };
 pub use resolve::resolve;
+pub use targets::{Measure, Target, TargetMode, Targets, resolve_targets};
 
 use crate::network::{Network, ZoneId};
 use crate::time::{Seconds, Window};
@@ -82,6 +84,9 @@ pub struct Scenario {
     pub crowding: Crowding,
     /// The supply-demand loop's settings.
     pub equilibrium: Equilibrium,
+    /// The published statistics its runs are validated against: the network folder's
+    /// `targets.toml` (`None`: it has none).
+    pub targets: Option<Targets>,
 }
 
 impl Scenario {

@@ -94,6 +94,7 @@ pub fn resolve(
         congestion,
         crowding,
         equilibrium,
+        targets: None,
     })
 }
 

@@ -1,0 +1,189 @@
+//! The validation table: each published statistic of the network's `targets.toml` beside the
+//! model's value of it, computed from the run the way the target says
+//! ([`crate::scenario::Measure`]), so that every run shows how far the model is from what was
+//! measured in the region.
+
+use super::schema::Fixed;
+use crate::network::Network;
+use crate::routing::{Skims, TravelMode};
+use crate::scenario::{Measure, Target, TargetMode, Targets};
+use crate::sim::demand::{Flows, Split};
+use crate::sim::montecarlo::{Alternative, Simulation};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+/// A row of `validation.csv` (and of summary.json `validation`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ValidationRow {
+    /// The target's id.
+    pub statistic: String,
+    /// What it is, in words.
+    pub description: String,
+    /// The published value.
+    pub published: Fixed<4>,
+    /// The model's value (empty when the model has nobody to compute it over).
+    pub model: Option<Fixed<4>>,
+    /// Model over published (empty when either is missing or the published value is 0).
+    pub ratio: Option<Fixed<4>>,
+    /// The tolerance: relative, or for shares absolute (share points).
+    pub tolerance: Fixed<4>,
+    /// Whether the model is within it.
+    pub within_tolerance: bool,
+    /// Where the published value comes from.
+    pub source: String,
+    /// Whether calibration fits to it (false: held out for validation).
+    pub used_in_fit: bool,
+}
+
+/// What a run offers to compute statistics from.
+pub(super) struct RunFigures<'a> {
+    /// The network run.
+    pub net: &'a Network,
+    /// The commuters per zone pair (the diagonal: those working in their own zone).
+    pub flows: &'a Flows,
+    /// Per zone pair, the simulated split of its commuters (the diagonal: none).
+    pub splits: &'a [Split],
+    /// The deterministic skims (distances).
+    pub skims: &'a Skims,
+    /// The simulation (line boardings).
+    pub sim: &'a Simulation,
+    /// Door-to-door minutes of a commute within one's own zone.
+    pub intrazonal_min: f64,
+}
+
+/// The validation table of `targets` for the run `figures`.
+pub(super) fn validation_rows(targets: &Targets, figures: &RunFigures<'_>) -> Vec<ValidationRow> {
+    targets
+        .targets
+        .iter()
+        .map(|t| {
+            let model = figures.value(t);
+            let ratio = model
+                .filter(|_| t.published > 0.0)
+                .map(|m| Fixed::new(m / t.published));
+            let within_tolerance = model.is_some_and(|m| {
+                if t.measure.is_share() {
+                    (m - t.published).abs() <= t.tolerance
+                } else if t.published > 0.0 {
+                    (m / t.published - 1.0).abs() <= t.tolerance
+                } else {
+                    m.abs() <= t.tolerance
+                }
+            });
+            ValidationRow {
+                statistic: t.id.clone(),
+                description: t.description.clone(),
+                published: Fixed::new(t.published),
+                model: model.map(Fixed::new),
+                ratio,
+                tolerance: Fixed::new(t.tolerance),
+                within_tolerance,
+                source: t.source.clone(),
+                used_in_fit: t.fit,
+            }
+        })
+        .collect()
+}
+
+impl RunFigures<'_> {
+    /// The zone indices of `ids` (every zone when empty; ids the scenario's network lacks are
+    /// left out).
+    fn zone_set(&self, ids: &[String]) -> Vec<bool> {
+        let wanted: HashSet<&str> = ids.iter().map(String::as_str).collect();
+        self.net
+            .zones()
+            .iter()
+            .map(|z| wanted.is_empty() || wanted.contains(z.id.as_str()))
+            .collect()
+    }
+
+    /// The model's value of target `t` (`None`: nobody to compute it over).
+    fn value(&self, t: &Target) -> Option<f64> {
+        let (from, to) = (self.zone_set(&t.from), self.zone_set(&t.to));
+        let n = from.len();
+        let pairs: Vec<usize> = (0..n * n).filter(|&k| from[k / n] && to[k % n]).collect();
+        let between: Vec<usize> = pairs.iter().copied().filter(|&k| k / n != k % n).collect();
+        let pairs = || pairs.iter().copied();
+        let between = || between.iter().copied();
+        let own_zone: f64 = pairs()
+            .filter(|&k| k / n == k % n)
+            .map(|k| self.flows.commuters[k])
+            .sum();
+        let served = |k: usize| self.splits[k].by.iter().sum::<f64>();
+        let ratio = |num: f64, den: f64| (den > 0.0).then(|| num / den);
+        match &t.measure {
+            Measure::MeanCommuteMin => {
+                let minutes: f64 = between()
+                    .filter(|&k| served(k) > 0.0)
+                    .map(|k| served(k) * self.splits[k].mean_min)
+                    .sum();
+                let people: f64 = between().map(served).sum::<f64>() + own_zone;
+                ratio(minutes + own_zone * self.intrazonal_min, people)
+            }
+            Measure::ShareOver60Min => {
+                let over: f64 = between()
+                    .filter(|&k| served(k) > 0.0)
+                    .map(|k| served(k) * (1.0 - self.splits[k].within_60))
+                    .sum();
+                let own_over = if self.intrazonal_min > 60.0 {
+                    own_zone
+                } else {
+                    0.0
+                };
+                let people: f64 = between().map(served).sum::<f64>() + own_zone;
+                ratio(over + own_over, people)
+            }
+            Measure::Commuters => Some(pairs().map(|k| self.flows.commuters[k]).sum()),
+            Measure::ModeShare(modes) => {
+                let on: f64 = between()
+                    .map(|k| {
+                        modes
+                            .iter()
+                            .map(|m| self.splits[k].by[alternative(*m).index()])
+                            .sum::<f64>()
+                    })
+                    .sum();
+                ratio(on, between().map(|k| self.splits[k].commuters).sum())
+            }
+            Measure::MeanCommuteKm => {
+                let km = |mode: TravelMode, k: usize| {
+                    self.skims
+                        .get(mode, k / n, k % n)
+                        .map_or(0.0, |r| r.distance_km)
+                };
+                let total: f64 = between()
+                    .map(|k| {
+                        let by = &self.splits[k].by;
+                        let public =
+                            by[Alternative::Transit.index()] + by[Alternative::CustomBus.index()];
+                        by[Alternative::Car.index()] * km(TravelMode::Car, k)
+                            + public * km(TravelMode::Transit, k)
+                    })
+                    .sum();
+                ratio(total, between().map(served).sum())
+            }
+            Measure::LineBoardings(lines) => {
+                let wanted: HashSet<&str> = lines.iter().map(String::as_str).collect();
+                let draws = f64::from(self.sim.draws.max(1));
+                Some(
+                    self.net
+                        .lines()
+                        .iter()
+                        .zip(&self.sim.lines)
+                        .filter(|(l, _)| wanted.contains(l.id.as_str()))
+                        .map(|(_, load)| load.boardings / draws)
+                        .sum(),
+                )
+            }
+        }
+    }
+}
+
+/// The simulation's alternative counted by a mode-share target.
+fn alternative(mode: TargetMode) -> Alternative {
+    match mode {
+        TargetMode::Car => Alternative::Car,
+        TargetMode::Transit => Alternative::Transit,
+        TargetMode::CustomBus => Alternative::CustomBus,
+    }
+}

@@ -1,0 +1,209 @@
+//! Validation targets: published statistics a network's runs are compared with, checked against
+//! the base network (every zone and line named exists, values are numbers in range), all
+//! problems collected with the file and line of their `[[target]]`.
+//!
+//! Zone and line ids stay ids: a scenario may remove a line a target names (its boardings are
+//! then zero), and the run looks them up on its own network.
+
+use crate::error::{Error, Problem, Result};
+use crate::io::TargetsTable;
+use crate::network::Network;
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+/// The alternatives a mode-share target counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetMode {
+    /// Driving.
+    Car,
+    /// Rail, subway and bus.
+    Transit,
+    /// Custom commuter buses.
+    CustomBus,
+}
+
+/// How the model computes a target's statistic, over the commuters from the target's `from`
+/// zones to its `to` zones (every zone where empty).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Measure {
+    /// Mean door-to-door minutes of the served commuters, those working in their own zone
+    /// included at the scenario's intrazonal minutes.
+    MeanCommuteMin,
+    /// Share of the served commuters taking more than 60 minutes (those working in their own
+    /// zone count as within, when the intrazonal minutes are at most 60).
+    ShareOver60Min,
+    /// Commuters per morning (served or not).
+    Commuters,
+    /// Share of the commuters between zones on these alternatives (those working in their own
+    /// zone are not routed, so they have no mode).
+    ModeShare(Vec<TargetMode>),
+    /// Mean distance of the served commuters between zones, km, by the skims' route of their
+    /// mode (free-flow road route for cars, the fastest itinerary for public transport).
+    MeanCommuteKm,
+    /// Boardings per morning on these lines.
+    LineBoardings(Vec<String>),
+}
+
+impl Measure {
+    /// Whether the statistic is a share (its tolerance is then absolute).
+    pub fn is_share(&self) -> bool {
+        matches!(self, Measure::ShareOver60Min | Measure::ModeShare(_))
+    }
+}
+
+/// One published statistic to compare the model with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    /// Identifier, unique in its file.
+    pub id: String,
+    /// What it is, in words.
+    pub description: String,
+    /// How the model computes it.
+    pub measure: Measure,
+    /// Origin zone ids (empty: every zone).
+    pub from: Vec<String>,
+    /// Destination zone ids (empty: every zone).
+    pub to: Vec<String>,
+    /// The published value.
+    pub published: f64,
+    /// Relative tolerance, or absolute for shares ([`Measure::is_share`]).
+    pub tolerance: f64,
+    /// Where the published value comes from.
+    pub source: String,
+    /// Whether calibration fits to it (false: held out).
+    pub fit: bool,
+}
+
+/// The validation targets of a network.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Targets {
+    /// The file they came from.
+    pub path: PathBuf,
+    /// The targets, in file order.
+    pub targets: Vec<Target>,
+}
+
+/// Checks the targets of `table` against the network `base`, collecting every problem.
+pub fn resolve_targets(table: &TargetsTable, base: &Network) -> Result<Targets> {
+    let path = &table.path;
+    let mut problems = Vec::new();
+    let mut ids = HashSet::new();
+    let zones: HashSet<&str> = base.zones().iter().map(|z| z.id.as_str()).collect();
+    let lines: HashSet<&str> = base.lines().iter().map(|l| l.id.as_str()).collect();
+    let mut targets = Vec::new();
+    for (line, spec) in &table.targets {
+        let mut problem = |field: &str, message: String| {
+            problems.push(Problem::at(path, *line, Some(field), message));
+        };
+        if spec.id.trim().is_empty() {
+            problem("id", "is empty; give each target an identifier".into());
+        } else if !ids.insert(spec.id.as_str()) {
+            problem("id", format!("`{}` is used by an earlier target", spec.id));
+        }
+        for (field, list) in [("from", &spec.from), ("to", &spec.to)] {
+            for zone in list.iter().filter(|z| !zones.contains(z.as_str())) {
+                problem(field, format!("unknown zone `{zone}`"));
+            }
+        }
+        if !spec.published.is_finite() || spec.published < 0.0 {
+            problem(
+                "published",
+                format!("{} is not a number of 0 or more", spec.published),
+            );
+        }
+        if !spec.tolerance.is_finite() || spec.tolerance <= 0.0 {
+            problem(
+                "tolerance",
+                format!("{} is not a number above 0", spec.tolerance),
+            );
+        }
+        let measure = match spec.measure.as_str() {
+            "mean_commute_min" => Some(Measure::MeanCommuteMin),
+            "share_over_60_min" => Some(Measure::ShareOver60Min),
+            "commuters" => Some(Measure::Commuters),
+            "mean_commute_km" => Some(Measure::MeanCommuteKm),
+            "mode_share" => {
+                let modes: Vec<Option<TargetMode>> = spec
+                    .modes
+                    .iter()
+                    .map(|m| match m.as_str() {
+                        "car" => Some(TargetMode::Car),
+                        "transit" => Some(TargetMode::Transit),
+                        "custom_bus" => Some(TargetMode::CustomBus),
+                        other => {
+                            problem(
+                                "modes",
+                                format!(
+                                    "unknown mode `{other}` (expected car, transit or custom_bus)"
+                                ),
+                            );
+                            None
+                        }
+                    })
+                    .collect();
+                if modes.is_empty() {
+                    problem(
+                        "modes",
+                        "a mode_share target needs at least one mode".into(),
+                    );
+                }
+                modes
+                    .into_iter()
+                    .collect::<Option<Vec<_>>>()
+                    .map(Measure::ModeShare)
+            }
+            "line_boardings" => {
+                for l in spec.lines.iter().filter(|l| !lines.contains(l.as_str())) {
+                    problem("lines", format!("unknown line `{l}`"));
+                }
+                if spec.lines.is_empty() {
+                    problem(
+                        "lines",
+                        "a line_boardings target needs at least one line".into(),
+                    );
+                }
+                Some(Measure::LineBoardings(spec.lines.clone()))
+            }
+            other => {
+                problem(
+                    "measure",
+                    format!(
+                        "unknown measure `{other}` (expected mean_commute_min, share_over_60_min, \
+                         commuters, mode_share, mean_commute_km or line_boardings)"
+                    ),
+                );
+                None
+            }
+        };
+        let misplaced = [
+            ("modes", !spec.modes.is_empty(), "mode_share"),
+            ("lines", !spec.lines.is_empty(), "line_boardings"),
+        ];
+        for (field, given, owner) in misplaced {
+            if given && spec.measure != owner {
+                problem(field, format!("applies only to measure {owner}"));
+            }
+        }
+        if let Some(measure) = measure {
+            targets.push(Target {
+                id: spec.id.clone(),
+                description: spec.description.clone(),
+                measure,
+                from: spec.from.clone(),
+                to: spec.to.clone(),
+                published: spec.published,
+                tolerance: spec.tolerance,
+                source: spec.source.clone(),
+                fit: spec.fit,
+            });
+        }
+    }
+    if problems.is_empty() {
+        Ok(Targets {
+            path: path.clone(),
+            targets,
+        })
+    } else {
+        Err(Error::Invalid(problems))
+    }
+}
