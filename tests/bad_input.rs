@@ -2391,3 +2391,78 @@ fn equilibrium_destinations_must_be_a_boolean() {
         ],
     );
 }
+
+// --- issue 15: validation targets (targets.toml of a network folder) ---
+
+/// A targets file with one valid target and one of each kind of mistake: every problem is
+/// reported with the file, the line of its `[[target]]` and the field, and nothing is written.
+#[test]
+fn targets_file_problems_name_the_target_line_and_field() {
+    let case = Case::new();
+    let text = "version = 1\n\n\
+        [[target]]\nid = \"ok\"\ndescription = \"fine\"\nmeasure = \"commuters\"\n\
+        from = [\"yanjiao\"]\npublished = 100.0\ntolerance = 0.1\nsource = \"s\"\n\n\
+        [[target]]\nid = \"ok\"\ndescription = \"duplicate id, unknown zone\"\n\
+        measure = \"mean_commute_min\"\nto = [\"atlantis\"]\npublished = 40.0\n\
+        tolerance = 0.1\nsource = \"s\"\n\n\
+        [[target]]\nid = \"bad-values\"\ndescription = \"unknown measure, bad numbers\"\n\
+        measure = \"happiness\"\npublished = -1.0\ntolerance = 0.0\nsource = \"s\"\n\n\
+        [[target]]\nid = \"bad-lists\"\ndescription = \"unknown mode and line\"\n\
+        measure = \"mode_share\"\nmodes = [\"teleport\"]\nlines = [\"L1\"]\n\
+        published = 0.5\ntolerance = 0.03\nsource = \"s\"\n";
+    fs::write(case.net("targets.toml"), text).unwrap();
+    let target_line = |n: usize| {
+        text.lines()
+            .enumerate()
+            .filter(|(_, l)| *l == "[[target]]")
+            .nth(n)
+            .unwrap()
+            .0
+            + 1
+    };
+    case.assert_run_rejected(
+        &case.scenario(),
+        &[
+            &at_field("targets.toml", target_line(1), "id"),
+            "`ok` is used by an earlier target",
+            &at_field("targets.toml", target_line(1), "to"),
+            "unknown zone `atlantis`",
+            &at_field("targets.toml", target_line(2), "measure"),
+            "unknown measure `happiness`",
+            &at_field("targets.toml", target_line(2), "published"),
+            &at_field("targets.toml", target_line(2), "tolerance"),
+            &at_field("targets.toml", target_line(3), "modes"),
+            "unknown mode `teleport`",
+            &at_field("targets.toml", target_line(3), "lines"),
+            "applies only to measure line_boardings",
+        ],
+    );
+}
+
+/// A targets file that is not TOML, or of another version, is refused with its line.
+#[test]
+fn targets_file_syntax_and_version_are_checked() {
+    let case = Case::new();
+    fs::write(case.net("targets.toml"), "version = 1\n[[target]\nid = 3\n").unwrap();
+    case.assert_run_rejected(&case.scenario(), &["targets.toml:2"]);
+    let case = Case::new();
+    fs::write(case.net("targets.toml"), "version = 7\n").unwrap();
+    case.assert_run_rejected(
+        &case.scenario(),
+        &[
+            &at_field("targets.toml", 1, "version"),
+            "targets format version 7 is not supported",
+        ],
+    );
+    let case = Case::new();
+    fs::write(
+        case.net("targets.toml"),
+        "version = 1\n\n[[target]]\nid = \"x\"\ndescription = \"d\"\nmeasure = \"commuters\"\n\
+         published = 1.0\ntolerance = 0.1\nsource = \"s\"\nweight = 3\n",
+    )
+    .unwrap();
+    case.assert_run_rejected(
+        &case.scenario(),
+        &["targets.toml:", "unknown field `weight`"],
+    );
+}

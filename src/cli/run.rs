@@ -223,10 +223,9 @@ fn print_validation(rows: &[commute::run::ValidationRow]) {
         eprintln!(
             "  {:<44} published {:>12}  model {:>12}  ratio {:>6}  {}",
             format!("{}{}", r.statistic, if r.used_in_fit { "" } else { " *" }),
-            trimmed(r.published.get()),
-            r.model.map_or("-".to_owned(), |m| trimmed(m.get())),
-            r.ratio
-                .map_or("-".to_owned(), |x| format!("{:.2}", x.get())),
+            trimmed(r.published),
+            r.model.map_or("-".to_owned(), trimmed),
+            r.ratio.map_or("-".to_owned(), |x| format!("{x:.2}")),
             if r.within_tolerance { "ok" } else { "OUT" }
         );
     }

@@ -3,7 +3,7 @@
 //! ([`crate::scenario::Measure`]), so that every run shows how far the model is from what was
 //! measured in the region.
 
-use super::schema::Fixed;
+use super::schema::fixed;
 use crate::network::Network;
 use crate::routing::{Skims, TravelMode};
 use crate::scenario::{Measure, Target, TargetMode, Targets};
@@ -20,13 +20,14 @@ pub struct ValidationRow {
     /// What it is, in words.
     pub description: String,
     /// The published value.
-    pub published: Fixed<4>,
-    /// The model's value (empty when the model has nobody to compute it over).
-    pub model: Option<Fixed<4>>,
-    /// Model over published (empty when either is missing or the published value is 0).
-    pub ratio: Option<Fixed<4>>,
+    pub published: f64,
+    /// The model's value, to 4 decimals (empty when the model has nobody to compute it over).
+    pub model: Option<f64>,
+    /// Model over published, to 4 decimals (empty when either is missing or the published
+    /// value is 0).
+    pub ratio: Option<f64>,
     /// The tolerance: relative, or for shares absolute (share points).
-    pub tolerance: Fixed<4>,
+    pub tolerance: f64,
     /// Whether the model is within it.
     pub within_tolerance: bool,
     /// Where the published value comes from.
@@ -60,7 +61,7 @@ pub(super) fn validation_rows(targets: &Targets, figures: &RunFigures<'_>) -> Ve
             let model = figures.value(t);
             let ratio = model
                 .filter(|_| t.published > 0.0)
-                .map(|m| Fixed::new(m / t.published));
+                .map(|m| four_decimals(m / t.published));
             let within_tolerance = model.is_some_and(|m| {
                 if t.measure.is_share() {
                     (m - t.published).abs() <= t.tolerance
@@ -73,10 +74,10 @@ pub(super) fn validation_rows(targets: &Targets, figures: &RunFigures<'_>) -> Ve
             ValidationRow {
                 statistic: t.id.clone(),
                 description: t.description.clone(),
-                published: Fixed::new(t.published),
-                model: model.map(Fixed::new),
+                published: t.published,
+                model: model.map(four_decimals),
                 ratio,
-                tolerance: Fixed::new(t.tolerance),
+                tolerance: t.tolerance,
                 within_tolerance,
                 source: t.source.clone(),
                 used_in_fit: t.fit,
@@ -177,6 +178,11 @@ impl RunFigures<'_> {
             }
         }
     }
+}
+
+/// `x` rounded to 4 decimals, as written.
+fn four_decimals(x: f64) -> f64 {
+    fixed(x, 4).parse().unwrap_or(x)
 }
 
 /// The simulation's alternative counted by a mode-share target.
