@@ -77,6 +77,9 @@ pub fn run_html(run: MonteCarloRun<'_>) -> String {
         "commuters within their own zone (not routed)",
     ));
     b.push_str("</div>");
+    if let Some(rows) = &s.validation {
+        validation_section(&mut b, rows);
+    }
     policy_section(&mut b, s);
     let tables = run.tables;
     let _ = write!(
@@ -98,7 +101,7 @@ pub fn run_html(run: MonteCarloRun<'_>) -> String {
         b.push_str(&run_road_traffic(congestion, links));
     }
     zones_table(&mut b, &tables.zones);
-    b.push_str("</table></section><p class=note>Written by commute run. Files beside this report: od.csv, zones.csv, lines.csv, draws.csv, distribution.csv, summary.json, zones.geojson, network.geojson (and links.csv with road congestion).</p>");
+    b.push_str("</table></section><p class=note>Written by commute run. Files beside this report: od.csv, zones.csv, lines.csv, draws.csv, distribution.csv, summary.json, zones.geojson, network.geojson (links.csv with road congestion, validation.csv when the network has targets).</p>");
     page(&format!("{name}: commute run"), &b)
 }
 
@@ -225,6 +228,46 @@ fn crowded_lines(b: &mut String, lines: &[&LineRow]) {
         );
     }
     b.push_str("</table><p class=note>The segment and hour of each line with the highest mean load per vehicle; above 1 per seat riders stand. The crowding multiplier weighs minutes aboard in the choice (docs/model.md).</p></section>");
+}
+
+/// The network's published statistics beside the model's values, and how many it meets.
+fn validation_section(b: &mut String, rows: &[crate::run::ValidationRow]) {
+    let within = rows.iter().filter(|r| r.within_tolerance).count();
+    let _ = write!(
+        b,
+        "<section><h2>Validation</h2><p class=lead>The model meets {within} of {} published statistics within their tolerance.</p><table><tr><th class=l>statistic</th><th>published</th><th>model</th><th>ratio</th><th>tolerance</th><th class=l>within</th><th class=l>source</th></tr>",
+        rows.len()
+    );
+    let value = |x: f64| {
+        if x.abs() >= 1000.0 {
+            int(x)
+        } else {
+            num(x, if x.abs() >= 10.0 { 1 } else { 3 })
+        }
+    };
+    for r in rows {
+        let _ = write!(
+            b,
+            "<tr><td class=l>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=l>{}</td><td class=l>{}</td></tr>",
+            esc(&r.description),
+            if r.used_in_fit {
+                ""
+            } else {
+                " <span class=ci>(held out)</span>"
+            },
+            value(r.published),
+            r.model.map_or("-".to_owned(), value),
+            r.ratio.map_or("-".to_owned(), |x| num(x, 2)),
+            num(r.tolerance, 2),
+            if r.within_tolerance {
+                "yes"
+            } else {
+                "<b>no</b>"
+            },
+            esc(&r.source)
+        );
+    }
+    b.push_str("</table><p class=note>From the network's targets.toml (validation.csv beside this report). Tolerances are relative, but for shares, where they are absolute (share points). Held-out statistics are not used by calibration: they test it.</p></section>");
 }
 
 /// The policy goals: continuous accessibility first, then the threshold counts with their
