@@ -348,6 +348,7 @@ fn format(name: &str) -> Format {
         "departures_csv" => network("net/departures.csv", b','),
         "zones_csv" => network("net/zones.csv", b','),
         "access_csv" => network("net/access.csv", b','),
+        "targets_toml" => network("net/targets.toml", b' '),
         "scenario_toml" => network("scenario.toml", b' '),
         "extending_scenario_toml" => Format {
             file: "commuters.toml",
@@ -451,6 +452,7 @@ fn lay_out_network(dir: &Path) {
     for f in ["scenario.toml", "commuters.toml", "commuters.csv"] {
         fs::copy(fixtures.join(f), dir.join(f)).expect("fixture copied");
     }
+    fs::copy(fixtures.join("targets.toml"), net.join("targets.toml")).expect("fixture copied");
 }
 
 /// The run folders of [`Fixtures::Runs`]: made once per test process, in
@@ -1244,6 +1246,7 @@ fuzz_tests!(
     departures_csv,
     zones_csv,
     access_csv,
+    targets_toml,
     scenario_toml,
     extending_scenario_toml,
     commuters_csv,
