@@ -74,7 +74,19 @@ pub(super) fn cdf_svg(series: &[(&str, &str, bool, &[f64])]) -> String {
             svg,
             "<polyline points=\"{points}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"2.2\"{dash}/>"
         );
-        let ly = top + 14.0 + 18.0 * i as f64;
+        // The legend sits in the lower right, which a cumulative curve of commutes reaches
+        // last (most arrive well before its minutes), on a backing so a curve never runs
+        // through its text.
+        let ly = h - bottom - 14.0 - 18.0 * (series.len() - 1 - i) as f64;
+        if i == 0 {
+            let _ = write!(
+                svg,
+                "<rect x=\"{}\" y=\"{}\" width=\"186\" height=\"{}\" fill=\"#fff\" fill-opacity=\"0.9\"/>",
+                w - right - 196.0,
+                ly - 12.0,
+                18.0 * series.len() as f64 + 6.0
+            );
+        }
         let _ = write!(
             svg,
             "<line x1=\"{}\" x2=\"{}\" y1=\"{ly}\" y2=\"{ly}\" stroke=\"{color}\" stroke-width=\"2.2\"{dash}/><text x=\"{}\" y=\"{}\" font-size=\"12\">{}</text>",

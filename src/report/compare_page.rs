@@ -388,17 +388,27 @@ fn lines_table(b: &mut String, c: &Comparison) {
     b.push_str("</table><p class=note>Per morning, the 15 largest changes; all lines in lines.csv. Loads are the modelled commuters between zones, assigned all-or-nothing from zone centres; places are enforced only on custom buses (reserved seats), so elsewhere the ratio shows where demand concentrates, not crowding.</p></section>");
 }
 
+/// The class of a change in minutes shown with `decimals`: `good` (faster), `bad` (slower), or
+/// none when it shows as zero (a change of 0.00 is drawn in the neutral colour, whatever the
+/// sign of what was rounded away).
+fn change_class(delta_min: f64, decimals: i32) -> &'static str {
+    let shown_zero = delta_min.abs() < 0.5 * 10f64.powi(-decimals);
+    if shown_zero || !delta_min.is_finite() {
+        ""
+    } else if delta_min < 0.0 {
+        "good"
+    } else {
+        "bad"
+    }
+}
+
 /// Every zone's travel time, commute, car share and continuous accessibility before and after.
 fn zones_table(b: &mut String, c: &Comparison) {
     b.push_str("<section><h2>Zones</h2><table><tr><th class=l>zone</th><th>residents</th><th>commuters after</th><th>travel time, same trips, before</th><th>after</th><th>change, min [95% CI]</th><th>mean commute before → after</th><th>median before → after</th><th>car share before → after</th><th>accessibility, jobs-eq., change [95% CI]</th></tr>");
     for z in &c.zones {
         let d = z.time_change;
         let mean = z.mean_commute;
-        let class = match d {
-            Some(d) if d.delta < 0.0 => "good",
-            Some(d) if d.delta > 0.0 => "bad",
-            _ => "",
-        };
+        let class = d.map_or("", |d| change_class(d.delta, 2));
         let _ = write!(
             b,
             "<tr><td class=l>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{class}\">{}</td><td>{} → {}</td><td>{}</td><td>{} % → {} %</td><td>{}</td></tr>",
@@ -568,10 +578,10 @@ fn od_table(rows: &[OdChange], names: &HashMap<&str, &str>) -> String {
     for r in rows {
         let Some(d) = r.mean else { continue };
         let name = |id: &str| esc(names.get(id).copied().unwrap_or(id));
-        let class = if d.delta < 0.0 { "good" } else { "bad" };
+        let class = change_class(d.delta, 1);
         let _ = write!(
             t,
-            "<tr><td class=l>{}</td><td class=l>{}</td><td>{}</td><td>{}</td><td>{}</td><td class={class}>{}</td></tr>",
+            "<tr><td class=l>{}</td><td class=l>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{class}\">{}</td></tr>",
             name(&r.origin),
             name(&r.destination),
             int(r.after_commuters),
@@ -632,4 +642,21 @@ fn links_table(rows: &[LinkChange]) -> String {
     }
     t.push_str("</table>");
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::change_class;
+
+    #[test]
+    fn a_change_shown_as_zero_is_neutral_whatever_its_sign() {
+        assert_eq!(change_class(-0.004, 2), "");
+        assert_eq!(change_class(0.004, 2), "");
+        assert_eq!(change_class(0.0, 2), "");
+        assert_eq!(change_class(-0.006, 2), "good");
+        assert_eq!(change_class(0.006, 2), "bad");
+        assert_eq!(change_class(-0.04, 1), "");
+        assert_eq!(change_class(0.06, 1), "bad");
+        assert_eq!(change_class(f64::NAN, 1), "");
+    }
 }
