@@ -4,7 +4,7 @@ use super::charts::{cdf_svg, shares_svg};
 use super::html::{
     access_note, card, esc, int, modifications, num, page, policy_label, policy_with_range,
 };
-use super::map::{ZoneMark, lines_legend, map_svg, scale_legend, sequential};
+use super::map::{ZoneMark, bounds, lines_legend, map_svg, scale_legend, sequential};
 use crate::compare::TOP_LINKS;
 use crate::run::schema::value;
 use crate::run::{CongestionInfo, EquilibriumInfo, LineRow, LinkRow, MonteCarloRun, ZoneRow};
@@ -162,9 +162,57 @@ fn zone_map(b: &mut String, run: &MonteCarloRun<'_>) {
     );
     let _ = write!(
         b,
-        "<section><h2>Map</h2>{}<p class=note>Zones (circle area ~ residents) coloured by the mean commute of their commuters to other zones.</p></section>",
+        "<section><h2>Map</h2>{}<p class=note>Zones (circle area ~ residents) coloured by the mean commute of their commuters to other zones.</p>",
         map_svg(&features, &zones, &legend, None, None)
     );
+    if let Some((centre, window)) = metropolitan_window(run) {
+        let _ = write!(
+            b,
+            "<h2>Detail: the largest employment cluster, around {}</h2>{}<p class=note>The zones within about 38 km of the zone with the most jobs within that distance, drawn large enough for each to have its label.</p>",
+            esc(centre),
+            map_svg(&features, &zones, &legend, Some(window), None)
+        );
+    }
+    b.push_str("</section>");
+}
+
+/// The window of a detail map of the largest employment cluster: around the zone with the most
+/// jobs within 0.45 degrees of longitude and 0.35 of latitude (about 38 km) of it, those zones,
+/// padded; with that zone's name. `None` when the whole map is not much larger (a small
+/// network needs no detail).
+fn metropolitan_window<'a>(run: &MonteCarloRun<'a>) -> Option<(&'a str, [f64; 4])> {
+    let features = run.zones_geojson["features"].as_array()?;
+    let points: Vec<(f64, f64)> = features
+        .iter()
+        .map(|f| {
+            let c = &f["geometry"]["coordinates"];
+            (c[0].as_f64().unwrap_or(0.0), c[1].as_f64().unwrap_or(0.0))
+        })
+        .collect();
+    let near = |(cx, cy): (f64, f64)| {
+        move |&(x, y): &(f64, f64)| (x - cx).abs() <= 0.45 && (y - cy).abs() <= 0.35
+    };
+    let zones = &run.tables.zones;
+    let cluster_jobs = |c: (f64, f64)| -> u64 {
+        zones
+            .iter()
+            .zip(&points)
+            .filter(|(_, p)| near(c)(p))
+            .map(|(z, _)| z.jobs)
+            .sum()
+    };
+    let (centre, &c) = zones.iter().zip(&points).max_by(|(a, p), (b, q)| {
+        cluster_jobs(**p)
+            .cmp(&cluster_jobs(**q))
+            .then(b.zone.cmp(&a.zone))
+    })?;
+    let cluster: Vec<(f64, f64)> = points.iter().copied().filter(near(c)).collect();
+    let [x0, x1, y0, y1] = bounds(&cluster);
+    let [a0, a1, _, _] = bounds(&points);
+    let (pad_x, pad_y) = ((x1 - x0) * 0.12 + 0.02, (y1 - y0) * 0.12 + 0.02);
+    let window = [x0 - pad_x, x1 + pad_x, y0 - pad_y, y1 + pad_y];
+    let much_larger = (a1 - a0) > 2.5 * (window[1] - window[0]);
+    (much_larger && cluster.len() > 1).then_some((centre.name.as_str(), window))
 }
 
 /// The 15 lines with the most boardings.
