@@ -196,6 +196,12 @@ fn a_network_without_targets_writes_no_validation_table() {
         "--quiet",
     ]);
     assert!(!out.join("validation.csv").exists());
+    let report = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(!report.contains("<h2>Validation</h2>"));
+    assert!(
+        !report.contains("Detail: the largest employment cluster"),
+        "a small network"
+    );
     let summary: Value =
         serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     assert!(summary.get("validation").is_none());
@@ -239,4 +245,28 @@ fn the_regional_run_reports_every_published_statistic() {
     // Held-out statistics exist beside fitted ones.
     assert!(validation.iter().any(|r| r["used_in_fit"] == "false"));
     assert!(validation.iter().any(|r| r["used_in_fit"] == "true"));
+    // The report shows the table, and a detail map of Beijing, where the region's map piles up
+    // its zones.
+    let report = fs::read_to_string(out.join("report.html")).unwrap();
+    let within = validation
+        .iter()
+        .filter(|r| r["within_tolerance"] == "true")
+        .count();
+    assert!(report.contains(&format!(
+        "The model meets {within} of {} published statistics",
+        validation.len()
+    )));
+    assert!(report.contains("Detail: the largest employment cluster"));
+    for zone in [
+        "Guomao",
+        "Financial Street",
+        "Beijing Centre",
+        "Wangjing",
+        "Fengtai",
+    ] {
+        assert!(
+            report.contains(&format!(">{zone}</text>")),
+            "no label {zone}"
+        );
+    }
 }
