@@ -51,6 +51,7 @@
 
 pub mod assign;
 pub mod bounds;
+pub mod calibrate;
 pub mod compare;
 pub mod error;
 pub mod import;

@@ -17,6 +17,7 @@ macro_rules! outln {
 
 mod assign;
 mod bench;
+mod calibrate;
 mod compare;
 mod import;
 mod inspect;
@@ -58,6 +59,7 @@ enum Command {
     Validate(validate::Args),
     Inspect(inspect::Args),
     Import(import::Args),
+    Calibrate(calibrate::Args),
 }
 
 /// How a command that ran without error ended. Errors are exit code 2; this tells a script
@@ -112,6 +114,7 @@ pub fn run() -> anyhow::Result<Outcome> {
         Command::Validate(args) => done(validate::run(args)),
         Command::Inspect(args) => done(inspect::run(args)),
         Command::Import(args) => done(import::run(args)),
+        Command::Calibrate(args) => done(calibrate::run(args)),
     }
 }
 

@@ -26,7 +26,8 @@ pub use scenario_file::{
 pub(crate) use table::{Others, Table};
 pub use table_writer::TableWriter;
 pub use targets_file::{
-    TARGETS_FILE, TARGETS_FORMAT_VERSION, TargetSpec, TargetsTable, read_targets,
+    ParameterSpec, TARGETS_FILE, TARGETS_FORMAT_VERSION, TargetSpec, TargetsTable, read_targets,
+    read_targets_file,
 };
 pub use tntp::{load_tntp_flows, load_tntp_network, load_tntp_trips};
 

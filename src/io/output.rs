@@ -32,6 +32,8 @@ pub enum OutputKind {
     /// written. Recognised by its CSV tables, every one of which has a comment line starting
     /// with [`GENERATED_BY`] right after its header.
     Import,
+    /// A `commute calibrate` folder, finished when `calibrated.toml` is written.
+    Calibration,
 }
 
 /// How the comment line after the header of every table an importer writes starts; the rest
@@ -46,6 +48,7 @@ impl OutputKind {
             OutputKind::Run => "summary.json",
             OutputKind::Comparison => "compare.json",
             OutputKind::Import => "README.md",
+            OutputKind::Calibration => "calibrated.toml",
         }
     }
 
@@ -53,6 +56,7 @@ impl OutputKind {
         match self {
             OutputKind::Run => format!("a run folder with {}", self.marker()),
             OutputKind::Comparison => format!("a comparison folder with {}", self.marker()),
+            OutputKind::Calibration => format!("a calibration folder with {}", self.marker()),
             OutputKind::Import => format!(
                 "a folder of imported tables, each with a `{}...` line after its header",
                 GENERATED_BY.trim_end()
@@ -67,6 +71,11 @@ impl OutputKind {
             OutputKind::Run => holds(OutputKind::Run) && !holds(OutputKind::Comparison),
             OutputKind::Comparison => holds(OutputKind::Comparison) && !holds(OutputKind::Run),
             OutputKind::Import => is_imported_folder(dir),
+            OutputKind::Calibration => {
+                holds(OutputKind::Calibration)
+                    && !holds(OutputKind::Run)
+                    && !holds(OutputKind::Comparison)
+            }
         }
     }
 }

@@ -24,6 +24,8 @@ pub struct TargetsTable {
     pub path: PathBuf,
     /// Each target with the 1-based line of its `[[target]]` table.
     pub targets: Vec<(u64, TargetSpec)>,
+    /// Each free parameter with the line of its `[[parameter]]` table.
+    pub parameters: Vec<(u64, ParameterSpec)>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -32,6 +34,22 @@ struct TargetsFile {
     version: Spanned<u32>,
     #[serde(default)]
     target: Vec<Spanned<TargetSpec>>,
+    #[serde(default)]
+    parameter: Vec<Spanned<ParameterSpec>>,
+}
+
+/// One `[[parameter]]` table, unchecked: a scenario parameter `commute calibrate` may move.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParameterSpec {
+    /// The parameter, as `table.key` of a scenario file (e.g. `demand.beta_per_min`).
+    pub name: String,
+    /// The least plausible value.
+    pub min: f64,
+    /// The greatest plausible value.
+    pub max: f64,
+    /// Where the plausible range comes from.
+    pub source: String,
 }
 
 /// One `[[target]]` table, unchecked.
@@ -75,6 +93,12 @@ pub fn read_targets(dir: &Path) -> Result<Option<TargetsTable>> {
     if !path.is_file() {
         return Ok(None);
     }
+    read_targets_file(&path).map(Some)
+}
+
+/// The targets file at `path` (which must exist).
+pub fn read_targets_file(path: &Path) -> Result<TargetsTable> {
+    let path = path.to_path_buf();
     let text = read_text(&path)?;
     let file: TargetsFile =
         toml::from_str(&text).map_err(|e| Error::Invalid(vec![toml_problem(&path, &text, &e)]))?;
@@ -94,5 +118,14 @@ pub fn read_targets(dir: &Path) -> Result<Option<TargetsTable>> {
         .into_iter()
         .map(|t| (line_of(&text, t.span().start), t.into_inner()))
         .collect();
-    Ok(Some(TargetsTable { path, targets }))
+    let parameters = file
+        .parameter
+        .into_iter()
+        .map(|p| (line_of(&text, p.span().start), p.into_inner()))
+        .collect();
+    Ok(TargetsTable {
+        path,
+        targets,
+        parameters,
+    })
 }

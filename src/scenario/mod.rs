@@ -24,7 +24,9 @@ pub use params::{
     Equilibrium, Horizon, Variability, departure_weights,
 };
 pub use resolve::resolve;
-pub use targets::{Measure, Target, TargetMode, Targets, resolve_targets};
+pub use targets::{
+    FreeParameter, Measure, ParameterName, Target, TargetMode, Targets, resolve_targets,
+};
 
 use crate::network::{Network, ZoneId};
 use crate::time::{Seconds, Window};

@@ -74,13 +74,103 @@ pub struct Target {
     pub fit: bool,
 }
 
-/// The validation targets of a network.
+/// A scenario parameter calibration may move, within a plausible range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParameterName {
+    /// `[demand] beta_per_min`.
+    BetaPerMin,
+    /// `[demand] intrazonal_min`.
+    IntrazonalMin,
+    /// `[demand] commute_rate`.
+    CommuteRate,
+    /// `[choice] car_constant_min`.
+    CarConstantMin,
+    /// `[choice] transit_constant_min`.
+    TransitConstantMin,
+    /// `[choice] custom_bus_constant_min`.
+    CustomBusConstantMin,
+    /// `[choice] minutes_per_yuan` (the value of time, inverted).
+    MinutesPerYuan,
+}
+
+impl ParameterName {
+    /// Every parameter with its `table.key` name.
+    pub const ALL: [(ParameterName, &'static str); 7] = [
+        (ParameterName::BetaPerMin, "demand.beta_per_min"),
+        (ParameterName::IntrazonalMin, "demand.intrazonal_min"),
+        (ParameterName::CommuteRate, "demand.commute_rate"),
+        (ParameterName::CarConstantMin, "choice.car_constant_min"),
+        (
+            ParameterName::TransitConstantMin,
+            "choice.transit_constant_min",
+        ),
+        (
+            ParameterName::CustomBusConstantMin,
+            "choice.custom_bus_constant_min",
+        ),
+        (ParameterName::MinutesPerYuan, "choice.minutes_per_yuan"),
+    ];
+
+    /// Its `table.key` name.
+    pub fn as_str(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(p, _)| *p == self)
+            .map_or("", |(_, name)| name)
+    }
+
+    /// Its value in `scenario`.
+    pub fn get(self, scenario: &super::Scenario) -> f64 {
+        let (d, c) = (&scenario.demand, &scenario.choice);
+        match self {
+            ParameterName::BetaPerMin => d.beta_per_min,
+            ParameterName::IntrazonalMin => d.intrazonal_min,
+            ParameterName::CommuteRate => d.commute_rate,
+            ParameterName::CarConstantMin => c.car_constant_min,
+            ParameterName::TransitConstantMin => c.transit_constant_min,
+            ParameterName::CustomBusConstantMin => c.custom_bus_constant_min,
+            ParameterName::MinutesPerYuan => c.minutes_per_yuan,
+        }
+    }
+
+    /// Sets it to `value` in `scenario`.
+    pub fn set(self, scenario: &mut super::Scenario, value: f64) {
+        let (d, c) = (&mut scenario.demand, &mut scenario.choice);
+        let field = match self {
+            ParameterName::BetaPerMin => &mut d.beta_per_min,
+            ParameterName::IntrazonalMin => &mut d.intrazonal_min,
+            ParameterName::CommuteRate => &mut d.commute_rate,
+            ParameterName::CarConstantMin => &mut c.car_constant_min,
+            ParameterName::TransitConstantMin => &mut c.transit_constant_min,
+            ParameterName::CustomBusConstantMin => &mut c.custom_bus_constant_min,
+            ParameterName::MinutesPerYuan => &mut c.minutes_per_yuan,
+        };
+        *field = value;
+    }
+}
+
+/// A free parameter of calibration: which, and its plausible range.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FreeParameter {
+    /// The parameter.
+    pub name: ParameterName,
+    /// The least plausible value.
+    pub min: f64,
+    /// The greatest plausible value.
+    pub max: f64,
+    /// Where the range comes from.
+    pub source: String,
+}
+
+/// The validation targets of a network, and the parameters calibration may move.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Targets {
     /// The file they came from.
     pub path: PathBuf,
     /// The targets, in file order.
     pub targets: Vec<Target>,
+    /// The free parameters, in file order.
+    pub parameters: Vec<FreeParameter>,
 }
 
 /// Checks the targets of `table` against the network `base`, collecting every problem.
@@ -198,10 +288,53 @@ pub fn resolve_targets(table: &TargetsTable, base: &Network) -> Result<Targets> 
             });
         }
     }
+    let mut parameters = Vec::new();
+    let mut named = HashSet::new();
+    for (line, spec) in &table.parameters {
+        let mut problem = |field: &str, message: String| {
+            problems.push(Problem::at(path, *line, Some(field), message));
+        };
+        let name = ParameterName::ALL
+            .iter()
+            .find(|(_, n)| *n == spec.name)
+            .map(|(p, _)| *p);
+        match name {
+            None => problem(
+                "name",
+                format!(
+                    "unknown parameter `{}` (expected one of {})",
+                    spec.name,
+                    ParameterName::ALL.map(|(_, n)| n).join(", ")
+                ),
+            ),
+            Some(_) if !named.insert(spec.name.as_str()) => {
+                problem("name", format!("`{}` is given twice", spec.name));
+            }
+            Some(_) => {}
+        }
+        if !(spec.min.is_finite() && spec.max.is_finite() && spec.min < spec.max) {
+            problem(
+                "max",
+                format!(
+                    "the range [{}, {}] is not two numbers, the first below the second",
+                    spec.min, spec.max
+                ),
+            );
+        }
+        if let Some(name) = name {
+            parameters.push(FreeParameter {
+                name,
+                min: spec.min,
+                max: spec.max,
+                source: spec.source.clone(),
+            });
+        }
+    }
     if problems.is_empty() {
         Ok(Targets {
             path: path.clone(),
             targets,
+            parameters,
         })
     } else {
         Err(Error::Invalid(problems))
