@@ -148,7 +148,8 @@ fn calibrate_refuses_bad_parameters_and_a_network_without_targets() {
     let bad = MEAN_TARGET
         .replace("PUBLISHED", "40.0")
         .replace("demand.beta_per_min", "demand.happiness")
-        .replace("max = 0.2", "max = 0.01");
+        .replace("max = 0.2", "max = 0.01")
+        + "\n[[parameter]]\nname = \"demand.intrazonal_min\"\nmin = -5.0\nmax = 30.0\nsource = \"x\"\n";
     let scenario = network_with(tmp.path(), &bad, 0.08);
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_commute"))
         .args(["calibrate", scenario.to_str().unwrap(), "--quiet"])
@@ -164,6 +165,7 @@ fn calibrate_refuses_bad_parameters_and_a_network_without_targets() {
         "{err}"
     );
     assert!(err.contains("field `max`: the range [0.04, 0.01]"), "{err}");
+    assert!(err.contains("field `min`: demand.intrazonal_min"), "{err}");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_commute"))
         .args(["calibrate", "scenarios/demo-base.toml", "--quiet"])
         .current_dir(root())

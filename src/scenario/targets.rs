@@ -111,6 +111,22 @@ impl ParameterName {
         (ParameterName::MinutesPerYuan, "choice.minutes_per_yuan"),
     ];
 
+    /// The range a scenario file allows it (a fitted value must load again).
+    pub fn bound(self) -> &'static crate::bounds::Bound {
+        use crate::bounds::{
+            BETA_PER_MIN, COMMUTE_RATE, INTRAZONAL_MIN, MINUTES_PER_YUAN, MODE_CONSTANT_MIN,
+        };
+        match self {
+            ParameterName::BetaPerMin => &BETA_PER_MIN,
+            ParameterName::IntrazonalMin => &INTRAZONAL_MIN,
+            ParameterName::CommuteRate => &COMMUTE_RATE,
+            ParameterName::MinutesPerYuan => &MINUTES_PER_YUAN,
+            ParameterName::CarConstantMin
+            | ParameterName::TransitConstantMin
+            | ParameterName::CustomBusConstantMin => &MODE_CONSTANT_MIN,
+        }
+    }
+
     /// Its `table.key` name.
     pub fn as_str(self) -> &'static str {
         Self::ALL
@@ -322,6 +338,11 @@ pub fn resolve_targets(table: &TargetsTable, base: &Network) -> Result<Targets> 
             );
         }
         if let Some(name) = name {
+            for (field, value) in [("min", spec.min), ("max", spec.max)] {
+                if let Err(message) = name.bound().check(value) {
+                    problem(field, format!("{} {message}", name.as_str()));
+                }
+            }
             parameters.push(FreeParameter {
                 name,
                 min: spec.min,
