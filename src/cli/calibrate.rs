@@ -210,7 +210,8 @@ fn calibrated_toml(
         );
     }
     let _ = writeln!(t, "version = 1");
-    let _ = writeln!(t, "name = {:?}", format!("{}-calibrated", scenario.name));
+    let name = format!("{}-calibrated", scenario.name);
+    let _ = writeln!(t, "name = {}", toml_string(&name));
     let _ = writeln!(t, "extends = {}", toml_string(&base.to_string_lossy()));
     let d = &fitted.demand;
     let _ = writeln!(t, "\n[demand]");
