@@ -257,6 +257,7 @@ fn the_regional_run_reports_every_published_statistic() {
         validation.len()
     )));
     assert!(report.contains("Detail: the largest employment cluster"));
+    assert!(report.contains("<h2>Accessibility, same detail</h2>"));
     for zone in [
         "Guomao",
         "Financial Street",

@@ -105,75 +105,110 @@ pub fn run_html(run: MonteCarloRun<'_>) -> String {
     page(&format!("{name}: commute run"), &b)
 }
 
-/// The map of the zones coloured by their mean commute.
+/// The maps of the zones: coloured by their mean commute (the region, and a detail of its
+/// largest employment cluster where the region's map crowds it), and by their continuous
+/// accessibility.
 fn zone_map(b: &mut String, run: &MonteCarloRun<'_>) {
-    let tables = run.tables;
-    let means: Vec<f64> = tables
-        .zones
-        .iter()
-        .filter_map(|z| value(z.mean_commute_min))
-        .collect();
-    let (lo, hi) = (
-        means.iter().copied().fold(f64::MAX, f64::min),
-        means.iter().copied().fold(f64::MIN, f64::max),
-    );
-    let by_id: HashMap<&str, &ZoneRow> =
-        tables.zones.iter().map(|z| (z.zone.as_str(), z)).collect();
-    let zones: Vec<(Value, ZoneMark)> = run.zones_geojson["features"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|f| {
-            let id = f["properties"]["zone"].as_str().unwrap_or_default();
-            let z = by_id.get(id);
-            let mean = z.and_then(|z| value(z.mean_commute_min));
-            (
-                f["geometry"].clone(),
-                ZoneMark {
-                    residents: z.map_or(0.0, |z| z.residents as f64),
-                    priority: 0.0,
-                    name: z.map_or(id.to_owned(), |z| z.name.clone()),
-                    color: mean.map_or("#ddd".into(), |m| sequential(m, lo, hi)),
-                    label: format!(
-                        "mean commute {} min",
-                        mean.map_or("–".into(), |m| num(m, 1))
-                    ),
-                },
-            )
-        })
-        .collect();
     let features: Vec<(Value, &str)> = run.network_geojson["features"]
         .as_array()
         .into_iter()
         .flatten()
         .map(|f| (f.clone(), "same"))
         .collect();
-    let legend = format!(
-        "{}<g transform=\"translate(0 110)\">{}</g>",
-        scale_legend(
-            "mean commute, min",
-            &[
-                (sequential(lo, lo, hi), num(lo, 0)),
-                (sequential((lo + hi) / 2.0, lo, hi), num((lo + hi) / 2.0, 0)),
-                (sequential(hi, lo, hi), num(hi, 0)),
-            ]
-        ),
-        lines_legend(0.0, false)
+    let (commute, commute_legend) = coloured_zones(
+        run,
+        |z| value(z.mean_commute_min),
+        "mean commute, min",
+        |m| format!("mean commute {} min", num(m, 1)),
+    );
+    let (access, access_legend) = coloured_zones(
+        run,
+        |z| Some(z.access_jobs.get()),
+        "accessibility, jobs-eq.",
+        |a| format!("accessibility {} jobs-equivalent", int(a)),
     );
     let _ = write!(
         b,
         "<section><h2>Map</h2>{}<p class=note>Zones (circle area ~ residents) coloured by the mean commute of their commuters to other zones.</p>",
-        map_svg(&features, &zones, &legend, None, None)
+        map_svg(&features, &commute, &commute_legend, None, None)
     );
-    if let Some((centre, window)) = metropolitan_window(run) {
+    let window = metropolitan_window(run);
+    if let Some((centre, window)) = window {
         let _ = write!(
             b,
             "<h2>Detail: the largest employment cluster, around {}</h2>{}<p class=note>The zones within about 38 km of the zone with the most jobs within that distance, drawn large enough for each to have its label.</p>",
             esc(centre),
-            map_svg(&features, &zones, &legend, Some(window), None)
+            map_svg(&features, &commute, &commute_legend, Some(window), None)
         );
     }
-    b.push_str("</section>");
+    let _ = write!(
+        b,
+        "<h2>Accessibility{}</h2>{}<p class=note>Zones coloured by their continuous accessibility: jobs weighted by the decay of their travel time, fastest mode (zones.csv access_jobs).</p></section>",
+        if window.is_some() {
+            ", same detail"
+        } else {
+            ""
+        },
+        map_svg(
+            &features,
+            &access,
+            &access_legend,
+            window.map(|(_, w)| w),
+            None
+        )
+    );
+}
+
+/// Every zone's mark coloured on a sequential scale by `metric` of its row (grey without a
+/// value), hovering `label` of it, and the legend of the scale titled `title`.
+fn coloured_zones(
+    run: &MonteCarloRun<'_>,
+    metric: impl Fn(&ZoneRow) -> Option<f64>,
+    title: &str,
+    label: impl Fn(f64) -> String,
+) -> (Vec<(Value, ZoneMark)>, String) {
+    let tables = run.tables;
+    let values: Vec<f64> = tables.zones.iter().filter_map(&metric).collect();
+    let (lo, hi) = (
+        values.iter().copied().fold(f64::MAX, f64::min),
+        values.iter().copied().fold(f64::MIN, f64::max),
+    );
+    let by_id: HashMap<&str, &ZoneRow> =
+        tables.zones.iter().map(|z| (z.zone.as_str(), z)).collect();
+    let zones = run.zones_geojson["features"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            let id = f["properties"]["zone"].as_str().unwrap_or_default();
+            let z = by_id.get(id);
+            let x = z.and_then(|z| metric(z));
+            (
+                f["geometry"].clone(),
+                ZoneMark {
+                    residents: z.map_or(0.0, |z| z.residents as f64),
+                    priority: 0.0,
+                    name: z.map_or(id.to_owned(), |z| z.name.clone()),
+                    color: x.map_or("#ddd".into(), |x| sequential(x, lo, hi)),
+                    label: x.map_or("–".into(), &label),
+                },
+            )
+        })
+        .collect();
+    let shown = |x: f64| if hi >= 1000.0 { int(x) } else { num(x, 0) };
+    let legend = format!(
+        "{}<g transform=\"translate(0 110)\">{}</g>",
+        scale_legend(
+            title,
+            &[
+                (sequential(lo, lo, hi), shown(lo)),
+                (sequential((lo + hi) / 2.0, lo, hi), shown((lo + hi) / 2.0)),
+                (sequential(hi, lo, hi), shown(hi)),
+            ]
+        ),
+        lines_legend(0.0, false)
+    );
+    (zones, legend)
 }
 
 /// The window of a detail map of the largest employment cluster: around the zone with the most
