@@ -5,25 +5,10 @@
 
 mod common;
 
-use common::{commute_ok, root};
+use common::{commute_ok, csv_rows, root};
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-
-fn rows(path: &Path) -> Vec<HashMap<String, String>> {
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    let header = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|r| {
-            header
-                .iter()
-                .zip(r.unwrap().iter())
-                .map(|(h, c)| (h.to_owned(), c.to_owned()))
-                .collect()
-        })
-        .collect()
-}
 
 /// A copy of the demo network in `dir/net` with `targets`, and a scenario on it with
 /// `beta_per_min`.
@@ -87,7 +72,7 @@ fn calibration_recovers_the_parameter_that_made_its_target() {
         first.to_str().unwrap(),
         "--quiet",
     ]);
-    let model = rows(&first.join("validation.csv"))[0]["model"].clone();
+    let model = csv_rows(&first.join("validation.csv"))[0]["model"].clone();
     // Published = that value; the fit starts from beta 0.07.
     let start = network_with(tmp.path(), &MEAN_TARGET.replace("PUBLISHED", &model), 0.07);
     let out = tmp.path().join("calibrated");
@@ -102,7 +87,7 @@ fn calibration_recovers_the_parameter_that_made_its_target() {
         out.to_str().unwrap(),
         "--quiet",
     ]);
-    let evaluations = rows(&out.join("evaluations.csv"));
+    let evaluations = csv_rows(&out.join("evaluations.csv"));
     assert!(evaluations.len() <= 25, "{} runs", evaluations.len());
     let objective = |r: &HashMap<String, String>| r["objective"].parse::<f64>().unwrap();
     let best = evaluations
@@ -118,7 +103,7 @@ fn calibration_recovers_the_parameter_that_made_its_target() {
         objective(best)
     );
     // The held-out statistic (1 commuter published) is far off and does not count.
-    let table = rows(&out.join("calibration.csv"));
+    let table = csv_rows(&out.join("calibration.csv"));
     let held = table.iter().find(|r| r["statistic"] == "held_out").unwrap();
     assert_eq!(held["used_in_fit"], "false");
     assert_eq!(held["within_after"], "false");
@@ -136,7 +121,7 @@ fn calibration_recovers_the_parameter_that_made_its_target() {
         again.to_str().unwrap(),
         "--quiet",
     ]);
-    let rerun = rows(&again.join("validation.csv"));
+    let rerun = csv_rows(&again.join("validation.csv"));
     assert_eq!(rerun[0]["model"], mean["model_after"]);
     let fitted = fs::read_to_string(out.join("calibrated.toml")).unwrap();
     assert!(fitted.contains("extends = "), "{fitted}");

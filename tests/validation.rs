@@ -6,28 +6,10 @@
 
 mod common;
 
-use common::{commute_ok, root};
+use common::{commute_ok, csv_rows, root};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::fs;
-use std::path::Path;
-
-/// Every row of a CSV file as a map from column to cell.
-fn rows(path: &Path) -> Vec<HashMap<String, String>> {
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    let header = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            header
-                .iter()
-                .zip(r.iter())
-                .map(|(h, c)| (h.to_owned(), c.to_owned()))
-                .collect()
-        })
-        .collect()
-}
 
 fn number(cell: &str) -> f64 {
     cell.parse()
@@ -118,7 +100,7 @@ fn the_validation_table_agrees_with_the_runs_own_tables() {
         out.to_str().unwrap(),
         "--quiet",
     ]);
-    let validation = rows(&out.join("validation.csv"));
+    let validation = csv_rows(&out.join("validation.csv"));
     let ids: Vec<&str> = validation.iter().map(|r| r["statistic"].as_str()).collect();
     assert_eq!(
         ids,
@@ -131,7 +113,7 @@ fn the_validation_table_agrees_with_the_runs_own_tables() {
         ]
     );
     let model = |id: &str| number(&row(&validation, "statistic", id)["model"]);
-    let zones = rows(&out.join("zones.csv"));
+    let zones = csv_rows(&out.join("zones.csv"));
     let yanjiao = row(&zones, "zone", "yanjiao");
     assert!((model("yanjiao_commuters") - number(&yanjiao["commuters"])).abs() <= 0.05 + 1e-9);
     assert!(
@@ -139,7 +121,7 @@ fn the_validation_table_agrees_with_the_runs_own_tables() {
     );
     // Every zone's mode shares are over its commuters to other zones, like the target's.
     assert!((model("yanjiao_car_share") - number(&yanjiao["car_share"])).abs() <= 5e-5 + 1e-9);
-    let lines = rows(&out.join("lines.csv"));
+    let lines = csv_rows(&out.join("lines.csv"));
     let cb1 = number(&row(&lines, "line", "CB1")["boardings"]);
     assert!(cb1 > 0.0, "the custom bus carries nobody");
     assert!((model("cb1_boardings") - cb1).abs() <= 0.05 + 1e-9);
@@ -222,7 +204,7 @@ fn the_regional_run_reports_every_published_statistic() {
         out.to_str().unwrap(),
         "--quiet",
     ]);
-    let validation = rows(&out.join("validation.csv"));
+    let validation = csv_rows(&out.join("validation.csv"));
     for id in [
         "beijing_mean_commute_min",
         "beijing_share_over_60_min",

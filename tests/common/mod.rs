@@ -88,3 +88,19 @@ pub fn run_at_one_and_two_threads(dir: &Path, scenario: &str, args: &[&str]) -> 
     }
     (a, b)
 }
+
+/// Every row of a CSV file as a map from column to cell.
+pub fn csv_rows(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let header = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| {
+            header
+                .iter()
+                .zip(r.unwrap().iter())
+                .map(|(h, c)| (h.to_owned(), c.to_owned()))
+                .collect()
+        })
+        .collect()
+}
