@@ -177,12 +177,17 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             None => Ok(RunDemand::Own),
         }
     };
-    let before_run = match before {
-        Side::Folder(run) => *run,
-        Side::Scenario(scenario) => simulate(&scenario, "before", demand(&scenario)?, None),
+    let (mut before_run, before_scenario) = match before {
+        Side::Folder(run) => (*run, None),
+        Side::Scenario(scenario) => {
+            let run = simulate(&scenario, "before", demand(&scenario)?, None);
+            (run, Some(scenario))
+        }
     };
     // The after scenario's supply-demand loop resumes from where the before's stood, so that
-    // the difference is the change's, not where two loops happened to stop.
+    // the difference is the change's, not where two loops happened to stop; then the before's
+    // resumes too, taking the after's steps, so that what those steps do to the whole region
+    // cancels (`WarmStart::in_step`).
     let after_run = match after {
         Side::Folder(run) => *run,
         Side::Scenario(scenario) => simulate(
@@ -192,6 +197,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             before_run.warm_start.as_ref(),
         ),
     };
+    if let (Some(scenario), Some(start), Some(loop_info)) = (
+        &before_scenario,
+        before_run.warm_start.as_ref(),
+        after_run.summary.equilibrium.as_ref(),
+    ) && loop_info.resumed
+    {
+        let in_step = start.in_step(loop_info.steps());
+        before_run = simulate(scenario, "before", demand(scenario)?, Some(&in_step));
+    }
     let before = RunData::new(&args.before, &before_run)?;
     let after = RunData::new(&args.after, &after_run)?;
     let options = CompareOptions {

@@ -185,18 +185,23 @@ pub struct LoopSide {
     pub converged: bool,
     /// Rounds run.
     pub rounds: usize,
-    /// Whether it resumed from the other run's loop.
+    /// Whether it resumed from another run's loop.
     pub resumed: bool,
+    /// Whether it resumed in step with the other side's loop.
+    pub in_step: bool,
 }
 
 impl LoopSide {
-    /// E.g. `converged in 21 rounds`, `resumed from the before's, converged in 1 round`, or
-    /// `NOT converged in 60 rounds`.
-    pub fn words(&self) -> String {
-        let resumed = if self.resumed {
-            "resumed from the before's, "
-        } else {
-            ""
+    /// E.g. `converged in 21 rounds`, `resumed from the before's, converged in 1 round` (the
+    /// after side), `resumed in step with the after's, converged in 1 round` (the before side
+    /// of scenario files), `resumed from the base's, ...` (a before run folder made with
+    /// `--hold-demand`), or `NOT converged in 60 rounds`.
+    pub fn words(&self, before: bool) -> String {
+        let resumed = match (self.resumed, self.in_step, before) {
+            (false, ..) => "",
+            (true, true, _) => "resumed in step with the after's, ",
+            (true, false, true) => "resumed from the base's, ",
+            (true, false, false) => "resumed from the before's, ",
         };
         let state = if self.converged {
             "converged"
@@ -241,8 +246,10 @@ impl Comparison {
     /// How the two runs' supply-demand loops ended, e.g. `before converged in 21 rounds; after
     /// resumed from the before's, converged in 1 round` (`None` when neither has a loop).
     pub fn loop_words(&self) -> Option<String> {
-        let side =
-            |label: &str, s: &RunSide| s.equilibrium.map(|e| format!("{label} {}", e.words()));
+        let side = |label: &str, s: &RunSide| {
+            s.equilibrium
+                .map(|e| format!("{label} {}", e.words(label == "before")))
+        };
         let words: Vec<String> = [side("before", &self.before), side("after", &self.after)]
             .into_iter()
             .flatten()
@@ -309,6 +316,7 @@ fn side(run: &RunData<'_>) -> RunSide {
                 converged: e.converged,
                 rounds: e.rounds.len(),
                 resumed: e.resumed,
+                in_step: e.in_step,
             }),
     }
 }

@@ -19,6 +19,10 @@ pub struct EquilibriumInfo {
     /// scenario's in `commute compare`), rather than from free flow and empty vehicles.
     #[serde(default)]
     pub resumed: bool,
+    /// Whether it resumed in step with another run's loop, taking its steps (the before
+    /// scenario's in `commute compare`, in step with the after's).
+    #[serde(default)]
+    pub in_step: bool,
     /// Every round.
     pub rounds: Vec<RoundInfo>,
     /// Crowding in the generalised cost.
@@ -84,6 +88,18 @@ impl From<Round> for RoundInfo {
 }
 
 impl EquilibriumInfo {
+    /// The averaging steps the loop took, in order (a run resumed [`in step`] with this one
+    /// takes the same).
+    ///
+    /// [`in step`]: crate::sim::equilibrium::WarmStart::in_step
+    pub fn steps(&self) -> Vec<f64> {
+        self.rounds
+            .iter()
+            .map(|r| r.step)
+            .filter(|&s| s > 0.0)
+            .collect()
+    }
+
     /// The loop `outcome` under `settings`, with `crowding`.
     pub fn of(
         outcome: &Outcome,
@@ -96,6 +112,7 @@ impl EquilibriumInfo {
             draws: settings.draws,
             converged: outcome.converged,
             resumed: outcome.resumed,
+            in_step: outcome.in_step,
             rounds: outcome.rounds.iter().map(|&r| r.into()).collect(),
             crowding: CrowdingInfo {
                 enabled: crowding.enabled,

@@ -86,6 +86,8 @@ pub struct Outcome {
     pub converged: bool,
     /// Whether the loop resumed from another's [`WarmStart`].
     pub resumed: bool,
+    /// Whether it took another run's steps ([`WarmStart::in_step`]).
+    pub in_step: bool,
     /// Where the loop stood before its last round, for the loop of a changed network to resume
     /// from (`None` when there was nothing to balance or the destinations responded).
     pub warm_start: Option<WarmStart>,
@@ -103,10 +105,30 @@ pub struct Outcome {
 /// itself applied (a new road's share of the base's car demand). A larger change goes on from
 /// there with fresh averaging steps: the base's, already small, would take long to carry the
 /// conditions where a new line takes them.
+///
+/// Fresh steps are large, so the rounds they take move the whole region's conditions, not only
+/// the changed corridor's: a closure's after side would find Beijing's roads a little freer
+/// than the base's stopping point left them, for no reason of its own. So the base is resumed
+/// too, [`in step`](Self::in_step): the same steps from the same place, its own commuters'
+/// responses averaged in where the after side averages in its. What the loop's own motion does
+/// to both then cancels in the comparison, and what is left is the change's.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WarmStart {
     averaged: KeyedSupply,
     previous: Option<KeyedSupply>,
+    /// Steps to take in order whatever the differences, then stop (`None`: the loop's own).
+    follow: Option<Vec<f64>>,
+}
+
+impl WarmStart {
+    /// This start, to be resumed taking exactly `steps` (another resumed run's, from
+    /// `crate::run::EquilibriumInfo::steps`) and then stopping with the conditions they leave.
+    pub fn in_step(&self, steps: Vec<f64>) -> WarmStart {
+        WarmStart {
+            follow: Some(steps),
+            ..self.clone()
+        }
+    }
 }
 
 /// Car demand per (origin id, destination id) and segment loads per (line id, stop ids).
@@ -197,6 +219,7 @@ impl State {
         Some(WarmStart {
             averaged: KeyedSupply::of(net, self.averaged.as_ref()?),
             previous: self.previous.as_ref().map(|p| KeyedSupply::of(net, p)),
+            follow: None,
         })
     }
 }
@@ -230,6 +253,7 @@ pub fn balance(
             rounds,
             converged: true,
             resumed: false,
+            in_step: false,
             warm_start: None,
         };
     }
@@ -251,7 +275,9 @@ pub fn balance(
     // The round whose response the averages start from (a warm start's first may converge).
     let mut first_averaged = 1;
     let mut conditions_gap = None;
-    if let Some(start) = resume.filter(|_| destinations.is_none()) {
+    let resume = resume.filter(|_| destinations.is_none());
+    let follow = resume.and_then(|start| start.follow.as_deref());
+    if let Some(start) = resume {
         let layout = segment_layout(net);
         let averaged = start.averaged.on(net, roads.is_some(), &layout);
         conditions_gap = condition(&averaged, &mut round_setup);
@@ -327,14 +353,17 @@ pub fn balance(
         let assignment_settled = roads
             .zip(conditions_gap)
             .is_none_or(|(m, gap)| gap <= m.assignment_gap());
-        if round > first_averaged
-            && within(road_demand_gap)
+        let settled = within(road_demand_gap)
             && within(transit_load_gap)
             && within(destination_gap)
-            && assignment_settled
+            && assignment_settled;
+        // In step with another run: its steps taken, the conditions they leave are kept.
+        let followed = follow.map(|steps| steps.get(round as usize - 1).copied());
+        if matches!(followed, Some(None))
+            || (followed.is_none() && round > first_averaged && settled)
         {
             rounds.push(record(0.0));
-            converged = true;
+            converged = settled;
             break;
         }
         // Otherwise the averages move towards the response.
@@ -346,7 +375,7 @@ pub fn balance(
                     FALLEN_INCREMENT
                 };
                 last_gap = raw;
-                let step = 1.0 / state.increment_sum;
+                let step = followed.flatten().unwrap_or(1.0 / state.increment_sum);
                 for (a, c) in avg_cars.iter_mut().zip(&cars) {
                     *a += step * (c - *a);
                 }
@@ -379,6 +408,7 @@ pub fn balance(
         rounds,
         converged,
         resumed: first_averaged == 0,
+        in_step: follow.is_some(),
         warm_start: destinations
             .is_none()
             .then(|| before_last.warm_start(net))
