@@ -127,6 +127,8 @@ pub const STOP_DISTANCE_KM: Bound = figure("distance between stops", "km", 0.0, 
 pub const HEADWAY_MIN: Bound = figure("headway", "minutes", 0.5, 1_440.0);
 /// Residents or jobs of a zone, and commuters of a zone pair, persons.
 pub const PERSONS: Bound = figure("number of persons", "persons", 0.0, 1e9);
+/// Built-up area of a zone, where its residents live and its jobs are, km².
+pub const ZONE_AREA_KM2: Bound = positive("zone area", "km²", 100_000.0);
 /// Share of a zone's households with a car.
 pub const CAR_SHARE: Bound = range("car share", "", 0.0, 1.0);
 /// Factor on a line's run times (`adjust-speed`).
@@ -142,6 +144,10 @@ pub const COMMUTE_RATE: Bound = range("commute rate", "per resident", 0.0, 1.0);
 pub const BETA_PER_MIN: Bound = range("gravity deterrence", "per minute", 0.0, 1.0);
 /// `[demand] intrazonal_min`: a commute within a zone.
 pub const INTRAZONAL_MIN: Bound = range("intrazonal commute", "minutes", 0.0, 600.0);
+/// `[demand] intrazonal_kmh`: door-to-door speed of a commute within a zone.
+pub const INTRAZONAL_KMH: Bound = range("intrazonal door-to-door speed", "km/h", 2.0, 60.0);
+/// `[demand] border_min`: destination choice's cost of a job in another province.
+pub const BORDER_MIN: Bound = range("border cost", "generalised minutes", 0.0, 300.0);
 /// `[demand] max_commute_min`: the longest commute anyone makes.
 pub const MAX_COMMUTE_MIN: Bound = range("longest commute", "minutes", 10.0, 600.0);
 /// `[demand] departure_profile` weights.
@@ -216,12 +222,15 @@ pub const ALL: &[&Bound] = &[
     &STOP_DISTANCE_KM,
     &HEADWAY_MIN,
     &PERSONS,
+    &ZONE_AREA_KM2,
     &CAR_SHARE,
     &RUN_TIME_FACTOR,
     &DEMAND_FACTOR,
     &COMMUTE_RATE,
     &BETA_PER_MIN,
     &INTRAZONAL_MIN,
+    &INTRAZONAL_KMH,
+    &BORDER_MIN,
     &MAX_COMMUTE_MIN,
     &PROFILE_WEIGHT,
     &LOGIT_SCALE,

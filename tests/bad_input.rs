@@ -718,6 +718,31 @@ fn implausibly_large_figures_are_rejected_not_overflowed() {
 }
 
 #[test]
+fn a_zone_area_must_be_a_positive_number() {
+    let case = Case::new();
+    let zones = fs::read_to_string(case.net("zones.csv")).unwrap();
+    let mut lines: Vec<String> = zones.lines().map(str::to_owned).collect();
+    lines[0].push_str(",area_km2");
+    for (i, line) in lines.iter_mut().enumerate().skip(1) {
+        line.push_str(match i {
+            1 => ",-5",
+            2 => ",nan",
+            3 => ",",
+            _ => ",40",
+        });
+    }
+    fs::write(case.net("zones.csv"), lines.join("\n") + "\n").unwrap();
+    case.assert_run_rejected(
+        &case.scenario(),
+        &[
+            &at_field("zones.csv", 2, "area_km2"),
+            &at_field("zones.csv", 3, "area_km2"),
+            "expected a positive number",
+        ],
+    );
+}
+
+#[test]
 fn threads_must_be_sensible() {
     let case = Case::new();
     for threads in ["0", "100000"] {

@@ -218,6 +218,8 @@ fn calibrated_toml(
     let _ = writeln!(t, "commute_rate = {}", d.commute_rate);
     let _ = writeln!(t, "beta_per_min = {}", d.beta_per_min);
     let _ = writeln!(t, "intrazonal_min = {}", d.intrazonal_min);
+    let _ = writeln!(t, "intrazonal_kmh = {}", d.intrazonal_kmh);
+    let _ = writeln!(t, "border_min = {}", d.border_min);
     let _ = writeln!(t, "max_commute_min = {}", d.max_commute_min);
     if let Some(file) = &scenario.demand_file {
         let file =

@@ -74,8 +74,12 @@ pub struct DemandSpec {
     pub commute_rate: Option<f64>,
     /// Deterrence per minute of door-to-door time.
     pub beta_per_min: Option<f64>,
-    /// Typical commute within a zone, minutes.
+    /// Typical commute within a zone without an area, minutes.
     pub intrazonal_min: Option<f64>,
+    /// Door-to-door speed of a commute within a zone with an area, km/h of route distance.
+    pub intrazonal_kmh: Option<f64>,
+    /// Generalised minutes added to a job in another province, in destination choice.
+    pub border_min: Option<f64>,
     /// The longest one-way commute anyone makes, minutes.
     pub max_commute_min: Option<f64>,
     /// A table of commuters (`origin,destination,commuters`), relative to the scenario file,
@@ -450,6 +454,12 @@ pub enum ModificationSpec {
         jobs: u64,
         /// Share of households with a car, 0..=1.
         car_share: f64,
+        /// Province or province-level city (empty when not given).
+        #[serde(default)]
+        province: String,
+        /// Built-up area, km² (see `Zone::area_km2`).
+        #[serde(default)]
+        area_km2: Option<f64>,
         /// Access links from the zone (at least one).
         access: Vec<ZoneAccessSpec>,
     },

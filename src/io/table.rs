@@ -498,6 +498,15 @@ impl<'a> Row<'a, '_> {
         }
     }
 
+    /// A number within `bound` in an optional column: `Some(None)` when the column or cell is
+    /// empty, `None` (with a problem) when the number is not allowed.
+    pub fn bounded_optional(&mut self, column: &str, bound: &Bound) -> Option<Option<f64>> {
+        match self.raw(column) {
+            None | Some("") => Some(None),
+            Some(_) => self.bounded(column, bound).map(Some),
+        }
+    }
+
     /// A whole number within `bound`.
     pub fn bounded_whole(&mut self, column: &str, bound: &Bound) -> Option<u64> {
         let text = self.text(column)?;

@@ -522,6 +522,13 @@ pub struct Zone {
     pub jobs: u64,
     /// Share of households with a car, 0..=1.
     pub car_share: f64,
+    /// Province or province-level city (e.g. `Beijing`, `Hebei`), empty when not given: how
+    /// outputs group zones.
+    pub province: String,
+    /// Built-up area where the zone's residents live and its jobs are, km² (not the
+    /// administrative area, which counts mountains and fields): sets how long a commute within
+    /// the zone is when the scenario gives `[demand] intrazonal_kmh`. `None` when not given.
+    pub area_km2: Option<f64>,
 }
 
 /// How a zone centroid reaches the network.

@@ -262,6 +262,8 @@ mod tests {
                 residents: 1,
                 jobs: 1,
                 car_share: 0.5,
+                province: String::new(),
+                area_km2: None,
             });
         }
         net.reindex();

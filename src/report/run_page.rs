@@ -47,8 +47,9 @@ pub fn run_html(run: MonteCarloRun<'_>) -> String {
     b.push_str(&card(
         &format!("{} min", num(d.mean_commute_min, 1)),
         &format!(
-            "mean commute between zones{}",
-            ci(intervals.map(|h| h.mean_commute_min), 1.0, 2)
+            "mean commute between zones{}, {} km",
+            ci(intervals.map(|h| h.mean_commute_min), 1.0, 2),
+            num(d.mean_commute_km, 1)
         ),
     ));
     b.push_str(&card(
@@ -74,7 +75,13 @@ pub fn run_html(run: MonteCarloRun<'_>) -> String {
     ));
     b.push_str(&card(
         &int(d.intrazonal_commuters),
-        "commuters within their own zone (not routed)",
+        &format!(
+            "commuters within their own zone (not routed), {} min{} on average",
+            num(d.intrazonal_mean_min, 1),
+            d.intrazonal_mean_km
+                .map(|km| format!(", {} km", num(km, 1)))
+                .unwrap_or_default()
+        ),
     ));
     b.push_str("</div>");
     if let Some(rows) = &s.validation {

@@ -27,11 +27,12 @@ pub use schema::{
 pub use spread::{BOOTSTRAP_REPLICATES, headlines, policy_spread};
 pub use summary::{
     Accessibility, ChoiceParameters, DelayParameters, DemandInfo, DemandParameters, Headlines,
-    Interval, ModelInfo, MonteCarloInfo, NetworkCounts, PolicyMetrics, PolicySpread, PolicyTime,
-    Range, ResultInfo, RunInfo, RunSummary, ScenarioInfo, Unreachable, VariabilityParameters,
+    Interval, ModelInfo, MonteCarloInfo, NetworkCounts, OwnZoneTotals, PolicyMetrics, PolicySpread,
+    PolicyTime, Range, ResultInfo, RunInfo, RunSummary, ScenarioInfo, Unreachable,
+    VariabilityParameters,
 };
 pub use tables::{
-    AccessDecay, PairTimes, distribution, draw_rows, line_rows, od_rows, pair_times,
+    AccessDecay, OwnZones, PairTimes, distribution, draw_rows, line_rows, od_rows, pair_times,
     region_access_per_draw, skim_od_rows, skim_zone_rows, zone_access_per_draw, zone_rows,
 };
 pub use validation::ValidationRow;
@@ -42,6 +43,7 @@ use crate::sim::congestion::RoadModel;
 use crate::sim::demand::{Flows, Split};
 pub use crate::sim::equilibrium::WarmStart;
 use crate::sim::equilibrium::{Outcome, balance};
+use crate::sim::intrazonal::OwnZone;
 use crate::sim::montecarlo::{Setup, simulate};
 use output::{network_geojson, zones_geojson};
 
@@ -158,7 +160,8 @@ pub fn run_with(
             )
         })
         .collect();
-    let intrazonal: f64 = (0..n).map(|z| flows.commuters[z * n + z]).sum();
+    let own = OwnZone::of_all(net.zones(), &scenario.demand);
+    let own_commuters: Vec<f64> = (0..n).map(|z| flows.commuters[z * n + z]).collect();
     summary.validation = scenario.targets.as_ref().map(|targets| {
         let figures = validation::RunFigures {
             net,
@@ -166,12 +169,21 @@ pub fn run_with(
             splits: &splits,
             skims: &skims,
             sim: &sim,
-            intrazonal_min: scenario.demand.intrazonal_min,
+            own: &own,
         };
         validation::validation_rows(targets, &figures)
     });
     let times = pair_times(&sim);
-    let demand = DemandInfo::of(&splits, intrazonal, horizon, held_from);
+    let pair_km: Vec<f64> = (0..n * n)
+        .map(|k| splits[k].total_km(&skims, k / n, k % n))
+        .collect();
+    let demand = DemandInfo::of(
+        &splits,
+        pair_km.iter().sum(),
+        OwnZoneTotals::of(&own_commuters, &own),
+        horizon,
+        held_from,
+    );
     summary.policy = PolicyMetrics::of_simulation(net, &times, demand.share_within_60);
     summary.policy_spread = Some(policy_spread(net, &sim, options.seed));
     summary.intervals = headlines(&sim);
@@ -192,7 +204,17 @@ pub fn run_with(
     summary.model = Some(ModelInfo::of(scenario));
     let tables = MonteCarloTables {
         od: od_rows(net, &sim, &splits),
-        zones: zone_rows(net, &times, &splits, &access),
+        zones: zone_rows(
+            net,
+            &times,
+            &splits,
+            &pair_km,
+            OwnZones {
+                commuters: &own_commuters,
+                commutes: &own,
+            },
+            &access,
+        ),
         lines: line_rows(net, &sim, &scenario.crowding),
         draws,
         distribution: distribution(net, &sim),

@@ -300,8 +300,9 @@ pub struct OdRow {
     pub share_over_120: Fixed<4>,
 }
 
-/// `zones.csv` of a Monte-Carlo run: per origin zone, its commuters to other zones, their mean
-/// commute and shares by alternative (empty without commuters), its continuous accessibility
+/// `zones.csv` of a Monte-Carlo run: per origin zone, its province, its commuters to other
+/// zones, their mean commute (minutes and km) and shares by alternative (empty without
+/// commuters), its commuters working in the zone and their commute, its continuous accessibility
 /// (jobs weighted by a decay of travel time), and the jobs reachable within each threshold of
 /// [`ACCESS_THRESHOLDS_MIN`] at the median (p50) and at the 80th percentile (p80) of the fastest
 /// alternative's time: reachable in half, or in four mornings out of five.
@@ -311,6 +312,8 @@ pub struct ZoneRow {
     pub zone: String,
     /// Zone name.
     pub name: String,
+    /// Province or province-level city (empty when the network does not say).
+    pub province: String,
     /// Residents.
     pub residents: u64,
     /// Jobs.
@@ -319,6 +322,8 @@ pub struct ZoneRow {
     pub commuters: Fixed<1>,
     /// Their mean commute, minutes (empty when none is served).
     pub mean_commute_min: Option<Fixed<1>>,
+    /// Their mean route distance, km (empty when none is served).
+    pub mean_commute_km: Option<Fixed<1>>,
     /// Share by car.
     pub car_share: Option<Fixed<4>>,
     /// Share by rail, subway and bus.
@@ -327,6 +332,12 @@ pub struct ZoneRow {
     pub custom_bus_share: Option<Fixed<4>>,
     /// Share with no available mode.
     pub unserved_share: Option<Fixed<4>>,
+    /// Commuters working in the zone, counted, not routed.
+    pub own_zone_commuters: Fixed<1>,
+    /// Their mean door-to-door minutes: from the zone's area, or `[demand] intrazonal_min`.
+    pub own_zone_min: Fixed<1>,
+    /// Their mean route distance, km (empty when the zone has no area).
+    pub own_zone_km: Option<Fixed<1>>,
     /// Continuous accessibility, jobs-equivalent: the jobs of every zone (itself included)
     /// weighted by `exp(-decay x minutes)` of the fastest alternative, averaged over the
     /// departures and the draws (`decay` and a zone's own minutes: summary.json
@@ -620,13 +631,13 @@ mod tests {
             }
         }
         assert_eq!(skim.len(), 4 + 2 * ACCESS_THRESHOLDS_MIN.len());
-        assert_eq!(monte_carlo.len(), 12 + 2 * ACCESS_THRESHOLDS_MIN.len());
+        assert_eq!(monte_carlo.len(), 17 + 2 * ACCESS_THRESHOLDS_MIN.len());
         // The share columns follow the shares.
         let shares: Vec<String> = Share::ALL
             .iter()
             .map(|s| format!("{}_share", s.as_str()))
             .collect();
-        assert_eq!(monte_carlo[6..10], shares);
+        assert_eq!(monte_carlo[8..12], shares);
         // draws.csv's minutes columns follow the modes.
         let minutes: Vec<String> = OdMode::ALL
             .iter()

@@ -14,6 +14,7 @@ use crate::network::{AccessMode, Mode, Network, NodeKind};
 use crate::routing::{OdResult, Skims, TravelMode};
 use crate::scenario::Scenario;
 use crate::sim::demand::Split;
+use crate::sim::intrazonal::OwnZone;
 use crate::stats::percentile;
 use crate::time::{Seconds, format_clock};
 use serde::{Deserialize, Serialize};
@@ -236,6 +237,12 @@ pub struct DemandInfo {
     pub commuters: f64,
     /// Commuters working in their own zone (counted, not routed).
     pub intrazonal_commuters: f64,
+    /// Their mean door-to-door minutes (from each zone's area, or `[demand] intrazonal_min`).
+    #[serde(default)]
+    pub intrazonal_mean_min: f64,
+    /// Their mean route km (of the zones with an area; absent when none has one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intrazonal_mean_km: Option<f64>,
     /// Share going by car.
     pub car_share: f64,
     /// Share going by rail, subway and bus.
@@ -246,16 +253,55 @@ pub struct DemandInfo {
     pub unserved_share: f64,
     /// Mean door-to-door minutes of the served commuters.
     pub mean_commute_min: f64,
+    /// Their mean route km (car skim for car, transit skim for transit and custom bus).
+    #[serde(default)]
+    pub mean_commute_km: f64,
     /// Share of served commuters within 60 minutes.
     pub share_within_60: f64,
 }
 
+/// The commuters working in their own zone, region-wide.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct OwnZoneTotals {
+    /// Commuters.
+    pub commuters: f64,
+    /// Their mean door-to-door minutes (0 when none).
+    pub mean_min: f64,
+    /// Their mean route km, over those in zones with an area (`None`: none is).
+    pub mean_km: Option<f64>,
+}
+
+impl OwnZoneTotals {
+    /// The totals of `commuters_per_zone` working in their own zone, each zone's commute as
+    /// `own` says.
+    pub fn of(commuters_per_zone: &[f64], own: &[OwnZone]) -> Self {
+        let total: f64 = commuters_per_zone.iter().sum();
+        let minutes: f64 = commuters_per_zone
+            .iter()
+            .zip(own)
+            .map(|(c, o)| c * o.mean_min)
+            .sum();
+        let (km, with_km) = commuters_per_zone
+            .iter()
+            .zip(own)
+            .filter_map(|(c, o)| o.mean_km.map(|km| (c * km, *c)))
+            .fold((0.0, 0.0), |(a, b), (x, y)| (a + x, b + y));
+        OwnZoneTotals {
+            commuters: total,
+            mean_min: if total > 0.0 { minutes / total } else { 0.0 },
+            mean_km: (with_km > 0.0).then(|| km / with_km),
+        }
+    }
+}
+
 impl DemandInfo {
-    /// Totals of per-pair splits (shares and times are of the commuters between zones) under
-    /// `horizon`, held from the base `held_from` when fixed.
+    /// Totals of per-pair splits (shares, times and the route km of all pairs together,
+    /// `total_km`, are of the commuters between zones) and of those within their own zone
+    /// `own`, under `horizon`, held from the base `held_from` when fixed.
     pub fn of(
         splits: &[Split],
-        intrazonal_commuters: f64,
+        total_km: f64,
+        own: OwnZoneTotals,
         horizon: Horizon,
         held_from: Option<String>,
     ) -> Self {
@@ -275,12 +321,15 @@ impl DemandInfo {
             horizon,
             held_from,
             commuters: total,
-            intrazonal_commuters,
+            intrazonal_commuters: own.commuters,
+            intrazonal_mean_min: own.mean_min,
+            intrazonal_mean_km: own.mean_km,
             car_share: share(by[0]),
             transit_share: share(by[1]),
             custom_bus_share: share(by[2]),
             unserved_share: share(total - served).max(0.0),
             mean_commute_min: weighted(|s| s.mean_min),
+            mean_commute_km: total_km / served.max(f64::MIN_POSITIVE),
             share_within_60: weighted(|s| s.within_60),
         }
     }
@@ -679,8 +728,14 @@ pub struct DemandParameters {
     pub commute_rate: f64,
     /// Deterrence per generalised minute of the composite cost.
     pub beta_per_min: f64,
-    /// Typical commute within a zone, minutes.
+    /// Typical commute within a zone without an area, minutes.
     pub intrazonal_min: f64,
+    /// Door-to-door speed of a commute within a zone with an area, km/h.
+    #[serde(default)]
+    pub intrazonal_kmh: f64,
+    /// Generalised minutes destination choice adds to a job in another province.
+    #[serde(default)]
+    pub border_min: f64,
     /// The longest one-way commute anyone makes, minutes.
     pub max_commute_min: f64,
 }
@@ -691,12 +746,16 @@ impl From<crate::scenario::Demand> for DemandParameters {
             commute_rate,
             beta_per_min,
             intrazonal_min,
+            intrazonal_kmh,
+            border_min,
             max_commute_min,
         } = demand;
         DemandParameters {
             commute_rate,
             beta_per_min,
             intrazonal_min,
+            intrazonal_kmh,
+            border_min,
             max_commute_min,
         }
     }

@@ -12,6 +12,7 @@ use crate::scenario::Crowding;
 use crate::sim::choice::Alternative;
 use crate::sim::crowding::{HOURS, SegmentLoads, multiplier};
 use crate::sim::demand::Split;
+use crate::sim::intrazonal::OwnZone;
 use crate::sim::montecarlo::{NO_ROUTE, Simulation};
 use crate::stats::{Spread, weighted_percentile};
 use crate::time::{Seconds, format_clock, to_minutes};
@@ -197,12 +198,15 @@ pub fn od_rows(net: &Network, sim: &Simulation, splits: &[Split]) -> Vec<OdRow> 
         .collect()
 }
 
-/// `zones.csv` of a Monte-Carlo run, from the pairs' `times` and `splits` and the zones'
+/// `zones.csv` of a Monte-Carlo run, from the pairs' `times`, `splits` and route km together
+/// (`pair_km`, [`Split::total_km`]), the commuters within their own zone `own`, and the zones'
 /// continuous accessibility per draw (`access`, from [`zone_access_per_draw`]).
 pub fn zone_rows(
     net: &Network,
     times: &[PairTimes],
     splits: &[Split],
+    pair_km: &[f64],
+    own: OwnZones<'_>,
     access: &[Vec<[f64; 2]>],
 ) -> Vec<ZoneRow> {
     let zones = net.zones();
@@ -219,6 +223,7 @@ pub fn zone_rows(
                 .filter(|s| s.served() > 0.0)
                 .map(|s| s.mean_min * s.served())
                 .sum();
+            let km: f64 = pair_km[o * n..(o + 1) * n].iter().sum();
             let share = |x: f64| (commuters > 0.0).then(|| Fixed::new(x / commuters));
             // Jobs within each threshold at p50 (`q` 0) or p80 (1) of the fastest alternative.
             let jobs = |q: usize| {
@@ -238,14 +243,19 @@ pub fn zone_rows(
             ZoneRow {
                 zone: zones[o].id.clone(),
                 name: zones[o].name.clone(),
+                province: zones[o].province.clone(),
                 residents: zones[o].residents,
                 jobs: zones[o].jobs,
                 commuters: Fixed::new(commuters),
                 mean_commute_min: (served > 0.0).then(|| Fixed::new(minutes / served)),
+                mean_commute_km: (served > 0.0).then(|| Fixed::new(km / served)),
                 car_share: share(by[Alternative::Car.index()]),
                 transit_share: share(by[Alternative::Transit.index()]),
                 custom_bus_share: share(by[Alternative::CustomBus.index()]),
                 unserved_share: share((commuters - served).max(0.0)),
+                own_zone_commuters: Fixed::new(own.commuters[o]),
+                own_zone_min: Fixed::new(own.commutes[o].mean_min),
+                own_zone_km: own.commutes[o].mean_km.map(Fixed::new),
                 access_jobs: access_best,
                 access_jobs_pt: access_pt,
                 jobs_within_30min_p50: m30,
@@ -346,6 +356,15 @@ fn busiest_segments(net: &Network, loads: &SegmentLoads) -> Vec<Option<Busiest>>
         }
     }
     busiest
+}
+
+/// The commuters working in their own zone, per zone (in the network's zone order).
+#[derive(Debug, Clone, Copy)]
+pub struct OwnZones<'a> {
+    /// Their number.
+    pub commuters: &'a [f64],
+    /// Their commute.
+    pub commutes: &'a [OwnZone],
 }
 
 /// How continuous accessibility discounts time (docs/model.md, "Continuous accessibility").

@@ -5,9 +5,10 @@
 
 use super::schema::fixed;
 use crate::network::Network;
-use crate::routing::{Skims, TravelMode};
+use crate::routing::Skims;
 use crate::scenario::{Measure, Target, TargetMode, Targets};
 use crate::sim::demand::{Flows, Split};
+use crate::sim::intrazonal::OwnZone;
 use crate::sim::montecarlo::{Alternative, Simulation};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -48,8 +49,8 @@ pub(super) struct RunFigures<'a> {
     pub skims: &'a Skims,
     /// The simulation (line boardings).
     pub sim: &'a Simulation,
-    /// Door-to-door minutes of a commute within one's own zone.
-    pub intrazonal_min: f64,
+    /// Per zone, the commute within it.
+    pub own: &'a [OwnZone],
 }
 
 /// The validation table of `targets` for the run `figures`.
@@ -106,10 +107,17 @@ impl RunFigures<'_> {
         let between: Vec<usize> = pairs.iter().copied().filter(|&k| k / n != k % n).collect();
         let pairs = || pairs.iter().copied();
         let between = || between.iter().copied();
-        let own_zone: f64 = pairs()
-            .filter(|&k| k / n == k % n)
-            .map(|k| self.flows.commuters[k])
-            .sum();
+        // Commuters within their own zone, and their minutes, over 60 minutes and km (those of
+        // zones with an area).
+        let own = pairs().filter(|&k| k / n == k % n).map(|k| {
+            let (count, own) = (self.flows.commuters[k], &self.own[k % n]);
+            let km = own.mean_km.map_or((0.0, 0.0), |km| (count * km, count));
+            (count, count * own.mean_min, count * own.share_over_60, km)
+        });
+        let (own_zone, own_minutes, own_over, (own_km, own_with_km)) = own.fold(
+            (0.0, 0.0, 0.0, (0.0, 0.0)),
+            |(a, b, c, (d, e)), (w, x, y, (z, v))| (a + w, b + x, c + y, (d + z, e + v)),
+        );
         let served = |k: usize| self.splits[k].by.iter().sum::<f64>();
         let ratio = |num: f64, den: f64| (den > 0.0).then(|| num / den);
         match &t.measure {
@@ -119,18 +127,13 @@ impl RunFigures<'_> {
                     .map(|k| served(k) * self.splits[k].mean_min)
                     .sum();
                 let people: f64 = between().map(served).sum::<f64>() + own_zone;
-                ratio(minutes + own_zone * self.intrazonal_min, people)
+                ratio(minutes + own_minutes, people)
             }
             Measure::ShareOver60Min => {
                 let over: f64 = between()
                     .filter(|&k| served(k) > 0.0)
                     .map(|k| served(k) * (1.0 - self.splits[k].within_60))
                     .sum();
-                let own_over = if self.intrazonal_min > 60.0 {
-                    own_zone
-                } else {
-                    0.0
-                };
                 let people: f64 = between().map(served).sum::<f64>() + own_zone;
                 ratio(over + own_over, people)
             }
@@ -147,21 +150,13 @@ impl RunFigures<'_> {
                 ratio(on, between().map(|k| self.splits[k].commuters).sum())
             }
             Measure::MeanCommuteKm => {
-                let km = |mode: TravelMode, k: usize| {
-                    self.skims
-                        .get(mode, k / n, k % n)
-                        .map_or(0.0, |r| r.distance_km)
-                };
                 let total: f64 = between()
-                    .map(|k| {
-                        let by = &self.splits[k].by;
-                        let public =
-                            by[Alternative::Transit.index()] + by[Alternative::CustomBus.index()];
-                        by[Alternative::Car.index()] * km(TravelMode::Car, k)
-                            + public * km(TravelMode::Transit, k)
-                    })
+                    .map(|k| self.splits[k].total_km(self.skims, k / n, k % n))
                     .sum();
-                ratio(total, between().map(served).sum())
+                ratio(
+                    total + own_km,
+                    between().map(served).sum::<f64>() + own_with_km,
+                )
             }
             Measure::LineBoardings(lines) => {
                 let wanted: HashSet<&str> = lines.iter().map(String::as_str).collect();

@@ -41,8 +41,17 @@ pub struct Demand {
     pub commute_rate: f64,
     /// Deterrence per generalised minute of the composite cost (negative exponential).
     pub beta_per_min: f64,
-    /// Typical commute within a zone, minutes (the gravity model's cost on the diagonal).
+    /// Typical commute within a zone that has no area, minutes (the gravity model's cost on
+    /// the diagonal).
     pub intrazonal_min: f64,
+    /// Door-to-door speed of a commute within a zone that has an area, km/h of route distance
+    /// (`crate::sim::intrazonal`).
+    pub intrazonal_kmh: f64,
+    /// Generalised minutes added in destination choice to a job in another province (zones.csv
+    /// `province`; zones without one are in none): the border effect of trade and migration
+    /// gravity models, here household registration, social insurance, the entry permit for
+    /// non-Beijing cars and knowing the job market, none of which is travel time.
+    pub border_min: f64,
     /// The longest one-way commute anyone makes, door-to-door minutes: a longer alternative is
     /// not available, and a pair with none gets no commuters.
     pub max_commute_min: f64,
@@ -59,6 +68,8 @@ impl Default for Demand {
             commute_rate: 0.5,
             beta_per_min: 0.08,
             intrazonal_min: 20.0,
+            intrazonal_kmh: 12.0,
+            border_min: 0.0,
             max_commute_min: 150.0,
         }
     }

@@ -280,6 +280,18 @@ fn resolve_demand(chain: &ScenarioChain, problems: &mut Vec<Problem>) -> Demand 
                 &mut demand.intrazonal_min,
             ),
             (
+                "demand.intrazonal_kmh",
+                d.intrazonal_kmh,
+                &bounds::INTRAZONAL_KMH,
+                &mut demand.intrazonal_kmh,
+            ),
+            (
+                "demand.border_min",
+                d.border_min,
+                &bounds::BORDER_MIN,
+                &mut demand.border_min,
+            ),
+            (
                 "demand.max_commute_min",
                 d.max_commute_min,
                 &bounds::MAX_COMMUTE_MIN,

@@ -27,18 +27,20 @@ pub enum TargetMode {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Measure {
     /// Mean door-to-door minutes of the served commuters, those working in their own zone
-    /// included at the scenario's intrazonal minutes.
+    /// included at their zone's commute (`crate::sim::intrazonal`).
     MeanCommuteMin,
-    /// Share of the served commuters taking more than 60 minutes (those working in their own
-    /// zone count as within, when the intrazonal minutes are at most 60).
+    /// Share of the served commuters taking more than 60 minutes, those working in their own
+    /// zone included likewise.
     ShareOver60Min,
     /// Commuters per morning (served or not).
     Commuters,
     /// Share of the commuters between zones on these alternatives (those working in their own
     /// zone are not routed, so they have no mode).
     ModeShare(Vec<TargetMode>),
-    /// Mean distance of the served commuters between zones, km, by the skims' route of their
-    /// mode (free-flow road route for cars, the fastest itinerary for public transport).
+    /// Mean route distance of the served commuters, km: between zones by the skims' route of
+    /// their mode (free-flow road route for cars, the fastest itinerary for public transport),
+    /// within a zone that has an area by its commute (`crate::sim::intrazonal`; those of zones
+    /// without one are left out).
     MeanCommuteKm,
     /// Boardings per morning on these lines.
     LineBoardings(Vec<String>),
@@ -81,6 +83,10 @@ pub enum ParameterName {
     BetaPerMin,
     /// `[demand] intrazonal_min`.
     IntrazonalMin,
+    /// `[demand] intrazonal_kmh`.
+    IntrazonalKmh,
+    /// `[demand] border_min`.
+    BorderMin,
     /// `[demand] commute_rate`.
     CommuteRate,
     /// `[choice] car_constant_min`.
@@ -95,9 +101,11 @@ pub enum ParameterName {
 
 impl ParameterName {
     /// Every parameter with its `table.key` name.
-    pub const ALL: [(ParameterName, &'static str); 7] = [
+    pub const ALL: [(ParameterName, &'static str); 9] = [
         (ParameterName::BetaPerMin, "demand.beta_per_min"),
         (ParameterName::IntrazonalMin, "demand.intrazonal_min"),
+        (ParameterName::IntrazonalKmh, "demand.intrazonal_kmh"),
+        (ParameterName::BorderMin, "demand.border_min"),
         (ParameterName::CommuteRate, "demand.commute_rate"),
         (ParameterName::CarConstantMin, "choice.car_constant_min"),
         (
@@ -114,11 +122,14 @@ impl ParameterName {
     /// The range a scenario file allows it (a fitted value must load again).
     pub fn bound(self) -> &'static crate::bounds::Bound {
         use crate::bounds::{
-            BETA_PER_MIN, COMMUTE_RATE, INTRAZONAL_MIN, MINUTES_PER_YUAN, MODE_CONSTANT_MIN,
+            BETA_PER_MIN, BORDER_MIN, COMMUTE_RATE, INTRAZONAL_KMH, INTRAZONAL_MIN,
+            MINUTES_PER_YUAN, MODE_CONSTANT_MIN,
         };
         match self {
             ParameterName::BetaPerMin => &BETA_PER_MIN,
             ParameterName::IntrazonalMin => &INTRAZONAL_MIN,
+            ParameterName::IntrazonalKmh => &INTRAZONAL_KMH,
+            ParameterName::BorderMin => &BORDER_MIN,
             ParameterName::CommuteRate => &COMMUTE_RATE,
             ParameterName::MinutesPerYuan => &MINUTES_PER_YUAN,
             ParameterName::CarConstantMin
@@ -141,6 +152,8 @@ impl ParameterName {
         match self {
             ParameterName::BetaPerMin => d.beta_per_min,
             ParameterName::IntrazonalMin => d.intrazonal_min,
+            ParameterName::IntrazonalKmh => d.intrazonal_kmh,
+            ParameterName::BorderMin => d.border_min,
             ParameterName::CommuteRate => d.commute_rate,
             ParameterName::CarConstantMin => c.car_constant_min,
             ParameterName::TransitConstantMin => c.transit_constant_min,
@@ -155,6 +168,8 @@ impl ParameterName {
         let field = match self {
             ParameterName::BetaPerMin => &mut d.beta_per_min,
             ParameterName::IntrazonalMin => &mut d.intrazonal_min,
+            ParameterName::IntrazonalKmh => &mut d.intrazonal_kmh,
+            ParameterName::BorderMin => &mut d.border_min,
             ParameterName::CommuteRate => &mut d.commute_rate,
             ParameterName::CarConstantMin => &mut c.car_constant_min,
             ParameterName::TransitConstantMin => &mut c.transit_constant_min,

@@ -9,9 +9,10 @@
 //! `max_commute_min`), `g_a` their generalised minutes on the deterministic skims. The groups'
 //! flows are balanced together by a doubly constrained gravity model ([`super::gravity`]:
 //! every group of every origin sends its commuters, every destination receives its share of
-//! them) with a negative exponential deterrence `exp(-beta x G)`, and `intrazonal_min` for
-//! commuters who work in their own zone (counted, not routed). So households without a car do
-//! not choose jobs only a car reaches, and a pair no mode serves within the longest commute gets
+//! them) with a negative exponential deterrence `exp(-beta x G)`; a zone's own jobs cost what
+//! its area makes a commute within it ([`super::intrazonal`]; commuters working in their own
+//! zone are counted, not routed), and a job in another province `border_min` more. So households
+//! without a car do not choose jobs only a car reaches, and a pair no mode serves within the longest commute gets
 //! nobody. `scale-demand` modifications then multiply the flows they select.
 //!
 //! The choice between car, transit and custom bus is made in the simulation
@@ -20,9 +21,10 @@
 
 use super::choice::{Alternative, ChoiceModel};
 use super::gravity::doubly_constrained;
+use super::intrazonal::OwnZone;
 pub use super::montecarlo::Flows;
 use super::montecarlo::Simulation;
-use crate::network::{Network, ZoneId};
+use crate::network::{Network, Zone, ZoneId};
 use crate::routing::{Skims, TravelMode};
 use crate::scenario::{Choice, Demand, DemandScale};
 
@@ -118,8 +120,8 @@ impl<'a> DestinationChoice<'a> {
     }
 
     /// The flows, scaled, when the pair of group row `k / n` and destination `k % n` costs
-    /// `cost(k)` generalised minutes (`None`: nothing to choose); a zone's own commuters cost
-    /// `intrazonal_min`.
+    /// `cost(k)` generalised minutes (`None`: nothing to choose), plus `border_min` to a job in
+    /// another province; a zone's own jobs cost what [`OwnZone`] says.
     fn flows(&self, cost: impl Fn(usize) -> Option<f64>) -> Flows {
         let zones = self.net.zones();
         let n = zones.len();
@@ -138,10 +140,14 @@ impl<'a> DestinationChoice<'a> {
             })
             .collect();
         let jobs: Vec<f64> = zones.iter().map(|z| z.jobs as f64).collect();
+        let own = OwnZone::of_all(zones, &demand);
         let cost: Vec<Option<f64>> = (0..2 * n * n)
             .map(|k| {
-                if (k / n) % n == k % n {
-                    Some(demand.intrazonal_min)
+                let (o, d) = ((k / n) % n, k % n);
+                if o == d {
+                    Some(own[d].cost_min)
+                } else if crosses_border(&zones[o], &zones[d]) {
+                    cost(k).map(|c| c + demand.border_min)
                 } else {
                     cost(k)
                 }
@@ -167,6 +173,12 @@ impl<'a> DestinationChoice<'a> {
             car_share,
         }
     }
+}
+
+/// Whether a commute from zone `o` to zone `d` crosses a provincial border: both have a
+/// province, and they differ.
+fn crosses_border(o: &Zone, d: &Zone) -> bool {
+    !o.province.is_empty() && !d.province.is_empty() && o.province != d.province
 }
 
 /// Multiplies the commuters `flows` (`o * zones + d`, `zones` zones) that each of `scales`
@@ -222,6 +234,17 @@ impl Split {
     pub fn of_alternative(&self, alternative: Alternative) -> f64 {
         self.by[alternative.index()]
     }
+
+    /// The route km of its served commuters together, this split being of origin zone `o` to
+    /// destination zone `d`: by car the car skim's distance, by transit and custom bus the
+    /// transit skim's (a pair a mode has no skim for adds nothing).
+    pub fn total_km(&self, skims: &Skims, o: usize, d: usize) -> f64 {
+        let km = |mode| skims.get(mode, o, d).map_or(0.0, |r| r.distance_km);
+        let public =
+            self.of_alternative(Alternative::Transit) + self.of_alternative(Alternative::CustomBus);
+        self.of_alternative(Alternative::Car) * km(TravelMode::Car)
+            + public * km(TravelMode::Transit)
+    }
 }
 
 #[cfg(test)]
@@ -274,6 +297,56 @@ mod tests {
             assert!((scaled.commuters[k] - factor * flows.commuters[k]).abs() < 1e-9);
             assert_eq!(scaled.car_share[k], flows.car_share[k]);
         }
+    }
+
+    #[test]
+    fn a_border_cost_keeps_commuters_in_their_province_and_an_area_sets_the_own_zone_cost() {
+        let mut s = demo();
+        let skims = skim_all(&Engine::new(&s.network, s.window));
+        let n = skims.zones;
+        for zone in &mut s.network.zones {
+            zone.province = match zone.id.as_str() {
+                "yanjiao" | "langfang" | "xiongan" | "guan" | "zhuozhou" => "Hebei",
+                "tianjin" => "Tianjin",
+                _ => "Beijing",
+            }
+            .to_owned();
+        }
+        // Commuters crossing a provincial border, and those working in their own zone.
+        let flows = |s: &crate::scenario::Scenario, demand: Demand| {
+            let f = commuter_flows(&s.network, &skims, demand, s.choice, None, &[]);
+            let zones = s.network.zones();
+            let crossing: f64 = (0..n * n)
+                .filter(|k| zones[k / n].province != zones[k % n].province)
+                .map(|k| f.commuters[k])
+                .sum();
+            let own: Vec<f64> = (0..n).map(|z| f.commuters[z * n + z]).collect();
+            (crossing, own)
+        };
+        let (open, own_open) = flows(&s, s.demand);
+        let bordered = Demand {
+            border_min: 30.0,
+            ..s.demand
+        };
+        let (closed, _) = flows(&s, bordered);
+        let wider = Demand {
+            border_min: 60.0,
+            ..s.demand
+        };
+        let (closed_more, _) = flows(&s, wider);
+        // Doubly constrained: Beijing's jobs still need filling, so the border moves some.
+        assert!(closed < 0.95 * open, "{open} -> {closed}");
+        assert!(closed_more < closed, "{closed} -> {closed_more}");
+        // A zone as large as a city keeps fewer of its commuters than a flat 20 minutes would.
+        let yanjiao = s.network.zone_id("yanjiao").unwrap().index();
+        s.network.zones[yanjiao].area_km2 = Some(2_000.0);
+        let (_, own_large) = flows(&s, s.demand);
+        assert!(
+            own_large[yanjiao] < own_open[yanjiao],
+            "{} -> {}",
+            own_open[yanjiao],
+            own_large[yanjiao]
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //!   seed see the same random numbers for everything a modification did not touch (common random
 //!   numbers);
 //! - [`gravity`]: a doubly constrained gravity model of commuter flows;
+//! - [`intrazonal`]: the commute within a zone, from its area;
 //! - [`demand`]: commuter flows from the gravity model on the network's skims, or from the
 //!   scenario's table, scaled by `scale-demand`; [`demand::Split`], a pair's mode split;
 //! - [`choice`]: the mode choice model (generalised minutes, availability, multinomial logit,
@@ -26,5 +27,6 @@ pub mod crowding;
 pub mod demand;
 pub mod equilibrium;
 pub mod gravity;
+pub mod intrazonal;
 pub mod montecarlo;
 pub mod rng;

@@ -14,7 +14,7 @@ impl Loader<'_> {
         let Some(t) = self.table(
             "zones.csv",
             &["id", "name", "centroid", "residents", "jobs", "car_share"],
-            &["name_zh"],
+            &["name_zh", "province", "area_km2"],
         ) else {
             return;
         };
@@ -39,6 +39,8 @@ impl Loader<'_> {
             let residents = row.bounded_whole("residents", &bounds::PERSONS);
             let jobs = row.bounded_whole("jobs", &bounds::PERSONS);
             let car_share = row.bounded("car_share", &bounds::CAR_SHARE);
+            let province = row.text_or_empty("province");
+            let area_km2 = row.bounded_optional("area_km2", &bounds::ZONE_AREA_KM2);
             if let Some(c) = centroid {
                 if self.net.nodes[c.index()].kind != NodeKind::ZoneCentroid {
                     row.problem(
@@ -62,7 +64,8 @@ impl Loader<'_> {
                 Some(residents),
                 Some(jobs),
                 Some(car_share),
-            ) = (id, name, centroid, residents, jobs, car_share)
+                Some(area_km2),
+            ) = (id, name, centroid, residents, jobs, car_share, area_km2)
                 && seen.check(&mut row, "id", id)
             {
                 self.net.zones.push(Zone {
@@ -73,6 +76,8 @@ impl Loader<'_> {
                     residents,
                     jobs,
                     car_share,
+                    province: province.to_owned(),
+                    area_km2,
                 });
             }
         }

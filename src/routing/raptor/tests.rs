@@ -40,6 +40,8 @@ fn random_network(rng: &mut ChaCha8Rng) -> Network {
             residents: 1,
             jobs: 1,
             car_share: 0.5,
+            province: String::new(),
+            area_km2: None,
         });
         for _ in 0..rng.random_range(1..4) {
             net.access.push(AccessLink {

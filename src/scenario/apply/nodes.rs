@@ -47,6 +47,8 @@ pub(super) fn add_zone(c: &mut Check<'_>, net: &Network, spec: &ModificationSpec
         residents,
         jobs,
         car_share,
+        province,
+        area_km2,
         access,
     } = spec
     else {
@@ -66,6 +68,12 @@ pub(super) fn add_zone(c: &mut Check<'_>, net: &Network, spec: &ModificationSpec
     }
     c.coordinates(*lon, *lat);
     c.bounded("car_share", &bounds::CAR_SHARE, *car_share);
+    if !province.is_empty() {
+        c.text("province", province);
+    }
+    if let Some(area) = area_km2 {
+        c.bounded("area_km2", &bounds::ZONE_AREA_KM2, *area);
+    }
     if access.is_empty() {
         c.fail("access", "a zone needs at least one access link");
     }
@@ -104,6 +112,8 @@ pub(super) fn add_zone(c: &mut Check<'_>, net: &Network, spec: &ModificationSpec
         residents: *residents,
         jobs: *jobs,
         car_share: *car_share,
+        province: province.clone(),
+        area_km2: *area_km2,
     };
     Some(Box::new(move |net| {
         let label = zone.id.clone();

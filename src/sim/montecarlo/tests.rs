@@ -47,6 +47,8 @@ fn one_line(headway_s: Seconds, mode: Mode, capacity: u32) -> Network {
             residents: 1,
             jobs: 1,
             car_share: 0.0,
+            province: String::new(),
+            area_km2: None,
         });
         net.access.push(AccessLink {
             zone: ZoneId::new(z),
