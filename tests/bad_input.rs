@@ -2296,6 +2296,51 @@ line = \"B818\"
     );
 }
 
+/// `set-fare` names lines or modes the network has, and a fare rule as lines.csv would.
+#[test]
+fn set_fare_is_checked_at_its_fields() {
+    let case = Case::new();
+    let text = format!(
+        "{BASE_SCENARIO}
+[[modifications]]
+type = \"set-fare\"
+lines = [\"L1\", \"L99\"]
+fare = \"flat:-2\"
+
+[[modifications]]
+type = \"set-fare\"
+modes = [\"ferry\"]
+fare = \"flat:2\"
+
+[[modifications]]
+type = \"set-fare\"
+fare = \"flat:2\"
+
+[[modifications]]
+type = \"set-fare\"
+lines = [\"L1\"]
+fare = \"system:metro\"
+"
+    );
+    let scenario = case.write_scenario("scenario.toml", &text);
+    let lines = modification_lines(&text);
+    assert_eq!(lines.len(), 4);
+    case.assert_run_rejected(
+        &scenario,
+        &[
+            &at_field("scenario.toml", lines[0], "lines"),
+            "unknown line id `L99`",
+            &at_field("scenario.toml", lines[0], "fare"),
+            &at_field("scenario.toml", lines[1], "modes"),
+            "`ferry`: expected one of hsr, rail, subway, bus, custom_bus",
+            &at_field("scenario.toml", lines[2], "lines"),
+            "name at least one line or mode",
+            &at_field("scenario.toml", lines[3], "fare"),
+            "no fare system `metro`",
+        ],
+    );
+}
+
 #[test]
 fn crowding_equilibrium_and_longest_commute_settings_are_checked() {
     let tmp = tempfile::tempdir().unwrap();

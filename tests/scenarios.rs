@@ -389,6 +389,37 @@ fn a_departure_profile_weights_the_window_and_is_checked() {
 /// `set-capacity` on a line: a capacity below the seats cuts them to it, seats alone keep the
 /// capacity, both set both; `add-line` seats default to its capacity.
 #[test]
+fn set_fare_sets_the_rule_of_named_lines_and_of_every_line_of_a_mode() {
+    use commute::network::FareRule;
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo_scenario(
+        dir.path(),
+        "fares",
+        r#"[[modifications]]
+type = "set-fare"
+modes = ["bus"]
+fare = "flat:1"
+
+[[modifications]]
+type = "set-fare"
+lines = ["JX", "B838"]
+fare = "none"
+"#,
+    );
+    let net = load(&path).network;
+    let fare = |id: &str| net.line(net.line_id(id).unwrap()).fare;
+    // Every bus line at 1 yuan, then B838 (a bus) and the Jing-Xiong intercity free; the other
+    // intercity and the subway keep theirs.
+    assert_eq!(fare("B818"), FareRule::Flat(1.0));
+    assert_eq!(fare("B_GA"), FareRule::Flat(1.0));
+    assert_eq!(fare("B838"), FareRule::None);
+    assert_eq!(fare("JX"), FareRule::None);
+    assert_eq!(fare("JJ"), FareRule::PerKm(0.45));
+    assert!(matches!(fare("L1"), FareRule::System(_)));
+    assert_eq!(fare("CB1"), FareRule::Flat(25.0));
+}
+
+#[test]
 fn set_capacity_sets_seats_and_capacity_of_a_line() {
     let dir = tempfile::tempdir().unwrap();
     let path = demo_scenario(

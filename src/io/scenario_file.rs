@@ -438,6 +438,17 @@ pub enum ModificationSpec {
         /// capacity).
         seats: Option<u32>,
     },
+    /// Sets the fare rule of lines: those named, and every line of the modes named.
+    SetFare {
+        /// Line ids.
+        #[serde(default)]
+        lines: Vec<String>,
+        /// Modes (`hsr`, `rail`, `subway`, `bus`, `custom_bus`): all their lines.
+        #[serde(default)]
+        modes: Vec<String>,
+        /// The new rule: `none`, `flat:YUAN`, `per_km:YUAN` or `system:ID`, as in lines.csv.
+        fare: String,
+    },
     /// A new zone with its centroid node `z_<id>` and its access links.
     AddZone {
         /// Stable id.
@@ -488,6 +499,7 @@ impl ModificationSpec {
             ModificationSpec::AddNode(_) => "add-node",
             ModificationSpec::CloseLink { .. } => "close-link",
             ModificationSpec::SetCapacity { .. } => "set-capacity",
+            ModificationSpec::SetFare { .. } => "set-fare",
             ModificationSpec::AddZone { .. } => "add-zone",
             ModificationSpec::ScaleDemand { .. } => "scale-demand",
         }

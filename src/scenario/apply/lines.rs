@@ -1,5 +1,5 @@
-//! `add-line`, `remove-line`, `adjust-frequency`, and the line forms of `adjust-speed` and
-//! `set-capacity`: lines, their stops and their service checked as `lines.csv`, `stops.csv`,
+//! `add-line`, `remove-line`, `adjust-frequency`, `set-fare`, and the line forms of
+//! `adjust-speed` and `set-capacity`: lines, their stops and their service checked as `lines.csv`, `stops.csv`,
 //! `headways.csv` and `departures.csv` rows would be.
 
 use super::Edit;
@@ -65,6 +65,56 @@ pub(super) fn add_line(c: &mut Check<'_>, net: &Network, spec: &ModificationSpec
     Some(Box::new(move |net| {
         let label = line.id.clone();
         net.lines.push(line);
+        label
+    }))
+}
+
+/// `set-fare`: the fare rule of the lines named and of every line of the modes named.
+pub(super) fn set_fare(
+    c: &mut Check<'_>,
+    net: &Network,
+    lines: &[String],
+    modes: &[String],
+    fare: &str,
+) -> Option<Edit> {
+    if lines.is_empty() && modes.is_empty() {
+        c.fail("lines", "name at least one line or mode");
+    }
+    let mut picked = HashSet::new();
+    for id in lines {
+        picked.extend(c.line_index(net, "lines", id));
+    }
+    for name in modes {
+        match Mode::parse(name) {
+            Some(mode) => picked.extend(
+                net.lines
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, l)| l.mode == mode)
+                    .map(|(i, _)| i),
+            ),
+            None => c.fail(
+                "modes",
+                format!("`{name}`: expected one of hsr, rail, subway, bus, custom_bus"),
+            ),
+        }
+    }
+    if picked.is_empty() && c.passed() && !(lines.is_empty() && modes.is_empty()) {
+        c.fail("modes", "selects no line of the network");
+    }
+    let rule = FareRule::parse(fare, &net.settings().fare_systems)
+        .map_err(|m| c.fail("fare", m))
+        .ok()?;
+    let label = lines
+        .iter()
+        .chain(modes)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(",");
+    Some(Box::new(move |net| {
+        for i in picked {
+            net.lines[i].fare = rule;
+        }
         label
     }))
 }

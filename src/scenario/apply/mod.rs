@@ -124,6 +124,9 @@ impl Applier {
                     None
                 }
             },
+            ModificationSpec::SetFare { lines, modes, fare } => {
+                lines::set_fare(c, net, lines, modes, fare)
+            }
             ModificationSpec::AddZone { .. } => nodes::add_zone(c, net, spec),
             ModificationSpec::ScaleDemand {
                 factor,
