@@ -75,18 +75,24 @@ fn calibration_recovers_the_parameter_that_made_its_target() {
     let model = csv_rows(&first.join("validation.csv"))[0]["model"].clone();
     // Published = that value; the fit starts from beta 0.07.
     let start = network_with(tmp.path(), &MEAN_TARGET.replace("PUBLISHED", &model), 0.07);
+    // The fit to `out`, with `threads` worker threads (all cores when `None`).
+    let calibrate = |out: &Path, threads: Option<&str>| {
+        let mut args = vec![
+            "calibrate",
+            start.to_str().unwrap(),
+            "--draws",
+            "2",
+            "--max-evaluations",
+            "25",
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ];
+        args.extend(threads.map(|t| ["--threads", t]).into_iter().flatten());
+        commute_ok(&args);
+    };
     let out = tmp.path().join("calibrated");
-    commute_ok(&[
-        "calibrate",
-        start.to_str().unwrap(),
-        "--draws",
-        "2",
-        "--max-evaluations",
-        "25",
-        "--out",
-        out.to_str().unwrap(),
-        "--quiet",
-    ]);
+    calibrate(&out, None);
     let evaluations = csv_rows(&out.join("evaluations.csv"));
     assert!(evaluations.len() <= 25, "{} runs", evaluations.len());
     let objective = |r: &HashMap<String, String>| r["objective"].parse::<f64>().unwrap();
@@ -125,6 +131,16 @@ fn calibration_recovers_the_parameter_that_made_its_target() {
     assert_eq!(rerun[0]["model"], mean["model_after"]);
     let fitted = fs::read_to_string(out.join("calibrated.toml")).unwrap();
     assert!(fitted.contains("extends = "), "{fitted}");
+    // The same fit on one thread: the same bytes.
+    let one_thread = tmp.path().join("one-thread");
+    calibrate(&one_thread, Some("1"));
+    for file in ["calibration.csv", "evaluations.csv", "calibrated.toml"] {
+        assert_eq!(
+            fs::read(out.join(file)).unwrap(),
+            fs::read(one_thread.join(file)).unwrap(),
+            "{file} differs between 1 thread and all cores"
+        );
+    }
 }
 
 #[test]
