@@ -148,6 +148,8 @@ pub const INTRAZONAL_MIN: Bound = range("intrazonal commute", "minutes", 0.0, 60
 pub const INTRAZONAL_KMH: Bound = range("intrazonal door-to-door speed", "km/h", 2.0, 60.0);
 /// `[demand] border_min`: destination choice's cost of a job in another province.
 pub const BORDER_MIN: Bound = range("border cost", "generalised minutes", 0.0, 300.0);
+/// `[car_restrictions]` `outside_car_share` and `local_car_share`.
+pub const CAR_AVAILABLE_SHARE: Bound = range("share of mornings a car may be driven", "", 0.0, 1.0);
 /// `[demand] max_commute_min`: the longest commute anyone makes.
 pub const MAX_COMMUTE_MIN: Bound = range("longest commute", "minutes", 10.0, 600.0);
 /// `[demand] departure_profile` weights.
@@ -231,6 +233,7 @@ pub const ALL: &[&Bound] = &[
     &INTRAZONAL_MIN,
     &INTRAZONAL_KMH,
     &BORDER_MIN,
+    &CAR_AVAILABLE_SHARE,
     &MAX_COMMUTE_MIN,
     &PROFILE_WEIGHT,
     &LOGIT_SCALE,

@@ -2296,6 +2296,32 @@ line = \"B818\"
     );
 }
 
+/// `[car_restrictions]`: shares between 0 and 1, a province the network's zones name.
+#[test]
+fn car_restrictions_are_checked_at_their_fields() {
+    let case = Case::new();
+    let text = format!(
+        "{BASE_SCENARIO}
+[car_restrictions]
+province = \"Atlantis\"
+outside_car_share = 1.5
+local_car_share = -0.1
+"
+    );
+    let scenario = case.write_scenario("scenario.toml", &text);
+    let line = line_of(&text, "[car_restrictions]");
+    case.assert_run_rejected(
+        &scenario,
+        &[
+            &at_field("scenario.toml", line, "car_restrictions.outside_car_share"),
+            &at_field("scenario.toml", line, "car_restrictions.local_car_share"),
+            "is out of range",
+            &at_field("scenario.toml", line, "car_restrictions.province"),
+            "no zone of the network is in province `Atlantis`",
+        ],
+    );
+}
+
 /// `set-fare` names lines or modes the network has, and a fare rule as lines.csv would.
 #[test]
 fn set_fare_is_checked_at_its_fields() {

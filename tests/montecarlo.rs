@@ -316,3 +316,77 @@ fn a_single_draw_keeps_its_custom_bus_samples() {
     let reachable: f64 = row.split(',').nth(6).unwrap().parse().unwrap();
     assert!(reachable > 0.0, "{row}");
 }
+
+/// `[car_restrictions]`: with Beijing's entry permit at 0, nobody from Hebei or Tianjin drives to
+/// a job in Beijing, and the tail-number restriction leaves Beijing's own car commuters at about
+/// the restricted share; commuters elsewhere drive as before. Destinations do not change.
+#[test]
+fn car_restrictions_take_the_car_away_on_restricted_mornings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let free = extending_scenario(
+        tmp.path(),
+        "free",
+        "scenarios/jjj-2024.toml",
+        "[congestion]\nenabled = false\n\n[crowding]\nenabled = false\n",
+    );
+    let restricted = extending_scenario(
+        tmp.path(),
+        "restricted",
+        free.to_str().unwrap(),
+        "[car_restrictions]\nprovince = \"Beijing\"\noutside_car_share = 0\nlocal_car_share = 0.8\n",
+    );
+    let options = commute::run::RunOptions { seed: 3, draws: 2 };
+    let run = |path: &std::path::Path| {
+        let scenario = load(path);
+        let output = commute::run::run(&scenario, options, |_| {});
+        let commute::run::Tables::MonteCarlo(tables) = output.tables else {
+            panic!("a Monte-Carlo run")
+        };
+        (scenario, tables.od)
+    };
+    let (scenario, free_od) = run(&free);
+    let (_, restricted_od) = run(&restricted);
+    let province: std::collections::HashMap<&str, &str> = scenario
+        .network
+        .zones()
+        .iter()
+        .map(|z| (z.id.as_str(), z.province.as_str()))
+        .collect();
+    // Car commuters from province `home` to province `work`, and all served commuters.
+    let cars = |od: &[OdRow], home: &dyn Fn(&str) -> bool, work: &str| {
+        let sum = |mode: commute::run::OdMode| -> f64 {
+            od.iter()
+                .filter(|r| r.mode == mode && home(province[r.origin.as_str()]))
+                .filter(|r| province[r.destination.as_str()] == work)
+                .map(|r| r.commuters.get())
+                .sum()
+        };
+        (
+            sum(commute::run::OdMode::Car),
+            sum(commute::run::OdMode::Best),
+        )
+    };
+    let outside = |p: &str| p != "Beijing";
+    let (free_in, served_in) = cars(&free_od, &outside, "Beijing");
+    let (restricted_in, _) = cars(&restricted_od, &outside, "Beijing");
+    assert!(
+        free_in > 10_000.0,
+        "{free_in} drive in without restrictions"
+    );
+    assert_eq!(restricted_in, 0.0, "of {served_in} served");
+    let beijing = |p: &str| p == "Beijing";
+    let (free_local, _) = cars(&free_od, &beijing, "Beijing");
+    let (restricted_local, _) = cars(&restricted_od, &beijing, "Beijing");
+    let ratio = restricted_local / free_local;
+    assert!(
+        (0.6..0.85).contains(&ratio),
+        "Beijing's own car commuters x{ratio}"
+    );
+    let hebei = |p: &str| p == "Hebei";
+    let (free_hebei, _) = cars(&free_od, &hebei, "Hebei");
+    let (restricted_hebei, _) = cars(&restricted_od, &hebei, "Hebei");
+    assert!(
+        (restricted_hebei / free_hebei - 1.0).abs() < 0.02,
+        "{free_hebei} -> {restricted_hebei}"
+    );
+}

@@ -38,6 +38,8 @@ pub struct ScenarioFile {
     pub demand: Option<Spanned<DemandSpec>>,
     /// Mode choice parameters (inherited when absent; defaults documented).
     pub choice: Option<Spanned<ChoiceSpec>>,
+    /// Restrictions on driving into or within a province.
+    pub car_restrictions: Option<Spanned<CarRestrictionsSpec>>,
     /// Mean service delay by mode or line id in the Monte-Carlo draws, minutes (inherited).
     pub delays: Option<Spanned<std::collections::BTreeMap<String, DelaySpec>>>,
     /// Road travel-time variability in the Monte-Carlo draws (inherited).
@@ -188,6 +190,18 @@ pub struct EquilibriumSpec {
     pub draws: Option<u32>,
     /// Whether destinations respond to the loop's costs (variable destinations only).
     pub destinations: Option<bool>,
+}
+
+/// Restrictions on driving to jobs in one province: the share of mornings a car may be used.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CarRestrictionsSpec {
+    /// The province (as zones.csv names it) whose restrictions these are.
+    pub province: Option<String>,
+    /// Share of mornings a car registered outside the province may be driven to a job in it.
+    pub outside_car_share: Option<f64>,
+    /// Share of mornings a car of the province may be driven to a job in it.
+    pub local_car_share: Option<f64>,
 }
 
 /// Mode choice (multinomial logit on generalised minutes).

@@ -699,6 +699,20 @@ pub struct ModelInfo {
     pub choice: ChoiceParameters,
     /// What varies between draws.
     pub variability: VariabilityParameters,
+    /// Restrictions on driving to jobs in a province (absent: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub car_restrictions: Option<CarRestrictionsInfo>,
+}
+
+/// [`crate::scenario::CarRestrictions`] as `summary.json` holds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CarRestrictionsInfo {
+    /// The province whose restrictions these are.
+    pub province: String,
+    /// Share of mornings a car registered outside it may be driven to a job in it.
+    pub outside_car_share: f64,
+    /// Share of mornings a car registered in it may be driven to a job in it.
+    pub local_car_share: f64,
 }
 
 impl ModelInfo {
@@ -717,6 +731,14 @@ impl ModelInfo {
                 .collect(),
             choice: scenario.choice.into(),
             variability: (&scenario.variability).into(),
+            car_restrictions: {
+                let r = &scenario.car_restrictions;
+                (!r.province.is_empty()).then(|| CarRestrictionsInfo {
+                    province: r.province.clone(),
+                    outside_car_share: r.outside_car_share,
+                    local_car_share: r.local_car_share,
+                })
+            },
         }
     }
 }

@@ -20,8 +20,8 @@ mod targets;
 
 pub use load::load;
 pub use params::{
-    Choice, Congestion, Crowding, DEFAULT_CROWDING_CURVE, DEFAULT_DELAYS_MIN, Delay, Demand,
-    Equilibrium, Horizon, Variability, departure_weights,
+    CarRestrictions, Choice, Congestion, Crowding, DEFAULT_CROWDING_CURVE, DEFAULT_DELAYS_MIN,
+    Delay, Demand, Equilibrium, Horizon, Variability, departure_weights,
 };
 pub use resolve::resolve;
 pub use targets::{
@@ -75,6 +75,8 @@ pub struct Scenario {
     pub demand_file: Option<PathBuf>,
     /// Mode choice parameters.
     pub choice: Choice,
+    /// Restrictions on driving into or within a province.
+    pub car_restrictions: CarRestrictions,
     /// What varies between Monte-Carlo draws besides line phases.
     pub variability: Variability,
     /// Relative departure rates over the window: `(start_s, end_s, weight)` periods; minutes

@@ -33,6 +33,46 @@ impl Horizon {
     }
 }
 
+/// Restrictions on driving to jobs in one province, as shares of the mornings a household's car
+/// may be used (a household's car is registered where it lives). In Beijing: the entry permit
+/// for cars registered elsewhere (进京证), and the tail-number restriction on Beijing's own cars
+/// (one working day in five off). Destination choice is not affected (a job is chosen for all
+/// mornings); mode choice sees the car as unavailable on the mornings it may not be driven.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CarRestrictions {
+    /// The province whose restrictions these are (empty: none).
+    pub province: String,
+    /// Share of mornings a car registered outside it may be driven to a job in it, 0..=1.
+    pub outside_car_share: f64,
+    /// Share of mornings a car registered in it may be driven to a job in it, 0..=1.
+    pub local_car_share: f64,
+}
+
+impl Default for CarRestrictions {
+    /// No restriction.
+    fn default() -> Self {
+        CarRestrictions {
+            province: String::new(),
+            outside_car_share: 1.0,
+            local_car_share: 1.0,
+        }
+    }
+}
+
+impl CarRestrictions {
+    /// The share of mornings a household of province `home` may drive to a job in province
+    /// `work`.
+    pub fn car_available(&self, home: &str, work: &str) -> f64 {
+        if self.province.is_empty() || work != self.province {
+            1.0
+        } else if home == self.province {
+            self.local_car_share
+        } else {
+            self.outside_car_share
+        }
+    }
+}
+
 /// The commuter demand model: destinations chosen by households with and without a car on the
 /// composite cost of the modes each can use, doubly constrained (see `sim::demand`).
 #[derive(Debug, Clone, Copy, PartialEq)]

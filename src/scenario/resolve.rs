@@ -6,8 +6,8 @@
 
 use super::apply::Applier;
 use super::params::{
-    Choice, Congestion, Crowding, Delay, Demand, Equilibrium, Horizon, Variability,
-    departure_weights,
+    CarRestrictions, Choice, Congestion, Crowding, Delay, Demand, Equilibrium, Horizon,
+    Variability, departure_weights,
 };
 use super::{DemandScale, Scenario};
 use crate::bounds::{self, Bound};
@@ -33,6 +33,7 @@ pub fn resolve(
     let window = resolve_window(chain, &mut problems);
     let demand = resolve_demand(chain, &mut problems);
     let choice = resolve_choice(chain, &mut problems);
+    let car_restrictions = resolve_car_restrictions(chain, base, &mut problems);
     let departure_profile = resolve_profile(chain, window, &mut problems);
     let (mut variability, line_delays) = resolve_variability(chain, &mut problems);
     let congestion = resolve_congestion(chain, &mut problems);
@@ -89,6 +90,7 @@ pub fn resolve(
         commuter_table,
         demand_file,
         choice,
+        car_restrictions,
         variability,
         departure_profile,
         congestion,
@@ -301,6 +303,49 @@ fn resolve_demand(chain: &ScenarioChain, problems: &mut Vec<Problem>) -> Demand 
         set_parameters(loaded, spec.span().start, entries, problems);
     }
     demand
+}
+
+/// The car restrictions: the nearest `[car_restrictions]` in the chain, each field defaulting
+/// (no restriction); shares in range, the province one the base network's zones name.
+fn resolve_car_restrictions(
+    chain: &ScenarioChain,
+    base: &Network,
+    problems: &mut Vec<Problem>,
+) -> CarRestrictions {
+    let mut restrictions = CarRestrictions::default();
+    if let Some((loaded, spec)) = chain.nearest(|f| f.car_restrictions.as_ref()) {
+        let r = spec.get_ref();
+        let entries = vec![
+            (
+                "car_restrictions.outside_car_share",
+                r.outside_car_share,
+                &bounds::CAR_AVAILABLE_SHARE,
+                &mut restrictions.outside_car_share,
+            ),
+            (
+                "car_restrictions.local_car_share",
+                r.local_car_share,
+                &bounds::CAR_AVAILABLE_SHARE,
+                &mut restrictions.local_car_share,
+            ),
+        ];
+        set_parameters(loaded, spec.span().start, entries, problems);
+        if let Some(province) = &r.province {
+            if base.zones().iter().any(|z| &z.province == province) {
+                restrictions.province = province.clone();
+            } else {
+                problems.push(Problem::at(
+                    &loaded.path,
+                    loaded.line(spec.span().start),
+                    Some("car_restrictions.province"),
+                    format!(
+                        "no zone of the network is in province `{province}` (zones.csv `province`)"
+                    ),
+                ));
+            }
+        }
+    }
+    restrictions
 }
 
 /// The mode choice parameters: the nearest `[choice]` in the chain, each field defaulting;

@@ -77,6 +77,9 @@ pub struct Setup {
     pub congestion: RoadFactors,
     /// The crowding costs of every line segment and hour. Empty: uncrowded.
     pub crowding: CrowdingCosts,
+    /// Per zone pair (`o * zones + d`), the share of mornings its households' cars may be
+    /// driven (`[car_restrictions]`). Empty: always.
+    pub car_available: Vec<f64>,
 }
 
 /// Travel-time factors from road congestion (see [`Setup::congestion`]).
@@ -101,6 +104,7 @@ impl Setup {
             draws,
             congestion: RoadFactors::default(),
             crowding: CrowdingCosts::default(),
+            car_available: car_available(scenario),
         }
     }
 
@@ -116,6 +120,7 @@ impl Setup {
             draws,
             congestion: RoadFactors::default(),
             crowding: CrowdingCosts::default(),
+            car_available: Vec::new(),
         }
     }
 }
@@ -282,12 +287,32 @@ impl Flows {
     }
 }
 
+/// Per zone pair of `scenario`'s network (`o * zones + d`), the share of mornings a household's
+/// car may be driven under its `[car_restrictions]` (empty without any).
+fn car_available(scenario: &Scenario) -> Vec<f64> {
+    let restrictions = &scenario.car_restrictions;
+    if restrictions.province.is_empty() {
+        return Vec::new();
+    }
+    let zones = scenario.network.zones();
+    zones
+        .iter()
+        .flat_map(|o| {
+            zones
+                .iter()
+                .map(move |d| restrictions.car_available(&o.province, &d.province))
+        })
+        .collect()
+}
+
 /// The commuters of one simulation, spread over the departure minutes.
 pub(super) struct Commuters<'a> {
     /// Commuters per pair, `o * zones + d`.
     flows: &'a [f64],
     /// Per pair, the share of its commuters from households with a car.
     car_share: &'a [f64],
+    /// Per pair, the share of mornings those cars may be driven (empty: always).
+    car_available: &'a [f64],
     /// Share of commuters leaving in each minute.
     weights: &'a [f64],
     /// Number of zones.
@@ -304,9 +329,11 @@ impl Commuters<'_> {
         (d, self.flows[o * self.zones + d] * self.weights[m])
     }
 
-    /// The share of households with a car among the commuters from `o` to `d`.
+    /// The share of the commuters from `o` to `d` who may drive this morning: those from
+    /// households with a car, on the mornings their car is not restricted.
     fn car_share(&self, o: usize, d: usize) -> f64 {
-        self.car_share[o * self.zones + d]
+        let k = o * self.zones + d;
+        self.car_share[k] * self.car_available.get(k).copied().unwrap_or(1.0)
     }
 }
 
@@ -365,6 +392,7 @@ pub fn simulate(
     let commuters = Commuters {
         flows: &flows.commuters,
         car_share: &flows.car_share,
+        car_available: &setup.car_available,
         weights: &setup.weights,
         zones,
         minutes: departures.len(),
