@@ -107,17 +107,19 @@ impl RunFigures<'_> {
         let between: Vec<usize> = pairs.iter().copied().filter(|&k| k / n != k % n).collect();
         let pairs = || pairs.iter().copied();
         let between = || between.iter().copied();
-        // Commuters within their own zone, and their minutes, over 60 minutes and km (those of
-        // zones with an area).
-        let own = pairs().filter(|&k| k / n == k % n).map(|k| {
-            let (count, own) = (self.flows.commuters[k], &self.own[k % n]);
-            let km = own.mean_km.map_or((0.0, 0.0), |km| (count * km, count));
-            (count, count * own.mean_min, count * own.share_over_60, km)
-        });
-        let (own_zone, own_minutes, own_over, (own_km, own_with_km)) = own.fold(
-            (0.0, 0.0, 0.0, (0.0, 0.0)),
-            |(a, b, c, (d, e)), (w, x, y, (z, v))| (a + w, b + x, c + y, (d + z, e + v)),
-        );
+        // Sums over the commuters within their own zone of `f(commuters, their commute)`.
+        let own_sum = |f: &dyn Fn(f64, &OwnZone) -> f64| -> f64 {
+            pairs()
+                .filter(|&k| k / n == k % n)
+                .map(|k| f(self.flows.commuters[k], &self.own[k % n]))
+                .sum()
+        };
+        let own_zone = own_sum(&|count, _| count);
+        let own_minutes = own_sum(&|count, own| count * own.mean_min);
+        let own_over = own_sum(&|count, own| count * own.share_over_60);
+        // Distances: only zones with an area have one.
+        let own_km = own_sum(&|count, own| own.mean_km.map_or(0.0, |km| count * km));
+        let own_with_km = own_sum(&|count, own| own.mean_km.map_or(0.0, |_| count));
         let served = |k: usize| self.splits[k].by.iter().sum::<f64>();
         let ratio = |num: f64, den: f64| (den > 0.0).then(|| num / den);
         match &t.measure {
