@@ -309,10 +309,9 @@ fn car_available(scenario: &Scenario) -> Vec<f64> {
 pub(super) struct Commuters<'a> {
     /// Commuters per pair, `o * zones + d`.
     flows: &'a [f64],
-    /// Per pair, the share of its commuters from households with a car.
+    /// Per pair, the share of its commuters who may drive: from households with a car, on the
+    /// mornings their car is not restricted.
     car_share: &'a [f64],
-    /// Per pair, the share of mornings those cars may be driven (empty: always).
-    car_available: &'a [f64],
     /// Share of commuters leaving in each minute.
     weights: &'a [f64],
     /// Number of zones.
@@ -329,11 +328,9 @@ impl Commuters<'_> {
         (d, self.flows[o * self.zones + d] * self.weights[m])
     }
 
-    /// The share of the commuters from `o` to `d` who may drive this morning: those from
-    /// households with a car, on the mornings their car is not restricted.
+    /// The share of the commuters from `o` to `d` who may drive.
     fn car_share(&self, o: usize, d: usize) -> f64 {
-        let k = o * self.zones + d;
-        self.car_share[k] * self.car_available.get(k).copied().unwrap_or(1.0)
+        self.car_share[o * self.zones + d]
     }
 }
 
@@ -389,10 +386,20 @@ pub fn simulate(
     let zones = net.zones().len();
     let window = setup.window;
     let departures: Vec<Seconds> = (window.start_s..window.end_s).step_by(60).collect();
+    // Households with a car, on the mornings their car may be driven.
+    let car_share: std::borrow::Cow<[f64]> = if setup.car_available.is_empty() {
+        std::borrow::Cow::Borrowed(&flows.car_share)
+    } else {
+        flows
+            .car_share
+            .iter()
+            .zip(&setup.car_available)
+            .map(|(share, available)| share * available)
+            .collect()
+    };
     let commuters = Commuters {
         flows: &flows.commuters,
-        car_share: &flows.car_share,
-        car_available: &setup.car_available,
+        car_share: &car_share,
         weights: &setup.weights,
         zones,
         minutes: departures.len(),
