@@ -166,6 +166,20 @@ pub const CAR_COST_YUAN_PER_KM: Bound = range("car running cost", "yuan/km", 0.0
 pub const WAIT_WALK_WEIGHT: Bound = range("wait and walk weight", "", 0.0, 10.0);
 /// `[choice] transfer_penalty_min`.
 pub const TRANSFER_PENALTY_MIN: Bound = range("transfer penalty", "minutes", 0.0, 120.0);
+/// `[choice] walk_kmh`.
+pub const WALK_KMH: Bound = range("walking speed", "km/h", 1.0, 10.0);
+/// `[choice] cycle_kmh`.
+pub const CYCLE_KMH: Bound = range("cycling speed", "km/h", 3.0, 40.0);
+/// `[choice] max_walk_km` and `max_cycle_km`.
+pub const STREET_KM: Bound = range("longest distance walked or cycled", "km", 0.0, 200.0);
+/// `[choice] taxi_wait_min`.
+pub const TAXI_WAIT_MIN: Bound = range("taxi wait", "minutes", 0.0, 120.0);
+/// `[choice] taxi_flag_yuan`.
+pub const TAXI_YUAN: Bound = range("taxi flag fall", "yuan", 0.0, 1_000.0);
+/// `[choice] taxi_flag_km` and `taxi_far_km`.
+pub const TAXI_KM: Bound = range("taxi fare distance", "km", 0.0, 1_000.0);
+/// `[choice] taxi_yuan_per_km` and `taxi_far_yuan_per_km`.
+pub const TAXI_YUAN_PER_KM: Bound = range("taxi fare per km", "yuan/km", 0.0, 100.0);
 /// `[delays]` mean delays.
 pub const DELAY_MIN: Bound = range("mean delay", "minutes", 0.0, 120.0);
 /// `[delays]` `on_time` probabilities.

@@ -16,7 +16,7 @@ use commute::run::{
 use std::path::Path;
 
 /// Draws of every run: enough for an interval, few for a debug build.
-const DRAWS: u32 = 3;
+const DRAWS: u32 = 5;
 
 fn options() -> RunOptions {
     RunOptions {
@@ -82,7 +82,7 @@ fn closures_never_help_and_new_links_never_hurt() {
     let held = HeldDemand::of(&base, &own_demand(&base, options()));
     let before = run_held("scenarios/jjj-2024.toml", &held, None);
 
-    // Line 22's benefit is large enough for its interval to clear zero in three mornings.
+    // Line 22's benefit is large enough for its interval to clear zero in five mornings.
     let (b, a) = pair(&before, "scenarios/line22.toml", &held);
     let c = compare(&b, &a);
     let surplus = c.region.consumer_surplus_hours.unwrap();

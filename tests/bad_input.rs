@@ -2322,6 +2322,36 @@ local_car_share = -0.1
     );
 }
 
+/// `[choice]` walking, cycling and taxi parameters in their ranges, and `modes` naming
+/// alternatives the model has.
+#[test]
+fn walking_cycling_and_taxi_parameters_are_checked_at_their_fields() {
+    let case = Case::new();
+    let text = format!(
+        "{BASE_SCENARIO}
+[choice]
+modes = [\"car\", \"bus\"]
+walk_kmh = 0
+cycle_kmh = nan
+taxi_yuan_per_km = -2.3
+max_cycle_km = 1000
+"
+    );
+    let scenario = case.write_scenario("scenario.toml", &text);
+    let line = line_of(&text, "[choice]");
+    case.assert_run_rejected(
+        &scenario,
+        &[
+            &at_field("scenario.toml", line, "choice.modes"),
+            "unknown mode `bus`",
+            &at_field("scenario.toml", line, "choice.walk_kmh"),
+            &at_field("scenario.toml", line, "choice.cycle_kmh"),
+            &at_field("scenario.toml", line, "choice.taxi_yuan_per_km"),
+            &at_field("scenario.toml", line, "choice.max_cycle_km"),
+        ],
+    );
+}
+
 /// `set-fare` names lines or modes the network has, and a fare rule as lines.csv would.
 #[test]
 fn set_fare_is_checked_at_its_fields() {

@@ -61,16 +61,23 @@ fn draws_are_identical_at_one_and_two_threads() {
         serde_json::from_slice(&std::fs::read(a.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["monte_carlo"]["seed"], 5);
     assert_eq!(summary["monte_carlo"]["draws"], 20);
-    // Commuters between zones split between car, transit and custom bus, or are unserved.
+    // Commuters between zones split between car, transit, custom bus, walking, cycling and
+    // taxi, or are unserved.
     let demand = &summary["demand"];
     let share = |key: &str| demand[key].as_f64().unwrap();
-    let (car, pt, cb) = (
-        share("car_share"),
-        share("transit_share"),
-        share("custom_bus_share"),
-    );
-    assert!(car > 0.0 && pt > 0.0 && cb > 0.0, "{demand}");
-    assert!((car + pt + cb + share("unserved_share") - 1.0).abs() < 1e-9);
+    let modes = [
+        "car",
+        "transit",
+        "custom_bus",
+        "walk",
+        "cycle",
+        "taxi",
+        "unserved",
+    ];
+    let shares: Vec<f64> = modes.iter().map(|m| share(&format!("{m}_share"))).collect();
+    assert!(shares[..3].iter().all(|&s| s > 0.0), "{demand}");
+    assert!(shares[4] > 0.0 && shares[5] > 0.0, "{demand}");
+    assert!((shares.iter().sum::<f64>() - 1.0).abs() < 1e-9);
     assert!(demand["intrazonal_commuters"].as_f64().unwrap() > 0.0);
 }
 

@@ -242,6 +242,15 @@ fn calibrated_toml(
     }
     let ch = &fitted.choice;
     let _ = writeln!(t, "\n[choice]");
+    if ch.modes.contains(&false) {
+        let offered: Vec<String> = scenario::CHOICE_MODES
+            .iter()
+            .zip(ch.modes)
+            .filter(|(_, offered)| *offered)
+            .map(|(name, _)| format!("\"{name}\""))
+            .collect();
+        let _ = writeln!(t, "modes = [{}]", offered.join(", "));
+    }
     for (key, value) in [
         ("scale_per_min", ch.scale_per_min),
         ("minutes_per_yuan", ch.minutes_per_yuan),
@@ -251,6 +260,19 @@ fn calibrated_toml(
         ("wait_walk_weight", ch.wait_walk_weight),
         ("transfer_penalty_min", ch.transfer_penalty_min),
         ("custom_bus_constant_min", ch.custom_bus_constant_min),
+        ("walk_kmh", ch.walk_kmh),
+        ("cycle_kmh", ch.cycle_kmh),
+        ("max_walk_km", ch.max_walk_km),
+        ("max_cycle_km", ch.max_cycle_km),
+        ("walk_constant_min", ch.walk_constant_min),
+        ("cycle_constant_min", ch.cycle_constant_min),
+        ("taxi_constant_min", ch.taxi_constant_min),
+        ("taxi_wait_min", ch.taxi_wait_min),
+        ("taxi_flag_yuan", ch.taxi_flag_yuan),
+        ("taxi_flag_km", ch.taxi_flag_km),
+        ("taxi_yuan_per_km", ch.taxi_yuan_per_km),
+        ("taxi_far_km", ch.taxi_far_km),
+        ("taxi_far_yuan_per_km", ch.taxi_far_yuan_per_km),
     ] {
         let _ = writeln!(t, "{key} = {value}");
     }

@@ -6,7 +6,7 @@ use commute::compare::{self, CompareOptions, Comparison, Refusal, RegionChange, 
 use commute::io::output::{OutputDir, OutputKind};
 use commute::report;
 use commute::run::{
-    self, CannotHold, HeldDemand, Horizon, RunDemand, RunOptions, RunOutput, WarmStart,
+    self, CannotHold, HeldDemand, Horizon, RunDemand, RunOptions, RunOutput, Share, WarmStart,
 };
 use commute::scenario::{self, Scenario};
 use std::io::IsTerminal;
@@ -345,13 +345,10 @@ fn region_rows(r: &RegionChange) -> anyhow::Result<()> {
             format!("{:+.0} [{:+.0}, {:+.0}]", d.delta, d.ci_low, d.ci_high)
         );
     }
-    for (i, mode) in ["car", "transit", "custom bus", "unserved"]
-        .iter()
-        .enumerate()
-    {
+    for (i, share) in Share::ALL.iter().enumerate() {
         outln!(
             "{:<44} {:>11.2}% {:>11.2}% {:>25.2}pp",
-            format!("{mode} share"),
+            format!("{} share", share.as_str().replace('_', " ")),
             r.shares[0][i] * 100.0,
             r.shares[1][i] * 100.0,
             (r.shares[1][i] - r.shares[0][i]) * 100.0

@@ -46,6 +46,12 @@ pub enum ChangeMode {
     Transit,
     /// Custom bus.
     CustomBus,
+    /// Walking.
+    Walk,
+    /// Cycling.
+    Cycle,
+    /// Taxi or ride-hailing.
+    Taxi,
     /// The fastest mode.
     Best,
     /// The mode each commuter chose.
@@ -60,6 +66,9 @@ impl ChangeMode {
             ChangeMode::Car => OdMode::Car.as_str(),
             ChangeMode::Transit => OdMode::Transit.as_str(),
             ChangeMode::CustomBus => OdMode::CustomBus.as_str(),
+            ChangeMode::Walk => OdMode::Walk.as_str(),
+            ChangeMode::Cycle => OdMode::Cycle.as_str(),
+            ChangeMode::Taxi => OdMode::Taxi.as_str(),
             ChangeMode::Best => OdMode::Best.as_str(),
         }
     }
@@ -71,6 +80,9 @@ impl From<OdMode> for ChangeMode {
             OdMode::Car => ChangeMode::Car,
             OdMode::Transit => ChangeMode::Transit,
             OdMode::CustomBus => ChangeMode::CustomBus,
+            OdMode::Walk => ChangeMode::Walk,
+            OdMode::Cycle => ChangeMode::Cycle,
+            OdMode::Taxi => ChangeMode::Taxi,
             OdMode::Best => ChangeMode::Best,
         }
     }

@@ -132,7 +132,7 @@ pub fn zones_csv(c: &Comparison) -> Vec<u8> {
         for q in [z.p50_min, z.p95_min] {
             row.extend([cell(q[0], 0), cell(q[1], 0), cell(diff(q), 0)]);
         }
-        for i in 0..4 {
+        for i in 0..Share::ALL.len() {
             row.extend([
                 cell(on(0, z.shares[0][i]), 4),
                 cell(on(1, z.shares[1][i]), 4),

@@ -5,7 +5,7 @@
 
 use super::od::{ChangeMode, OdChange, Totals, mean_of, same_trips_change, totals};
 use super::{RunData, Sides};
-use crate::run::schema::value;
+use crate::run::schema::{SHARES, value};
 use crate::run::{DrawRow, Range};
 use crate::stats::{Delta, Estimate, estimate, histogram_percentile};
 use serde::Serialize;
@@ -50,7 +50,7 @@ pub struct RegionChange {
     /// The value of time used, yuan per hour.
     pub value_of_time_yuan_per_h: f64,
     /// Car, transit, custom-bus and unserved shares, before and after.
-    pub shares: [[f64; 4]; 2],
+    pub shares: [[f64; SHARES]; 2],
     /// Share of commuters within 60 minutes, before and after.
     pub share_within_60: [f64; 2],
     /// Continuous accessibility, jobs-equivalent: the residents-weighted mean over zones of the

@@ -5,6 +5,7 @@
 
 use super::Sides;
 use super::od::{mean_of, same_trips_change, totals};
+use crate::run::schema::SHARES;
 use crate::run::{DrawRow, ZoneRow};
 use crate::stats::{Delta, histogram_percentile};
 use serde::Serialize;
@@ -33,7 +34,7 @@ pub struct ZoneChange {
     /// 95th percentile before and after, whole minutes.
     pub p95_min: [Option<f64>; 2],
     /// Car, transit, custom-bus and unserved shares, before and after.
-    pub shares: [[f64; 4]; 2],
+    pub shares: [[f64; SHARES]; 2],
     /// Continuous accessibility (`zones.csv` `access_jobs`), jobs-equivalent: the change with
     /// its interval over the draws; `None` when a run has none or lacks the zone.
     pub access_jobs: Option<Delta>,
@@ -93,8 +94,8 @@ pub(super) fn zone_changes(sides: &Sides<'_, '_>) -> Vec<ZoneChange> {
                 p95_min: [&zone_b, &zone_a]
                     .map(|h| h.as_ref().and_then(|h| histogram_percentile(h, 95.0))),
                 shares: [
-                    b.map_or([0.0; 4], |z| z.shares()),
-                    a.map_or([0.0; 4], |z| z.shares()),
+                    b.map_or([0.0; SHARES], |z| z.shares()),
+                    a.map_or([0.0; SHARES], |z| z.shares()),
                 ],
                 access_jobs: sides.access_change(|s| s.zone(id, 0)),
                 access_jobs_pt: sides.access_change(|s| s.zone(id, 1)),

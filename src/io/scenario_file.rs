@@ -208,6 +208,8 @@ pub struct CarRestrictionsSpec {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChoiceSpec {
+    /// The alternatives offered, by name (all when absent).
+    pub modes: Option<Vec<String>>,
     /// Logit scale, per generalised minute.
     pub scale_per_min: Option<f64>,
     /// Value of time as minutes per yuan.
@@ -224,6 +226,32 @@ pub struct ChoiceSpec {
     pub transfer_penalty_min: Option<f64>,
     /// Custom-bus alternative-specific penalty, minutes.
     pub custom_bus_constant_min: Option<f64>,
+    /// Walking speed door to door, km/h.
+    pub walk_kmh: Option<f64>,
+    /// Cycling speed door to door, km/h.
+    pub cycle_kmh: Option<f64>,
+    /// The longest street distance walked, km.
+    pub max_walk_km: Option<f64>,
+    /// The longest street distance cycled, km.
+    pub max_cycle_km: Option<f64>,
+    /// Walking alternative-specific penalty, minutes.
+    pub walk_constant_min: Option<f64>,
+    /// Cycling alternative-specific penalty, minutes.
+    pub cycle_constant_min: Option<f64>,
+    /// Taxi alternative-specific penalty, minutes.
+    pub taxi_constant_min: Option<f64>,
+    /// Wait for a taxi, minutes.
+    pub taxi_wait_min: Option<f64>,
+    /// Taxi flag fall, yuan.
+    pub taxi_flag_yuan: Option<f64>,
+    /// Km the taxi flag fall covers.
+    pub taxi_flag_km: Option<f64>,
+    /// Taxi fare per km, yuan.
+    pub taxi_yuan_per_km: Option<f64>,
+    /// Km beyond which the far fare applies.
+    pub taxi_far_km: Option<f64>,
+    /// Taxi fare per km beyond `taxi_far_km`, yuan.
+    pub taxi_far_yuan_per_km: Option<f64>,
 }
 
 /// A stop of an added line.

@@ -740,6 +740,18 @@ impl Network {
     pub fn zone(&self, id: ZoneId) -> &Zone {
         &self.zones[id.index()]
     }
+    /// The great-circle distance between the centroids of the zones with indices `o` and `d`,
+    /// km (haversine on a sphere of 6,371 km).
+    pub fn zone_straight_km(&self, o: usize, d: usize) -> f64 {
+        let (a, b) = (
+            self.node(self.zones[o].centroid),
+            self.node(self.zones[d].centroid),
+        );
+        let (lat_a, lat_b) = (a.lat.to_radians(), b.lat.to_radians());
+        let h = ((lat_b - lat_a) / 2.0).sin().powi(2)
+            + lat_a.cos() * lat_b.cos() * ((b.lon - a.lon).to_radians() / 2.0).sin().powi(2);
+        2.0 * 6371.0 * h.sqrt().min(1.0).asin()
+    }
     /// The line with this id.
     pub fn line(&self, id: LineId) -> &Line {
         &self.lines[id.index()]

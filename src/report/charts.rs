@@ -2,6 +2,7 @@
 //! mode-share bars.
 
 use super::html::{esc, num};
+use crate::run::schema::SHARES;
 use std::fmt::Write;
 
 /// The travel-time distributions as cumulative curves: share of commuters (%) arriving within
@@ -101,15 +102,18 @@ pub(super) fn cdf_svg(series: &[(&str, &str, bool, &[f64])]) -> String {
     svg
 }
 
-const MODE_COLORS: [(&str, &str); 4] = [
+const MODE_COLORS: [(&str, &str); SHARES] = [
     ("car", "#8c6d31"),
     ("transit", "#1f77b4"),
     ("custom bus", "#ff7f0e"),
+    ("walk", "#2ca02c"),
+    ("cycle", "#17becf"),
+    ("taxi", "#d62728"),
     ("unserved", "#b0b7c3"),
 ];
 
 /// Stacked bars of mode shares, one per run.
-pub(super) fn shares_svg(rows: &[(&str, [f64; 4])]) -> String {
+pub(super) fn shares_svg(rows: &[(&str, [f64; SHARES])]) -> String {
     let (w, bar, gap, left) = (720.0, 26.0, 14.0, 120.0);
     let h = 34.0 + rows.len() as f64 * (bar + gap);
     let mut svg = format!(
@@ -145,7 +149,7 @@ pub(super) fn shares_svg(rows: &[(&str, [f64; 4])]) -> String {
     }
     let ly = h - 12.0;
     for (i, (name, color)) in MODE_COLORS.iter().enumerate() {
-        let lx = left + i as f64 * 120.0;
+        let lx = 10.0 + i as f64 * 100.0;
         let _ = write!(
             svg,
             "<rect x=\"{lx}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{color}\"/><text x=\"{}\" y=\"{ly}\" font-size=\"12\">{name}</text>",
@@ -219,8 +223,8 @@ mod tests {
     #[test]
     fn each_share_bar_spans_the_width() {
         let svg = shares_svg(&[
-            ("before", [0.25, 0.25, 0.25, 0.25]),
-            ("after & more", [0.5, 0.3, 0.15, 0.05]),
+            ("before", [0.25, 0.25, 0.1, 0.1, 0.1, 0.1, 0.1]),
+            ("after & more", [0.5, 0.2, 0.05, 0.05, 0.1, 0.05, 0.05]),
         ]);
         assert!(svg.contains(">after &amp; more</text>"));
         for y in ["8", "48"] {
@@ -229,7 +233,7 @@ mod tests {
                 .skip(1)
                 .map(|rest| rest[..rest.find('"').unwrap()].parse().unwrap())
                 .collect();
-            assert_eq!(widths.len(), 4);
+            assert_eq!(widths.len(), SHARES);
             let total: f64 = widths.iter().sum();
             assert!((total - 590.0).abs() < 0.2, "{total}");
         }

@@ -46,7 +46,7 @@ pub fn compare_html(c: &Comparison, before: &RunData<'_>, after: &RunData<'_>) -
     );
     let _ = write!(
         b,
-        "<section><h2>Mode shares</h2>{}<p class=note>Commuters between zones, by the mode they end up on: riders beyond a vehicle's capacity wait for the next vehicle or take their next-best mode; unserved: turned away with no alternative left, or no alternative within the longest commute.{}</p></section>",
+        "<section><h2>Mode shares</h2>{}<p class=note>Commuters between zones, by the mode they end up on: riders beyond a vehicle's capacity wait for the next vehicle, take their next-best mode or queue for a vehicle after the window; unserved: queueing after the window, turned away with no alternative left, or no alternative within the longest commute.{}</p></section>",
         shares_svg(&[("before", r.shares[0]), ("after", r.shares[1])]),
         c.capacity_note()
             .map(|n| format!(" Capacity: {}.", esc(&n)))

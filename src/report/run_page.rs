@@ -404,12 +404,12 @@ fn policy_section(b: &mut String, s: &crate::run::RunSummary) {
 
 /// Every zone's commute, mode shares and jobs within reach.
 fn zones_table(b: &mut String, zones: &[ZoneRow]) {
-    b.push_str("<section><h2>Zones</h2><table><tr><th class=l>zone</th><th>residents</th><th>commuters</th><th>mean commute, min</th><th>car</th><th>transit</th><th>custom bus</th><th>access, jobs-eq.</th><th>jobs within 60 min</th></tr>");
+    b.push_str("<section><h2>Zones</h2><table><tr><th class=l>zone</th><th>residents</th><th>commuters</th><th>mean commute, min</th><th>car</th><th>transit</th><th>custom bus</th><th>walk, cycle</th><th>taxi</th><th>access, jobs-eq.</th><th>jobs within 60 min</th></tr>");
     for z in zones {
         let shares = z.shares();
         let _ = write!(
             b,
-            "<tr><td class=l>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} %</td><td>{} %</td><td>{} %</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td class=l>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} %</td><td>{} %</td><td>{} %</td><td>{} %</td><td>{} %</td><td>{}</td><td>{}</td></tr>",
             esc(&z.name),
             int(z.residents as f64),
             int(z.commuters.get()),
@@ -417,6 +417,8 @@ fn zones_table(b: &mut String, zones: &[ZoneRow]) {
             num(shares[0] * 100.0, 1),
             num(shares[1] * 100.0, 1),
             num(shares[2] * 100.0, 1),
+            num((shares[3] + shares[4]) * 100.0, 1),
+            num(shares[5] * 100.0, 1),
             int(z.access_jobs.get()),
             int(z.jobs_within_60min_p50 as f64)
         );

@@ -160,7 +160,7 @@ pub fn run_with(
             )
         })
         .collect();
-    let own = OwnZone::of_all(net.zones(), &scenario.demand);
+    let own = OwnZone::of_all(net.zones(), &scenario.demand, &scenario.choice);
     let own_commuters: Vec<f64> = (0..n).map(|z| flows.commuters[z * n + z]).collect();
     summary.validation = scenario.targets.as_ref().map(|targets| {
         let figures = validation::RunFigures {
@@ -175,7 +175,7 @@ pub fn run_with(
     });
     let times = pair_times(&sim);
     let pair_km: Vec<f64> = (0..n * n)
-        .map(|k| splits[k].total_km(&skims, k / n, k % n))
+        .map(|k| splits[k].total_km(net, &skims, k / n, k % n))
         .collect();
     let demand = DemandInfo::of(
         &splits,

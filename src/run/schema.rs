@@ -7,7 +7,7 @@
 
 use crate::network::Mode;
 use crate::routing::TravelMode;
-use crate::sim::choice::Alternative;
+use crate::sim::choice::{ALTERNATIVES, Alternative};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Accessibility thresholds of `zones.csv`, minutes (its `*_within_{t}min*` columns).
@@ -72,16 +72,25 @@ pub enum OdMode {
     Transit,
     /// A custom commuter bus (Monte-Carlo runs, on pairs one serves).
     CustomBus,
-    /// The fastest mode (in each sample, with draws).
+    /// Walking (Monte-Carlo runs).
+    Walk,
+    /// Cycling (Monte-Carlo runs).
+    Cycle,
+    /// Taxi or ride-hailing (Monte-Carlo runs).
+    Taxi,
+    /// The fastest of car, transit and custom bus (in each sample, with draws).
     Best,
 }
 
 impl OdMode {
     /// All, in the order of `od.csv` and of [`DrawRow::mode_min`].
-    pub const ALL: [OdMode; 4] = [
+    pub const ALL: [OdMode; 7] = [
         OdMode::Car,
         OdMode::Transit,
         OdMode::CustomBus,
+        OdMode::Walk,
+        OdMode::Cycle,
+        OdMode::Taxi,
         OdMode::Best,
     ];
 
@@ -91,7 +100,23 @@ impl OdMode {
             Some(Alternative::Car) => OdMode::Car,
             Some(Alternative::Transit) => OdMode::Transit,
             Some(Alternative::CustomBus) => OdMode::CustomBus,
+            Some(Alternative::Walk) => OdMode::Walk,
+            Some(Alternative::Cycle) => OdMode::Cycle,
+            Some(Alternative::Taxi) => OdMode::Taxi,
             None => OdMode::Best,
+        }
+    }
+
+    /// Its alternative (`None`: `Best`).
+    pub fn alternative(self) -> Option<Alternative> {
+        match self {
+            OdMode::Car => Some(Alternative::Car),
+            OdMode::Transit => Some(Alternative::Transit),
+            OdMode::CustomBus => Some(Alternative::CustomBus),
+            OdMode::Walk => Some(Alternative::Walk),
+            OdMode::Cycle => Some(Alternative::Cycle),
+            OdMode::Taxi => Some(Alternative::Taxi),
+            OdMode::Best => None,
         }
     }
 
@@ -114,6 +139,9 @@ impl OdMode {
             OdMode::Car => "car",
             OdMode::Transit => "transit",
             OdMode::CustomBus => "custom_bus",
+            OdMode::Walk => "walk",
+            OdMode::Cycle => "cycle",
+            OdMode::Taxi => "taxi",
             OdMode::Best => "best",
         }
     }
@@ -128,16 +156,28 @@ pub enum Share {
     Transit,
     /// By custom bus.
     CustomBus,
+    /// Walking.
+    Walk,
+    /// Cycling.
+    Cycle,
+    /// By taxi or ride-hailing.
+    Taxi,
     /// With no available mode.
     Unserved,
 }
 
+/// The number of [`Share`]s (the length of per-share arrays).
+pub const SHARES: usize = 7;
+
 impl Share {
     /// All, in the order of the files' columns and of per-share arrays.
-    pub const ALL: [Share; 4] = [
+    pub const ALL: [Share; SHARES] = [
         Share::Car,
         Share::Transit,
         Share::CustomBus,
+        Share::Walk,
+        Share::Cycle,
+        Share::Taxi,
         Share::Unserved,
     ];
 
@@ -147,6 +187,9 @@ impl Share {
             Alternative::Car => Share::Car,
             Alternative::Transit => Share::Transit,
             Alternative::CustomBus => Share::CustomBus,
+            Alternative::Walk => Share::Walk,
+            Alternative::Cycle => Share::Cycle,
+            Alternative::Taxi => Share::Taxi,
         }
     }
 
@@ -156,6 +199,9 @@ impl Share {
             Share::Car => "car",
             Share::Transit => "transit",
             Share::CustomBus => "custom_bus",
+            Share::Walk => "walk",
+            Share::Cycle => "cycle",
+            Share::Taxi => "taxi",
             Share::Unserved => "unserved",
         }
     }
@@ -330,6 +376,12 @@ pub struct ZoneRow {
     pub transit_share: Option<Fixed<4>>,
     /// Share by custom bus.
     pub custom_bus_share: Option<Fixed<4>>,
+    /// Share walking.
+    pub walk_share: Option<Fixed<4>>,
+    /// Share cycling.
+    pub cycle_share: Option<Fixed<4>>,
+    /// Share by taxi or ride-hailing.
+    pub taxi_share: Option<Fixed<4>>,
     /// Share with no available mode.
     pub unserved_share: Option<Fixed<4>>,
     /// Commuters working in the zone, counted, not routed.
@@ -338,6 +390,11 @@ pub struct ZoneRow {
     pub own_zone_min: Fixed<1>,
     /// Their mean route distance, km (empty when the zone has no area).
     pub own_zone_km: Option<Fixed<1>>,
+    /// Their share walking (empty when the zone has no area); the rest of those not walking or
+    /// cycling go by a motorised mode.
+    pub own_zone_walk_share: Option<Fixed<4>>,
+    /// Their share cycling (empty when the zone has no area).
+    pub own_zone_cycle_share: Option<Fixed<4>>,
     /// Continuous accessibility, jobs-equivalent: the jobs of every zone (itself included)
     /// weighted by `exp(-decay x minutes)` of the fastest alternative, averaged over the
     /// departures and the draws (`decay` and a zone's own minutes: summary.json
@@ -370,11 +427,14 @@ pub struct ZoneRow {
 
 impl ZoneRow {
     /// The shares in the order of [`Share::ALL`], an empty one as 0.
-    pub fn shares(&self) -> [f64; 4] {
+    pub fn shares(&self) -> [f64; SHARES] {
         [
             self.car_share,
             self.transit_share,
             self.custom_bus_share,
+            self.walk_share,
+            self.cycle_share,
+            self.taxi_share,
             self.unserved_share,
         ]
         .map(|s| value(s).unwrap_or(0.0))
@@ -448,6 +508,12 @@ pub struct DrawRow {
     pub transit: Fixed<3>,
     /// By custom bus.
     pub custom_bus: Fixed<3>,
+    /// Walking.
+    pub walk: Fixed<3>,
+    /// Cycling.
+    pub cycle: Fixed<3>,
+    /// By taxi or ride-hailing.
+    pub taxi: Fixed<3>,
     /// Their mean door-to-door minutes (empty when none is served).
     pub mean_min: Option<Fixed<3>>,
     /// Mean minutes by car that morning (empty without a route).
@@ -456,7 +522,13 @@ pub struct DrawRow {
     pub transit_min: Option<Fixed<3>>,
     /// By custom bus.
     pub custom_bus_min: Option<Fixed<3>>,
-    /// By the fastest.
+    /// Walking.
+    pub walk_min: Option<Fixed<3>>,
+    /// Cycling.
+    pub cycle_min: Option<Fixed<3>>,
+    /// By taxi or ride-hailing.
+    pub taxi_min: Option<Fixed<3>>,
+    /// By the fastest of car, transit and custom bus.
     pub best_min: Option<Fixed<3>>,
     /// Commuters with a route by some mode (within the longest commute or beyond it).
     pub choosing: Fixed<3>,
@@ -474,8 +546,16 @@ pub struct DrawRow {
 
 impl DrawRow {
     /// Commuters by alternative (in the order of [`Alternative::ALL`]).
-    pub fn by(&self) -> [f64; 3] {
-        [self.car, self.transit, self.custom_bus].map(Fixed::get)
+    pub fn by(&self) -> [f64; ALTERNATIVES] {
+        [
+            self.car,
+            self.transit,
+            self.custom_bus,
+            self.walk,
+            self.cycle,
+            self.taxi,
+        ]
+        .map(Fixed::get)
     }
 
     /// All commuters served that morning.
@@ -489,6 +569,9 @@ impl DrawRow {
             OdMode::Car => self.car_min,
             OdMode::Transit => self.transit_min,
             OdMode::CustomBus => self.custom_bus_min,
+            OdMode::Walk => self.walk_min,
+            OdMode::Cycle => self.cycle_min,
+            OdMode::Taxi => self.taxi_min,
             OdMode::Best => self.best_min,
         })
     }
@@ -631,18 +714,18 @@ mod tests {
             }
         }
         assert_eq!(skim.len(), 4 + 2 * ACCESS_THRESHOLDS_MIN.len());
-        assert_eq!(monte_carlo.len(), 17 + 2 * ACCESS_THRESHOLDS_MIN.len());
+        assert_eq!(monte_carlo.len(), 22 + 2 * ACCESS_THRESHOLDS_MIN.len());
         // The share columns follow the shares.
         let shares: Vec<String> = Share::ALL
             .iter()
             .map(|s| format!("{}_share", s.as_str()))
             .collect();
-        assert_eq!(monte_carlo[8..12], shares);
+        assert_eq!(monte_carlo[8..15], shares);
         // draws.csv's minutes columns follow the modes.
         let minutes: Vec<String> = OdMode::ALL
             .iter()
             .map(|m| format!("{}_min", m.as_str()))
             .collect();
-        assert_eq!(columns::<DrawRow>()[7..11], minutes);
+        assert_eq!(columns::<DrawRow>()[10..17], minutes);
     }
 }

@@ -13,6 +13,7 @@ use super::tables::{AccessDecay, PairTimes, region_access_per_draw, zone_access_
 use crate::network::{AccessMode, Mode, Network, NodeKind};
 use crate::routing::{OdResult, Skims, TravelMode};
 use crate::scenario::Scenario;
+use crate::sim::choice::{ALTERNATIVES, Alternative};
 use crate::sim::demand::Split;
 use crate::sim::intrazonal::OwnZone;
 use crate::stats::percentile;
@@ -243,12 +244,25 @@ pub struct DemandInfo {
     /// Their mean route km (of the zones with an area; absent when none has one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intrazonal_mean_km: Option<f64>,
+    /// Their shares walking and cycling (of the zones with an area; absent when none has one);
+    /// the others go by a motorised mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intrazonal_walk_cycle_shares: Option<[f64; 2]>,
     /// Share going by car.
     pub car_share: f64,
     /// Share going by rail, subway and bus.
     pub transit_share: f64,
     /// Share going by custom bus.
     pub custom_bus_share: f64,
+    /// Share walking.
+    #[serde(default)]
+    pub walk_share: f64,
+    /// Share cycling.
+    #[serde(default)]
+    pub cycle_share: f64,
+    /// Share by taxi or ride-hailing.
+    #[serde(default)]
+    pub taxi_share: f64,
     /// Share with no available mode.
     pub unserved_share: f64,
     /// Mean door-to-door minutes of the served commuters.
@@ -269,6 +283,8 @@ pub struct OwnZoneTotals {
     pub mean_min: f64,
     /// Their mean route km, over those in zones with an area (`None`: none is).
     pub mean_km: Option<f64>,
+    /// Their shares walking and cycling, likewise.
+    pub walk_cycle_shares: Option<[f64; 2]>,
 }
 
 impl OwnZoneTotals {
@@ -281,15 +297,22 @@ impl OwnZoneTotals {
             .zip(own)
             .map(|(c, o)| c * o.mean_min)
             .sum();
-        let (km, with_km) = commuters_per_zone
-            .iter()
-            .zip(own)
-            .filter_map(|(c, o)| o.mean_km.map(|km| (c * km, *c)))
-            .fold((0.0, 0.0), |(a, b), (x, y)| (a + x, b + y));
+        // Over the zones with an area: the sum of `f` of each zone's commute, and commuters.
+        let over_areas = |f: &dyn Fn(&OwnZone) -> Option<f64>| {
+            commuters_per_zone
+                .iter()
+                .zip(own)
+                .filter_map(|(c, o)| f(o).map(|x| (c * x, *c)))
+                .fold((0.0, 0.0), |(a, b), (x, y)| (a + x, b + y))
+        };
+        let (km, with_area) = over_areas(&|o| o.mean_km);
+        let (walk, _) = over_areas(&|o| o.shares.map(|s| s[0]));
+        let (cycle, _) = over_areas(&|o| o.shares.map(|s| s[1]));
         OwnZoneTotals {
             commuters: total,
             mean_min: if total > 0.0 { minutes / total } else { 0.0 },
-            mean_km: (with_km > 0.0).then(|| km / with_km),
+            mean_km: (with_area > 0.0).then(|| km / with_area),
+            walk_cycle_shares: (with_area > 0.0).then(|| [walk / with_area, cycle / with_area]),
         }
     }
 }
@@ -306,7 +329,8 @@ impl DemandInfo {
         held_from: Option<String>,
     ) -> Self {
         let total: f64 = splits.iter().map(|s| s.commuters).sum();
-        let by: [f64; 3] = std::array::from_fn(|a| splits.iter().map(|s| s.by[a]).sum::<f64>());
+        let by: [f64; ALTERNATIVES] =
+            std::array::from_fn(|a| splits.iter().map(|s| s.by[a]).sum::<f64>());
         let served: f64 = by.iter().sum();
         let weighted = |f: fn(&Split) -> f64| {
             splits
@@ -324,9 +348,13 @@ impl DemandInfo {
             intrazonal_commuters: own.commuters,
             intrazonal_mean_min: own.mean_min,
             intrazonal_mean_km: own.mean_km,
-            car_share: share(by[0]),
-            transit_share: share(by[1]),
-            custom_bus_share: share(by[2]),
+            intrazonal_walk_cycle_shares: own.walk_cycle_shares,
+            car_share: share(by[Alternative::Car.index()]),
+            transit_share: share(by[Alternative::Transit.index()]),
+            custom_bus_share: share(by[Alternative::CustomBus.index()]),
+            walk_share: share(by[Alternative::Walk.index()]),
+            cycle_share: share(by[Alternative::Cycle.index()]),
+            taxi_share: share(by[Alternative::Taxi.index()]),
             unserved_share: share(total - served).max(0.0),
             mean_commute_min: weighted(|s| s.mean_min),
             mean_commute_km: total_km / served.max(f64::MIN_POSITIVE),
@@ -335,11 +363,14 @@ impl DemandInfo {
     }
 
     /// The shares in the order of [`super::Share::ALL`].
-    pub fn shares(&self) -> [f64; 4] {
+    pub fn shares(&self) -> [f64; super::schema::SHARES] {
         [
             self.car_share,
             self.transit_share,
             self.custom_bus_share,
+            self.walk_share,
+            self.cycle_share,
+            self.taxi_share,
             self.unserved_share,
         ]
     }
@@ -784,8 +815,11 @@ impl From<crate::scenario::Demand> for DemandParameters {
 }
 
 /// [`crate::scenario::Choice`] as `summary.json` holds it.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ChoiceParameters {
+    /// The alternatives offered.
+    #[serde(default)]
+    pub modes: Vec<String>,
     /// Logit scale per generalised minute.
     pub scale_per_min: f64,
     /// Minutes a yuan is worth.
@@ -802,11 +836,38 @@ pub struct ChoiceParameters {
     pub transfer_penalty_min: f64,
     /// Custom-bus penalty, minutes.
     pub custom_bus_constant_min: f64,
+    /// Walking speed, km/h.
+    pub walk_kmh: f64,
+    /// Cycling speed, km/h.
+    pub cycle_kmh: f64,
+    /// The longest distance walked, km.
+    pub max_walk_km: f64,
+    /// The longest distance cycled, km.
+    pub max_cycle_km: f64,
+    /// Walking penalty, minutes.
+    pub walk_constant_min: f64,
+    /// Cycling penalty, minutes.
+    pub cycle_constant_min: f64,
+    /// Taxi penalty, minutes.
+    pub taxi_constant_min: f64,
+    /// Wait for a taxi, minutes.
+    pub taxi_wait_min: f64,
+    /// Taxi flag fall, yuan.
+    pub taxi_flag_yuan: f64,
+    /// Km the flag fall covers.
+    pub taxi_flag_km: f64,
+    /// Taxi fare per km, yuan.
+    pub taxi_yuan_per_km: f64,
+    /// Km beyond which the far fare applies.
+    pub taxi_far_km: f64,
+    /// Taxi fare per km beyond `taxi_far_km`, yuan.
+    pub taxi_far_yuan_per_km: f64,
 }
 
 impl From<crate::scenario::Choice> for ChoiceParameters {
     fn from(choice: crate::scenario::Choice) -> Self {
         let crate::scenario::Choice {
+            modes,
             scale_per_min,
             minutes_per_yuan,
             car_constant_min,
@@ -815,8 +876,27 @@ impl From<crate::scenario::Choice> for ChoiceParameters {
             wait_walk_weight,
             transfer_penalty_min,
             custom_bus_constant_min,
+            walk_kmh,
+            cycle_kmh,
+            max_walk_km,
+            max_cycle_km,
+            walk_constant_min,
+            cycle_constant_min,
+            taxi_constant_min,
+            taxi_wait_min,
+            taxi_flag_yuan,
+            taxi_flag_km,
+            taxi_yuan_per_km,
+            taxi_far_km,
+            taxi_far_yuan_per_km,
         } = choice;
         ChoiceParameters {
+            modes: crate::scenario::CHOICE_MODES
+                .iter()
+                .zip(modes)
+                .filter(|(_, offered)| *offered)
+                .map(|(name, _)| name.to_string())
+                .collect(),
             scale_per_min,
             minutes_per_yuan,
             car_constant_min,
@@ -825,6 +905,19 @@ impl From<crate::scenario::Choice> for ChoiceParameters {
             wait_walk_weight,
             transfer_penalty_min,
             custom_bus_constant_min,
+            walk_kmh,
+            cycle_kmh,
+            max_walk_km,
+            max_cycle_km,
+            walk_constant_min,
+            cycle_constant_min,
+            taxi_constant_min,
+            taxi_wait_min,
+            taxi_flag_yuan,
+            taxi_flag_km,
+            taxi_yuan_per_km,
+            taxi_far_km,
+            taxi_far_yuan_per_km,
         }
     }
 }

@@ -9,7 +9,7 @@ use super::schema::{
 use crate::network::{Network, Zone};
 use crate::routing::{OdResult, Skims, TravelMode};
 use crate::scenario::Crowding;
-use crate::sim::choice::Alternative;
+use crate::sim::choice::{ALTERNATIVES, Alternative};
 use crate::sim::crowding::{HOURS, SegmentLoads, multiplier};
 use crate::sim::demand::Split;
 use crate::sim::intrazonal::OwnZone;
@@ -150,7 +150,7 @@ pub fn pair_times(sim: &Simulation) -> Vec<PairTimes> {
 }
 
 /// `od.csv` of a Monte-Carlo run: per ordered zone pair, `car`, `transit`, `custom_bus` where
-/// one served the pair, and `best`.
+/// one served the pair, `walk`, `cycle`, `taxi`, and `best`.
 pub fn od_rows(net: &Network, sim: &Simulation, splits: &[Split]) -> Vec<OdRow> {
     let zones = net.zones();
     let n = zones.len();
@@ -159,12 +159,12 @@ pub fn od_rows(net: &Network, sim: &Simulation, splits: &[Split]) -> Vec<OdRow> 
         .filter(|k| k / n != k % n)
         .flat_map_iter(|k| {
             let (o, d) = (k / n, k % n);
-            let mut alternatives: Vec<Option<Alternative>> =
-                vec![Some(Alternative::Car), Some(Alternative::Transit)];
-            if !sim.custom_bus[k].is_empty() {
-                alternatives.push(Some(Alternative::CustomBus));
-            }
-            alternatives.push(None);
+            let alternatives: Vec<Option<Alternative>> = Alternative::ALL
+                .into_iter()
+                .filter(|&a| a != Alternative::CustomBus || !sim.custom_bus[k].is_empty())
+                .map(Some)
+                .chain([None])
+                .collect();
             alternatives.into_iter().map(move |alternative| {
                 let spread = pair_spread(sim, &sim.samples(alternative, k));
                 let split = splits[k];
@@ -215,7 +215,7 @@ pub fn zone_rows(
         .map(|o| {
             let row_splits = &splits[o * n..(o + 1) * n];
             let commuters: f64 = row_splits.iter().map(|s| s.commuters).sum();
-            let by: [f64; 3] =
+            let by: [f64; ALTERNATIVES] =
                 std::array::from_fn(|a| row_splits.iter().map(|s| s.by[a]).sum::<f64>());
             let served: f64 = by.iter().sum();
             let minutes: f64 = row_splits
@@ -252,10 +252,15 @@ pub fn zone_rows(
                 car_share: share(by[Alternative::Car.index()]),
                 transit_share: share(by[Alternative::Transit.index()]),
                 custom_bus_share: share(by[Alternative::CustomBus.index()]),
+                walk_share: share(by[Alternative::Walk.index()]),
+                cycle_share: share(by[Alternative::Cycle.index()]),
+                taxi_share: share(by[Alternative::Taxi.index()]),
                 unserved_share: share((commuters - served).max(0.0)),
                 own_zone_commuters: Fixed::new(own.commuters[o]),
                 own_zone_min: Fixed::new(own.commutes[o].mean_min),
                 own_zone_km: own.commutes[o].mean_km.map(Fixed::new),
+                own_zone_walk_share: own.commutes[o].shares.map(|s| Fixed::new(s[0])),
+                own_zone_cycle_share: own.commutes[o].shares.map(|s| Fixed::new(s[1])),
                 access_jobs: access_best,
                 access_jobs_pt: access_pt,
                 jobs_within_30min_p50: m30,
@@ -441,34 +446,33 @@ pub fn draw_rows(net: &Network, sim: &Simulation, decay: AccessDecay) -> Vec<Dra
         .into_par_iter()
         .filter(|&k| k / n != k % n)
         .flat_map_iter(|k| {
-            let samples = OdMode::ALL.map(|mode| {
-                let alternative = match mode {
-                    OdMode::Car => Some(Alternative::Car),
-                    OdMode::Transit => Some(Alternative::Transit),
-                    OdMode::CustomBus => Some(Alternative::CustomBus),
-                    OdMode::Best => None,
-                };
-                sim.samples(alternative, k)
-            });
+            let samples = OdMode::ALL.map(|mode| sim.samples(mode.alternative(), k));
             sim.pair_draws[k]
                 .iter()
                 .enumerate()
                 .map(|(draw, d)| {
                     let served = d.served();
                     // Each alternative's mean minutes that morning, over departures with a route.
-                    let [car_min, transit_min, custom_bus_min, best_min] =
-                        std::array::from_fn(|mode| {
-                            let morning = &samples[mode][draw * minutes..(draw + 1) * minutes];
-                            let (mut sum, mut weight) = (0.0, 0.0);
-                            for (m, &t) in morning.iter().enumerate() {
-                                if t != NO_ROUTE {
-                                    sum += sim.weights[m] * to_minutes(t);
-                                    weight += sim.weights[m];
-                                }
+                    let [
+                        car_min,
+                        transit_min,
+                        custom_bus_min,
+                        walk_min,
+                        cycle_min,
+                        taxi_min,
+                        best_min,
+                    ] = std::array::from_fn(|mode| {
+                        let morning = &samples[mode][draw * minutes..(draw + 1) * minutes];
+                        let (mut sum, mut weight) = (0.0, 0.0);
+                        for (m, &t) in morning.iter().enumerate() {
+                            if t != NO_ROUTE {
+                                sum += sim.weights[m] * to_minutes(t);
+                                weight += sim.weights[m];
                             }
-                            (weight > 0.0).then(|| Fixed::new(sum / weight))
-                        });
-                    let [car, transit, custom_bus] = d.by.map(Fixed::new);
+                        }
+                        (weight > 0.0).then(|| Fixed::new(sum / weight))
+                    });
+                    let [car, transit, custom_bus, walk, cycle, taxi] = d.by.map(Fixed::new);
                     // The destination's jobs weighted by the decay of the fastest alternative,
                     // and of public transport, averaged over the morning's departures.
                     let morning =
@@ -496,10 +500,16 @@ pub fn draw_rows(net: &Network, sim: &Simulation, decay: AccessDecay) -> Vec<Dra
                         car,
                         transit,
                         custom_bus,
+                        walk,
+                        cycle,
+                        taxi,
                         mean_min: (served > 0.0).then(|| Fixed::new(d.minutes / served)),
                         car_min,
                         transit_min,
                         custom_bus_min,
+                        walk_min,
+                        cycle_min,
+                        taxi_min,
                         best_min,
                         choosing: Fixed::new(d.choosing),
                         composite_min: (d.choosing > 0.0)

@@ -151,9 +151,22 @@ impl RunFigures<'_> {
                     .sum();
                 ratio(on, between().map(|k| self.splits[k].commuters).sum())
             }
+            Measure::WalkCycleShare => {
+                let active = [Alternative::Walk, Alternative::Cycle].map(Alternative::index);
+                let on: f64 = between()
+                    .map(|k| active.iter().map(|&a| self.splits[k].by[a]).sum::<f64>())
+                    .sum();
+                let own_active =
+                    own_sum(&|count, own| own.shares.map_or(0.0, |s| count * (s[0] + s[1])));
+                let own_with_shares = own_sum(&|count, own| own.shares.map_or(0.0, |_| count));
+                ratio(
+                    on + own_active,
+                    between().map(|k| self.splits[k].commuters).sum::<f64>() + own_with_shares,
+                )
+            }
             Measure::MeanCommuteKm => {
                 let total: f64 = between()
-                    .map(|k| self.splits[k].total_km(self.skims, k / n, k % n))
+                    .map(|k| self.splits[k].total_km(self.net, self.skims, k / n, k % n))
                     .sum();
                 ratio(
                     total + own_km,
@@ -188,5 +201,8 @@ fn alternative(mode: TargetMode) -> Alternative {
         TargetMode::Car => Alternative::Car,
         TargetMode::Transit => Alternative::Transit,
         TargetMode::CustomBus => Alternative::CustomBus,
+        TargetMode::Walk => Alternative::Walk,
+        TargetMode::Cycle => Alternative::Cycle,
+        TargetMode::Taxi => Alternative::Taxi,
     }
 }

@@ -20,8 +20,8 @@ mod targets;
 
 pub use load::load;
 pub use params::{
-    CarRestrictions, Choice, Congestion, Crowding, DEFAULT_CROWDING_CURVE, DEFAULT_DELAYS_MIN,
-    Delay, Demand, Equilibrium, Horizon, Variability, departure_weights,
+    CHOICE_MODES, CarRestrictions, Choice, Congestion, Crowding, DEFAULT_CROWDING_CURVE,
+    DEFAULT_DELAYS_MIN, Delay, Demand, Equilibrium, Horizon, Variability, departure_weights,
 };
 pub use resolve::resolve;
 pub use targets::{

@@ -141,6 +141,9 @@ pub fn departure_weights(window: Window, profile: &[(Seconds, Seconds, f64)]) ->
 /// transport on generalised minutes `time + constant + cost x minutes_per_yuan`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Choice {
+    /// Which alternatives are offered, in the order of [`CHOICE_MODES`] (`[choice] modes`;
+    /// all by default).
+    pub modes: [bool; 6],
     /// Logit scale per generalised minute.
     pub scale_per_min: f64,
     /// Minutes a yuan is worth.
@@ -157,14 +160,51 @@ pub struct Choice {
     pub transfer_penalty_min: f64,
     /// Custom-bus penalty, minutes (negative: a seat is worth something).
     pub custom_bus_constant_min: f64,
+    /// Walking speed door to door, km/h.
+    pub walk_kmh: f64,
+    /// Cycling speed door to door (shared bikes, own bicycles and e-bikes), km/h.
+    pub cycle_kmh: f64,
+    /// The longest street distance walked, km.
+    pub max_walk_km: f64,
+    /// The longest street distance cycled, km.
+    pub max_cycle_km: f64,
+    /// Walking penalty, minutes.
+    pub walk_constant_min: f64,
+    /// Cycling penalty (finding and parking a bike), minutes.
+    pub cycle_constant_min: f64,
+    /// Taxi and ride-hailing penalty, minutes.
+    pub taxi_constant_min: f64,
+    /// Wait for a taxi or ride-hailing car, minutes (weighed as waiting).
+    pub taxi_wait_min: f64,
+    /// Taxi flag fall, yuan, covering the first `taxi_flag_km`.
+    pub taxi_flag_yuan: f64,
+    /// Km the flag fall covers.
+    pub taxi_flag_km: f64,
+    /// Taxi fare per km after the flag fall, yuan.
+    pub taxi_yuan_per_km: f64,
+    /// Km beyond which a ride costs `taxi_far_yuan_per_km` (the empty return).
+    pub taxi_far_km: f64,
+    /// Taxi fare per km beyond `taxi_far_km`, yuan.
+    pub taxi_far_yuan_per_km: f64,
 }
+
+/// The names of the alternatives of mode choice, in the order of [`Choice::modes`].
+pub const CHOICE_MODES: [&str; 6] = ["car", "transit", "custom_bus", "walk", "cycle", "taxi"];
 
 impl Default for Choice {
     /// Estimates to calibrate: scale 0.1 per minute (10 minutes' difference makes the odds
     /// e:1), a value of time of 40 yuan/h (1.5 minutes per yuan), 10 minutes of parking and
-    /// access for a car in Beijing, 0.6 yuan/km of fuel and wear.
+    /// access for a car in Beijing, 0.6 yuan/km of fuel and wear. Walking at 4.5 km/h door to
+    /// door (pedestrians walk 1.2-1.4 m/s; crossings and lights slow them), cycling at 12 km/h
+    /// (shared bikes ride at 10-12 km/h, e-bikes faster; an estimate), 5 minutes to find and
+    /// park a bike, a 5-minute wait for a car; nobody walks more than 5 km or cycles more than
+    /// 20 (estimates: distance limits in the manner of the CT-RAMP models' availability). The Beijing taxi fare (Beijing Municipal
+    /// Commission of Development and Reform, 2013, in force 2024): 13 yuan for the first 3 km
+    /// and a 1-yuan fuel surcharge, 2.3 yuan a km after, 50% more beyond 15 km (the empty
+    /// return), 3.45 yuan a km.
     fn default() -> Self {
         Choice {
+            modes: [true; 6],
             scale_per_min: 0.1,
             minutes_per_yuan: 1.5,
             car_constant_min: 10.0,
@@ -173,6 +213,19 @@ impl Default for Choice {
             wait_walk_weight: 1.5,
             transfer_penalty_min: 5.0,
             custom_bus_constant_min: 0.0,
+            walk_kmh: 4.5,
+            cycle_kmh: 12.0,
+            max_walk_km: 5.0,
+            max_cycle_km: 20.0,
+            walk_constant_min: 0.0,
+            cycle_constant_min: 5.0,
+            taxi_constant_min: 0.0,
+            taxi_wait_min: 5.0,
+            taxi_flag_yuan: 14.0,
+            taxi_flag_km: 3.0,
+            taxi_yuan_per_km: 2.3,
+            taxi_far_km: 15.0,
+            taxi_far_yuan_per_km: 3.45,
         }
     }
 }

@@ -6,8 +6,8 @@
 
 use super::apply::Applier;
 use super::params::{
-    CarRestrictions, Choice, Congestion, Crowding, Delay, Demand, Equilibrium, Horizon,
-    Variability, departure_weights,
+    CHOICE_MODES, CarRestrictions, Choice, Congestion, Crowding, Delay, Demand, Equilibrium,
+    Horizon, Variability, departure_weights,
 };
 use super::{DemandScale, Scenario};
 use crate::bounds::{self, Bound};
@@ -403,8 +403,103 @@ fn resolve_choice(chain: &ScenarioChain, problems: &mut Vec<Problem>) -> Choice 
                 &bounds::MODE_CONSTANT_MIN,
                 &mut choice.custom_bus_constant_min,
             ),
+            (
+                "choice.walk_kmh",
+                c.walk_kmh,
+                &bounds::WALK_KMH,
+                &mut choice.walk_kmh,
+            ),
+            (
+                "choice.cycle_kmh",
+                c.cycle_kmh,
+                &bounds::CYCLE_KMH,
+                &mut choice.cycle_kmh,
+            ),
+            (
+                "choice.max_walk_km",
+                c.max_walk_km,
+                &bounds::STREET_KM,
+                &mut choice.max_walk_km,
+            ),
+            (
+                "choice.max_cycle_km",
+                c.max_cycle_km,
+                &bounds::STREET_KM,
+                &mut choice.max_cycle_km,
+            ),
+            (
+                "choice.walk_constant_min",
+                c.walk_constant_min,
+                &bounds::MODE_CONSTANT_MIN,
+                &mut choice.walk_constant_min,
+            ),
+            (
+                "choice.cycle_constant_min",
+                c.cycle_constant_min,
+                &bounds::MODE_CONSTANT_MIN,
+                &mut choice.cycle_constant_min,
+            ),
+            (
+                "choice.taxi_constant_min",
+                c.taxi_constant_min,
+                &bounds::MODE_CONSTANT_MIN,
+                &mut choice.taxi_constant_min,
+            ),
+            (
+                "choice.taxi_wait_min",
+                c.taxi_wait_min,
+                &bounds::TAXI_WAIT_MIN,
+                &mut choice.taxi_wait_min,
+            ),
+            (
+                "choice.taxi_flag_yuan",
+                c.taxi_flag_yuan,
+                &bounds::TAXI_YUAN,
+                &mut choice.taxi_flag_yuan,
+            ),
+            (
+                "choice.taxi_flag_km",
+                c.taxi_flag_km,
+                &bounds::TAXI_KM,
+                &mut choice.taxi_flag_km,
+            ),
+            (
+                "choice.taxi_yuan_per_km",
+                c.taxi_yuan_per_km,
+                &bounds::TAXI_YUAN_PER_KM,
+                &mut choice.taxi_yuan_per_km,
+            ),
+            (
+                "choice.taxi_far_km",
+                c.taxi_far_km,
+                &bounds::TAXI_KM,
+                &mut choice.taxi_far_km,
+            ),
+            (
+                "choice.taxi_far_yuan_per_km",
+                c.taxi_far_yuan_per_km,
+                &bounds::TAXI_YUAN_PER_KM,
+                &mut choice.taxi_far_yuan_per_km,
+            ),
         ];
         set_parameters(loaded, spec.span().start, entries, problems);
+        if let Some(modes) = &c.modes {
+            choice.modes = [false; 6];
+            for name in modes {
+                match CHOICE_MODES.iter().position(|m| m == name) {
+                    Some(i) => choice.modes[i] = true,
+                    None => problems.push(Problem::at(
+                        &loaded.path,
+                        loaded.line(spec.span().start),
+                        Some("choice.modes"),
+                        format!(
+                            "unknown mode `{name}`: expected some of {}",
+                            CHOICE_MODES.join(", ")
+                        ),
+                    )),
+                }
+            }
+        }
     }
     choice
 }

@@ -20,6 +20,12 @@ pub enum TargetMode {
     Transit,
     /// Custom commuter buses.
     CustomBus,
+    /// Walking.
+    Walk,
+    /// Cycling.
+    Cycle,
+    /// Taxi and ride-hailing.
+    Taxi,
 }
 
 /// How the model computes a target's statistic, over the commuters from the target's `from`
@@ -37,6 +43,9 @@ pub enum Measure {
     /// Share of the commuters between zones on these alternatives (those working in their own
     /// zone are not routed, so they have no mode).
     ModeShare(Vec<TargetMode>),
+    /// Share of all commuters walking or cycling: between zones as they chose, within their own
+    /// zone by its mode split (`crate::sim::intrazonal`; zones without an area are left out).
+    WalkCycleShare,
     /// Mean route distance of the served commuters, km: between zones by the skims' route of
     /// their mode (free-flow road route for cars, the fastest itinerary for public transport),
     /// within a zone that has an area by its commute (`crate::sim::intrazonal`; those of zones
@@ -49,7 +58,10 @@ pub enum Measure {
 impl Measure {
     /// Whether the statistic is a share (its tolerance is then absolute).
     pub fn is_share(&self) -> bool {
-        matches!(self, Measure::ShareOver60Min | Measure::ModeShare(_))
+        matches!(
+            self,
+            Measure::ShareOver60Min | Measure::ModeShare(_) | Measure::WalkCycleShare
+        )
     }
 }
 
@@ -95,13 +107,19 @@ pub enum ParameterName {
     TransitConstantMin,
     /// `[choice] custom_bus_constant_min`.
     CustomBusConstantMin,
+    /// `[choice] walk_constant_min`.
+    WalkConstantMin,
+    /// `[choice] cycle_constant_min`.
+    CycleConstantMin,
+    /// `[choice] taxi_constant_min`.
+    TaxiConstantMin,
     /// `[choice] minutes_per_yuan` (the value of time, inverted).
     MinutesPerYuan,
 }
 
 impl ParameterName {
     /// Every parameter with its `table.key` name.
-    pub const ALL: [(ParameterName, &'static str); 9] = [
+    pub const ALL: [(ParameterName, &'static str); 12] = [
         (ParameterName::BetaPerMin, "demand.beta_per_min"),
         (ParameterName::IntrazonalMin, "demand.intrazonal_min"),
         (ParameterName::IntrazonalKmh, "demand.intrazonal_kmh"),
@@ -116,6 +134,9 @@ impl ParameterName {
             ParameterName::CustomBusConstantMin,
             "choice.custom_bus_constant_min",
         ),
+        (ParameterName::WalkConstantMin, "choice.walk_constant_min"),
+        (ParameterName::CycleConstantMin, "choice.cycle_constant_min"),
+        (ParameterName::TaxiConstantMin, "choice.taxi_constant_min"),
         (ParameterName::MinutesPerYuan, "choice.minutes_per_yuan"),
     ];
 
@@ -134,7 +155,10 @@ impl ParameterName {
             ParameterName::MinutesPerYuan => &MINUTES_PER_YUAN,
             ParameterName::CarConstantMin
             | ParameterName::TransitConstantMin
-            | ParameterName::CustomBusConstantMin => &MODE_CONSTANT_MIN,
+            | ParameterName::CustomBusConstantMin
+            | ParameterName::WalkConstantMin
+            | ParameterName::CycleConstantMin
+            | ParameterName::TaxiConstantMin => &MODE_CONSTANT_MIN,
         }
     }
 
@@ -158,6 +182,9 @@ impl ParameterName {
             ParameterName::CarConstantMin => c.car_constant_min,
             ParameterName::TransitConstantMin => c.transit_constant_min,
             ParameterName::CustomBusConstantMin => c.custom_bus_constant_min,
+            ParameterName::WalkConstantMin => c.walk_constant_min,
+            ParameterName::CycleConstantMin => c.cycle_constant_min,
+            ParameterName::TaxiConstantMin => c.taxi_constant_min,
             ParameterName::MinutesPerYuan => c.minutes_per_yuan,
         }
     }
@@ -174,6 +201,9 @@ impl ParameterName {
             ParameterName::CarConstantMin => &mut c.car_constant_min,
             ParameterName::TransitConstantMin => &mut c.transit_constant_min,
             ParameterName::CustomBusConstantMin => &mut c.custom_bus_constant_min,
+            ParameterName::WalkConstantMin => &mut c.walk_constant_min,
+            ParameterName::CycleConstantMin => &mut c.cycle_constant_min,
+            ParameterName::TaxiConstantMin => &mut c.taxi_constant_min,
             ParameterName::MinutesPerYuan => &mut c.minutes_per_yuan,
         };
         *field = value;
@@ -243,6 +273,7 @@ pub fn resolve_targets(table: &TargetsTable, base: &Network) -> Result<Targets> 
             "share_over_60_min" => Some(Measure::ShareOver60Min),
             "commuters" => Some(Measure::Commuters),
             "mean_commute_km" => Some(Measure::MeanCommuteKm),
+            "walk_cycle_share" => Some(Measure::WalkCycleShare),
             "mode_share" => {
                 let modes: Vec<Option<TargetMode>> = spec
                     .modes
@@ -251,11 +282,15 @@ pub fn resolve_targets(table: &TargetsTable, base: &Network) -> Result<Targets> 
                         "car" => Some(TargetMode::Car),
                         "transit" => Some(TargetMode::Transit),
                         "custom_bus" => Some(TargetMode::CustomBus),
+                        "walk" => Some(TargetMode::Walk),
+                        "cycle" => Some(TargetMode::Cycle),
+                        "taxi" => Some(TargetMode::Taxi),
                         other => {
                             problem(
                                 "modes",
                                 format!(
-                                    "unknown mode `{other}` (expected car, transit or custom_bus)"
+                                    "unknown mode `{other}` (expected car, transit, custom_bus, \
+                                     walk, cycle or taxi)"
                                 ),
                             );
                             None
@@ -290,7 +325,8 @@ pub fn resolve_targets(table: &TargetsTable, base: &Network) -> Result<Targets> 
                     "measure",
                     format!(
                         "unknown measure `{other}` (expected mean_commute_min, share_over_60_min, \
-                         commuters, mode_share, mean_commute_km or line_boardings)"
+                         commuters, mode_share, walk_cycle_share, mean_commute_km or \
+                         line_boardings)"
                     ),
                 );
                 None

@@ -4,12 +4,17 @@
 //! walking weighted, transfers, fares and car costs at a value of time, a constant per
 //! alternative; the scenario's [`Choice`] parameters) and chooses by multinomial logit,
 //! P(i) = exp(V_i) / sum_j exp(V_j) with V_i = -scale x generalised minutes, over the
-//! alternatives available to them: households with a car choose between all three, the others
-//! between transit and custom bus. Minutes aboard a crowded vehicle weigh more
+//! alternatives available to them: households with a car choose between all six (car, transit,
+//! custom bus, walking, cycling, taxi), the others between all but the car. Walking and cycling
+//! cover the street distance between the zones (the straight line times the same detour as a
+//! commute within a zone) at their speeds; a taxi or ride-hailing car takes the car's route and
+//! time after a wait, for its fare. Minutes aboard a crowded vehicle weigh more
 //! ([`Journey::crowding_min`], from [`super::crowding`]). A commuter turned away from a full
-//! vehicle waits for the next vehicle that avoids the full one, or takes another alternative: the
-//! logit over what is left, the next vehicle weighed by its later arrival; one turned away from
-//! that as well drives if the household has a car, or is not served.
+//! vehicle waits for the next vehicle that avoids the full one, queues for one after the window
+//! (not served in it), or takes another alternative: the logit over what is left (walking,
+//! cycling and the taxi among it), the next vehicle weighed by its later arrival and the queue
+//! as the full alternative itself; one turned away from the next vehicle or the other
+//! alternative as well drives if the household has a car, or is not served.
 //!
 //! The simulation sees only this interface: [`ChoiceModel::car_fixed_min`] (once per zone
 //! pair), [`ChoiceModel::probabilities`] of an [`Offer`], and of those [`Probabilities`] the
@@ -29,14 +34,26 @@ pub enum Alternative {
     Transit,
     /// A custom commuter bus.
     CustomBus,
+    /// Walking all the way.
+    Walk,
+    /// Cycling all the way (own bicycle, shared bike or e-bike).
+    Cycle,
+    /// A taxi or ride-hailing car.
+    Taxi,
 }
+
+/// The number of alternatives (the length of per-alternative arrays).
+pub const ALTERNATIVES: usize = 6;
 
 impl Alternative {
     /// All alternatives, in output order (also the index into per-alternative arrays).
-    pub const ALL: [Alternative; 3] = [
+    pub const ALL: [Alternative; ALTERNATIVES] = [
         Alternative::Car,
         Alternative::Transit,
         Alternative::CustomBus,
+        Alternative::Walk,
+        Alternative::Cycle,
+        Alternative::Taxi,
     ];
 
     /// Its index in per-alternative arrays (the order of [`Alternative::ALL`]).
@@ -50,16 +67,20 @@ impl Alternative {
             Alternative::Car => "car",
             Alternative::Transit => "transit",
             Alternative::CustomBus => "custom_bus",
+            Alternative::Walk => "walk",
+            Alternative::Cycle => "cycle",
+            Alternative::Taxi => "taxi",
         }
     }
 }
 
-/// A drive as a commuter weighs it.
+/// A drive as a commuter weighs it (at the wheel, or in a taxi).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Drive {
-    /// Minutes at the wheel, door to door, on the morning's roads.
+    /// Minutes door to door on the morning's roads (a taxi's after its wait).
     pub minutes: f64,
-    /// The route's generalised minutes besides the time ([`ChoiceModel::car_fixed_min`]).
+    /// The generalised minutes besides the time ([`ChoiceModel::car_fixed_min`],
+    /// [`ChoiceModel::taxi_fixed_min`]).
     pub fixed_min: f64,
 }
 
@@ -88,6 +109,10 @@ pub struct Offer {
     pub transit: Option<Journey>,
     /// A custom commuter bus.
     pub custom_bus: Option<Journey>,
+    /// The street distance door to door, km, walked or cycled ([`ChoiceModel::street_km`]).
+    pub street_km: Option<f64>,
+    /// A taxi or ride-hailing car, for every household.
+    pub taxi: Option<Drive>,
 }
 
 /// The choice model of a scenario: its parameters and the logit.
@@ -112,7 +137,7 @@ impl ChoiceModel {
     /// constant, tolls and running cost), if it is not longer than the longest commute.
     pub fn skim_car_min(&self, r: &OdResult) -> Option<f64> {
         let minutes = to_minutes(r.time_s);
-        (minutes <= self.max_commute_min)
+        (self.offers(Alternative::Car) && self.within_reach(minutes))
             .then(|| minutes + self.car_fixed_min(r.cost_yuan, r.distance_km))
     }
 
@@ -122,7 +147,7 @@ impl ChoiceModel {
     pub fn skim_transit_min(&self, r: &OdResult) -> Option<f64> {
         let c = &self.params;
         let minutes = to_minutes(r.time_s);
-        (minutes <= self.max_commute_min).then(|| {
+        (self.offers(Alternative::Transit) && self.within_reach(minutes)).then(|| {
             minutes
                 + c.transfer_penalty_min * f64::from(r.transfers)
                 + c.transit_constant_min
@@ -145,6 +170,11 @@ impl ChoiceModel {
             .map(|&x| (-scale * (x - least)).exp())
             .sum();
         Some(least - sum.ln() / scale)
+    }
+
+    /// Whether the scenario offers `alternative` (`[choice] modes`).
+    pub fn offers(&self, alternative: Alternative) -> bool {
+        self.params.modes[alternative.index()]
     }
 
     /// Whether a trip of `minutes` door to door is available.
@@ -193,13 +223,95 @@ impl ChoiceModel {
             + journey.fare_yuan * c.minutes_per_yuan
     }
 
+    /// The street distance between two places `straight_km` apart in a straight line, km: the
+    /// distance walked or cycled, over the same detour as a commute within a zone.
+    pub fn street_km(straight_km: f64) -> f64 {
+        straight_km * crate::sim::intrazonal::DETOUR
+    }
+
+    /// Door-to-door minutes walking and cycling `street_km`.
+    pub fn walk_cycle_minutes(&self, street_km: f64) -> [f64; 2] {
+        let c = &self.params;
+        [
+            street_km / c.walk_kmh * 60.0,
+            street_km / c.cycle_kmh * 60.0,
+        ]
+    }
+
+    /// The taxi fare of a ride of `distance_km`, yuan: the flag fall covers the first
+    /// `taxi_flag_km`, then `taxi_yuan_per_km`, and `taxi_far_yuan_per_km` beyond `taxi_far_km`.
+    pub fn taxi_fare_yuan(&self, distance_km: f64) -> f64 {
+        let c = &self.params;
+        let near = (distance_km.min(c.taxi_far_km) - c.taxi_flag_km).max(0.0);
+        let far = (distance_km - c.taxi_far_km.max(c.taxi_flag_km)).max(0.0);
+        c.taxi_flag_yuan + near * c.taxi_yuan_per_km + far * c.taxi_far_yuan_per_km
+    }
+
+    /// The generalised minutes of a taxi ride of `distance_km` besides its road minutes: the
+    /// wait (weighed as waiting), the fare at the value of time and the taxi constant. The
+    /// wait itself is in the ride's door-to-door minutes ([`ChoiceModel::taxi`]).
+    pub fn taxi_fixed_min(&self, distance_km: f64) -> f64 {
+        let c = &self.params;
+        c.taxi_wait_min * c.wait_walk_weight
+            + c.taxi_constant_min
+            + self.taxi_fare_yuan(distance_km) * c.minutes_per_yuan
+    }
+
+    /// A taxi ride of `road_min` on the roads, with fixed minutes `fixed_min`
+    /// ([`ChoiceModel::taxi_fixed_min`]): door to door it takes the wait as well.
+    pub fn taxi(&self, road_min: f64, fixed_min: f64) -> Drive {
+        Drive {
+            minutes: road_min + self.params.taxi_wait_min,
+            fixed_min,
+        }
+    }
+
+    /// The generalised minutes of walking and cycling `street_km`, each if not longer than the
+    /// longest commute.
+    /// Walking and cycling `street_km`: each one's door-to-door and generalised minutes, if it
+    /// is not farther than its longest distance (`max_walk_km`, `max_cycle_km`). A minute
+    /// walking or cycling weighs as one walking to a station (`wait_walk_weight`).
+    fn street_min(&self, street_km: f64) -> [Option<(f64, f64)>; 2] {
+        let c = &self.params;
+        let [walk, cycle] = self.walk_cycle_minutes(street_km);
+        [
+            (walk, c.walk_constant_min, c.max_walk_km),
+            (cycle, c.cycle_constant_min, c.max_cycle_km),
+        ]
+        .map(|(minutes, constant, max_km)| {
+            (street_km <= max_km).then_some((minutes, c.wait_walk_weight * minutes + constant))
+        })
+    }
+
+    /// The generalised minutes of walking and cycling on the skims (the street distance of the
+    /// zones' straight line `straight_km`), each if not longer than the longest commute.
+    pub fn skim_street_min(&self, straight_km: f64) -> [Option<f64>; 2] {
+        let [walk, cycle] = self.street_min(Self::street_km(straight_km));
+        [(Alternative::Walk, walk), (Alternative::Cycle, cycle)].map(|(a, route)| {
+            route
+                .filter(|&(m, _)| self.offers(a) && self.within_reach(m))
+                .map(|(_, g)| g)
+        })
+    }
+
+    /// The generalised minutes of a taxi on the deterministic skims (the car's route `r`), if
+    /// not longer than the longest commute.
+    pub fn skim_taxi_min(&self, r: &OdResult) -> Option<f64> {
+        let ride = self.taxi(to_minutes(r.time_s), self.taxi_fixed_min(r.distance_km));
+        (self.offers(Alternative::Taxi) && self.within_reach(ride.minutes))
+            .then_some(ride.minutes + ride.fixed_min)
+    }
+
     /// The choice probabilities of `offer` for households with a car and for the others;
     /// alternatives longer than the longest commute are not available.
     pub fn probabilities(&self, offer: &Offer) -> Probabilities {
         let c = &self.params;
-        // Generalised minutes of each alternative with a route, and whether it is available.
+        let drive = |d: Drive| (d.minutes, d.minutes + d.fixed_min);
+        let street = offer.street_km.map(|km| self.street_min(km));
+        // Minutes door to door and generalised minutes of each alternative with a route, in
+        // the order of `Alternative::ALL`.
         let routes = [
-            offer.car.map(|d| (d.minutes, d.minutes + d.fixed_min)),
+            offer.car.map(drive),
             offer.transit.map(|j| {
                 let g = self.journey_min(&j, c.transit_constant_min);
                 (to_minutes(j.time_s), g)
@@ -208,11 +320,21 @@ impl ChoiceModel {
                 let g = self.journey_min(&j, c.custom_bus_constant_min);
                 (to_minutes(j.time_s), g)
             }),
+            street.and_then(|s| s[0]),
+            street.and_then(|s| s[1]),
+            offer.taxi.map(drive),
         ];
+        let mut routes = routes;
+        for a in Alternative::ALL.into_iter().filter(|&a| !self.offers(a)) {
+            routes[a.index()] = None;
+        }
         let routed = routes.map(|r| r.map(|(_, g)| g));
         let available = routes.map(|r| r.filter(|&(m, _)| self.within_reach(m)).map(|(_, g)| g));
-        let without_car = |g: [Option<f64>; 3]| [None, g[1], g[2]];
-        let utility = |g: [Option<f64>; 3]| g.map(|g| g.map(|g| -c.scale_per_min * g));
+        let without_car = |mut g: [Option<f64>; ALTERNATIVES]| {
+            g[Alternative::Car.index()] = None;
+            g
+        };
+        let utility = |g: [Option<f64>; ALTERNATIVES]| g.map(|g| g.map(|g| -c.scale_per_min * g));
         Probabilities {
             car_owners: logit(utility(available)),
             others: logit(utility(without_car(available))),
@@ -232,8 +354,8 @@ impl ChoiceModel {
 /// groups of commuters: households with a car and the others. All zero: nothing to choose.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Probabilities {
-    car_owners: [f64; 3],
-    others: [f64; 3],
+    car_owners: [f64; ALTERNATIVES],
+    others: [f64; ALTERNATIVES],
     /// Per group (households with a car, the others): the composite cost of what it can choose
     /// from, generalised minutes ([`ChoiceModel::composite_min`]; `None`: nothing).
     composite_min: [Option<f64>; 2],
@@ -244,23 +366,24 @@ pub struct Probabilities {
 
 /// Of the commuters choosing each alternative ([`Alternative::index`]), the share that gets on
 /// board: of those who chose it first, and of those who come to it turned away from another;
-/// and the next vehicle those turned away may wait for. Driving always gets them there.
+/// and the next vehicle those turned away may wait for. Alternatives without a capacity (car,
+/// walking, cycling, taxi) always have room.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Boarding {
     /// Share boarding, of those who chose the alternative first.
-    pub first: [f64; 3],
+    pub first: [f64; ALTERNATIVES],
     /// Share boarding, of those turned away from another alternative.
-    pub movers: [f64; 3],
+    pub movers: [f64; ALTERNATIVES],
     /// Per alternative, the next vehicle for those its first stage turned away.
-    pub next: [NextVehicle; 3],
+    pub next: [NextVehicle; ALTERNATIVES],
 }
 
 impl Boarding {
     /// Everyone gets on.
     pub const ALL: Boarding = Boarding {
-        first: [1.0; 3],
-        movers: [1.0; 3],
-        next: [NextVehicle::NONE; 3],
+        first: [1.0; ALTERNATIVES],
+        movers: [1.0; ALTERNATIVES],
+        next: [NextVehicle::NONE; ALTERNATIVES],
     };
 }
 
@@ -287,25 +410,25 @@ impl NextVehicle {
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Rationed {
     /// On each alternative in the end ([`Alternative::index`]).
-    pub by: [f64; 3],
+    pub by: [f64; ALTERNATIVES],
     /// Turned away from each alternative they chose first.
-    pub turned_away: [f64; 3],
+    pub turned_away: [f64; ALTERNATIVES],
     /// Turned away from each alternative they had moved to, turned away from another.
-    pub turned_away_again: [f64; 3],
+    pub turned_away_again: [f64; ALTERNATIVES],
     /// Moving to each alternative, turned away from another (before they board it).
-    pub movers: [f64; 3],
+    pub movers: [f64; ALTERNATIVES],
     /// Waiting for the next vehicle of each alternative, turned away from a full one (before
     /// they board it).
-    pub waiting: [f64; 3],
+    pub waiting: [f64; ALTERNATIVES],
     /// On the next vehicle of each alternative in the end (part of `by`).
-    pub by_next: [f64; 3],
+    pub by_next: [f64; ALTERNATIVES],
     /// Turned away from the next vehicle they waited for.
-    pub turned_away_waiting: [f64; 3],
+    pub turned_away_waiting: [f64; ALTERNATIVES],
 }
 
 impl Probabilities {
     /// The groups with their shares of commuters, where `car_share` of households have a car.
-    fn groups(&self, car_share: f64) -> [(f64, &[f64; 3]); 2] {
+    fn groups(&self, car_share: f64) -> [(f64, &[f64; ALTERNATIVES]); 2] {
         [
             (car_share, &self.car_owners),
             (1.0 - car_share, &self.others),
@@ -352,18 +475,19 @@ impl Probabilities {
     }
 
     /// The shares when only part of those choosing an alternative get on board (`boarding`):
-    /// those turned away take their next-best option: the next vehicle of the same alternative
-    /// (weighed by [`NextVehicle::weight`] against the vehicle they missed) or another
-    /// alternative, in proportion to their probabilities (the logit over what is left), where
-    /// again only `boarding.movers` (or the next vehicle's `boarding`) of them get on; those
-    /// turned away twice drive if they can, or are not served.
+    /// those turned away take their next-best option by the logit over what is left: the next
+    /// vehicle of the same alternative (weighed by [`NextVehicle::weight`] against the vehicle
+    /// they missed), a vehicle of it after the window (the queue at a full station: weighed as
+    /// the alternative itself, and not served in the window), or another alternative, in
+    /// proportion to their probabilities. Again only `boarding.movers` (or the next vehicle's
+    /// `boarding`) of them get on; those turned away twice drive if they can, or are not served.
     pub fn rationed(&self, car_share: f64, boarding: Boarding) -> Rationed {
         let mut out = Rationed::default();
         for (size, p) in self.groups(car_share) {
             if size <= 0.0 {
                 continue;
             }
-            for a in 0..3 {
+            for a in 0..ALTERNATIVES {
                 let first = p[a] * boarding.first[a];
                 out.by[a] += size * first;
                 let away = p[a] - first;
@@ -373,7 +497,14 @@ impl Probabilities {
                 out.turned_away[a] += size * away;
                 let next = boarding.next[a];
                 let wait = p[a] * next.weight;
-                let rest: f64 = wait + (0..3).filter(|&b| b != a).map(|b| p[b]).sum::<f64>();
+                // Queueing for a vehicle after the window keeps the alternative's own weight.
+                let queue = p[a];
+                let rest: f64 = queue
+                    + wait
+                    + (0..ALTERNATIVES)
+                        .filter(|&b| b != a)
+                        .map(|b| p[b])
+                        .sum::<f64>();
                 if rest <= 0.0 {
                     continue;
                 }
@@ -386,7 +517,7 @@ impl Probabilities {
                     out.turned_away_waiting[a] += size * (waiting - on);
                     drive_if_possible(&mut out, p, a, a, size * (waiting - on));
                 }
-                for b in (0..3).filter(|&b| b != a) {
+                for b in (0..ALTERNATIVES).filter(|&b| b != a) {
                     let moving = away * p[b] / rest;
                     let on = moving * boarding.movers[b];
                     out.movers[b] += size * moving;
@@ -400,10 +531,12 @@ impl Probabilities {
     }
 }
 
-/// Commuters `again` turned away from alternative `b`, having been turned away from `a`: the one
-/// alternative left is the car, if the household has one (`p`, its probabilities, offer it) and
-/// they have not been turned away from it.
-fn drive_if_possible(out: &mut Rationed, p: &[f64; 3], a: usize, b: usize, again: f64) {
+/// Commuters `again` turned away from alternative `b`, having been turned away from `a`: they
+/// drive if the household has a car (`p`, their probabilities, offer it) and they have not been
+/// turned away from it; otherwise they are not served. (Walking, cycling and the taxi were
+/// offered them when they were first turned away, by the logit over what was left; a commuter
+/// turned away twice is one the lines could not carry in the window, and is counted so.)
+fn drive_if_possible(out: &mut Rationed, p: &[f64; ALTERNATIVES], a: usize, b: usize, again: f64) {
     let car = Alternative::Car.index();
     if again > 0.0 && p[car] > 0.0 && a != car && b != car {
         out.by[car] += again;
@@ -464,6 +597,7 @@ mod tests {
             }),
             transit: Some(journey(30)),
             custom_bus: None,
+            ..Offer::default()
         };
         let p = model.probabilities(&offer);
         assert_eq!(p.share(Alternative::Car, 0.0), 0.0);
@@ -492,6 +626,7 @@ mod tests {
             }),
             transit: Some(journey(160)),
             custom_bus: None,
+            ..Offer::default()
         };
         let (slow, fast) = (
             model.probabilities(&offer(151.0)),
@@ -529,6 +664,7 @@ mod tests {
             }),
             transit: Some(journey(30)),
             custom_bus: Some(journey(20)),
+            ..Offer::default()
         };
         let p = model.probabilities(&offer);
         let car_share = 0.4;
@@ -537,30 +673,40 @@ mod tests {
         for a in Alternative::ALL {
             assert!((all.by[a.index()] - p.share(a, car_share)).abs() < 1e-15);
         }
-        assert_eq!(all.turned_away, [0.0; 3]);
-        // No seat at all on the custom bus: as if it were not offered.
-        let none = p.rationed(car_share, only_custom_bus(0.0, 0.0));
-        let without = model.probabilities(&Offer {
-            custom_bus: None,
-            ..offer
-        });
-        for a in Alternative::ALL {
-            assert!((none.by[a.index()] - without.share(a, car_share)).abs() < 1e-12);
-        }
+        assert_eq!(all.turned_away, [0.0; ALTERNATIVES]);
+        // No seat at all on the custom bus: those turned away queue for a bus after the window
+        // (weighed as the bus itself, p_a) or take another alternative b (weighed p_b), so
+        // each group's p_b becomes p_b (1 + p_a), and p_a x p_a of it are not served.
         let custom = Alternative::CustomBus.index();
+        let none = p.rationed(car_share, only_custom_bus(0.0, 0.0));
+        let groups = [(car_share, p.car_owners), (1.0 - car_share, p.others)];
+        for b in (0..ALTERNATIVES).filter(|&b| b != custom) {
+            let expected: f64 = groups
+                .iter()
+                .map(|(size, g)| size * g[b] * (1.0 + g[custom]))
+                .sum();
+            assert!((none.by[b] - expected).abs() < 1e-12);
+        }
+        assert_eq!(none.by[custom], 0.0);
         let chose_bus = p.share(Alternative::CustomBus, car_share);
         assert!((none.turned_away[custom] - chose_bus).abs() < 1e-12);
-        // Half the seats: half the custom-bus commuters move, nobody is lost.
+        let queueing: f64 = groups
+            .iter()
+            .map(|(size, g)| size * g[custom] * g[custom])
+            .sum();
+        assert!((none.by.iter().sum::<f64>() - (1.0 - queueing)).abs() < 1e-12);
+        // Half the seats: half the custom-bus commuters are turned away, and of them those who
+        // queue are lost.
         let half = p.rationed(car_share, only_custom_bus(0.5, 1.0));
         assert!((half.by[custom] - chose_bus / 2.0).abs() < 1e-12);
-        assert!((half.by.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        assert!((half.by.iter().sum::<f64>() - (1.0 - queueing / 2.0)).abs() < 1e-12);
         // With no alternative left, those turned away are not served.
         let only_bus = model.probabilities(&Offer {
             custom_bus: Some(journey(20)),
             ..Offer::default()
         });
         let r = only_bus.rationed(car_share, only_custom_bus(0.25, 1.0));
-        assert_eq!(r.by, [0.0, 0.0, 0.25]);
+        assert_eq!(r.by, [0.0, 0.0, 0.25, 0.0, 0.0, 0.0]);
         assert!((r.turned_away[custom] * 8.0 - 6.0).abs() < 1e-12);
     }
 
@@ -574,14 +720,15 @@ mod tests {
             }),
             transit: Some(journey(30)),
             custom_bus: Some(journey(25)),
+            ..Offer::default()
         };
         let p = model.probabilities(&offer);
         let (car, transit, custom) = (0, 1, 2);
         // Transit full for everyone; the custom bus takes half of those who move to it.
         let boarding = Boarding {
-            first: [1.0, 0.0, 1.0],
-            movers: [1.0, 1.0, 0.5],
-            next: [NextVehicle::NONE; 3],
+            first: [1.0, 0.0, 1.0, 1.0, 1.0, 1.0],
+            movers: [1.0, 1.0, 0.5, 1.0, 1.0, 1.0],
+            next: [NextVehicle::NONE; ALTERNATIVES],
         };
         for car_share in [0.0, 0.3, 1.0] {
             let r = p.rationed(car_share, boarding);
@@ -590,8 +737,11 @@ mod tests {
                 (r.turned_away[transit] - p.share(Alternative::Transit, car_share)).abs() < 1e-12
             );
             assert!((r.turned_away_again[custom] - r.movers[custom] / 2.0).abs() < 1e-12);
-            // Car owners end up somewhere; the others turned away twice are not served.
-            let lost = (1.0 - car_share) * p.others[transit] * 0.5;
+            // Those queueing for a train after the window are not served (p_t x p_t of each
+            // group); the car owners turned away again drive, the others are not served.
+            let queueing = car_share * p.car_owners[transit].powi(2)
+                + (1.0 - car_share) * p.others[transit].powi(2);
+            let lost = queueing + (1.0 - car_share) * p.others[transit] * p.others[custom] * 0.5;
             assert!(
                 (r.by.iter().sum::<f64>() - (1.0 - lost)).abs() < 1e-12,
                 "{car_share}"
@@ -610,6 +760,7 @@ mod tests {
             }),
             transit: Some(journey(30)),
             custom_bus: Some(journey(28)),
+            ..Offer::default()
         };
         let p = model.probabilities(&offer);
         let (car, transit, custom) = (0, 1, 2);
@@ -628,30 +779,111 @@ mod tests {
         let r = p.rationed(car_share, boarding);
         let chose = p.share(Alternative::Transit, car_share);
         let away = chose / 2.0;
-        // The logit over what is left: the next train weighs p(transit) x weight.
-        let rest = p.others[transit] * weight + p.others[custom];
+        // The logit over what is left: the next train weighs p(transit) x weight, a train after
+        // the window p(transit) (not served), the custom bus p(custom bus).
+        let rest = p.others[transit] * (1.0 + weight) + p.others[custom];
         let waiting = away * p.others[transit] * weight / rest;
+        let queueing = away * p.others[transit] / rest;
         assert!((r.waiting[transit] - waiting).abs() < 1e-12);
         assert!((r.by_next[transit] - waiting).abs() < 1e-12);
         assert!((r.by[transit] - (chose / 2.0 + waiting)).abs() < 1e-12);
-        assert!((r.movers[custom] - (away - waiting)).abs() < 1e-12);
+        assert!((r.movers[custom] - (away - waiting - queueing)).abs() < 1e-12);
         assert_eq!(r.by[car], 0.0);
-        assert!((r.by.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        assert!((r.by.iter().sum::<f64>() - (1.0 - queueing)).abs() < 1e-12);
         // The next train full as well: those waiting drive if they can, or are lost.
         boarding.next[transit].boarding = 0.0;
         for car_share in [0.0, 1.0] {
             let r = p.rationed(car_share, boarding);
             assert_eq!(r.by_next[transit], 0.0);
             assert!((r.turned_away_waiting[transit] - r.waiting[transit]).abs() < 1e-15);
-            let lost = if car_share == 0.0 {
-                r.waiting[transit]
+            let g = if car_share == 0.0 {
+                p.others
             } else {
-                0.0
+                p.car_owners
             };
+            let rest = g[transit] * (1.0 + weight) + g[custom] + g[car];
+            let queueing = g[transit] / 2.0 * g[transit] / rest;
+            let lost = queueing
+                + if car_share == 0.0 {
+                    r.waiting[transit]
+                } else {
+                    0.0
+                };
             assert!((r.by.iter().sum::<f64>() - (1.0 - lost)).abs() < 1e-12);
         }
         // No next vehicle: as before.
         boarding.next[transit] = NextVehicle::NONE;
-        assert_eq!(p.rationed(0.3, boarding).waiting, [0.0; 3]);
+        assert_eq!(p.rationed(0.3, boarding).waiting, [0.0; ALTERNATIVES]);
+    }
+
+    #[test]
+    fn the_taxi_fare_follows_the_beijing_rule() {
+        let model = ChoiceModel::new(Choice::default(), 150.0);
+        // 13 yuan and 1 of fuel surcharge for 3 km, 2.3 a km to 15 km, 3.45 a km beyond.
+        assert_eq!(model.taxi_fare_yuan(2.0), 14.0);
+        assert!((model.taxi_fare_yuan(10.0) - (14.0 + 7.0 * 2.3)).abs() < 1e-9);
+        let far = 14.0 + 12.0 * 2.3 + 5.0 * 3.45;
+        assert!((model.taxi_fare_yuan(20.0) - far).abs() < 1e-9);
+        // A taxi takes the car's road minutes and the wait; the wait weighs as waiting.
+        let ride = model.taxi(20.0, model.taxi_fixed_min(20.0));
+        assert_eq!(ride.minutes, 25.0);
+        assert!((ride.fixed_min - (5.0 * 1.5 + far * 1.5)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn short_trips_are_walked_or_cycled_and_everyone_may_take_a_taxi() {
+        let model = ChoiceModel::new(Choice::default(), 150.0);
+        let offer = |straight_km: f64| {
+            let km = ChoiceModel::street_km(straight_km);
+            Offer {
+                car: Some(Drive {
+                    minutes: 5.0 + km * 2.0,
+                    fixed_min: model.car_fixed_min(0.0, km),
+                }),
+                transit: Some(journey((15.0 + km * 2.5) as u32)),
+                custom_bus: None,
+                street_km: Some(km),
+                taxi: Some(model.taxi(5.0 + km * 2.0, model.taxi_fixed_min(km))),
+            }
+        };
+        let active = |p: &Probabilities, car_share| {
+            p.share(Alternative::Walk, car_share) + p.share(Alternative::Cycle, car_share)
+        };
+        let (near, far) = (
+            model.probabilities(&offer(1.0)),
+            model.probabilities(&offer(30.0)),
+        );
+        // 1 km: most of those without a car walk or cycle; 30 km: nobody walks (beyond the
+        // longest commute) and hardly anyone cycles.
+        assert!(active(&near, 0.0) > 0.5, "{near:?}");
+        assert_eq!(far.share(Alternative::Walk, 0.0), 0.0);
+        assert!(active(&far, 0.0) < 0.01, "{far:?}");
+        // Households without a car may take a taxi; every group's shares sum to 1.
+        assert!(near.share(Alternative::Taxi, 0.0) > 0.0);
+        for car_share in [0.0, 0.5, 1.0] {
+            let total: f64 = Alternative::ALL
+                .iter()
+                .map(|&a| near.share(a, car_share))
+                .sum();
+            assert!((total - 1.0).abs() < 1e-12);
+        }
+        // Not offered: not chosen, and not in the composite.
+        let car_and_transit = ChoiceModel::new(
+            Choice {
+                modes: [true, true, true, false, false, false],
+                ..Choice::default()
+            },
+            150.0,
+        );
+        let p = car_and_transit.probabilities(&offer(1.0));
+        for a in [Alternative::Walk, Alternative::Cycle, Alternative::Taxi] {
+            assert_eq!(p.share(a, 0.5), 0.0);
+        }
+        assert!(p.group_composites()[1] > near.group_composites()[1]);
+        // The names of `[choice] modes` are the alternatives'.
+        assert_eq!(
+            Alternative::ALL.map(Alternative::as_str),
+            crate::scenario::CHOICE_MODES
+        );
     }
 }

@@ -141,14 +141,18 @@ impl RoadModel {
     }
 
     /// Cars per peak hour per zone pair (`o * zones + d`) of a simulation: its mean car
-    /// commuters over the draws, times the peak-hour share, over the occupancy.
+    /// commuters over the draws over the occupancy, plus one taxi per taxi commuter (a taxi's
+    /// empty runs are not counted), times the peak-hour share.
     pub fn car_vehicles(&self, sim: &Simulation) -> Vec<f64> {
-        let car = Alternative::Car.index();
+        let (car, taxi) = (Alternative::Car.index(), Alternative::Taxi.index());
         sim.pair_draws
             .iter()
             .map(|draws| {
-                let total: f64 = draws.iter().map(|d| d.by[car]).sum();
-                total / draws.len().max(1) as f64 * self.peak_share / self.occupancy
+                let total: f64 = draws
+                    .iter()
+                    .map(|d| d.by[car] / self.occupancy + d.by[taxi])
+                    .sum();
+                total / draws.len().max(1) as f64 * self.peak_share
             })
             .collect()
     }

@@ -19,7 +19,7 @@
 //! ([`super::montecarlo`]), per pair with its own share of households with a car; [`Split`]
 //! sums it up per zone pair.
 
-use super::choice::{Alternative, ChoiceModel};
+use super::choice::{ALTERNATIVES, Alternative, ChoiceModel};
 use super::gravity::doubly_constrained;
 use super::intrazonal::OwnZone;
 pub use super::montecarlo::Flows;
@@ -65,6 +65,8 @@ pub struct DestinationChoice<'a> {
     scales: &'a [DemandScale],
     /// Per group row and destination: the composite cost on the skims, generalised minutes.
     skim_costs: Vec<Option<f64>>,
+    /// Per zone, the commute within it.
+    own: Vec<OwnZone>,
 }
 
 impl<'a> DestinationChoice<'a> {
@@ -90,7 +92,11 @@ impl<'a> DestinationChoice<'a> {
                 let transit = skims
                     .get(TravelMode::Transit, o, d)
                     .and_then(|r| model.skim_transit_min(r));
-                model.composite_min(&[car, transit])
+                let taxi = skims
+                    .get(TravelMode::Car, o, d)
+                    .and_then(|r| model.skim_taxi_min(r));
+                let [walk, cycle] = model.skim_street_min(net.zone_straight_km(o, d));
+                model.composite_min(&[car, transit, walk, cycle, taxi])
             })
             .collect();
         DestinationChoice {
@@ -98,6 +104,7 @@ impl<'a> DestinationChoice<'a> {
             demand,
             scales,
             skim_costs,
+            own: OwnZone::of_all(net.zones(), &demand, &choice),
         }
     }
 
@@ -140,7 +147,7 @@ impl<'a> DestinationChoice<'a> {
             })
             .collect();
         let jobs: Vec<f64> = zones.iter().map(|z| z.jobs as f64).collect();
-        let own = OwnZone::of_all(zones, &demand);
+        let own = &self.own;
         let cost: Vec<Option<f64>> = (0..2 * n * n)
             .map(|k| {
                 let (o, d) = ((k / n) % n, k % n);
@@ -203,7 +210,7 @@ pub struct Split {
     /// Commuters.
     pub commuters: f64,
     /// Commuters by alternative (index as in [`Alternative::ALL`]).
-    pub by: [f64; 3],
+    pub by: [f64; ALTERNATIVES],
     /// Mean door-to-door minutes of the chosen alternatives (NaN when nobody is served).
     pub mean_min: f64,
     /// Share of the served commuters arriving within 60 minutes (NaN when nobody is served).
@@ -236,14 +243,21 @@ impl Split {
     }
 
     /// The route km of its served commuters together, this split being of origin zone `o` to
-    /// destination zone `d`: by car the car skim's distance, by transit and custom bus the
-    /// transit skim's (a pair a mode has no skim for adds nothing).
-    pub fn total_km(&self, skims: &Skims, o: usize, d: usize) -> f64 {
+    /// destination zone `d` of `net`: by car and taxi the car skim's distance, by transit and
+    /// custom bus the transit skim's (a pair a mode has no skim for adds nothing), walking and
+    /// cycling the street distance ([`ChoiceModel::street_km`]).
+    pub fn total_km(&self, net: &Network, skims: &Skims, o: usize, d: usize) -> f64 {
         let km = |mode| skims.get(mode, o, d).map_or(0.0, |r| r.distance_km);
-        let public =
-            self.of_alternative(Alternative::Transit) + self.of_alternative(Alternative::CustomBus);
-        self.of_alternative(Alternative::Car) * km(TravelMode::Car)
-            + public * km(TravelMode::Transit)
+        let by = |alternatives: &[Alternative]| {
+            alternatives
+                .iter()
+                .map(|&a| self.of_alternative(a))
+                .sum::<f64>()
+        };
+        let street = ChoiceModel::street_km(net.zone_straight_km(o, d));
+        by(&[Alternative::Car, Alternative::Taxi]) * km(TravelMode::Car)
+            + by(&[Alternative::Transit, Alternative::CustomBus]) * km(TravelMode::Transit)
+            + by(&[Alternative::Walk, Alternative::Cycle]) * street
     }
 }
 
@@ -358,7 +372,12 @@ mod tests {
             max_commute_min: 45.0,
             ..s.demand
         };
-        let flows = commuter_flows(&s.network, &skims, demand, s.choice, None, &[]);
+        // Car and public transport only: a taxi goes where the car goes.
+        let car_and_transit = Choice {
+            modes: [true, true, true, false, false, false],
+            ..s.choice
+        };
+        let flows = commuter_flows(&s.network, &skims, demand, car_and_transit, None, &[]);
         let minutes = |mode, k: usize| skims.get(mode, k / n, k % n).map(|r| r.time_s / 60);
         let mut checked = 0;
         for k in (0..n * n).filter(|k| k / n != k % n) {
@@ -375,5 +394,18 @@ mod tests {
             assert!((0.0..=1.0).contains(&flows.car_share[k]));
         }
         assert!(checked > 0, "the demo has pairs beyond 45 minutes");
+        // With a taxi, households without a car go where only the roads reach in time too.
+        let all = commuter_flows(&s.network, &skims, demand, s.choice, None, &[]);
+        let by_taxi = (0..n * n).filter(|&k| {
+            let car = minutes(TravelMode::Car, k).filter(|&m| m <= 40);
+            let transit = minutes(TravelMode::Transit, k).filter(|&m| m <= 45);
+            k / n != k % n && car.is_some() && transit.is_none() && all.commuters[k] > 0.0
+        });
+        let mut taxi_pairs = 0;
+        for k in by_taxi {
+            assert!(all.car_share[k] < 1.0 - 1e-9, "pair {k}");
+            taxi_pairs += 1;
+        }
+        assert!(taxi_pairs > 0);
     }
 }

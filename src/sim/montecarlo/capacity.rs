@@ -18,26 +18,26 @@
 //! So no trip carries more than its capacity, and the commuters turned away are counted (denied
 //! boardings, on the line of the trip that turned them away) instead.
 
-use super::Commuters;
 use super::draws::Conditions;
 use super::loads::TripLoads;
 use super::search::{Itineraries, Itinerary, OriginSearch};
+use super::{Commuters, PairCosts};
 use crate::network::Network;
 use crate::routing::{Ride, Timetable};
 use crate::sim::choice::{
-    Alternative, Boarding, ChoiceModel, Drive, NextVehicle, Offer, Probabilities,
+    ALTERNATIVES, Alternative, Boarding, ChoiceModel, Drive, NextVehicle, Offer, Probabilities,
 };
 use crate::time::{Seconds, to_minutes};
 use rayon::prelude::*;
 
 /// The choice probabilities, before capacity is counted, per origin and (destination, minute) as
-/// in [`super::search::Itineraries::found`]: car times `car` and fixed minutes `car_fixed_min`
-/// per pair (`o * zones + d`), the itineraries of `searches`. Origins in parallel.
+/// in [`super::search::Itineraries::found`]: car times `car` per pair (`o * zones + d`), the
+/// pairs' fixed `costs`, the itineraries of `searches`. Origins in parallel.
 pub(super) fn probabilities(
     model: &ChoiceModel,
     commuters: &Commuters<'_>,
     car: &[Option<Seconds>],
-    car_fixed_min: &[f64],
+    costs: &PairCosts,
     searches: &[OriginSearch],
 ) -> Vec<Vec<Probabilities>> {
     let (zones, minutes) = (commuters.zones, commuters.minutes);
@@ -55,10 +55,12 @@ pub(super) fn probabilities(
                     model.probabilities(&Offer {
                         car: car[k].map(|t| Drive {
                             minutes: to_minutes(t),
-                            fixed_min: car_fixed_min[k],
+                            fixed_min: costs.car_fixed_min[k],
                         }),
                         transit: s.transit.found[i].map(|it| it.journey),
                         custom_bus: s.custom_bus.found[i].map(|it| it.journey),
+                        street_km: Some(costs.street_km[k]),
+                        taxi: car[k].map(|t| model.taxi(to_minutes(t), costs.taxi_fixed_min[k])),
                     })
                 })
                 .collect()
@@ -94,13 +96,13 @@ pub(super) struct SampleBoarding {
     /// The shares of the choice model's rationing.
     pub boarding: Boarding,
     /// The tightest ride of the first stage, per alternative (`None`: nobody turned away).
-    pub first_ride: [Option<Ride>; 3],
+    pub first_ride: [Option<Ride>; ALTERNATIVES],
     /// Likewise at the second stage.
-    pub movers_ride: [Option<Ride>; 3],
+    pub movers_ride: [Option<Ride>; ALTERNATIVES],
     /// The sample whose itinerary is the next vehicle for those the first stage turned away.
-    pub next_sample: [Option<usize>; 3],
+    pub next_sample: [Option<usize>; ALTERNATIVES],
     /// The tightest ride of the next vehicle's itinerary at the second stage.
-    pub next_ride: [Option<Ride>; 3],
+    pub next_ride: [Option<Ride>; ALTERNATIVES],
 }
 
 impl Capacity {
@@ -178,10 +180,10 @@ impl Capacity {
     pub fn boarding(&self, s: &OriginSearch, i: usize) -> SampleBoarding {
         let mut out = SampleBoarding {
             boarding: Boarding::ALL,
-            first_ride: [None; 3],
-            movers_ride: [None; 3],
-            next_sample: [None; 3],
-            next_ride: [None; 3],
+            first_ride: [None; ALTERNATIVES],
+            movers_ride: [None; ALTERNATIVES],
+            next_sample: [None; ALTERNATIVES],
+            next_ride: [None; ALTERNATIVES],
         };
         for (t, alternative) in PUBLIC {
             let its = itineraries(s, t);

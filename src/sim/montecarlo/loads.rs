@@ -7,9 +7,9 @@
 use super::capacity::Capacity;
 use super::draws::Conditions;
 use super::search::{Itineraries, Itinerary, OriginSearch};
-use super::{Commuters, HISTOGRAM_BINS, LineLoad, PairDraw, Simulation};
+use super::{Commuters, HISTOGRAM_BINS, LineLoad, PairCosts, PairDraw, Simulation};
 use crate::routing::{Ride, Timetable};
-use crate::sim::choice::{Alternative, Probabilities};
+use crate::sim::choice::{ALTERNATIVES, Alternative, Probabilities};
 use crate::time::to_minutes;
 
 /// Per-trip loads on every pattern of a timetable, between consecutive stops.
@@ -102,11 +102,12 @@ fn board(boardings: &mut Vec<Boarding>, itineraries: &Itineraries, i: usize, com
 }
 
 /// The final choices of the commuters from origin `o` (searches `s`, uncapacitated
-/// `probabilities` per (destination, minute)), those turned away by `capacity` on a later
-/// vehicle or their next-best alternative.
+/// `probabilities` per (destination, minute), the pairs' fixed `costs`), those turned away by
+/// `capacity` on a later vehicle or their next-best alternative.
 pub(super) fn settle(
     morning: &Conditions,
     commuters: &Commuters<'_>,
+    costs: &PairCosts,
     capacity: &Capacity,
     o: usize,
     s: &OriginSearch,
@@ -168,15 +169,18 @@ pub(super) fn settle(
             let j = boarding.next_sample[a.index()]?;
             Some((j, minutes(its.found[j])? + (j - i) as f64))
         };
-        let next_vehicle = [
-            None,
-            next(Alternative::Transit, &s.transit),
-            next(Alternative::CustomBus, &s.custom_bus),
-        ];
+        let mut next_vehicle = [None; ALTERNATIVES];
+        next_vehicle[Alternative::Transit.index()] = next(Alternative::Transit, &s.transit);
+        next_vehicle[Alternative::CustomBus.index()] = next(Alternative::CustomBus, &s.custom_bus);
+        let car = morning.car[k].map(to_minutes);
+        let [walk, cycle] = costs.walk_cycle_min[k];
         let times = [
-            morning.car[k].map(to_minutes),
+            car,
             minutes(s.transit.found[i]),
             minutes(s.custom_bus.found[i]),
+            Some(walk),
+            Some(cycle),
+            car.map(|t| t + costs.taxi_wait_min),
         ];
         let pair = &mut out.pairs[d];
         let (composite, choosing) = p.composite(commuters.car_share(o, d));

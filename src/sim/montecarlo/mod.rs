@@ -14,7 +14,8 @@
 //! transport itineraries to every zone: *transit* (rail, subway, bus) and *custom bus* (custom
 //! commuter buses with walking or feeder access and egress, as they are sold), each with its
 //! rides. Commuters are spread over the minutes by the departure profile and choose between car
-//! (households with one), transit and custom bus by the choice model ([`super::choice`]). These are *expected* flows: the exact average over departure times and choices, so
+//! (households with one), transit, custom bus, walking, cycling and taxi by the choice model
+//! ([`super::choice`]). These are *expected* flows: the exact average over departure times and choices, so
 //! the only sampling noise left is the draws' (a paired comparison of two scenarios is not
 //! blurred by commuters re-rolling their dice).
 //!
@@ -43,7 +44,7 @@ mod tests;
 
 /// Re-exported for the simulation's users: the alternatives [`PairDraw::by`] counts.
 pub use super::choice::Alternative;
-use super::choice::ChoiceModel;
+use super::choice::{ALTERNATIVES, ChoiceModel};
 use super::crowding::{CrowdingCosts, SegmentLoads};
 use crate::network::Network;
 use crate::routing::{Engine, Skims, TravelMode};
@@ -129,7 +130,7 @@ impl Setup {
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct PairDraw {
     /// Commuters by [`Alternative`] (index as in [`Alternative::ALL`]).
-    pub by: [f64; 3],
+    pub by: [f64; ALTERNATIVES],
     /// Sum over commuters of their door-to-door minutes.
     pub minutes: f64,
     /// Commuters arriving within 60 minutes.
@@ -190,6 +191,10 @@ pub struct Simulation {
     pub custom_bus: Vec<Vec<Seconds>>,
     /// Car door-to-door seconds per draw (the same all morning), [`NO_ROUTE`] when none.
     pub car: Vec<Vec<Seconds>>,
+    /// Walking and cycling door-to-door seconds per pair (the same every sample).
+    pub walk_cycle: Vec<[Seconds; 2]>,
+    /// The wait for a taxi, seconds: a taxi takes the car's time and this.
+    pub taxi_wait_s: Seconds,
     /// Commuters per pair and draw.
     pub pair_draws: Vec<Vec<PairDraw>>,
     /// Loads per line (index as in the network).
@@ -206,17 +211,22 @@ pub struct Simulation {
 pub const HISTOGRAM_BINS: usize = 361;
 
 impl Simulation {
-    /// The samples of `alternative` for pair `pair` (`None`: the fastest alternative in each
-    /// sample), one per (draw, minute), draw-major.
+    /// The samples of `alternative` for pair `pair` (`None`: the fastest of car, transit and
+    /// custom bus in each sample), one per (draw, minute), draw-major.
     pub fn samples(&self, alternative: Option<Alternative>, pair: usize) -> Vec<Seconds> {
         let minutes = self.minutes as usize;
         let car = |s: usize| self.car[pair].get(s / minutes).copied().unwrap_or(NO_ROUTE);
         let custom = |s: usize| self.custom_bus[pair].get(s).copied().unwrap_or(NO_ROUTE);
         let transit = &self.transit[pair];
+        let taxi = |s: usize| car(s).saturating_add(self.taxi_wait_s);
+        let street = |i: usize| vec![self.walk_cycle[pair][i]; transit.len()];
         match alternative {
             Some(Alternative::Transit) => transit.clone(),
             Some(Alternative::CustomBus) => (0..transit.len()).map(custom).collect(),
             Some(Alternative::Car) => (0..transit.len()).map(car).collect(),
+            Some(Alternative::Walk) => street(0),
+            Some(Alternative::Cycle) => street(1),
+            Some(Alternative::Taxi) => (0..transit.len()).map(taxi).collect(),
             None => (0..transit.len())
                 .map(|s| transit[s].min(car(s)).min(custom(s)))
                 .collect(),
@@ -334,6 +344,47 @@ impl Commuters<'_> {
     }
 }
 
+/// What every zone pair (`o * zones + d`) offers the same all simulation: the fixed parts of
+/// the alternatives' costs, and the street distance.
+pub(super) struct PairCosts {
+    /// The car's generalised minutes besides the time: constant, fuel and tolls of the
+    /// free-flow route ([`ChoiceModel::car_fixed_min`]).
+    pub(super) car_fixed_min: Vec<f64>,
+    /// A taxi's, on the same route ([`ChoiceModel::taxi_fixed_min`]).
+    pub(super) taxi_fixed_min: Vec<f64>,
+    /// The street distance walked or cycled, km ([`ChoiceModel::street_km`]).
+    pub(super) street_km: Vec<f64>,
+    /// Walking and cycling door-to-door minutes.
+    pub(super) walk_cycle_min: Vec<[f64; 2]>,
+    /// The wait for a taxi, minutes.
+    pub(super) taxi_wait_min: f64,
+}
+
+impl PairCosts {
+    /// The pairs of `net` under `model`, with the car routes of `skims`.
+    fn of(net: &Network, skims: &Skims, model: &ChoiceModel) -> Self {
+        let zones = net.zones().len();
+        let car = |k: usize| skims.get(TravelMode::Car, k / zones, k % zones);
+        let street_km: Vec<f64> = (0..zones * zones)
+            .map(|k| ChoiceModel::street_km(net.zone_straight_km(k / zones, k % zones)))
+            .collect();
+        PairCosts {
+            car_fixed_min: (0..zones * zones)
+                .map(|k| car(k).map_or(0.0, |r| model.car_fixed_min(r.cost_yuan, r.distance_km)))
+                .collect(),
+            taxi_fixed_min: (0..zones * zones)
+                .map(|k| car(k).map_or(0.0, |r| model.taxi_fixed_min(r.distance_km)))
+                .collect(),
+            walk_cycle_min: street_km
+                .iter()
+                .map(|&km| model.walk_cycle_minutes(km))
+                .collect(),
+            street_km,
+            taxi_wait_min: model.taxi(0.0, 0.0).minutes,
+        }
+    }
+}
+
 /// Mornings searched at once.
 const PARALLEL_DRAWS: u32 = 4;
 
@@ -405,16 +456,8 @@ pub fn simulate(
         minutes: departures.len(),
     };
     let model = ChoiceModel::new(setup.choice, setup.max_commute_min);
-    // The car's generalised minutes besides the time: constant, fuel and tolls of the free-flow
-    // route.
-    let car_fixed_min: Vec<f64> = (0..zones * zones)
-        .map(|k| {
-            skims
-                .get(TravelMode::Car, k / zones, k % zones)
-                .map_or(0.0, |r| model.car_fixed_min(r.cost_yuan, r.distance_km))
-        })
-        .collect();
-    let mut sim = Simulation::empty(engine, setup, departures.len());
+    let costs = PairCosts::of(net, skims, &model);
+    let mut sim = Simulation::empty(engine, setup, &costs, departures.len());
     // Mornings are searched a few at a time in parallel (and origins within each), so that one
     // slow origin does not hold up the others; they are then processed in draw order, each batch
     // while the next is searched, so that a core free from the processing's serial parts
@@ -434,7 +477,7 @@ pub fn simulate(
                 scope.spawn(|_| following = search_batch(next));
             }
             for m in &batch {
-                sim.add_morning(net, &model, &commuters, &car_fixed_min, m);
+                sim.add_morning(net, &model, &commuters, &costs, m);
                 done(m.draw + 1);
             }
         });
@@ -444,34 +487,34 @@ pub fn simulate(
 }
 
 impl Simulation {
-    /// Adds morning `m`: the commuters' choices (with `model`; the car's fixed minutes per pair
-    /// `car_fixed_min`), rationed to the vehicles' capacity, their pair results and line loads,
-    /// and the door-to-door samples.
+    /// Adds morning `m`: the commuters' choices (with `model` and the pairs' fixed `costs`),
+    /// rationed to the vehicles' capacity, their pair results and line loads, and the
+    /// door-to-door samples.
     fn add_morning(
         &mut self,
         net: &Network,
         model: &ChoiceModel,
         commuters: &Commuters<'_>,
-        car_fixed_min: &[f64],
+        costs: &PairCosts,
         m: &Morning,
     ) {
         let (morning, searches) = (&m.conditions, &m.searches);
         let probabilities =
-            capacity::probabilities(model, commuters, &morning.car, car_fixed_min, searches);
+            capacity::probabilities(model, commuters, &morning.car, costs, searches);
         let capacity =
             capacity::Capacity::ration(model, net, morning, searches, &probabilities, commuters);
         let outcomes: Vec<loads::OriginLoads> = searches
             .par_iter()
             .zip(&probabilities)
             .enumerate()
-            .map(|(o, (s, p))| loads::settle(morning, commuters, &capacity, o, s, p))
+            .map(|(o, (s, p))| loads::settle(morning, commuters, costs, &capacity, o, s, p))
             .collect();
         loads::record(self, morning, outcomes);
         self.record_samples(m);
     }
 
-    /// No draws yet on the network of `engine`.
-    fn empty(engine: &Engine<'_>, setup: &Setup, minutes: usize) -> Self {
+    /// No draws yet on the network of `engine`, its pairs' fixed `costs`.
+    fn empty(engine: &Engine<'_>, setup: &Setup, costs: &PairCosts, minutes: usize) -> Self {
         let net = engine.network();
         let (zones, lines) = (net.zones().len(), net.lines().len());
         Simulation {
@@ -482,6 +525,12 @@ impl Simulation {
             transit: vec![Vec::new(); zones * zones],
             custom_bus: vec![Vec::new(); zones * zones],
             car: vec![Vec::new(); zones * zones],
+            walk_cycle: costs
+                .walk_cycle_min
+                .iter()
+                .map(|m| m.map(|m| (m * 60.0).round().min(f64::from(NO_ROUTE - 1)) as Seconds))
+                .collect(),
+            taxi_wait_s: (setup.choice.taxi_wait_min * 60.0).round() as Seconds,
             pair_draws: vec![Vec::new(); zones * zones],
             lines: vec![LineLoad::default(); lines],
             segment_loads: segment_layout(net),

@@ -95,8 +95,17 @@ const HOUR: Window = Window {
     end_s: 8 * 3600,
 };
 
-/// Simulates the commuters `flows` (`o * zones + d`), each pair with its origin's car share.
+/// Simulates the commuters `flows` (`o * zones + d`), each pair with its origin's car share,
+/// choosing between car, transit and custom bus only (the hand-made networks' zones have no
+/// distance between them to walk or cycle).
 fn run(net: &Network, setup: &Setup, flows: &[f64]) -> Simulation {
+    let mut setup = setup.clone();
+    setup.choice.modes = [true, true, true, false, false, false];
+    run_offering_all(net, &setup, flows)
+}
+
+/// As [`run`], offering every alternative the setup offers.
+fn run_offering_all(net: &Network, setup: &Setup, flows: &[f64]) -> Simulation {
     let engine = Engine::new(net, setup.window);
     let skims = skim_all(&engine);
     let n = net.zones().len();
@@ -177,8 +186,9 @@ fn custom_bus_seats_are_never_exceeded_and_the_rest_ride_nothing() {
 #[test]
 fn commuters_turned_away_wait_for_the_next_train_with_room() {
     // 1,000 commuters all leave at 07:00 for a line of 100 places every 5 minutes, nothing else:
-    // the first train takes 100, the next (nobody else's first choice) 100 more, the rest are
-    // turned away twice.
+    // the first train takes 100. Of the 900 turned away, those choosing the next train (weight
+    // w = exp(-0.1 x 1.5 x 5 minutes) against 1 for a train after the window) fill it, 100
+    // more; the rest of them are turned away again.
     let net = one_line(300, Mode::Subway, 100);
     let mut setup = Setup::phases_only(HOUR, 9, 10);
     setup.weights = (0..60).map(|m| if m == 0 { 1.0 } else { 0.0 }).collect();
@@ -186,8 +196,10 @@ fn commuters_turned_away_wait_for_the_next_train_with_room() {
     let line = s.lines[0];
     let draws = f64::from(setup.draws);
     assert!((line.boardings / draws - 200.0).abs() < 1e-6, "{line:?}");
+    let w = (-0.1f64 * 1.5 * 5.0).exp();
+    let waiting = 900.0 * w / (1.0 + w);
     assert!(
-        (line.denied / draws - (900.0 + 800.0)).abs() < 1e-6,
+        (line.denied / draws - (900.0 + waiting - 100.0)).abs() < 1e-6,
         "{line:?}"
     );
     assert!(line.max_peak_load <= 100.0 + 1e-9);
@@ -278,4 +290,39 @@ fn the_departure_profile_weights_the_minutes() {
     let total: f64 = (0..s.transit[1].len()).map(|i| s.sample_weight(i)).sum();
     assert!((total - 1.0).abs() < 1e-12);
     assert!((s.mean_pair(1).served() - 100.0).abs() < 1e-9);
+}
+
+#[test]
+fn commuters_turned_away_walk_or_cycle_by_the_logit() {
+    // As above, but the zones are 2 km apart (0.018 degrees of latitude) and walking, cycling
+    // and a taxi are offered (no roads: no car and no taxi route). Those turned away from the
+    // first train wait for the next or walk or cycle, by the logit over what is left; the line
+    // still carries at most its capacity, and those turned away twice are not served.
+    let mut net = one_line(300, Mode::Subway, 100);
+    net.nodes[3].lat = 0.018;
+    let mut setup = Setup::phases_only(HOUR, 9, 10);
+    setup.weights = (0..60).map(|m| if m == 0 { 1.0 } else { 0.0 }).collect();
+    let s = run_offering_all(&net, &setup, &[0.0, 1000.0, 0.0, 0.0]);
+    let line = s.lines[0];
+    assert!(line.max_peak_load <= 100.0 + 1e-9, "{line:?}");
+    let (walk, cycle) = (Alternative::Walk.index(), Alternative::Cycle.index());
+    let draws = f64::from(setup.draws);
+    let lost = 1000.0 * draws - s.pair_draws[1].iter().map(PairDraw::served).sum::<f64>();
+    assert!(lost > 0.0 && lost <= line.denied + 1e-6, "{lost} {line:?}");
+    for pair in &s.pair_draws[1] {
+        assert!(pair.served() < 1000.0, "{pair:?}");
+        assert!(pair.by[walk] > 0.0 && pair.by[cycle] > 0.0, "{pair:?}");
+        assert_eq!(pair.by[Alternative::Taxi.index()], 0.0);
+        assert!(pair.by[Alternative::Transit.index()] <= 200.0 + 1e-6);
+    }
+    // Walking 2 km x the detour at 4.5 km/h: the same every sample.
+    let street_km = 2.0015 * crate::sim::intrazonal::DETOUR;
+    let walk_s = s.samples(Some(Alternative::Walk), 1);
+    assert!(walk_s.iter().all(|&t| t == walk_s[0]));
+    assert!((f64::from(walk_s[0]) - street_km / 4.5 * 3600.0).abs() < 1.0);
+    assert!(
+        s.samples(Some(Alternative::Taxi), 1)
+            .iter()
+            .all(|&t| t == NO_ROUTE)
+    );
 }
