@@ -34,20 +34,24 @@ pub(super) fn destination_choice<'a>(
             scenario.choice,
             &scenario.demand_scales,
         )
+        .with_car_restrictions(&scenario.car_restrictions)
     })
 }
 
 /// The commuters `scenario` places itself on its network with skims `skims` before the
 /// supply-demand loop: its demand model on the skims, or its table; its scalings applied.
 pub(super) fn own_flows(scenario: &Scenario, skims: &Skims) -> Flows {
-    commuter_flows(
-        &scenario.network,
-        skims,
-        scenario.demand,
-        scenario.choice,
-        scenario.commuter_table.as_deref(),
-        &scenario.demand_scales,
-    )
+    match destination_choice(scenario, skims) {
+        Some(choice) => choice.on_skims(),
+        None => commuter_flows(
+            &scenario.network,
+            skims,
+            scenario.demand,
+            scenario.choice,
+            scenario.commuter_table.as_deref(),
+            &scenario.demand_scales,
+        ),
+    }
 }
 
 /// Whether `scenario` can hold the commuters of `base` (before they are simulated).

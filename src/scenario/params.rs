@@ -71,6 +71,22 @@ impl CarRestrictions {
             self.outside_car_share
         }
     }
+
+    /// Per zone pair of `zones` (`o * zones + d`), the share of mornings a household's car may
+    /// be driven from `o` to a job in `d`; empty without a restriction.
+    pub fn per_pair(&self, zones: &[crate::network::Zone]) -> Vec<f64> {
+        if self.province.is_empty() {
+            return Vec::new();
+        }
+        zones
+            .iter()
+            .flat_map(|o| {
+                zones
+                    .iter()
+                    .map(move |d| self.car_available(&o.province, &d.province))
+            })
+            .collect()
+    }
 }
 
 /// The commuter demand model: destinations chosen by households with and without a car on the

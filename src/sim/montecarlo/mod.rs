@@ -105,7 +105,7 @@ impl Setup {
             draws,
             congestion: RoadFactors::default(),
             crowding: CrowdingCosts::default(),
-            car_available: car_available(scenario),
+            car_available: scenario.car_restrictions.per_pair(scenario.network.zones()),
         }
     }
 
@@ -295,24 +295,6 @@ impl Flows {
             car_share: vec![0.0; zones * zones],
         }
     }
-}
-
-/// Per zone pair of `scenario`'s network (`o * zones + d`), the share of mornings a household's
-/// car may be driven under its `[car_restrictions]` (empty without any).
-fn car_available(scenario: &Scenario) -> Vec<f64> {
-    let restrictions = &scenario.car_restrictions;
-    if restrictions.province.is_empty() {
-        return Vec::new();
-    }
-    let zones = scenario.network.zones();
-    zones
-        .iter()
-        .flat_map(|o| {
-            zones
-                .iter()
-                .map(move |d| restrictions.car_available(&o.province, &d.province))
-        })
-        .collect()
 }
 
 /// The commuters of one simulation, spread over the departure minutes.
