@@ -247,12 +247,13 @@ impl ChoiceModel {
         c.taxi_flag_yuan + near * c.taxi_yuan_per_km + far * c.taxi_far_yuan_per_km
     }
 
-    /// The generalised minutes of a taxi ride of `distance_km` besides its road minutes: the
-    /// wait (weighed as waiting), the fare at the value of time and the taxi constant. The
-    /// wait itself is in the ride's door-to-door minutes ([`ChoiceModel::taxi`]).
+    /// The generalised minutes of a taxi ride of `distance_km` besides its door-to-door
+    /// minutes (which hold the wait, [`ChoiceModel::taxi`]): what the wait weighs beyond a
+    /// minute aboard (`wait_walk_weight - 1` a minute), the fare at the value of time and the
+    /// taxi constant.
     pub fn taxi_fixed_min(&self, distance_km: f64) -> f64 {
         let c = &self.params;
-        c.taxi_wait_min * c.wait_walk_weight
+        c.taxi_wait_min * (c.wait_walk_weight - 1.0)
             + c.taxi_constant_min
             + self.taxi_fare_yuan(distance_km) * c.minutes_per_yuan
     }
@@ -824,10 +825,11 @@ mod tests {
         assert!((model.taxi_fare_yuan(10.0) - (14.0 + 7.0 * 2.3)).abs() < 1e-9);
         let far = 14.0 + 12.0 * 2.3 + 5.0 * 3.45;
         assert!((model.taxi_fare_yuan(20.0) - far).abs() < 1e-9);
-        // A taxi takes the car's road minutes and the wait; the wait weighs as waiting.
+        // A taxi takes the car's road minutes and the wait; in all the wait weighs 1.5 a minute.
         let ride = model.taxi(20.0, model.taxi_fixed_min(20.0));
         assert_eq!(ride.minutes, 25.0);
-        assert!((ride.fixed_min - (5.0 * 1.5 + far * 1.5)).abs() < 1e-9);
+        let generalised = ride.minutes + ride.fixed_min;
+        assert!((generalised - (20.0 + 5.0 * 1.5 + far * 1.5)).abs() < 1e-9);
     }
 
     #[test]
