@@ -229,13 +229,18 @@ impl ChoiceModel {
         straight_km * crate::sim::intrazonal::DETOUR
     }
 
-    /// Door-to-door minutes walking and cycling `street_km`.
-    pub fn walk_cycle_minutes(&self, street_km: f64) -> [f64; 2] {
+    /// Door-to-door minutes walking and cycling `street_km`, each if the scenario offers it
+    /// (`[choice] modes`) and it is not farther than its longest distance (`max_walk_km`,
+    /// `max_cycle_km`).
+    pub fn walk_cycle_minutes(&self, street_km: f64) -> [Option<f64>; 2] {
         let c = &self.params;
         [
-            street_km / c.walk_kmh * 60.0,
-            street_km / c.cycle_kmh * 60.0,
+            (Alternative::Walk, c.walk_kmh, c.max_walk_km),
+            (Alternative::Cycle, c.cycle_kmh, c.max_cycle_km),
         ]
+        .map(|(a, kmh, max_km)| {
+            (self.offers(a) && street_km <= max_km).then(|| street_km / kmh * 60.0)
+        })
     }
 
     /// The taxi fare of a ride of `distance_km`, yuan: the flag fall covers the first
@@ -267,32 +272,21 @@ impl ChoiceModel {
         }
     }
 
-    /// The generalised minutes of walking and cycling `street_km`, each if not longer than the
-    /// longest commute.
-    /// Walking and cycling `street_km`: each one's door-to-door and generalised minutes, if it
-    /// is not farther than its longest distance (`max_walk_km`, `max_cycle_km`). A minute
-    /// walking or cycling weighs as one walking to a station (`wait_walk_weight`).
+    /// Walking and cycling `street_km`: each one's door-to-door and generalised minutes, where
+    /// [`ChoiceModel::walk_cycle_minutes`] has them. A minute walking or cycling weighs as one
+    /// walking to a station (`wait_walk_weight`).
     fn street_min(&self, street_km: f64) -> [Option<(f64, f64)>; 2] {
         let c = &self.params;
-        let [walk, cycle] = self.walk_cycle_minutes(street_km);
-        [
-            (walk, c.walk_constant_min, c.max_walk_km),
-            (cycle, c.cycle_constant_min, c.max_cycle_km),
-        ]
-        .map(|(minutes, constant, max_km)| {
-            (street_km <= max_km).then_some((minutes, c.wait_walk_weight * minutes + constant))
-        })
+        let constants = [c.walk_constant_min, c.cycle_constant_min];
+        let minutes = self.walk_cycle_minutes(street_km);
+        std::array::from_fn(|i| minutes[i].map(|m| (m, c.wait_walk_weight * m + constants[i])))
     }
 
     /// The generalised minutes of walking and cycling on the skims (the street distance of the
     /// zones' straight line `straight_km`), each if not longer than the longest commute.
     pub fn skim_street_min(&self, straight_km: f64) -> [Option<f64>; 2] {
-        let [walk, cycle] = self.street_min(Self::street_km(straight_km));
-        [(Alternative::Walk, walk), (Alternative::Cycle, cycle)].map(|(a, route)| {
-            route
-                .filter(|&(m, _)| self.offers(a) && self.within_reach(m))
-                .map(|(_, g)| g)
-        })
+        self.street_min(Self::street_km(straight_km))
+            .map(|route| route.filter(|&(m, _)| self.within_reach(m)).map(|(_, g)| g))
     }
 
     /// The generalised minutes of a taxi on the deterministic skims (the car's route `r`), if

@@ -178,8 +178,8 @@ pub(super) fn settle(
             car,
             minutes(s.transit.found[i]),
             minutes(s.custom_bus.found[i]),
-            Some(walk),
-            Some(cycle),
+            walk,
+            cycle,
             car.map(|t| t + costs.taxi_wait_min),
         ];
         let pair = &mut out.pairs[d];

@@ -191,7 +191,8 @@ pub struct Simulation {
     pub custom_bus: Vec<Vec<Seconds>>,
     /// Car door-to-door seconds per draw (the same all morning), [`NO_ROUTE`] when none.
     pub car: Vec<Vec<Seconds>>,
-    /// Walking and cycling door-to-door seconds per pair (the same every sample).
+    /// Walking and cycling door-to-door seconds per pair (the same every sample; [`NO_ROUTE`]
+    /// where not offered or too far).
     pub walk_cycle: Vec<[Seconds; 2]>,
     /// The wait for a taxi, seconds: a taxi takes the car's time and this.
     pub taxi_wait_s: Seconds,
@@ -336,8 +337,8 @@ pub(super) struct PairCosts {
     pub(super) taxi_fixed_min: Vec<f64>,
     /// The street distance walked or cycled, km ([`ChoiceModel::street_km`]).
     pub(super) street_km: Vec<f64>,
-    /// Walking and cycling door-to-door minutes.
-    pub(super) walk_cycle_min: Vec<[f64; 2]>,
+    /// Walking and cycling door-to-door minutes (`None`: not offered, or too far).
+    pub(super) walk_cycle_min: Vec<[Option<f64>; 2]>,
     /// The wait for a taxi, minutes.
     pub(super) taxi_wait_min: f64,
 }
@@ -510,7 +511,13 @@ impl Simulation {
             walk_cycle: costs
                 .walk_cycle_min
                 .iter()
-                .map(|m| m.map(|m| (m * 60.0).round().min(f64::from(NO_ROUTE - 1)) as Seconds))
+                .map(|m| {
+                    m.map(|m| {
+                        m.map_or(NO_ROUTE, |m| {
+                            (m * 60.0).round().min(f64::from(NO_ROUTE - 1)) as Seconds
+                        })
+                    })
+                })
                 .collect(),
             taxi_wait_s: (setup.choice.taxi_wait_min * 60.0).round() as Seconds,
             pair_draws: vec![Vec::new(); zones * zones],
