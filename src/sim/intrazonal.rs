@@ -24,6 +24,7 @@
 //! people take the nearer jobs. A zone without an area keeps `[demand] intrazonal_min` for all
 //! of these (and no distance or mode).
 
+use super::choice::Alternative;
 use crate::network::Zone;
 use crate::scenario::{Choice, Demand};
 
@@ -95,10 +96,10 @@ impl Way {
     /// The ways of `choice` and `demand`, in the order of [`OWN_ZONE_MODES`] (`None`: not
     /// offered).
     fn all(demand: &Demand, choice: &Choice) -> [Option<Way>; 3] {
-        let offered = |i: usize, way: Way| choice.modes[i].then_some(way);
+        let offered = |a: Alternative, way: Way| choice.modes[a.index()].then_some(way);
         [
             offered(
-                3,
+                Alternative::Walk,
                 Way {
                     kmh: choice.walk_kmh,
                     weight: choice.wait_walk_weight,
@@ -107,7 +108,7 @@ impl Way {
                 },
             ),
             offered(
-                4,
+                Alternative::Cycle,
                 Way {
                     kmh: choice.cycle_kmh,
                     weight: choice.wait_walk_weight,
@@ -192,7 +193,6 @@ fn disc(area_km2: f64, demand: &Demand, choice: &Choice) -> OwnZone {
         let (p, _, _) = at(u);
         let over: f64 = (0..3)
             .filter(|&i| ways[i].is_some_and(|w| u * km_per_u / w.kmh * 60.0 > 60.0))
-            .filter(|&i| p[i] > 0.0)
             .map(|i| p[i])
             .sum();
         over * weighted(u)
