@@ -207,6 +207,16 @@ pub struct Choice {
 /// The names of the alternatives of mode choice, in the order of [`Choice::modes`].
 pub const CHOICE_MODES: [&str; 6] = ["car", "transit", "custom_bus", "walk", "cycle", "taxi"];
 
+impl Choice {
+    /// Whether the alternative named `mode` (one of [`CHOICE_MODES`]) is offered.
+    pub fn offers(&self, mode: &str) -> bool {
+        CHOICE_MODES
+            .iter()
+            .position(|m| *m == mode)
+            .is_some_and(|i| self.modes[i])
+    }
+}
+
 impl Default for Choice {
     /// Estimates to calibrate: scale 0.1 per minute (10 minutes' difference makes the odds
     /// e:1), a value of time of 40 yuan/h (1.5 minutes per yuan), 10 minutes of parking and

@@ -24,7 +24,6 @@
 //! people take the nearer jobs. A zone without an area keeps `[demand] intrazonal_min` for all
 //! of these (and no distance or mode).
 
-use super::choice::Alternative;
 use crate::network::Zone;
 use crate::scenario::{Choice, Demand};
 
@@ -96,10 +95,10 @@ impl Way {
     /// The ways of `choice` and `demand`, in the order of [`OWN_ZONE_MODES`] (`None`: not
     /// offered).
     fn all(demand: &Demand, choice: &Choice) -> [Option<Way>; 3] {
-        let offered = |a: Alternative, way: Way| choice.modes[a.index()].then_some(way);
+        let offered = |mode: &str, way: Way| choice.offers(mode).then_some(way);
         [
             offered(
-                Alternative::Walk,
+                "walk",
                 Way {
                     kmh: choice.walk_kmh,
                     weight: choice.wait_walk_weight,
@@ -108,7 +107,7 @@ impl Way {
                 },
             ),
             offered(
-                Alternative::Cycle,
+                "cycle",
                 Way {
                     kmh: choice.cycle_kmh,
                     weight: choice.wait_walk_weight,
