@@ -13,7 +13,7 @@ use super::tables::{AccessDecay, PairTimes, region_access_per_draw, zone_access_
 use crate::network::{AccessMode, Mode, Network, NodeKind};
 use crate::routing::{OdResult, Skims, TravelMode};
 use crate::scenario::Scenario;
-use crate::sim::choice::{ALTERNATIVES, Alternative};
+use crate::sim::choice::ALTERNATIVES;
 use crate::sim::demand::Split;
 use crate::sim::intrazonal::OwnZone;
 use crate::stats::percentile;
@@ -341,6 +341,14 @@ impl DemandInfo {
                 / served.max(f64::MIN_POSITIVE)
         };
         let share = |x: f64| if total > 0.0 { x / total } else { 0.0 };
+        let [
+            car_share,
+            transit_share,
+            custom_bus_share,
+            walk_share,
+            cycle_share,
+            taxi_share,
+        ] = by.map(share);
         DemandInfo {
             horizon,
             held_from,
@@ -349,12 +357,12 @@ impl DemandInfo {
             intrazonal_mean_min: own.mean_min,
             intrazonal_mean_km: own.mean_km,
             intrazonal_walk_cycle_shares: own.walk_cycle_shares,
-            car_share: share(by[Alternative::Car.index()]),
-            transit_share: share(by[Alternative::Transit.index()]),
-            custom_bus_share: share(by[Alternative::CustomBus.index()]),
-            walk_share: share(by[Alternative::Walk.index()]),
-            cycle_share: share(by[Alternative::Cycle.index()]),
-            taxi_share: share(by[Alternative::Taxi.index()]),
+            car_share,
+            transit_share,
+            custom_bus_share,
+            walk_share,
+            cycle_share,
+            taxi_share,
             unserved_share: share(total - served).max(0.0),
             mean_commute_min: weighted(|s| s.mean_min),
             mean_commute_km: total_km / served.max(f64::MIN_POSITIVE),

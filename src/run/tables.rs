@@ -225,6 +225,14 @@ pub fn zone_rows(
                 .sum();
             let km: f64 = pair_km[o * n..(o + 1) * n].iter().sum();
             let share = |x: f64| (commuters > 0.0).then(|| Fixed::new(x / commuters));
+            let [
+                car_share,
+                transit_share,
+                custom_bus_share,
+                walk_share,
+                cycle_share,
+                taxi_share,
+            ] = by.map(share);
             // Jobs within each threshold at p50 (`q` 0) or p80 (1) of the fastest alternative.
             let jobs = |q: usize| {
                 ACCESS_THRESHOLDS_MIN.map(|t| {
@@ -249,12 +257,12 @@ pub fn zone_rows(
                 commuters: Fixed::new(commuters),
                 mean_commute_min: (served > 0.0).then(|| Fixed::new(minutes / served)),
                 mean_commute_km: (served > 0.0).then(|| Fixed::new(km / served)),
-                car_share: share(by[Alternative::Car.index()]),
-                transit_share: share(by[Alternative::Transit.index()]),
-                custom_bus_share: share(by[Alternative::CustomBus.index()]),
-                walk_share: share(by[Alternative::Walk.index()]),
-                cycle_share: share(by[Alternative::Cycle.index()]),
-                taxi_share: share(by[Alternative::Taxi.index()]),
+                car_share,
+                transit_share,
+                custom_bus_share,
+                walk_share,
+                cycle_share,
+                taxi_share,
                 unserved_share: share((commuters - served).max(0.0)),
                 own_zone_commuters: Fixed::new(own.commuters[o]),
                 own_zone_min: Fixed::new(own.commutes[o].mean_min),
