@@ -107,6 +107,8 @@ pub const ACCESS_MIN: Bound = figure("access time", "minutes", 0.0, 600.0);
 pub const PROCESSING_MIN: Bound = figure("station processing time", "minutes", 0.0, 120.0);
 /// Longest expected wait for a scheduled departure, minutes.
 pub const SCHEDULED_WAIT_MIN: Bound = figure("scheduled wait", "minutes", 0.0, 120.0);
+/// Standees at crush load over a line's rated standees, by mode (network.toml `crush_standing`).
+pub const CRUSH_STANDING: Bound = figure("crush standing factor", "", 1.0, 3.0);
 /// Passengers per vehicle of a line.
 pub const LINE_CAPACITY: Bound = whole("vehicle capacity", "passengers", 1.0, 10_000.0);
 /// Seats per vehicle of a line (also at most the line's capacity, checked where both are known).
@@ -228,6 +230,7 @@ pub const ALL: &[&Bound] = &[
     &ACCESS_MIN,
     &PROCESSING_MIN,
     &SCHEDULED_WAIT_MIN,
+    &CRUSH_STANDING,
     &LINE_CAPACITY,
     &LINE_SEATS,
     &FARE_YUAN,

@@ -1326,6 +1326,29 @@ destinations = [\"finstreet\"]
     assert!(err.contains("2 problems in the input"), "{err}");
 }
 
+/// network.toml's crush factors are bounded per mode, with their line, and their mode is
+/// one of the line modes.
+#[test]
+fn crush_standing_factors_are_bounded_and_name_a_mode() {
+    let case = Case::new();
+    let toml = fs::read_to_string(case.net("network.toml")).unwrap();
+    fs::write(
+        case.net("network.toml"),
+        format!("{toml}\n[crush_standing]\nsubway = 0.5\ntram = 1.5\n"),
+    )
+    .unwrap();
+    let lines = toml.lines().count();
+    case.assert_run_rejected(
+        &case.scenario(),
+        &[
+            &at_field("network.toml", lines + 3, "crush_standing.subway"),
+            "0.5 is implausibly small for a crush standing factor (at least 1)",
+            &at_field("network.toml", lines + 4, "crush_standing.tram"),
+            "unknown mode `tram`; expected one of hsr, rail, subway, bus, custom_bus",
+        ],
+    );
+}
+
 /// Item 7: a fare out of bounds is refused alike in lines.csv and in add-line, and
 /// network.toml's settings are bounded too, with their line.
 #[test]

@@ -40,6 +40,32 @@ fn no_vehicle_carries_more_than_its_capacity() {
     assert!(denied > 0.0, "somebody is turned away");
 }
 
+/// The jjj subway refuses riders at crush load (network.toml `crush_standing`: 9 standees per
+/// m2 instead of the rated 6), not at its rated `capacity`: its vehicles' capacity in lines.csv
+/// is the crush load, and the busiest carry more than their rated load.
+#[test]
+fn the_subway_refuses_riders_at_crush_load() {
+    let scenario = load(&root().join("scenarios/jjj-2024.toml"));
+    let out = run(&scenario, RunOptions { seed: 11, draws: 2 }, |_| {});
+    let Tables::MonteCarlo(tables) = &out.tables else {
+        panic!("a Monte-Carlo run")
+    };
+    let mut above_rated = 0;
+    for l in tables.lines.iter().filter(|l| l.mode.as_str() == "subway") {
+        let net = &scenario.network;
+        let line = net.line(net.line_id(&l.line).unwrap());
+        let crush = line.seats + (1.5 * f64::from(line.capacity - line.seats)).round() as u32;
+        assert_eq!(l.vehicle_capacity, crush, "{}", l.line);
+        if l.max_peak_load.get() > f64::from(line.capacity) + 1.0 {
+            above_rated += 1;
+        }
+    }
+    assert!(
+        above_rated >= 5,
+        "{above_rated} subway lines above their rated load"
+    );
+}
+
 #[test]
 fn the_supply_demand_loop_converges_on_the_regional_scenarios() {
     let mut files = vec!["scenarios/jjj-2024.toml".to_owned()];

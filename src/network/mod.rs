@@ -590,6 +590,10 @@ pub struct Settings {
     pub scheduled_wait_s: Seconds,
     /// Station processing time before boarding (ticket and security check), by mode, seconds.
     pub processing_s: [Seconds; 5],
+    /// By mode, how many more standees a vehicle takes at crush load than its rated capacity
+    /// counts (a factor on `capacity - seats`; 1 by default): riders are refused only beyond
+    /// that ([`Network::crush_capacity`]).
+    pub crush_standing: [f64; 5],
     /// Distance-based fare systems that `system:ID` fare rules refer to.
     pub fare_systems: Vec<FareSystem>,
     /// The zones the region's policy metrics refer to.
@@ -755,6 +759,14 @@ impl Network {
     /// The line with this id.
     pub fn line(&self, id: LineId) -> &Line {
         &self.lines[id.index()]
+    }
+    /// The most passengers a vehicle of `line` takes before riders are refused: its seats plus
+    /// its rated standees (`capacity - seats`) times the network's crush factor for its mode,
+    /// rounded.
+    pub fn crush_capacity(&self, line: &Line) -> u32 {
+        let standees = f64::from(line.capacity - line.seats.min(line.capacity));
+        let factor = self.settings.crush_standing[line.mode.index()];
+        line.seats.min(line.capacity) + (standees * factor).round() as u32
     }
     /// Looks up a node by its string id.
     pub fn node_id(&self, id: &str) -> Option<NodeId> {

@@ -219,6 +219,7 @@ mod tests {
             default_transfer_s: 0,
             scheduled_wait_s: 0,
             processing_s: [0; 5],
+            crush_standing: [1.0; 5],
             fare_systems: Vec::new(),
             policy: Default::default(),
         });

@@ -417,6 +417,7 @@ mod tests {
             default_transfer_s: 0,
             scheduled_wait_s: 0,
             processing_s: [0; 5],
+            crush_standing: [1.0; 5],
             fare_systems: vec![FareSystem {
                 id: "metro".into(),
                 bands: vec![(6.0, 3.0), (12.0, 4.0)],

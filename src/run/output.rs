@@ -263,7 +263,7 @@ pub(super) fn network_geojson(net: &Network, loads: Option<&Simulation>) -> Valu
     for (i, line) in net.lines().iter().enumerate() {
         let mut properties = json!({
             "kind": "line", "id": line.id, "name": line.name, "mode": line.mode.as_str(),
-            "vehicle_capacity": line.capacity,
+            "vehicle_capacity": net.crush_capacity(line),
         });
         if let Some(sim) = loads {
             let draws = f64::from(sim.draws.max(1));

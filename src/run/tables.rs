@@ -297,6 +297,7 @@ pub fn line_rows(net: &Network, sim: &Simulation, crowding: &Crowding) -> Vec<Li
         .map(|((line, load), busiest)| {
             let peak = load.peak_load / draws;
             let seats = f64::from(line.seats.max(1));
+            let capacity = net.crush_capacity(line);
             let node = |v: u32| net.nodes()[v as usize].id.clone();
             let at = |f: &dyn Fn(&Busiest) -> f64| busiest.as_ref().map(f);
             LineRow {
@@ -306,10 +307,10 @@ pub fn line_rows(net: &Network, sim: &Simulation, crowding: &Crowding) -> Vec<Li
                 boardings: Fixed::new(load.boardings / draws),
                 passenger_km: Fixed::new(load.passenger_km / draws),
                 seats: line.seats,
-                vehicle_capacity: line.capacity,
+                vehicle_capacity: capacity,
                 peak_load: Fixed::new(peak),
                 max_peak_load: Fixed::new(load.max_peak_load),
-                load_factor: Fixed::new(peak / f64::from(line.capacity.max(1))),
+                load_factor: Fixed::new(peak / f64::from(capacity.max(1))),
                 busiest_from: busiest.as_ref().map_or_else(String::new, |b| node(b.from)),
                 busiest_to: busiest.as_ref().map_or_else(String::new, |b| node(b.to)),
                 busiest_hour: busiest
@@ -317,7 +318,7 @@ pub fn line_rows(net: &Network, sim: &Simulation, crowding: &Crowding) -> Vec<Li
                     .map_or_else(String::new, |b| format_clock(b.hour as Seconds * 3600)),
                 busiest_vehicles: at(&|b| b.vehicles / draws).map(Fixed::new),
                 busiest_capacity: at(&|b| b.vehicles / draws)
-                    .map(|v| Fixed::new(v * f64::from(line.capacity))),
+                    .map(|v| Fixed::new(v * f64::from(capacity))),
                 busiest_load: at(&|b| b.load).map(Fixed::new),
                 busiest_load_factor: at(&|b| b.load).map(|l| Fixed::new(l / seats)),
                 crowding_multiplier: at(&|b| b.load)

@@ -44,6 +44,9 @@ struct NetworkToml {
     scheduled_wait_min: Option<Spanned<f64>>,
     #[serde(default)]
     station_processing_min: BTreeMap<String, Spanned<f64>>,
+    /// By mode, the factor on rated standees at crush load (default 1).
+    #[serde(default)]
+    crush_standing: BTreeMap<String, Spanned<f64>>,
     /// Sub-folders holding more of the same tables (e.g. a generated subway layer).
     #[serde(default)]
     parts: Vec<Spanned<String>>,
@@ -193,21 +196,19 @@ fn settings(meta: &NetworkToml, at: &At<'_>, problems: &mut Vec<Problem>) -> Set
         &mut bad,
     );
     let mut processing_s = [0; 5];
-    for (mode, value) in &meta.station_processing_min {
-        let field = format!("station_processing_min.{mode}");
-        match Mode::parse(mode) {
-            Some(m) => {
-                processing_s[m.index()] =
-                    minutes(&field, Some(value), 0.0, &bounds::PROCESSING_MIN, &mut bad)
-            }
-            None => bad(
-                value.span(),
-                &field,
-                format!(
-                    "unknown mode `{mode}`; expected one of {}",
-                    Mode::ALL.map(Mode::as_str).join(", ")
-                ),
-            ),
+    for (m, field, value) in by_mode(
+        "station_processing_min",
+        &meta.station_processing_min,
+        &mut bad,
+    ) {
+        processing_s[m.index()] =
+            minutes(&field, Some(value), 0.0, &bounds::PROCESSING_MIN, &mut bad);
+    }
+    let mut crush_standing = [1.0; 5];
+    for (m, field, value) in by_mode("crush_standing", &meta.crush_standing, &mut bad) {
+        match bounds::CRUSH_STANDING.check(*value.get_ref()) {
+            Ok(factor) => crush_standing[m.index()] = factor,
+            Err(message) => bad(value.span(), &field, message),
         }
     }
     let fare_systems = fare_systems(meta, &mut bad);
@@ -219,6 +220,7 @@ fn settings(meta: &NetworkToml, at: &At<'_>, problems: &mut Vec<Problem>) -> Set
         default_transfer_s,
         scheduled_wait_s,
         processing_s,
+        crush_standing,
         fare_systems,
         policy: crate::network::Policy {
             centre_zones: names(&meta.policy.centre_zones),
@@ -231,6 +233,31 @@ fn settings(meta: &NetworkToml, at: &At<'_>, problems: &mut Vec<Problem>) -> Set
             metropolis_zones: names(&meta.policy.metropolis_zones),
         },
     }
+}
+
+/// The entries of the per-mode table `table` with their modes and field names; an unknown mode
+/// is a problem.
+fn by_mode<'a>(
+    table: &str,
+    entries: &'a BTreeMap<String, Spanned<f64>>,
+    bad: &mut impl FnMut(std::ops::Range<usize>, &str, String),
+) -> Vec<(Mode, String, &'a Spanned<f64>)> {
+    let mut out = Vec::new();
+    for (mode, value) in entries {
+        let field = format!("{table}.{mode}");
+        match Mode::parse(mode) {
+            Some(m) => out.push((m, field, value)),
+            None => bad(
+                value.span(),
+                &field,
+                format!(
+                    "unknown mode `{mode}`; expected one of {}",
+                    Mode::ALL.map(Mode::as_str).join(", ")
+                ),
+            ),
+        }
+    }
+    out
 }
 
 /// A setting in minutes within `bound` (`default` when absent), as seconds.

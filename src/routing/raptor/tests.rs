@@ -95,6 +95,7 @@ fn random_settings(rng: &mut ChaCha8Rng) -> Settings {
         default_transfer_s: rng.random_range(0..6) * 60,
         scheduled_wait_s: 300,
         processing_s,
+        crush_standing: [1.0; 5],
         fare_systems: Vec::new(),
         policy: Default::default(),
     }

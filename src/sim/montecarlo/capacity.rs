@@ -1,8 +1,9 @@
 //! Vehicle capacity: the choices as if every vehicle had room, the bookings they make on every
 //! trip, and the share of each trip's bookings that gets on board.
 //!
-//! Every line's vehicles carry at most their capacity (seated and standing, `lines.csv`
-//! `capacity`). Rationing runs in two stages, each cutting every booking on a trip in the same
+//! Every line's vehicles carry at most their crush capacity ([`Network::crush_capacity`]: the
+//! seats and rated standees of `lines.csv` `capacity`, standees scaled by the network's
+//! `crush_standing` for the mode). Rationing runs in two stages, each cutting every booking on a trip in the same
 //! proportion, so the result does not depend on the order commuters are processed in:
 //!
 //! 1. The commuters' first choices are booked; where a trip's peak load would exceed its
@@ -268,9 +269,9 @@ fn for_each_sample(
     }
 }
 
-/// Passengers per vehicle of pattern `p` of `tt`.
+/// The most passengers a vehicle of pattern `p` of `tt` takes.
 fn vehicle_capacity(net: &Network, tt: &Timetable, p: usize) -> f64 {
-    f64::from(net.line(tt.pattern_line(p)).capacity)
+    f64::from(net.crush_capacity(net.line(tt.pattern_line(p))))
 }
 
 /// Per pattern and trip of `tt`: 1 where the peak of `bookings` fits, else capacity over peak.
