@@ -110,9 +110,9 @@ fn a_scenario_compared_with_itself_changes_nothing() {
         ),
         "{printed}"
     );
-    // The demo's trains are full: the surplus is read as an upper bound.
+    // The demo's trains are full: the surplus counts them by the chance of a place.
     assert!(
-        printed.contains("an upper bound where capacity binds"),
+        printed.contains("only as far as its riders find a place on it or the next one"),
         "{printed}"
     );
 }

@@ -225,9 +225,8 @@ impl RunSide {
 
 impl Comparison {
     /// When full vehicles turned riders away in either run: how many boarding attempts, and
-    /// what that means for the consumer surplus (its logsum values the offer, the full vehicle
-    /// included, for those turned away too: where capacity binds the benefit is an upper bound,
-    /// the rule of a half on the served commuters' time a lower one).
+    /// how the consumer surplus counts them (its logsum weighs a full vehicle by its riders'
+    /// chance of a place on it or the next: [`crate::sim::choice::Boarding::availability`]).
     pub fn capacity_note(&self) -> Option<String> {
         let denied = |side: usize| -> f64 {
             self.lines
@@ -238,7 +237,7 @@ impl Comparison {
         let (before, after) = (denied(0), denied(1));
         (before > 0.0 || after > 0.0).then(|| {
             format!(
-                "full vehicles refused {before:.0} boarding attempts a morning before and {after:.0} after; the surplus values what is offered to those turned away too, so it is an upper bound where capacity binds (the rule of a half on the served commuters' time is a lower one)"
+                "full vehicles refused {before:.0} boarding attempts a morning before and {after:.0} after; the surplus counts a full vehicle only as far as its riders find a place on it or the next one (implicit availability)"
             )
         })
     }

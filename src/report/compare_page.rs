@@ -139,7 +139,7 @@ fn headline(b: &mut String, c: &Comparison) {
                 int(y.ci_low),
                 int(y.ci_high),
                 if c.capacity_note().is_some() {
-                    "; an upper bound where vehicles are full (see the note under the mode shares)"
+                    "; full vehicles count as far as riders find a place (see the note under the mode shares)"
                 } else {
                     ""
                 }

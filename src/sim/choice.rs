@@ -341,6 +341,7 @@ impl ChoiceModel {
                 self.composite_min(&routed),
                 self.composite_min(&without_car(routed)),
             ],
+            scale_per_min: c.scale_per_min,
         }
     }
 }
@@ -357,6 +358,8 @@ pub struct Probabilities {
     /// The same over every alternative with a route, those beyond the longest commute included
     /// (`None`: no route): what the appraisal values, see [`Probabilities::composite`].
     appraised_min: [Option<f64>; 2],
+    /// The logit scale the composites are in, per generalised minute.
+    scale_per_min: f64,
 }
 
 /// Of the commuters choosing each alternative ([`Alternative::index`]), the share that gets on
@@ -380,6 +383,18 @@ impl Boarding {
         movers: [1.0; ALTERNATIVES],
         next: [NextVehicle::NONE; ALTERNATIVES],
     };
+
+    /// Per alternative, the chance that those choosing it find a place in the window: the
+    /// vehicle they chose, or else the next one, as much as it is worth against the one missed
+    /// (its logit weight); 1 for alternatives without a capacity. The *implicit availability*
+    /// of Cascetta and Papola (2001), which [`Probabilities::with_availability`] puts into the
+    /// composite cost.
+    pub fn availability(&self) -> [f64; ALTERNATIVES] {
+        std::array::from_fn(|a| {
+            let (first, next) = (self.first[a], self.next[a]);
+            (first + (1.0 - first) * next.weight * next.boarding).clamp(0.0, 1.0)
+        })
+    }
 }
 
 /// A later vehicle of the same alternative for commuters turned away from a full one.
@@ -460,6 +475,40 @@ impl Probabilities {
     /// from, generalised minutes (`None`: nothing).
     pub fn group_composites(&self) -> [Option<f64>; 2] {
         self.composite_min
+    }
+
+    /// The same choices with their composite costs where each alternative is available only
+    /// with the chance `availability` ([`Boarding::availability`]): each alternative's logit
+    /// weight `exp(-scale G)` times its availability, as in Cascetta and Papola's implicit
+    /// availability model, so that a full train is worth what riders can get of it. The
+    /// composite of a group then rises by `-ln(1 - lost) / scale`, `lost` the share of its
+    /// choosers the rationing leaves without a place (`sum_a p_a (1 - availability_a)`); the
+    /// appraised composite (over the alternatives beyond the longest commute too) loses the
+    /// same weight. With room everywhere nothing changes; the probabilities are kept (the
+    /// rationing itself is [`Probabilities::rationed`]). At most a factor of a million of the
+    /// weight is lost (a pair whose every place is taken costs `ln(1e6) / scale` more).
+    pub fn with_availability(&self, availability: &[f64; ALTERNATIVES]) -> Probabilities {
+        const MOST_LOST: f64 = 1.0 - 1e-6;
+        let mut out = *self;
+        if self.scale_per_min <= 0.0 {
+            return out;
+        }
+        for (g, p) in [&self.car_owners, &self.others].into_iter().enumerate() {
+            let lost: f64 = p.iter().zip(availability).map(|(p, a)| p * (1.0 - a)).sum();
+            let Some(composite) = self.composite_min[g] else {
+                continue;
+            };
+            let lost = lost.clamp(0.0, MOST_LOST);
+            out.composite_min[g] = Some(composite - (1.0 - lost).ln() / self.scale_per_min);
+            if let Some(appraised) = self.appraised_min[g] {
+                // The available alternatives hold exp(-scale (composite - appraised)) of the
+                // appraised weight.
+                let share = (-self.scale_per_min * (composite - appraised)).exp();
+                let lost = (lost * share).clamp(0.0, MOST_LOST);
+                out.appraised_min[g] = Some(appraised - (1.0 - lost).ln() / self.scale_per_min);
+            }
+        }
+        out
     }
 
     /// The share of commuters choosing `alternative`, where `car_share` of households have a
@@ -640,6 +689,57 @@ mod tests {
         // Destination choice still sees only what can be chosen.
         assert_eq!(slow.group_composites(), [None, None]);
         assert!(fast.group_composites()[0].is_some());
+    }
+
+    #[test]
+    fn availability_weighs_each_alternative_in_the_composite() {
+        // Car 30 generalised minutes, transit 25; transit has room for 40% of those choosing
+        // it, and no next vehicle.
+        let model = ChoiceModel::new(Choice::default(), 150.0);
+        let offer = Offer {
+            car: Some(Drive {
+                minutes: 30.0,
+                fixed_min: 0.0,
+            }),
+            transit: Some(journey(25)),
+            custom_bus: None,
+            ..Offer::default()
+        };
+        let p = model.probabilities(&offer);
+        let scale = Choice::default().scale_per_min;
+        let logsum = |w: &[f64]| -w.iter().sum::<f64>().ln() / scale;
+        let (car, transit) = ((-scale * 30.0).exp(), (-scale * 25.0).exp());
+        // Room everywhere: nothing changes.
+        let all = Boarding::ALL.availability();
+        assert_eq!(all, [1.0; ALTERNATIVES]);
+        assert_eq!(p.with_availability(&all), p);
+        // Transit available 40% of the time: its weight counts 0.4 (Cascetta and Papola).
+        let mut boarding = Boarding::ALL;
+        boarding.first[Alternative::Transit.index()] = 0.4;
+        let availability = boarding.availability();
+        assert_eq!(availability[Alternative::Transit.index()], 0.4);
+        let q = p.with_availability(&availability);
+        let [owners, others] = q.group_composites();
+        assert!((owners.unwrap() - logsum(&[car, 0.4 * transit])).abs() < 1e-9);
+        assert!((others.unwrap() - logsum(&[0.4 * transit])).abs() < 1e-9);
+        // The appraised composite (same alternatives here) alike, and the choices are kept.
+        assert!((q.composite(1.0).0 - logsum(&[car, 0.4 * transit])).abs() < 1e-9);
+        assert_eq!(q.share(Alternative::Car, 1.0), p.share(Alternative::Car, 1.0));
+        // A next vehicle worth half the missed one, with room for all: 0.4 + 0.6 x 0.5.
+        boarding.next[Alternative::Transit.index()] = NextVehicle {
+            weight: 0.5,
+            boarding: 1.0,
+        };
+        let later = p.with_availability(&boarding.availability());
+        assert!(
+            (later.group_composites()[1].unwrap() - logsum(&[0.7 * transit])).abs() < 1e-9
+        );
+        // Less room never lowers the cost; no room at all costs at most ln(1e6) / scale more.
+        boarding.first[Alternative::Transit.index()] = 0.0;
+        boarding.next[Alternative::Transit.index()] = NextVehicle::NONE;
+        let none = p.with_availability(&boarding.availability());
+        let (g, h) = (none.group_composites()[1].unwrap(), q.group_composites()[1].unwrap());
+        assert!(g > h && g - logsum(&[transit]) <= 1e6_f64.ln() / scale + 1e-9);
     }
 
     fn only_custom_bus(first: f64, movers: f64) -> Boarding {

@@ -12,9 +12,10 @@
 //! In the long run (variable destinations from the demand model) the destinations respond too:
 //! each round's commuters per zone pair are those the demand model sends on the composite costs
 //! the previous round's mornings offered (its [`DestinationChoice::on_simulation`]). Those
-//! costs come from the averaged conditions (crowding and road times; denial is not in them), so
-//! the destinations are a smooth function of the averages and are not averaged again (which
-//! would only slow the loop down).
+//! costs come from the averaged conditions (crowding and road times) and from how full the
+//! round's vehicles were (each alternative weighed by its riders' chance of a place,
+//! [`crate::sim::choice::Boarding::availability`]), so the destinations follow the averages
+//! and are not averaged again (which would only slow the loop down).
 //!
 //! The differences are the loop's convergence measures, one per kind of supply: for roads
 //! `sum |cars - averaged cars| / sum averaged cars` over zone pairs (with the assignment's own

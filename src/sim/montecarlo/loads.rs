@@ -127,8 +127,11 @@ pub(super) fn settle(
             continue;
         }
         let minute_share = commuters.weights[i % commuters.minutes];
+        let boarding = capacity.boarding(s, i);
+        // What the commuters can get of the offer: full vehicles count as far as there is room.
+        let offered = p.with_availability(&boarding.boarding.availability());
         let pair = &mut out.pairs[d];
-        for (g, composite) in p.group_composites().into_iter().enumerate() {
+        for (g, composite) in offered.group_composites().into_iter().enumerate() {
             if let Some(c) = composite
                 && minute_share > 0.0
             {
@@ -140,7 +143,6 @@ pub(super) fn settle(
             continue;
         }
         let k = o * zones + d;
-        let boarding = capacity.boarding(s, i);
         let rationed = p.rationed(commuters.car_share(o, d), boarding.boarding);
         for (tt, a) in [
             (&morning.transit, Alternative::Transit),
@@ -183,7 +185,7 @@ pub(super) fn settle(
             car.map(|t| t + costs.taxi_wait_min),
         ];
         let pair = &mut out.pairs[d];
-        let (composite, choosing) = p.composite(commuters.car_share(o, d));
+        let (composite, choosing) = offered.composite(commuters.car_share(o, d));
         pair.composite_min += flow * composite;
         pair.choosing += flow * choosing;
         for a in Alternative::ALL {
