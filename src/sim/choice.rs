@@ -724,21 +724,25 @@ mod tests {
         assert!((others.unwrap() - logsum(&[0.4 * transit])).abs() < 1e-9);
         // The appraised composite (same alternatives here) alike, and the choices are kept.
         assert!((q.composite(1.0).0 - logsum(&[car, 0.4 * transit])).abs() < 1e-9);
-        assert_eq!(q.share(Alternative::Car, 1.0), p.share(Alternative::Car, 1.0));
+        assert_eq!(
+            q.share(Alternative::Car, 1.0),
+            p.share(Alternative::Car, 1.0)
+        );
         // A next vehicle worth half the missed one, with room for all: 0.4 + 0.6 x 0.5.
         boarding.next[Alternative::Transit.index()] = NextVehicle {
             weight: 0.5,
             boarding: 1.0,
         };
         let later = p.with_availability(&boarding.availability());
-        assert!(
-            (later.group_composites()[1].unwrap() - logsum(&[0.7 * transit])).abs() < 1e-9
-        );
+        assert!((later.group_composites()[1].unwrap() - logsum(&[0.7 * transit])).abs() < 1e-9);
         // Less room never lowers the cost; no room at all costs at most ln(1e6) / scale more.
         boarding.first[Alternative::Transit.index()] = 0.0;
         boarding.next[Alternative::Transit.index()] = NextVehicle::NONE;
         let none = p.with_availability(&boarding.availability());
-        let (g, h) = (none.group_composites()[1].unwrap(), q.group_composites()[1].unwrap());
+        let (g, h) = (
+            none.group_composites()[1].unwrap(),
+            q.group_composites()[1].unwrap(),
+        );
         assert!(g > h && g - logsum(&[transit]) <= 1e6_f64.ln() / scale + 1e-9);
     }
 
