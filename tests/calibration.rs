@@ -216,3 +216,64 @@ fn xiongan_beijing_before_and_after_and_every_pair_reachable() {
         (Some(0), Some(0))
     );
 }
+
+/// The generated subway access rows of networks/jjj/access.csv (scripts/subway-access.py) follow
+/// their documented rule: every Beijing subway station inside a zone's built-up disc is reached
+/// from the zone whose disc it is relatively nearest the centre of, by a feeder of 8 minutes
+/// plus the street distance (1.3 x straight) at 15 km/h, and no feeder reaches a station from
+/// any other zone.
+#[test]
+fn the_generated_subway_access_follows_its_rule() {
+    use commute::network::{AccessMode, Node, NodeKind};
+    let s = common::load(&common::root().join("scenarios/jjj-2024.toml"));
+    let net = &s.network;
+    let km = |a: &Node, b: &Node| {
+        let (lat_a, lat_b) = (a.lat.to_radians(), b.lat.to_radians());
+        let h = ((lat_b - lat_a) / 2.0).sin().powi(2)
+            + lat_a.cos() * lat_b.cos() * ((b.lon - a.lon).to_radians() / 2.0).sin().powi(2);
+        2.0 * 6371.0088 * h.sqrt().asin()
+    };
+    let mut checked = 0;
+    for (i, station) in net.nodes().iter().enumerate() {
+        if station.kind != NodeKind::SubwayStation || !station.id.starts_with("bj_") {
+            continue;
+        }
+        // The zone whose disc holds the station, relatively nearest its centre.
+        let home = net
+            .zones()
+            .iter()
+            .enumerate()
+            .filter_map(|(z, zone)| {
+                let radius = (zone.area_km2? / std::f64::consts::PI).sqrt();
+                let d = km(station, net.node(zone.centroid));
+                (d <= radius).then_some((d / radius, z, d))
+            })
+            .min_by(|a, b| a.0.total_cmp(&b.0));
+        let links: Vec<_> = net
+            .access()
+            .iter()
+            .filter(|a| a.node.index() == i)
+            .collect();
+        for feeder in links.iter().filter(|a| a.mode == AccessMode::Feeder) {
+            let (_, z, d) = home.unwrap_or_else(|| panic!("{}: in no zone's disc", station.id));
+            assert_eq!(
+                feeder.zone.index(),
+                z,
+                "{}: fed from another zone",
+                station.id
+            );
+            let minutes = (8.0 + 1.3 * d / 15.0 * 60.0).round();
+            assert_eq!(f64::from(feeder.time_s), minutes * 60.0, "{}", station.id);
+            checked += 1;
+        }
+        if let Some((_, z, _)) = home {
+            assert!(
+                links.iter().any(|a| a.zone.index() == z),
+                "{}: no access from {}",
+                station.id,
+                net.zones()[z].id
+            );
+        }
+    }
+    assert!(checked >= 200, "{checked} generated rows checked");
+}
