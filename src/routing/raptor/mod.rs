@@ -340,37 +340,64 @@ enum Label {
 type Last = (Seconds, usize, usize, Label, Option<(u32, Seconds)>);
 
 fn last_step(net: &Network, tt: &Timetable, ws: &RaptorWorkspace, target: NodeId) -> Option<Last> {
+    let v = target.index();
+    if v as u32 == ws.source {
+        return (ws.depart_s != NEVER).then_some((ws.depart_s, 0, v, Label::Street, None));
+    }
+    if let Some(zone) = net.zone_at(target) {
+        return last_step_to_zone(ws, tt.access_of(zone));
+    }
     let mut best: Option<Last> = None;
-    let mut consider = |t: Seconds, k: usize, v: usize, label: Label, egress| {
-        if t != NEVER && best.is_none_or(|(b, bk, ..)| (t, k) < (b, bk)) {
-            best = Some((t, k, v, label, egress));
-        }
-    };
     for k in 0..=ws.rounds {
-        if target.index() as u32 == ws.source {
-            consider(ws.depart_s, 0, target.index(), Label::Street, None);
-        } else if let Some(zone) = net.zone_at(target) {
-            for &(v, time_s, i) in tt.access_of(zone) {
-                let v = v as usize;
-                consider(
-                    ws.street[k][v].saturating_add(time_s),
-                    k,
-                    v,
-                    Label::Street,
-                    Some((i, time_s)),
-                );
-                consider(
-                    ws.alight[k][v].saturating_add(time_s),
-                    k,
-                    v,
-                    Label::Alight,
-                    Some((i, time_s)),
-                );
+        for (t, label) in [
+            (ws.street[k][v], Label::Street),
+            (ws.alight[k][v], Label::Alight),
+        ] {
+            if t != NEVER && best.is_none_or(|(b, bk, ..)| (t, k) < (b, bk)) {
+                best = Some((t, k, v, label, None));
             }
-        } else {
-            let v = target.index();
-            consider(ws.street[k][v], k, v, Label::Street, None);
-            consider(ws.alight[k][v], k, v, Label::Alight, None);
+        }
+    }
+    best
+}
+
+/// [`last_step`] to a zone centre through its egress links `access` (node, seconds, link index).
+///
+/// The same step as scanning every round and link for the earliest arrival with the fewest
+/// vehicles (ties to the first link, street before alighted), in one pass instead of one per
+/// round: a round starts from the last one's labels (`carry`), so no label is later than the
+/// round before's, and the earliest arrival is the last round's. Only the links that reach it
+/// then look back for the first round that did.
+fn last_step_to_zone(ws: &RaptorWorkspace, access: &[(u32, Seconds, u32)]) -> Option<Last> {
+    let last = ws.rounds;
+    let at = |k: usize, v: usize, label: Label, time_s: Seconds| {
+        match label {
+            Label::Street => ws.street[k][v],
+            Label::Alight => ws.alight[k][v],
+        }
+        .saturating_add(time_s)
+    };
+    let earliest = access
+        .iter()
+        .flat_map(|&(v, time_s, _)| {
+            [Label::Street, Label::Alight].map(|label| at(last, v as usize, label, time_s))
+        })
+        .min()
+        .filter(|&t| t != NEVER)?;
+    let mut best: Option<Last> = None;
+    for &(v, time_s, i) in access {
+        let v = v as usize;
+        for label in [Label::Street, Label::Alight] {
+            if at(last, v, label, time_s) != earliest {
+                continue;
+            }
+            let mut k = last;
+            while k > 0 && at(k - 1, v, label, time_s) == earliest {
+                k -= 1;
+            }
+            if best.is_none_or(|(_, bk, ..)| k < bk) {
+                best = Some((earliest, k, v, label, Some((i, time_s))));
+            }
         }
     }
     best
