@@ -227,14 +227,23 @@ impl Capacity {
     /// the trip of `full`.
     fn next_vehicle(&self, its: &Itineraries, i: usize, full: &Ride) -> Option<(usize, Itinerary)> {
         let end = (i / self.minutes + 1) * self.minutes;
-        (i + 1..end).find_map(|j| {
-            let it = its.found[j]?;
+        let mut j = i + 1;
+        while j < end {
+            let Some(it) = its.found[j] else {
+                j += 1;
+                continue;
+            };
             let avoids = its
                 .rides(&it)
                 .iter()
                 .all(|r| (r.pattern, r.trip) != (full.pattern, full.trip));
-            avoids.then_some((j, it))
-        })
+            if avoids {
+                return Some((j, it));
+            }
+            // The samples up to the end of j's run ride the same trips: the full one too.
+            j = its.same_trips_until(j);
+        }
+        None
     }
 }
 

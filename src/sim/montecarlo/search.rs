@@ -28,6 +28,10 @@ pub(super) struct Itineraries {
     pub found: Vec<Option<Itinerary>>,
     /// The rides of every itinerary found, one after the other.
     rides: Vec<Ride>,
+    /// Per sample of `found` with an itinerary, the first later sample that does not ride the
+    /// same trips (`found.len()` at most): a departure a minute earlier usually waits for the
+    /// same vehicles, and the next vehicle is sought past such runs.
+    same_trips_until: Vec<u32>,
 }
 
 impl Itineraries {
@@ -36,12 +40,39 @@ impl Itineraries {
         Itineraries {
             found: vec![None; zones * minutes],
             rides: Vec::new(),
+            same_trips_until: Vec::new(),
         }
     }
 
     /// The rides of `it`, one of these itineraries.
     pub fn rides(&self, it: &Itinerary) -> &[Ride] {
         &self.rides[it.rides.0 as usize..it.rides.1 as usize]
+    }
+
+    /// The first sample after `i` (which has an itinerary) whose itinerary does not ride the
+    /// same trips as `i`'s, or has none.
+    pub fn same_trips_until(&self, i: usize) -> usize {
+        self.same_trips_until[i] as usize
+    }
+
+    /// Fills `same_trips_until`, for samples of `minutes` departure minutes per destination.
+    fn index_runs(&mut self, minutes: usize) {
+        let same_trips = |a: &Itinerary, b: &Itinerary| {
+            let (a, b) = (self.rides(a), self.rides(b));
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b)
+                    .all(|(x, y)| (x.pattern, x.trip) == (y.pattern, y.trip))
+        };
+        let mut until = vec![0; self.found.len()];
+        for i in (0..self.found.len()).rev() {
+            let later = (i + 1) % minutes.max(1) != 0;
+            until[i] = match (&self.found[i], later.then(|| self.found[i + 1]).flatten()) {
+                (Some(it), Some(next)) if same_trips(it, &next) => until[i + 1],
+                _ => i as u32 + 1,
+            };
+        }
+        self.same_trips_until = until;
     }
 }
 
@@ -132,6 +163,7 @@ fn search_from(
             }
         }
     });
+    found.index_runs(minutes);
     found
 }
 
