@@ -292,12 +292,17 @@ fn zones_svg(svg: &mut String, zones: &[(Value, ZoneMark)], projection: &Project
                 .iter()
                 .any(|&(px, py, pw)| lx < px + pw && px < lx + lw && (ly - py).abs() < 11.0)
         };
-        // Right of the circle, else left, above or below it.
+        // Right of the circle, else left, above or below it, else at one of its corners.
+        let d = r * std::f64::consts::FRAC_1_SQRT_2 + 2.0;
         let candidates = [
             (cx + r + 2.0, cy + 3.0),
             (cx - r - 2.0 - lw, cy + 3.0),
             (cx - lw / 2.0, cy - r - 3.0),
             (cx - lw / 2.0, cy + r + 10.0),
+            (cx + d, cy - d),
+            (cx + d, cy + d + 7.0),
+            (cx - d - lw, cy - d),
+            (cx - d - lw, cy + d + 7.0),
         ];
         if let Some((lx, ly)) = candidates.into_iter().find(|&(x, y)| free(x, y)) {
             placed.push((lx, ly, lw));

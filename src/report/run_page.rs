@@ -220,8 +220,8 @@ fn coloured_zones(
 
 /// The window of a detail map of the largest employment cluster: around the zone with the most
 /// jobs within 0.45 degrees of longitude and 0.35 of latitude (about 38 km) of it, those zones,
-/// padded; with that zone's name. `None` when the whole map is not much larger (a small
-/// network needs no detail).
+/// padded; with the name of the cluster's zone with the most jobs. `None` when the whole map is
+/// not much larger (a small network needs no detail).
 fn metropolitan_window<'a>(run: &MonteCarloRun<'a>) -> Option<(&'a str, [f64; 4])> {
     let features = run.zones_geojson["features"].as_array()?;
     let points: Vec<(f64, f64)> = features
@@ -243,18 +243,24 @@ fn metropolitan_window<'a>(run: &MonteCarloRun<'a>) -> Option<(&'a str, [f64; 4]
             .map(|(z, _)| z.jobs)
             .sum()
     };
-    let (centre, &c) = zones.iter().zip(&points).max_by(|(a, p), (b, q)| {
+    let (_, &c) = zones.iter().zip(&points).max_by(|(a, p), (b, q)| {
         cluster_jobs(**p)
             .cmp(&cluster_jobs(**q))
             .then(b.zone.cmp(&a.zone))
     })?;
     let cluster: Vec<(f64, f64)> = points.iter().copied().filter(near(c)).collect();
+    // Named after its largest employer, which need not be the zone it is centred on.
+    let (largest, _) = zones
+        .iter()
+        .zip(&points)
+        .filter(|(_, p)| near(c)(p))
+        .max_by(|(a, _), (b, _)| a.jobs.cmp(&b.jobs).then(b.zone.cmp(&a.zone)))?;
     let [x0, x1, y0, y1] = bounds(&cluster);
     let [a0, a1, _, _] = bounds(&points);
     let (pad_x, pad_y) = ((x1 - x0) * 0.12 + 0.02, (y1 - y0) * 0.12 + 0.02);
     let window = [x0 - pad_x, x1 + pad_x, y0 - pad_y, y1 + pad_y];
     let much_larger = (a1 - a0) > 2.5 * (window[1] - window[0]);
-    (much_larger && cluster.len() > 1).then_some((centre.name.as_str(), window))
+    (much_larger && cluster.len() > 1).then_some((largest.name.as_str(), window))
 }
 
 /// The 15 lines with the most boardings.
