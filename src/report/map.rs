@@ -163,7 +163,7 @@ pub(super) fn map_svg(
         n = u8::from(window.is_some()) + 2 * u8::from(roads.is_some())
     );
     features_svg(&mut svg, features, roads, &projection);
-    zones_svg(&mut svg, zones, &projection);
+    zones_svg(&mut svg, zones, &projection, (w - 200.0, h));
     svg.push_str("</g>");
     let _ = write!(
         svg,
@@ -259,9 +259,15 @@ fn road_layer_feature(
 }
 
 /// Draws the zones onto `svg` as circles (area ~ residents) and their labels above everything.
-/// Zones by priority, then size, get their labels; a label that would overlap a placed one is
-/// left out (the name is still in the circle's tooltip).
-fn zones_svg(svg: &mut String, zones: &[(Value, ZoneMark)], projection: &Projection) {
+/// Zones by priority, then size, get their labels; a label that would overlap a placed one or
+/// cross the edge of the drawing (`frame`: its width and height, SVG units) is left out (the name
+/// is still in the circle's tooltip).
+fn zones_svg(
+    svg: &mut String,
+    zones: &[(Value, ZoneMark)],
+    projection: &Projection,
+    (frame_w, frame_h): (f64, f64),
+) {
     let max_residents = zones.iter().map(|(_, z)| z.residents).fold(1.0, f64::max);
     let mut order: Vec<usize> = (0..zones.len()).collect();
     order.sort_by(|&a, &b| {
@@ -288,9 +294,11 @@ fn zones_svg(svg: &mut String, zones: &[(Value, ZoneMark)], projection: &Project
         );
         let lw = 6.0 * z.name.chars().count() as f64;
         let free = |lx: f64, ly: f64| {
-            !placed
-                .iter()
-                .any(|&(px, py, pw)| lx < px + pw && px < lx + lw && (ly - py).abs() < 11.0)
+            let inside = lx >= 2.0 && lx + lw <= frame_w - 2.0 && ly >= 12.0 && ly <= frame_h - 3.0;
+            inside
+                && !placed
+                    .iter()
+                    .any(|&(px, py, pw)| lx < px + pw && px < lx + lw && (ly - py).abs() < 11.0)
         };
         // Right of the circle, else left, above or below it, else at one of its corners.
         let d = r * std::f64::consts::FRAC_1_SQRT_2 + 2.0;
