@@ -447,8 +447,8 @@ pub struct Equilibrium {
 impl Default for Equilibrium {
     /// At most 60 rounds of 10 draws, converged within 0.5%: a looser tolerance leaves
     /// differences between two scenarios' equilibria as large as a small scheme's effect (a
-    /// new road scored a loss at 2%). Destinations stay on the skims: the shipped demand
-    /// parameters were calibrated on them (issue 15 recalibrates on simulated costs).
+    /// new road scored a loss at 2%). Destinations stay on the skims unless the scenario asks
+    /// for their response (jjj-2024 does, and its demand was calibrated with it).
     fn default() -> Self {
         Equilibrium {
             max_rounds: 60,
