@@ -206,6 +206,48 @@ mod tests {
     use crate::routing::journey;
 
     #[test]
+    fn runs_of_the_same_trips_end_where_the_trips_change() {
+        // One destination, six minutes: trips (pattern, trip) per itinerary, `None` for none.
+        let minutes: [Option<&[(u32, u32)]>; 6] = [
+            Some(&[(0, 1)]),
+            Some(&[(0, 1)]),
+            None,
+            Some(&[(0, 2)]),
+            Some(&[(0, 2), (1, 3)]),
+            Some(&[(0, 2), (1, 3)]),
+        ];
+        let mut its = Itineraries::none(1, minutes.len());
+        for (m, trips) in minutes.iter().enumerate() {
+            let Some(trips) = trips else { continue };
+            let start = its.rides.len() as u32;
+            its.rides.extend(trips.iter().map(|&(pattern, trip)| Ride {
+                pattern,
+                trip,
+                board: 0,
+                alight: 1,
+                walked_before: false,
+            }));
+            its.found[m] = Some(Itinerary {
+                journey: Journey {
+                    time_s: 600,
+                    ride_s: 300,
+                    vehicles: trips.len() as u32,
+                    fare_yuan: 0.0,
+                    crowding_min: 0.0,
+                },
+                rides: (start, its.rides.len() as u32),
+            });
+        }
+        its.index_runs(minutes.len());
+        // Minutes 0-1 ride trip 1, then none; 3 rides trip 2 alone, 4-5 add a second trip.
+        let until: Vec<usize> = [0, 1, 3, 4, 5]
+            .iter()
+            .map(|&i| its.same_trips_until(i))
+            .collect();
+        assert_eq!(until, [2, 2, 4, 6, 6]);
+    }
+
+    #[test]
     fn itinerary_fares_match_the_priced_journeys() {
         // Both regional-style networks: fare systems, flat and per-km fares, walks between.
         for file in ["scenarios/demo-base.toml", "scenarios/jjj-2024.toml"] {
