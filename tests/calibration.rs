@@ -224,15 +224,9 @@ fn xiongan_beijing_before_and_after_and_every_pair_reachable() {
 /// any other zone.
 #[test]
 fn the_generated_subway_access_follows_its_rule() {
-    use commute::network::{AccessMode, Node, NodeKind};
+    use commute::network::{AccessMode, NodeKind};
     let s = common::load(&common::root().join("scenarios/jjj-2024.toml"));
     let net = &s.network;
-    let km = |a: &Node, b: &Node| {
-        let (lat_a, lat_b) = (a.lat.to_radians(), b.lat.to_radians());
-        let h = ((lat_b - lat_a) / 2.0).sin().powi(2)
-            + lat_a.cos() * lat_b.cos() * ((b.lon - a.lon).to_radians() / 2.0).sin().powi(2);
-        2.0 * 6371.0088 * h.sqrt().asin()
-    };
     let mut checked = 0;
     for (i, station) in net.nodes().iter().enumerate() {
         if station.kind != NodeKind::SubwayStation || !station.id.starts_with("bj_") {
@@ -245,7 +239,7 @@ fn the_generated_subway_access_follows_its_rule() {
             .enumerate()
             .filter_map(|(z, zone)| {
                 let radius = (zone.area_km2? / std::f64::consts::PI).sqrt();
-                let d = km(station, net.node(zone.centroid));
+                let d = station.straight_km(net.node(zone.centroid));
                 (d <= radius).then_some((d / radius, z, d))
             })
             .min_by(|a, b| a.0.total_cmp(&b.0));

@@ -144,6 +144,16 @@ pub struct Node {
     pub approximate: bool,
 }
 
+impl Node {
+    /// The great-circle distance to `other`, km (haversine on a sphere of 6,371 km).
+    pub fn straight_km(&self, other: &Node) -> f64 {
+        let (lat_a, lat_b) = (self.lat.to_radians(), other.lat.to_radians());
+        let h = ((lat_b - lat_a) / 2.0).sin().powi(2)
+            + lat_a.cos() * lat_b.cos() * ((other.lon - self.lon).to_radians() / 2.0).sin().powi(2);
+        2.0 * 6371.0 * h.sqrt().min(1.0).asin()
+    }
+}
+
 /// A road link (one or both directions).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoadLink {
@@ -747,14 +757,8 @@ impl Network {
     /// The great-circle distance between the centroids of the zones with indices `o` and `d`,
     /// km (haversine on a sphere of 6,371 km).
     pub fn zone_straight_km(&self, o: usize, d: usize) -> f64 {
-        let (a, b) = (
-            self.node(self.zones[o].centroid),
-            self.node(self.zones[d].centroid),
-        );
-        let (lat_a, lat_b) = (a.lat.to_radians(), b.lat.to_radians());
-        let h = ((lat_b - lat_a) / 2.0).sin().powi(2)
-            + lat_a.cos() * lat_b.cos() * ((b.lon - a.lon).to_radians() / 2.0).sin().powi(2);
-        2.0 * 6371.0 * h.sqrt().min(1.0).asin()
+        self.node(self.zones[o].centroid)
+            .straight_km(self.node(self.zones[d].centroid))
     }
     /// The line with this id.
     pub fn line(&self, id: LineId) -> &Line {
