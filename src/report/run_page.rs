@@ -248,13 +248,15 @@ fn metropolitan_window<'a>(run: &MonteCarloRun<'a>) -> Option<(&'a str, [f64; 4]
             .cmp(&cluster_jobs(**q))
             .then(b.zone.cmp(&a.zone))
     })?;
-    let cluster: Vec<(f64, f64)> = points.iter().copied().filter(near(c)).collect();
-    // Named after its largest employer, which need not be the zone it is centred on.
-    let (largest, _) = zones
+    let (members, cluster): (Vec<_>, Vec<(f64, f64)>) = zones
         .iter()
-        .zip(&points)
+        .zip(points.iter().copied())
         .filter(|(_, p)| near(c)(p))
-        .max_by(|(a, _), (b, _)| a.jobs.cmp(&b.jobs).then(b.zone.cmp(&a.zone)))?;
+        .unzip();
+    // Named after its largest employer, which need not be the zone it is centred on.
+    let largest = members
+        .into_iter()
+        .max_by(|a, b| a.jobs.cmp(&b.jobs).then(b.zone.cmp(&a.zone)))?;
     let [x0, x1, y0, y1] = bounds(&cluster);
     let [a0, a1, _, _] = bounds(&points);
     let (pad_x, pad_y) = ((x1 - x0) * 0.12 + 0.02, (y1 - y0) * 0.12 + 0.02);

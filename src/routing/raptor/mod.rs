@@ -344,31 +344,28 @@ fn last_step(net: &Network, tt: &Timetable, ws: &RaptorWorkspace, target: NodeId
     if v as u32 == ws.source {
         return (ws.depart_s != NEVER).then_some((ws.depart_s, 0, v, Label::Street, None));
     }
-    if let Some(zone) = net.zone_at(target) {
-        return last_step_to_zone(ws, tt.access_of(zone));
+    match net.zone_at(target) {
+        Some(zone) => last_step_via(
+            ws,
+            tt.access_of(zone)
+                .iter()
+                .map(|&(v, time_s, i)| (v as usize, time_s, Some((i, time_s)))),
+        ),
+        None => last_step_via(ws, std::iter::once((v, 0, None))),
     }
-    let mut best: Option<Last> = None;
-    for k in 0..=ws.rounds {
-        for (t, label) in [
-            (ws.street[k][v], Label::Street),
-            (ws.alight[k][v], Label::Alight),
-        ] {
-            if t != NEVER && best.is_none_or(|(b, bk, ..)| (t, k) < (b, bk)) {
-                best = Some((t, k, v, label, None));
-            }
-        }
-    }
-    best
 }
 
-/// [`last_step`] to a zone centre through its egress links `access` (node, seconds, link index).
+/// [`last_step`] through `ends`: (node, seconds from it to the target, egress link and its
+/// time), the target's egress links or the target itself.
 ///
-/// The same step as scanning every round and link for the earliest arrival with the fewest
-/// vehicles (ties to the first link, street before alighted), in one pass instead of one per
-/// round: a round starts from the last one's labels (`carry`), so no label is later than the
-/// round before's, and the earliest arrival is the last round's. Only the links that reach it
-/// then look back for the first round that did.
-fn last_step_to_zone(ws: &RaptorWorkspace, access: &[(u32, Seconds, u32)]) -> Option<Last> {
+/// The earliest arrival with the fewest vehicles (ties to the first end, street before
+/// alighted), found in one pass instead of one per round: a round starts from the last one's
+/// labels (`carry`), so no label is later than the round before's, and the earliest arrival is
+/// the last round's. Only the ends that reach it then look back for the first round that did.
+fn last_step_via(
+    ws: &RaptorWorkspace,
+    ends: impl Iterator<Item = (usize, Seconds, Option<(u32, Seconds)>)> + Clone,
+) -> Option<Last> {
     let last = ws.rounds;
     let at = |k: usize, v: usize, label: Label, time_s: Seconds| {
         match label {
@@ -377,16 +374,13 @@ fn last_step_to_zone(ws: &RaptorWorkspace, access: &[(u32, Seconds, u32)]) -> Op
         }
         .saturating_add(time_s)
     };
-    let earliest = access
-        .iter()
-        .flat_map(|&(v, time_s, _)| {
-            [Label::Street, Label::Alight].map(|label| at(last, v as usize, label, time_s))
-        })
+    let earliest = ends
+        .clone()
+        .flat_map(|(v, time_s, _)| [Label::Street, Label::Alight].map(|l| at(last, v, l, time_s)))
         .min()
         .filter(|&t| t != NEVER)?;
     let mut best: Option<Last> = None;
-    for &(v, time_s, i) in access {
-        let v = v as usize;
+    for (v, time_s, egress) in ends {
         for label in [Label::Street, Label::Alight] {
             if at(last, v, label, time_s) != earliest {
                 continue;
@@ -396,7 +390,7 @@ fn last_step_to_zone(ws: &RaptorWorkspace, access: &[(u32, Seconds, u32)]) -> Op
                 k -= 1;
             }
             if best.is_none_or(|(_, bk, ..)| k < bk) {
-                best = Some((earliest, k, v, label, Some((i, time_s))));
+                best = Some((earliest, k, v, label, egress));
             }
         }
     }
