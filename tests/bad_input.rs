@@ -2552,7 +2552,8 @@ fn targets_file_problems_name_the_target_line_and_field() {
         [[target]]\nid = \"ok\"\ndescription = \"fine\"\nmeasure = \"commuters\"\n\
         from = [\"yanjiao\"]\npublished = 100.0\ntolerance = 0.1\nsource = \"s\"\n\n\
         [[target]]\nid = \"ok\"\ndescription = \"duplicate id, unknown zone\"\n\
-        measure = \"mean_commute_min\"\nto = [\"atlantis\"]\npublished = 40.0\n\
+        measure = \"mean_commute_min\"\nto = [\"atlantis\"]\nfrom_provinces = [\"Utopia\"]\n\
+        published = 40.0\n\
         tolerance = 0.1\nsource = \"s\"\n\n\
         [[target]]\nid = \"bad-values\"\ndescription = \"unknown measure, bad numbers\"\n\
         measure = \"happiness\"\npublished = -1.0\ntolerance = 0.0\nsource = \"s\"\n\n\
@@ -2576,6 +2577,8 @@ fn targets_file_problems_name_the_target_line_and_field() {
             "`ok` is used by an earlier target",
             &at_field("targets.toml", target_line(1), "to"),
             "unknown zone `atlantis`",
+            &at_field("targets.toml", target_line(1), "from_provinces"),
+            "no zone of the network is in province `Utopia`",
             &at_field("targets.toml", target_line(2), "measure"),
             "unknown measure `happiness`",
             &at_field("targets.toml", target_line(2), "published"),

@@ -70,6 +70,26 @@ tolerance = 0.2
 source = "test"
 
 [[target]]
+id = "hebei_to_beijing_by_province"
+description = "commuters from the Hebei zones to the Beijing zones, named by province"
+measure = "commuters"
+from_provinces = ["Hebei"]
+to_provinces = ["Beijing"]
+published = 1.0
+tolerance = 1.0
+source = "test"
+
+[[target]]
+id = "hebei_to_beijing_by_zone"
+description = "the same, each zone named"
+measure = "commuters"
+from = ["yanjiao", "langfang", "xiongan", "guan", "zhuozhou"]
+to = ["guomao", "finstreet", "zgc", "wangjing", "tongzhou", "daxing"]
+published = 1.0
+tolerance = 1.0
+source = "test"
+
+[[target]]
 id = "all_commuters"
 description = "every commuter, own zone included"
 measure = "commuters"
@@ -87,6 +107,22 @@ fn the_validation_table_agrees_with_the_runs_own_tables() {
         let entry = entry.unwrap();
         fs::copy(entry.path(), net.join(entry.file_name())).unwrap();
     }
+    // Give the zones their provinces (the demo network has none).
+    let zones_csv = fs::read_to_string(net.join("zones.csv")).unwrap();
+    let with_provinces: String = zones_csv
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            let province = match line.split(',').next().unwrap() {
+                _ if i == 0 => "province",
+                "yanjiao" | "langfang" | "xiongan" | "guan" | "zhuozhou" => "Hebei",
+                "tianjin" => "Tianjin",
+                _ => "Beijing",
+            };
+            format!("{line},{province}\n")
+        })
+        .collect();
+    fs::write(net.join("zones.csv"), with_provinces).unwrap();
     fs::write(net.join("targets.toml"), TARGETS).unwrap();
     let scenario = tmp.path().join("s.toml");
     fs::write(&scenario, "version = 1\nname = \"s\"\nnetwork = \"net\"\n").unwrap();
@@ -109,6 +145,8 @@ fn the_validation_table_agrees_with_the_runs_own_tables() {
             "yanjiao_mean_commute",
             "yanjiao_car_share",
             "cb1_boardings",
+            "hebei_to_beijing_by_province",
+            "hebei_to_beijing_by_zone",
             "all_commuters"
         ]
     );
@@ -121,6 +159,10 @@ fn the_validation_table_agrees_with_the_runs_own_tables() {
     );
     // Every zone's mode shares are over its commuters to other zones, like the target's.
     assert!((model("yanjiao_car_share") - number(&yanjiao["car_share"])).abs() <= 5e-5 + 1e-9);
+    // A province stands for every zone in it.
+    let by_province = model("hebei_to_beijing_by_province");
+    assert!(by_province > 0.0);
+    assert_eq!(by_province, model("hebei_to_beijing_by_zone"));
     let lines = csv_rows(&out.join("lines.csv"));
     let cb1 = number(&row(&lines, "line", "CB1")["boardings"]);
     assert!(cb1 > 0.0, "the custom bus carries nobody");

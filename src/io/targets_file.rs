@@ -63,12 +63,18 @@ pub struct TargetSpec {
     /// How the model computes it: `mean_commute_min`, `share_over_60_min`, `commuters`,
     /// `mode_share`, `mean_commute_km` or `line_boardings`.
     pub measure: String,
-    /// Origin zone ids (empty: every zone).
+    /// Origin zone ids (with `from_provinces` empty too: every zone).
     #[serde(default)]
     pub from: Vec<String>,
-    /// Destination zone ids (empty: every zone).
+    /// Origin provinces (zones.csv `province`): every zone in them is an origin.
+    #[serde(default)]
+    pub from_provinces: Vec<String>,
+    /// Destination zone ids (with `to_provinces` empty too: every zone).
     #[serde(default)]
     pub to: Vec<String>,
+    /// Destination provinces: every zone in them is a destination.
+    #[serde(default)]
+    pub to_provinces: Vec<String>,
     /// For `mode_share`: the alternatives counted (`car`, `transit`, `custom_bus`).
     #[serde(default)]
     pub modes: Vec<String>,

@@ -6,7 +6,7 @@
 use super::schema::fixed;
 use crate::network::Network;
 use crate::routing::Skims;
-use crate::scenario::{Measure, Target, TargetMode, Targets};
+use crate::scenario::{Measure, Target, TargetMode, Targets, ZoneSelection};
 use crate::sim::demand::{Flows, Split};
 use crate::sim::intrazonal::OwnZone;
 use crate::sim::montecarlo::{Alternative, Simulation};
@@ -88,14 +88,13 @@ pub(super) fn validation_rows(targets: &Targets, figures: &RunFigures<'_>) -> Ve
 }
 
 impl RunFigures<'_> {
-    /// The zone indices of `ids` (every zone when empty; ids the scenario's network lacks are
-    /// left out).
-    fn zone_set(&self, ids: &[String]) -> Vec<bool> {
-        let wanted: HashSet<&str> = ids.iter().map(String::as_str).collect();
+    /// Whether each zone of the run's network is in `selection` (ids the scenario's network
+    /// lacks are left out).
+    fn zone_set(&self, selection: &ZoneSelection) -> Vec<bool> {
         self.net
             .zones()
             .iter()
-            .map(|z| wanted.is_empty() || wanted.contains(z.id.as_str()))
+            .map(|z| selection.contains(&z.id, &z.province))
             .collect()
     }
 

@@ -25,7 +25,8 @@ pub use params::{
 };
 pub use resolve::resolve;
 pub use targets::{
-    FreeParameter, Measure, ParameterName, Target, TargetMode, Targets, resolve_targets,
+    FreeParameter, Measure, ParameterName, Target, TargetMode, Targets, ZoneSelection,
+    resolve_targets,
 };
 
 use crate::network::{Network, ZoneId};

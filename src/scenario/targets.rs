@@ -28,8 +28,28 @@ pub enum TargetMode {
     Taxi,
 }
 
+/// The zones a target's commuters come from or go to: those named, and every zone of the
+/// provinces named (a zone a scenario adds in one of them included); every zone when both are
+/// empty. Naming provinces keeps a target such as "Hebei to Beijing" true when zones are added.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ZoneSelection {
+    /// Zone ids.
+    pub zones: Vec<String>,
+    /// Provinces (zones.csv `province`).
+    pub provinces: Vec<String>,
+}
+
+impl ZoneSelection {
+    /// Whether the zone `id` in `province` is selected.
+    pub fn contains(&self, id: &str, province: &str) -> bool {
+        (self.zones.is_empty() && self.provinces.is_empty())
+            || self.zones.iter().any(|z| z == id)
+            || self.provinces.iter().any(|p| p == province)
+    }
+}
+
 /// How the model computes a target's statistic, over the commuters from the target's `from`
-/// zones to its `to` zones (every zone where empty).
+/// zones to its `to` zones ([`ZoneSelection`]).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Measure {
     /// Mean door-to-door minutes of the served commuters, those working in their own zone
@@ -74,10 +94,10 @@ pub struct Target {
     pub description: String,
     /// How the model computes it.
     pub measure: Measure,
-    /// Origin zone ids (empty: every zone).
-    pub from: Vec<String>,
-    /// Destination zone ids (empty: every zone).
-    pub to: Vec<String>,
+    /// Origin zones.
+    pub from: ZoneSelection,
+    /// Destination zones.
+    pub to: ZoneSelection,
     /// The published value.
     pub published: f64,
     /// Relative tolerance, or absolute for shares ([`Measure::is_share`]).
@@ -240,6 +260,7 @@ pub fn resolve_targets(table: &TargetsTable, base: &Network) -> Result<Targets> 
     let mut problems = Vec::new();
     let mut ids = HashSet::new();
     let zones: HashSet<&str> = base.zones().iter().map(|z| z.id.as_str()).collect();
+    let provinces: HashSet<&str> = base.zones().iter().map(|z| z.province.as_str()).collect();
     let lines: HashSet<&str> = base.lines().iter().map(|l| l.id.as_str()).collect();
     let mut targets = Vec::new();
     for (line, spec) in &table.targets {
@@ -254,6 +275,17 @@ pub fn resolve_targets(table: &TargetsTable, base: &Network) -> Result<Targets> 
         for (field, list) in [("from", &spec.from), ("to", &spec.to)] {
             for zone in list.iter().filter(|z| !zones.contains(z.as_str())) {
                 problem(field, format!("unknown zone `{zone}`"));
+            }
+        }
+        for (field, list) in [
+            ("from_provinces", &spec.from_provinces),
+            ("to_provinces", &spec.to_provinces),
+        ] {
+            for province in list.iter().filter(|p| !provinces.contains(p.as_str())) {
+                problem(
+                    field,
+                    format!("no zone of the network is in province `{province}`"),
+                );
             }
         }
         if !spec.published.is_finite() || spec.published < 0.0 {
@@ -346,8 +378,14 @@ pub fn resolve_targets(table: &TargetsTable, base: &Network) -> Result<Targets> 
                 id: spec.id.clone(),
                 description: spec.description.clone(),
                 measure,
-                from: spec.from.clone(),
-                to: spec.to.clone(),
+                from: ZoneSelection {
+                    zones: spec.from.clone(),
+                    provinces: spec.from_provinces.clone(),
+                },
+                to: ZoneSelection {
+                    zones: spec.to.clone(),
+                    provinces: spec.to_provinces.clone(),
+                },
                 published: spec.published,
                 tolerance: spec.tolerance,
                 source: spec.source.clone(),
