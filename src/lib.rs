@@ -43,7 +43,8 @@
 //!
 //! The modules are layers, each using only those below it (ARCHITECTURE.md, "Layers"):
 //! [`error`], [`time`], [`bounds`] at the foundation; [`network`], the immutable model;
-//! [`routing`] and [`assign`], the engines; [`io`], every file format; [`import`], outside data
+//! [`routing`] and [`assign`], the engines; [`export`], networks in others' formats (GTFS);
+//! [`io`], every file format; [`import`], outside data
 //! made into networks; [`scenario`], loading and modifications; [`sim`], the Monte-Carlo
 //! simulation; [`run`], one run and its typed outputs; [`compare`], two runs.
 
@@ -54,6 +55,7 @@ pub mod bounds;
 pub mod calibrate;
 pub mod compare;
 pub mod error;
+pub mod export;
 pub mod import;
 pub mod io;
 pub mod network;

@@ -44,6 +44,11 @@ pub fn format_clock(t: Seconds) -> String {
     }
 }
 
+/// Formats seconds since midnight as `HH:MM:SS` (hours past 23 for the next day).
+pub fn format_clock_seconds(t: Seconds) -> String {
+    format!("{:02}:{:02}:{:02}", t / 3600, t / 60 % 60, t % 60)
+}
+
 /// Converts a non-negative, finite number of minutes to whole seconds (rounded to nearest).
 pub fn minutes_to_seconds(minutes: f64) -> Result<Seconds, BadValue> {
     if !minutes.is_finite() {

@@ -296,7 +296,7 @@ fn unknown_kinds_and_modes_list_the_accepted_names() {
         &[
             &at_field("nodes.csv", node, "kind"),
             "expected one of zone_centroid, rail_station, subway_station, bus_stop, \
-             road_junction, got `zone`",
+             road_junction, station, got `zone`",
             &at_field("lines.csv", line, "mode"),
             "expected one of hsr, rail, subway, bus, custom_bus, got `maglev`",
             &at_field("access.csv", access, "mode"),

@@ -4,23 +4,10 @@
 
 mod common;
 
-use common::root;
+use common::{root, shared_data as data};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::Command;
-
-/// The shared data folder; panics with instructions when it is missing.
-fn data() -> PathBuf {
-    let dir = std::env::var_os("COMMUTE_SHARED_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("../shared/data"));
-    assert!(
-        dir.join("SOURCES.md").is_file(),
-        "external data not found at {}: set COMMUTE_SHARED_DATA to the shared data folder",
-        dir.display()
-    );
-    dir
-}
 
 #[test]
 fn subway_layer_regenerates_byte_for_byte_from_the_timetables() {

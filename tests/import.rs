@@ -435,9 +435,13 @@ fn help_has_examples() {
         let help = commute(&args);
         assert!(help.status.success());
         let text = String::from_utf8_lossy(&help.stdout);
+        assert!(text.contains("Examples:\n  commute import "), "{text}");
         assert!(
-            text.contains("Examples:\n  commute import beijing-subway --data"),
+            text.contains("  commute import beijing-subway --data"),
             "{text}"
         );
     }
+    let help = commute(&["import".as_ref(), "--help".as_ref()]);
+    let text = String::from_utf8_lossy(&help.stdout);
+    assert!(text.contains("  commute import --gtfs "), "{text}");
 }

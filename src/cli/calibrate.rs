@@ -25,7 +25,7 @@ use std::path::PathBuf;
   commute calibrate scenarios/jjj-2024.toml --draws 10 --max-evaluations 40
   commute calibrate scenarios/demo-base.toml --targets my-targets.toml --out out/calib")]
 pub struct Args {
-    /// Scenario file (TOML).
+    /// Scenario file (TOML), or a network folder (run as it is).
     scenario: PathBuf,
     /// Targets file [default: the network folder's targets.toml].
     #[arg(long)]

@@ -26,9 +26,10 @@ use std::path::{Path, PathBuf};
   commute compare scenarios/jjj-2024.toml scenarios/g109-newline.toml --draws 100 --out out/g109
   commute compare out/before out/after --allow-unpaired")]
 pub struct Args {
-    /// Before: a scenario file or a `commute run --draws N` output folder.
+    /// Before: a scenario file, a network folder (run as it is) or a `commute run --draws N`
+    /// output folder.
     before: PathBuf,
-    /// After: a scenario file or a run folder.
+    /// After: a scenario file, a network folder or a run folder.
     after: PathBuf,
     /// Output folder [default: out/<before>-vs-<after>].
     #[arg(long)]
@@ -73,7 +74,8 @@ enum Side {
 
 impl Side {
     fn load(path: &Path) -> anyhow::Result<Side> {
-        Ok(if path.is_dir() {
+        // A folder is a run's output, unless it is a network folder (run as it is).
+        Ok(if path.is_dir() && !path.join("network.toml").is_file() {
             Side::Folder(Box::new(run::folder::read(path)?))
         } else {
             Side::Scenario(Box::new(scenario::load(path)?))

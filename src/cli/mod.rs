@@ -19,6 +19,7 @@ mod assign;
 mod bench;
 mod calibrate;
 mod compare;
+mod export;
 mod import;
 mod inspect;
 mod route;
@@ -59,6 +60,7 @@ enum Command {
     Validate(validate::Args),
     Inspect(inspect::Args),
     Import(import::Args),
+    Export(export::Args),
     Calibrate(calibrate::Args),
 }
 
@@ -114,6 +116,7 @@ pub fn run() -> anyhow::Result<Outcome> {
         Command::Validate(args) => done(validate::run(args)),
         Command::Inspect(args) => done(inspect::run(args)),
         Command::Import(args) => done(import::run(args)),
+        Command::Export(args) => done(export::run(args)),
         Command::Calibrate(args) => done(calibrate::run(args)),
     }
 }

@@ -5,7 +5,7 @@ use anyhow::{Context, bail};
 use commute::network::{Network, NodeId, PlaceError};
 use commute::routing::{Engine, TravelMode, Trip};
 use commute::scenario;
-use commute::time::{format_clock, parse_clock, to_minutes};
+use commute::time::{format_clock, format_clock_seconds, parse_clock, to_minutes};
 use serde_json::json;
 use std::path::PathBuf;
 
@@ -29,7 +29,7 @@ Exit codes: 0 a route was found; 1 no route (one line saying so, or with --json
 \"reachable\": false); 2 bad input or another error, including a place that matches nothing
 or several places.")]
 pub struct Args {
-    /// Scenario file (TOML).
+    /// Scenario file (TOML), or a network folder (run as it is).
     scenario: PathBuf,
     /// Origin: zone or node id, English or Chinese name.
     #[arg(long)]
@@ -115,7 +115,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         ModeArg::Best => "best",
     };
     if args.json {
-        return print_json(net, &from_name, &to_name, requested, &best);
+        return print_json(net, &from_name, &to_name, requested, depart, &best);
     }
     let Some((mode, trip)) = best else {
         outln!("No {requested} route from {from_name} to {to_name}.");
@@ -135,12 +135,13 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
 }
 
 /// Prints the itinerary `best` (or that none of the `requested` mode exists) from `from_name` to
-/// `to_name` as JSON.
+/// `to_name` as JSON; with a departure time, the arrival too (`HH:MM:SS`).
 fn print_json(
     net: &Network,
     from_name: &str,
     to_name: &str,
     requested: &str,
+    depart: Option<u32>,
     best: &Option<(TravelMode, Trip)>,
 ) -> anyhow::Result<Outcome> {
     let value = match &best {
@@ -150,6 +151,7 @@ fn print_json(
             "reachable": true,
             "mode": mode.as_str(),
             "minutes": to_minutes(trip.time_s),
+            "arrival": depart.map(|d| format_clock_seconds(d + trip.time_s)),
             "distance_km": trip.distance_km(),
             "cost_yuan": trip.cost_yuan(),
             "transfers": trip.transfers(),

@@ -23,7 +23,7 @@ use std::time::Instant;
   commute run scenarios/jjj-2024.toml --draws 200 --seed 7 --out out/jjj-mc
   commute run scenarios/jing-xiong-closure.toml --draws 50 --hold-demand scenarios/jjj-2024.toml")]
 pub struct Args {
-    /// Scenario file (TOML).
+    /// Scenario file (TOML), or a network folder (run as it is).
     scenario: PathBuf,
     /// Output folder [default: out/<scenario name>].
     #[arg(long)]

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 #[command(after_help = "Examples:
   commute validate scenarios/*.toml")]
 pub struct Args {
-    /// Scenario files.
+    /// Scenario files, or network folders (each run as it is).
     #[arg(required = true)]
     scenarios: Vec<PathBuf>,
 }

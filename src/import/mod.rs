@@ -29,6 +29,7 @@
 //! GTFS or OpenStreetMap importer comes in the same way: `import::gtfs`, `import::osm`.
 
 pub mod beijing_subway;
+pub mod gtfs;
 
 use crate::error::Result;
 use crate::io::TableWriter;

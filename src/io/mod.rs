@@ -5,6 +5,7 @@
 mod demand_table;
 mod graph_files;
 mod graph_limits;
+mod gtfs;
 mod network_files;
 pub mod output;
 mod rows;
@@ -13,9 +14,11 @@ mod table;
 mod table_writer;
 mod targets_file;
 mod tntp;
+mod zone_points;
 
 pub use demand_table::{CommuterRow, DemandTable, read_demand_table};
 pub use graph_files::{load_road_graph, network_roads};
+pub use gtfs::{GtfsFeed, gtfs_line, read_gtfs};
 pub use network_files::{NETWORK_FORMAT_VERSION, load_network};
 pub use rows::columns;
 pub use scenario_file::{
@@ -30,6 +33,7 @@ pub use targets_file::{
     read_targets_file,
 };
 pub use tntp::{load_tntp_flows, load_tntp_network, load_tntp_trips};
+pub use zone_points::{ZonePoint, ZonePoints, read_zone_points};
 
 use crate::error::{Error, Problem};
 use std::path::Path;

@@ -250,6 +250,78 @@ impl Drop for OutputDir {
 /// file whose first line equals the first line of `contents` (the same table's header).
 pub fn write_file(target: &Path, contents: &[u8], inputs: &[&Path], force: bool) -> Result<()> {
     check_file_target(target, contents, inputs, force)?;
+    persist(target, contents)
+}
+
+/// Writes a GTFS feed atomically as a zip of `files` (name, contents), stored deflated with no
+/// timestamps, so the same files give the same bytes. The same rules as [`write_file`]; an
+/// existing target is replaced only with `force`, and only when it is an earlier export: a zip
+/// whose first entry is `feed_info.txt` naming `commute` as its publisher.
+pub fn write_gtfs_zip(
+    target: &Path,
+    files: &[(&str, Vec<u8>)],
+    inputs: &[&Path],
+    force: bool,
+) -> Result<()> {
+    check_not_an_input(target, inputs)?;
+    if target.exists() || target.is_symlink() {
+        let refuse = |why: &str| Err(Error::Invalid(vec![Problem::file(target, why.to_owned())]));
+        if !force {
+            return refuse("output file already exists; pass --force to replace it");
+        }
+        let is_file = std::fs::symlink_metadata(target).is_ok_and(|m| m.is_file());
+        if !is_file || !is_exported_feed(target) {
+            return refuse(
+                "exists and is not an earlier `commute export gtfs` feed: not replacing it, even with --force",
+            );
+        }
+    }
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut bytes);
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, contents) in files {
+            let fail = |e: zip::result::ZipError| Error::Write {
+                path: target.to_path_buf(),
+                error: std::io::Error::other(e),
+            };
+            zip.start_file(*name, options).map_err(fail)?;
+            zip.write_all(contents).map_err(|error| Error::Write {
+                path: target.to_path_buf(),
+                error,
+            })?;
+        }
+        zip.finish().map_err(|e| Error::Write {
+            path: target.to_path_buf(),
+            error: std::io::Error::other(e),
+        })?;
+    }
+    persist(target, &bytes.into_inner())
+}
+
+/// Whether `path` is a zip whose first entry is a `feed_info.txt` published by `commute`.
+fn is_exported_feed(path: &Path) -> bool {
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let Ok(mut archive) = zip::ZipArchive::new(file) else {
+        return false;
+    };
+    let Ok(mut first) = archive.by_index(0) else {
+        return false;
+    };
+    let mut text = String::new();
+    first.name() == "feed_info.txt"
+        && (&mut first).take(4096).read_to_string(&mut text).is_ok()
+        && text
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.starts_with("commute,"))
+}
+
+/// Writes `contents` to `target` through a temporary sibling renamed over it.
+fn persist(target: &Path, contents: &[u8]) -> Result<()> {
     let (parent, name) = parent_and_name(target);
     remove_stale(&parent, &name);
     let write_err = |p: &Path| {

@@ -752,12 +752,33 @@ impl ScenarioChain {
 }
 
 /// Loads `path` and, recursively, the files it `extends`. Cycles are an error.
+///
+/// `path` may also be a network folder: it then stands for the scenario that runs the network
+/// as it is (named after the folder, every setting at its default), so that `run`, `route` and
+/// `validate` take an imported network without a scenario file.
 pub fn load_scenario_chain(path: &Path) -> Result<ScenarioChain> {
     let mut files: Vec<LoadedScenario> = Vec::new();
     let mut seen: Vec<PathBuf> = Vec::new();
     let mut next = Some((path.to_path_buf(), None::<(PathBuf, u64)>));
+    let mut network_folder = path.is_dir().then(|| {
+        let name = path
+            .canonicalize()
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "network".to_owned());
+        let name = toml::Value::String(name).to_string();
+        format!("version = {SCENARIO_FORMAT_VERSION}\nname = {name}\nnetwork = \".\"\n")
+    });
+    if network_folder.is_some() {
+        // A scenario file in the folder, as if it were there: the network is the folder.
+        next = Some((path.join("(the network as it is).toml"), None));
+    }
     while let Some((path, referrer)) = next.take() {
-        let text = match super::read_text(&path) {
+        let read = match network_folder.take() {
+            Some(text) => Ok(text),
+            None => super::read_text(&path),
+        };
+        let text = match read {
             Ok(t) => t,
             Err(Error::Read { path, error }) => {
                 return Err(match referrer {

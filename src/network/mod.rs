@@ -34,16 +34,21 @@ pub enum NodeKind {
     BusStop,
     /// A road junction (including expressway interchanges and checkpoints).
     RoadJunction,
+    /// A station as a whole (a GTFS parent station): itineraries start and end there and reach
+    /// its platforms on foot, but no vehicle stops there and no walk passes through it (as a
+    /// zone centroid), so it never shortens a change between platforms.
+    Station,
 }
 
 impl NodeKind {
     /// All kinds, in output order.
-    pub const ALL: [NodeKind; 5] = [
+    pub const ALL: [NodeKind; 6] = [
         NodeKind::ZoneCentroid,
         NodeKind::RailStation,
         NodeKind::SubwayStation,
         NodeKind::BusStop,
         NodeKind::RoadJunction,
+        NodeKind::Station,
     ];
 
     /// The name used in files.
@@ -54,12 +59,19 @@ impl NodeKind {
             NodeKind::SubwayStation => "subway_station",
             NodeKind::BusStop => "bus_stop",
             NodeKind::RoadJunction => "road_junction",
+            NodeKind::Station => "station",
         }
     }
 
     /// Parses the name used in files.
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Whether routes end at a node of this kind and never pass through it (zone centroids
+    /// and whole stations).
+    pub fn is_trip_end(self) -> bool {
+        matches!(self, NodeKind::ZoneCentroid | NodeKind::Station)
     }
 
     /// Whether passengers can board transit at a node of this kind.
@@ -145,13 +157,19 @@ pub struct Node {
 }
 
 impl Node {
-    /// The great-circle distance to `other`, km (haversine on a sphere of 6,371 km).
+    /// The great-circle distance to `other`, km ([`great_circle_km`]).
     pub fn straight_km(&self, other: &Node) -> f64 {
-        let (lat_a, lat_b) = (self.lat.to_radians(), other.lat.to_radians());
-        let h = ((lat_b - lat_a) / 2.0).sin().powi(2)
-            + lat_a.cos() * lat_b.cos() * ((other.lon - self.lon).to_radians() / 2.0).sin().powi(2);
-        2.0 * 6371.0 * h.sqrt().min(1.0).asin()
+        great_circle_km((self.lon, self.lat), (other.lon, other.lat))
     }
+}
+
+/// The great-circle distance between two `(lon, lat)` points in degrees, km (haversine on a
+/// sphere of 6,371 km).
+pub fn great_circle_km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (lat_a, lat_b) = (a.1.to_radians(), b.1.to_radians());
+    let h = ((lat_b - lat_a) / 2.0).sin().powi(2)
+        + lat_a.cos() * lat_b.cos() * ((b.0 - a.0).to_radians() / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().min(1.0).asin()
 }
 
 /// A road link (one or both directions).
@@ -409,6 +427,9 @@ pub struct Line {
     pub fare: FareRule,
     /// Whether vehicles run only in stop-list order.
     pub oneway: bool,
+    /// When the last stop is the first: whether vehicles run on through it (a loop line, as
+    /// Beijing's lines 2 and 10), or every trip ends there (an imported GTFS trip).
+    pub loops: bool,
     /// Stops in travel order (at least two).
     pub stops: Vec<Stop>,
     /// Headway-based service periods.
@@ -443,9 +464,11 @@ impl Line {
         stops
     }
 
-    /// Whether the line is a loop: more than two stops, the last one the first.
+    /// Whether the line is a loop: vehicles run on through its last stop, which is its first
+    /// (more than two stops).
     pub fn is_loop(&self) -> bool {
-        self.stops.len() > 2
+        self.loops
+            && self.stops.len() > 2
             && self.stops.first().map(|s| s.node) == self.stops.last().map(|s| s.node)
     }
 

@@ -21,7 +21,7 @@
 //! Zone centroids are barriers: reachable, never passed through.
 
 use super::csr::Csr;
-use crate::network::{AccessMode, LineId, Network, NodeKind, RoadArc, Stop};
+use crate::network::{AccessMode, LineId, Network, RoadArc, Stop};
 use crate::time::Seconds;
 use crate::time::Window;
 
@@ -115,7 +115,7 @@ impl RoutingGraph {
 fn barriers(net: &Network, nodes: usize) -> Vec<bool> {
     let mut barrier = vec![false; nodes];
     for (i, n) in net.nodes().iter().enumerate() {
-        barrier[i] = n.kind == NodeKind::ZoneCentroid;
+        barrier[i] = n.kind.is_trip_end();
     }
     barrier
 }

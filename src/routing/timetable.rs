@@ -181,11 +181,7 @@ impl Timetable {
         }
         let (walk, order) = Csr::build(n, &edges);
         let walk_kinds = order.iter().map(|&i| kinds[i as usize]).collect();
-        let barrier = net
-            .nodes()
-            .iter()
-            .map(|v| v.kind == crate::network::NodeKind::ZoneCentroid)
-            .collect();
+        let barrier = net.nodes().iter().map(|v| v.kind.is_trip_end()).collect();
         let mut access = vec![Vec::new(); net.zones().len()];
         for (i, a) in net.access().iter().enumerate() {
             if a.mode != AccessMode::Car {

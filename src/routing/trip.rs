@@ -440,6 +440,7 @@ mod tests {
                 seats: 1,
                 fare,
                 oneway: false,
+                loops: true,
                 stops: Vec::new(),
                 headways: Vec::new(),
                 departures: Vec::new(),

@@ -87,12 +87,12 @@ pub struct NetworkCounts {
 impl NetworkCounts {
     /// Counts the elements of `net`.
     pub fn of(net: &Network) -> Self {
+        // Whole stations only where a network has them (imported from GTFS).
         let nodes_by_kind = NodeKind::ALL
             .iter()
-            .map(|&k| {
-                let count = net.nodes().iter().filter(|n| n.kind == k).count();
-                (k.as_str().to_owned(), count)
-            })
+            .map(|&k| (k, net.nodes().iter().filter(|n| n.kind == k).count()))
+            .filter(|&(k, count)| count > 0 || k != NodeKind::Station)
+            .map(|(k, count)| (k.as_str().to_owned(), count))
             .collect();
         let mut links_by_mode: BTreeMap<String, usize> = [
             ("road", net.roads().len()),

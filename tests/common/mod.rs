@@ -13,6 +13,20 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The shared external data folder (`COMMUTE_SHARED_DATA`, default ../shared/data); panics
+/// with instructions when it is missing, so an external-data test never passes without it.
+pub fn shared_data() -> PathBuf {
+    let dir = std::env::var_os("COMMUTE_SHARED_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/data"));
+    assert!(
+        dir.join("SOURCES.md").is_file(),
+        "external data not found at {}: set COMMUTE_SHARED_DATA to the shared data folder",
+        dir.display()
+    );
+    dir
+}
+
 /// The demo network folder.
 pub fn demo_network() -> PathBuf {
     root().join("networks/demo")
@@ -52,14 +66,19 @@ pub fn skims(s: &Scenario) -> Skims {
     skim_all(&Engine::new(&s.network, s.window))
 }
 
-/// Runs the `commute` binary with `args` in the repository root; returns its standard output,
-/// panicking with its error output when it fails.
-pub fn commute_ok<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_commute"))
+/// Runs the `commute` binary with `args` in the repository root.
+pub fn commute<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_commute"))
         .args(args)
         .current_dir(root())
         .output()
-        .expect("run commute");
+        .expect("run commute")
+}
+
+/// Runs the `commute` binary with `args` in the repository root; returns its standard output,
+/// panicking with its error output when it fails.
+pub fn commute_ok<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> String {
+    let out = commute(args);
     assert!(
         out.status.success(),
         "commute {:?} failed: {}",
@@ -89,9 +108,13 @@ pub fn run_at_one_and_two_threads(dir: &Path, scenario: &str, args: &[&str]) -> 
     (a, b)
 }
 
-/// Every row of a CSV file as a map from column to cell.
+/// Every row of a CSV file as a map from column to cell (lines starting `#`, such as an
+/// imported table's generated-by line, are comments).
 pub fn csv_rows(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
-    let mut reader = csv::Reader::from_path(path).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .from_path(path)
+        .unwrap();
     let header = reader.headers().unwrap().clone();
     reader
         .records()

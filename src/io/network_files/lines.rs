@@ -17,7 +17,7 @@ impl Loader<'_> {
         let Some(t) = self.optional_table(
             "lines.csv",
             &["id", "name", "mode", "capacity", "fare"],
-            &["oneway", "seats"],
+            &["oneway", "seats", "loop"],
         ) else {
             return;
         };
@@ -66,6 +66,7 @@ impl Loader<'_> {
                     .ok()
             });
             let oneway = row.boolean_or("oneway", false);
+            let loops = row.boolean_or("loop", true);
             if let (
                 Some(id),
                 Some(name),
@@ -74,7 +75,8 @@ impl Loader<'_> {
                 Some(seats),
                 Some(fare),
                 Some(oneway),
-            ) = (id, name, mode, capacity, seats, fare, oneway)
+                Some(loops),
+            ) = (id, name, mode, capacity, seats, fare, oneway, loops)
                 && seen.check(&mut row, "id", id)
             {
                 line_rows.push((row.path.to_path_buf(), row.line));
@@ -86,6 +88,7 @@ impl Loader<'_> {
                     seats: seats as u32,
                     fare,
                     oneway,
+                    loops,
                     stops: Vec::new(),
                     headways: Vec::new(),
                     departures: Vec::new(),

@@ -161,6 +161,7 @@ fn random_line(rng: &mut ChaCha8Rng, l: i32, stations: usize) -> Option<Line> {
         seats: 100,
         fare: FareRule::None,
         oneway,
+        loops: true,
         stops,
         headways,
         departures,

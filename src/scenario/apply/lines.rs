@@ -58,6 +58,7 @@ pub(super) fn add_line(c: &mut Check<'_>, net: &Network, spec: &ModificationSpec
         seats,
         fare: fare_rule?,
         oneway: *oneway,
+        loops: true,
         stops,
         headways,
         departures,

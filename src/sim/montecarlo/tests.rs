@@ -66,6 +66,7 @@ fn one_line(headway_s: Seconds, mode: Mode, capacity: u32) -> Network {
         seats: capacity,
         fare: FareRule::None,
         oneway: true,
+        loops: true,
         stops: vec![
             Stop {
                 node: NodeId::new(0),
