@@ -2,8 +2,8 @@
 //! subcommand per importer of `commute::import`.
 
 use anyhow::{Context, bail};
-use commute::import::{self, beijing_subway, gtfs};
-use commute::io::{read_gtfs, read_zone_points};
+use commute::import::{self, beijing_subway, gtfs, osm};
+use commute::io::{read_gtfs, read_osm, read_zone_points};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -26,6 +26,9 @@ pub struct Args {
     /// A GTFS feed, a .zip or a folder; repeat for several (ids then prefixed by feed name).
     #[arg(long)]
     gtfs: Vec<PathBuf>,
+    /// An OpenStreetMap extract (.osm.pbf): its drivable roads.
+    #[arg(long)]
+    osm: Option<PathBuf>,
     /// Zones as points: id,name,lon,lat,residents,jobs[,car_share,province,area_km2]
     /// (default: a grid of placeholder zones over the stops).
     #[arg(long)]
@@ -78,20 +81,25 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 
 /// `commute import --gtfs ...`: reads every feed, then writes the folder.
 fn run_gtfs(args: &Args) -> anyhow::Result<()> {
-    if args.gtfs.is_empty() {
-        bail!("nothing to import: give --gtfs FEED (or a subcommand, e.g. beijing-subway)");
+    if args.gtfs.is_empty() && args.osm.is_none() {
+        bail!(
+            "nothing to import: give --gtfs FEED and/or --osm EXTRACT (or a subcommand, e.g. \
+             beijing-subway)"
+        );
     }
-    let Some(date) = &args.date else {
-        bail!("--date YYYY-MM-DD is required: the service day whose trips are imported");
+    let date: jiff::civil::Date = match &args.date {
+        Some(date) => date
+            .parse()
+            .with_context(|| format!("--date `{date}`: expected a date YYYY-MM-DD"))?,
+        None if args.gtfs.is_empty() => jiff::civil::Date::constant(2000, 1, 1),
+        None => bail!("--date YYYY-MM-DD is required: the service day whose trips are imported"),
     };
-    let date: jiff::civil::Date = date
-        .parse()
-        .with_context(|| format!("--date `{date}`: expected a date YYYY-MM-DD"))?;
     let Some(out) = &args.out else {
         bail!("--out DIR is required: the network folder to write");
     };
     let mut inputs: Vec<&Path> = args.gtfs.iter().map(PathBuf::as_path).collect();
     inputs.extend(args.zones.as_deref());
+    inputs.extend(args.osm.as_deref());
     let dir = import::create_output(out, &inputs, args.force)?;
     let zones = args.zones.as_deref().map(read_zone_points).transpose()?;
     let mut feeds = Vec::new();
@@ -108,6 +116,27 @@ fn run_gtfs(args: &Args) -> anyhow::Result<()> {
         );
         feeds.push(feed);
     }
+    let roads = match &args.osm {
+        Some(path) => {
+            let start = Instant::now();
+            let extract = read_osm(path)?;
+            let layer = osm::roads(&extract);
+            let secs = start.elapsed().as_secs_f64();
+            eprintln!(
+                "read {}: {} ways ({} drivable) in {secs:.2} s, {:.0} ways/s; {} road links between \
+                 {} junctions ({} links outside the largest strongly connected part left out)",
+                path.display(),
+                extract.all_ways,
+                layer.ways,
+                extract.all_ways as f64 / secs.max(1e-9),
+                layer.links.len(),
+                layer.junctions.len(),
+                layer.dropped_links
+            );
+            Some(layer)
+        }
+        None => None,
+    };
     let name = out.file_name().map_or_else(
         || "imported".to_owned(),
         |n| n.to_string_lossy().into_owned(),
@@ -116,14 +145,27 @@ fn run_gtfs(args: &Args) -> anyhow::Result<()> {
     for _ in &args.gtfs {
         command.push_str(" --gtfs DATA");
     }
+    if args.osm.is_some() {
+        command.push_str(" --osm EXTRACT");
+    }
     if args.zones.is_some() {
         command.push_str(" --zones ZONES");
     }
-    command.push_str(&format!(" --date {date} --out OUT"));
+    if !args.gtfs.is_empty() {
+        command.push_str(&format!(" --date {date}"));
+    }
+    command.push_str(" --out OUT");
     let options = gtfs::GtfsOptions {
         name,
         date,
         zones: zones.as_ref(),
+        roads: roads.as_ref().zip(args.osm.as_ref()).map(|(layer, path)| {
+            let name = path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            (layer, name)
+        }),
         command,
     };
     let imported = gtfs::import(&feeds, &options)?;

@@ -1,6 +1,7 @@
 //! `commute sp`: shortest distances on a road graph (DIMACS, TNTP or a network's roads).
 
-use commute::io::load_road_graph;
+use anyhow::bail;
+use commute::io::{load_network, load_road_graph, network_road_lengths};
 use commute::routing::{
     ChWorkspace, ContractionHierarchy, MAX_DISTANCE, PhastWorkspace, RadixWorkspace, RoadGraph,
     shortest_from,
@@ -10,13 +11,17 @@ use std::path::PathBuf;
 /// Shortest distances from a source node on a road graph.
 ///
 /// GRAPH is a DIMACS `.gr` file (`p sp n m` header, 1-based; or header-less `a u v w`,
-/// 0-based), a TNTP `_net.tntp` network (free-flow times) or a network folder (its roads, in
-/// seconds). Prints CSV `node,distance` for every node (one-to-all) or for the target, node ids as
-/// in the input; an unreachable node has an empty distance.
+/// 0-based), a TNTP `_net.tntp` network (free-flow times) or a network folder (its roads:
+/// free-flow seconds, or metres with `--metric distance`; for an OpenStreetMap import the node
+/// ids are the OSM node ids). Prints CSV `node,distance` for every node (one-to-all) or for
+/// the target, node ids as in the input; an unreachable node has an empty distance. With
+/// `--json`, one object: the source, the metric and its unit, and the distances by node id
+/// (`null` when unreachable).
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   commute sp ../shared/data/roads/rome99.gr --source 1 --target 1000
-  commute sp networks/jjj --source j_g4_fengtai > distances.csv")]
+  commute sp networks/jjj --source j_g4_fengtai > distances.csv
+  commute sp out/helsinki --source 25291452 --target 1372477605 --metric distance --json")]
 pub struct Args {
     /// Road graph file or network folder.
     graph: PathBuf,
@@ -30,6 +35,19 @@ pub struct Args {
     /// then a bidirectional query, or PHAST for one-to-all). Both give the same distances.
     #[arg(long, value_enum, default_value_t = Engine::Dijkstra)]
     engine: Engine,
+    /// On a network folder: free-flow `time` (seconds) or road `distance` (metres).
+    #[arg(long, value_enum, default_value_t = Metric::Time)]
+    metric: Metric,
+    /// Print JSON instead of CSV.
+    #[arg(long)]
+    json: bool,
+}
+
+/// What `commute sp` sums on a network folder's roads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Metric {
+    Time,
+    Distance,
 }
 
 /// A routing engine of `commute sp`.
@@ -40,7 +58,15 @@ enum Engine {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let graph = load_road_graph(&args.graph)?;
+    let graph = match args.metric {
+        Metric::Time => load_road_graph(&args.graph)?,
+        Metric::Distance if args.graph.is_dir() => {
+            network_road_lengths(&load_network(&args.graph)?)
+        }
+        Metric::Distance => bail!(
+            "--metric distance needs a network folder: a graph file's weights are what it says"
+        ),
+    };
     let node = |id: &str, what: &str| {
         graph.position_of(id).ok_or_else(|| {
             anyhow::anyhow!(
@@ -92,6 +118,28 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         u32::MAX => String::new(),
         d => distance_text(&graph, d),
     };
+    if args.json {
+        let nodes: Vec<usize> = match target {
+            Some(t) => vec![t],
+            None => (0..graph.node_count()).collect(),
+        };
+        let mut map = serde_json::Map::new();
+        for p in nodes {
+            let value = match distances[graph.internal[p] as usize] {
+                u32::MAX => serde_json::Value::Null,
+                d => serde_json::json!(f64::from(d) / graph.scale),
+            };
+            map.insert(graph.id_of(p).to_string(), value);
+        }
+        let value = serde_json::json!({
+            "source": args.source,
+            "metric": if args.metric == Metric::Distance { "distance" } else { "time" },
+            "unit": graph.unit,
+            "distances": map,
+        });
+        outln!("{}", serde_json::to_string_pretty(&value)?);
+        return Ok(());
+    }
     outln!("node,distance");
     match target {
         Some(t) => outln!("{},{}", graph.id_of(t), cell(t)),

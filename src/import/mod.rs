@@ -30,6 +30,7 @@
 
 pub mod beijing_subway;
 pub mod gtfs;
+pub mod osm;
 
 use crate::error::Result;
 use crate::io::TableWriter;

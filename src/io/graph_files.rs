@@ -32,6 +32,23 @@ pub fn load_road_graph(path: &Path) -> Result<RoadGraph> {
     }
 }
 
+/// The road graph of a network by length: each road link in its drawn directions, in metres to
+/// the decimetre; nodes named by their ids.
+pub fn network_road_lengths(net: &crate::network::Network) -> RoadGraph {
+    let arcs: Vec<(u32, u32, u32)> = net
+        .road_arcs()
+        .map(|(arc, r)| {
+            let (a, b) = arc.ends(r);
+            let decimetres = (r.length_km * 10_000.0)
+                .round()
+                .min(f64::from(u32::MAX - 1)) as u32;
+            (a.index() as u32, b.index() as u32, decimetres)
+        })
+        .collect();
+    let names = NodeNames::Named(net.nodes().iter().map(|n| n.id.clone()).collect());
+    RoadGraph::new(net.nodes().len(), &arcs, names, "m", 10.0)
+}
+
 /// The car graph of a network: road links by free-flow time plus checkpoint delay in their
 /// drawn direction, seconds; nodes named by their ids.
 pub fn network_roads(net: &crate::network::Network) -> RoadGraph {

@@ -7,6 +7,7 @@ mod graph_files;
 mod graph_limits;
 mod gtfs;
 mod network_files;
+mod osm;
 pub mod output;
 mod rows;
 mod scenario_file;
@@ -17,9 +18,10 @@ mod tntp;
 mod zone_points;
 
 pub use demand_table::{CommuterRow, DemandTable, read_demand_table};
-pub use graph_files::{load_road_graph, network_roads};
+pub use graph_files::{load_road_graph, network_road_lengths, network_roads};
 pub use gtfs::{GtfsFeed, gtfs_line, read_gtfs};
 pub use network_files::{NETWORK_FORMAT_VERSION, load_network};
+pub use osm::{OsmExtract, OsmWay, read_osm};
 pub use rows::columns;
 pub use scenario_file::{
     AccessSpec, ChoiceSpec, CongestionSpec, DelaySpec, DelayTable, DemandSpec, HeadwaySpec,

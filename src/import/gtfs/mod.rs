@@ -23,6 +23,7 @@ mod calendar;
 mod trips;
 
 use crate::error::{Error, Problem, Result};
+use crate::import::osm::RoadLayer;
 use crate::import::{Imported, ImportedFile, Report, decimal, generated_by, table};
 use crate::io::{GtfsFeed, ZonePoint, ZonePoints};
 use crate::network::great_circle_km;
@@ -53,6 +54,15 @@ pub const GRID_ZONES: f64 = 100.0;
 /// real ones).
 pub const GRID_PERSONS: u64 = 1_000;
 
+/// A zone's car reaches its nearest road junction at this speed, km/h, over
+/// [`WALK_DETOUR`] times the straight line (local streets the extract's classes leave out).
+pub const ZONE_CAR_KMH: f64 = 20.0;
+
+/// Seconds by car to a junction `km` away in a straight line ([`ZONE_CAR_KMH`]).
+pub fn car_access_seconds(km: f64) -> u32 {
+    (km * WALK_DETOUR / ZONE_CAR_KMH * 3600.0).round() as u32
+}
+
 /// Walking seconds over `km` of straight line.
 pub fn walk_seconds(km: f64) -> u32 {
     (km * WALK_DETOUR / WALK_KMH * 3600.0).round() as u32
@@ -67,6 +77,8 @@ pub struct GtfsOptions<'a> {
     pub date: Date,
     /// The zones; `None`: a grid ([`GRID_ZONES`]).
     pub zones: Option<&'a ZonePoints>,
+    /// The roads, with the name of the OpenStreetMap extract they come from, if any.
+    pub roads: Option<(&'a RoadLayer, String)>,
     /// The command that makes the folder, for the README and the tables' generated-by line.
     pub command: String,
 }
@@ -85,7 +97,7 @@ pub fn import(feeds: &[GtfsFeed], options: &GtfsOptions<'_>) -> Result<Imported>
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
-    if built.lines.is_empty() {
+    if !feeds.is_empty() && built.lines.is_empty() {
         let covered: Vec<String> = feeds
             .iter()
             .filter_map(|f| {
@@ -105,31 +117,34 @@ pub fn import(feeds: &[GtfsFeed], options: &GtfsOptions<'_>) -> Result<Imported>
             ),
         )]));
     }
+    if let Some((roads, extract)) = &options.roads {
+        built.add_roads(roads, extract, &mut problems);
+        if !problems.is_empty() {
+            return Err(Error::Invalid(problems));
+        }
+    }
     let zones = match options.zones {
         Some(points) => points.zones.clone(),
-        None => built.grid_zones(),
+        None => built.grid_zones(options.roads.is_some()),
     };
-    built.connect_zones(&zones);
-    let far: Vec<Problem> = built
-        .access
-        .iter()
-        .filter(|a| a.2 > walk_seconds(ZONE_MAX_WALK_KM))
-        .filter_map(|a| {
-            let z = zones.iter().find(|z| z.id == a.0)?;
-            let points = options.zones?;
-            Some(Problem::at(
-                &points.path,
-                z.line,
-                Some("lon"),
-                format!(
-                    "zone `{}` is more than {ZONE_MAX_WALK_KM} km from every stop of the feeds",
-                    z.id
-                ),
-            ))
-        })
-        .collect();
-    if !far.is_empty() {
-        return Err(Error::Invalid(far));
+    let far = built.connect_zones(&zones);
+    if let (Some(points), false) = (options.zones, far.is_empty()) {
+        return Err(Error::Invalid(
+            far.iter()
+                .map(|z| {
+                    Problem::at(
+                        &points.path,
+                        z.line,
+                        Some("lon"),
+                        format!(
+                            "zone `{}` is more than {ZONE_MAX_WALK_KM} km from every stop and \
+                             road junction",
+                            z.id
+                        ),
+                    )
+                })
+                .collect(),
+        ));
     }
     Ok(built.write(feeds, options, &zones))
 }
@@ -286,7 +301,12 @@ struct Built {
     walks: Vec<Walk>,
     /// Change times inside a stop, seconds.
     stop_transfers: BTreeMap<usize, u32>,
-    access: Vec<(String, usize, u32)>,
+    /// (zone, node, seconds, by car).
+    access: Vec<(String, usize, u32, bool)>,
+    /// Road junction nodes.
+    junctions: Vec<usize>,
+    /// Road links: (link, from node, to node).
+    roads: Vec<(crate::import::osm::Link, usize, usize)>,
     counts: Counts,
 }
 
@@ -632,11 +652,13 @@ impl Built {
         }
     }
 
-    /// Square zones over the served stops ([`GRID_ZONES`]).
-    fn grid_zones(&self) -> Vec<ZonePoint> {
+    /// Square zones over the served stops and road junctions ([`GRID_ZONES`]); with roads,
+    /// half the households have a car (a placeholder like the residents and jobs).
+    fn grid_zones(&self, roads: bool) -> Vec<ZonePoint> {
         let points: Vec<(f64, f64)> = self
             .served
             .iter()
+            .chain(&self.junctions)
             .map(|&n| (self.nodes[n].lon, self.nodes[n].lat))
             .collect();
         let (min_lon, max_lon) = points
@@ -673,34 +695,82 @@ impl Built {
                 lat: min_lat + (row as f64 + 0.5) * dlat,
                 residents: GRID_PERSONS,
                 jobs: GRID_PERSONS,
-                car_share: 0.0,
+                car_share: if roads { 0.5 } else { 0.0 },
                 province: String::new(),
                 area_km2: Some(side_km * side_km),
             })
             .collect()
     }
 
-    /// Each zone's walking access to the served stops near it ([`ZONE_WALK_KM`]).
-    fn connect_zones(&mut self, zones: &[ZonePoint]) {
+    /// Each zone's walking access to the served stops near it ([`ZONE_WALK_KM`]) and car
+    /// access to the nearest road junction; the zones farther than [`ZONE_MAX_WALK_KM`] from
+    /// every stop and junction are returned.
+    fn connect_zones<'z>(&mut self, zones: &'z [ZonePoint]) -> Vec<&'z ZonePoint> {
+        let mut far = Vec::new();
         for z in zones {
-            let mut near: Vec<(f64, usize)> = self
-                .served
-                .iter()
-                .map(|&n| {
-                    (
-                        great_circle_km((z.lon, z.lat), (self.nodes[n].lon, self.nodes[n].lat)),
-                        n,
-                    )
-                })
-                .collect();
-            near.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            let within = near
+            let by_distance = |nodes: &[usize]| {
+                let mut near: Vec<(f64, usize)> = nodes
+                    .iter()
+                    .map(|&n| {
+                        let node = &self.nodes[n];
+                        (great_circle_km((z.lon, z.lat), (node.lon, node.lat)), n)
+                    })
+                    .collect();
+                near.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                near
+            };
+            let stops = by_distance(&self.served);
+            let within = stops
                 .iter()
                 .take_while(|(km, _)| *km <= ZONE_WALK_KM)
                 .count()
                 .clamp(1, ZONE_MAX_STOPS);
-            for &(km, n) in &near[..within.min(near.len())] {
-                self.access.push((z.id.clone(), n, walk_seconds(km)));
+            let mut nearest = f64::INFINITY;
+            let mut access = Vec::new();
+            for &(km, n) in &stops[..within.min(stops.len())] {
+                access.push((z.id.clone(), n, walk_seconds(km), false));
+                nearest = nearest.min(km);
+            }
+            if let Some(&(km, n)) = by_distance(&self.junctions).first() {
+                access.push((z.id.clone(), n, car_access_seconds(km), true));
+                nearest = nearest.min(km);
+            }
+            self.access.extend(access);
+            if nearest > ZONE_MAX_WALK_KM {
+                far.push(z);
+            }
+        }
+        far
+    }
+
+    /// The roads as road junction nodes (their OSM ids) and links.
+    fn add_roads(&mut self, roads: &RoadLayer, extract: &str, problems: &mut Vec<Problem>) {
+        let mut index = Vec::with_capacity(roads.junctions.len());
+        for j in &roads.junctions {
+            let id = j.osm_id.to_string();
+            if self.node_index.contains_key(&id) {
+                problems.push(Problem::file(
+                    std::path::Path::new(extract),
+                    format!(
+                        "OSM node {id} has the id of a GTFS stop: import the feed and the \
+                         extract into two folders"
+                    ),
+                ));
+                continue;
+            }
+            let n = self.node(NodeOut {
+                id,
+                name: j.name.clone(),
+                kind: "road_junction",
+                lon: j.position.0,
+                lat: j.position.1,
+            });
+            self.junctions.push(n);
+            index.push(n);
+        }
+        if problems.is_empty() {
+            for l in &roads.links {
+                self.roads.push((l.clone(), index[l.from], index[l.to]));
             }
         }
     }
@@ -720,11 +790,20 @@ impl Built {
                 )
             })
             .collect();
-        let source = format!(
-            "the GTFS feed{} {}",
-            if feeds.len() > 1 { "s" } else { "" },
-            feed_names.join(", ")
-        );
+        let mut sources = Vec::new();
+        if !feeds.is_empty() {
+            sources.push(format!(
+                "the GTFS feed{} {}",
+                if feeds.len() > 1 { "s" } else { "" },
+                feed_names.join(", ")
+            ));
+        }
+        if let Some((_, extract)) = &options.roads {
+            sources.push(format!(
+                "the OpenStreetMap extract {extract} (© OpenStreetMap contributors, ODbL)"
+            ));
+        }
+        let source = sources.join(" and ");
         let by = generated_by(&options.command, &source);
         let minutes = |s: u32| decimal(f64::from(s) / 60.0, 4);
         let zone_node = |z: &ZonePoint| format!("zone:{}", z.id);
@@ -750,11 +829,11 @@ impl Built {
         let _ = writeln!(
             toml,
             "description = {}",
-            toml_string(&format!(
-                "Transit of {} on {}, imported from GTFS",
-                feed_names.join(", "),
-                options.date
-            ))
+            toml_string(&if feeds.is_empty() {
+                format!("Imported from {source}")
+            } else {
+                format!("Imported from {source}; the trips of {}", options.date)
+            })
         );
         let _ = writeln!(toml, "coordinate_system = \"WGS84\"");
         let sources: Vec<String> = feed_names
@@ -765,6 +844,11 @@ impl Built {
                     .iter()
                     .map(|a| toml_string(&format!("agency: {a}"))),
             )
+            .chain(options.roads.iter().map(|(_, extract)| {
+                toml_string(&format!(
+                    "OpenStreetMap extract {extract} (© OpenStreetMap contributors, ODbL)"
+                ))
+            }))
             .collect();
         let _ = writeln!(toml, "sources = [{}]", sources.join(", "));
         let _ = writeln!(
@@ -823,11 +907,12 @@ impl Built {
         file("zones.csv", t.into_bytes());
 
         let mut t = table(&["zone", "node", "mode", "minutes"], &by);
-        for (zone, node, seconds) in &self.access {
+        for (zone, node, seconds, car) in &self.access {
+            let mode = if *car { "car" } else { "walk" };
             t.row([
                 zone.as_str(),
                 &self.nodes[*node].id,
-                "walk",
+                mode,
                 &minutes(*seconds),
             ]);
         }
@@ -910,15 +995,51 @@ impl Built {
         }
         file("transfers.csv", t.into_bytes());
 
+        if !self.roads.is_empty() {
+            let mut t = table(
+                &[
+                    "id",
+                    "name",
+                    "from",
+                    "to",
+                    "length_km",
+                    "speed_kmh",
+                    "capacity_vph",
+                    "lanes",
+                    "class",
+                    "toll_yuan",
+                    "oneway",
+                ],
+                &by,
+            );
+            for (l, a, b) in &self.roads {
+                t.row([
+                    l.id.as_str(),
+                    &l.name,
+                    &self.nodes[*a].id,
+                    &self.nodes[*b].id,
+                    &decimal(l.length_km, 4),
+                    &decimal(l.speed_kmh, 2),
+                    &decimal(l.capacity_vph, 0),
+                    &l.lanes.to_string(),
+                    l.class,
+                    "0",
+                    if l.oneway { "true" } else { "false" },
+                ]);
+            }
+            file("roads.csv", t.into_bytes());
+        }
+
         Imported {
             files,
-            report: self.report(&feed_names, options, zones),
+            report: self.report(&source, feeds, options, zones),
         }
     }
 
     fn report(
         &self,
-        feed_names: &[String],
+        source: &str,
+        feeds: &[GtfsFeed],
         options: &GtfsOptions<'_>,
         zones: &[ZonePoint],
     ) -> Report {
@@ -926,7 +1047,7 @@ impl Built {
         let departures: usize = self.lines.iter().map(|l| l.departures.len()).sum();
         let periods: usize = self.lines.iter().map(|l| l.periods.len()).sum();
         let mut sections = vec![(
-            "How the feed was read".to_owned(),
+            "How the feeds were read".to_owned(),
             format!(
                 "- Service day {date}: trips running on it, {trips} of {all} ({stop_times} stop \
                  times). A line is one route's trips with the same stops, run and dwell times, so \
@@ -972,20 +1093,63 @@ impl Built {
                 c.pickup_restricted, c.forbidden_at_stop, c.transfers_unused, c.zone_fare_rules, c.fares_used
             ),
         ));
+        if feeds.is_empty() {
+            sections.clear();
+        }
+        if let Some((roads, _)) = &options.roads {
+            sections.push((
+                "How the roads were read".to_owned(),
+                format!(
+                    "- Drivable ways ({}): highway classes with the defaults below, unless access, \
+                     motor_vehicle or motorcar is no or private. Direction from oneway (-1 \
+                     reversed), roundabouts and motorways one-way. Speed from maxspeed (mph \
+                     converted; zone values: urban 50, rural 80, trunk 100, motorway 120 km/h), else \
+                     the class default; capacity = lanes per direction (lanes, halved on two-way \
+                     roads) x the class's vehicles per hour per lane.\n\
+                     - Ways cut at every junction into links; way nodes missing from the extract: {} \
+                     (the ways are cut there). Links outside the largest strongly connected part \
+                     left out: {} (with {} junctions).\n\
+                     - Zones reach their nearest junction by car at {ZONE_CAR_KMH} km/h over {WALK_DETOUR} x \
+                     the straight line.\n\n\
+                     | class | speed km/h | lanes per direction | vehicles/h per lane |\n|---|---|---|---|\n{}",
+                    roads.ways,
+                    roads.missing_nodes,
+                    roads.dropped_links,
+                    roads.dropped_junctions,
+                    crate::import::osm::CLASSES
+                        .iter()
+                        .map(|k| format!(
+                            "| {} | {} | {} | {} |",
+                            k.highway, k.speed_kmh, k.lanes, k.lane_vph
+                        ))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                ),
+            ));
+        }
+        let mut kinds = Vec::new();
+        if !feeds.is_empty() {
+            kinds.push("GTFS");
+        }
+        if options.roads.is_some() {
+            kinds.push("OpenStreetMap");
+        }
         Report {
-            title: format!("{}: transit imported from GTFS", options.name),
+            title: format!("{}: imported from {}", options.name, kinds.join(" and ")),
             command: options.command.clone(),
-            source: format!(
-                "The GTFS feed{} {} (their licences apply to the derived tables).",
-                if feed_names.len() > 1 { "s" } else { "" },
-                feed_names.join(", ")
-            ),
+            source: {
+                let mut text = format!("{source}: their licences apply to the derived tables.");
+                text[..1].make_ascii_uppercase();
+                text
+            },
             counts: [
                 (self.served.len(), "stop"),
                 (c.stations, "station"),
                 (self.lines.len(), "line"),
                 (c.trips_on_date, "trip"),
                 (self.walks.len(), "walking link"),
+                (self.junctions.len(), "road junction"),
+                (self.roads.len(), "road link"),
                 (zones.len(), "zone"),
             ]
             .into_iter()

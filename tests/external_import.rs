@@ -1,14 +1,20 @@
-//! GTFS import against the feeds in ../shared/data/gtfs (or `COMMUTE_SHARED_DATA`): each feed is
-//! imported for a date, and the imported network's counts and timetable routes are checked
-//! against an independent reading of the raw files written here: the services of the date from
-//! calendar.txt and calendar_dates.txt, the trips' stop times (interpolated where untimed), the
-//! frequencies expanded, the walking rules of docs/import.md, and a plain connection scan for
-//! earliest arrivals between random stop pairs and departure times. Built only with
-//! `--features external-data`; without the data every test fails loudly.
+//! `commute import` against the external data in ../shared/data (or `COMMUTE_SHARED_DATA`).
+//!
+//! GTFS: each feed in gtfs/ is imported for a date, and the imported network's counts and
+//! timetable routes are checked against an independent reading of the raw files written here:
+//! the services of the date from calendar.txt and calendar_dates.txt, the trips' stop times
+//! (interpolated where untimed), the frequencies expanded, the walking rules of docs/import.md,
+//! and a plain connection scan for earliest arrivals between random stop pairs and departure
+//! times.
+//!
+//! OpenStreetMap: each extract in osm/ is imported, and road distances between random junctions
+//! are checked against a plain Dijkstra over the raw ways, node to node.
+//!
+//! Built only with `--features external-data`; without the data every test fails loudly.
 
 mod common;
 
-use common::{root, shared_data};
+use common::{commute, commute_ok, shared_data};
 use commute::network::NodeId;
 use commute::routing::{RaptorWorkspace, Timetable, earliest_arrivals};
 use commute::scenario;
@@ -19,7 +25,6 @@ use rand_chacha::ChaCha8Rng;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet};
 use std::path::Path;
-use std::process::Command;
 
 /// The documented walking rule: 4.5 km/h over 1.3 times the straight line, whole seconds.
 fn walk_s(km: f64) -> u32 {
@@ -353,19 +358,16 @@ impl Plain {
 /// Imports `feed` for `date` with the binary into a temporary folder.
 fn import(feed: &Path, date: &str) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_commute"))
-        .args(["import", "--gtfs"])
-        .arg(feed)
-        .args(["--date", date, "--out"])
-        .arg(tmp.path().join("net"))
-        .current_dir(root())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let net = tmp.path().join("net");
+    commute_ok(&[
+        "import".as_ref(),
+        "--gtfs".as_ref(),
+        feed.as_os_str(),
+        "--date".as_ref(),
+        date.as_ref(),
+        "--out".as_ref(),
+        net.as_os_str(),
+    ]);
     tmp
 }
 
@@ -467,13 +469,19 @@ fn the_sample_feed_routes_like_its_raw_timetable_with_frequencies() {
 #[test]
 fn the_crates_basic_fixture_is_refused_with_its_broken_references() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_commute"))
-        .args(["import", "--gtfs"])
-        .arg(shared_data().join("gtfs/gtfs-structure-basic"))
-        .args(["--date", "2017-01-01", "--out"])
-        .arg(tmp.path().join("net"))
-        .output()
-        .unwrap();
+    let (feed, net) = (
+        shared_data().join("gtfs/gtfs-structure-basic"),
+        tmp.path().join("net"),
+    );
+    let out = commute(&[
+        "import".as_ref(),
+        "--gtfs".as_ref(),
+        feed.as_os_str(),
+        "--date".as_ref(),
+        "2017-01-01".as_ref(),
+        "--out".as_ref(),
+        net.as_os_str(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     for expected in [
@@ -483,4 +491,183 @@ fn the_crates_basic_fixture_is_refused_with_its_broken_references() {
         assert!(stderr.contains(expected), "{expected} not in\n{stderr}");
     }
     assert!(!tmp.path().join("net").exists());
+}
+
+/// Out-arcs of each node: (node, metres).
+type Adjacency = Vec<Vec<(usize, f64)>>;
+
+/// The raw road graph of an extract, node to node, by the drivable rules of docs/import.md:
+/// (node id -> index, adjacency in metres), and how many ways are drivable.
+fn raw_roads(path: &Path) -> (HashMap<i64, usize>, Adjacency, usize) {
+    use osmpbf::{Element, ElementReader};
+    const CLASSES: [&str; 15] = [
+        "motorway",
+        "motorway_link",
+        "trunk",
+        "trunk_link",
+        "primary",
+        "primary_link",
+        "secondary",
+        "secondary_link",
+        "tertiary",
+        "tertiary_link",
+        "unclassified",
+        "residential",
+        "living_street",
+        "service",
+        "road",
+    ];
+    let mut positions: HashMap<i64, (f64, f64)> = HashMap::new();
+    let mut ways: Vec<(Vec<i64>, HashMap<String, String>)> = Vec::new();
+    ElementReader::from_path(path)
+        .unwrap()
+        .for_each(|e| match e {
+            Element::Node(n) => {
+                positions.insert(n.id(), (n.lon(), n.lat()));
+            }
+            Element::DenseNode(n) => {
+                positions.insert(n.id(), (n.lon(), n.lat()));
+            }
+            Element::Way(w) => {
+                let tags: HashMap<String, String> = w
+                    .tags()
+                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                    .collect();
+                if tags
+                    .get("highway")
+                    .is_some_and(|h| CLASSES.contains(&h.as_str()))
+                {
+                    ways.push((w.refs().collect(), tags));
+                }
+            }
+            Element::Relation(_) => {}
+        })
+        .unwrap();
+    let mut index: HashMap<i64, usize> = HashMap::new();
+    let mut adjacency: Adjacency = Vec::new();
+    let mut drivable = 0;
+    for (nodes, tags) in &ways {
+        let tag = |k: &str| tags.get(k).map(String::as_str);
+        if ["access", "motor_vehicle", "motorcar"]
+            .iter()
+            .any(|k| matches!(tag(k), Some("no" | "private")))
+            || nodes.len() < 2
+        {
+            continue;
+        }
+        drivable += 1;
+        let (forward, backward) = match tag("oneway") {
+            Some("yes" | "true" | "1") => (true, false),
+            Some("-1" | "reverse") => (false, true),
+            Some("no" | "false" | "0") => (true, true),
+            _ if tag("junction") == Some("roundabout") || tag("highway") == Some("motorway") => {
+                (true, false)
+            }
+            _ => (true, true),
+        };
+        for pair in nodes.windows(2) {
+            let (Some(&a), Some(&b)) = (positions.get(&pair[0]), positions.get(&pair[1])) else {
+                continue;
+            };
+            let mut at = |id: i64| {
+                let n = index.len();
+                let i = *index.entry(id).or_insert(n);
+                if i == adjacency.len() {
+                    adjacency.push(Vec::new());
+                }
+                i
+            };
+            let (u, v) = (at(pair[0]), at(pair[1]));
+            let m = haversine_km(a, b) * 1000.0;
+            if forward {
+                adjacency[u].push((v, m));
+            }
+            if backward {
+                adjacency[v].push((u, m));
+            }
+        }
+    }
+    (index, adjacency, drivable)
+}
+
+/// Plain Dijkstra, metres.
+fn dijkstra(adjacency: &[Vec<(usize, f64)>], source: usize) -> Vec<f64> {
+    let mut dist = vec![f64::INFINITY; adjacency.len()];
+    dist[source] = 0.0;
+    let mut heap = BinaryHeap::from([Reverse((0u64, source))]);
+    while let Some(Reverse((d, v))) = heap.pop() {
+        let d = f64::from_bits(d);
+        if d > dist[v] {
+            continue;
+        }
+        for &(w, m) in &adjacency[v] {
+            if d + m < dist[w] {
+                dist[w] = d + m;
+                heap.push(Reverse(((d + m).to_bits(), w)));
+            }
+        }
+    }
+    dist
+}
+
+fn check_extract(file: &str) {
+    let path = shared_data().join("osm").join(file);
+    let tmp = tempfile::tempdir().unwrap();
+    let net_dir = tmp.path().join("net");
+    let out = commute(&[
+        "import".as_ref(),
+        "--osm".as_ref(),
+        path.as_os_str(),
+        "--out".as_ref(),
+        net_dir.as_os_str(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let (index, adjacency, drivable) = raw_roads(&path);
+    assert!(
+        stderr.contains(&format!("({drivable} drivable)")),
+        "{file}: {stderr}"
+    );
+    let net = scenario::load(&net_dir).unwrap().network;
+    let graph = commute::io::network_road_lengths(&net);
+    let junctions: Vec<&str> = net
+        .nodes()
+        .iter()
+        .filter(|n| n.kind == commute::network::NodeKind::RoadJunction)
+        .map(|n| n.id.as_str())
+        .collect();
+    assert!(
+        junctions.len() > 100,
+        "{file}: {} junctions",
+        junctions.len()
+    );
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    let mut ws = commute::routing::RadixWorkspace::default();
+    for _ in 0..30 {
+        let source = junctions[rng.random_range(0..junctions.len())];
+        let exact = dijkstra(&adjacency, index[&source.parse::<i64>().unwrap()]);
+        let s = graph.internal[graph.position_of(source).unwrap()];
+        commute::routing::shortest_from(&graph.csr, s, &mut ws);
+        for _ in 0..20 {
+            let target = junctions[rng.random_range(0..junctions.len())];
+            let t = graph.internal[graph.position_of(target).unwrap()];
+            // The largest strongly connected part: every junction reaches every other.
+            let ours = f64::from(ws.distance(t).expect("every junction reachable")) / graph.scale;
+            let raw = exact[index[&target.parse::<i64>().unwrap()]];
+            assert!(
+                (ours - raw).abs() <= 1.0 + 0.001 * raw,
+                "{file}: {source} -> {target}: imported {ours} m, raw ways {raw} m"
+            );
+        }
+    }
+}
+
+#[test]
+fn helsinki_road_distances_are_those_of_the_raw_ways() {
+    check_extract("Helsinki.osm.pbf");
+}
+
+#[test]
+fn the_test_extract_road_distances_are_those_of_the_raw_ways() {
+    check_extract("test.osm.pbf");
 }

@@ -1,0 +1,221 @@
+//! `commute import --osm` (issue 16) on a hand-made extract (tests/fixtures/osm/mini.osm.pbf,
+//! written by scripts/osm-fixture.py), one way for each rule of docs/import.md; then the roads
+//! with the mini GTFS feed in one folder, and `commute sp` on the folder by distance and time.
+
+mod common;
+
+use common::{commute, csv_rows, root};
+use serde_json::Value;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn extract() -> PathBuf {
+    root().join("tests/fixtures/osm/mini.osm.pbf")
+}
+
+fn import(args: &[&str], out: &Path) -> std::process::Output {
+    let mut all = vec!["import"];
+    all.extend_from_slice(args);
+    all.extend(["--out", out.to_str().unwrap()]);
+    commute(&all)
+}
+
+/// `sp DIR --source A --target B --metric METRIC --json`: the distance, or None.
+fn sp(net: &Path, from: &str, to: &str, metric: &str) -> Option<f64> {
+    let out = commute(&[
+        "sp",
+        net.to_str().unwrap(),
+        "--source",
+        from,
+        "--target",
+        to,
+        "--metric",
+        metric,
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    json["distances"][to].as_f64()
+}
+
+#[test]
+fn drivable_ways_become_links_between_junctions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let net = tmp.path().join("roads");
+    let out = import(&["--osm", extract().to_str().unwrap()], &net);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("8 ways (6 drivable)"), "{stderr}");
+    let roads = csv_rows(&net.join("roads.csv"));
+    let link = |id: &str| roads.iter().find(|r| r["id"] == id);
+    let ids: Vec<&str> = roads.iter().map(|r| r["id"].as_str()).collect();
+    // w1 cut at its junctions 2 and 3; w4 (a dead end) dropped; w5 (footway) and w6 (private)
+    // not drivable; the roundabout w7 cut halfway; w8 kept up to the node the extract lacks.
+    assert_eq!(
+        ids,
+        [
+            "w1-1", "w1-2", "w1-3", "w2-1", "w2-2", "w3-1", "w7-1", "w7-2", "w8-1"
+        ]
+    );
+    let w1 = link("w1-1").unwrap();
+    assert_eq!(
+        [
+            &w1["oneway"],
+            &w1["lanes"],
+            &w1["capacity_vph"],
+            &w1["speed_kmh"]
+        ],
+        ["false", "2", "1800", "60"]
+    );
+    // 30 mph, one-way in node order.
+    let w2 = link("w2-1").unwrap();
+    assert_eq!(
+        [&w2["from"], &w2["to"], &w2["oneway"], &w2["speed_kmh"]],
+        ["4", "5", "true", "48.28"]
+    );
+    // oneway=-1: drawn from its last node to its first.
+    let w3 = link("w3-1").unwrap();
+    assert_eq!([&w3["from"], &w3["to"], &w3["oneway"]], ["6", "1", "true"]);
+    assert_eq!(
+        link("w7-1").unwrap()["oneway"],
+        "true",
+        "a roundabout is one-way"
+    );
+    let nodes = csv_rows(&net.join("nodes.csv"));
+    assert!(
+        nodes.iter().all(|n| n["id"] != "7"),
+        "the dead end's node is kept"
+    );
+    let readme = fs::read_to_string(net.join("README.md")).unwrap();
+    assert!(readme.contains("Links outside the largest strongly connected part left out: 1"));
+    assert!(readme.contains("© OpenStreetMap contributors, ODbL"));
+    let out = commute(&["validate", net.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn sp_measures_the_imported_roads_by_osm_node_ids() {
+    let tmp = tempfile::tempdir().unwrap();
+    let net = tmp.path().join("roads");
+    assert!(
+        import(&["--osm", extract().to_str().unwrap()], &net)
+            .status
+            .success()
+    );
+    let roads = csv_rows(&net.join("roads.csv"));
+    let km = |id: &str| -> f64 {
+        roads.iter().find(|r| r["id"] == id).unwrap()["length_km"]
+            .parse()
+            .unwrap()
+    };
+    // West Road runs 6 -> 1 only: from 1 to 6 a car goes round by Chang'an Avenue and North
+    // Street.
+    let direct = sp(&net, "6", "1", "distance").unwrap();
+    assert!((direct - km("w3-1") * 1000.0).abs() < 0.1, "{direct}");
+    let round = sp(&net, "1", "6", "distance").unwrap();
+    let expected = (km("w1-1") + km("w1-2") + km("w1-3") + km("w2-1") + km("w2-2")) * 1000.0;
+    assert!((round - expected).abs() < 0.5, "{round} against {expected}");
+    // By free-flow time: 667 m at 50 km/h is 48 s.
+    assert_eq!(sp(&net, "6", "1", "time"), Some(48.0));
+    // A node that is not a junction of the folder is refused.
+    let out = commute(&[
+        "sp",
+        net.to_str().unwrap(),
+        "--source",
+        "7",
+        "--metric",
+        "distance",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn roads_and_a_feed_make_one_network_that_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let net = tmp.path().join("both");
+    let feed = root().join("tests/fixtures/gtfs/mini");
+    let out = import(
+        &[
+            "--gtfs",
+            feed.to_str().unwrap(),
+            "--osm",
+            extract().to_str().unwrap(),
+            "--date",
+            "2024-05-06",
+        ],
+        &net,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let access = csv_rows(&net.join("access.csv"));
+    assert!(access.iter().any(|a| a["mode"] == "car"));
+    assert!(access.iter().any(|a| a["mode"] == "walk"));
+    // Every zone drives to a junction.
+    let zones = csv_rows(&net.join("zones.csv"));
+    for z in &zones {
+        assert!(
+            access
+                .iter()
+                .any(|a| a["zone"] == z["id"] && a["mode"] == "car"),
+            "{}",
+            z["id"]
+        );
+        assert_eq!(z["car_share"], "0.5");
+    }
+    let run = tmp.path().join("run");
+    let out = commute(&[
+        "run",
+        net.to_str().unwrap(),
+        "--draws",
+        "2",
+        "--out",
+        run.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary: Value =
+        serde_json::from_str(&fs::read_to_string(run.join("summary.json")).unwrap()).unwrap();
+    assert!(
+        summary["demand"]["car_share"].as_f64().unwrap() > 0.0,
+        "nobody drives"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_an_extract_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("bad.osm.pbf");
+    fs::write(&bad, "this is not a protocol buffer").unwrap();
+    let net = tmp.path().join("net");
+    let out = import(&["--osm", bad.to_str().unwrap()], &net);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("bad.osm.pbf: cannot be read as an OpenStreetMap PBF extract"),
+        "{stderr}"
+    );
+    assert!(!net.exists());
+    let out = import(
+        &[
+            "--osm",
+            tmp.path().join("missing.osm.pbf").to_str().unwrap(),
+        ],
+        &net,
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
