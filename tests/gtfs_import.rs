@@ -161,11 +161,32 @@ fn the_trips_of_the_date_become_lines_with_their_own_times() {
 #[test]
 fn routes_on_the_imported_folder_keep_the_feeds_times() {
     let (_tmp, net) = imported();
-    // T1 leaves S1 at 07:00 and reaches C at 07:15.
+    // T1 leaves S1 at 07:00 and reaches C at 07:15; the leg names the trip.
     assert_eq!(
         route(&net, "S1", "C", "06:55"),
         Some((20.0, "07:15:00".into()))
     );
+    let out = commute(&[
+        "route",
+        net.to_str().unwrap(),
+        "--from",
+        "S1",
+        "--to",
+        "C",
+        "--mode",
+        "transit",
+        "--depart",
+        "06:55",
+        "--json",
+    ]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let trips: Vec<&Value> = json["legs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| &l["trip"])
+        .collect();
+    assert_eq!(trips, [&Value::Null, &Value::from("T1")]);
     // A 10-minute metro from 06:00 (exact_times = 0): S1 to S2 takes the 2 minutes
     // transfers.txt gives, the 06:10 train reaches D at 06:14.
     assert_eq!(

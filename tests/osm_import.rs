@@ -219,3 +219,137 @@ fn a_file_that_is_not_an_extract_is_refused() {
     );
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Every kind of modification applies to an imported folder (feed and roads), and the
+/// scenario runs.
+#[test]
+fn every_modification_works_on_an_imported_network() {
+    let tmp = tempfile::tempdir().unwrap();
+    let net = tmp.path().join("both");
+    let feed = root().join("tests/fixtures/gtfs/mini");
+    let out = import(
+        &[
+            "--gtfs",
+            feed.to_str().unwrap(),
+            "--osm",
+            extract().to_str().unwrap(),
+            "--date",
+            "2024-05-06",
+        ],
+        &net,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let scenario = tmp.path().join("all.toml");
+    fs::write(
+        &scenario,
+        r#"version = 1
+name = "all-modifications"
+network = "both"
+
+[[modifications]]
+type = "add-node"
+id = "E"
+name = "East Gate"
+kind = "bus_stop"
+lon = 116.431
+lat = 39.900
+access = [{ zone = "g2_0", mode = "walk", minutes = 3 }]
+transfers = [{ to = "C", minutes = 2 }]
+
+[[modifications]]
+type = "add-line"
+id = "X1"
+name = "Express"
+mode = "bus"
+capacity = 80
+seats = 30
+fare = "flat:3"
+oneway = true
+stops = [{ node = "S1", run_min = 0, dwell_min = 0, distance_km = 0 }, { node = "E", run_min = 6, dwell_min = 0, distance_km = 2.6 }]
+headways = [{ start = "06:00", end = "10:00", headway_min = 10 }]
+
+[[modifications]]
+type = "remove-line"
+lines = ["R3"]
+
+[[modifications]]
+type = "adjust-frequency"
+line = "R1-2"
+headways = [{ start = "07:00", end = "09:00", headway_min = 15 }]
+
+[[modifications]]
+type = "adjust-speed"
+line = "R2-1"
+run_time_factor = 0.8
+
+[[modifications]]
+type = "adjust-speed"
+road = "w1-1"
+speed_kmh = 40
+
+[[modifications]]
+type = "add-road"
+nodes = [{ id = "j_new", name = "New junction", kind = "road_junction", lon = 116.435, lat = 39.899 }]
+links = [{ id = "rd_new", from = "4", to = "j_new", length_km = 0.43, speed_kmh = 50, capacity_vph = 900 }]
+
+[[modifications]]
+type = "close-link"
+links = ["w1", "w8-1"]
+
+[[modifications]]
+type = "set-capacity"
+line = "R1-1"
+capacity = 100
+
+[[modifications]]
+type = "set-fare"
+fare = "flat:1"
+modes = ["subway"]
+
+[[modifications]]
+type = "add-zone"
+id = "east"
+name = "East"
+lon = 116.436
+lat = 39.900
+residents = 3000
+jobs = 500
+car_share = 0.4
+access = [{ node = "E", mode = "walk", minutes = 5 }, { node = "j_new", mode = "car", minutes = 2 }]
+
+[[modifications]]
+type = "scale-demand"
+factor = 1.5
+origins = ["east"]
+"#,
+    )
+    .unwrap();
+    let out = commute(&["validate", scenario.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let run = tmp.path().join("run");
+    let out = commute(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--draws",
+        "2",
+        "--out",
+        run.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines = csv_rows(&run.join("lines.csv"));
+    assert!(lines.iter().any(|l| l["line"] == "X1"));
+    assert!(lines.iter().all(|l| l["line"] != "R3"));
+}

@@ -162,6 +162,7 @@ fn print_json(
                 "to": net.node(l.to).name,
                 "minutes": to_minutes(l.time_s),
                 "start": l.start_s.map(format_clock),
+                "trip": l.trip,
                 "detail": l.detail,
             })).collect::<Vec<_>>(),
         }),

@@ -133,6 +133,7 @@ pub fn export(net: &Network, options: &GtfsExportOptions) -> Export {
     let mut fare_attributes = Csv::new("fare_id,price,currency_type,payment_method,transfers");
     let mut fare_rules = Csv::new("fare_id,route_id");
     let mut trip_count = 0;
+    let mut used: std::collections::HashSet<String> = std::collections::HashSet::new();
     let (mut unpriced, mut processing) = (0, 0);
     for line in net.lines() {
         routes.row(&[
@@ -194,7 +195,12 @@ pub fn export(net: &Network, options: &GtfsExportOptions) -> Export {
             let mut n = 0;
             for d in line.departures.iter().filter(|d| d.direction == direction) {
                 n += 1;
-                write_trip(&format!("{}_{}_{n}", line.id, direction.as_str()), d.time_s);
+                // The timetable's own trip id where it has one (an imported feed's), once.
+                let id = match line.trip_id(direction, d.time_s) {
+                    Some(id) if used.insert(id.to_owned()) => id.to_owned(),
+                    _ => format!("{}_{}_{n}", line.id, direction.as_str()),
+                };
+                write_trip(&id, d.time_s);
             }
             for p in &line.headways {
                 n += 1;

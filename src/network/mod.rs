@@ -436,6 +436,9 @@ pub struct Line {
     pub headways: Vec<HeadwayPeriod>,
     /// Explicit departures, sorted.
     pub departures: Vec<Departure>,
+    /// The ids of explicit departures that have one (an imported GTFS trip), by direction and
+    /// departure time, sorted.
+    pub trip_ids: Vec<(Direction, Seconds, String)>,
 }
 
 impl Line {
@@ -446,6 +449,18 @@ impl Line {
         } else {
             &[Direction::Forward, Direction::Reverse]
         }
+    }
+
+    /// The id of the explicit departure in `direction` at `time_s` from the first stop, if it
+    /// has one.
+    pub fn trip_id(&self, direction: Direction, time_s: Seconds) -> Option<&str> {
+        let i = self
+            .trip_ids
+            .partition_point(|(d, t, _)| (*d, *t) < (direction, time_s));
+        self.trip_ids
+            .get(i)
+            .filter(|(d, t, _)| (*d, *t) == (direction, time_s))
+            .map(|(_, _, id)| id.as_str())
     }
 
     /// The stops in the order vehicles serve them in `direction`, each with the run time and

@@ -6,7 +6,7 @@
 //! which is what lets RAPTOR pick "the earliest trip I can still catch" with a binary search.
 
 use super::csr::Csr;
-use crate::network::{AccessMode, LineId, Network, ZoneId};
+use crate::network::{AccessMode, Direction, LineId, Network, ZoneId};
 use crate::time::Seconds;
 
 /// One line direction with all its trips of the day.
@@ -14,6 +14,8 @@ use crate::time::Seconds;
 pub(crate) struct TimedPattern {
     /// The line.
     pub line: LineId,
+    /// The direction of the line it runs.
+    pub direction: Direction,
     /// Stop nodes in travel order.
     pub nodes: Vec<u32>,
     /// Arrival at each stop after departing the first stop, seconds.
@@ -142,6 +144,7 @@ impl Timetable {
                 }
                 patterns.push(TimedPattern {
                     line: LineId::new(li),
+                    direction,
                     nodes: stops.iter().map(|s| s.node.index() as u32).collect(),
                     arrive,
                     depart,

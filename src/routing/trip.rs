@@ -55,6 +55,8 @@ pub struct Leg {
     pub detail: Option<String>,
     /// Clock time the leg starts, seconds since midnight (timetable routing only).
     pub start_s: Option<Seconds>,
+    /// The trip ridden, when its line's timetable names it (an imported GTFS trip).
+    pub trip: Option<String>,
 }
 
 /// A door-to-door itinerary.
@@ -224,6 +226,7 @@ fn edge_leg(mode: LegMode, line: Option<String>, from: NodeId, to: NodeId, time_
         cost_yuan: 0.0,
         detail: None,
         start_s: None,
+        trip: None,
     }
 }
 

@@ -256,8 +256,9 @@ struct PatternKey {
 
 #[derive(Debug, Default)]
 struct Pattern {
-    /// Departures from the first stop (explicit trips and exact frequencies).
-    departures: Vec<u32>,
+    /// Departures from the first stop (explicit trips and exact frequencies), with the trip's
+    /// id.
+    departures: Vec<(u32, String)>,
     /// Headway periods (inexact frequencies).
     periods: Vec<Period>,
     /// The trips, by id.
@@ -283,7 +284,7 @@ struct LineOut {
     route_id: String,
     /// (node index, run s, dwell s, km from the previous stop).
     stops: Vec<(usize, u32, u32, f64)>,
-    departures: Vec<u32>,
+    departures: Vec<(u32, String)>,
     periods: Vec<Period>,
     trips: usize,
 }
@@ -378,7 +379,7 @@ impl Built {
             };
             let pattern = patterns.entry(key).or_default();
             pattern.trips.push(trip.id.clone());
-            push_starts(t, pattern, &mut self.counts);
+            push_starts(t, &trip.id, pattern, &mut self.counts);
         }
         // Lines: one per pattern, named after the route (numbered when it has several).
         let mut per_route: HashMap<usize, usize> = HashMap::new();
@@ -431,7 +432,7 @@ impl Built {
                 stops.push((node, run, dwell, km));
             }
             let mut departures = pattern.departures;
-            departures.sort_unstable();
+            departures.sort();
             self.lines.push(LineOut {
                 id,
                 name,
@@ -956,10 +957,10 @@ impl Built {
         }
         file("stops.csv", t.into_bytes());
 
-        let mut t = table(&["line", "time"], &by);
+        let mut t = table(&["line", "time", "trip"], &by);
         for l in &self.lines {
-            for &d in &l.departures {
-                t.row([l.id.as_str(), &format_clock(d)]);
+            for (d, trip) in &l.departures {
+                t.row([l.id.as_str(), &format_clock(*d), trip]);
             }
         }
         file("departures.csv", t.into_bytes());
@@ -1161,17 +1162,19 @@ impl Built {
 }
 
 /// A trip's departures into its pattern: its own time, or its frequencies.
-fn push_starts(t: &TimedTrip, pattern: &mut Pattern, counts: &mut Counts) {
+fn push_starts(t: &TimedTrip, id: &str, pattern: &mut Pattern, counts: &mut Counts) {
     if t.frequencies.is_empty() {
-        pattern.departures.push(t.depart[0]);
+        pattern.departures.push((t.depart[0], id.to_owned()));
         return;
     }
     for p in &t.frequencies {
         counts.frequency_periods += 1;
         if p.exact {
-            pattern
-                .departures
-                .extend((p.start_s..p.end_s).step_by(p.headway_s as usize));
+            pattern.departures.extend(
+                (p.start_s..p.end_s)
+                    .step_by(p.headway_s as usize)
+                    .map(|d| (d, id.to_owned())),
+            );
         } else {
             pattern.periods.push(*p);
         }

@@ -41,7 +41,9 @@ impl Loader<'_> {
         {
             self.service(&t, &lines);
         }
-        if let Some(t) = self.optional_table("departures.csv", &["line", "time"], &["direction"]) {
+        if let Some(t) =
+            self.optional_table("departures.csv", &["line", "time"], &["direction", "trip"])
+        {
             self.departures(&t, &lines);
         }
         self.check_lines(&line_rows, &stop_rows, &incomplete);
@@ -92,6 +94,7 @@ impl Loader<'_> {
                     stops: Vec::new(),
                     headways: Vec::new(),
                     departures: Vec::new(),
+                    trip_ids: Vec::new(),
                 });
             }
         }
@@ -167,6 +170,7 @@ impl Loader<'_> {
             let mut row = t.row(i, &mut self.problems);
             let line = lines.get(&mut row, "line");
             let time_s = row.clock("time");
+            let trip = row.text_or_empty("trip").to_owned();
             let direction = match row.text_or_empty("direction") {
                 "" | "forward" => Some(Direction::Forward),
                 "reverse" => Some(Direction::Reverse),
@@ -191,6 +195,11 @@ impl Loader<'_> {
             self.net.lines[line]
                 .departures
                 .push(Departure { direction, time_s });
+            if !trip.is_empty() {
+                self.net.lines[line]
+                    .trip_ids
+                    .push((direction, time_s, trip));
+            }
         }
     }
 
@@ -205,6 +214,7 @@ impl Loader<'_> {
         {
             let id = &line.id;
             line.departures.sort();
+            line.trip_ids.sort();
             let complete = !incomplete.contains(&index);
             for problem in stop_list_problems(&self.net.nodes, &line.stops, complete) {
                 match problem.stop {

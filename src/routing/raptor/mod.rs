@@ -607,6 +607,7 @@ fn leg(
         cost_yuan: 0.0,
         detail: None,
         start_s: Some(start_s),
+        trip: None,
     }
 }
 
@@ -678,13 +679,16 @@ fn push_step_legs(
             let departs = start + p.depart[board];
             let distance_km: f64 = p.distance_km[board + 1..=stop].iter().sum();
             let (u, w) = (p.nodes[board], p.nodes[stop]);
+            let trip_id = line.trip_id(p.direction, start);
             legs.push(Leg {
                 distance_km,
                 detail: Some(format!(
-                    "departs {}, arrives {}",
+                    "{}departs {}, arrives {}",
+                    trip_id.map(|t| format!("trip {t}: ")).unwrap_or_default(),
                     format_clock(departs),
                     format_clock(start + p.arrive[stop])
                 )),
+                trip: trip_id.map(str::to_owned),
                 ..leg(
                     LegMode::Ride(line.mode),
                     Some(line.id.clone()),

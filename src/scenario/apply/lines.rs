@@ -62,6 +62,7 @@ pub(super) fn add_line(c: &mut Check<'_>, net: &Network, spec: &ModificationSpec
         stops,
         headways,
         departures,
+        trip_ids: Vec::new(),
     };
     Some(Box::new(move |net| {
         let label = line.id.clone();
