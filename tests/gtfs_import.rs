@@ -491,3 +491,58 @@ fn zones_from_a_points_file_walk_to_the_stops_near_them() {
     );
     assert!(!net.exists());
 }
+
+#[test]
+fn a_box_leaves_out_the_stops_outside_it_and_cuts_the_trips() {
+    let tmp = tempfile::tempdir().unwrap();
+    let net = tmp.path().join("boxed");
+    // Delta (39.91 N) lies outside: the metro lines S2 - D lose a stop and so every ride.
+    let out = commute(&[
+        "import",
+        "--gtfs",
+        mini().to_str().unwrap(),
+        "--date",
+        "2024-05-06",
+        "--bbox",
+        "116.39,39.895,116.44,39.905",
+        "--out",
+        net.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ids: Vec<String> = csv_rows(&net.join("lines.csv"))
+        .into_iter()
+        .map(|l| l["id"].clone())
+        .collect();
+    assert_eq!(ids, ["R1-1", "R1-2", "R1-3", "R3"]);
+    assert!(
+        csv_rows(&net.join("nodes.csv"))
+            .iter()
+            .all(|n| n["id"] != "D")
+    );
+    for bad in [
+        "116.44,39.895,116.39,39.905",
+        "116.39,39.895,116.44",
+        "a,b,c,d",
+    ] {
+        let out = commute(&[
+            "import",
+            "--gtfs",
+            mini().to_str().unwrap(),
+            "--date",
+            "2024-05-06",
+            "--bbox",
+            bad,
+            "--out",
+            tmp.path().join("x").to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("W,S,E,N"),
+            "{bad}"
+        );
+    }
+}

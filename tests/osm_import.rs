@@ -353,3 +353,31 @@ origins = ["east"]
     assert!(lines.iter().any(|l| l["line"] == "X1"));
     assert!(lines.iter().all(|l| l["line"] != "R3"));
 }
+
+#[test]
+fn a_box_cuts_the_ways_at_its_edge() {
+    let tmp = tempfile::tempdir().unwrap();
+    let net = tmp.path().join("boxed");
+    // East of 116.425 is outside: Chang'an Avenue ends at node 3 and North Street is cut off,
+    // so West Road (one-way out of node 6, which nothing reaches any more) is dropped; the
+    // roundabout at node 2 stays.
+    let out = import(
+        &[
+            "--osm",
+            extract().to_str().unwrap(),
+            "--bbox",
+            "116.39,39.89,116.425,39.91",
+        ],
+        &net,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ids: Vec<String> = csv_rows(&net.join("roads.csv"))
+        .into_iter()
+        .map(|r| r["id"].clone())
+        .collect();
+    assert_eq!(ids, ["w1-1", "w1-2", "w7-1", "w7-2"]);
+}

@@ -33,6 +33,10 @@ pub struct Args {
     /// (default: a grid of placeholder zones over the stops).
     #[arg(long)]
     zones: Option<PathBuf>,
+    /// Only what lies in this box, W,S,E,N in degrees (WGS84): stops and road nodes outside
+    /// it are left out, trips and ways cut at its edge.
+    #[arg(long, value_parser = bbox)]
+    bbox: Option<(f64, f64, f64, f64)>,
     /// The service day to import, YYYY-MM-DD.
     #[arg(long)]
     date: Option<String>,
@@ -119,7 +123,12 @@ fn run_gtfs(args: &Args) -> anyhow::Result<()> {
     let roads = match &args.osm {
         Some(path) => {
             let start = Instant::now();
-            let extract = read_osm(path)?;
+            let mut extract = read_osm(path)?;
+            if let Some((w, s, e, n)) = args.bbox {
+                extract
+                    .nodes
+                    .retain(|_, &mut (lon, lat)| (w..=e).contains(&lon) && (s..=n).contains(&lat));
+            }
             let layer = osm::roads(&extract);
             let secs = start.elapsed().as_secs_f64();
             eprintln!(
@@ -151,6 +160,9 @@ fn run_gtfs(args: &Args) -> anyhow::Result<()> {
     if args.zones.is_some() {
         command.push_str(" --zones ZONES");
     }
+    if let Some((w, s, e, n)) = args.bbox {
+        command.push_str(&format!(" --bbox {w},{s},{e},{n}"));
+    }
     if !args.gtfs.is_empty() {
         command.push_str(&format!(" --date {date}"));
     }
@@ -159,6 +171,7 @@ fn run_gtfs(args: &Args) -> anyhow::Result<()> {
         name,
         date,
         zones: zones.as_ref(),
+        bbox: args.bbox,
         roads: roads.as_ref().zip(args.osm.as_ref()).map(|(layer, path)| {
             let name = path.file_name().map_or_else(
                 || path.display().to_string(),
@@ -172,4 +185,28 @@ fn run_gtfs(args: &Args) -> anyhow::Result<()> {
     let written = imported.write(dir).context("finishing the output folder")?;
     eprintln!("{} -> {}", imported.report.summary(), written.display());
     Ok(())
+}
+
+/// A `--bbox` value: `W,S,E,N` in degrees, west below east and south below north.
+fn bbox(text: &str) -> Result<(f64, f64, f64, f64), String> {
+    let v: Vec<f64> = text
+        .split(',')
+        .map(|p| p.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| format!("expected W,S,E,N in degrees, got `{text}`"))?;
+    match v[..] {
+        [w, s, e, n]
+            if (-180.0..=180.0).contains(&w)
+                && (-180.0..=180.0).contains(&e)
+                && (-90.0..=90.0).contains(&s)
+                && (-90.0..=90.0).contains(&n)
+                && w < e
+                && s < n =>
+        {
+            Ok((w, s, e, n))
+        }
+        _ => Err(format!(
+            "expected W,S,E,N in degrees with W < E and S < N, got `{text}`"
+        )),
+    }
 }

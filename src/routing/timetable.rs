@@ -269,6 +269,7 @@ mod tests {
     fn an_earlier_trip_is_the_first_catchable_one_before_the_ridden_one() {
         let pattern = TimedPattern {
             line: LineId::new(0),
+            direction: Direction::Forward,
             nodes: vec![0, 1, 2],
             arrive: vec![0, 300, 700],
             depart: vec![0, 330, 730],

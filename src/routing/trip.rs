@@ -408,6 +408,7 @@ mod tests {
             cost_yuan: 0.0,
             detail: None,
             start_s: None,
+            trip: None,
         }
     }
 
@@ -447,6 +448,7 @@ mod tests {
                 stops: Vec::new(),
                 headways: Vec::new(),
                 departures: Vec::new(),
+                trip_ids: Vec::new(),
             });
         }
         net.reindex();

@@ -77,6 +77,9 @@ pub struct GtfsOptions<'a> {
     pub date: Date,
     /// The zones; `None`: a grid ([`GRID_ZONES`]).
     pub zones: Option<&'a ZonePoints>,
+    /// Only what lies in this box, `(west, south, east, north)` in degrees: stops outside it
+    /// are left out and trips cut there.
+    pub bbox: Option<(f64, f64, f64, f64)>,
     /// The roads, with the name of the OpenStreetMap extract they come from, if any.
     pub roads: Option<(&'a RoadLayer, String)>,
     /// The command that makes the folder, for the README and the tables' generated-by line.
@@ -91,7 +94,7 @@ pub fn import(feeds: &[GtfsFeed], options: &GtfsOptions<'_>) -> Result<Imported>
     for (feed, prefix) in feeds.iter().zip(&prefixes) {
         let checked = trips::check(feed, &mut problems);
         if problems.is_empty() {
-            built.add_feed(feed, prefix, &checked, options.date, &mut problems);
+            built.add_feed(feed, prefix, &checked, options, &mut problems);
         }
     }
     if !problems.is_empty() {
@@ -343,10 +346,10 @@ impl Built {
         feed: &GtfsFeed,
         prefix: &str,
         checked: &trips::Checked,
-        date: Date,
+        options: &GtfsOptions<'_>,
         problems: &mut Vec<Problem>,
     ) {
-        let running = calendar::services_on(feed, date);
+        let running = calendar::services_on(feed, options.date);
         self.counts.trips_in_feeds += feed.trips.len();
         self.counts.pickup_restricted += feed
             .stop_times
@@ -360,26 +363,35 @@ impl Built {
             })
             .count();
         let mut patterns: BTreeMap<PatternKey, Pattern> = BTreeMap::new();
-        for t in &checked.trips {
-            let trip = &feed.trips[t.trip];
+        let inside = |s: usize| {
+            options.bbox.is_none_or(|(w, south, e, n)| {
+                let (lon, lat) = position(feed, s);
+                (w..=e).contains(&lon) && (south..=n).contains(&lat)
+            })
+        };
+        for whole in &checked.trips {
+            let trip = &feed.trips[whole.trip];
             if !running.contains(&trip.service_id) {
                 continue;
             }
             self.counts.trips_on_date += 1;
-            self.counts.stop_times_on_date += t.stops.len();
-            let key = PatternKey {
-                route: t.route,
-                stops: t.stops.clone(),
-                profile: t
-                    .arrive
-                    .iter()
-                    .zip(&t.depart)
-                    .map(|(&a, &d)| (a.saturating_sub(t.depart[0]), d - t.depart[0]))
-                    .collect(),
-            };
-            let pattern = patterns.entry(key).or_default();
-            pattern.trips.push(trip.id.clone());
-            push_starts(t, &trip.id, pattern, &mut self.counts);
+            for t in &within(whole, &inside) {
+                self.counts.stop_times_on_date += t.stops.len();
+                self.counts.stop_times_on_date += t.stops.len();
+                let key = PatternKey {
+                    route: t.route,
+                    stops: t.stops.clone(),
+                    profile: t
+                        .arrive
+                        .iter()
+                        .zip(&t.depart)
+                        .map(|(&a, &d)| (a.saturating_sub(t.depart[0]), d - t.depart[0]))
+                        .collect(),
+                };
+                let pattern = patterns.entry(key).or_default();
+                pattern.trips.push(trip.id.clone());
+                push_starts(t, &trip.id, pattern, &mut self.counts);
+            }
         }
         // Lines: one per pattern, named after the route (numbered when it has several).
         let mut per_route: HashMap<usize, usize> = HashMap::new();
@@ -1159,6 +1171,40 @@ impl Built {
             sections,
         }
     }
+}
+
+/// The parts of `trip` at stops `inside` the import's box (runs of at least two stops), each
+/// with its frequencies shifted to the part's first stop.
+fn within(trip: &TimedTrip, inside: &dyn Fn(usize) -> bool) -> Vec<TimedTrip> {
+    let mut parts = Vec::new();
+    let mut k = 0;
+    while k < trip.stops.len() {
+        let start = k;
+        while k < trip.stops.len() && inside(trip.stops[k]) {
+            k += 1;
+        }
+        if k - start >= 2 {
+            let shift = trip.depart[start] - trip.depart[0];
+            parts.push(TimedTrip {
+                trip: trip.trip,
+                route: trip.route,
+                stops: trip.stops[start..k].to_vec(),
+                arrive: trip.arrive[start..k].to_vec(),
+                depart: trip.depart[start..k].to_vec(),
+                frequencies: trip
+                    .frequencies
+                    .iter()
+                    .map(|p| Period {
+                        start_s: p.start_s + shift,
+                        end_s: p.end_s + shift,
+                        ..*p
+                    })
+                    .collect(),
+            });
+        }
+        k = k.max(start + 1);
+    }
+    parts
 }
 
 /// A trip's departures into its pattern: its own time, or its frequencies.

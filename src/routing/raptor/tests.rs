@@ -165,6 +165,7 @@ fn random_line(rng: &mut ChaCha8Rng, l: i32, stations: usize) -> Option<Line> {
         stops,
         headways,
         departures,
+        trip_ids: Vec::new(),
     })
 }
 

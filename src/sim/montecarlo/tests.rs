@@ -87,6 +87,7 @@ fn one_line(headway_s: Seconds, mode: Mode, capacity: u32) -> Network {
             headway_s,
         }],
         departures: Vec::new(),
+        trip_ids: Vec::new(),
     });
     net.reindex();
     net
