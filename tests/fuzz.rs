@@ -5,8 +5,10 @@
 //!
 //! Formats: the network folder (`network.toml` and each CSV of `networks/demo`), the scenario
 //! TOML (a fixture using every table and modification type), a scenario extending it, its
-//! commuter table, DIMACS graphs with and without the `p sp` header, and TNTP network, trip and
-//! flow files (fixtures in `tests/fixtures/fuzz`). Mutations: byte replacements, insertions and
+//! commuter table, DIMACS graphs with and without the `p sp` header, TNTP network, trip and
+//! flow files (fixtures in `tests/fixtures/fuzz`), and the sources of `commute import`: each
+//! file of the mini GTFS feed, a zone points file and the mini OpenStreetMap extract (binary:
+//! its mutations are byte edits). Mutations: byte replacements, insertions and
 //! deletions, line deletions and duplications, two fields of a line swapped (comma-separated in
 //! CSV files, white-space-separated elsewhere) and numbers replaced by extremes (`0`, `-1`,
 //! `1e300`, `NaN`, `inf`, `4294967296`, `99999999999`, `-0`, empty, ...); one to three per case.
@@ -69,6 +71,10 @@ fn timeout() -> Duration {
 /// (a row, a column, a block, a node asked for on the command line) or about the file as a whole,
 /// which has no line to point at.
 const WHOLE_FILE_COMPLAINTS: &[&str] = &[
+    // a binary file has no lines
+    "cannot be read as an OpenStreetMap PBF extract",
+    // a zone points file with its header only
+    "has no zones",
     "has no access link",
     "needs at least two stops",
     "has no service in",
@@ -100,6 +106,9 @@ enum Fixtures {
     Dimacs,
     /// The TNTP network, trips and flows.
     Tntp,
+    /// The import sources: the mini GTFS feed in `feed/`, the mini OpenStreetMap extract
+    /// `mini.osm.pbf` and a zone points file `points.csv`.
+    Import,
     /// The network fixtures plus two Monte-Carlo run folders, `before/` (scenario.toml) and
     /// `after/` (commuters.toml), made by the binary once per test process.
     Runs,
@@ -315,6 +324,40 @@ const TNTP_NET_COMMANDS: &[&[&str]] = &[
     &["sp", "tiny_net.tntp", "--source", "1", "--engine", "ch"],
 ];
 
+const IMPORT_GTFS: &[&str] = &[
+    "import",
+    "--gtfs",
+    "feed",
+    "--date",
+    "2024-05-06",
+    "--out",
+    OUT,
+];
+const IMPORT_ALL: &[&str] = &[
+    "import",
+    "--gtfs",
+    "feed",
+    "--osm",
+    "mini.osm.pbf",
+    "--zones",
+    "points.csv",
+    "--date",
+    "2024-05-06",
+    "--out",
+    OUT,
+];
+const IMPORT_COMMANDS: &[&[&str]] = &[IMPORT_GTFS, IMPORT_ALL];
+
+/// A source of `commute import`.
+fn import_source(file: &'static str, separator: u8) -> Format {
+    Format {
+        file,
+        fixtures: Fixtures::Import,
+        separator,
+        commands: IMPORT_COMMANDS,
+    }
+}
+
 /// A file of a run folder, read by `commute compare`.
 fn run_file(file: &'static str) -> Format {
     Format {
@@ -390,6 +433,17 @@ fn format(name: &str) -> Format {
             separator: b' ',
             commands: &[ASSIGN],
         },
+        "gtfs_stops_txt" => import_source("feed/stops.txt", b','),
+        "gtfs_routes_txt" => import_source("feed/routes.txt", b','),
+        "gtfs_trips_txt" => import_source("feed/trips.txt", b','),
+        "gtfs_stop_times_txt" => import_source("feed/stop_times.txt", b','),
+        "gtfs_calendar_txt" => import_source("feed/calendar.txt", b','),
+        "gtfs_calendar_dates_txt" => import_source("feed/calendar_dates.txt", b','),
+        "gtfs_frequencies_txt" => import_source("feed/frequencies.txt", b','),
+        "gtfs_transfers_txt" => import_source("feed/transfers.txt", b','),
+        "gtfs_fares_txt" => import_source("feed/fare_attributes.txt", b','),
+        "zone_points_csv" => import_source("points.csv", b','),
+        "osm_pbf" => import_source("mini.osm.pbf", b' '),
         "run_summary_json" => run_file("before/summary.json"),
         "run_od_csv" => run_file("before/od.csv"),
         "run_draws_csv" => run_file("before/draws.csv"),
@@ -424,6 +478,25 @@ fn lay_out(kind: Fixtures, dir: &Path) {
             for f in ["tiny_net.tntp", "tiny_trips.tntp", "tiny_flow.tntp"] {
                 copy(&fixtures, f);
             }
+        }
+        Fixtures::Import => {
+            let feed = dir.join("feed");
+            fs::create_dir(&feed).unwrap();
+            for entry in fs::read_dir(repo().join("tests/fixtures/gtfs/mini")).unwrap() {
+                let entry = entry.unwrap();
+                fs::copy(entry.path(), feed.join(entry.file_name())).unwrap();
+            }
+            fs::copy(
+                repo().join("tests/fixtures/osm/mini.osm.pbf"),
+                dir.join("mini.osm.pbf"),
+            )
+            .unwrap();
+            fs::write(
+                dir.join("points.csv"),
+                "id,name,lon,lat,residents,jobs,car_share\nwest,West,116.401,39.900,5000,800,0.3\n\
+                 east,East,116.429,39.900,2000,6000,0.5\n",
+            )
+            .unwrap();
         }
         Fixtures::Runs => {
             lay_out_network(dir);
@@ -1255,6 +1328,17 @@ fuzz_tests!(
     tntp_net,
     tntp_trips,
     tntp_flow,
+    gtfs_stops_txt,
+    gtfs_routes_txt,
+    gtfs_trips_txt,
+    gtfs_stop_times_txt,
+    gtfs_calendar_txt,
+    gtfs_calendar_dates_txt,
+    gtfs_frequencies_txt,
+    gtfs_transfers_txt,
+    gtfs_fares_txt,
+    zone_points_csv,
+    osm_pbf,
     run_summary_json,
     run_od_csv,
     run_draws_csv,
@@ -1273,6 +1357,7 @@ fuzz_tests!(
 #[test]
 fn fixtures_pass_every_command() {
     let names = [
+        "gtfs_stops_txt",
         "network_toml",
         "extending_scenario_toml",
         "dimacs",

@@ -182,7 +182,19 @@ fn problem(feed: &Path, error: gtfs_structures::Error) -> Problem {
             }
         }
         E::NamedFileIO { file_name, source } => {
-            Problem::file(&feed.join(file_name), format!("cannot be read: {source}"))
+            let eof = source
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::UnexpectedEof);
+            if eof {
+                Problem::at(
+                    &feed.join(file_name),
+                    1,
+                    None,
+                    "is empty: a GTFS file needs at least its header line",
+                )
+            } else {
+                Problem::file(&feed.join(file_name), format!("cannot be read: {source}"))
+            }
         }
         E::InvalidTime(text) => Problem::file(
             feed,
