@@ -5,8 +5,10 @@
 //!   roads, with their links), unless `access` or `motor_vehicle` is `no` or `private`.
 //! - **Direction:** `oneway=yes/true/1` runs in the way's order, `-1`/`reverse` against it;
 //!   `junction=roundabout` and motorways are one-way unless `oneway=no`.
-//! - **Speed:** `maxspeed` in km/h, `mph` converted, `none` and zone values such as `FI:urban`
-//!   by [`zone_speed`]; absent or unreadable, the class's default speed ([`CLASSES`]).
+//! - **Speed:** `maxspeed` in km/h, `mph` converted; zone values such as `DE:rural` (in
+//!   `maxspeed`, or `maxspeed:type`, `source:maxspeed`, `zone:maxspeed` when `maxspeed` is
+//!   absent) by the country's limit ([`zone_speed`]); otherwise, `none` included, the class's
+//!   default speed ([`CLASSES`]).
 //! - **Capacity:** lanes per direction (`lanes`, halved on a two-way road, at least 1; absent,
 //!   the class's default) times the class's vehicles per hour per lane.
 //! - **Junctions:** a way is cut at every node another way (or the same way again) uses and at
@@ -129,10 +131,40 @@ pub const CLASSES: [Class; 15] = [
     },
 ];
 
-/// The speed of a zone value of `maxspeed` (`XX:urban`, `XX:rural`, `XX:motorway`, ...), km/h,
-/// the same for every country (a documented simplification); `None` when unknown.
+/// Legal speed limits by country where they differ from [`zone_speed`]'s defaults, km/h:
+/// (country code, zone, limit), from the countries' road traffic acts as summarised by the
+/// OpenStreetMap wiki's "Default speed limits" page (GB's in mph converted).
+pub const COUNTRY_ZONES: [(&str, &str, f64); 17] = [
+    ("CN", "urban", 50.0),
+    ("CN", "rural", 70.0),
+    ("CN", "motorway", 120.0),
+    ("DE", "rural", 100.0),
+    ("DE", "motorway", 130.0),
+    ("FI", "motorway", 120.0),
+    ("FR", "motorway", 130.0),
+    ("GB", "nsl_single", 96.56),
+    ("GB", "nsl_dual", 112.65),
+    ("GB", "motorway", 112.65),
+    ("GB", "urban", 48.28),
+    ("NL", "rural", 80.0),
+    ("NL", "motorway", 100.0),
+    ("RU", "urban", 60.0),
+    ("RU", "rural", 90.0),
+    ("RU", "motorway", 110.0),
+    ("US", "urban", 40.23),
+];
+
+/// The speed of a zone value of `maxspeed` (`FI:urban`, `DE:rural`, `GB:nsl_single`, ...),
+/// km/h: the country's limit where [`COUNTRY_ZONES`] has it, else urban 50, rural 80, trunk
+/// 100, motorway 120, living street 10, zone 30; `None` when the value is not a zone.
 pub fn zone_speed(value: &str) -> Option<f64> {
-    let kind = value.split(':').nth(1)?;
+    let (country, kind) = value.split_once(':')?;
+    if let Some(&(_, _, limit)) = COUNTRY_ZONES
+        .iter()
+        .find(|(c, k, _)| c.eq_ignore_ascii_case(country) && *k == kind)
+    {
+        return Some(limit);
+    }
     match kind {
         "urban" => Some(50.0),
         "rural" => Some(80.0),
@@ -408,8 +440,15 @@ fn drivable(way: &crate::io::OsmWay) -> Option<Drivable<'_>> {
         name: tag("name").or(tag("ref")).unwrap_or_default().to_owned(),
         class,
         oneway,
+        // A way without a readable maxspeed may still say its zone (`maxspeed:type`,
+        // `source:maxspeed`: `DE:urban`).
         speed_kmh: tag("maxspeed")
             .and_then(maxspeed)
+            .or_else(|| {
+                ["maxspeed:type", "source:maxspeed", "zone:maxspeed"]
+                    .iter()
+                    .find_map(|k| tag(k).and_then(zone_speed))
+            })
             .unwrap_or(class.speed_kmh),
         lanes,
     })
@@ -482,6 +521,9 @@ mod tests {
         assert_eq!(maxspeed("50 km/h"), Some(50.0));
         assert!((maxspeed("30 mph").unwrap() - 48.28).abs() < 0.01);
         assert_eq!(maxspeed("FI:urban"), Some(50.0));
+        assert_eq!(maxspeed("DE:rural"), Some(100.0));
+        assert_eq!(maxspeed("FR:rural"), Some(80.0));
+        assert!((maxspeed("GB:nsl_single").unwrap() - 96.56).abs() < 0.01);
         assert_eq!(maxspeed("none"), None);
         assert_eq!(maxspeed("signals"), None);
     }

@@ -339,7 +339,8 @@ impl Built {
                     "- Drivable ways ({}): highway classes with the defaults below, unless access, \
                      motor_vehicle or motorcar is no or private. Direction from oneway (-1 \
                      reversed), roundabouts and motorways one-way. Speed from maxspeed (mph \
-                     converted; zone values: urban 50, rural 80, trunk 100, motorway 120 km/h), else \
+                     converted; zone values such as DE:rural by the country's limit, else urban 50, rural \
+                     80, trunk 100, motorway 120 km/h), else \
                      the class default; capacity = lanes per direction (lanes, halved on two-way \
                      roads) x the class's vehicles per hour per lane.\n\
                      - Ways cut at every junction into links; way nodes missing from the extract: {} \
