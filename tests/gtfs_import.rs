@@ -369,6 +369,14 @@ fn bad_feeds_are_refused_with_the_file_line_and_field() {
         &feed,
         &[&format!("stop_times.txt:{at}: field `arrival_time`")],
     );
+    // A time of millions of hours (it overflows inside the GTFS reader).
+    let text = stop_times.replace("T2,07:30:00,07:30:00", "T2,4000000000:30:00,07:30:00");
+    let feed = broken(&tmp.path().join("hours"), "stop_times.txt", Some(&text));
+    let at = text.lines().position(|l| l.contains("4000000000")).unwrap() + 1;
+    assert_refused(
+        &feed,
+        &[&format!("stop_times.txt:{at}: field `arrival_time`")],
+    );
     // A missing required file; a frequency for an unknown trip; a bad date.
     let feed = broken(&tmp.path().join("nostops"), "stops.txt", None);
     assert_refused(&feed, &["stops.txt: missing"]);

@@ -67,11 +67,23 @@ pub fn read_gtfs(path: &Path) -> Result<GtfsFeed> {
             error: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or folder"),
         });
     }
-    let raw = GtfsReader::default()
-        .read_shapes(false)
-        .raw()
-        .read_from_path(path)
-        .map_err(|e| Error::Invalid(vec![problem(path, e)]))?;
+    // The crate multiplies a time's hours without checking for overflow: with overflow checks
+    // (debug builds) a time such as `4000000000:00:00` panics inside it. The panic is caught,
+    // silently, and reported as a problem of the feed; in release builds the product wraps,
+    // and `crate::import::gtfs` refuses every time past the model's week.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        GtfsReader::default()
+            .read_shapes(false)
+            .raw()
+            .read_from_path(path)
+    }));
+    std::panic::set_hook(hook);
+    let raw = match read {
+        Ok(read) => read.map_err(|e| Error::Invalid(vec![problem(path, e)]))?,
+        Err(_) => return Err(Error::Invalid(vec![overflowing_time(path)])),
+    };
     let mut problems = Vec::new();
     let agencies = required(path, raw.agencies, &mut problems);
     let stops = required(path, raw.stops, &mut problems);
@@ -108,6 +120,52 @@ pub fn read_gtfs(path: &Path) -> Result<GtfsFeed> {
         fare_attributes,
         fare_rules,
     })
+}
+
+/// The problem of a feed whose reading overflowed: the first time of stop_times.txt or
+/// frequencies.txt whose hours do not fit in seconds, with its file, line and field.
+fn overflowing_time(feed: &Path) -> Problem {
+    const MESSAGE: &str = "is not a time the model takes (hours up to 167)";
+    for file in ["stop_times.txt", "frequencies.txt"] {
+        let Some(text) = member_text(feed, file) else {
+            continue;
+        };
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
+        for (i, line) in lines.enumerate() {
+            for (column, cell) in header.iter().zip(line.split(',')) {
+                let hours = cell.trim().split(':').next().unwrap_or_default();
+                if cell.contains(':') && hours.parse::<u64>().is_ok_and(|h| h > 1_000_000) {
+                    return Problem::at(
+                        &feed.join(file),
+                        i as u64 + 2,
+                        Some(column.trim()),
+                        MESSAGE,
+                    );
+                }
+            }
+        }
+    }
+    Problem::file(
+        feed,
+        "cannot be read as GTFS: a number in it is out of range",
+    )
+}
+
+/// The text of the file `name` of the feed (a folder, or a zip holding it at any depth).
+fn member_text(feed: &Path, name: &str) -> Option<String> {
+    if feed.is_dir() {
+        return std::fs::read_to_string(feed.join(name)).ok();
+    }
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(feed).ok()?).ok()?;
+    let index = (0..archive.len()).find(|&i| {
+        archive
+            .by_index(i)
+            .is_ok_and(|f| f.name().rsplit('/').next() == Some(name))
+    })?;
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut archive.by_index(index).ok()?, &mut text).ok()?;
+    Some(text)
 }
 
 type Records<T> = std::result::Result<Vec<T>, gtfs_structures::Error>;

@@ -47,6 +47,9 @@ pub(super) struct Checked {
 /// The shortest headway the model takes (`bounds::HEADWAY_MIN`), seconds.
 const MIN_HEADWAY_S: u32 = 30;
 
+/// The latest time the model takes, seconds: 167:59:59, a week of service days.
+const MAX_TIME_S: u32 = 168 * 3600 - 1;
+
 /// Checks `feed` and times its trips; all problems are pushed to `problems`.
 pub(super) fn check(feed: &GtfsFeed, problems: &mut Vec<Problem>) -> Checked {
     let file = |name: &str| feed.file(name);
@@ -160,6 +163,13 @@ pub(super) fn check(feed: &GtfsFeed, problems: &mut Vec<Problem>) -> Checked {
             problems.push(at("trip_id", format!("unknown trip `{}`", f.trip_id)));
             continue;
         };
+        if f.start_time > MAX_TIME_S || f.end_time > MAX_TIME_S {
+            problems.push(at(
+                "end_time",
+                "is past 167:59:59, the latest time the model takes".into(),
+            ));
+            continue;
+        }
         if f.end_time <= f.start_time {
             problems.push(at(
                 "end_time",
@@ -240,6 +250,17 @@ pub(super) fn check(feed: &GtfsFeed, problems: &mut Vec<Problem>) -> Checked {
                 )
             })
             .collect();
+        for (&i, &(a, d)) in recs.iter().zip(&given) {
+            for (field, t) in [("arrival_time", a), ("departure_time", d)] {
+                if t.is_some_and(|t| t > MAX_TIME_S) {
+                    problems.push(at(
+                        i,
+                        field,
+                        "is past 167:59:59, the latest time the model takes".into(),
+                    ));
+                }
+            }
+        }
         for end in [0, recs.len() - 1] {
             if given[end].0.is_none() {
                 problems.push(at(
