@@ -20,6 +20,29 @@ fn import(args: &[&str], out: &Path) -> std::process::Output {
     commute(&all)
 }
 
+/// The mini feed and the mini extract imported together into `dir/both`.
+fn import_feed_and_roads(dir: &Path) -> PathBuf {
+    let net = dir.join("both");
+    let feed = root().join("tests/fixtures/gtfs/mini");
+    let out = import(
+        &[
+            "--gtfs",
+            feed.to_str().unwrap(),
+            "--osm",
+            extract().to_str().unwrap(),
+            "--date",
+            "2024-05-06",
+        ],
+        &net,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    net
+}
+
 /// `sp DIR --source A --target B --metric METRIC --json`: the distance, or None.
 fn sp(net: &Path, from: &str, to: &str, metric: &str) -> Option<f64> {
     let out = commute(&[
@@ -140,24 +163,7 @@ fn sp_measures_the_imported_roads_by_osm_node_ids() {
 #[test]
 fn roads_and_a_feed_make_one_network_that_runs() {
     let tmp = tempfile::tempdir().unwrap();
-    let net = tmp.path().join("both");
-    let feed = root().join("tests/fixtures/gtfs/mini");
-    let out = import(
-        &[
-            "--gtfs",
-            feed.to_str().unwrap(),
-            "--osm",
-            extract().to_str().unwrap(),
-            "--date",
-            "2024-05-06",
-        ],
-        &net,
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let net = import_feed_and_roads(tmp.path());
     let access = csv_rows(&net.join("access.csv"));
     assert!(access.iter().any(|a| a["mode"] == "car"));
     assert!(access.iter().any(|a| a["mode"] == "walk"));
@@ -225,24 +231,7 @@ fn a_file_that_is_not_an_extract_is_refused() {
 #[test]
 fn every_modification_works_on_an_imported_network() {
     let tmp = tempfile::tempdir().unwrap();
-    let net = tmp.path().join("both");
-    let feed = root().join("tests/fixtures/gtfs/mini");
-    let out = import(
-        &[
-            "--gtfs",
-            feed.to_str().unwrap(),
-            "--osm",
-            extract().to_str().unwrap(),
-            "--date",
-            "2024-05-06",
-        ],
-        &net,
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    import_feed_and_roads(tmp.path());
     let scenario = tmp.path().join("all.toml");
     fs::write(
         &scenario,
