@@ -402,15 +402,19 @@ fn a_date_without_service_and_bad_arguments_are_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let out_dir = tmp.path().join("out");
     let feed = mini();
-    let out = commute(&[
-        "import",
-        "--gtfs",
-        feed.to_str().unwrap(),
-        "--date",
-        "2030-01-01",
-        "--out",
-        out_dir.to_str().unwrap(),
-    ]);
+    // The mini feed imported for `date` into `out_dir`.
+    let import_on = |date: &str| {
+        commute(&[
+            "import",
+            "--gtfs",
+            feed.to_str().unwrap(),
+            "--date",
+            date,
+            "--out",
+            out_dir.to_str().unwrap(),
+        ])
+    };
+    let out = import_on("2030-01-01");
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -418,15 +422,7 @@ fn a_date_without_service_and_bad_arguments_are_refused() {
         "{stderr}"
     );
     assert!(!out_dir.exists());
-    let out = commute(&[
-        "import",
-        "--gtfs",
-        feed.to_str().unwrap(),
-        "--date",
-        "06/05/2024",
-        "--out",
-        out_dir.to_str().unwrap(),
-    ]);
+    let out = import_on("06/05/2024");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--date `06/05/2024`"));
     let out = commute(&[
